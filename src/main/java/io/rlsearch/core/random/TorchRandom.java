@@ -1,0 +1,123 @@
+package io.rlsearch.core.random;
+
+/**
+ * torch's CPU generator: {@code torch.Generator().manual_seed(seed)} and {@code torch.randn(n)} in
+ * float32, as the reference draws every 16-d embedding.
+ *
+ * <p>The engine is the standard 32-bit Mersenne Twister (mt19937) seeded with the low 32 bits of the
+ * seed. {@code randn} fills the tensor with float uniforms ({@code (word & 0xFFFFFF) * 2^-24}) and
+ * turns each block of 16 into normals by Box-Muller: {@code u1 = 1 - data[j]},
+ * {@code u2 = data[j + 8]}, {@code r = sqrt(-2 ln u1)}, {@code data[j] = r cos(2 pi u2)},
+ * {@code data[j + 8] = r sin(2 pi u2)}; a size that is not a multiple of 16 refills and recomputes
+ * the last 16. On x86 CPUs with AVX2 torch computes ln, sin and cos with the Cephes single-precision
+ * polynomials of {@code avx_mathfun.h}; {@link Kernel#AVX2} reproduces that float arithmetic step
+ * by step and is bit-exact against torch's output; {@link Kernel#SCALAR} is the path of CPUs without
+ * AVX2 (correctly rounded float ln/sin/cos, which glibc's float functions give in practice).
+ */
+public final class TorchRandom {
+  /** Which of torch's two CPU Box-Muller kernels to reproduce. */
+  public enum Kernel {
+    /** x86 with AVX2 (nearly every machine the reference runs on). */
+    AVX2,
+    /** CPUs without AVX2: scalar libm float functions. */
+    SCALAR
+  }
+
+  private static final int N = 624;
+  private static final int M = 397;
+  private final int[] mt = new int[N];
+  private int index;
+
+  /** {@code torch.Generator().manual_seed(seed)}. */
+  public TorchRandom(long seed) {
+    mt[0] = (int) seed;
+    for (int i = 1; i < N; i++) {
+      mt[i] = 1812433253 * (mt[i - 1] ^ (mt[i - 1] >>> 30)) + i;
+    }
+    index = N;
+  }
+
+  /** The next 32-bit mt19937 word, an unsigned value in an int. */
+  public int nextInt() {
+    if (index >= N) {
+      twist();
+    }
+    int y = mt[index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y;
+  }
+
+  private void twist() {
+    for (int i = 0; i < N; i++) {
+      int y = (mt[i] & 0x80000000) | (mt[(i + 1) % N] & 0x7fffffff);
+      int v = mt[(i + M) % N] ^ (y >>> 1);
+      if ((y & 1) != 0) {
+        v ^= 0x9908b0df;
+      }
+      mt[i] = v;
+    }
+    index = 0;
+  }
+
+  private float nextUniformFloat() {
+    return (nextInt() & 0xFFFFFF) * 0x1.0p-24f;
+  }
+
+  /** {@code torch.randn(n, generator=this)} with the AVX2 kernel. */
+  public float[] randn(int n) {
+    return randn(n, Kernel.AVX2);
+  }
+
+  /** {@code torch.randn(n, generator=this)} with the given kernel; n must be at least 16. */
+  public float[] randn(int n, Kernel kernel) {
+    if (n < 16) {
+      throw new IllegalArgumentException("randn: sizes below 16 use another torch path; got " + n);
+    }
+    float[] data = new float[n];
+    for (int i = 0; i < n; i++) {
+      data[i] = nextUniformFloat();
+    }
+    for (int i = 0; i + 16 <= n; i += 16) {
+      fill16(data, i, kernel);
+    }
+    if (n % 16 != 0) {
+      int off = n - 16;
+      for (int i = 0; i < 16; i++) {
+        data[off + i] = nextUniformFloat();
+      }
+      fill16(data, off, kernel);
+    }
+    return data;
+  }
+
+  /** {@code torch.randn(16, generator=torch.Generator().manual_seed(seed))}. */
+  public static float[] randn16(long seed) {
+    return new TorchRandom(seed).randn(16, Kernel.AVX2);
+  }
+
+  private static void fill16(float[] d, int off, Kernel kernel) {
+    for (int j = 0; j < 8; j++) {
+      float u1 = 1f - d[off + j];
+      float u2 = d[off + j + 8];
+      float cos;
+      float sin;
+      float radius;
+      if (kernel == Kernel.AVX2) {
+        radius = (float) Math.sqrt(-2f * CephesFloat.log(u1));
+        float theta = CephesFloat.TWO_PI * u2;
+        sin = CephesFloat.sin(theta);
+        cos = CephesFloat.cos(theta);
+      } else {
+        radius = (float) Math.sqrt(-2f * (float) Math.log(u1));
+        float theta = (float) (2.0 * Math.PI * u2);
+        cos = (float) Math.cos(theta);
+        sin = (float) Math.sin(theta);
+      }
+      d[off + j] = radius * cos;
+      d[off + j + 8] = radius * sin;
+    }
+  }
+}
