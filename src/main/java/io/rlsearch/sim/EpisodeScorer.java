@@ -1,0 +1,300 @@
+package io.rlsearch.sim;
+
+import io.rlsearch.core.random.NumpyRandom;
+
+/**
+ * The per-episode scoring pass: base relevance for every product, the personalisation feature, and
+ * top-k rankings from boost weights, template boosts or the base score alone.
+ *
+ * <p>{@link #drawBase} consumes exactly the reference's draws ({@code batch_base_scores}: one
+ * {@code normal(0, noise_sigma)} per product in catalog order) and computes
+ * {@code w_sem * cos(query, product) + w_lex * log1p(overlap) + noise}. The cosine is rounded to
+ * float32 as torch returns it. With a user, the same pass over the embedding matrix also computes
+ * the personalisation dot products, so an episode reads the 10,000 x 16 matrix once.
+ *
+ * <p>Ranking by boost weights {@code a} is {@code argsort(-(base + F a))} over the full catalog,
+ * where F holds the 10 boost features (z-scored over the catalog when {@code standardize_features}).
+ * Product-only columns are z-scored once in {@link Catalog}; the three user/query-scaled columns are
+ * sign-flipped copies of those (z(x * c) = sign(c) z(x)); the personalisation column is z-scored with
+ * the mean and variance the catalog's embedding moments give for this user. F a then costs seven
+ * multiply-adds per product.
+ *
+ * <p>Owns scratch buffers: one instance per environment, not thread-safe.
+ */
+public final class EpisodeScorer {
+  private final World world;
+  private final Catalog cat;
+  private final SimSettings.Relevance rel;
+  private final boolean standardize;
+  final double[] base;
+  final double[] sem;
+  final double[] pers;
+  private double persMean;
+  private double persStd = 1;
+  private boolean hasPers;
+  private final TopK top;
+  private final TopK baselineTop;
+
+  /** Scratch for {@code world}'s catalog, ranking up to {@code maxK} positions. */
+  public EpisodeScorer(World world, int maxK) {
+    this.world = world;
+    this.cat = world.catalog();
+    this.rel = world.settings().relevance();
+    this.standardize = world.settings().action().standardizeFeatures();
+    this.base = new double[cat.n];
+    this.sem = new double[cat.n];
+    this.pers = new double[cat.n];
+    this.top = new TopK(Math.min(maxK, cat.n));
+    this.baselineTop = new TopK(Math.min(maxK, cat.n));
+  }
+
+  /** {@code batch_base_scores(query, catalog, rng)}: fills the base scores; no personalisation. */
+  public void drawBase(Query q, NumpyRandom rng) {
+    pass(null, q, rng);
+  }
+
+  /** The base scores and, in the same pass, the personalisation feature for {@code user}. */
+  public void drawBase(User user, Query q, NumpyRandom rng) {
+    pass(user, q, rng);
+  }
+
+  private void pass(User user, Query q, NumpyRandom rng) {
+    final int n = cat.n;
+    final double sigma = rel.noiseSigma();
+    for (int i = 0; i < n; i++) {
+      base[i] = 0 + sigma * rng.standardNormal();
+    }
+    final double[] lex = world.lexicalByCategory(q);
+    for (int k = 0; k < lex.length; k++) {
+      lex[k] = rel.wLex() * lex[k];
+    }
+    final float[] phi = q.embRef();
+    double qn = 0;
+    for (float v : phi) {
+      qn += (double) v * v;
+    }
+    final double qNorm = Math.max(Math.sqrt(qn), 1e-8);
+    final float[] emb = cat.emb;
+    final double[] eNorm = cat.embNorm;
+    final int[] category = cat.category;
+    final double wSem = rel.wSem();
+    if (user == null) {
+      hasPers = false;
+      for (int i = 0; i < n; i++) {
+        int o = i * Catalog.DIM;
+        double dq = 0;
+        for (int d = 0; d < Catalog.DIM; d++) {
+          dq += phi[d] * emb[o + d];
+        }
+        double cos = (float) (dq / (qNorm * Math.max(eNorm[i], 1e-8)));
+        sem[i] = cos;
+        base[i] = (wSem * cos + lex[category[i]]) + base[i];
+      }
+      return;
+    }
+    final float[] theta = user.embRef();
+    for (int i = 0; i < n; i++) {
+      int o = i * Catalog.DIM;
+      double dq = 0;
+      double dt = 0;
+      for (int d = 0; d < Catalog.DIM; d++) {
+        float e = emb[o + d];
+        dq += phi[d] * e;
+        dt += theta[d] * e;
+      }
+      double cos = (float) (dq / (qNorm * Math.max(eNorm[i], 1e-8)));
+      sem[i] = cos;
+      base[i] = (wSem * cos + lex[category[i]]) + base[i];
+      pers[i] = (float) dt;
+    }
+    // mean and population std of the personalisation column, from the embedding moments
+    double m = 0;
+    for (int d = 0; d < Catalog.DIM; d++) {
+      m += theta[d] * cat.embMean[d];
+    }
+    double var = 0;
+    for (int a = 0; a < Catalog.DIM; a++) {
+      double row = 0;
+      for (int b = 0; b < Catalog.DIM; b++) {
+        row += cat.embCov[a * Catalog.DIM + b] * theta[b];
+      }
+      var += theta[a] * row;
+    }
+    double s = Math.sqrt(Math.max(var, 0));
+    persMean = m;
+    persStd = s > 1e-12 ? s : 1;
+    hasPers = true;
+  }
+
+  /** The base score of product {@code i} from the last draw. */
+  public double base(int i) {
+    return base[i];
+  }
+
+  /** The cosine (query, product {@code i}) from the last draw, as float32. */
+  public double semantic(int i) {
+    return sem[i];
+  }
+
+  /** The top {@code k} by base score alone (the action-0 "baseline" ranking). */
+  public int[] baseline(int k) {
+    TopK t = k == baselineTop.capacity() ? baselineTop : new TopK(Math.min(k, cat.n));
+    t.clear();
+    double thr = t.threshold();
+    for (int i = 0; i < cat.n; i++) {
+      if (base[i] > thr) {
+        t.offer(i, base[i]);
+        thr = t.threshold();
+      }
+    }
+    return copy(t);
+  }
+
+  private static int[] copy(TopK t) {
+    int[] out = new int[t.size()];
+    t.copyTo(out);
+    return out;
+  }
+
+  /**
+   * The top {@code k} of {@code argsort(-(base + F a))} for boost weights {@code a} (already clipped).
+   * Needs {@link #drawBase(User, Query, NumpyRandom)} for the same user.
+   */
+  public int[] rankByWeights(User user, Query q, double[] a, int k) {
+    if (!hasPers) {
+      throw new IllegalStateException("rankByWeights needs the personalisation pass: drawBase(user, query, rng)");
+    }
+    double spec = world.settings().queries().specificity()[q.queryType()];
+    double[][] cols = standardize ? cat.zColumns : cat.rawColumns;
+    double cCm2 = a[0];
+    double cDisc;
+    double cPl;
+    double cBest;
+    double pm;
+    double ps;
+    if (standardize) {
+      cDisc = a[1] + a[7] * Math.signum(user.thetaPrice());
+      cPl = a[2] + a[8] * Math.signum(user.thetaPl());
+      cBest = a[4] + a[9] * Math.signum(spec);
+      pm = persMean;
+      ps = persStd;
+    } else {
+      cDisc = a[1] + a[7] * user.thetaPrice();
+      cPl = a[2] + a[8] * user.thetaPl();
+      cBest = a[4] + a[9] * spec;
+      pm = 0;
+      ps = 1;
+    }
+    final double cPers = a[3] / ps;
+    final double cPrice = a[5];
+    final double cLit = a[6];
+    final double[] x0 = cols[Catalog.COL_CM2];
+    final double[] x1 = cols[Catalog.COL_DISCOUNT];
+    final double[] x2 = cols[Catalog.COL_PL];
+    final double[] x4 = cols[Catalog.COL_BESTSELLER];
+    final double[] x5 = cols[Catalog.COL_PRICE];
+    final double[] x6 = cols[Catalog.COL_LITTER_CM2];
+    TopK t = topFor(k);
+    double thr = t.threshold();
+    for (int i = 0; i < cat.n; i++) {
+      double s = base[i] + (cCm2 * x0[i] + cDisc * x1[i] + cPl * x2[i] + cPers * (pers[i] - pm)
+          + cBest * x4[i] + cPrice * x5[i] + cLit * x6[i]);
+      if (s > thr) {
+        t.offer(i, s);
+        thr = t.threshold();
+      }
+    }
+    return copy(t);
+  }
+
+  /** The top {@code k} of {@code argsort(-(base + boosts))} for per-product boosts (templates). */
+  public int[] rankByBoosts(float[] boosts, int k) {
+    TopK t = topFor(k);
+    double thr = t.threshold();
+    for (int i = 0; i < cat.n; i++) {
+      double s = base[i] + boosts[i];
+      if (s > thr) {
+        t.offer(i, s);
+        thr = t.threshold();
+      }
+    }
+    return copy(t);
+  }
+
+  private TopK topFor(int k) {
+    TopK t = k == top.capacity() ? top : new TopK(Math.min(k, cat.n));
+    t.clear();
+    return t;
+  }
+
+  /**
+   * The 10 boost features of product {@code i} for this user and query, as the reference's
+   * {@code compute_features} followed (when configured) by the catalog-wide z-score.
+   */
+  public void featureRow(User user, Query q, int i, double[] out) {
+    double spec = world.settings().queries().specificity()[q.queryType()];
+    double pl = cat.isPl[i] ? 1.0 : 0.0;
+    if (!standardize) {
+      out[0] = cat.cm2[i];
+      out[1] = cat.discount[i];
+      out[2] = pl;
+      out[3] = pers[i];
+      out[4] = cat.bestseller[i];
+      out[5] = cat.price[i];
+      out[6] = cat.litterCm2[i];
+      out[7] = cat.discount[i] * user.thetaPrice();
+      out[8] = pl * user.thetaPl();
+      out[9] = spec * cat.bestseller[i];
+      return;
+    }
+    double[][] z = cat.zColumns;
+    out[0] = z[Catalog.COL_CM2][i];
+    out[1] = z[Catalog.COL_DISCOUNT][i];
+    out[2] = z[Catalog.COL_PL][i];
+    out[3] = (pers[i] - persMean) / persStd;
+    out[4] = z[Catalog.COL_BESTSELLER][i];
+    out[5] = z[Catalog.COL_PRICE][i];
+    out[6] = z[Catalog.COL_LITTER_CM2][i];
+    out[7] = Math.signum(user.thetaPrice()) * z[Catalog.COL_DISCOUNT][i];
+    out[8] = Math.signum(user.thetaPl()) * z[Catalog.COL_PL][i];
+    out[9] = Math.signum(spec) * z[Catalog.COL_BESTSELLER][i];
+  }
+
+  /**
+   * The info's feature rows (top_k x 10, row-major): the rows of the ranked products, or, while the
+   * {@code features_in_catalog_order} quirk is on, the first top_k catalog rows as the reference reports.
+   */
+  public double[] infoFeatures(User user, Query q, int[] ranking) {
+    SimSettings s = world.settings();
+    int k = Math.min(s.topK(), cat.n);
+    double[] out = new double[k * 10];
+    double[] row = new double[10];
+    for (int r = 0; r < k; r++) {
+      int product = s.quirks().featuresInCatalogOrder() ? r : ranking[Math.min(r, ranking.length - 1)];
+      featureRow(user, q, product, row);
+      System.arraycopy(row, 0, out, r * 10, 10);
+    }
+    return out;
+  }
+
+  /** The raw (never standardised) 10 features of product {@code i}; personalisation needs the user pass. */
+  public void rawFeatureRow(User user, Query q, int i, double[] out) {
+    double spec = world.settings().queries().specificity()[q.queryType()];
+    double pl = cat.isPl[i] ? 1.0 : 0.0;
+    double dot = 0;
+    float[] theta = user.embRef();
+    for (int d = 0; d < Catalog.DIM; d++) {
+      dot += theta[d] * cat.emb[i * Catalog.DIM + d];
+    }
+    out[0] = cat.cm2[i];
+    out[1] = cat.discount[i];
+    out[2] = pl;
+    out[3] = (float) dot;
+    out[4] = cat.bestseller[i];
+    out[5] = cat.price[i];
+    out[6] = cat.litterCm2[i];
+    out[7] = cat.discount[i] * user.thetaPrice();
+    out[8] = pl * user.thetaPl();
+    out[9] = spec * cat.bestseller[i];
+  }
+}

@@ -1,0 +1,33 @@
+package io.rlsearch.sim;
+
+/** Ranking metrics the environments report (spec 5.2). */
+public final class Metrics {
+  private Metrics() {}
+
+  /**
+   * {@code compute_delta_rank_at_k}: {@code 1 - |set(prev[:k']) ∩ set(curr[:k'])| / k'} with
+   * {@code k' = min(k, len(prev), len(curr))}; 0 when k' = 0. Set-based: order within the top k
+   * does not matter.
+   */
+  public static double deltaRankAtK(int[] prev, int[] curr, int k) {
+    int kk = Math.min(k, Math.min(prev.length, curr.length));
+    if (kk == 0) {
+      return 0.0;
+    }
+    java.util.Set<Integer> a = new java.util.HashSet<>();
+    for (int i = 0; i < kk; i++) {
+      a.add(prev[i]);
+    }
+    java.util.Set<Integer> b = new java.util.HashSet<>();
+    for (int i = 0; i < kk; i++) {
+      b.add(curr[i]);
+    }
+    int common = 0;
+    for (int x : b) {
+      if (a.contains(x)) {
+        common++;
+      }
+    }
+    return 1.0 - (double) common / kk;
+  }
+}
