@@ -11,8 +11,7 @@ import io.rlsearch.core.random.TorchRandom;
  * category, lognormal price, CM2, private-label flag, discount, bestseller score and an embedding
  * {@code centre + std * randn(16)} in float32. Besides the raw columns it holds what every episode
  * would otherwise recompute: log1p(price), embedding norms, the z-scored product-only features and
- * the embedding mean and covariance (which give the mean and spread of the personalisation feature
- * for any user in O(d^2) instead of a pass over the catalog).
+ * the embedding mean (which gives the mean of the personalisation feature for any user in O(d)).
  *
  * <p>Immutable after construction and safe to share between threads; the arrays are never handed out.
  */
@@ -38,7 +37,6 @@ public final class Catalog {
   final double[] embNorm;
   final double[] litterCm2;
   final double[] embMean = new double[DIM];
-  final double[] embCov = new double[DIM * DIM];
   /** Raw product-only feature columns 0,1,2,4,5,6 and their population mean and std (std 0 -> 1). */
   final double[][] rawColumns;
   final double[] columnMean;
@@ -128,20 +126,6 @@ public final class Catalog {
     }
     for (int d = 0; d < DIM; d++) {
       embMean[d] /= n;
-    }
-    for (int i = 0; i < n; i++) {
-      for (int a = 0; a < DIM; a++) {
-        double da = emb[i * DIM + a] - embMean[a];
-        for (int b = a; b < DIM; b++) {
-          embCov[a * DIM + b] += da * (emb[i * DIM + b] - embMean[b]);
-        }
-      }
-    }
-    for (int a = 0; a < DIM; a++) {
-      for (int b = a; b < DIM; b++) {
-        embCov[a * DIM + b] /= n;
-        embCov[b * DIM + a] = embCov[a * DIM + b];
-      }
     }
     double[] pl = new double[n];
     for (int i = 0; i < n; i++) {

@@ -15,9 +15,8 @@ import io.rlsearch.core.random.NumpyRandom;
  * <p>Ranking by boost weights {@code a} is {@code argsort(-(base + F a))} over the full catalog,
  * where F holds the 10 boost features (z-scored over the catalog when {@code standardize_features}).
  * Product-only columns are z-scored once in {@link Catalog}; the three user/query-scaled columns are
- * sign-flipped copies of those (z(x * c) = sign(c) z(x)); the personalisation column is z-scored with
- * the mean and variance the catalog's embedding moments give for this user. F a then costs seven
- * multiply-adds per product.
+ * sign-flipped copies of those (z(x * c) = sign(c) z(x)); the personalisation column's mean and
+ * variance are accumulated in the same pass. F a then costs seven multiply-adds per product.
  *
  * <p>Owns scratch buffers: one instance per environment, not thread-safe.
  */
@@ -61,9 +60,7 @@ public final class EpisodeScorer {
   private void pass(User user, Query q, NumpyRandom rng) {
     final int n = cat.n;
     final double sigma = rel.noiseSigma();
-    for (int i = 0; i < n; i++) {
-      base[i] = 0 + sigma * rng.standardNormal();
-    }
+    rng.fillNormal(base, n, 0, sigma);
     final double[] lex = world.lexicalByCategory(q);
     for (int k = 0; k < lex.length; k++) {
       lex[k] = rel.wLex() * lex[k];
@@ -82,10 +79,7 @@ public final class EpisodeScorer {
       hasPers = false;
       for (int i = 0; i < n; i++) {
         int o = i * Catalog.DIM;
-        double dq = 0;
-        for (int d = 0; d < Catalog.DIM; d++) {
-          dq += phi[d] * emb[o + d];
-        }
+        double dq = dot(phi, emb, o);
         double cos = (float) (dq / (qNorm * Math.max(eNorm[i], 1e-8)));
         sem[i] = cos;
         base[i] = (wSem * cos + lex[category[i]]) + base[i];
@@ -93,37 +87,47 @@ public final class EpisodeScorer {
       return;
     }
     final float[] theta = user.embRef();
+    // The personalisation column is z-scored over the catalog. Its mean is known from the embedding
+    // moments (theta . mean(emb)); accumulating deviations from it gives the exact mean and variance
+    // of the float32 values in the same pass, without the cancellation of a raw sum of squares.
+    double m0 = 0;
+    for (int d = 0; d < Catalog.DIM; d++) {
+      m0 += theta[d] * cat.embMean[d];
+    }
+    double s1 = 0;
+    double s2 = 0;
     for (int i = 0; i < n; i++) {
       int o = i * Catalog.DIM;
-      double dq = 0;
-      double dt = 0;
-      for (int d = 0; d < Catalog.DIM; d++) {
-        float e = emb[o + d];
-        dq += phi[d] * e;
-        dt += theta[d] * e;
-      }
+      double dq = dot(phi, emb, o);
+      double dt = dot(theta, emb, o);
       double cos = (float) (dq / (qNorm * Math.max(eNorm[i], 1e-8)));
       sem[i] = cos;
       base[i] = (wSem * cos + lex[category[i]]) + base[i];
-      pers[i] = (float) dt;
+      double p = (float) dt;
+      pers[i] = p;
+      double dev = p - m0;
+      s1 += dev;
+      s2 += dev * dev;
     }
-    // mean and population std of the personalisation column, from the embedding moments
-    double m = 0;
-    for (int d = 0; d < Catalog.DIM; d++) {
-      m += theta[d] * cat.embMean[d];
-    }
-    double var = 0;
-    for (int a = 0; a < Catalog.DIM; a++) {
-      double row = 0;
-      for (int b = 0; b < Catalog.DIM; b++) {
-        row += cat.embCov[a * Catalog.DIM + b] * theta[b];
-      }
-      var += theta[a] * row;
-    }
+    double shift = s1 / n;
+    double var = s2 / n - shift * shift;
     double s = Math.sqrt(Math.max(var, 0));
-    persMean = m;
-    persStd = s > 1e-12 ? s : 1;
+    persMean = m0 + shift;
+    persStd = s > 0 ? s : 1;
     hasPers = true;
+  }
+
+  /**
+   * A 16-term dot product of float32 vectors accumulated in double in four independent chains, so the
+   * additions pipeline instead of waiting on each other (the result is rounded to float32 after, as
+   * torch returns float32; reassociating double sums moves it by far less than a float ulp).
+   */
+  private static double dot(float[] v, float[] emb, int o) {
+    double a0 = (double) v[0] * emb[o] + (double) v[4] * emb[o + 4] + (double) v[8] * emb[o + 8] + (double) v[12] * emb[o + 12];
+    double a1 = (double) v[1] * emb[o + 1] + (double) v[5] * emb[o + 5] + (double) v[9] * emb[o + 9] + (double) v[13] * emb[o + 13];
+    double a2 = (double) v[2] * emb[o + 2] + (double) v[6] * emb[o + 6] + (double) v[10] * emb[o + 10] + (double) v[14] * emb[o + 14];
+    double a3 = (double) v[3] * emb[o + 3] + (double) v[7] * emb[o + 7] + (double) v[11] * emb[o + 11] + (double) v[15] * emb[o + 15];
+    return (a0 + a1) + (a2 + a3);
   }
 
   /** The base score of product {@code i} from the last draw. */

@@ -23,7 +23,7 @@ import io.rlsearch.core.random.NumpyRandom;
  */
 public final class SearchSimulator implements SearchEnv {
   private final SimSettings settings;
-  private final NumpyRandom rng;
+  private NumpyRandom rng;
   private final World world;
   private final EpisodeScorer scorer;
   private final Behavior behavior;
@@ -58,6 +58,15 @@ public final class SearchSimulator implements SearchEnv {
   /** The world (catalog and samplers). */
   public World world() {
     return world;
+  }
+
+  /**
+   * Switches the env to another random stream (the world is kept). Evaluations use it to give
+   * every episode its own stream derived by index, so that policies compared on the same episode
+   * see the same user, query and noise (common random numbers).
+   */
+  public void useStream(NumpyRandom stream) {
+    this.rng = stream;
   }
 
   /** The env's random stream (shared with wrappers that draw from the same generator). */

@@ -43,17 +43,26 @@ public final class SlateEnv implements SearchEnv {
 
   /** A slate env with {@code maxCandidates} candidates. */
   public SlateEnv(SimSettings settings, long seed, int maxCandidates) {
+    this(settings, new NumpyRandom(seed), null, maxCandidates);
+  }
+
+  /** A slate env over an existing world with its own stream (the catalog is not redrawn). */
+  public SlateEnv(World world, NumpyRandom rng, int maxCandidates) {
+    this(world.settings(), rng, world, maxCandidates);
+  }
+
+  private SlateEnv(SimSettings settings, NumpyRandom rng, World world, int maxCandidates) {
     this.settings = settings;
-    this.rng = new NumpyRandom(seed);
-    this.world = World.generate(settings, rng);
+    this.rng = rng;
+    this.world = world != null ? world : World.generate(settings, rng);
     if (maxCandidates < 1) {
       throw new IllegalArgumentException("maxCandidates must be >= 1, got " + maxCandidates);
     }
-    this.maxCandidates = Math.min(maxCandidates, world.catalog().size());
+    this.maxCandidates = Math.min(maxCandidates, this.world.catalog().size());
     this.itemDim = settings.action().featureDim();
-    this.scorer = new EpisodeScorer(world, this.maxCandidates);
-    this.behavior = new Behavior(world);
-    this.rewardFn = new RewardFunction(world);
+    this.scorer = new EpisodeScorer(this.world, this.maxCandidates);
+    this.behavior = new Behavior(this.world);
+    this.rewardFn = new RewardFunction(this.world);
   }
 
   /** The world. */

@@ -116,12 +116,9 @@ public final class NumpyRandom {
       long r = bits.nextLong();
       int idx = (int) (r & 0xFF);
       r >>>= 8;
-      boolean negative = (r & 1) != 0;
       long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
-      double x = rabs * ZigguratTables.WI[idx];
-      if (negative) {
-        x = -x;
-      }
+      // the sign as a bit flip: a branch on a random bit would mispredict half the time
+      double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * ZigguratTables.WI[idx]) ^ (r << 63));
       if (rabs < ZigguratTables.KI[idx]) {
         return x; // ~99.3% of draws
       }
@@ -143,6 +140,72 @@ public final class NumpyRandom {
         }
       }
     }
+  }
+
+  /**
+   * Fills {@code out[0..n)} with {@code loc + scale * standard_normal()}, drawn in order: exactly
+   * {@code n} calls of {@link #normal}, but with the generator's recurrence kept in registers
+   * (the fast path of the ziggurat never touches the 32-bit buffer, so this is equivalent).
+   */
+  public void fillNormal(double[] out, int n, double loc, double scale) {
+    final long mHi = Pcg64.MULT_HI_C;
+    final long mLo = Pcg64.MULT_LO_C;
+    final long incHi = bits.incHi;
+    final long incLo = bits.incLo;
+    long hi = bits.stateHi;
+    long lo = bits.stateLo;
+    final long[] ki = ZigguratTables.KI;
+    final double[] wi = ZigguratTables.WI;
+    for (int i = 0; i < n; i++) {
+      long pl = lo * mLo;
+      long ph = Pcg64.mulHiMultLo(lo) + hi * mLo + lo * mHi;
+      long nl = pl + incLo;
+      hi = ph + incHi + (Long.compareUnsigned(nl, pl) < 0 ? 1 : 0);
+      lo = nl;
+      long r = Long.rotateRight(hi ^ lo, (int) (hi >>> 58));
+      int idx = (int) (r & 0xFF);
+      r >>>= 8;
+      long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
+      if (rabs < ki[idx]) {
+        // the sign as a bit flip: a branch on a random bit would mispredict half the time
+        double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * wi[idx]) ^ (r << 63));
+        out[i] = loc + scale * x;
+        continue;
+      }
+      // rare path (~0.7%): hand the state back and finish this draw the ordinary way
+      bits.stateHi = hi;
+      bits.stateLo = lo;
+      out[i] = loc + scale * normalSlowPath(idx, r);
+      hi = bits.stateHi;
+      lo = bits.stateLo;
+    }
+    bits.stateHi = hi;
+    bits.stateLo = lo;
+  }
+
+  /** The ziggurat after a fast-path rejection of the word {@code r} (already shifted by 8). */
+  private double normalSlowPath(int idx, long r) {
+    boolean negative = (r & 1) != 0;
+    long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
+    double x = rabs * ZigguratTables.WI[idx];
+    if (negative) {
+      x = -x;
+    }
+    if (idx == 0) {
+      for (;;) {
+        double xx = -ZigguratTables.NOR_INV_R * Math.log1p(-bits.nextDouble());
+        double yy = -Math.log1p(-bits.nextDouble());
+        if (yy + yy > xx * xx) {
+          return ((rabs >>> 8) & 1) != 0 ? -(ZigguratTables.NOR_R + xx) : ZigguratTables.NOR_R + xx;
+        }
+      }
+    }
+    double f0 = ZigguratTables.FI[idx - 1];
+    double f1 = ZigguratTables.FI[idx];
+    if ((f0 - f1) * bits.nextDouble() + f1 < Math.exp(-0.5 * x * x)) {
+      return x;
+    }
+    return standardNormal();
   }
 
   /** {@code normal(loc, scale)} = loc + scale * standard_normal(). */

@@ -15,10 +15,11 @@ public final class Pcg64 {
   private static final long MULT_HI = 0x2360ED051FC65DA4L;
   private static final long MULT_LO = 0x4385DF649FCCF645L;
 
-  private long stateHi;
-  private long stateLo;
-  private final long incHi;
-  private final long incLo;
+  // package-private so that bulk fills in this package can run the recurrence on local copies
+  long stateHi;
+  long stateLo;
+  final long incHi;
+  final long incLo;
   private boolean hasUint32;
   private int uinteger;
 
@@ -57,16 +58,20 @@ public final class Pcg64 {
   private void step() {
     // state = state * MULT + inc (mod 2^128)
     long lo = stateLo * MULT_LO;
-    long hi = unsignedMultiplyHigh(stateLo, MULT_LO) + stateHi * MULT_LO + stateLo * MULT_HI;
+    long hi = mulHiMultLo(stateLo) + stateHi * MULT_LO + stateLo * MULT_HI;
     long newLo = lo + incLo;
     long carry = Long.compareUnsigned(newLo, lo) < 0 ? 1 : 0;
     stateHi = hi + incHi + carry;
     stateLo = newLo;
   }
 
-  private static long unsignedMultiplyHigh(long a, long b) {
-    return Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
+  /** The high word of the unsigned product a * MULT_LO (MULT_LO has its top bit clear). */
+  static long mulHiMultLo(long a) {
+    return Math.multiplyHigh(a, MULT_LO) + ((a >> 63) & MULT_LO);
   }
+
+  static final long MULT_HI_C = MULT_HI;
+  static final long MULT_LO_C = MULT_LO;
 
   /** The next 64-bit output ({@code random_raw}). */
   public long nextLong() {

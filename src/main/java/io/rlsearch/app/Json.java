@@ -1,0 +1,32 @@
+package io.rlsearch.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rlsearch.eval.Summary;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** JSON output of the commands: one object, keys in insertion order. */
+final class Json {
+  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Json() {}
+
+  static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render JSON", e);
+    }
+  }
+
+  static Map<String, Object> summary(Summary s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mean", s.mean());
+    m.put("std", s.std());
+    m.put("ci95", new double[] {s.ciLow(), s.ciHigh()});
+    m.put("n", s.n());
+    return m;
+  }
+}
