@@ -125,34 +125,39 @@ public final class ZoosimConfig {
 
   /** One line for a Typesafe Config error, without the file-origin noise. */
   static SettingsException describe(ConfigException e) {
+    return describe(e, "");
+  }
+
+  /** As {@link #describe(ConfigException)}, for an error raised inside section {@code prefix}. */
+  static SettingsException describe(ConfigException e, String prefix) {
     String m = e.getMessage() == null ? "" : e.getMessage().replace('\n', ' ');
     java.util.regex.Matcher wrong =
         java.util.regex.Pattern.compile("(\\S+) has type (\\S+) rather than (.+)$").matcher(m);
     if (wrong.find()) {
-      return new SettingsException(wrong.group(1),
+      return new SettingsException(prefix + wrong.group(1),
           "must be " + wrong.group(3).toLowerCase(java.util.Locale.ROOT) + ", got a "
               + wrong.group(2).toLowerCase(java.util.Locale.ROOT));
     }
     java.util.regex.Matcher missing =
         java.util.regex.Pattern.compile("No configuration setting found for key '([^']+)'").matcher(m);
     if (missing.find()) {
-      return new SettingsException(missing.group(1), "is required");
+      return new SettingsException(prefix + missing.group(1), "is required");
     }
     return new SettingsException("config", m.replaceAll("^.*?: \\d+: ", ""));
   }
 
   static SimSettings read(Config c) {
-    SimSettings.Catalog catalog = readCatalog(c.getConfig("catalog"));
-    SimSettings.Users users = readUsers(c.getConfig("users"));
-    SimSettings.Queries queries = readQueries(c.getConfig("queries"));
+    SimSettings.Catalog catalog = section(c, "catalog", ZoosimConfig::readCatalog);
+    SimSettings.Users users = section(c, "users", ZoosimConfig::readUsers);
+    SimSettings.Queries queries = section(c, "queries", ZoosimConfig::readQueries);
     SimSettings.Relevance relevance = new SimSettings.Relevance(
         c.getDouble("relevance.w_sem"), c.getDouble("relevance.w_lex"), c.getDouble("relevance.noise_sigma"));
-    SimSettings.Behavior behavior = readBehavior(c.getConfig("behavior"), queries.queryTypes());
+    SimSettings.Behavior behavior = section(c, "behavior", b -> readBehavior(b, queries.queryTypes()));
     SimSettings.Reward reward = new SimSettings.Reward(c.getDouble("reward.alpha_gmv"),
         c.getDouble("reward.beta_cm2"), c.getDouble("reward.gamma_strat"), c.getDouble("reward.delta_clicks"));
     SimSettings.Retention retention = new SimSettings.Retention(c.getDouble("retention.base_rate"),
         c.getDouble("retention.click_weight"), c.getDouble("retention.satisfaction_weight"));
-    SimSettings.Action action = readAction(c.getConfig("action"));
+    SimSettings.Action action = section(c, "action", ZoosimConfig::readAction);
     SimSettings.Templates templates = new SimSettings.Templates(c.getDouble("templates.popular_amplitude"));
     SimSettings.Quirks quirks = new SimSettings.Quirks(
         c.getBoolean("quirks.features_in_catalog_order"), c.getBoolean("quirks.slate_context_onehots_zero"));
@@ -160,6 +165,20 @@ public final class ZoosimConfig {
     int topK = c.getInt("top_k");
     return new SimSettings(seed, topK, catalog, users, queries, relevance, behavior, reward, retention,
         action, templates, quirks);
+  }
+
+  private static <T> T section(Config c, String name, java.util.function.Function<Config, T> reader) {
+    Config sub;
+    try {
+      sub = c.getConfig(name);
+    } catch (ConfigException e) {
+      throw describe(e);
+    }
+    try {
+      return reader.apply(sub);
+    } catch (ConfigException e) {
+      throw describe(e, name + ".");
+    }
   }
 
   private static SimSettings.Catalog readCatalog(Config c) {

@@ -1,0 +1,64 @@
+package io.rlsearch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of STYLE.md B1 and the banned calls of B6, checked on the compiled main classes.
+ *
+ * <p>One deliberate addition to the table: {@code sim} may use {@code eval} (summaries with
+ * confidence intervals for its paired comparisons), as {@code agents} may.
+ */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void load() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.rlsearch");
+  }
+
+  @Test
+  void coreDependsOnNothingElseInTheProject() {
+    noClasses().that().resideInAPackage("io.rlsearch.core..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.rlsearch.sim..", "io.rlsearch.agents..",
+            "io.rlsearch.eval..", "io.rlsearch.learn..", "io.rlsearch.actors..", "io.rlsearch.streams..",
+            "io.rlsearch.serve..", "io.rlsearch.app..", "org.apache.pekko..", "ai.djl..")
+        .check(classes);
+  }
+
+  @Test
+  void simAndEvalStayPure() {
+    noClasses().that().resideInAnyPackage("io.rlsearch.sim..", "io.rlsearch.eval..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.rlsearch.actors..", "io.rlsearch.streams..",
+            "io.rlsearch.learn..", "io.rlsearch.serve..", "io.rlsearch.app..", "org.apache.pekko..", "ai.djl..")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.rlsearch.eval..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.rlsearch.sim..", "io.rlsearch.agents..")
+        .check(classes);
+  }
+
+  @Test
+  void noHiddenRandomnessOrClockBelowApp() {
+    noClasses().that().resideOutsideOfPackage("io.rlsearch.app..")
+        .should().callMethod(Math.class, "random")
+        .orShould().callConstructor(java.util.Random.class)
+        .orShould().callMethod(java.util.concurrent.ThreadLocalRandom.class, "current")
+        .orShould().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(System.class, "nanoTime")
+        .orShould().callMethod(java.time.Instant.class, "now")
+        .orShould().callMethod(java.util.UUID.class, "randomUUID")
+        .orShould().callMethod(java.util.Collections.class, "shuffle", java.util.List.class)
+        .check(classes);
+  }
+
+  @Test
+  void configIsLoadedOnlyExplicitly() {
+    noClasses().should().callMethod(com.typesafe.config.ConfigFactory.class, "load").check(classes);
+  }
+}

@@ -1,0 +1,115 @@
+package io.rlsearch.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line contract: names, flags, JSON fields, exit codes. */
+class CommandLineTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void worldJsonHasTheContractFieldsAndTheGoldenValues() throws Exception {
+    Run r = run("world", "--seed", "20251108", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    for (String f : new String[] {"n_products", "category_shares", "mean_price", "mean_cm2", "price_p25",
+        "price_p50", "price_p75", "share_pl", "share_discounted", "share_cm2_above_0_4", "max_bestseller",
+        "first_products", "first_user", "first_query"}) {
+      assertTrue(j.has(f), "missing " + f);
+    }
+    assertEquals(10000, j.get("n_products").asInt());
+    assertEquals(0.3531, j.get("category_shares").get("dog_food").asDouble(), 1e-12);
+    assertEquals(8.0946, j.get("price_p25").asDouble(), 5e-5);
+    JsonNode p0 = j.get("first_products").get(0);
+    assertEquals("cat_food", p0.get("category").asText());
+    assertEquals(13.753065, p0.get("price").asDouble(), 5e-7);
+    assertTrue(p0.get("is_pl").asBoolean());
+    assertEquals(3, j.get("first_products").size());
+    assertEquals("premium", j.get("first_user").get("segment").asText());
+    assertEquals(4, j.get("first_user").get("theta_cat").size());
+    assertEquals("brand", j.get("first_query").get("query_type").asText());
+    assertEquals("tok_170", j.get("first_query").get("tokens").get(4).asText());
+  }
+
+  @Test
+  void benchEnvJsonReportsThroughput() throws Exception {
+    Run r = run("bench", "env", "--env", "gym-rich", "--episodes", "20", "--no-jmh", "--json",
+        "--config", writeSmallConfig().toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    assertEquals("gym-rich", j.get("env").asText());
+    assertEquals(20, j.get("episodes").asInt());
+    assertEquals(1, j.get("threads").asInt());
+    assertTrue(j.get("episodes_per_sec").asDouble() > 0);
+    assertTrue(j.get("ns_per_episode").asDouble() > 0);
+  }
+
+  @Test
+  void battleJsonComparesEveryFixedPolicy() throws Exception {
+    Run r = run("battle", "--episodes", "30", "--json", "--config", writeSmallConfig().toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    assertEquals(9, j.get("policies").size());
+    JsonNode neutral = j.get("policies").get(0);
+    assertEquals("Neutral", neutral.get("policy").asText());
+    assertEquals(0.0, neutral.get("reward_vs_neutral").get("mean").asDouble(), 0.0);
+    assertEquals(2, neutral.get("reward").get("ci95").size());
+  }
+
+  private static Path writeSmallConfig() throws Exception {
+    Path f = Files.createTempFile("rlsearch-small", ".conf");
+    Files.writeString(f, "catalog { n_products = 300 }\n");
+    f.toFile().deleteOnExit();
+    return f;
+  }
+
+  @Test
+  void badInputGetsOneLineAndExitCode2(@TempDir Path dir) throws Exception {
+    Run unknownOption = run("world", "--seeed", "3");
+    assertEquals(2, unknownOption.code());
+    assertTrue(unknownOption.err().contains("--seeed"), unknownOption.err());
+    Run badEnv = run("bench", "env", "--env", "moon", "--no-jmh");
+    assertEquals(2, badEnv.code());
+    assertTrue(badEnv.err().contains("search, gym, gym-rich, slate, multi"), badEnv.err());
+    Path bad = dir.resolve("bad.conf");
+    Files.writeString(bad, "catalog { category_mix = [0.9, 0.9, 0.1, 0.1] }");
+    Run badConfig = run("world", "--config", bad.toString(), "--json");
+    assertEquals(2, badConfig.code());
+    assertEquals(1, badConfig.err().strip().lines().count(), badConfig.err());
+    assertTrue(badConfig.err().contains("catalog.category_mix"));
+    assertFalse(badConfig.err().contains("Exception"));
+    assertEquals("", badConfig.out());
+    assertEquals(2, run("battle", "--episodes", "1").code());
+    assertEquals(2, run().code());
+  }
+
+  @Test
+  void helpDescribesEveryOptionWithItsDefault() {
+    Run h = run("bench", "env", "--help");
+    assertEquals(0, h.code());
+    for (String opt : new String[] {"--env", "--episodes", "--threads", "--json", "--config", "--[no-]jmh"}) {
+      assertTrue(h.out().contains(opt), "help lacks " + opt);
+    }
+    assertTrue(h.out().contains("default: 2000"));
+    assertEquals(0, run("--help").code());
+  }
+}

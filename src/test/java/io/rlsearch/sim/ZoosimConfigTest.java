@@ -1,0 +1,104 @@
+package io.rlsearch.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading config/zoosim.conf and refusing bad overlays with one line that names the key. */
+class ZoosimConfigTest {
+  @Test
+  void defaultsAreTheSpecsSection2() {
+    SimSettings s = SimSettings.defaults();
+    assertEquals(20251108L, s.seed());
+    assertEquals(20, s.topK());
+    assertEquals(10000, s.catalog().nProducts());
+    assertEquals(2.6, s.catalog().priceMu()[0]);
+    assertEquals(0.35, s.catalog().priceSigma()[2]);
+    assertEquals(-0.03, s.catalog().marginSlope()[2]);
+    assertEquals(0.85, s.users().catConc()[3][2]);
+    assertEquals(1.2, s.users().priceMean()[2]);
+    assertEquals(0.7, s.queries().specificity()[0]);
+    assertEquals(1.5, s.behavior().posBias()[1][0]);
+    assertEquals(20, s.behavior().posBias()[2].length);
+    assertEquals(0.1, s.reward().deltaClicks());
+    assertEquals(0.35, s.retention().baseRate());
+    assertEquals(5.0, s.action().aMax());
+    assertFalse(s.action().hasCm2Floor());
+    assertEquals(4, s.action().templates().size());
+    assertTrue(s.quirks().featuresInCatalogOrder());
+    assertEquals(5.0, s.templates().popularAmplitude());
+  }
+
+  @Test
+  void anOverlayFileChangesOnlyWhatItSets(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("small.conf");
+    Files.writeString(f, "catalog { n_products = 500 }\nseed = 7\n");
+    SimSettings s = ZoosimConfig.load(Optional.of(f));
+    assertEquals(500, s.catalog().nProducts());
+    assertEquals(7, s.seed());
+    assertEquals(0.35, s.catalog().categoryMix()[0]);
+  }
+
+  private static String refused(String hocon) {
+    return assertThrows(SettingsException.class, () -> ZoosimConfig.fromString(hocon)).getMessage();
+  }
+
+  @Test
+  void unknownKeysAreRefusedWithTheAcceptedOnes() {
+    String m = refused("catalog { n_product = 5 }");
+    assertTrue(m.contains("catalog.n_product") && m.contains("n_products"), m);
+    assertTrue(refused("topk = 3").contains("top_k"));
+    assertTrue(refused("catalog { pl_prob { fish = 0.2 } }").contains("fish"));
+  }
+
+  @Test
+  void wrongTypesAreRefused() {
+    String m = refused("catalog { n_products = lots }");
+    assertTrue(m.contains("catalog.n_products") && m.contains("number"), m);
+    assertTrue(refused("catalog { category_mix = 0.5 }").contains("category_mix"));
+  }
+
+  @Test
+  void mixesMustSumToOne() {
+    String m = refused("catalog { category_mix = [0.5, 0.5, 0.5, 0.5] }");
+    assertTrue(m.contains("catalog.category_mix") && m.contains("sum to 1"), m);
+    assertTrue(refused("users { segment_mix = [0.5, 0.5, 0.5] }").contains("users.segment_mix"));
+    assertTrue(refused("queries { query_type_mix = [0.9, 0.2, 0.2] }").contains("queries.query_type_mix"));
+  }
+
+  @Test
+  void outOfRangeValuesAreRefused() {
+    assertTrue(refused("catalog { n_products = 0 }").contains("catalog.n_products"));
+    assertTrue(refused("catalog { pl_prob { toys = 1.5 } }").contains("catalog.pl_prob.toys"));
+    assertTrue(refused("action { a_max = -1 }").contains("action.a_max"));
+    assertTrue(refused("reward { delta_clicks = 0.5 }").contains("reward.delta_clicks"));
+    assertTrue(refused("retention { base_rate = 1.0 }").contains("retention.base_rate"));
+    assertTrue(refused("seed = -4").contains("seed"));
+    assertTrue(refused("catalog { embedding_dim = 8 }").contains("embedding_dim"));
+  }
+
+  @Test
+  void messagesAreOneLine() {
+    for (String bad : new String[] {"catalog { n_products = lots }", "nope = 1", "catalog { category_mix = [1] }"}) {
+      assertFalse(refused(bad).contains("\n"), bad);
+    }
+  }
+
+  @Test
+  void aMissingOrBrokenFileIsRefused(@TempDir Path dir) throws Exception {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> ZoosimConfig.load(Optional.of(dir.resolve("absent.conf"))));
+    assertTrue(e.getMessage().contains("absent.conf"));
+    Path broken = dir.resolve("broken.conf");
+    Files.writeString(broken, "catalog { n_products = ");
+    assertTrue(assertThrows(SettingsException.class, () -> ZoosimConfig.load(Optional.of(broken)))
+        .getMessage().contains("broken.conf"));
+  }
+}
