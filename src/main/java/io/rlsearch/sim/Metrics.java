@@ -14,18 +14,21 @@ public final class Metrics {
     if (kk == 0) {
       return 0.0;
     }
-    java.util.Set<Integer> a = new java.util.HashSet<>();
-    for (int i = 0; i < kk; i++) {
-      a.add(prev[i]);
-    }
-    java.util.Set<Integer> b = new java.util.HashSet<>();
-    for (int i = 0; i < kk; i++) {
-      b.add(curr[i]);
-    }
+    // k is the visible slate (20): a quadratic scan beats hashing and allocates nothing
     int common = 0;
-    for (int x : b) {
-      if (a.contains(x)) {
-        common++;
+    for (int i = 0; i < kk; i++) {
+      boolean duplicate = false;
+      for (int j = 0; j < i; j++) {
+        duplicate |= curr[j] == curr[i];
+      }
+      if (duplicate) {
+        continue;
+      }
+      for (int j = 0; j < kk; j++) {
+        if (prev[j] == curr[i]) {
+          common++;
+          break;
+        }
       }
     }
     return 1.0 - (double) common / kk;
