@@ -143,69 +143,70 @@ public final class NumpyRandom {
   }
 
   /**
-   * Fills {@code out[0..n)} with {@code loc + scale * standard_normal()}, drawn in order: exactly
-   * {@code n} calls of {@link #normal}, but with the generator's recurrence kept in registers
-   * (the fast path of the ziggurat never touches the 32-bit buffer, so this is equivalent).
+   * Fills {@code out[0..n)} with {@code loc + scale * standard_normal()}: exactly {@code n} calls of
+   * {@link #normal}, drawn in order. The 64-bit words come from {@link Pcg64#fill} in blocks that
+   * never run ahead of what the ziggurat consumes (each normal takes at least one word, so a block
+   * of as many words as normals remain is never too many), which keeps the generator's position
+   * exact. Normal draws never touch numpy's 32-bit half-word buffer, so it is unaffected.
    */
   public void fillNormal(double[] out, int n, double loc, double scale) {
-    final long mHi = Pcg64.MULT_HI_C;
-    final long mLo = Pcg64.MULT_LO_C;
-    final long incHi = bits.incHi;
-    final long incLo = bits.incLo;
-    long hi = bits.stateHi;
-    long lo = bits.stateLo;
+    if (words == null || words.length < n) {
+      words = new long[Math.max(n, 16)];
+    }
     final long[] ki = ZigguratTables.KI;
     final double[] wi = ZigguratTables.WI;
+    final double[] fi = ZigguratTables.FI;
+    pos = 0;
+    len = 0;
     for (int i = 0; i < n; i++) {
-      long pl = lo * mLo;
-      long ph = Pcg64.mulHiMultLo(lo) + hi * mLo + lo * mHi;
-      long nl = pl + incLo;
-      hi = ph + incHi + (Long.compareUnsigned(nl, pl) < 0 ? 1 : 0);
-      lo = nl;
-      long r = Long.rotateRight(hi ^ lo, (int) (hi >>> 58));
-      int idx = (int) (r & 0xFF);
-      r >>>= 8;
-      long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
-      if (rabs < ki[idx]) {
+      double z;
+      draw:
+      for (;;) {
+        long r = word(n - i);
+        int idx = (int) (r & 0xFF);
+        r >>>= 8;
+        long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
         // the sign as a bit flip: a branch on a random bit would mispredict half the time
         double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * wi[idx]) ^ (r << 63));
-        out[i] = loc + scale * x;
-        continue;
-      }
-      // rare path (~0.7%): hand the state back and finish this draw the ordinary way
-      bits.stateHi = hi;
-      bits.stateLo = lo;
-      out[i] = loc + scale * normalSlowPath(idx, r);
-      hi = bits.stateHi;
-      lo = bits.stateLo;
-    }
-    bits.stateHi = hi;
-    bits.stateLo = lo;
-  }
-
-  /** The ziggurat after a fast-path rejection of the word {@code r} (already shifted by 8). */
-  private double normalSlowPath(int idx, long r) {
-    boolean negative = (r & 1) != 0;
-    long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
-    double x = rabs * ZigguratTables.WI[idx];
-    if (negative) {
-      x = -x;
-    }
-    if (idx == 0) {
-      for (;;) {
-        double xx = -ZigguratTables.NOR_INV_R * Math.log1p(-bits.nextDouble());
-        double yy = -Math.log1p(-bits.nextDouble());
-        if (yy + yy > xx * xx) {
-          return ((rabs >>> 8) & 1) != 0 ? -(ZigguratTables.NOR_R + xx) : ZigguratTables.NOR_R + xx;
+        if (rabs < ki[idx]) {
+          z = x;
+          break;
+        }
+        if (idx == 0) {
+          for (;;) {
+            double xx = -ZigguratTables.NOR_INV_R * Math.log1p(-wordDouble(n - i));
+            double yy = -Math.log1p(-wordDouble(n - i));
+            if (yy + yy > xx * xx) {
+              z = ((rabs >>> 8) & 1) != 0 ? -(ZigguratTables.NOR_R + xx) : ZigguratTables.NOR_R + xx;
+              break draw;
+            }
+          }
+        }
+        if ((fi[idx - 1] - fi[idx]) * wordDouble(n - i) + fi[idx] < Math.exp(-0.5 * x * x)) {
+          z = x;
+          break;
         }
       }
+      out[i] = loc + scale * z;
     }
-    double f0 = ZigguratTables.FI[idx - 1];
-    double f1 = ZigguratTables.FI[idx];
-    if ((f0 - f1) * bits.nextDouble() + f1 < Math.exp(-0.5 * x * x)) {
-      return x;
+  }
+
+  private long[] words;
+  private int pos;
+  private int len;
+
+  /** The next word of the current block; refills with {@code atLeastNeeded} words when empty. */
+  private long word(int atLeastNeeded) {
+    if (pos == len) {
+      len = Math.max(1, atLeastNeeded);
+      bits.fill(words, len);
+      pos = 0;
     }
-    return standardNormal();
+    return words[pos++];
+  }
+
+  private double wordDouble(int atLeastNeeded) {
+    return (word(atLeastNeeded) >>> 11) * 0x1.0p-53;
   }
 
   /** {@code normal(loc, scale)} = loc + scale * standard_normal(). */

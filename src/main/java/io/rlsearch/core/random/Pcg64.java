@@ -73,6 +73,112 @@ public final class Pcg64 {
   static final long MULT_HI_C = MULT_HI;
   static final long MULT_LO_C = MULT_LO;
 
+  // Jump of 4 steps: s -> A4 s + B4 with A4 = M^4 and B4 = inc (1 + M + M^2 + M^3), so four
+  // interleaved lanes advance independently and the multiplier latency overlaps.
+  private static final long[] A4 = pow4();
+  private long b4Hi;
+  private long b4Lo;
+  private boolean b4Ready;
+
+  private static long[] pow4() {
+    long[] m2 = mul(MULT_HI, MULT_LO, MULT_HI, MULT_LO);
+    return mul(m2[0], m2[1], m2[0], m2[1]);
+  }
+
+  /** (aHi:aLo) * (bHi:bLo) mod 2^128 as {hi, lo}. */
+  private static long[] mul(long aHi, long aLo, long bHi, long bLo) {
+    long lo = aLo * bLo;
+    long hi = Math.multiplyHigh(aLo, bLo) + ((aLo >> 63) & bLo) + ((bLo >> 63) & aLo) + aHi * bLo + aLo * bHi;
+    return new long[] {hi, lo};
+  }
+
+  private void prepareJump() {
+    // 1 + M + M^2 + M^3, times inc
+    long[] m2 = mul(MULT_HI, MULT_LO, MULT_HI, MULT_LO);
+    long[] m3 = mul(m2[0], m2[1], MULT_HI, MULT_LO);
+    long[] sum = add(add(add(new long[] {0, 1}, new long[] {MULT_HI, MULT_LO}), m2), m3);
+    long[] b = mul(sum[0], sum[1], incHi, incLo);
+    b4Hi = b[0];
+    b4Lo = b[1];
+    b4Ready = true;
+  }
+
+  private static long[] add(long[] a, long[] b) {
+    long lo = a[1] + b[1];
+    long carry = Long.compareUnsigned(lo, a[1]) < 0 ? 1 : 0;
+    return new long[] {a[0] + b[0] + carry, lo};
+  }
+
+  /**
+   * Writes the next {@code n} outputs into {@code out[0..n)}: exactly {@code n} calls of
+   * {@link #nextLong}, computed on four interleaved lanes so the serial 128-bit multiply chain of
+   * the LCG does not bound throughput. Leaves the generator where n calls would.
+   */
+  public void fill(long[] out, int n) {
+    if (n < 16) {
+      for (int i = 0; i < n; i++) {
+        out[i] = nextLong();
+      }
+      return;
+    }
+    if (!b4Ready) {
+      prepareJump();
+    }
+    final long aHi = A4[0];
+    final long aLo = A4[1];
+    final long bHi = b4Hi;
+    final long bLo = b4Lo;
+    step();
+    long h0 = stateHi;
+    long l0 = stateLo;
+    step();
+    long h1 = stateHi;
+    long l1 = stateLo;
+    step();
+    long h2 = stateHi;
+    long l2 = stateLo;
+    step();
+    long h3 = stateHi;
+    long l3 = stateLo;
+    int i = 0;
+    for (;;) {
+      out[i] = Long.rotateRight(h0 ^ l0, (int) (h0 >>> 58));
+      out[i + 1] = Long.rotateRight(h1 ^ l1, (int) (h1 >>> 58));
+      out[i + 2] = Long.rotateRight(h2 ^ l2, (int) (h2 >>> 58));
+      out[i + 3] = Long.rotateRight(h3 ^ l3, (int) (h3 >>> 58));
+      i += 4;
+      if (i + 4 > n) {
+        break;
+      }
+      long p0 = l0 * aLo;
+      long n0 = p0 + bLo;
+      h0 = Math.multiplyHigh(l0, aLo) + ((l0 >> 63) & aLo) + ((aLo >> 63) & l0) + h0 * aLo + l0 * aHi + bHi
+          + (Long.compareUnsigned(n0, p0) < 0 ? 1 : 0);
+      l0 = n0;
+      long p1 = l1 * aLo;
+      long n1 = p1 + bLo;
+      h1 = Math.multiplyHigh(l1, aLo) + ((l1 >> 63) & aLo) + ((aLo >> 63) & l1) + h1 * aLo + l1 * aHi + bHi
+          + (Long.compareUnsigned(n1, p1) < 0 ? 1 : 0);
+      l1 = n1;
+      long p2 = l2 * aLo;
+      long n2 = p2 + bLo;
+      h2 = Math.multiplyHigh(l2, aLo) + ((l2 >> 63) & aLo) + ((aLo >> 63) & l2) + h2 * aLo + l2 * aHi + bHi
+          + (Long.compareUnsigned(n2, p2) < 0 ? 1 : 0);
+      l2 = n2;
+      long p3 = l3 * aLo;
+      long n3 = p3 + bLo;
+      h3 = Math.multiplyHigh(l3, aLo) + ((l3 >> 63) & aLo) + ((aLo >> 63) & l3) + h3 * aLo + l3 * aHi + bHi
+          + (Long.compareUnsigned(n3, p3) < 0 ? 1 : 0);
+      l3 = n3;
+    }
+    // the generator sits after the last output written (lane 3 of the last round)
+    stateHi = h3;
+    stateLo = l3;
+    for (; i < n; i++) {
+      out[i] = nextLong();
+    }
+  }
+
   /** The next 64-bit output ({@code random_raw}). */
   public long nextLong() {
     step();

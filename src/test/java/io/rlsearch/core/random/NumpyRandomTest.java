@@ -173,6 +173,33 @@ class NumpyRandomTest {
   }
 
   @Test
+  void bulkFillsEqualDrawByDrawCalls() {
+    for (long seed : new long[] {0, 1, 42, 20251108}) {
+      for (int n : new int[] {1, 7, 16, 17, 100, 10_000}) {
+        NumpyRandom a = new NumpyRandom(seed);
+        NumpyRandom b = new NumpyRandom(seed);
+        a.integers(0, 10); // a buffered half-word must survive the fill
+        b.integers(0, 10);
+        double[] out = new double[n];
+        a.fillNormal(out, n, 0.5, 0.05);
+        for (int i = 0; i < n; i++) {
+          assertEquals(b.normal(0.5, 0.05), out[i], "seed " + seed + " n " + n + " draw " + i);
+        }
+        assertEquals(b.integers(0, 1000), a.integers(0, 1000), "the 32-bit buffer and position agree");
+        assertEquals(b.nextRaw(), a.nextRaw());
+        long[] raw = new long[n];
+        Pcg64 p = new Pcg64(SeedSequence.of(seed));
+        Pcg64 q = new Pcg64(SeedSequence.of(seed));
+        p.fill(raw, n);
+        for (int i = 0; i < n; i++) {
+          assertEquals(q.nextLong(), raw[i]);
+        }
+        assertEquals(q.nextLong(), p.nextLong());
+      }
+    }
+  }
+
+  @Test
   void copyContinuesTheSameStream() {
     NumpyRandom a = new NumpyRandom(7);
     a.integers(0, 10); // leaves a buffered half-word
