@@ -237,18 +237,8 @@ public final class EpisodeScorer {
    */
   public void featureRow(User user, Query q, int i, double[] out) {
     double spec = world.settings().queries().specificity()[q.queryType()];
-    double pl = cat.isPl[i] ? 1.0 : 0.0;
     if (!standardize) {
-      out[0] = cat.cm2[i];
-      out[1] = cat.discount[i];
-      out[2] = pl;
-      out[3] = pers[i];
-      out[4] = cat.bestseller[i];
-      out[5] = cat.price[i];
-      out[6] = cat.litterCm2[i];
-      out[7] = cat.discount[i] * user.thetaPrice();
-      out[8] = pl * user.thetaPl();
-      out[9] = spec * cat.bestseller[i];
+      rawRow(user, spec, i, pers[i], out);
       return;
     }
     double[][] z = cat.zColumns;
@@ -283,17 +273,21 @@ public final class EpisodeScorer {
 
   /** The raw (never standardised) 10 features of product {@code i}; personalisation needs the user pass. */
   public void rawFeatureRow(User user, Query q, int i, double[] out) {
-    double spec = world.settings().queries().specificity()[q.queryType()];
-    double pl = cat.isPl[i] ? 1.0 : 0.0;
     double dot = 0;
     float[] theta = user.embRef();
     for (int d = 0; d < Catalog.DIM; d++) {
       dot += theta[d] * cat.emb[i * Catalog.DIM + d];
     }
+    rawRow(user, world.settings().queries().specificity()[q.queryType()], i, (float) dot, out);
+  }
+
+  /** compute_features for product {@code i} given its personalisation value. */
+  private void rawRow(User user, double spec, int i, double personalisation, double[] out) {
+    double pl = cat.isPl[i] ? 1.0 : 0.0;
     out[0] = cat.cm2[i];
     out[1] = cat.discount[i];
     out[2] = pl;
-    out[3] = (float) dot;
+    out[3] = personalisation;
     out[4] = cat.bestseller[i];
     out[5] = cat.price[i];
     out[6] = cat.litterCm2[i];

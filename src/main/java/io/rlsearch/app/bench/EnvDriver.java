@@ -41,6 +41,7 @@ public final class EnvDriver {
     }
   }
 
+  private final Kind kind;
   private final SearchEnv env;
   private final NumpyRandom actions;
   private final double[] a;
@@ -68,8 +69,6 @@ public final class EnvDriver {
     }
     this.kind = kind;
   }
-
-  private final Kind kind;
 
   /** Runs one episode and returns its total reward. */
   public double episode() {
