@@ -15,11 +15,10 @@ public final class Pcg64 {
   private static final long MULT_HI = 0x2360ED051FC65DA4L;
   private static final long MULT_LO = 0x4385DF649FCCF645L;
 
-  // package-private so that bulk fills in this package can run the recurrence on local copies
-  long stateHi;
-  long stateLo;
-  final long incHi;
-  final long incLo;
+  private long stateHi;
+  private long stateLo;
+  private final long incHi;
+  private final long incLo;
   private boolean hasUint32;
   private int uinteger;
 
@@ -66,12 +65,10 @@ public final class Pcg64 {
   }
 
   /** The high word of the unsigned product a * MULT_LO (MULT_LO has its top bit clear). */
-  static long mulHiMultLo(long a) {
+  private static long mulHiMultLo(long a) {
     return Math.multiplyHigh(a, MULT_LO) + ((a >> 63) & MULT_LO);
   }
 
-  static final long MULT_HI_C = MULT_HI;
-  static final long MULT_LO_C = MULT_LO;
 
   // Jump of 4 steps: s -> A4 s + B4 with A4 = M^4 and B4 = inc (1 + M + M^2 + M^3), so four
   // interleaved lanes advance independently and the multiplier latency overlaps.
