@@ -44,6 +44,27 @@ class ArchitectureTest {
   }
 
   @Test
+  void agentsSeeFeaturesNotTheSimulator() {
+    noClasses().that().resideInAPackage("io.rlsearch.agents..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.rlsearch.sim..", "io.rlsearch.experiments..",
+            "io.rlsearch.actors..", "io.rlsearch.streams..", "io.rlsearch.learn..", "io.rlsearch.serve..",
+            "io.rlsearch.app..", "org.apache.pekko..", "ai.djl..")
+        .check(classes);
+  }
+
+  @Test
+  void experimentsArePureCompositions() {
+    noClasses().that().resideInAPackage("io.rlsearch.experiments..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.rlsearch.actors..", "io.rlsearch.streams..",
+            "io.rlsearch.serve..", "io.rlsearch.app..", "org.apache.pekko..", "ai.djl..")
+        .check(classes);
+    noClasses().that().resideInAnyPackage("io.rlsearch.core..", "io.rlsearch.sim..", "io.rlsearch.agents..",
+            "io.rlsearch.eval..")
+        .should().dependOnClassesThat().resideInAPackage("io.rlsearch.experiments..")
+        .check(classes);
+  }
+
+  @Test
   void noHiddenRandomnessOrClockBelowApp() {
     noClasses().that().resideOutsideOfPackage("io.rlsearch.app..")
         .should().callMethod(Math.class, "random")

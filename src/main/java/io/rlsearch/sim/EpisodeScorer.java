@@ -130,6 +130,14 @@ public final class EpisodeScorer {
     return (a0 + a1) + (a2 + a3);
   }
 
+  /**
+   * The cosines (query, product) of the last draw by product id, as {@link Behavior#simulate} takes them.
+   * A view of this scorer's scratch buffer: read it before the next draw, never write it.
+   */
+  public double[] cosines() {
+    return sem;
+  }
+
   /** The base score of product {@code i} from the last draw. */
   public double base(int i) {
     return base[i];

@@ -43,6 +43,18 @@ public record SimSettings(
     }
   }
 
+  /** These settings with another world seed. */
+  public SimSettings withSeed(long newSeed) {
+    return new SimSettings(newSeed, topK, catalog, users, queries, relevance, behavior, reward, retention, action,
+        templates, quirks);
+  }
+
+  /** These settings with another amplitude for the "Popular" template. */
+  public SimSettings withPopularAmplitude(double amplitude) {
+    return new SimSettings(seed, topK, catalog, users, queries, relevance, behavior, reward, retention, action,
+        new Templates(amplitude), quirks);
+  }
+
   /** Catalog generation (spec 2.2); arrays are per category, in {@code categories} order. */
   public record Catalog(
       int nProducts,

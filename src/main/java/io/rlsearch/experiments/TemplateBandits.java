@@ -1,0 +1,373 @@
+package io.rlsearch.experiments;
+
+import io.rlsearch.agents.bandit.BanditDiagnostics;
+import io.rlsearch.agents.bandit.ContextualBandit;
+import io.rlsearch.agents.bandit.LinUcb;
+import io.rlsearch.agents.bandit.LinearThompson;
+import io.rlsearch.core.RewardBreakdown;
+import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.sim.Behavior;
+import io.rlsearch.sim.ContextFeatures;
+import io.rlsearch.sim.EpisodeScorer;
+import io.rlsearch.sim.Query;
+import io.rlsearch.sim.RewardFunction;
+import io.rlsearch.sim.SessionOutcome;
+import io.rlsearch.sim.SimSettings;
+import io.rlsearch.sim.Templates;
+import io.rlsearch.sim.User;
+import io.rlsearch.sim.World;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The Chapter-6 template-bandit protocol (spec 7.3; the reference's
+ * {@code scripts/ch06/template_bandits_demo.py::run_template_bandits_experiment}).
+ *
+ * <ol>
+ *   <li>World: the catalog drawn from {@code default_rng(world_seed)}.
+ *   <li>Static sweep, {@code default_rng(bandit_seed)}: per episode one user, query and base-score
+ *       vector, then a session for each of the 8 templates in order on the same draws.
+ *   <li>LinUCB ({@code bandit_seed + 1}; lambda 1, adaptive width) and Thompson sampling
+ *       ({@code bandit_seed + 2} for the world and, separately, for the sampler; lambda 1), each
+ *       warm-started with {@code prior_weight} pseudo-observations of every template's static mean
+ *       reward on the bias coordinate, then {@code n_bandit} episodes.
+ *   <li>The best static template (by mean reward) re-run for {@code n_bandit} episodes on
+ *       {@code bandit_seed + 3}, for per-segment figures comparable with the bandits'.
+ * </ol>
+ *
+ * <p>The three runs after the sweep are independent (own streams, own scratch) and run on the
+ * executor given to {@link #run}; the result does not depend on it.
+ */
+public final class TemplateBandits {
+  /** Which context vector the bandits see. */
+  public enum FeatureMode {
+    /** Segment and query-type one-hots (+ bias): 8 values. */
+    SIMPLE("simple"),
+    /** Plus the user's true price and private-label sensitivities and top-20 aggregates (+ bias): 18. */
+    RICH("rich"),
+    /** As rich, with estimated sensitivities (+ bias): 18. */
+    RICH_EST("rich_est");
+
+    private final String cliName;
+
+    FeatureMode(String cliName) {
+      this.cliName = cliName;
+    }
+
+    /** The name on the command line and in outputs. */
+    public String cliName() {
+      return cliName;
+    }
+
+    /** Parses {@code simple|rich|rich_est}. */
+    public static FeatureMode parse(String s) {
+      for (FeatureMode m : values()) {
+        if (m.cliName.equals(s)) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("features must be one of simple, rich, rich_est; got '" + s + "'");
+    }
+  }
+
+  /**
+   * Which estimator of the user's sensitivities the rich_est features use (spec 3.8, 12.2 item 10).
+   * The bias coordinate is appended in both cases.
+   */
+  public enum Estimator {
+    /** The Chapter-6 script's: 0.6/0.4 blend with the segment mean, 0.9 shrink, 0.25 grid, clip 3.5. */
+    CH06,
+    /** The zoosim package's: 0.7 shrink, 0.5 grid, clip 3. */
+    ZOOSIM
+  }
+
+  /**
+   * Protocol settings.
+   *
+   * @param features context features
+   * @param estimator sensitivity estimator for rich_est
+   * @param nStatic static-sweep episodes
+   * @param nBandit episodes of each bandit run (and of the best-static re-run)
+   * @param worldSeed seed of the catalog
+   * @param banditSeed base seed of the sweep and runs
+   * @param priorWeight pseudo-observations per template in the warm start (0 = none)
+   * @param linAlpha LinUCB width
+   * @param tsSigma Thompson sampling noise scale
+   */
+  public record Settings(FeatureMode features, Estimator estimator, int nStatic, int nBandit, long worldSeed,
+      long banditSeed, int priorWeight, double linAlpha, double tsSigma) {
+    public Settings {
+      if (nStatic < 1) {
+        throw new IllegalArgumentException("n_static must be >= 1, got " + nStatic);
+      }
+      if (nBandit < 1) {
+        throw new IllegalArgumentException("n_bandit must be >= 1, got " + nBandit);
+      }
+      if (worldSeed < 0 || banditSeed < 0) {
+        throw new IllegalArgumentException("seeds must be >= 0, got world " + worldSeed + ", bandit " + banditSeed);
+      }
+      if (priorWeight < 0) {
+        throw new IllegalArgumentException("prior weight must be >= 0, got " + priorWeight);
+      }
+      if (!(linAlpha >= 0) || Double.isInfinite(linAlpha)) {
+        throw new IllegalArgumentException("LinUCB alpha must be >= 0, got " + linAlpha);
+      }
+      if (!(tsSigma > 0) || Double.isInfinite(tsSigma)) {
+        throw new IllegalArgumentException("TS sigma must be > 0, got " + tsSigma);
+      }
+    }
+
+    /** The reference's {@code resolve_prior_weight}: simple 0, rich 6, rich_est 12. */
+    public static int defaultPriorWeight(FeatureMode m) {
+      return switch (m) {
+        case SIMPLE -> 0;
+        case RICH -> 6;
+        case RICH_EST -> 12;
+      };
+    }
+
+    /** The reference's {@code resolve_lin_alpha}: 1.0, 1.0, 0.85. */
+    public static double defaultLinAlpha(FeatureMode m) {
+      return m == FeatureMode.RICH_EST ? 0.85 : 1.0;
+    }
+
+    /** The reference's {@code resolve_ts_sigma}: 1.0, 1.0, 0.7. */
+    public static double defaultTsSigma(FeatureMode m) {
+      return m == FeatureMode.RICH_EST ? 0.7 : 1.0;
+    }
+  }
+
+  /** Per-episode means of the reported quantities. */
+  public record Means(double reward, double gmv, double cm2, double orders) {}
+
+  /** One template's static-sweep result. */
+  public record StaticRow(String template, Means means) {}
+
+  /**
+   * One bandit run.
+   *
+   * @param means per-episode means
+   * @param deltaGmvPct GMV relative to the best static template's sweep GMV, in percent
+   * @param selectionFreq share of episodes each template was played
+   * @param perSegmentGmv mean GMV per user segment (segments in config order; absent if never drawn)
+   * @param diagnostics the bandit's own report at the end
+   */
+  public record BanditRun(Means means, double deltaGmvPct, double[] selectionFreq, Map<String, Double> perSegmentGmv,
+      BanditDiagnostics diagnostics) {}
+
+  /** The whole protocol's result. */
+  public record Result(Settings settings, List<StaticRow> statics, int bestStatic, Map<String, Double> bestStaticPerSegmentGmv,
+      BanditRun linucb, BanditRun ts) {
+    /** The best static template's name. */
+    public String bestStaticName() {
+      return statics.get(bestStatic).template();
+    }
+  }
+
+  private final World world;
+  private final Settings settings;
+  private final float[][] boosts;
+  private final int nArms;
+
+  /**
+   * The protocol on the world of {@code base} with the catalog drawn from {@code settings.worldSeed}
+   * ({@code base}'s own seed is replaced).
+   */
+  public TemplateBandits(SimSettings base, Settings settings) {
+    SimSettings s = base.withSeed(settings.worldSeed());
+    this.world = World.generate(s, new NumpyRandom(settings.worldSeed()));
+    this.settings = settings;
+    this.boosts = Templates.all(world.catalog(), s.action().aMax(), s.templates().popularAmplitude());
+    this.nArms = boosts.length;
+  }
+
+  /** The world the protocol runs on. */
+  public World world() {
+    return world;
+  }
+
+  /** Runs every phase; the three after the sweep on {@code executor}. */
+  public Result run(Executor executor) {
+    List<StaticRow> statics = staticSweep();
+    double[] staticReward = new double[nArms];
+    int best = 0;
+    for (int t = 0; t < nArms; t++) {
+      staticReward[t] = statics.get(t).means().reward();
+      if (staticReward[t] > staticReward[best]) {
+        best = t;
+      }
+    }
+    double bestGmv = statics.get(best).means().gmv();
+    int bestId = best;
+    CompletableFuture<BanditRun> lin = CompletableFuture.supplyAsync(() -> banditRun(true, staticReward, bestGmv), executor);
+    CompletableFuture<BanditRun> ts = CompletableFuture.supplyAsync(() -> banditRun(false, staticReward, bestGmv), executor);
+    CompletableFuture<Map<String, Double>> seg = CompletableFuture.supplyAsync(() -> bestStaticPerSegment(bestId), executor);
+    return new Result(settings, statics, best, join(seg), join(lin), join(ts));
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** The static sweep: every template on the same user, query and base scores of each episode. */
+  public List<StaticRow> staticSweep() {
+    NumpyRandom rng = new NumpyRandom(settings.banditSeed());
+    Episode ep = new Episode();
+    double[][] sums = new double[nArms][4];
+    for (int i = 0; i < settings.nStatic(); i++) {
+      ep.draw(rng);
+      for (int t = 0; t < nArms; t++) {
+        ep.play(t, rng, sums[t]);
+      }
+    }
+    List<StaticRow> out = new ArrayList<>();
+    for (int t = 0; t < nArms; t++) {
+      out.add(new StaticRow(Templates.NAMES.get(t), means(sums[t], settings.nStatic())));
+    }
+    return out;
+  }
+
+  /** A LinUCB ({@code linucb}) or Thompson sampling run with the warm start from the static means. */
+  BanditRun banditRun(boolean linucb, double[] staticReward, double bestStaticGmv) {
+    long seed = settings.banditSeed() + (linucb ? 1 : 2);
+    NumpyRandom rng = new NumpyRandom(seed);
+    Episode ep = new Episode();
+    int dim = ep.features.dim(ContextFeatures.Mode.valueOf(settings.features().name())) + 1;
+    ContextualBandit policy = linucb
+        ? new LinUcb(nArms, dim, new LinUcb.Settings(1.0, settings.linAlpha(), true))
+        : new LinearThompson(nArms, dim, new LinearThompson.Settings(1.0, settings.tsSigma()), new NumpyRandom(seed));
+    if (settings.priorWeight() > 0) {
+      double[] bias = new double[dim];
+      bias[dim - 1] = 1.0;
+      for (int t = 0; t < nArms; t++) {
+        for (int rep = 0; rep < settings.priorWeight(); rep++) {
+          policy.update(t, bias, staticReward[t]);
+        }
+      }
+    }
+    double[] sums = new double[4];
+    long[] picks = new long[nArms];
+    SegmentGmv seg = new SegmentGmv();
+    for (int i = 0; i < settings.nBandit(); i++) {
+      ep.draw(rng);
+      double[] x = ep.context();
+      int arm = policy.select(x);
+      picks[arm]++;
+      double gmvBefore = sums[1];
+      double r = ep.play(arm, rng, sums);
+      seg.add(ep.user.segment(), sums[1] - gmvBefore);
+      policy.update(arm, x, r);
+    }
+    Means m = means(sums, settings.nBandit());
+    double[] freq = new double[nArms];
+    for (int t = 0; t < nArms; t++) {
+      freq[t] = (double) picks[t] / settings.nBandit();
+    }
+    double delta = bestStaticGmv != 0 ? (m.gmv() - bestStaticGmv) / Math.abs(bestStaticGmv) * 100 : Double.NaN;
+    return new BanditRun(m, delta, freq, seg.means(), policy.diagnostics());
+  }
+
+  /** Mean GMV per segment of the best static template, re-run on {@code bandit_seed + 3}. */
+  Map<String, Double> bestStaticPerSegment(int best) {
+    NumpyRandom rng = new NumpyRandom(settings.banditSeed() + 3);
+    Episode ep = new Episode();
+    double[] sums = new double[4];
+    SegmentGmv seg = new SegmentGmv();
+    for (int i = 0; i < settings.nBandit(); i++) {
+      ep.draw(rng);
+      double before = sums[1];
+      ep.play(best, rng, sums);
+      seg.add(ep.user.segment(), sums[1] - before);
+    }
+    return seg.means();
+  }
+
+  private static Means means(double[] sums, int n) {
+    return new Means(sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n);
+  }
+
+  /** Per-segment GMV accumulation, reported in the config's segment order. */
+  private final class SegmentGmv {
+    private final double[] sum = new double[world.settings().users().segments().size()];
+    private final long[] count = new long[sum.length];
+
+    void add(int segment, double gmv) {
+      sum[segment] += gmv;
+      count[segment]++;
+    }
+
+    Map<String, Double> means() {
+      Map<String, Double> out = new LinkedHashMap<>();
+      for (int s = 0; s < sum.length; s++) {
+        if (count[s] > 0) {
+          out.put(world.segmentName(s), sum[s] / count[s]);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** One episode's draws and scratch (one per phase: phases may run in parallel). */
+  private final class Episode {
+    final EpisodeScorer scorer = new EpisodeScorer(world, world.settings().topK());
+    final ContextFeatures features = new ContextFeatures(world);
+    final Behavior behavior = new Behavior(world);
+    final RewardFunction rewardFn = new RewardFunction(world);
+    User user;
+    Query query;
+
+    void draw(NumpyRandom rng) {
+      user = world.sampleUser(rng);
+      query = world.sampleQuery(user, rng);
+      scorer.drawBase(query, rng);
+    }
+
+    double[] context() {
+      return switch (settings.features()) {
+        case SIMPLE -> features.ch06Simple(user, query);
+        case RICH -> features.ch06Rich(user, query, scorer);
+        case RICH_EST -> settings.estimator() == Estimator.CH06
+            ? features.ch06RichEstimated(user, query, scorer)
+            : withBias(features.richEstimated(user, query, scorer));
+      };
+    }
+
+    /** Simulates template {@code t} on the current draws; adds reward, GMV, CM2, orders to {@code sums}. */
+    double play(int t, NumpyRandom rng, double[] sums) {
+      int[] ranking = scorer.rankByBoosts(boosts[t], world.settings().topK());
+      SessionOutcome out = behavior.simulate(user, query, ranking, scorer.cosines(), rng);
+      RewardBreakdown parts = rewardFn.breakdown(ranking, out);
+      double r = rewardFn.scalar(parts);
+      sums[0] += r;
+      sums[1] += parts.gmv();
+      sums[2] += parts.cm2();
+      sums[3] += out.totalBuys();
+      return r;
+    }
+  }
+
+  private static double[] withBias(double[] x) {
+    double[] out = java.util.Arrays.copyOf(x, x.length + 1);
+    out[x.length] = 1.0;
+    return out;
+  }
+
+  /** A one-line label of the settings, for tables. */
+  public static String describe(Settings s) {
+    return String.format(Locale.ROOT, "features=%s, n_static=%d, n_bandit=%d, world_seed=%d, bandit_seed=%d,"
+        + " prior=%d, lin_alpha=%.3g, ts_sigma=%.3g", s.features().cliName(), s.nStatic(), s.nBandit(), s.worldSeed(),
+        s.banditSeed(), s.priorWeight(), s.linAlpha(), s.tsSigma());
+  }
+}

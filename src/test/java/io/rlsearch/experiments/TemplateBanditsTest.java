@@ -1,0 +1,95 @@
+package io.rlsearch.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rlsearch.experiments.TemplateBandits.FeatureMode;
+import io.rlsearch.sim.SimSettings;
+import io.rlsearch.sim.ZoosimConfig;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+class TemplateBanditsTest {
+  /** A 500-product world keeps these runs to a fraction of a second. */
+  private static final SimSettings SMALL = ZoosimConfig.fromString("catalog { n_products = 500 }");
+
+  private static TemplateBandits.Settings settings(FeatureMode m, int nStatic, int nBandit, long banditSeed) {
+    return new TemplateBandits.Settings(m, TemplateBandits.Estimator.CH06, nStatic, nBandit, 20250322, banditSeed,
+        TemplateBandits.Settings.defaultPriorWeight(m), TemplateBandits.Settings.defaultLinAlpha(m),
+        TemplateBandits.Settings.defaultTsSigma(m));
+  }
+
+  @Test
+  void selectionFrequenciesCoverEveryEpisodeAndTheRunIsReproducible() {
+    TemplateBandits.Settings s = settings(FeatureMode.RICH, 50, 500, 7);
+    TemplateBandits.Result a = new TemplateBandits(SMALL, s).run(Runnable::run);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    TemplateBandits.Result b;
+    try {
+      b = new TemplateBandits(SMALL, s).run(pool);
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(1.0, Arrays.stream(a.linucb().selectionFreq()).sum(), 1e-12);
+    assertEquals(1.0, Arrays.stream(a.ts().selectionFreq()).sum(), 1e-12);
+    assertEquals(8, a.statics().size());
+    // The same result whether the three runs go sequentially or on three threads.
+    assertEquals(a.statics(), b.statics());
+    assertEquals(a.linucb().means(), b.linucb().means());
+    assertEquals(a.ts().means(), b.ts().means());
+    assertArrayEquals(a.ts().selectionFreq(), b.ts().selectionFreq());
+    assertEquals(a.bestStaticPerSegmentGmv(), b.bestStaticPerSegmentGmv());
+    // Warm-start pseudo-observations are updates, not selections: selections count the 500 episodes.
+    assertEquals(500, Arrays.stream(a.linucb().diagnostics().selections()).sum());
+    TemplateBandits.Result c = new TemplateBandits(SMALL, settings(FeatureMode.RICH, 50, 500, 8)).run(Runnable::run);
+    assertNotEquals(a.linucb().means(), c.linucb().means());
+  }
+
+  @Test
+  void bestStaticIsTheTemplateWithTheHighestMeanRewardAndDeltaIsAgainstIt() {
+    TemplateBandits.Result r = new TemplateBandits(SMALL, settings(FeatureMode.SIMPLE, 100, 300, 3)).run(Runnable::run);
+    for (TemplateBandits.StaticRow row : r.statics()) {
+      assertTrue(row.means().reward() <= r.statics().get(r.bestStatic()).means().reward());
+    }
+    double bestGmv = r.statics().get(r.bestStatic()).means().gmv();
+    assertEquals((r.linucb().means().gmv() - bestGmv) / bestGmv * 100, r.linucb().deltaGmvPct(), 1e-9);
+    assertTrue(r.bestStaticPerSegmentGmv().size() <= 4 && !r.bestStaticPerSegmentGmv().isEmpty());
+  }
+
+  @Test
+  void estimatorsDifferOnlyInRichEst() {
+    TemplateBandits.Settings ch06 = settings(FeatureMode.RICH_EST, 30, 300, 5);
+    TemplateBandits.Settings zoo = new TemplateBandits.Settings(FeatureMode.RICH_EST, TemplateBandits.Estimator.ZOOSIM,
+        30, 300, 20250322, 5, ch06.priorWeight(), ch06.linAlpha(), ch06.tsSigma());
+    TemplateBandits.Result a = new TemplateBandits(SMALL, ch06).run(Runnable::run);
+    TemplateBandits.Result b = new TemplateBandits(SMALL, zoo).run(Runnable::run);
+    assertEquals(a.statics(), b.statics());
+    assertNotEquals(a.linucb().means(), b.linucb().means());
+  }
+
+  /**
+   * The reference's slow test_feature_modes_integration: over 3 seeds (200 static, 1,000 bandit
+   * episodes), the GMV gap between the best static template and LinUCB is smaller with rich features
+   * than with simple ones.
+   */
+  @Test
+  @Tag("slow")
+  void richFeaturesNarrowTheGapToTheBestStaticTemplate() {
+    double gapSimple = 0;
+    double gapRich = 0;
+    for (long seed : new long[] {11, 12, 13}) {
+      TemplateBandits.Result s = new TemplateBandits(SimSettings.defaults(), settings(FeatureMode.SIMPLE, 200, 1000, seed))
+          .run(Runnable::run);
+      TemplateBandits.Result r = new TemplateBandits(SimSettings.defaults(), settings(FeatureMode.RICH, 200, 1000, seed))
+          .run(Runnable::run);
+      gapSimple += s.statics().get(s.bestStatic()).means().gmv() - s.linucb().means().gmv();
+      gapRich += r.statics().get(r.bestStatic()).means().gmv() - r.linucb().means().gmv();
+    }
+    assertTrue(gapRich < gapSimple, "rich gap " + gapRich / 3 + " vs simple gap " + gapSimple / 3);
+  }
+}
