@@ -4,17 +4,9 @@ import io.rlsearch.agents.bandit.BanditDiagnostics;
 import io.rlsearch.agents.bandit.ContextualBandit;
 import io.rlsearch.agents.bandit.LinUcb;
 import io.rlsearch.agents.bandit.LinearThompson;
-import io.rlsearch.core.RewardBreakdown;
 import io.rlsearch.core.random.NumpyRandom;
-import io.rlsearch.sim.Behavior;
-import io.rlsearch.sim.ContextFeatures;
-import io.rlsearch.sim.EpisodeScorer;
-import io.rlsearch.sim.Query;
-import io.rlsearch.sim.RewardFunction;
-import io.rlsearch.sim.SessionOutcome;
 import io.rlsearch.sim.SimSettings;
 import io.rlsearch.sim.Templates;
-import io.rlsearch.sim.User;
 import io.rlsearch.sim.World;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -224,12 +216,12 @@ public final class TemplateBandits {
   /** The static sweep: every template on the same user, query and base scores of each episode. */
   public List<StaticRow> staticSweep() {
     NumpyRandom rng = new NumpyRandom(settings.banditSeed());
-    Episode ep = new Episode();
+    TemplateEpisode ep = newEpisode();
     double[][] sums = new double[nArms][4];
     for (int i = 0; i < settings.nStatic(); i++) {
       ep.draw(rng);
       for (int t = 0; t < nArms; t++) {
-        ep.play(t, rng, sums[t]);
+        play(ep, t, rng, sums[t]);
       }
     }
     List<StaticRow> out = new ArrayList<>();
@@ -243,8 +235,8 @@ public final class TemplateBandits {
   BanditRun banditRun(boolean linucb, double[] staticReward, double bestStaticGmv) {
     long seed = settings.banditSeed() + (linucb ? 1 : 2);
     NumpyRandom rng = new NumpyRandom(seed);
-    Episode ep = new Episode();
-    int dim = ep.features.dim(ContextFeatures.Mode.valueOf(settings.features().name())) + 1;
+    TemplateEpisode ep = newEpisode();
+    int dim = ep.contextDim();
     ContextualBandit policy = linucb
         ? new LinUcb(nArms, dim, new LinUcb.Settings(1.0, settings.linAlpha(), true))
         : new LinearThompson(nArms, dim, new LinearThompson.Settings(1.0, settings.tsSigma()), new NumpyRandom(seed));
@@ -266,8 +258,8 @@ public final class TemplateBandits {
       int arm = policy.select(x);
       picks[arm]++;
       double gmvBefore = sums[1];
-      double r = ep.play(arm, rng, sums);
-      seg.add(ep.user.segment(), sums[1] - gmvBefore);
+      double r = play(ep, arm, rng, sums);
+      seg.add(ep.user().segment(), sums[1] - gmvBefore);
       policy.update(arm, x, r);
     }
     Means m = means(sums, settings.nBandit());
@@ -282,14 +274,14 @@ public final class TemplateBandits {
   /** Mean GMV per segment of the best static template, re-run on {@code bandit_seed + 3}. */
   Map<String, Double> bestStaticPerSegment(int best) {
     NumpyRandom rng = new NumpyRandom(settings.banditSeed() + 3);
-    Episode ep = new Episode();
+    TemplateEpisode ep = newEpisode();
     double[] sums = new double[4];
     SegmentGmv seg = new SegmentGmv();
     for (int i = 0; i < settings.nBandit(); i++) {
       ep.draw(rng);
       double before = sums[1];
-      ep.play(best, rng, sums);
-      seg.add(ep.user.segment(), sums[1] - before);
+      play(ep, best, rng, sums);
+      seg.add(ep.user().segment(), sums[1] - before);
     }
     return seg.means();
   }
@@ -319,49 +311,18 @@ public final class TemplateBandits {
     }
   }
 
-  /** One episode's draws and scratch (one per phase: phases may run in parallel). */
-  private final class Episode {
-    final EpisodeScorer scorer = new EpisodeScorer(world, world.settings().topK());
-    final ContextFeatures features = new ContextFeatures(world);
-    final Behavior behavior = new Behavior(world);
-    final RewardFunction rewardFn = new RewardFunction(world);
-    User user;
-    Query query;
-
-    void draw(NumpyRandom rng) {
-      user = world.sampleUser(rng);
-      query = world.sampleQuery(user, rng);
-      scorer.drawBase(query, rng);
-    }
-
-    double[] context() {
-      return switch (settings.features()) {
-        case SIMPLE -> features.ch06Simple(user, query);
-        case RICH -> features.ch06Rich(user, query, scorer);
-        case RICH_EST -> settings.estimator() == Estimator.CH06
-            ? features.ch06RichEstimated(user, query, scorer)
-            : withBias(features.richEstimated(user, query, scorer));
-      };
-    }
-
-    /** Simulates template {@code t} on the current draws; adds reward, GMV, CM2, orders to {@code sums}. */
-    double play(int t, NumpyRandom rng, double[] sums) {
-      int[] ranking = scorer.rankByBoosts(boosts[t], world.settings().topK());
-      SessionOutcome out = behavior.simulate(user, query, ranking, scorer.cosines(), rng);
-      RewardBreakdown parts = rewardFn.breakdown(ranking, out);
-      double r = rewardFn.scalar(parts);
-      sums[0] += r;
-      sums[1] += parts.gmv();
-      sums[2] += parts.cm2();
-      sums[3] += out.totalBuys();
-      return r;
-    }
+  private TemplateEpisode newEpisode() {
+    return new TemplateEpisode(world, boosts, settings.features(), settings.estimator());
   }
 
-  private static double[] withBias(double[] x) {
-    double[] out = java.util.Arrays.copyOf(x, x.length + 1);
-    out[x.length] = 1.0;
-    return out;
+  /** Plays template {@code t}; adds reward, GMV, CM2, orders to {@code sums}; returns the reward. */
+  private static double play(TemplateEpisode ep, int t, NumpyRandom rng, double[] sums) {
+    TemplateEpisode.Played p = ep.play(t, rng);
+    sums[0] += p.reward();
+    sums[1] += p.parts().gmv();
+    sums[2] += p.parts().cm2();
+    sums[3] += p.orders();
+    return p.reward();
   }
 
   /** A one-line label of the settings, for tables. */

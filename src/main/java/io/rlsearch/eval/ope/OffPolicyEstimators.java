@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 
 /**
  * Off-policy estimators of a target policy's value from logged trajectories (spec 8.1 and beyond).
@@ -332,10 +331,10 @@ public final class OffPolicyEstimators {
   }
 
   private static String fmt(double v) {
-    return Double.isInfinite(v) ? "inf" : String.format(Locale.ROOT, "%g", v);
+    return Double.isInfinite(v) ? "inf" : java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   private static String modelName(ActionValueModel m) {
-    return m instanceof LinearFqe f ? "linear FQE (" + f.iterations() + " iterations)" : m.getClass().getSimpleName();
+    return m instanceof LinearFqe f ? "linear FQE (" + f.iterations() + (f.iterations() == 1 ? " iteration)" : " iterations)") : m.getClass().getSimpleName();
   }
 }
