@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "battle", mixinStandardHelpOptions = true,
     description = "Battle Royale (current stage: the fixed policies). Runs the 8 standard templates and random"
         + " boost weights on the same episodes (common random numbers: episode i of every policy sees the same"
-        + " user, query and noise) and reports reward, GMV, CM2, orders and clicks with 95% confidence"
+        + " user, query and noise) and reports reward, GMV, CM2, orders and clicks with 95%% confidence"
         + " intervals, and each policy's paired reward difference to Neutral. The learning agents join as"
         + " their issues land.")
 final class BattleCommand implements Callable<Integer> {

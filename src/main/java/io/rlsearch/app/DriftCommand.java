@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 /** {@code drift}: the Chapter-10 drift scenario over several seeds. */
 @Command(name = "drift", mixinStandardHelpOptions = true,
     description = "The Chapter-10 drift scenario (spec 8.3): 4 arms whose click and conversion rates change at"
-        + " the drift step; LinUCB with a guardrail (Page-Hinkley on -reward, fallback to arm 0 after a patience"
-        + " of net alarms, probing back) against the same LinUCB without one, on common random numbers. Reports"
-        + " detection delay, recovery time and false alarms with 95% CIs over seeds, and the reward per step"
+        + " the drift step; LinUCB with a guardrail (Page-Hinkley on -reward, fallback to arm 0 after --patience"
+        + " alarms within 200 steps, or net alarms with --reference-detectors; probing back) against the same LinUCB without one, on common random numbers. Reports"
+        + " detection delay, recovery time and false alarms with 95%% CIs over seeds, and the reward per step"
         + " after the drift with and without the guardrail.")
 final class DriftCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -45,7 +45,8 @@ final class DriftCommand implements Callable<Integer> {
   double delta;
 
   @Option(names = "--patience", paramLabel = "N", defaultValue = "5",
-      description = "Net alarms before the fallback (default: ${DEFAULT-VALUE}).")
+      description = "Alarms (within the last 200 steps; net alarms with --reference-detectors) before the"
+          + " fallback (default: ${DEFAULT-VALUE}).")
   int patience;
 
   @Option(names = "--probe", paramLabel = "N", defaultValue = "100",
@@ -102,6 +103,7 @@ final class DriftCommand implements Callable<Integer> {
     set.put("probe", s.probeAfter());
     out.put("settings", set);
     out.put("detection_delay", interval(r.detectionDelay(), "detected_runs"));
+    out.put("fallback_delay", interval(r.fallbackDelay(), "runs_with_fallback"));
     out.put("recovery_time", interval(r.recoveryTime(), "recovered_runs"));
     out.put("recovery_time_without_guardrail", interval(r.recoveryTimeWithoutGuardrail(), "recovered_runs"));
     out.put("false_alarms", r.falseAlarms().mean());
@@ -128,6 +130,7 @@ final class DriftCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Chapter-10 drift scenario: %d runs of %d steps, drift at %d, %s detectors%n", s.runs(),
         s.steps(), s.driftAt(), s.form().name().toLowerCase(Locale.ROOT));
     line(out, "detection delay (steps)", r.detectionDelay(), s.runs());
+    line(out, "fallback delay (steps)", r.fallbackDelay(), s.runs());
     line(out, "recovery time, guarded", r.recoveryTime(), s.runs());
     line(out, "recovery time, unguarded", r.recoveryTimeWithoutGuardrail(), s.runs());
     out.printf(Locale.ROOT, "%-28s %9.2f per run%n", "false alarms before drift", r.falseAlarms().mean());

@@ -26,15 +26,20 @@ import picocli.CommandLine.Spec;
         + " PDIS, DM, DR and SWITCH-DR (DM/DR/SWITCH use a linear fitted-Q model), and runs the target on fresh"
         + " episodes for the truth.",
         "",
-        "SPEC is KIND[:key=value,...]:",
-        "  uniform                                    every template with probability 1/8",
-        "  template:id=K | template:name=NAME         always template K (0..7), e.g. template:name=Premium",
-        "  best-static[:episodes=2000]                the best template of a static sweep",
-        "  linucb[:episodes=2000,alpha=1.0]           greedy choice of a LinUCB trained that long, then frozen",
+        "SPEC is KIND[:key=value,...], one of:",
+        "  uniform",
+        "      every template with probability 1/8",
+        "  template:id=K  or  template:name=NAME",
+        "      always template K (0..7) or the named one, e.g. template:name=Premium",
+        "  best-static[:episodes=2000]",
+        "      always the template with the best mean reward in a static sweep",
+        "  linucb[:episodes=2000,alpha=1.0]",
+        "      the greedy choice of a LinUCB trained that long, then frozen",
         "  epsilon-greedy[:eps=0.3,base=linucb,episodes=2000]",
-        "                                             base's greedy template w.p. 1-eps, else uniform;",
-        "                                             base = linucb | best-static",
-        "  softmax[:tau=1.0,base=linucb,episodes=2000] templates w.p. ~ exp(score/tau)",
+        "      the base's greedy template w.p. 1-eps, else a uniform one;",
+        "      base = linucb | best-static",
+        "  softmax[:tau=1.0,base=linucb,episodes=2000]",
+        "      templates w.p. proportional to exp(score/tau); scores from the base",
         ""})
 final class OpeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -23,7 +23,8 @@ import java.util.List;
  * {@code SeedSequence(seed).child(r)} (the reference's demo is unseeded).
  *
  * <p>Measured per run: the detection delay (steps from the drift to the guarded run's first detector
- * alarm), the recovery time (steps from the drift to the end of the first 50-step window whose mean
+ * alarm), the fallback delay (steps from the drift to the first fallback the guardrail triggers after it), the
+ * recovery time (steps from the drift to the end of the first 50-step window whose mean
  * reward reaches 0.9 times the mean of the 200 steps before the drift), the false alarms before the
  * drift, and the mean reward per step after the drift with and without the guardrail.
  */
@@ -64,11 +65,13 @@ public final class DriftScenario {
   }
 
   /** One run's figures (NaN where the event never happened). */
-  public record Run(double detectionDelay, double recoveryTime, double recoveryTimeWithoutGuardrail,
-      int falseAlarms, double rewardWithGuardrail, double rewardWithoutGuardrail, long fallbacks) {}
+  public record Run(double detectionDelay, double fallbackDelay, double recoveryTime,
+      double recoveryTimeWithoutGuardrail, int falseAlarms, double rewardWithGuardrail, double rewardWithoutGuardrail,
+      long fallbacks) {}
 
   /** All runs and their summaries. */
-  public record Result(Settings settings, List<Run> runs, Summary detectionDelay, Summary recoveryTime,
+  public record Result(Settings settings, List<Run> runs, Summary detectionDelay, Summary fallbackDelay,
+      Summary recoveryTime,
       Summary recoveryTimeWithoutGuardrail, Summary falseAlarms, Summary rewardWithGuardrail,
       Summary rewardWithoutGuardrail, Summary rewardDifference, Summary fallbacks) {}
 
@@ -80,7 +83,8 @@ public final class DriftScenario {
     for (int r = 0; r < s.runs(); r++) {
       runs.add(runOne(s, new NumpyRandom(SeedSequence.of(s.seed()).child(r))));
     }
-    return new Result(s, runs, summary(runs, Run::detectionDelay), summary(runs, Run::recoveryTime),
+    return new Result(s, runs, summary(runs, Run::detectionDelay), summary(runs, Run::fallbackDelay),
+        summary(runs, Run::recoveryTime),
         summary(runs, Run::recoveryTimeWithoutGuardrail), summary(runs, x -> x.falseAlarms()),
         summary(runs, Run::rewardWithGuardrail), summary(runs, Run::rewardWithoutGuardrail),
         summary(runs, x -> x.rewardWithGuardrail() - x.rewardWithoutGuardrail()), summary(runs, x -> x.fallbacks()));
@@ -102,6 +106,7 @@ public final class DriftScenario {
     double[] without = new double[s.steps()];
     double[] outcome = new double[ARMS];
     double detection = Double.NaN;
+    double fallback = Double.NaN;
     int falseAlarms = 0;
     for (int t = 0; t < s.steps(); t++) {
       double[] x = context(rng);
@@ -126,7 +131,14 @@ public final class DriftScenario {
       plain.update(ap, x, outcome[ap]);
       without[t] = outcome[ap];
     }
-    return new Run(detection, recovery(withG, s.driftAt()), recovery(without, s.driftAt()), falseAlarms,
+    for (SafetyMonitor.Event e : guarded.events()) {
+      long t = e.step() - 1;
+      if (e.toFallback() && t >= s.driftAt()) {
+        fallback = t - s.driftAt();
+        break;
+      }
+    }
+    return new Run(detection, fallback, recovery(withG, s.driftAt()), recovery(without, s.driftAt()), falseAlarms,
         mean(withG, s.driftAt(), s.steps()), mean(without, s.driftAt(), s.steps()), guarded.fallbacks());
   }
 
