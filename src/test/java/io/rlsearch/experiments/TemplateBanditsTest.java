@@ -92,4 +92,19 @@ class TemplateBanditsTest {
     }
     assertTrue(gapRich < gapSimple, "rich gap " + gapRich / 3 + " vs simple gap " + gapSimple / 3);
   }
+
+  /**
+   * The reference's slow test_template_bandits_rich_est: a 500-product catalog, rich_est features
+   * with the default hyper-parameters (prior 12, alpha 0.85, sigma 0.7), 400 static and 1,200 bandit
+   * episodes: LinUCB's and TS's GMV reach 0.98 of the best static template's.
+   */
+  @Test
+  @Tag("slow")
+  void richEstimatedBanditsMatchTheBestStaticTemplate() {
+    TemplateBandits.Result r = new TemplateBandits(SMALL, settings(FeatureMode.RICH_EST, 400, 1200, 20250349))
+        .run(Runnable::run);
+    double best = r.statics().get(r.bestStatic()).means().gmv();
+    assertTrue(r.linucb().means().gmv() >= 0.98 * best, "LinUCB GMV " + r.linucb().means().gmv() + " vs " + best);
+    assertTrue(r.ts().means().gmv() >= 0.98 * best, "TS GMV " + r.ts().means().gmv() + " vs " + best);
+  }
 }
