@@ -28,6 +28,11 @@ public final class LinUcb implements ContextualBandit {
         throw new IllegalArgumentException("LinUCB alpha must be >= 0, got " + alpha);
       }
     }
+
+    /** The reference's defaults: lambda 1, alpha 1, fixed width. */
+    public static Settings defaults() {
+      return new Settings(1.0, 1.0, false);
+    }
   }
 
   private final Settings settings;

@@ -31,6 +31,11 @@ public final class LinearThompson implements ContextualBandit {
         throw new IllegalArgumentException("Thompson sampling sigma must be > 0, got " + sigma);
       }
     }
+
+    /** The reference's defaults: lambda 1, sigma 1. */
+    public static Settings defaults() {
+      return new Settings(1.0, 1.0);
+    }
   }
 
   private final Settings settings;

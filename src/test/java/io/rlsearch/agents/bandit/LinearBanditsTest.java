@@ -65,8 +65,8 @@ class LinearBanditsTest {
 
   @Test
   void ridgeEstimateOfLinUcbEqualsThompsonPosteriorMeanWithUnitNoise() {
-    LinUcb lin = new LinUcb(3, 4, new LinUcb.Settings(1.0, 1.0, false));
-    LinearThompson ts = new LinearThompson(3, 4, new LinearThompson.Settings(1.0, 1.0), new NumpyRandom(1));
+    LinUcb lin = new LinUcb(3, 4, LinUcb.Settings.defaults());
+    LinearThompson ts = new LinearThompson(3, 4, LinearThompson.Settings.defaults(), new NumpyRandom(1));
     NumpyRandom rng = new NumpyRandom(5);
     for (int i = 0; i < 300; i++) {
       double[] x = randn(rng, 4);
