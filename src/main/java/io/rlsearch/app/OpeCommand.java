@@ -77,6 +77,11 @@ final class OpeCommand implements Callable<Integer> {
           + " own standard error).")
   int bootstrap;
 
+  @Option(names = "--cross-fit", paramLabel = "K", defaultValue = "2",
+      description = "Fit the FQE model of DM/DR/SWITCH-DR on K-1 folds and score the K-th, for every fold, so no"
+          + " episode is corrected by a model that saw it; 1 fits one model on the whole log (default: ${DEFAULT-VALUE}).")
+  int crossFit;
+
   @Option(names = "--log", paramLabel = "FILE",
       description = "Write the logged decisions to FILE (JSON Lines) and estimate from the file as read back.")
   Path log;
@@ -109,7 +114,10 @@ final class OpeCommand implements Callable<Integer> {
     if (bootstrap != 0 && bootstrap < 10) {
       throw new Main.UsageException("--bootstrap must be 0 (off) or >= 10, got " + bootstrap);
     }
-    OpeStudy.Settings s = new OpeStudy.Settings(b, t, episodes, truthN, seed, mode, clip, bootstrap);
+    if (crossFit < 1 || crossFit > episodes) {
+      throw new Main.UsageException("--cross-fit must be between 1 and --episodes, got " + crossFit);
+    }
+    OpeStudy.Settings s = new OpeStudy.Settings(b, t, episodes, truthN, seed, mode, clip, bootstrap, crossFit);
     long start = System.nanoTime();
     OpeStudy.Result r;
     try {
@@ -145,6 +153,7 @@ final class OpeCommand implements Callable<Integer> {
     set.put("seed", s.seed());
     set.put("features", s.features().cliName());
     set.put("clip", s.clip());
+    set.put("cross_fit", s.crossFit());
     set.put("ci", s.bootstrap() > 0 ? "bootstrap percentile, " + s.bootstrap() + " resamples" : "normal, own standard error");
     out.put("settings", set);
     out.put("behavior_value", interval(r.behaviorValue()));

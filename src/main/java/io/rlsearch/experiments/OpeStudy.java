@@ -9,6 +9,7 @@ import io.rlsearch.eval.ope.DecisionLog;
 import io.rlsearch.eval.ope.Estimate;
 import io.rlsearch.eval.ope.LinearFqe;
 import io.rlsearch.eval.ope.LoggedDecision;
+import io.rlsearch.eval.ope.ModelFit;
 import io.rlsearch.eval.ope.OffPolicyEstimators;
 import io.rlsearch.eval.ope.TargetPolicy;
 import io.rlsearch.eval.ope.Trajectory;
@@ -44,9 +45,10 @@ public final class OpeStudy {
    * @param features context features of the policies and of the FQE model
    * @param clip weight cap of the clipped IPS estimator
    * @param bootstrap bootstrap resamples for the intervals (0: each estimator's own variance)
+   * @param crossFit folds of the FQE model's cross-fitting (1: one model fitted on the whole log)
    */
   public record Settings(PolicySpec behavior, PolicySpec target, int episodes, int truthEpisodes, long seed,
-      TemplateBandits.FeatureMode features, double clip, int bootstrap) {
+      TemplateBandits.FeatureMode features, double clip, int bootstrap, int crossFit) {
     public Settings {
       if (episodes < 2 || truthEpisodes < 2) {
         throw new IllegalArgumentException("episodes must be >= 2, got " + episodes + " logged, " + truthEpisodes + " truth");
@@ -59,6 +61,9 @@ public final class OpeStudy {
       }
       if (bootstrap != 0 && bootstrap < 10) {
         throw new IllegalArgumentException("bootstrap must be 0 or >= 10, got " + bootstrap);
+      }
+      if (crossFit < 1 || crossFit > episodes) {
+        throw new IllegalArgumentException("cross-fit folds must be in 1..episodes, got " + crossFit);
       }
     }
   }
@@ -116,7 +121,9 @@ public final class OpeStudy {
     List<Trajectory> data = Trajectory.group(evaluated);
     TargetPolicy e = TargetPolicy.discrete(target.arms(), target::probabilities);
     OffPolicyEstimators est = new OffPolicyEstimators(data, e, 1.0);
-    LinearFqe fqe = LinearFqe.fit(data, e, 1.0, FQE_LAMBDA, 1);
+    ModelFit fqe = settings.crossFit() > 1
+        ? ModelFit.crossFitted(data, settings.crossFit(), d -> LinearFqe.fit(d, e, 1.0, FQE_LAMBDA, 1), "linear FQE")
+        : ModelFit.single(LinearFqe.fit(data, e, 1.0, FQE_LAMBDA, 1), data.size(), "linear FQE");
     Map<String, Estimate> estimates = settings.bootstrap() > 0
         ? est.bootstrap(settings.clip(), fqe, settings.bootstrap(), new NumpyRandom(root.child(7)))
         : est.all(settings.clip(), fqe);

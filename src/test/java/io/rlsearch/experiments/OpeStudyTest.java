@@ -21,7 +21,7 @@ class OpeStudyTest {
 
   private static OpeStudy.Settings settings(String behavior, String target, int n) {
     return new OpeStudy.Settings(PolicySpec.parse(behavior), PolicySpec.parse(target), n, n, 31,
-        TemplateBandits.FeatureMode.RICH, 10, 0);
+        TemplateBandits.FeatureMode.RICH, 10, 0, 2);
   }
 
   @Test

@@ -24,8 +24,10 @@ import java.util.Map;
  *       dropped corrections ({@code E_b[W 1[W > tau]]} is the target's probability of a weight above tau).
  * </ul>
  * Confidence intervals are {@code estimate +- 1.96 se}; se is the standard error of the mean of the
- * per-trajectory terms (the delta method for SNIPS). Model-based intervals hold the fitted model
- * fixed (they do not include its fitting variance); {@link #bootstrap} gives percentile intervals instead.
+ * per-trajectory terms (the delta method for SNIPS). Model-based intervals hold the fitted models
+ * fixed; with cross-fitted models ({@link ModelFit#crossFitted}) no trajectory is scored by a model
+ * that saw it, so the terms are independent and the interval is honest about variance (not about a
+ * misspecified model's bias). {@link #bootstrap} gives percentile intervals instead.
  */
 public final class OffPolicyEstimators {
   private static final double Z975 = 1.959964;
@@ -128,30 +130,49 @@ public final class OffPolicyEstimators {
     return meanEstimate("pdis", terms, w, "");
   }
 
-  /** The direct method: the model's value of the target policy at each trajectory's first context. */
+  /** The direct method with one model for every trajectory. */
   public Estimate dm(ActionValueModel model) {
+    return dm(single(model));
+  }
+
+  /** The direct method: the model's value of the target policy at each trajectory's first context. */
+  public Estimate dm(ModelFit models) {
+    checkModels(models);
     int n = data.size();
     double[] terms = new double[n];
     for (int i = 0; i < n; i++) {
-      terms[i] = model.value(data.get(i).steps().get(0).contextRef(), target);
+      terms[i] = models.model(i).value(data.get(i).steps().get(0).contextRef(), target);
     }
     double[] ones = new double[n];
     Arrays.fill(ones, 1.0);
-    return meanEstimate("dm", terms, ones, "model=" + modelName(model));
+    return meanEstimate("dm", terms, ones, "model=" + models.description());
+  }
+
+  /** Doubly robust with one model for every trajectory. */
+  public Estimate dr(ActionValueModel model) {
+    return dr(single(model));
   }
 
   /** Doubly robust (per-decision). */
-  public Estimate dr(ActionValueModel model) {
-    double[] terms = drTerms(model, Double.POSITIVE_INFINITY);
-    return meanEstimate("dr", terms, finalWeights(), "model=" + modelName(model));
+  public Estimate dr(ModelFit models) {
+    checkModels(models);
+    double[] terms = drTerms(models, Double.POSITIVE_INFINITY);
+    return meanEstimate("dr", terms, finalWeights(), "model=" + models.description());
+  }
+
+  /** SWITCH-DR with one model for every trajectory. */
+  public Estimate switchDr(ActionValueModel model) {
+    return switchDr(single(model));
   }
 
   /** SWITCH-DR with the threshold chosen by estimated MSE over a fixed grid. */
-  public Estimate switchDr(ActionValueModel model) {
+  public Estimate switchDr(ModelFit models) {
+    checkModels(models);
     int n = data.size();
     double maxResidual = 0;
     long steps = 0;
     for (int i = 0; i < n; i++) {
+      ActionValueModel model = models.model(i);
       for (LoggedDecision d : data.get(i).steps()) {
         maxResidual = Math.max(maxResidual, Math.abs(d.reward() - model.q(d.contextRef(), d.arm())));
         steps++;
@@ -161,7 +182,7 @@ public final class OffPolicyEstimators {
     double bestTau = Double.POSITIVE_INFINITY;
     double[] bestTerms = null;
     for (double tau : SWITCH_GRID) {
-      double[] terms = drTerms(model, tau);
+      double[] terms = drTerms(models, tau);
       double mass = 0;
       for (int i = 0; i < n; i++) {
         for (double w : cum[i]) {
@@ -180,13 +201,26 @@ public final class OffPolicyEstimators {
         bestTerms = terms;
       }
     }
-    return meanEstimate("switch_dr", bestTerms, finalWeights(), "tau=" + fmt(bestTau) + ", model=" + modelName(model));
+    return meanEstimate("switch_dr", bestTerms, finalWeights(), "tau=" + fmt(bestTau) + ", model="
+        + models.description());
   }
 
-  private double[] drTerms(ActionValueModel model, double tau) {
+  private ModelFit single(ActionValueModel model) {
+    return ModelFit.single(model, data.size(), modelName(model));
+  }
+
+  private void checkModels(ModelFit models) {
+    if (models.perTrajectory().size() != data.size()) {
+      throw new IllegalArgumentException("need one model per trajectory: " + data.size() + " trajectories, "
+          + models.perTrajectory().size() + " models");
+    }
+  }
+
+  private double[] drTerms(ModelFit models, double tau) {
     int n = data.size();
     double[] terms = new double[n];
     for (int i = 0; i < n; i++) {
+      ActionValueModel model = models.model(i);
       List<LoggedDecision> steps = data.get(i).steps();
       double s = model.value(steps.get(0).contextRef(), target);
       double disc = 1;
@@ -209,6 +243,11 @@ public final class OffPolicyEstimators {
    * dm, dr and switch_dr; in that order.
    */
   public Map<String, Estimate> all(double clip, ActionValueModel model) {
+    return all(clip, model == null ? null : single(model));
+  }
+
+  /** As {@link #all(double, ActionValueModel)} with a model per trajectory (null: no model estimators). */
+  public Map<String, Estimate> all(double clip, ModelFit model) {
     Map<String, Estimate> out = new LinkedHashMap<>();
     put(out, ips(Double.POSITIVE_INFINITY));
     if (!Double.isInfinite(clip)) {
@@ -234,6 +273,11 @@ public final class OffPolicyEstimators {
    * estimates of {@link #all} with their intervals replaced.
    */
   public Map<String, Estimate> bootstrap(double clip, ActionValueModel model, int b, NumpyRandom rng) {
+    return bootstrap(clip, model == null ? null : single(model), b, rng);
+  }
+
+  /** As {@link #bootstrap(double, ActionValueModel, int, NumpyRandom)}, each trajectory keeping its model. */
+  public Map<String, Estimate> bootstrap(double clip, ModelFit model, int b, NumpyRandom rng) {
     if (b < 10) {
       throw new IllegalArgumentException("bootstrap needs at least 10 resamples, got " + b);
     }
@@ -245,10 +289,13 @@ public final class OffPolicyEstimators {
     int n = data.size();
     for (int r = 0; r < b; r++) {
       List<Trajectory> sample = new ArrayList<>(n);
+      int[] index = new int[n];
       for (int i = 0; i < n; i++) {
-        sample.add(data.get((int) rng.integers(0, n)));
+        index[i] = (int) rng.integers(0, n);
+        sample.add(data.get(index[i]));
       }
-      Map<String, Estimate> e = new OffPolicyEstimators(sample, target, gamma).all(clip, model);
+      Map<String, Estimate> e = new OffPolicyEstimators(sample, target, gamma)
+          .all(clip, model == null ? null : model.select(index));
       for (Map.Entry<String, Estimate> x : e.entrySet()) {
         draws.get(x.getKey())[r] = x.getValue().value();
       }
