@@ -20,7 +20,7 @@ import io.rlsearch.sim.World;
  */
 final class TemplateEpisode {
   /** The outcome of playing one template. */
-  record Played(double reward, RewardBreakdown parts, int orders) {}
+  record Played(double reward, RewardBreakdown parts, int orders, double satisfaction) {}
 
   private final World world;
   private final float[][] boosts;
@@ -57,6 +57,18 @@ final class TemplateEpisode {
     scorer.drawBase(query, rng);
   }
 
+  /** Takes a user and query drawn elsewhere (the population) and draws the base scores from {@code rng}. */
+  void prepare(User u, Query q, NumpyRandom rng) {
+    user = u;
+    query = q;
+    scorer.drawBase(query, rng);
+  }
+
+  /** Positions shown to the user. */
+  int impressions() {
+    return Math.min(world.settings().topK(), world.catalog().size());
+  }
+
   User user() {
     return user;
   }
@@ -77,7 +89,7 @@ final class TemplateEpisode {
     int[] ranking = scorer.rankByBoosts(boosts[t], world.settings().topK());
     SessionOutcome out = behavior.simulate(user, query, ranking, scorer.cosines(), rng);
     RewardBreakdown parts = rewardFn.breakdown(ranking, out);
-    return new Played(rewardFn.scalar(parts), parts, out.totalBuys());
+    return new Played(rewardFn.scalar(parts), parts, out.totalBuys(), out.satisfaction());
   }
 
   private static double[] withBias(double[] x) {

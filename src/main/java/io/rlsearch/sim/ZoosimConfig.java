@@ -81,6 +81,17 @@ public final class ZoosimConfig {
     }
   }
 
+  /** The defaults under an already parsed overlay (for example the {@code world} block of an experiment file). */
+  public static SimSettings fromOverlay(Config user) {
+    Config defaults = defaultsConfig();
+    checkKnownKeys(user, defaults);
+    try {
+      return read(user.withFallback(defaults).resolve());
+    } catch (ConfigException e) {
+      throw describe(e);
+    }
+  }
+
   private static Config defaultsConfig() {
     return ConfigFactory.parseResources(ZoosimConfig.class.getClassLoader(), DEFAULTS_RESOURCE,
         ConfigParseOptions.defaults().setAllowMissing(false));

@@ -142,6 +142,90 @@ final class RidgeArm {
     return b.clone();
   }
 
+  /** An immutable copy of this arm's state (for policy snapshots). */
+  Frozen freeze() {
+    return new Frozen(d, theta.clone(), l.clone(), a.clone(), b.clone(), updates);
+  }
+
+  /** An arm whose state is {@code f}'s. */
+  static RidgeArm thaw(Frozen f) {
+    RidgeArm arm = new RidgeArm(f.d(), 1.0);
+    System.arraycopy(f.theta, 0, arm.theta, 0, f.d());
+    System.arraycopy(f.l, 0, arm.l, 0, f.l.length);
+    System.arraycopy(f.a, 0, arm.a, 0, f.a.length);
+    System.arraycopy(f.b, 0, arm.b, 0, f.d());
+    arm.updates = f.updates();
+    return arm;
+  }
+
+  /**
+   * An arm's state, frozen: the same queries as a live arm, thread-safe (scratch is allocated per call).
+   * The arrays are never exposed or modified.
+   */
+  static final class Frozen {
+    private final int d;
+    private final double[] theta;
+    private final double[] l;
+    private final double[] a;
+    private final double[] b;
+    private final long updates;
+
+    Frozen(int d, double[] theta, double[] l, double[] a, double[] b, long updates) {
+      this.d = d;
+      this.theta = theta;
+      this.l = l;
+      this.a = a;
+      this.b = b;
+      this.updates = updates;
+    }
+
+    int d() {
+      return d;
+    }
+
+    long updates() {
+      return updates;
+    }
+
+    double dotTheta(double[] x) {
+      double s = 0;
+      for (int i = 0; i < d; i++) {
+        s += theta[i] * x[i];
+      }
+      return s;
+    }
+
+    double quadraticForm(double[] x) {
+      double[] y = new double[d];
+      double s = 0;
+      for (int i = 0; i < d; i++) {
+        double v = x[i];
+        for (int k = 0; k < i; k++) {
+          v -= l[i * d + k] * y[k];
+        }
+        y[i] = v / l[i * d + i];
+        s += y[i] * y[i];
+      }
+      return s;
+    }
+
+    double sampledScore(double[] z, double[] x) {
+      double[] y = new double[d];
+      double s = 0;
+      for (int i = d - 1; i >= 0; i--) {
+        double v = z[i];
+        for (int k = i + 1; k < d; k++) {
+          v -= l[k * d + i] * y[k];
+        }
+        y[i] = v / l[i * d + i];
+      }
+      for (int i = 0; i < d; i++) {
+        s += (theta[i] + y[i]) * x[i];
+      }
+      return s;
+    }
+  }
+
   /** Rank-one update of L to the factor of {@code L L^T + v v^T}; destroys v. */
   private void rankOneUpdate(double[] v) {
     for (int k = 0; k < d; k++) {

@@ -1,0 +1,180 @@
+package io.rlsearch.actors;
+
+import io.rlsearch.core.Transition;
+import io.rlsearch.experiments.Population;
+import io.rlsearch.experiments.RunStreams;
+import io.rlsearch.experiments.SessionRunner;
+import io.rlsearch.experiments.TemplateBandits;
+import io.rlsearch.sim.World;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * An environment shard: runs the sessions it is given on the zoosim world, one at a time. For each
+ * session it draws the base scores, asks the policy server for an action, simulates the user and
+ * replies with the transition.
+ *
+ * <p>Supervised with restart: a failure (including an injected fault) answers the session in flight
+ * with an error before the restart, so the caller retries it at once; the retry is the same episode
+ * with the next attempt number, and the episode's draws come from its own streams, so the retried
+ * session is the session the failed one would have been. Requests that arrive while a session waits
+ * for its action are stashed (the stream sends one at a time, so the stash stays empty in practice).
+ */
+public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command> {
+  /** Messages accepted by a shard. */
+  public sealed interface Command {}
+
+  /** Runs a batch of sessions (attempt {@code attempt}, from 0) and replies with their transitions, in order. */
+  public record RunSessions(List<Population.Arrival> arrivals, int attempt,
+      ActorRef<StatusReply<List<Transition>>> replyTo) implements Command {
+    public RunSessions {
+      Objects.requireNonNull(replyTo, "replyTo");
+      arrivals = List.copyOf(arrivals);
+      if (arrivals.isEmpty()) {
+        throw new IllegalArgumentException("a batch of sessions cannot be empty");
+      }
+      if (attempt < 0) {
+        throw new IllegalArgumentException("attempt must be >= 0, got " + attempt);
+      }
+    }
+  }
+
+  /** Tells the shard's restart listener that the shard restarted. */
+  public record Restarted(int shard, long episode) {}
+
+  private record WrappedActed(PolicyServerActor.Acted acted) implements Command {}
+
+  /**
+   * Shard settings.
+   *
+   * @param index the shard's index (for logs and restart reports)
+   * @param faultRate probability that a session attempt throws (fault injection; 0 in production)
+   * @param batch the most sessions in one request
+   */
+  public record Settings(int index, double faultRate, int batch) {
+    public Settings {
+      if (!(faultRate >= 0 && faultRate < 1)) {
+        throw new IllegalArgumentException("fault rate must lie in [0, 1), got " + faultRate);
+      }
+      if (batch < 1) {
+        throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+      }
+    }
+  }
+
+  /** A supervised shard (restarts on failure, without limit). */
+  public static Behavior<Command> create(World world, TemplateBandits.FeatureMode features, RunStreams streams,
+      ActorRef<PolicyServerActor.Command> policy, ActorRef<Restarted> restarts, Settings settings) {
+    return Behaviors.supervise(Behaviors.<Command>withStash(64, stash -> Behaviors.setup(ctx ->
+        new EnvShardActor(ctx, stash, new SessionRunner(world, features, streams, settings.batch()), streams, policy,
+            restarts, settings))))
+        .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLoggingEnabled(false));
+  }
+
+  private final StashBuffer<Command> stash;
+  private final SessionRunner runner;
+  private final RunStreams streams;
+  private final ActorRef<PolicyServerActor.Command> policy;
+  private final ActorRef<Restarted> restarts;
+  private final Settings settings;
+  private final ActorRef<PolicyServerActor.Acted> actedAdapter;
+  private RunSessions inFlight;
+
+  private EnvShardActor(ActorContext<Command> ctx, StashBuffer<Command> stash, SessionRunner runner, RunStreams streams,
+      ActorRef<PolicyServerActor.Command> policy, ActorRef<Restarted> restarts, Settings settings) {
+    super(ctx);
+    this.stash = stash;
+    this.runner = runner;
+    this.streams = streams;
+    this.policy = policy;
+    this.restarts = restarts;
+    this.settings = settings;
+    this.actedAdapter = ctx.messageAdapter(PolicyServerActor.Acted.class, WrappedActed::new);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RunSessions.class, this::onRunSessions)
+        .onMessage(WrappedActed.class, this::onActed)
+        .onSignal(PreRestart.class, s -> onPreRestart())
+        .build();
+  }
+
+  private Behavior<Command> onRunSessions(RunSessions r) {
+    if (inFlight != null) {
+      stash.stash(r);
+      return this;
+    }
+    if (r.arrivals().size() > runner.slots()) {
+      r.replyTo().tell(StatusReply.error("batch of " + r.arrivals().size() + " exceeds the shard's " + runner.slots()
+          + " slots"));
+      return this;
+    }
+    inFlight = r;
+    List<PolicyServerActor.Request> requests = new ArrayList<>(r.arrivals().size());
+    for (int i = 0; i < r.arrivals().size(); i++) {
+      Population.Arrival a = r.arrivals().get(i);
+      requests.add(new PolicyServerActor.Request(a.episode(), runner.prepare(i, a)));
+    }
+    policy.tell(new PolicyServerActor.Act(requests, actedAdapter));
+    return this;
+  }
+
+  private Behavior<Command> onActed(WrappedActed w) {
+    RunSessions r = inFlight;
+    PolicyServerActor.Acted a = w.acted();
+    if (r == null || a.episodes().get(0) != r.arrivals().get(0).episode()) {
+      getContext().getLog().warn("Shard [{}] ignored actions for episode [{}] it is not running", settings.index(),
+          a.episodes().get(0));
+      return this;
+    }
+    if (settings.faultRate() > 0) {
+      for (Population.Arrival x : r.arrivals()) {
+        if (streams.fault(x.episode(), r.attempt()).random() < settings.faultRate()) {
+          throw new InjectedFault("injected fault in shard " + settings.index() + ", episode " + x.episode()
+              + ", attempt " + r.attempt());
+        }
+      }
+    }
+    List<Transition> out = new ArrayList<>(r.arrivals().size());
+    for (int i = 0; i < r.arrivals().size(); i++) {
+      out.add(runner.finish(i, a.decisions().get(i), a.agent(), a.version()));
+    }
+    inFlight = null;
+    r.replyTo().tell(StatusReply.success(out));
+    return stash.unstashAll(this);
+  }
+
+  private Behavior<Command> onPreRestart() {
+    getContext().getLog().warn("Shard [{}] restarting after a failure in episode [{}]", settings.index(),
+        inFlight == null ? -1 : inFlight.arrivals().get(0).episode());
+    if (inFlight != null) {
+      restarts.tell(new Restarted(settings.index(), inFlight.arrivals().get(0).episode()));
+      inFlight.replyTo().tell(StatusReply.error("shard " + settings.index() + " restarted while running episodes from "
+          + inFlight.arrivals().get(0).episode()));
+      inFlight = null;
+    }
+    return this;
+  }
+
+  /** A fault thrown on purpose (fault injection). */
+  public static final class InjectedFault extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InjectedFault(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package io.rlsearch.actors;
+
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.Transition;
+import io.rlsearch.eval.RetentionMetrics;
+import io.rlsearch.eval.ope.DecisionLog;
+import io.rlsearch.eval.ope.LoggedDecision;
+import io.rlsearch.experiments.Population;
+import io.rlsearch.experiments.RunStreams;
+import io.rlsearch.experiments.SessionRunner;
+import io.rlsearch.streams.TransitionGraph;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.stream.IOResult;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.FileIO;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Starts a run, supervises it, stops it cleanly and reports.
+ *
+ * <p>The guardian spawns the policy registry (with the agent's version 0), the policy server, the
+ * environment shards, the user population, the learner, the replay buffer and the evaluator, then
+ * materialises the transition stream: population, balanced over the shards, merged, and broadcast
+ * with backpressure to the learner, the replay buffer, the evaluator, the population (returns) and
+ * the decision log. When the stream has completed it collects every actor's counts, replies with
+ * a {@link RunReport} and stops (its children stop with it). A stream failure is reported the same
+ * way, with the cause.
+ */
+public final class Guardian extends AbstractBehavior<Guardian.Command> {
+  /** Messages accepted by the guardian. */
+  public sealed interface Command {}
+
+  /** Makes the learner crash once (fault injection). */
+  public enum CrashLearner implements Command { INSTANCE }
+
+  /** Replies with the number of transitions produced so far (for progress displays). */
+  public record GetProgress(ActorRef<Long> replyTo) implements Command {
+    public GetProgress {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  private record StreamDone(Optional<Throwable> failure) implements Command {}
+
+  private record ShardRestarted(EnvShardActor.Restarted r) implements Command {}
+
+  private record Collected(Object part) implements Command {}
+
+  private record LogDone(long lines, Optional<Throwable> failure) implements Command {}
+
+  /**
+   * The result of a run.
+   *
+   * @param spec what ran
+   * @param produced transitions the shards produced
+   * @param consumed transitions each consumer received: learner, replay, evaluator, population, decision log
+   * @param lost produced minus the smallest consumer count (0 when nothing was dropped)
+   * @param shardRestarts shard restarts
+   * @param retries session attempts retried
+   * @param learner the learner's counts
+   * @param history the policy versions
+   * @param batching the policy server's batching
+   * @param replay the replay buffer's counts
+   * @param evaluator the evaluator's report
+   * @param population the population's counts
+   * @param failure why the run failed, if it did
+   */
+  public record RunReport(RunSpec spec, long produced, java.util.Map<String, Long> consumed, long lost,
+      long shardRestarts, long retries, LearnerActor.Stats learner, PolicyRegistryActor.History history,
+      PolicyServerActor.Stats batching, ReplayActor.Stats replay, EvaluatorActor.Report evaluator,
+      UserPopulationActor.Stats population, Optional<String> failure) {}
+
+  /** A guardian that runs {@code spec} at once and replies to {@code replyTo} at the end. */
+  public static Behavior<Command> create(RunSpec spec, ActorRef<RunReport> replyTo) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(replyTo, "replyTo");
+    return Behaviors.setup(ctx -> new Guardian(ctx, spec, replyTo));
+  }
+
+  private final RunSpec spec;
+  private final ActorRef<RunReport> replyTo;
+  private final TransitionGraph.Counters counters = new TransitionGraph.Counters();
+  private final ActorRef<PolicyRegistryActor.Command> registry;
+  private final ActorRef<PolicyServerActor.Command> server;
+  private final ActorRef<LearnerActor.Command> learner;
+  private final ActorRef<ReplayActor.Command> replay;
+  private final ActorRef<EvaluatorActor.Command> evaluator;
+  private final ActorRef<UserPopulationActor.Command> population;
+  private long shardRestarts;
+  private Optional<Throwable> failure = Optional.empty();
+  private final List<Object> parts = new ArrayList<>();
+  private long logLines = -1;
+  private int awaiting;
+
+  private Guardian(ActorContext<Command> ctx, RunSpec spec, ActorRef<RunReport> replyTo) {
+    super(ctx);
+    this.spec = spec;
+    this.replyTo = replyTo;
+    RunStreams streams = new RunStreams(spec.seed());
+    SessionRunner probe = new SessionRunner(spec.world(), spec.features(), streams);
+    UpdateRule initialRule = spec.agent().create(probe.arms(), probe.contextDim());
+    PolicySnapshot v0 = initialRule.snapshot(0);
+    registry = ctx.spawn(PolicyRegistryActor.create(v0), "policy-registry");
+    server = ctx.spawn(PolicyServerActor.create(registry, streams, spec.roundSize(), spec.maxBatch()), "policy-server");
+    ActorRef<EnvShardActor.Restarted> restarts = ctx.messageAdapter(EnvShardActor.Restarted.class, ShardRestarted::new);
+    List<ActorRef<EnvShardActor.Command>> shards = new ArrayList<>();
+    for (int i = 0; i < spec.shards(); i++) {
+      shards.add(ctx.spawn(EnvShardActor.create(spec.world(), spec.features(), streams, server, restarts,
+          new EnvShardActor.Settings(i, spec.faultRate(), spec.batch())), "env-shard-" + i,
+          spec.shardDispatcher().isEmpty() ? DispatcherSelector.defaultDispatcher()
+              : DispatcherSelector.fromConfig(spec.shardDispatcher())));
+    }
+    population = ctx.spawn(UserPopulationActor.create(new UserPopulationActor.State(
+        new Population(spec.world(), streams, spec.users(), spec.retention(), spec.sessionsCap()), spec.roundSize())),
+        "user-population");
+    learner = ctx.spawn(LearnerActor.create(spec.agent(), registry,
+        new LearnerActor.Settings(spec.roundSize(), spec.episodeIdSpace(), spec.publishEvery()), new LearnerActor.State()),
+        "learner");
+    replay = ctx.spawn(ReplayActor.create(spec.replayCapacity(), probe.contextDim(),
+        new io.rlsearch.core.random.NumpyRandom(io.rlsearch.core.random.SeedSequence.of(spec.seed()).child(5))),
+        "replay");
+    evaluator = ctx.spawn(EvaluatorActor.create(new EvaluatorActor.State(spec.retention()
+        ? Optional.of(new RetentionMetrics(spec.users(), spec.gamma())) : Optional.empty())), "evaluator");
+    runStream(ctx, shards);
+  }
+
+  private void runStream(ActorContext<Command> ctx, List<ActorRef<EnvShardActor.Command>> shardRefs) {
+    var scheduler = ctx.getSystem().scheduler();
+    List<Flow<List<Population.Arrival>, List<Transition>, NotUsed>> shardFlows = new ArrayList<>();
+    for (ActorRef<EnvShardActor.Command> s : shardRefs) {
+      shardFlows.add(TransitionGraph.shard(s, spec.sessionTimeout(), spec.maxRetries(), scheduler, counters));
+    }
+    Sink<List<Transition>, NotUsed> toLearner = ActorSink.actorRefWithBackpressure(learner, (ackTo, t) -> new LearnerActor.Element(t, ackTo),
+        LearnerActor.Init::new, Ack.INSTANCE, LearnerActor.Completed.INSTANCE, LearnerActor.Failed::new);
+    Sink<List<Transition>, NotUsed> toReplay = ActorSink.actorRefWithBackpressure(replay, (ackTo, t) -> new ReplayActor.Element(t, ackTo),
+        ReplayActor.Init::new, Ack.INSTANCE, ReplayActor.Completed.INSTANCE, ReplayActor.Failed::new);
+    Sink<List<Transition>, NotUsed> toEvaluator = ActorSink.actorRefWithBackpressure(evaluator, (ackTo, t) -> new EvaluatorActor.Element(t, ackTo),
+        EvaluatorActor.Init::new, Ack.INSTANCE, EvaluatorActor.Completed.INSTANCE, EvaluatorActor.Failed::new);
+    Sink<List<Transition>, NotUsed> toPopulation = ActorSink.actorRefWithBackpressure(population,
+        (ackTo, t) -> new UserPopulationActor.Feedback(t, ackTo), UserPopulationActor.FeedbackInit::new, Ack.INSTANCE,
+        UserPopulationActor.FeedbackDone.INSTANCE, UserPopulationActor.FeedbackFailed::new);
+    var merged = TransitionGraph.arrivals(population, spec.batch(), spec.pullParallelism(), spec.pullTimeout(), scheduler,
+            counters)
+        .via(TransitionGraph.balanced(shardFlows))
+        .alsoTo(toLearner)
+        .alsoTo(toReplay)
+        .alsoTo(toEvaluator)
+        .alsoTo(toPopulation);
+    Materializer mat = Materializer.matFromSystem(ctx.getSystem());
+    CompletionStage<Done> done;
+    if (spec.decisionLog().isPresent()) {
+      Path target = spec.decisionLog().get();
+      LongAdder lines = new LongAdder();
+      Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+      CompletionStage<IOResult> written = merged
+          .map(batch -> {
+            StringBuilder sb = new StringBuilder();
+            for (Transition t : batch) {
+              sb.append(DecisionLog.toLine(toLogged(t))).append('\n');
+              lines.increment();
+            }
+            return ByteString.fromString(sb.toString());
+          })
+          .toMat(FileIO.toPath(tmp), Keep.right())
+          .run(mat);
+      done = written.thenApply(io -> {
+        try {
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot move the decision log into place: " + e.getMessage(), e);
+        }
+        logLines = lines.sum();
+        return Done.getInstance();
+      });
+    } else {
+      done = merged.runWith(Sink.ignore(), mat);
+    }
+    ctx.pipeToSelf(done, (ok, err) -> new StreamDone(Optional.ofNullable(err)));
+  }
+
+  static LoggedDecision toLogged(Transition t) {
+    return new LoggedDecision(t.agent(), t.policyVersion(), t.episode(), t.session(), t.context(), t.arm(), null,
+        t.propensity(), null, t.reward(), false, new LoggedDecision.Outcome(t.breakdown().gmv(), t.breakdown().cm2(),
+            t.breakdown().strat(), t.breakdown().clicks(), t.orders()));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(ShardRestarted.class, r -> {
+          shardRestarts++;
+          return this;
+        })
+        .onMessage(CrashLearner.class, c -> {
+          learner.tell(LearnerActor.Crash.INSTANCE);
+          return this;
+        })
+        .onMessage(GetProgress.class, g -> {
+          g.replyTo().tell(counters.produced());
+          return this;
+        })
+        .onMessage(StreamDone.class, this::onStreamDone)
+        .onMessage(Collected.class, this::onCollected)
+        .build();
+  }
+
+  private Behavior<Command> onStreamDone(StreamDone d) {
+    failure = d.failure();
+    d.failure().ifPresent(f -> getContext().getLog().error("Run failed: [{}]", f.toString()));
+    awaiting = 6;
+    ActorContext<Command> ctx = getContext();
+    java.time.Duration t = java.time.Duration.ofSeconds(30);
+    ctx.ask(LearnerActor.Stats.class, learner, t, LearnerActor.GetStats::new, this::collected);
+    ctx.ask(PolicyRegistryActor.History.class, registry, t, PolicyRegistryActor.GetHistory::new, this::collected);
+    ctx.ask(PolicyServerActor.Stats.class, server, t, PolicyServerActor.GetStats::new, this::collected);
+    ctx.ask(ReplayActor.Stats.class, replay, t, ReplayActor.GetStats::new, this::collected);
+    ctx.ask(EvaluatorActor.Report.class, evaluator, t, EvaluatorActor.GetReport::new, this::collected);
+    ctx.ask(UserPopulationActor.Stats.class, population, t, UserPopulationActor.GetStats::new, this::collected);
+    return this;
+  }
+
+  private Command collected(Object part, Throwable err) {
+    return new Collected(part != null ? part : err);
+  }
+
+  private Behavior<Command> onCollected(Collected c) {
+    parts.add(c.part());
+    if (--awaiting > 0) {
+      return this;
+    }
+    replyTo.tell(report());
+    return Behaviors.stopped();
+  }
+
+  private <T> T part(Class<T> type) {
+    for (Object p : parts) {
+      if (type.isInstance(p)) {
+        return type.cast(p);
+      }
+    }
+    throw new IllegalStateException("no " + type.getSimpleName() + " collected: " + parts);
+  }
+
+  private RunReport report() {
+    LearnerActor.Stats ls = part(LearnerActor.Stats.class);
+    ReplayActor.Stats rs = part(ReplayActor.Stats.class);
+    EvaluatorActor.Report ev = part(EvaluatorActor.Report.class);
+    UserPopulationActor.Stats ps = part(UserPopulationActor.Stats.class);
+    java.util.Map<String, Long> consumed = new java.util.LinkedHashMap<>();
+    consumed.put("learner", ls.consumed());
+    consumed.put("replay", rs.consumed());
+    consumed.put("evaluator", ev.consumed());
+    consumed.put("population", ps.feedback());
+    if (logLines >= 0) {
+      consumed.put("decision_log", logLines);
+    }
+    long produced = counters.produced();
+    long min = consumed.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    Optional<String> why = failure.map(Throwable::getMessage);
+    return new RunReport(spec, produced, consumed, produced - min, shardRestarts, counters.retries(), ls,
+        part(PolicyRegistryActor.History.class), part(PolicyServerActor.Stats.class), rs, ev, ps, why);
+  }
+}

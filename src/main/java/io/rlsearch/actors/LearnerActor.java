@@ -1,0 +1,279 @@
+package io.rlsearch.actors;
+
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.Transition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+
+/**
+ * The learner: consumes the transition stream (a backpressured sink), updates the agent and publishes
+ * snapshots to the policy registry.
+ *
+ * <ul>
+ *   <li>Deterministic mode ({@code roundSize > 0}): transitions of round r are held until the round
+ *       is complete, then learned in episode order, and version r + 1 is published (the policy server
+ *       holds round r + 1 until then).
+ *   <li>Throughput mode: each transition is learned on arrival and a snapshot is published every
+ *       {@code publishEvery} transitions (and at the end); fixed policies publish nothing new.
+ * </ul>
+ * On start (and after a crash) the learner restores its update rule from the registry's current
+ * snapshot. A crash re-sends to itself, before the restart, every transition learned or held since
+ * that snapshot, so the restored learner catches up exactly and nothing is lost; the element in hand
+ * is acknowledged so the stream goes on.
+ */
+public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
+  /** Messages accepted by the learner. */
+  public sealed interface Command {}
+
+  /** The stream starts. */
+  public record Init(ActorRef<Ack> ackTo) implements Command {}
+
+  /** A batch of transitions (one shard's batch). */
+  public record Element(List<Transition> transitions, ActorRef<Ack> ackTo) implements Command {
+    public Element {
+      transitions = List.copyOf(transitions);
+    }
+  }
+
+  /** The stream completed. */
+  public enum Completed implements Command { INSTANCE }
+
+  /** The stream failed. */
+  public record Failed(Throwable cause) implements Command {}
+
+  /** Replies with counts. */
+  public record GetStats(ActorRef<Stats> replyTo) implements Command {
+    public GetStats {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** Makes the learner throw (fault injection for tests and demos). */
+  public enum Crash implements Command { INSTANCE }
+
+  /**
+   * Counts.
+   *
+   * @param consumed transitions received (duplicates included)
+   * @param learned distinct transitions learned
+   * @param duplicates duplicates ignored
+   * @param published snapshots published
+   * @param restarts restarts (each restored from the last snapshot)
+   * @param completed whether the stream completed and everything was learned
+   */
+  public record Stats(long consumed, long learned, long duplicates, long published, long restarts, boolean completed) {}
+
+  private record Restored(PolicySnapshot snapshot) implements Command {}
+
+  private record Replay(Transition transition) implements Command {}
+
+  /**
+   * Learner settings.
+   *
+   * @param roundSize episodes per round (deterministic mode), or 0 (throughput mode)
+   * @param episodes episodes in the run (deterministic mode: to size the last round)
+   * @param publishEvery transitions between snapshots in throughput mode
+   */
+  public record Settings(int roundSize, long episodes, int publishEvery) {
+    public Settings {
+      if (roundSize < 0 || episodes < 1 || publishEvery < 1) {
+        throw new IllegalArgumentException("learner needs round size >= 0, episodes >= 1, publish-every >= 1");
+      }
+    }
+  }
+
+  /** Counters that survive restarts. */
+  public static final class State {
+    private final BitSet seen = new BitSet();
+    private long consumed;
+    private long learned;
+    private long duplicates;
+    private long published;
+    private long restarts;
+    private boolean completed;
+  }
+
+  /** A supervised learner. */
+  public static Behavior<Command> create(AgentBuilder agent, ActorRef<PolicyRegistryActor.Command> registry,
+      Settings settings, State state) {
+    return Behaviors.supervise(Behaviors.<Command>withStash(1 << 20, stash -> Behaviors.setup(ctx -> {
+      ctx.ask(PolicySnapshot.class, registry, Duration.ofSeconds(30), PolicyRegistryActor.GetCurrent::new,
+          (snapshot, failure) -> {
+            if (snapshot == null) {
+              throw new IllegalStateException("learner could not restore from the registry", failure);
+            }
+            return new Restored(snapshot);
+          });
+      return restoring(ctx, stash, agent, registry, settings, state);
+    }))).onFailure(RuntimeException.class, SupervisorStrategy.restart());
+  }
+
+  private static Behavior<Command> restoring(ActorContext<Command> ctx, StashBuffer<Command> stash, AgentBuilder agent,
+      ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Restored.class, r -> stash.unstashAll(
+            new LearnerActor(ctx, agent.restore(r.snapshot()), r.snapshot().version(), registry, settings, state)))
+        .onAnyMessage(m -> {
+          stash.stash(m);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private final UpdateRule rule;
+  private final ActorRef<PolicyRegistryActor.Command> registry;
+  private final Settings settings;
+  private final State state;
+  private long version;
+  private final TreeMap<Long, Transition> round = new TreeMap<>();
+  private final List<Transition> sinceSnapshot = new ArrayList<>();
+  private ActorRef<Ack> inHand;
+  private List<Transition> inHandBatch = List.of();
+  private int learnedOfBatch;
+
+  private LearnerActor(ActorContext<Command> ctx, UpdateRule rule, long version,
+      ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state) {
+    super(ctx);
+    this.rule = rule;
+    this.version = version;
+    this.registry = registry;
+    this.settings = settings;
+    this.state = state;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Init.class, i -> ack(i.ackTo()))
+        .onMessage(Element.class, this::onElement)
+        .onMessage(Replay.class, r -> {
+          state.seen.set(Math.toIntExact(r.transition().episode()));
+          return learn(r.transition());
+        })
+        .onMessage(Completed.class, c -> onCompleted())
+        .onMessage(Failed.class, this::onFailed)
+        .onMessage(GetStats.class, this::onGetStats)
+        .onMessage(Crash.class, c -> {
+          throw new IllegalStateException("injected learner crash");
+        })
+        .onSignal(PreRestart.class, s -> onPreRestart())
+        .build();
+  }
+
+  private Behavior<Command> onElement(Element e) {
+    inHand = e.ackTo();
+    inHandBatch = e.transitions();
+    learnedOfBatch = 0;
+    for (Transition t : e.transitions()) {
+      state.consumed++;
+      int id = Math.toIntExact(t.episode());
+      if (state.seen.get(id)) {
+        state.duplicates++;
+      } else {
+        state.seen.set(id);
+        learn(t);
+      }
+      learnedOfBatch++;
+    }
+    inHand = null;
+    inHandBatch = List.of();
+    return ack(e.ackTo());
+  }
+
+  private Behavior<Command> learn(Transition t) {
+    if (settings.roundSize() > 0) {
+      round.put(t.episode(), t);
+      long expected = Math.min(settings.roundSize(), settings.episodes() - version * settings.roundSize());
+      if (round.size() >= expected) {
+        for (Transition x : round.values()) {
+          rule.observe(x.context(), x.arm(), x.reward());
+          state.learned++;
+        }
+        round.clear();
+        publish();
+      }
+    } else {
+      rule.observe(t.context(), t.arm(), t.reward());
+      state.learned++;
+      if (rule.learns()) {
+        sinceSnapshot.add(t);
+        if (sinceSnapshot.size() >= settings.publishEvery() || state.completed) {
+          publish();
+        }
+      }
+    }
+    return this;
+  }
+
+  private void publish() {
+    version++;
+    registry.tell(new PolicyRegistryActor.Publish(rule.snapshot(version)));
+    state.published++;
+    sinceSnapshot.clear();
+  }
+
+  private Behavior<Command> onCompleted() {
+    if (settings.roundSize() == 0 && rule.learns() && !sinceSnapshot.isEmpty()) {
+      publish();
+    }
+    state.completed = true;
+    return this;
+  }
+
+  private Behavior<Command> onFailed(Failed f) {
+    getContext().getLog().warn("Transition stream failed: [{}]", f.cause().toString());
+    return this;
+  }
+
+  private Behavior<Command> onGetStats(GetStats g) {
+    g.replyTo().tell(new Stats(state.consumed, state.learned, state.duplicates, state.published, state.restarts,
+        state.completed));
+    return this;
+  }
+
+  private Behavior<Command> ack(ActorRef<Ack> to) {
+    to.tell(Ack.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onPreRestart() {
+    state.restarts++;
+    int rest = inHand != null ? inHandBatch.size() - learnedOfBatch : 0;
+    getContext().getLog().warn("Learner restarting from version [{}]; re-sending [{}] transitions", version,
+        round.size() + sinceSnapshot.size() + rest);
+    // The restored learner starts from the last published snapshot: everything learned or held
+    // since then is sent again, in order, ahead of any element the stream sends after the ack.
+    for (Transition t : sinceSnapshot) {
+      getContext().getSelf().tell(new Replay(t));
+    }
+    for (Transition t : round.values()) {
+      getContext().getSelf().tell(new Replay(t));
+    }
+    if (inHand != null) {
+      // The batch in hand: the transitions not yet taken in (the one that failed and those after it).
+      for (int i = learnedOfBatch; i < inHandBatch.size(); i++) {
+        Transition t = inHandBatch.get(i);
+        if (!round.containsKey(t.episode()) && !sinceSnapshot.contains(t)) {
+          getContext().getSelf().tell(new Replay(t));
+        }
+      }
+      inHand.tell(Ack.INSTANCE);
+    }
+    return this;
+  }
+}

@@ -1,0 +1,124 @@
+package io.rlsearch.actors;
+
+import io.rlsearch.agents.spi.PolicySnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The policy versions of a run: the current snapshot, the history of versions, and the subscribers
+ * (policy servers) that get every new snapshot.
+ *
+ * <p>A published snapshot must have a higher version than the current one; an older one is refused
+ * with a log line (it would roll the serving policy back silently).
+ */
+public final class PolicyRegistryActor extends AbstractBehavior<PolicyRegistryActor.Command> {
+  /** Messages accepted by the registry. */
+  public sealed interface Command {}
+
+  /** Makes {@code snapshot} current and sends it to every subscriber. */
+  public record Publish(PolicySnapshot snapshot) implements Command {
+    public Publish {
+      Objects.requireNonNull(snapshot, "snapshot");
+    }
+  }
+
+  /** Replies with the current snapshot. */
+  public record GetCurrent(ActorRef<PolicySnapshot> replyTo) implements Command {
+    public GetCurrent {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** Replies with the history of versions. */
+  public record GetHistory(ActorRef<History> replyTo) implements Command {
+    public GetHistory {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** Sends the current snapshot and every later one to {@code subscriber}. */
+  public record Subscribe(ActorRef<PolicySnapshot> subscriber) implements Command {
+    public Subscribe {
+      Objects.requireNonNull(subscriber, "subscriber");
+    }
+  }
+
+  /**
+   * The versions published so far.
+   *
+   * @param agent the agent
+   * @param versions the version numbers, oldest first
+   * @param current the current version
+   * @param refused publications refused as stale
+   */
+  public record History(String agent, List<Long> versions, long current, long refused) {
+    public History {
+      versions = List.copyOf(versions);
+    }
+  }
+
+  /** A registry starting at {@code initial}. */
+  public static Behavior<Command> create(PolicySnapshot initial) {
+    Objects.requireNonNull(initial, "initial");
+    return Behaviors.setup(ctx -> new PolicyRegistryActor(ctx, initial));
+  }
+
+  private PolicySnapshot current;
+  private final List<Long> versions = new ArrayList<>();
+  private final List<ActorRef<PolicySnapshot>> subscribers = new ArrayList<>();
+  private long refused;
+
+  private PolicyRegistryActor(ActorContext<Command> ctx, PolicySnapshot initial) {
+    super(ctx);
+    this.current = initial;
+    versions.add(initial.version());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Publish.class, this::onPublish)
+        .onMessage(GetCurrent.class, this::onGetCurrent)
+        .onMessage(GetHistory.class, this::onGetHistory)
+        .onMessage(Subscribe.class, this::onSubscribe)
+        .build();
+  }
+
+  private Behavior<Command> onPublish(Publish p) {
+    if (p.snapshot().version() <= current.version()) {
+      refused++;
+      getContext().getLog().warn("Refused stale policy version [{}]: current is [{}]", p.snapshot().version(),
+          current.version());
+      return this;
+    }
+    current = p.snapshot();
+    versions.add(current.version());
+    for (ActorRef<PolicySnapshot> s : subscribers) {
+      s.tell(current);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetCurrent(GetCurrent g) {
+    g.replyTo().tell(current);
+    return this;
+  }
+
+  private Behavior<Command> onGetHistory(GetHistory g) {
+    g.replyTo().tell(new History(current.agent(), versions, current.version(), refused));
+    return this;
+  }
+
+  private Behavior<Command> onSubscribe(Subscribe s) {
+    subscribers.add(s.subscriber());
+    s.subscriber().tell(current);
+    return this;
+  }
+}

@@ -1,0 +1,191 @@
+package io.rlsearch.actors;
+
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.experiments.RunStreams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Answers the shards' action requests with the current policy snapshot; every answer carries the
+ * version it was computed with.
+ *
+ * <p>Batching: a shard asks for its whole batch of episodes at once, and requests that arrive together
+ * are answered together. The first request of a batch
+ * sends the server a {@code Flush} to itself, which queues behind every request already in the
+ * mailbox; the flush (or a full batch) answers them all with one snapshot. In deterministic mode
+ * ({@code roundSize > 0}) a request for episode e is held until the snapshot of its round
+ * ({@code e / roundSize}) is current, so every episode of a round acts with the same version whatever
+ * the timing. The policy's random draws come from the episode's own stream.
+ */
+public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.Command> {
+  /** Messages accepted by the server. */
+  public sealed interface Command {}
+
+  /** One episode's request: its id and the context the policy sees. */
+  public record Request(long episode, double[] context) {
+    public Request {
+      context = context.clone();
+    }
+
+    @Override
+    public double[] context() {
+      return context.clone();
+    }
+  }
+
+  /** Asks for actions for a shard's batch of episodes (all of one round in deterministic mode). */
+  public record Act(List<Request> requests, ActorRef<Acted> replyTo) implements Command {
+    public Act {
+      Objects.requireNonNull(replyTo, "replyTo");
+      requests = List.copyOf(requests);
+      if (requests.isEmpty()) {
+        throw new IllegalArgumentException("an action request needs at least one episode");
+      }
+    }
+  }
+
+  /** The answer to {@link Act}: one decision per request, in order, all from one policy version. */
+  public record Acted(List<Long> episodes, List<Decision> decisions, String agent, long version) {
+    public Acted {
+      episodes = List.copyOf(episodes);
+      decisions = List.copyOf(decisions);
+    }
+  }
+
+  /** Replies with batching statistics. */
+  public record GetStats(ActorRef<Stats> replyTo) implements Command {
+    public GetStats {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * Batching statistics.
+   *
+   * @param requests episodes answered
+   * @param batches batches answered (one snapshot each; a batch gathers the requests that arrived together)
+   * @param largestBatch the most episodes in one batch
+   */
+  public record Stats(long requests, long batches, int largestBatch) {
+    /** Mean requests per batch. */
+    public double meanBatch() {
+      return batches == 0 ? 0 : (double) requests / batches;
+    }
+  }
+
+  private record NewSnapshot(PolicySnapshot snapshot) implements Command {}
+
+  private enum Flush implements Command { INSTANCE }
+
+  /**
+   * A server that subscribes to {@code registry}.
+   *
+   * @param roundSize episodes per round in deterministic mode; 0 for throughput mode
+   * @param maxBatch episodes after which a batch is answered without waiting for the flush
+   */
+  public static Behavior<Command> create(ActorRef<PolicyRegistryActor.Command> registry, RunStreams streams,
+      int roundSize, int maxBatch) {
+    if (roundSize < 0 || maxBatch < 1) {
+      throw new IllegalArgumentException("policy server needs round size >= 0 and max batch >= 1");
+    }
+    return Behaviors.setup(ctx -> new PolicyServerActor(ctx, registry, streams, roundSize, maxBatch));
+  }
+
+  private final RunStreams streams;
+  private final int roundSize;
+  private final int maxBatch;
+  private PolicySnapshot current;
+  private final List<Act> pending = new ArrayList<>();
+  private int pendingEpisodes;
+  private final List<Act> waiting = new ArrayList<>();
+  private boolean flushScheduled;
+  private long requests;
+  private long batches;
+  private int largestBatch;
+
+  private PolicyServerActor(ActorContext<Command> ctx, ActorRef<PolicyRegistryActor.Command> registry,
+      RunStreams streams, int roundSize, int maxBatch) {
+    super(ctx);
+    this.streams = streams;
+    this.roundSize = roundSize;
+    this.maxBatch = maxBatch;
+    registry.tell(new PolicyRegistryActor.Subscribe(ctx.messageAdapter(PolicySnapshot.class, NewSnapshot::new)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Act.class, this::onAct)
+        .onMessage(NewSnapshot.class, this::onNewSnapshot)
+        .onMessage(Flush.class, f -> onFlush())
+        .onMessage(GetStats.class, this::onGetStats)
+        .build();
+  }
+
+  private Behavior<Command> onAct(Act a) {
+    if (current == null || (roundSize > 0 && a.requests().get(0).episode() / roundSize > current.version())) {
+      waiting.add(a);
+      return this;
+    }
+    pending.add(a);
+    pendingEpisodes += a.requests().size();
+    if (pendingEpisodes >= maxBatch) {
+      answer();
+    } else if (!flushScheduled) {
+      flushScheduled = true;
+      getContext().getSelf().tell(Flush.INSTANCE);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFlush() {
+    flushScheduled = false;
+    answer();
+    return this;
+  }
+
+  private Behavior<Command> onNewSnapshot(NewSnapshot s) {
+    current = s.snapshot();
+    if (!waiting.isEmpty()) {
+      List<Act> ready = new ArrayList<>(waiting);
+      waiting.clear();
+      for (Act a : ready) {
+        onAct(a);
+      }
+    }
+    return this;
+  }
+
+  private void answer() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    for (Act a : pending) {
+      List<Long> ids = new ArrayList<>(a.requests().size());
+      List<Decision> ds = new ArrayList<>(a.requests().size());
+      for (Request r : a.requests()) {
+        ids.add(r.episode());
+        ds.add(current.act(r.context, streams.policy(r.episode())));
+      }
+      a.replyTo().tell(new Acted(ids, ds, current.agent(), current.version()));
+    }
+    requests += pendingEpisodes;
+    batches++;
+    largestBatch = Math.max(largestBatch, pendingEpisodes);
+    pending.clear();
+    pendingEpisodes = 0;
+  }
+
+  private Behavior<Command> onGetStats(GetStats g) {
+    g.replyTo().tell(new Stats(requests, batches, largestBatch));
+    return this;
+  }
+}

@@ -1,0 +1,81 @@
+package io.rlsearch.actors;
+
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.experiments.TemplateBandits;
+import io.rlsearch.sim.World;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a run needs, validated: what to run (world, agent, users, seed) and how (shards,
+ * batching, buffers, timeouts), as the experiment and topology files give them.
+ *
+ * @param world the zoosim world
+ * @param features the agents' context features
+ * @param agent the agent
+ * @param seed the root seed of every stream
+ * @param users users (one session each without retention)
+ * @param retention whether users return
+ * @param sessionsCap most sessions per user with retention
+ * @param gamma discount of the per-user value with retention
+ * @param shards environment shards
+ * @param roundSize episodes per round in deterministic mode; 0 for throughput mode
+ * @param publishEvery transitions between snapshots in throughput mode
+ * @param maxBatch largest batch of the policy server
+ * @param replayCapacity replay buffer capacity
+ * @param faultRate probability that a shard throws on a session attempt
+ * @param maxRetries attempts after the first for a failed session
+ * @param sessionTimeout how long one session attempt may take before it is retried
+ * @param pullTimeout how long a pull may wait for the population (users in flight)
+ * @param pullParallelism pulls outstanding
+ * @param decisionLog where to write the logged decisions (JSON Lines), if anywhere
+ * @param shardDispatcher config path of the shards' dispatcher ("" for the default dispatcher)
+ * @param batch the most sessions a shard runs per request (the stream's element)
+ */
+public record RunSpec(World world, TemplateBandits.FeatureMode features, AgentBuilder agent, long seed, long users,
+    boolean retention, int sessionsCap, double gamma, int shards, int roundSize, int publishEvery, int maxBatch,
+    int replayCapacity, double faultRate, int maxRetries, Duration sessionTimeout, Duration pullTimeout,
+    int pullParallelism, Optional<Path> decisionLog, String shardDispatcher, int batch) {
+  public RunSpec {
+    Objects.requireNonNull(world, "world");
+    Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(agent, "agent");
+    Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+    Objects.requireNonNull(pullTimeout, "pullTimeout");
+    Objects.requireNonNull(decisionLog, "decisionLog");
+    Objects.requireNonNull(shardDispatcher, "shardDispatcher");
+    require(seed >= 0, "seed must be >= 0, got " + seed);
+    require(users >= 1, "users must be >= 1, got " + users);
+    require(sessionsCap >= 1 && (retention || sessionsCap == 1), "sessions cap must be >= 1 (1 without retention)");
+    require(gamma >= 0 && gamma <= 1, "gamma must lie in [0, 1], got " + gamma);
+    require(shards >= 1, "shards must be >= 1, got " + shards);
+    require(roundSize >= 0, "round size must be >= 0, got " + roundSize);
+    require(!(retention && roundSize > 0), "deterministic rounds need single-session episodes (retention runs are"
+        + " deterministic anyway: every user draws from its own stream)");
+    require(publishEvery >= 1, "publish-every must be >= 1, got " + publishEvery);
+    require(maxBatch >= 1, "max batch must be >= 1, got " + maxBatch);
+    require(replayCapacity >= 1, "replay capacity must be >= 1, got " + replayCapacity);
+    require(faultRate >= 0 && faultRate < 1, "fault rate must lie in [0, 1), got " + faultRate);
+    require(maxRetries >= 0, "max retries must be >= 0, got " + maxRetries);
+    require(pullParallelism >= 1, "pull parallelism must be >= 1, got " + pullParallelism);
+    require(batch >= 1 && batch <= 4096, "batch must be in 1..4096, got " + batch);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** Whether the run is in deterministic (round) mode. */
+  public boolean deterministic() {
+    return roundSize > 0;
+  }
+
+  /** Episodes in deterministic-mode accounting (users x sessions cap). */
+  public long episodeIdSpace() {
+    return users * sessionsCap;
+  }
+}

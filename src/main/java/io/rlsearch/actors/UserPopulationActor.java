@@ -1,0 +1,218 @@
+package io.rlsearch.actors;
+
+import io.rlsearch.core.Transition;
+import io.rlsearch.experiments.Population;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The simulated users: hands out sessions to run (new arrivals, and with retention the returning
+ * users) on {@link Pull}, and learns of finished sessions from the transition stream (a backpressured
+ * sink: {@link FeedbackInit}, {@link Feedback}, {@link FeedbackDone}).
+ *
+ * <p>A pull that finds nothing ready while users are still active (their sessions in flight) is held
+ * and answered as soon as a finished session brings a returning user or retires the last one. The
+ * population and the held pulls live in a {@link State} owned by this actor and kept across
+ * restarts; a restart acknowledges the feedback element in hand.
+ */
+public final class UserPopulationActor extends AbstractBehavior<UserPopulationActor.Command> {
+  /** Messages accepted by the population. */
+  public sealed interface Command {}
+
+  /** Asks for up to {@code max} sessions to run (a shard's batch). */
+  public record Pull(int max, ActorRef<PullReply> replyTo) implements Command {
+    public Pull {
+      Objects.requireNonNull(replyTo, "replyTo");
+      if (max < 1) {
+        throw new IllegalArgumentException("max must be >= 1, got " + max);
+      }
+    }
+  }
+
+  /** Answers to {@link Pull}. */
+  public sealed interface PullReply {}
+
+  /** Sessions to run (at least one; all of one round in deterministic mode). */
+  public record Sessions(List<Population.Arrival> arrivals) implements PullReply {
+    public Sessions {
+      arrivals = List.copyOf(arrivals);
+      if (arrivals.isEmpty()) {
+        throw new IllegalArgumentException("a batch of sessions cannot be empty");
+      }
+    }
+  }
+
+  /** Every user has left: no more sessions. */
+  public enum NoMore implements PullReply { INSTANCE }
+
+  /** The feedback stream starts. */
+  public record FeedbackInit(ActorRef<Ack> ackTo) implements Command {}
+
+  /** Finished sessions. */
+  public record Feedback(List<Transition> transitions, ActorRef<Ack> ackTo) implements Command {
+    public Feedback {
+      transitions = List.copyOf(transitions);
+    }
+  }
+
+  /** The feedback stream completed. */
+  public enum FeedbackDone implements Command { INSTANCE }
+
+  /** The feedback stream failed. */
+  public record FeedbackFailed(Throwable cause) implements Command {}
+
+  /** Replies with counts. */
+  public record GetStats(ActorRef<Stats> replyTo) implements Command {}
+
+  /**
+   * Counts.
+   *
+   * @param arrived users arrived
+   * @param retired users who left
+   * @param sessions sessions handed out
+   * @param feedback finished sessions received (duplicates included)
+   */
+  public record Stats(long arrived, long retired, long sessions, long feedback) {}
+
+  /** The population and the pulls waiting for a session; survives restarts. */
+  public static final class State {
+    private final Population population;
+    private final int roundSize;
+    private final List<Pull> held = new ArrayList<>();
+    private long feedback;
+
+    /**
+     * State over {@code population}.
+     *
+     * @param roundSize episodes per round in deterministic mode (a batch never spans two rounds), or 0
+     */
+    public State(Population population, int roundSize) {
+      this.population = Objects.requireNonNull(population, "population");
+      if (roundSize < 0) {
+        throw new IllegalArgumentException("round size must be >= 0, got " + roundSize);
+      }
+      this.roundSize = roundSize;
+    }
+
+    /** Up to {@code max} ready sessions of one round; empty if none is ready. */
+    List<Population.Arrival> take(int max) {
+      List<Population.Arrival> out = new ArrayList<>(max);
+      long round = -1;
+      while (out.size() < max) {
+        var id = population.nextEpisodeId();
+        if (id.isEmpty()) {
+          break;
+        }
+        if (roundSize > 0) {
+          long r = id.get() / roundSize;
+          if (round >= 0 && r != round) {
+            break;
+          }
+          round = r;
+        }
+        out.add(population.next().orElseThrow());
+      }
+      return out;
+    }
+  }
+
+  /** A supervised population actor over {@code state}. */
+  public static Behavior<Command> create(State state) {
+    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new UserPopulationActor(ctx, state)))
+        .onFailure(RuntimeException.class, SupervisorStrategy.restart());
+  }
+
+  private final State state;
+  private ActorRef<Ack> inHand;
+
+  private UserPopulationActor(ActorContext<Command> ctx, State state) {
+    super(ctx);
+    this.state = state;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Pull.class, this::onPull)
+        .onMessage(FeedbackInit.class, i -> ack(i.ackTo()))
+        .onMessage(Feedback.class, this::onFeedback)
+        .onMessage(FeedbackDone.class, d -> this)
+        .onMessage(FeedbackFailed.class, this::onFeedbackFailed)
+        .onMessage(GetStats.class, this::onGetStats)
+        .onSignal(PreRestart.class, s -> onPreRestart())
+        .build();
+  }
+
+  private Behavior<Command> onPull(Pull p) {
+    List<Population.Arrival> batch = state.take(p.max());
+    if (!batch.isEmpty()) {
+      p.replyTo().tell(new Sessions(batch));
+    } else if (state.population.exhausted()) {
+      p.replyTo().tell(NoMore.INSTANCE);
+    } else {
+      state.held.add(p);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFeedback(Feedback f) {
+    inHand = f.ackTo();
+    for (Transition t : f.transitions()) {
+      state.feedback++;
+      state.population.finished(t.user(), t.session(), t.clicks(), t.satisfaction());
+    }
+    serveHeld();
+    inHand = null;
+    return ack(f.ackTo());
+  }
+
+  private void serveHeld() {
+    while (!state.held.isEmpty()) {
+      Pull p = state.held.get(0);
+      List<Population.Arrival> batch = state.take(p.max());
+      if (!batch.isEmpty()) {
+        state.held.remove(0).replyTo().tell(new Sessions(batch));
+      } else if (state.population.exhausted()) {
+        for (Pull r : state.held) {
+          r.replyTo().tell(NoMore.INSTANCE);
+        }
+        state.held.clear();
+      } else {
+        return;
+      }
+    }
+  }
+
+  private Behavior<Command> ack(ActorRef<Ack> to) {
+    to.tell(Ack.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onFeedbackFailed(FeedbackFailed f) {
+    getContext().getLog().warn("Feedback stream failed: [{}]", f.cause().toString());
+    return this;
+  }
+
+  private Behavior<Command> onGetStats(GetStats g) {
+    g.replyTo().tell(new Stats(state.population.arrived(), state.population.retired(),
+        state.population.sessionsStarted(), state.feedback));
+    return this;
+  }
+
+  private Behavior<Command> onPreRestart() {
+    if (inHand != null) {
+      inHand.tell(Ack.INSTANCE);
+      inHand = null;
+    }
+    return this;
+  }
+}

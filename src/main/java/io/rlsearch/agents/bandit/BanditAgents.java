@@ -1,0 +1,299 @@
+package io.rlsearch.agents.bandit;
+
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.random.NumpyRandom;
+
+/**
+ * The template agents on the runtime's SPI: a fixed template, uniform random, LinUCB and linear
+ * Thompson sampling.
+ *
+ * <p>Snapshot semantics (the runtime acts with frozen snapshots, so a step counter cannot advance per
+ * selection as in {@link LinUcb#select}): LinUCB's adaptive width uses {@code t = observations + 1}
+ * at the snapshot; Thompson sampling draws its posterior sample from the episode's policy stream,
+ * one {@code standard_normal(d)} per arm in arm order, and estimates the propensity of its choice by
+ * Monte Carlo over {@code propensitySamples} draws (the played draw and {@code propensitySamples - 1}
+ * more), so the logged propensity is never 0.
+ */
+public final class BanditAgents {
+  private BanditAgents() {}
+
+  /** Always template {@code arm}. */
+  public static AgentBuilder fixed(String name, int arm) {
+    return new Stateless(name, (nArms, version) -> new FixedSnapshot(name, version, checkArm(arm, nArms), nArms));
+  }
+
+  /** Every template with probability {@code 1 / arms}. */
+  public static AgentBuilder random() {
+    return new Stateless("random", (nArms, version) -> new RandomSnapshot(version, nArms));
+  }
+
+  /** LinUCB with {@code settings}. */
+  public static AgentBuilder linUcb(LinUcb.Settings settings) {
+    return new AgentBuilder() {
+      @Override
+      public String name() {
+        return "linucb";
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        RidgeArm[] a = new RidgeArm[arms];
+        for (int i = 0; i < arms; i++) {
+          a[i] = new RidgeArm(dim, settings.lambda());
+        }
+        return new RidgeRule(a, 1.0, (frozen, version, observed) -> new LinUcbSnapshot(version, frozen, settings, observed));
+      }
+
+      @Override
+      public UpdateRule restore(PolicySnapshot snapshot) {
+        if (!(snapshot instanceof LinUcbSnapshot s)) {
+          throw new IllegalArgumentException("not a LinUCB snapshot: " + snapshot.agent());
+        }
+        return new RidgeRule(thaw(s.arms), 1.0, (frozen, version, observed) -> new LinUcbSnapshot(version, frozen,
+            settings, observed), s.observed);
+      }
+    };
+  }
+
+  /** Linear Thompson sampling with {@code settings} and a Monte Carlo propensity over {@code propensitySamples} draws. */
+  public static AgentBuilder thompson(LinearThompson.Settings settings, int propensitySamples) {
+    if (propensitySamples < 1) {
+      throw new IllegalArgumentException("propensity samples must be >= 1, got " + propensitySamples);
+    }
+    double w = 1.0 / (settings.sigma() * settings.sigma());
+    return new AgentBuilder() {
+      @Override
+      public String name() {
+        return "ts";
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        RidgeArm[] a = new RidgeArm[arms];
+        for (int i = 0; i < arms; i++) {
+          a[i] = new RidgeArm(dim, settings.lambda());
+        }
+        return new RidgeRule(a, w, (frozen, version, observed) -> new ThompsonSnapshot(version, frozen, propensitySamples,
+            observed));
+      }
+
+      @Override
+      public UpdateRule restore(PolicySnapshot snapshot) {
+        if (!(snapshot instanceof ThompsonSnapshot s)) {
+          throw new IllegalArgumentException("not a Thompson sampling snapshot: " + snapshot.agent());
+        }
+        return new RidgeRule(thaw(s.arms), w, (frozen, version, observed) -> new ThompsonSnapshot(version, frozen,
+            propensitySamples, observed), s.observed);
+      }
+    };
+  }
+
+  private static int checkArm(int arm, int arms) {
+    if (arm < 0 || arm >= arms) {
+      throw new IllegalArgumentException("template id must be in 0.." + (arms - 1) + ", got " + arm);
+    }
+    return arm;
+  }
+
+  private static RidgeArm[] thaw(RidgeArm.Frozen[] frozen) {
+    RidgeArm[] out = new RidgeArm[frozen.length];
+    for (int i = 0; i < frozen.length; i++) {
+      out[i] = RidgeArm.thaw(frozen[i]);
+    }
+    return out;
+  }
+
+  private interface SnapshotFactory {
+    PolicySnapshot make(RidgeArm.Frozen[] arms, long version, long observed);
+  }
+
+  /** Ridge state per arm, shared by LinUCB and Thompson sampling (they differ in weight and in acting). */
+  private static final class RidgeRule implements UpdateRule {
+    private final RidgeArm[] arms;
+    private final double weight;
+    private final SnapshotFactory factory;
+    private long observed;
+
+    RidgeRule(RidgeArm[] arms, double weight, SnapshotFactory factory) {
+      this(arms, weight, factory, 0);
+    }
+
+    RidgeRule(RidgeArm[] arms, double weight, SnapshotFactory factory, long observed) {
+      this.arms = arms;
+      this.weight = weight;
+      this.factory = factory;
+      this.observed = observed;
+    }
+
+    @Override
+    public void observe(double[] context, int arm, double reward) {
+      if (arm < 0 || arm >= arms.length) {
+        throw new IllegalArgumentException("arm must be in 0.." + (arms.length - 1) + ", got " + arm);
+      }
+      arms[arm].update(context, reward, weight);
+      observed++;
+    }
+
+    @Override
+    public PolicySnapshot snapshot(long version) {
+      RidgeArm.Frozen[] f = new RidgeArm.Frozen[arms.length];
+      for (int i = 0; i < arms.length; i++) {
+        f[i] = arms[i].freeze();
+      }
+      return factory.make(f, version, observed);
+    }
+
+    @Override
+    public boolean learns() {
+      return true;
+    }
+  }
+
+  private interface StatelessFactory {
+    PolicySnapshot make(int arms, long version);
+  }
+
+  /** A fixed policy: nothing to learn; every snapshot acts the same. */
+  private record Stateless(String name, StatelessFactory factory) implements AgentBuilder {
+    @Override
+    public UpdateRule create(int arms, int dim) {
+      return new UpdateRule() {
+        @Override
+        public void observe(double[] context, int arm, double reward) {
+          // A fixed policy learns nothing.
+        }
+
+        @Override
+        public PolicySnapshot snapshot(long version) {
+          return factory.make(arms, version);
+        }
+
+        @Override
+        public boolean learns() {
+          return false;
+        }
+      };
+    }
+
+    @Override
+    public UpdateRule restore(PolicySnapshot snapshot) {
+      int arms = snapshot instanceof RandomSnapshot r ? r.arms() : ((FixedSnapshot) snapshot).arms();
+      return create(arms, 0);
+    }
+  }
+
+  private record FixedSnapshot(String agent, long version, int arm, int arms) implements PolicySnapshot {
+    @Override
+    public Decision act(double[] x, NumpyRandom rng) {
+      return new Decision(arm, 1.0);
+    }
+  }
+
+  private record RandomSnapshot(long version, int arms) implements PolicySnapshot {
+    @Override
+    public String agent() {
+      return "random";
+    }
+
+    @Override
+    public Decision act(double[] x, NumpyRandom rng) {
+      return new Decision((int) rng.integers(0, arms), 1.0 / arms);
+    }
+  }
+
+  /** LinUCB frozen at a version: the arm with the largest upper confidence bound. */
+  private static final class LinUcbSnapshot implements PolicySnapshot {
+    private final long version;
+    private final RidgeArm.Frozen[] arms;
+    private final double width;
+    private final long observed;
+
+    LinUcbSnapshot(long version, RidgeArm.Frozen[] arms, LinUcb.Settings s, long observed) {
+      this.version = version;
+      this.arms = arms;
+      this.observed = observed;
+      this.width = s.adaptiveAlpha() ? s.alpha() * Math.sqrt(Math.log1p(observed + 1)) : s.alpha();
+    }
+
+    @Override
+    public String agent() {
+      return "linucb";
+    }
+
+    @Override
+    public long version() {
+      return version;
+    }
+
+    @Override
+    public Decision act(double[] x, NumpyRandom rng) {
+      int best = 0;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (int a = 0; a < arms.length; a++) {
+        double s = arms[a].dotTheta(x) + width * Math.sqrt(Math.max(arms[a].quadraticForm(x), 0));
+        if (s > bestScore) {
+          bestScore = s;
+          best = a;
+        }
+      }
+      return new Decision(best, 1.0);
+    }
+  }
+
+  /** Thompson sampling frozen at a version. */
+  private static final class ThompsonSnapshot implements PolicySnapshot {
+    private final long version;
+    private final RidgeArm.Frozen[] arms;
+    private final int samples;
+    private final long observed;
+
+    ThompsonSnapshot(long version, RidgeArm.Frozen[] arms, int samples, long observed) {
+      this.version = version;
+      this.arms = arms;
+      this.samples = samples;
+      this.observed = observed;
+    }
+
+    @Override
+    public String agent() {
+      return "ts";
+    }
+
+    @Override
+    public long version() {
+      return version;
+    }
+
+    @Override
+    public Decision act(double[] x, NumpyRandom rng) {
+      double[] z = new double[arms[0].d()];
+      int chosen = draw(x, rng, z);
+      int same = 1;
+      for (int k = 1; k < samples; k++) {
+        if (draw(x, rng, z) == chosen) {
+          same++;
+        }
+      }
+      return new Decision(chosen, (double) same / samples);
+    }
+
+    private int draw(double[] x, NumpyRandom rng, double[] z) {
+      int best = 0;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (int a = 0; a < arms.length; a++) {
+        for (int i = 0; i < z.length; i++) {
+          z[i] = rng.standardNormal();
+        }
+        double s = arms[a].sampledScore(z, x);
+        if (s > bestScore) {
+          bestScore = s;
+          best = a;
+        }
+      }
+      return best;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package io.rlsearch.agents.spi;
+
+/** The learning side of an agent: mutable, owned by one learner, fed transitions in a defined order. */
+public interface UpdateRule {
+  /** Learns from one decision's outcome. */
+  void observe(double[] context, int arm, double reward);
+
+  /** An immutable snapshot of the current state, tagged {@code version}. */
+  PolicySnapshot snapshot(long version);
+
+  /** Whether this agent learns at all (fixed policies do not; the runtime then publishes nothing new). */
+  boolean learns();
+}

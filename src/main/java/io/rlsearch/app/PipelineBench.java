@@ -1,0 +1,111 @@
+package io.rlsearch.app;
+
+import io.rlsearch.actors.RunSpec;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.experiments.RunStreams;
+import io.rlsearch.experiments.SyncRunner;
+import io.rlsearch.sim.World;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench pipeline}: the actor pipeline's throughput against the plain single-thread loop. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+    description = "Episodes per second of a training run: the plain single-thread loop (same world, agent and"
+        + " streams, learning every publish_every episodes) and the actor pipeline in throughput mode with each"
+        + " shard count, measured in the same JVM after a warm-up of both.")
+final class PipelineBench implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--episodes", paramLabel = "N", defaultValue = "20000",
+      description = "Episodes per measured run (default: ${DEFAULT-VALUE}).")
+  long episodes;
+
+  @Option(names = "--shards", paramLabel = "LIST", split = ",", defaultValue = "1,2,4",
+      description = "Shard counts to measure (default: ${DEFAULT-VALUE}).")
+  List<Integer> shards;
+
+  @Option(names = "--agent", paramLabel = "NAME", description = "Agent (default: experiment.agent, linucb).")
+  String agent;
+
+  @Option(names = "--experiment", paramLabel = "FILE", description = "Experiment file (see train).")
+  Path experiment;
+
+  @Option(names = "--topology", paramLabel = "FILE", description = "Topology file (see train).")
+  Path topology;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (episodes < 100 || episodes > Integer.MAX_VALUE) {
+      throw new Main.UsageException("--episodes must be in 100.." + Integer.MAX_VALUE + ", got " + episodes);
+    }
+    for (int k : shards) {
+      if (k < 1 || k > 256) {
+        throw new Main.UsageException("--shards entries must be in 1..256, got " + k);
+      }
+    }
+    RunConfig cfg = RunConfig.load(Optional.ofNullable(experiment), Optional.ofNullable(topology));
+    AgentBuilder builder = cfg.agent(agent != null ? agent : cfg.agentName());
+    long seed = cfg.seed();
+    World world = cfg.world(seed);
+    RunSpec probe = cfg.spec(world, builder, seed, 1, false, 1, 1.0, 1, false, 0, Optional.empty());
+    int round = probe.publishEvery();
+    long warm = Math.min(2000, episodes);
+    SyncRunner.run(world, cfg.features(), builder, new RunStreams(seed), warm, round, false);
+    PipelineRunner.run(cfg.spec(world, builder, seed, warm, false, 1, 1.0, 2, false, 0, Optional.empty()),
+        cfg.systemConfig(), false, "warm-up");
+    long t0 = System.nanoTime();
+    SyncRunner.run(world, cfg.features(), builder, new RunStreams(seed), episodes, round, false);
+    double syncRate = episodes / ((System.nanoTime() - t0) / 1e9);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    double best = 0;
+    for (int k : shards) {
+      PipelineRunner.Outcome o = PipelineRunner.run(cfg.spec(world, builder, seed, episodes, false, 1, 1.0, k, false, 0,
+          Optional.empty()), cfg.systemConfig(), false, "pipeline");
+      if (o.report().failure().isPresent() || o.report().lost() != 0) {
+        throw new IllegalStateException("pipeline run with " + k + " shards failed or lost transitions: "
+            + o.report().failure().orElse("lost " + o.report().lost()));
+      }
+      double rate = episodes / o.wallSeconds();
+      best = Math.max(best, rate);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("shards", k);
+      row.put("episodes_per_sec", rate);
+      row.put("mean_batch", o.report().batching().meanBatch());
+      rows.add(row);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("agent", builder.name());
+    out.put("episodes", episodes);
+    out.put("cores", Runtime.getRuntime().availableProcessors());
+    out.put("sync_episodes_per_sec", syncRate);
+    out.put("pipeline", rows);
+    out.put("speedup_best", best / syncRate);
+    if (json) {
+      spec.commandLine().getOut().println(Json.write(out));
+      return 0;
+    }
+    var w = spec.commandLine().getOut();
+    w.printf(Locale.ROOT, "bench pipeline: %s, %d episodes, %d cores%n", builder.name(), episodes,
+        Runtime.getRuntime().availableProcessors());
+    w.printf(Locale.ROOT, "plain loop      %9.0f episodes/s%n", syncRate);
+    for (Map<String, Object> row : rows) {
+      w.printf(Locale.ROOT, "pipeline %2d sh  %9.0f episodes/s  (%.2fx, mean batch %.2f)%n", row.get("shards"),
+          (double) row.get("episodes_per_sec"), (double) row.get("episodes_per_sec") / syncRate,
+          (double) row.get("mean_batch"));
+    }
+    w.printf(Locale.ROOT, "best speedup %.2fx%n", best / syncRate);
+    return 0;
+  }
+}

@@ -1,0 +1,86 @@
+package io.rlsearch.app;
+
+import com.typesafe.config.Config;
+import io.rlsearch.actors.Guardian;
+import io.rlsearch.actors.RunSpec;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Runs one pipeline in its own ActorSystem and waits for the report; the wall time covers the run
+ * from the guardian's start to its report (not the system's start-up). With a terminal attached, a
+ * progress bar on stderr follows the transitions produced.
+ */
+final class PipelineRunner {
+  /** A finished run and its wall time. */
+  record Outcome(Guardian.RunReport report, double wallSeconds) {}
+
+  private PipelineRunner() {}
+
+  static Outcome run(RunSpec spec, Config systemConfig, boolean progress, String label) {
+    CompletableFuture<Guardian.RunReport> result = new CompletableFuture<>();
+    CompletableFuture<ActorRef<Guardian.Command>> guardianRef = new CompletableFuture<>();
+    long[] started = new long[1];
+    Behavior<Void> root = Behaviors.setup(ctx -> {
+      ActorRef<Guardian.RunReport> sink = ctx.spawn(Behaviors.receive(Guardian.RunReport.class)
+          .onMessage(Guardian.RunReport.class, r -> {
+            result.complete(r);
+            return Behaviors.stopped();
+          }).build(), "report");
+      started[0] = System.nanoTime();
+      guardianRef.complete(ctx.spawn(Guardian.create(spec, sink), "guardian"));
+      return Behaviors.empty();
+    });
+    ActorSystem<Void> system = ActorSystem.create(root, "rlsearch", systemConfig);
+    try {
+      ProgressBar bar = progress && System.console() != null ? new ProgressBarBuilder().setTaskName(label)
+          .setInitialMax(spec.retention() ? -1 : spec.users()).setStyle(ProgressBarStyle.ASCII)
+          .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+          .setUpdateIntervalMillis(250).build() : null;
+      Guardian.RunReport report;
+      try {
+        while (true) {
+          try {
+            report = result.get(250, TimeUnit.MILLISECONDS);
+            break;
+          } catch (java.util.concurrent.TimeoutException e) {
+            if (bar != null) {
+              Long produced = AskPattern.<Guardian.Command, Long>ask(guardianRef.join(), Guardian.GetProgress::new,
+                  Duration.ofSeconds(1), system.scheduler()).toCompletableFuture().exceptionally(x -> null).join();
+              if (produced != null) {
+                bar.stepTo(produced);
+              }
+            }
+          }
+        }
+      } finally {
+        if (bar != null) {
+          bar.close();
+        }
+      }
+      double wall = (System.nanoTime() - started[0]) / 1e9;
+      return new Outcome(report, wall);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("run failed: " + e.getCause(), e.getCause());
+    } finally {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // The report is in hand; a slow shutdown is not a failure of the run.
+      }
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package io.rlsearch.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.rlsearch.actors.RunSpec;
+import io.rlsearch.agents.bandit.BanditAgents;
+import io.rlsearch.agents.bandit.LinUcb;
+import io.rlsearch.agents.bandit.LinearThompson;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.experiments.TemplateBandits;
+import io.rlsearch.sim.SettingsException;
+import io.rlsearch.sim.SimSettings;
+import io.rlsearch.sim.Templates;
+import io.rlsearch.sim.World;
+import io.rlsearch.sim.ZoosimConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Reads an experiment file (what to run) and a topology file (how), each layered over its shipped
+ * defaults ({@code config/experiments/default.conf}, {@code actors/local.conf}), refusing unknown keys
+ * and bad values with one line, and builds the {@link RunSpec} and the ActorSystem's configuration.
+ */
+final class RunConfig {
+  static final String EXPERIMENT_DEFAULTS = "config/experiments/default.conf";
+  static final String TOPOLOGY_DEFAULTS = "actors/local.conf";
+
+  final Config experiment;
+  final Config topology;
+
+  private RunConfig(Config experiment, Config topology) {
+    this.experiment = experiment;
+    this.topology = topology;
+  }
+
+  /** The two files (absent: the defaults alone). */
+  static RunConfig load(Optional<Path> experimentFile, Optional<Path> topologyFile) {
+    Config exp = layered(EXPERIMENT_DEFAULTS, experimentFile, "--experiment", "experiment.world.");
+    Config top = layered(TOPOLOGY_DEFAULTS, topologyFile, "--topology", "pekko.");
+    return new RunConfig(exp.getConfig("experiment"), top);
+  }
+
+  private static Config layered(String resource, Optional<Path> file, String option, String openPrefix) {
+    Config defaults = ConfigFactory.parseResources(RunConfig.class.getClassLoader(), resource,
+        ConfigParseOptions.defaults().setAllowMissing(false));
+    if (file.isEmpty()) {
+      return defaults.resolve();
+    }
+    Path f = file.get();
+    if (!Files.isRegularFile(f)) {
+      throw new SettingsException(option, "no such file: " + f);
+    }
+    Config user;
+    try {
+      user = ConfigFactory.parseFile(f.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new SettingsException(f.toString(), "cannot be parsed: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+    }
+    for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+      String key = e.getKey();
+      if (key.startsWith(openPrefix) || key.startsWith("rlsearch.dispatchers.")) {
+        continue;
+      }
+      if (!defaults.hasPathOrNull(key)) {
+        throw new SettingsException(key, "unknown key; accepted keys here: " + siblings(key, defaults));
+      }
+    }
+    return user.withFallback(defaults).resolve();
+  }
+
+  private static String siblings(String key, Config defaults) {
+    int dot = key.lastIndexOf('.');
+    TreeSet<String> names = new TreeSet<>();
+    if (dot < 0) {
+      names.addAll(defaults.root().keySet());
+    } else {
+      String parent = key.substring(0, dot);
+      if (defaults.hasPath(parent) && defaults.getValue(parent).valueType() == ConfigValueType.OBJECT) {
+        names.addAll(defaults.getConfig(parent).root().keySet());
+      } else {
+        return siblings(parent, defaults);
+      }
+    }
+    return String.join(", ", names);
+  }
+
+  /** The ActorSystem's configuration: the topology over Pekko's reference configuration. */
+  Config systemConfig() {
+    return topology.withFallback(ConfigFactory.defaultReference(RunConfig.class.getClassLoader())).resolve();
+  }
+
+  String agentName() {
+    return string(experiment, "agent");
+  }
+
+  TemplateBandits.FeatureMode features() {
+    String f = string(experiment, "features");
+    try {
+      return TemplateBandits.FeatureMode.parse(f);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException("experiment.features", "must be simple, rich or rich_est; got '" + f + "'");
+    }
+  }
+
+  long seed() {
+    long s = longValue(experiment, "seed");
+    if (s < 0) {
+      throw new SettingsException("experiment.seed", "must be >= 0, got " + s);
+    }
+    return s;
+  }
+
+  long episodes() {
+    long n = longValue(experiment, "episodes");
+    if (n < 1 || n > Integer.MAX_VALUE) {
+      throw new SettingsException("experiment.episodes", "must be in 1.." + Integer.MAX_VALUE + ", got " + n);
+    }
+    return n;
+  }
+
+  boolean deterministic() {
+    return bool(experiment, "deterministic");
+  }
+
+  int roundSize() {
+    return positiveInt(experiment, "round_size", "experiment.round_size");
+  }
+
+  int shards() {
+    return positiveInt(topology, "rlsearch.topology.shards", "rlsearch.topology.shards");
+  }
+
+  /** The world of the experiment, with its seed set to {@code seed}. */
+  World world(long seed) {
+    SimSettings s = ZoosimConfig.fromOverlay(experiment.getConfig("world")).withSeed(seed);
+    return World.generate(s, new NumpyRandom(seed));
+  }
+
+  /** The agent called {@code name} with the experiment's hyper-parameters. */
+  AgentBuilder agent(String name) {
+    switch (name) {
+      case "linucb":
+        return BanditAgents.linUcb(new LinUcb.Settings(positive(experiment, "linucb.lambda"),
+            nonNegative(experiment, "linucb.alpha"), bool(experiment, "linucb.adaptive_alpha")));
+      case "ts":
+        return BanditAgents.thompson(new LinearThompson.Settings(positive(experiment, "ts.lambda"),
+            positive(experiment, "ts.sigma")), positiveInt(experiment, "ts.propensity_samples",
+            "experiment.ts.propensity_samples"));
+      case "random":
+        return BanditAgents.random();
+      case "static": {
+        String t = string(experiment, "static.template");
+        return template(t, "experiment.static.template");
+      }
+      default:
+        if (name.startsWith("template:")) {
+          return template(name.substring("template:".length()), "--agent");
+        }
+        throw new SettingsException("agent", "'" + name + "' is not an agent; accepted: linucb, ts, random, static,"
+            + " template:NAME");
+    }
+  }
+
+  static AgentBuilder template(String name, String key) {
+    String canonical = name.equalsIgnoreCase("neutral") ? "Neutral" : name;
+    int id = Templates.NAMES.indexOf(canonical);
+    if (id < 0) {
+      throw new SettingsException(key, "'" + name + "' is not a template; accepted: " + String.join(", ", Templates.NAMES));
+    }
+    return BanditAgents.fixed("static:" + canonical, id);
+  }
+
+  /** The run's specification with the topology's layout. */
+  RunSpec spec(World world, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap, double gamma,
+      int shards, boolean deterministic, double faultRate, Optional<Path> log) {
+    Config t = topology.getConfig("rlsearch.topology");
+    try {
+      return new RunSpec(world, features(), agent, seed, users, retention, sessionsCap, gamma, shards,
+          deterministic ? roundSize() : 0, positiveInt(t, "publish_every", "rlsearch.topology.publish_every"),
+          positiveInt(t, "max_batch", "rlsearch.topology.max_batch"),
+          positiveInt(t, "replay_capacity", "rlsearch.topology.replay_capacity"), faultRate,
+          nonNegativeInt(t, "max_retries", "rlsearch.topology.max_retries"),
+          duration(t, "session_timeout", "rlsearch.topology.session_timeout"),
+          duration(t, "pull_timeout", "rlsearch.topology.pull_timeout"),
+          positiveInt(t, "pull_parallelism", "rlsearch.topology.pull_parallelism"), log,
+          shardDispatcher(t), positiveInt(t, "batch", "rlsearch.topology.batch"));
+    } catch (IllegalArgumentException e) {
+      if (e instanceof SettingsException) {
+        throw e;
+      }
+      throw new Main.UsageException(e.getMessage());
+    }
+  }
+
+  private String shardDispatcher(Config t) {
+    String d = string(t, "shard_dispatcher");
+    if (!d.isEmpty() && !topology.hasPath(d)) {
+      throw new SettingsException("rlsearch.topology.shard_dispatcher", "no dispatcher is configured at '" + d + "'");
+    }
+    return d;
+  }
+
+  private static String string(Config c, String key) {
+    try {
+      return c.getString(key);
+    } catch (ConfigException e) {
+      throw new SettingsException(key, "must be a string");
+    }
+  }
+
+  private static boolean bool(Config c, String key) {
+    try {
+      return c.getBoolean(key);
+    } catch (ConfigException e) {
+      throw new SettingsException(key, "must be true or false");
+    }
+  }
+
+  private static long longValue(Config c, String key) {
+    try {
+      return c.getLong(key);
+    } catch (ConfigException e) {
+      throw new SettingsException(key, "must be an integer");
+    }
+  }
+
+  private static int positiveInt(Config c, String key, String name) {
+    long v = longValue(c, key);
+    if (v < 1 || v > Integer.MAX_VALUE) {
+      throw new SettingsException(name, "must be a positive integer, got " + v);
+    }
+    return (int) v;
+  }
+
+  private static int nonNegativeInt(Config c, String key, String name) {
+    long v = longValue(c, key);
+    if (v < 0 || v > Integer.MAX_VALUE) {
+      throw new SettingsException(name, "must be an integer >= 0, got " + v);
+    }
+    return (int) v;
+  }
+
+  private static double number(Config c, String key) {
+    try {
+      return c.getDouble(key);
+    } catch (ConfigException e) {
+      throw new SettingsException(key, "must be a number");
+    }
+  }
+
+  private static double positive(Config c, String key) {
+    double v = number(c, key);
+    if (!(v > 0) || Double.isInfinite(v)) {
+      throw new SettingsException("experiment." + key, "must be a finite number > 0, got " + v);
+    }
+    return v;
+  }
+
+  private static double nonNegative(Config c, String key) {
+    double v = number(c, key);
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new SettingsException("experiment." + key, "must be a finite number >= 0, got " + v);
+    }
+    return v;
+  }
+
+  private static Duration duration(Config c, String key, String name) {
+    try {
+      Duration d = c.getDuration(key);
+      if (d.isNegative() || d.isZero()) {
+        throw new SettingsException(name, "must be a positive duration");
+      }
+      return d;
+    } catch (ConfigException e) {
+      throw new SettingsException(name, "must be a duration such as 30s or 10m");
+    }
+  }
+}

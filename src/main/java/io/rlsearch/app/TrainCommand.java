@@ -1,0 +1,164 @@
+package io.rlsearch.app;
+
+import io.rlsearch.actors.Guardian;
+import io.rlsearch.actors.RunSpec;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.eval.OnlineMetrics;
+import io.rlsearch.eval.Summary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code train}: a training run as a Pekko pipeline. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Trains an agent on the zoosim world as an actor pipeline: a user population, environment shards,"
+        + " a batching policy server, a learner publishing policy versions, a replay buffer and an evaluator, with"
+        + " transitions flowing as a backpressured Pekko stream. Prints counts (produced, consumed, lost), restarts,"
+        + " policy versions and the mean and final (last 10%% of episodes) reward, GMV, CM2 and CTR.",
+        "Agents: linucb, ts, random, static (experiment.static.template), template:NAME."})
+final class TrainCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--experiment", paramLabel = "FILE",
+      description = "Experiment file layered over config/experiments/default.conf (what to run).")
+  Path experiment;
+
+  @Option(names = "--topology", paramLabel = "FILE",
+      description = "Topology file layered over actors/local.conf (how: shards, batching, buffers, timeouts).")
+  Path topology;
+
+  @Option(names = "--agent", paramLabel = "NAME", description = "Agent (default: experiment.agent, linucb).")
+  String agent;
+
+  @Option(names = "--episodes", paramLabel = "N", description = "Episodes (default: experiment.episodes, 20000).")
+  Long episodes;
+
+  @Option(names = "--shards", paramLabel = "K", description = "Environment shards (default: the topology's, 2).")
+  Integer shards;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Root seed (default: experiment.seed, 2025).")
+  Long seed;
+
+  @Option(names = "--deterministic", description = "Rounds of experiment.round_size episodes, each acting with one"
+      + " policy version and learned in episode order: bit-identical results for any number of shards.")
+  boolean deterministic;
+
+  @Option(names = "--inject-faults", paramLabel = "RATE", defaultValue = "0",
+      description = "Probability that a shard throws on a session attempt (the session is retried; default 0).")
+  double faultRate;
+
+  @Option(names = "--log", paramLabel = "FILE", description = "Write every decision to FILE (JSON Lines, for `ope`).")
+  Path log;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a summary.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    RunConfig cfg = RunConfig.load(Optional.ofNullable(experiment), Optional.ofNullable(topology));
+    String name = agent != null ? agent : cfg.agentName();
+    AgentBuilder builder = cfg.agent(name);
+    long s = seed != null ? seed : cfg.seed();
+    if (s < 0) {
+      throw new Main.UsageException("--seed must be >= 0, got " + s);
+    }
+    long n = episodes != null ? episodes : cfg.episodes();
+    if (n < 1 || n > Integer.MAX_VALUE) {
+      throw new Main.UsageException("--episodes must be in 1.." + Integer.MAX_VALUE + ", got " + n);
+    }
+    int k = shards != null ? shards : cfg.shards();
+    if (k < 1 || k > 256) {
+      throw new Main.UsageException("--shards must be in 1..256, got " + k);
+    }
+    if (!(faultRate >= 0 && faultRate < 1)) {
+      throw new Main.UsageException("--inject-faults must lie in [0, 1), got " + faultRate);
+    }
+    boolean det = deterministic || cfg.deterministic();
+    RunSpec runSpec = cfg.spec(cfg.world(s), builder, s, n, false, 1, 1.0, k, det, faultRate, Optional.ofNullable(log));
+    PipelineRunner.Outcome o = PipelineRunner.run(runSpec, cfg.systemConfig(), !json, "train " + builder.name());
+    Guardian.RunReport r = o.report();
+    if (r.failure().isPresent()) {
+      spec.commandLine().getErr().println("rlsearch: train: the run failed: " + r.failure().get());
+    }
+    Map<String, Object> out = toJson(r, o.wallSeconds());
+    if (json) {
+      spec.commandLine().getOut().println(Json.write(out));
+    } else {
+      print(spec.commandLine().getOut(), r, o.wallSeconds());
+    }
+    return r.failure().isPresent() || r.lost() != 0 ? 1 : 0;
+  }
+
+  static Map<String, Object> toJson(Guardian.RunReport r, double wall) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("agent", r.spec().agent().name());
+    m.put("episodes", r.evaluator().metrics().episodes());
+    m.put("shards", r.spec().shards());
+    m.put("deterministic", r.spec().deterministic());
+    m.put("seed", r.spec().seed());
+    m.put("transitions_produced", r.produced());
+    m.put("transitions_consumed", r.consumed().values().stream().mapToLong(Long::longValue).min().orElse(0));
+    m.put("transitions_consumed_by", r.consumed());
+    m.put("transitions_lost", r.lost());
+    m.put("restarts", r.shardRestarts() + r.learner().restarts());
+    m.put("retries", r.retries());
+    m.put("duplicates_ignored", r.evaluator().duplicates());
+    m.put("policy_versions", r.history().versions().size());
+    m.put("mean", metrics(r.evaluator().metrics().mean()));
+    m.put("final", metrics(r.evaluator().metrics().last()));
+    Map<String, Object> batching = new LinkedHashMap<>();
+    batching.put("requests", r.batching().requests());
+    batching.put("batches", r.batching().batches());
+    batching.put("mean_batch", r.batching().meanBatch());
+    batching.put("largest_batch", r.batching().largestBatch());
+    m.put("policy_server", batching);
+    Map<String, Object> replay = new LinkedHashMap<>();
+    replay.put("size", r.replay().size());
+    replay.put("capacity", r.replay().capacity());
+    replay.put("memory_bytes", r.replay().memoryBytes());
+    m.put("replay", replay);
+    m.put("episodes_per_sec", r.evaluator().metrics().episodes() / wall);
+    m.put("wall_s", wall);
+    r.failure().ifPresent(f -> m.put("failure", f));
+    return m;
+  }
+
+  private static Map<String, Object> metrics(Map<String, Summary> s) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String k : List.of("reward", "gmv", "cm2", "ctr")) {
+      Summary x = s.get(k);
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("mean", x.mean());
+      v.put("ci_low", x.ciLow());
+      v.put("ci_high", x.ciHigh());
+      out.put(k, v);
+    }
+    return out;
+  }
+
+  private static void print(PrintWriter out, Guardian.RunReport r, double wall) {
+    OnlineMetrics.Report m = r.evaluator().metrics();
+    out.printf(Locale.ROOT, "train %s: %d episodes on %d shards (%s), seed %d%n", r.spec().agent().name(), m.episodes(),
+        r.spec().shards(), r.spec().deterministic() ? "deterministic" : "throughput", r.spec().seed());
+    out.printf(Locale.ROOT, "transitions produced %d, consumed %s, lost %d; restarts %d, retries %d; %d policy versions%n",
+        r.produced(), r.consumed(), r.lost(), r.shardRestarts() + r.learner().restarts(), r.retries(),
+        r.history().versions().size());
+    out.printf(Locale.ROOT, "%-8s %22s %22s%n", "", "mean (95% CI)", "final 10% (95% CI)");
+    for (String k : List.of("reward", "gmv", "cm2", "ctr")) {
+      Summary a = m.mean().get(k);
+      Summary b = m.last().get(k);
+      out.printf(Locale.ROOT, "%-8s %8.3f [%5.3f,%6.3f] %8.3f [%5.3f,%6.3f]%n", k, a.mean(), a.ciLow(), a.ciHigh(),
+          b.mean(), b.ciLow(), b.ciHigh());
+    }
+    out.printf(Locale.ROOT, "policy server: mean batch %.2f (largest %d); %.0f episodes/s, %.1f s%n",
+        r.batching().meanBatch(), r.batching().largestBatch(), m.episodes() / wall, wall);
+  }
+}

@@ -1,0 +1,68 @@
+package io.rlsearch.core;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One session as the runtime moves it from a shard to the learner, the replay buffer, the evaluator
+ * and the decision log: what the policy saw, what it did and how likely that was, under which policy
+ * version, and what the user did.
+ *
+ * @param episode episode id (unique in a run; {@code user * sessionsCap + session})
+ * @param user user id
+ * @param session the user's session index (0 for the first)
+ * @param agent the agent that acted
+ * @param policyVersion the policy version that acted
+ * @param context the context the policy saw
+ * @param arm the arm (template) played
+ * @param propensity its probability under that policy
+ * @param reward the scalar reward
+ * @param breakdown the reward's parts
+ * @param orders purchases
+ * @param impressions positions shown (the denominator of CTR)
+ * @param satisfaction the user's final satisfaction
+ * @param segment the user's segment index
+ */
+public record Transition(long episode, long user, int session, String agent, long policyVersion, double[] context,
+    int arm, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
+    double satisfaction, int segment) {
+  public Transition {
+    Objects.requireNonNull(agent, "agent");
+    Objects.requireNonNull(breakdown, "breakdown");
+    context = context.clone();
+  }
+
+  @Override
+  public double[] context() {
+    return context.clone();
+  }
+
+  /** Clicks in the session. */
+  public double clicks() {
+    return breakdown.clicks();
+  }
+
+  /** Click-through rate: clicks per position shown. */
+  public double ctr() {
+    return impressions == 0 ? 0.0 : breakdown.clicks() / impressions;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Transition t && episode == t.episode && user == t.user && session == t.session
+        && agent.equals(t.agent) && policyVersion == t.policyVersion && Arrays.equals(context, t.context)
+        && arm == t.arm && Double.compare(propensity, t.propensity) == 0 && Double.compare(reward, t.reward) == 0
+        && breakdown.equals(t.breakdown) && orders == t.orders && impressions == t.impressions
+        && Double.compare(satisfaction, t.satisfaction) == 0 && segment == t.segment;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(episode, user, session, agent, policyVersion, Arrays.hashCode(context), arm, reward);
+  }
+
+  @Override
+  public String toString() {
+    return "Transition[episode=" + episode + ", version=" + policyVersion + ", arm=" + arm + ", reward=" + reward + "]";
+  }
+}
