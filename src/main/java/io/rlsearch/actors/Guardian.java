@@ -69,7 +69,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private record Collected(Object part) implements Command {}
 
-  private record LogDone(long lines, Optional<Throwable> failure) implements Command {}
+  private enum Collect implements Command { INSTANCE }
 
   /**
    * The result of a run.
@@ -114,6 +114,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private final List<Object> parts = new ArrayList<>();
   private long logLines = -1;
   private int awaiting;
+  private int collections;
 
   private Guardian(ActorContext<Command> ctx, RunSpec spec, ActorRef<RunReport> replyTo) {
     super(ctx);
@@ -224,12 +225,23 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         })
         .onMessage(StreamDone.class, this::onStreamDone)
         .onMessage(Collected.class, this::onCollected)
+        .onMessage(Collect.class, c -> collect())
         .build();
   }
 
   private Behavior<Command> onStreamDone(StreamDone d) {
     failure = d.failure();
     d.failure().ifPresent(f -> getContext().getLog().error("Run failed: [{}]", f.toString()));
+    return collect();
+  }
+
+  /**
+   * Asks every actor for its counts. The stream completes when its last element has been handed to
+   * the consumers, which may still be working on it: until each consumer reports that it has seen the
+   * stream's end, the collection is repeated shortly after (the report must count everything).
+   */
+  private Behavior<Command> collect() {
+    parts.clear();
     awaiting = 6;
     ActorContext<Command> ctx = getContext();
     java.time.Duration t = java.time.Duration.ofSeconds(30);
@@ -249,6 +261,13 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private Behavior<Command> onCollected(Collected c) {
     parts.add(c.part());
     if (--awaiting > 0) {
+      return this;
+    }
+    boolean allDone = failure.isPresent() || (part(LearnerActor.Stats.class).completed()
+        && part(ReplayActor.Stats.class).completed() && part(EvaluatorActor.Report.class).completed()
+        && part(UserPopulationActor.Stats.class).completed());
+    if (!allDone && ++collections < 500) {
+      getContext().scheduleOnce(java.time.Duration.ofMillis(10), getContext().getSelf(), Collect.INSTANCE);
       return this;
     }
     replyTo.tell(report());

@@ -61,8 +61,9 @@ public final class ReplayActor extends AbstractBehavior<ReplayActor.Command> {
    * @param capacity the buffer's capacity
    * @param overwritten transitions overwritten when full (by design, not lost from the count)
    * @param memoryBytes heap bytes of the buffer's columns
+   * @param completed whether the stream completed
    */
-  public record Stats(long consumed, int size, int capacity, long overwritten, long memoryBytes) {}
+  public record Stats(long consumed, int size, int capacity, long overwritten, long memoryBytes, boolean completed) {}
 
   /** A replay actor with a buffer of {@code capacity}; sampling draws from {@code rng}. */
   public static Behavior<Command> create(int capacity, int obsDim, NumpyRandom rng) {
@@ -72,6 +73,7 @@ public final class ReplayActor extends AbstractBehavior<ReplayActor.Command> {
   private static final double[] NO_ACTION = new double[0];
   private final ReplayBuffer buffer;
   private final NumpyRandom rng;
+  private boolean completed;
 
   private ReplayActor(ActorContext<Command> ctx, ReplayBuffer buffer, NumpyRandom rng) {
     super(ctx);
@@ -84,7 +86,10 @@ public final class ReplayActor extends AbstractBehavior<ReplayActor.Command> {
     return newReceiveBuilder()
         .onMessage(Init.class, i -> ack(i.ackTo()))
         .onMessage(Element.class, this::onElement)
-        .onMessage(Completed.class, c -> this)
+        .onMessage(Completed.class, c -> {
+          completed = true;
+          return this;
+        })
         .onMessage(Failed.class, f -> this)
         .onMessage(TakeOldest.class, t -> reply(t.replyTo(), buffer.takeOldest(t.n())))
         .onMessage(Sample.class, s -> reply(s.replyTo(), buffer.sampleUniform(s.n(), rng)))
@@ -111,7 +116,7 @@ public final class ReplayActor extends AbstractBehavior<ReplayActor.Command> {
 
   private Behavior<Command> onGetStats(GetStats g) {
     g.replyTo().tell(new Stats(buffer.added(), buffer.size(), buffer.capacity(), buffer.overwritten(),
-        buffer.memoryBytes()));
+        buffer.memoryBytes(), completed));
     return this;
   }
 }

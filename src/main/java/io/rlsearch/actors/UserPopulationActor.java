@@ -80,8 +80,9 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
    * @param retired users who left
    * @param sessions sessions handed out
    * @param feedback finished sessions received (duplicates included)
+   * @param completed whether the feedback stream completed
    */
-  public record Stats(long arrived, long retired, long sessions, long feedback) {}
+  public record Stats(long arrived, long retired, long sessions, long feedback, boolean completed) {}
 
   /** The population and the pulls waiting for a session; survives restarts. */
   public static final class State {
@@ -89,6 +90,7 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
     private final int roundSize;
     private final List<Pull> held = new ArrayList<>();
     private long feedback;
+    private boolean completed;
 
     /**
      * State over {@code population}.
@@ -145,7 +147,10 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
         .onMessage(Pull.class, this::onPull)
         .onMessage(FeedbackInit.class, i -> ack(i.ackTo()))
         .onMessage(Feedback.class, this::onFeedback)
-        .onMessage(FeedbackDone.class, d -> this)
+        .onMessage(FeedbackDone.class, d -> {
+          state.completed = true;
+          return this;
+        })
         .onMessage(FeedbackFailed.class, this::onFeedbackFailed)
         .onMessage(GetStats.class, this::onGetStats)
         .onSignal(PreRestart.class, s -> onPreRestart())
@@ -204,7 +209,7 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
 
   private Behavior<Command> onGetStats(GetStats g) {
     g.replyTo().tell(new Stats(state.population.arrived(), state.population.retired(),
-        state.population.sessionsStarted(), state.feedback));
+        state.population.sessionsStarted(), state.feedback, state.completed));
     return this;
   }
 

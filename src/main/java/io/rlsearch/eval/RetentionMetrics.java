@@ -50,25 +50,29 @@ public final class RetentionMetrics {
    * @param sessions sessions in all
    * @param sessionsPerUser mean sessions per user
    * @param retentionCurve share of users with at least k sessions, k = 1..10
+   * @param atLeast users with at least k sessions, k = 1..10
    * @param value discounted return per user
    */
-  public record Report(long users, long sessions, double sessionsPerUser, double[] retentionCurve, Summary value) {}
+  public record Report(long users, long sessions, double sessionsPerUser, double[] retentionCurve, long[] atLeast,
+      Summary value) {}
 
   /** The report so far. */
   public Report report() {
     long total = 0;
-    double[] curve = new double[10];
+    long[] atLeast = new long[10];
     for (int u = 0; u < users; u++) {
       total += sessions[u];
       for (int k = 1; k <= 10; k++) {
         if (sessions[u] >= k) {
-          curve[k - 1] += 1;
+          atLeast[k - 1]++;
         }
       }
     }
+    double[] curve = new double[10];
     for (int k = 0; k < 10; k++) {
-      curve[k] /= users;
+      curve[k] = (double) atLeast[k] / users;
     }
-    return new Report(users, total, (double) total / users, curve, Summary.of(Arrays.copyOf(value, value.length)));
+    return new Report(users, total, (double) total / users, curve, atLeast,
+        Summary.of(Arrays.copyOf(value, value.length)));
   }
 }

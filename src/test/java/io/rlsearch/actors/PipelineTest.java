@@ -1,0 +1,139 @@
+package io.rlsearch.actors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rlsearch.agents.bandit.BanditAgents;
+import io.rlsearch.agents.bandit.LinUcb;
+import io.rlsearch.agents.bandit.LinearThompson;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.eval.OnlineMetrics;
+import io.rlsearch.eval.ope.DecisionLog;
+import io.rlsearch.eval.ope.LoggedDecision;
+import io.rlsearch.experiments.RunStreams;
+import io.rlsearch.experiments.SyncRunner;
+import io.rlsearch.experiments.TemplateBandits;
+import io.rlsearch.sim.World;
+import io.rlsearch.testing.Runs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-to-end runs of the guardian's pipeline: determinism, equality with the plain loop, faults, counts. */
+class PipelineTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final World WORLD = Runs.smallWorld(7);
+  private static final AgentBuilder LINUCB = BanditAgents.linUcb(new LinUcb.Settings(1.0, 1.0, true));
+  @TempDir Path dir;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private static Guardian.RunReport run(RunSpec spec) {
+    TestProbe<Guardian.RunReport> probe = testKit.createTestProbe();
+    testKit.spawn(Guardian.create(spec, probe.ref()));
+    return probe.receiveMessage(Duration.ofSeconds(120));
+  }
+
+  @Test
+  void deterministicRunsAreIdenticalForOneTwoAndFourShardsAndEqualThePlainLoop() {
+    SyncRunner.Result plain = SyncRunner.run(WORLD, TemplateBandits.FeatureMode.RICH, LINUCB, new RunStreams(11), 600,
+        50, false);
+    for (int shards : new int[] {1, 2, 4}) {
+      Guardian.RunReport r = run(Runs.train(WORLD, LINUCB, 11, 600, shards, 50, 0, Optional.empty()));
+      OnlineMetrics.Report m = r.evaluator().metrics();
+      assertEquals(600, m.episodes());
+      assertArrayEquals(plain.report().rewards(), m.rewards(), "rewards with " + shards + " shards");
+      assertArrayEquals(plain.report().arms(), m.arms(), "arms with " + shards + " shards");
+      assertEquals(plain.policyVersions(), r.history().versions().size());
+      assertEquals(0, r.lost());
+      assertEquals(600, r.produced());
+    }
+  }
+
+  @Test
+  void aDifferentSeedGivesADifferentRun() {
+    Guardian.RunReport a = run(Runs.train(WORLD, LINUCB, 11, 200, 2, 50, 0, Optional.empty()));
+    Guardian.RunReport b = run(Runs.train(WORLD, LINUCB, 12, 200, 2, 50, 0, Optional.empty()));
+    assertTrue(!java.util.Arrays.equals(a.evaluator().metrics().rewards(), b.evaluator().metrics().rewards()));
+  }
+
+  @Test
+  void injectedFaultsAreRetriedAndChangeNeitherCountsNorResults() {
+    Guardian.RunReport clean = run(Runs.train(WORLD, LINUCB, 5, 500, 2, 50, 0, Optional.empty()));
+    Guardian.RunReport faulty = run(Runs.train(WORLD, LINUCB, 5, 500, 2, 50, 0.02, Optional.empty()));
+    assertTrue(faulty.shardRestarts() > 0, "no fault was injected");
+    assertEquals(faulty.shardRestarts(), faulty.retries());
+    assertEquals(500, faulty.produced());
+    assertEquals(0, faulty.lost());
+    for (long c : faulty.consumed().values()) {
+      assertEquals(500, c);
+    }
+    assertArrayEquals(clean.evaluator().metrics().rewards(), faulty.evaluator().metrics().rewards());
+  }
+
+  @Test
+  void aLearnerCrashRestoresTheLastSnapshotAndLosesNothing() {
+    RunSpec spec = Runs.train(WORLD, LINUCB, 5, 800, 2, 50, 0, Optional.empty());
+    Guardian.RunReport clean = run(spec);
+    TestProbe<Guardian.RunReport> probe = testKit.createTestProbe();
+    ActorRef<Guardian.Command> g = testKit.spawn(Guardian.create(spec, probe.ref()));
+    TestProbe<Long> progress = testKit.createTestProbe();
+    long produced = 0;
+    while (produced < 300) {
+      g.tell(new Guardian.GetProgress(progress.ref()));
+      produced = progress.receiveMessage();
+    }
+    g.tell(Guardian.CrashLearner.INSTANCE);
+    Guardian.RunReport crashed = probe.receiveMessage(Duration.ofSeconds(120));
+    assertEquals(1, crashed.learner().restarts());
+    assertEquals(0, crashed.lost());
+    assertEquals(800, crashed.learner().learned());
+    assertArrayEquals(clean.evaluator().metrics().rewards(), crashed.evaluator().metrics().rewards());
+    assertEquals(clean.history().versions(), crashed.history().versions());
+  }
+
+  @Test
+  void throughputRunCountsEveryTransitionAndLogsEveryDecision() {
+    Path log = dir.resolve("decisions.jsonl");
+    AgentBuilder ts = BanditAgents.thompson(new LinearThompson.Settings(1.0, 1.0), 8);
+    Guardian.RunReport r = run(Runs.train(WORLD, ts, 3, 700, 3, 0, 0, Optional.of(log)));
+    assertEquals(700, r.produced());
+    assertEquals(0, r.lost());
+    assertEquals(700L, r.consumed().get("decision_log"));
+    List<LoggedDecision> read = DecisionLog.read(log);
+    assertEquals(700, read.size());
+    for (LoggedDecision d : read) {
+      assertTrue(d.propensity() > 0 && d.propensity() <= 1);
+    }
+    assertTrue(r.history().versions().size() > 1, "the learner never published");
+    assertTrue(r.batching().meanBatch() >= 1);
+    assertEquals(700, r.replay().size());
+  }
+
+  @Test
+  void retentionRunsFollowUsersAcrossSessionsWhateverTheShardCount() {
+    AgentBuilder neutral = BanditAgents.fixed("static:Neutral", 0);
+    Guardian.RunReport one = run(Runs.retention(WORLD, neutral, 21, 120, 1));
+    Guardian.RunReport three = run(Runs.retention(WORLD, neutral, 21, 120, 3));
+    var a = one.evaluator().retention().orElseThrow();
+    var b = three.evaluator().retention().orElseThrow();
+    assertEquals(120, a.users());
+    assertTrue(a.sessions() > 120, "nobody returned");
+    assertEquals(a.sessions(), one.produced());
+    assertEquals(a.sessions(), b.sessions());
+    assertEquals(a.value(), b.value());
+    assertEquals(0, one.lost());
+    assertEquals(120, one.population().retired());
+  }
+}
