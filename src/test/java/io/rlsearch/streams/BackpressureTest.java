@@ -98,7 +98,7 @@ class BackpressureTest {
     int batch = 8;
     int shards = 2;
     var agent = BanditAgents.random();
-    var registry = testKit.spawn(PolicyRegistryActor.create(agent.create(8, 19).snapshot(0)));
+    var registry = testKit.spawn(PolicyRegistryActor.create(agent.create(8, 18).snapshot(0)));
     var server = testKit.spawn(PolicyServerActor.create(registry, streams, 0, 64));
     TestProbe<EnvShardActor.Restarted> restarts = testKit.createTestProbe();
     var population = testKit.spawn(UserPopulationActor.create(new UserPopulationActor.State(

@@ -1,0 +1,365 @@
+package io.rlsearch.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rlsearch.agents.bandit.BanditAgents;
+import io.rlsearch.agents.bandit.LinUcb;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.RewardBreakdown;
+import io.rlsearch.core.Transition;
+import io.rlsearch.eval.RetentionMetrics;
+import io.rlsearch.experiments.Population;
+import io.rlsearch.experiments.RunStreams;
+import io.rlsearch.experiments.TemplateBandits;
+import io.rlsearch.learn.ReplayBuffer;
+import io.rlsearch.sim.World;
+import io.rlsearch.testing.Runs;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** One test (at least) per public message of every runtime actor. */
+class ActorProtocolsTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final World WORLD = Runs.smallWorld(9);
+  private static final RunStreams STREAMS = new RunStreams(9);
+  private static final AgentBuilder LINUCB = BanditAgents.linUcb(LinUcb.Settings.defaults());
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private static Transition transition(long episode, long version, double reward) {
+    return new Transition(episode, episode, 0, "linucb", version, new double[] {1, 0, 1}, 2, 1.0, reward,
+        new RewardBreakdown(reward, 0.1, 0, 2), 1, 20, 0.5, 1);
+  }
+
+  // --- PolicyRegistryActor ---
+
+  @Test
+  void registrySendsTheCurrentSnapshotToSubscribersAndRefusesStaleVersions() {
+    UpdateRule rule = LINUCB.create(8, 3);
+    var registry = testKit.spawn(PolicyRegistryActor.create(rule.snapshot(0)));
+    TestProbe<PolicySnapshot> sub = testKit.createTestProbe();
+    registry.tell(new PolicyRegistryActor.Subscribe(sub.ref()));
+    assertEquals(0, sub.receiveMessage().version());
+    registry.tell(new PolicyRegistryActor.Publish(rule.snapshot(1)));
+    assertEquals(1, sub.receiveMessage().version());
+    registry.tell(new PolicyRegistryActor.Publish(rule.snapshot(1)));
+    TestProbe<PolicySnapshot> current = testKit.createTestProbe();
+    registry.tell(new PolicyRegistryActor.GetCurrent(current.ref()));
+    assertEquals(1, current.receiveMessage().version());
+    TestProbe<PolicyRegistryActor.History> history = testKit.createTestProbe();
+    registry.tell(new PolicyRegistryActor.GetHistory(history.ref()));
+    PolicyRegistryActor.History h = history.receiveMessage();
+    assertEquals(List.of(0L, 1L), h.versions());
+    assertEquals(1, h.refused());
+    sub.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  // --- PolicyServerActor ---
+
+  @Test
+  void serverAnswersRequestsThatArriveTogetherInOneBatchWithTheirVersion() {
+    var registry = testKit.spawn(PolicyRegistryActor.create(BanditAgents.random().create(8, 3).snapshot(0)));
+    var server = testKit.spawn(PolicyServerActor.create(registry, STREAMS, 0, 64));
+    TestProbe<PolicyServerActor.Acted> a = testKit.createTestProbe();
+    TestProbe<PolicyServerActor.Acted> b = testKit.createTestProbe();
+    // Wait until the server holds a snapshot, then send two requests back to back.
+    TestProbe<PolicyServerActor.Stats> stats = testKit.createTestProbe();
+    server.tell(new PolicyServerActor.Act(List.of(new PolicyServerActor.Request(0, new double[] {1, 0, 1})), a.ref()));
+    a.receiveMessage();
+    server.tell(new PolicyServerActor.Act(List.of(new PolicyServerActor.Request(1, new double[] {1, 0, 1}),
+        new PolicyServerActor.Request(2, new double[] {0, 1, 1})), a.ref()));
+    server.tell(new PolicyServerActor.Act(List.of(new PolicyServerActor.Request(3, new double[] {1, 1, 1})), b.ref()));
+    PolicyServerActor.Acted first = a.receiveMessage();
+    assertEquals(List.of(1L, 2L), first.episodes());
+    assertEquals(0, first.version());
+    assertEquals(2, first.decisions().size());
+    assertEquals(List.of(3L), b.receiveMessage().episodes());
+    server.tell(new PolicyServerActor.GetStats(stats.ref()));
+    PolicyServerActor.Stats s = stats.receiveMessage();
+    assertEquals(4, s.requests());
+    assertEquals(2, s.batches());
+    assertEquals(3, s.largestBatch());
+  }
+
+  @Test
+  void deterministicServerHoldsARoundUntilItsVersionIsPublished() {
+    UpdateRule rule = BanditAgents.random().create(8, 3);
+    var registry = testKit.spawn(PolicyRegistryActor.create(rule.snapshot(0)));
+    var server = testKit.spawn(PolicyServerActor.create(registry, STREAMS, 10, 64));
+    TestProbe<PolicyServerActor.Acted> p = testKit.createTestProbe();
+    server.tell(new PolicyServerActor.Act(List.of(new PolicyServerActor.Request(12, new double[] {1, 0, 1})), p.ref()));
+    p.expectNoMessage(Duration.ofMillis(100));
+    registry.tell(new PolicyRegistryActor.Publish(rule.snapshot(1)));
+    assertEquals(1, p.receiveMessage().version());
+  }
+
+  // --- EnvShardActor ---
+
+  private static Population.Arrival nth(long user) {
+    Population p = new Population(WORLD, STREAMS, user + 1, false, 1);
+    Population.Arrival a = null;
+    for (long i = 0; i <= user; i++) {
+      a = p.next().orElseThrow();
+    }
+    return a;
+  }
+
+  @Test
+  void shardRunsABatchOfSessionsAndRepliesWithTheirTransitions() {
+    var registry = testKit.spawn(PolicyRegistryActor.create(BanditAgents.fixed("static:Premium", 4).create(8, 18)
+        .snapshot(0)));
+    var server = testKit.spawn(PolicyServerActor.create(registry, STREAMS, 0, 64));
+    TestProbe<EnvShardActor.Restarted> restarts = testKit.createTestProbe();
+    var shard = testKit.spawn(EnvShardActor.create(WORLD, TemplateBandits.FeatureMode.RICH, STREAMS, server,
+        restarts.ref(), new EnvShardActor.Settings(0, 0, 4)));
+    TestProbe<StatusReply<List<Transition>>> reply = testKit.createTestProbe();
+    shard.tell(new EnvShardActor.RunSessions(List.of(nth(0), nth(1)), 0, reply.ref()));
+    StatusReply<List<Transition>> r = reply.receiveMessage();
+    assertTrue(r.isSuccess());
+    assertEquals(2, r.getValue().size());
+    assertEquals(0, r.getValue().get(0).episode());
+    assertEquals(4, r.getValue().get(1).arm());
+    assertEquals(18, r.getValue().get(0).context().length);
+  }
+
+  @Test
+  void aFailingShardAnswersWithAnErrorRestartsAndServesTheNextRequest() {
+    var registry = testKit.spawn(PolicyRegistryActor.create(BanditAgents.random().create(8, 18).snapshot(0)));
+    var server = testKit.spawn(PolicyServerActor.create(registry, STREAMS, 0, 64));
+    TestProbe<EnvShardActor.Restarted> restarts = testKit.createTestProbe();
+    // Fault rate 0.9: attempt 0 of episode 0 fails for this seed's fault stream (checked below by the reply).
+    var shard = testKit.spawn(EnvShardActor.create(WORLD, TemplateBandits.FeatureMode.RICH, STREAMS, server,
+        restarts.ref(), new EnvShardActor.Settings(3, 0.9, 4)));
+    TestProbe<StatusReply<List<Transition>>> reply = testKit.createTestProbe();
+    int attempt = 0;
+    StatusReply<List<Transition>> r = null;
+    int failures = 0;
+    while (attempt < 50) {
+      shard.tell(new EnvShardActor.RunSessions(List.of(nth(0)), attempt, reply.ref()));
+      r = reply.receiveMessage();
+      if (r.isSuccess()) {
+        break;
+      }
+      failures++;
+      assertEquals(3, restarts.receiveMessage().shard());
+      attempt++;
+    }
+    assertTrue(failures > 0, "no fault was injected at rate 0.9");
+    assertTrue(r.isSuccess(), "the shard never recovered");
+  }
+
+  // --- UserPopulationActor ---
+
+  @Test
+  void populationHandsOutBatchesHoldsPullsWhileUsersAreActiveAndEndsWithNoMore() {
+    var pop = testKit.spawn(UserPopulationActor.create(new UserPopulationActor.State(
+        new Population(WORLD, STREAMS, 5, false, 1), 0)));
+    TestProbe<UserPopulationActor.PullReply> p = testKit.createTestProbe();
+    pop.tell(new UserPopulationActor.Pull(3, p.ref()));
+    var first = assertInstanceOf(UserPopulationActor.Sessions.class, p.receiveMessage());
+    assertEquals(3, first.arrivals().size());
+    pop.tell(new UserPopulationActor.Pull(3, p.ref()));
+    assertEquals(2, assertInstanceOf(UserPopulationActor.Sessions.class, p.receiveMessage()).arrivals().size());
+    pop.tell(new UserPopulationActor.Pull(3, p.ref()));
+    p.expectNoMessage(Duration.ofMillis(50));
+    TestProbe<Ack> ack = testKit.createTestProbe();
+    pop.tell(new UserPopulationActor.FeedbackInit(ack.ref()));
+    ack.receiveMessage();
+    List<Transition> done = new ArrayList<>();
+    for (long e = 0; e < 5; e++) {
+      done.add(transition(e, 0, 1.0));
+    }
+    pop.tell(new UserPopulationActor.Feedback(done, ack.ref()));
+    ack.receiveMessage();
+    assertEquals(UserPopulationActor.NoMore.INSTANCE, p.receiveMessage());
+    pop.tell(UserPopulationActor.FeedbackDone.INSTANCE);
+    pop.tell(new UserPopulationActor.FeedbackFailed(new RuntimeException("test")));
+    TestProbe<UserPopulationActor.Stats> stats = testKit.createTestProbe();
+    pop.tell(new UserPopulationActor.GetStats(stats.ref()));
+    UserPopulationActor.Stats s = stats.receiveMessage();
+    assertEquals(5, s.arrived());
+    assertEquals(5, s.retired());
+    assertEquals(5, s.feedback());
+    assertTrue(s.completed());
+  }
+
+  @Test
+  void populationBatchesNeverSpanTwoRounds() {
+    var pop = testKit.spawn(UserPopulationActor.create(new UserPopulationActor.State(
+        new Population(WORLD, STREAMS, 20, false, 1), 6)));
+    TestProbe<UserPopulationActor.PullReply> p = testKit.createTestProbe();
+    pop.tell(new UserPopulationActor.Pull(4, p.ref()));
+    assertEquals(4, ((UserPopulationActor.Sessions) p.receiveMessage()).arrivals().size());
+    pop.tell(new UserPopulationActor.Pull(4, p.ref()));
+    var second = ((UserPopulationActor.Sessions) p.receiveMessage()).arrivals();
+    assertEquals(2, second.size());
+    assertEquals(5, second.get(1).episode());
+  }
+
+  // --- EvaluatorActor ---
+
+  @Test
+  void evaluatorAcknowledgesCountsDeduplicatesAndReports() {
+    var ev = testKit.spawn(EvaluatorActor.create(new EvaluatorActor.State(Optional.of(new RetentionMetrics(10, 0.9)))));
+    TestProbe<Ack> ack = testKit.createTestProbe();
+    ev.tell(new EvaluatorActor.Init(ack.ref()));
+    ack.receiveMessage();
+    ev.tell(new EvaluatorActor.Element(List.of(transition(0, 0, 1), transition(1, 0, 3)), ack.ref()));
+    ack.receiveMessage();
+    ev.tell(new EvaluatorActor.Element(List.of(transition(1, 0, 3)), ack.ref()));
+    ack.receiveMessage();
+    ev.tell(new EvaluatorActor.Failed(new RuntimeException("test")));
+    ev.tell(EvaluatorActor.Completed.INSTANCE);
+    TestProbe<EvaluatorActor.Report> report = testKit.createTestProbe();
+    ev.tell(new EvaluatorActor.GetReport(report.ref()));
+    EvaluatorActor.Report r = report.receiveMessage();
+    assertEquals(3, r.consumed());
+    assertEquals(1, r.duplicates());
+    assertEquals(2, r.metrics().episodes());
+    assertEquals(2.0, r.metrics().mean().get("reward").mean(), 1e-12);
+    assertEquals(2, r.retention().orElseThrow().sessions());
+    assertTrue(r.completed());
+  }
+
+  // --- ReplayActor ---
+
+  @Test
+  void replayStoresEveryTransitionAndServesFifoAndSampledBatches() {
+    var replay = testKit.spawn(ReplayActor.create(4, 3, new io.rlsearch.core.random.NumpyRandom(1)));
+    TestProbe<Ack> ack = testKit.createTestProbe();
+    replay.tell(new ReplayActor.Init(ack.ref()));
+    ack.receiveMessage();
+    List<Transition> six = new ArrayList<>();
+    for (long e = 0; e < 6; e++) {
+      six.add(transition(e, 0, e));
+    }
+    replay.tell(new ReplayActor.Element(six, ack.ref()));
+    ack.receiveMessage();
+    TestProbe<ReplayBuffer.Batch> batch = testKit.createTestProbe();
+    replay.tell(new ReplayActor.Sample(5, batch.ref()));
+    ReplayBuffer.Batch sampled = batch.receiveMessage();
+    assertEquals(5, sampled.size());
+    for (long e : sampled.episode()) {
+      assertTrue(e >= 2, "sampled an overwritten transition " + e);
+    }
+    replay.tell(new ReplayActor.TakeOldest(2, batch.ref()));
+    ReplayBuffer.Batch oldest = batch.receiveMessage();
+    assertEquals(2, oldest.episode()[0]);
+    assertEquals(3, oldest.episode()[1]);
+    replay.tell(new ReplayActor.Failed(new RuntimeException("test")));
+    replay.tell(ReplayActor.Completed.INSTANCE);
+    TestProbe<ReplayActor.Stats> stats = testKit.createTestProbe();
+    replay.tell(new ReplayActor.GetStats(stats.ref()));
+    ReplayActor.Stats s = stats.receiveMessage();
+    assertEquals(6, s.consumed());
+    assertEquals(2, s.size());
+    assertEquals(2, s.overwritten());
+    assertTrue(s.completed());
+  }
+
+  // --- LearnerActor ---
+
+  @Test
+  void deterministicLearnerPublishesOnceEachRoundIsCompleteInEpisodeOrder() {
+    UpdateRule rule = LINUCB.create(8, 3);
+    var registry = testKit.spawn(PolicyRegistryActor.create(rule.snapshot(0)));
+    TestProbe<PolicySnapshot> sub = testKit.createTestProbe();
+    registry.tell(new PolicyRegistryActor.Subscribe(sub.ref()));
+    sub.receiveMessage();
+    var learner = testKit.spawn(LearnerActor.create(LINUCB, registry, new LearnerActor.Settings(3, 5, 100),
+        new LearnerActor.State()));
+    TestProbe<Ack> ack = testKit.createTestProbe();
+    learner.tell(new LearnerActor.Init(ack.ref()));
+    ack.receiveMessage();
+    learner.tell(new LearnerActor.Element(List.of(transition(2, 0, 1), transition(0, 0, 2)), ack.ref()));
+    ack.receiveMessage();
+    sub.expectNoMessage(Duration.ofMillis(50));
+    learner.tell(new LearnerActor.Element(List.of(transition(1, 0, 3)), ack.ref()));
+    ack.receiveMessage();
+    assertEquals(1, sub.receiveMessage().version());
+    learner.tell(new LearnerActor.Element(List.of(transition(3, 1, 1), transition(4, 1, 1), transition(4, 1, 1)),
+        ack.ref()));
+    ack.receiveMessage();
+    assertEquals(2, sub.receiveMessage().version());
+    learner.tell(LearnerActor.Completed.INSTANCE);
+    learner.tell(new LearnerActor.Failed(new RuntimeException("test")));
+    TestProbe<LearnerActor.Stats> stats = testKit.createTestProbe();
+    learner.tell(new LearnerActor.GetStats(stats.ref()));
+    LearnerActor.Stats s = stats.receiveMessage();
+    assertEquals(6, s.consumed());
+    assertEquals(5, s.learned());
+    assertEquals(1, s.duplicates());
+    assertEquals(2, s.published());
+    assertTrue(s.completed());
+  }
+
+  @Test
+  void throughputLearnerPublishesEveryNAndAfterACrashCatchesUpFromTheLastSnapshot() {
+    UpdateRule rule = LINUCB.create(8, 3);
+    var registry = testKit.spawn(PolicyRegistryActor.create(rule.snapshot(0)));
+    TestProbe<PolicySnapshot> sub = testKit.createTestProbe();
+    registry.tell(new PolicyRegistryActor.Subscribe(sub.ref()));
+    sub.receiveMessage();
+    var learner = testKit.spawn(LearnerActor.create(LINUCB, registry, new LearnerActor.Settings(0, 100, 2),
+        new LearnerActor.State()));
+    TestProbe<Ack> ack = testKit.createTestProbe();
+    learner.tell(new LearnerActor.Init(ack.ref()));
+    ack.receiveMessage();
+    learner.tell(new LearnerActor.Element(List.of(transition(0, 0, 1), transition(1, 0, 2), transition(2, 0, 3)),
+        ack.ref()));
+    ack.receiveMessage();
+    assertEquals(1, sub.receiveMessage().version());
+    learner.tell(LearnerActor.Crash.INSTANCE);
+    learner.tell(new LearnerActor.Element(List.of(transition(3, 1, 1)), ack.ref()));
+    ack.receiveMessage();
+    PolicySnapshot v2 = sub.receiveMessage();
+    assertEquals(2, v2.version());
+    // Version 2 holds the four transitions: the one re-sent after the crash and the new one.
+    UpdateRule reference = LINUCB.create(8, 3);
+    for (long e = 0; e < 4; e++) {
+      Transition t = transition(e, 0, e < 3 ? e + 1 : 1);
+      reference.observe(t.context(), t.arm(), t.reward());
+    }
+    var x = new double[] {1, 0, 1};
+    var rng = new io.rlsearch.core.random.NumpyRandom(1);
+    assertEquals(reference.snapshot(2).act(x, rng), v2.act(x, rng));
+    learner.tell(LearnerActor.Completed.INSTANCE);
+    TestProbe<LearnerActor.Stats> stats = testKit.createTestProbe();
+    learner.tell(new LearnerActor.GetStats(stats.ref()));
+    LearnerActor.Stats s = stats.receiveMessage();
+    assertEquals(1, s.restarts());
+    assertEquals(4, s.consumed());
+  }
+
+  // --- Guardian ---
+
+  @Test
+  void guardianRunsReportsProgressAndStops() {
+    TestProbe<Guardian.RunReport> report = testKit.createTestProbe();
+    ActorRef<Guardian.Command> g = testKit.spawn(Guardian.create(Runs.train(WORLD, BanditAgents.random(), 4, 64, 2, 0,
+        0, Optional.empty()), report.ref()));
+    TestProbe<Long> progress = testKit.createTestProbe();
+    g.tell(new Guardian.GetProgress(progress.ref()));
+    assertTrue(progress.receiveMessage() >= 0);
+    Guardian.RunReport r = report.receiveMessage(Duration.ofSeconds(60));
+    assertEquals(64, r.produced());
+    assertFalse(r.failure().isPresent());
+    report.expectTerminated(g, Duration.ofSeconds(10));
+  }
+}
