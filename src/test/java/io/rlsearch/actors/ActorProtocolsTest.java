@@ -73,7 +73,7 @@ class ActorProtocolsTest {
   // --- PolicyServerActor ---
 
   @Test
-  void serverAnswersRequestsThatArriveTogetherInOneBatchWithTheirVersion() {
+  void serverAnswersEachRequestWholeWithOneVersionAndCountsBatches() {
     var registry = testKit.spawn(PolicyRegistryActor.create(BanditAgents.random().create(8, 3).snapshot(0)));
     var server = testKit.spawn(PolicyServerActor.create(registry, STREAMS, 0, 64));
     TestProbe<PolicyServerActor.Acted> a = testKit.createTestProbe();
@@ -93,8 +93,10 @@ class ActorProtocolsTest {
     server.tell(new PolicyServerActor.GetStats(stats.ref()));
     PolicyServerActor.Stats s = stats.receiveMessage();
     assertEquals(4, s.requests());
-    assertEquals(2, s.batches());
-    assertEquals(3, s.largestBatch());
+    // The two-episode request is always answered whole; whether the third request joins it depends on
+    // whether it reached the mailbox before the flush (timing), so only the bounds are certain.
+    assertTrue(s.batches() >= 2 && s.batches() <= 3, "batches " + s.batches());
+    assertTrue(s.largestBatch() >= 2, "largest batch " + s.largestBatch());
   }
 
   @Test
