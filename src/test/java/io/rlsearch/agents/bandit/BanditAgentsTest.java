@@ -1,0 +1,82 @@
+package io.rlsearch.agents.bandit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.random.NumpyRandom;
+import org.junit.jupiter.api.Test;
+
+class BanditAgentsTest {
+  private static double[] x(NumpyRandom r) {
+    return new double[] {r.normal(0, 1), r.normal(0, 1), 1.0};
+  }
+
+  @Test
+  void aSnapshotIsFrozenWhileTheRuleKeepsLearning() {
+    UpdateRule rule = BanditAgents.linUcb(new LinUcb.Settings(1.0, 0.0, false)).create(3, 3);
+    rule.observe(new double[] {1, 0, 1}, 2, 5.0);
+    PolicySnapshot s1 = rule.snapshot(1);
+    assertEquals(2, s1.act(new double[] {1, 0, 1}, new NumpyRandom(1)).arm());
+    for (int i = 0; i < 50; i++) {
+      rule.observe(new double[] {1, 0, 1}, 0, 50.0);
+    }
+    assertEquals(2, s1.act(new double[] {1, 0, 1}, new NumpyRandom(1)).arm());
+    assertEquals(0, rule.snapshot(2).act(new double[] {1, 0, 1}, new NumpyRandom(1)).arm());
+  }
+
+  @Test
+  void linUcbSnapshotChoosesAsLinUcbAtTheSameStep() {
+    LinUcb live = new LinUcb(4, 3, new LinUcb.Settings(1.0, 0.7, true));
+    UpdateRule rule = BanditAgents.linUcb(new LinUcb.Settings(1.0, 0.7, true)).create(4, 3);
+    NumpyRandom env = new NumpyRandom(2);
+    for (int i = 0; i < 200; i++) {
+      double[] c = x(env);
+      // The snapshot after i observations acts with t = i + 1, as the live policy's i+1-th select.
+      int snapArm = rule.snapshot(i).act(c, new NumpyRandom(0)).arm();
+      int liveArm = live.select(c);
+      assertEquals(liveArm, snapArm, "step " + i);
+      double r = env.normal(liveArm == 1 ? 1 : 0, 1);
+      live.update(liveArm, c, r);
+      rule.observe(c, liveArm, r);
+    }
+  }
+
+  @Test
+  void thompsonPropensityIsAProbabilityAndRestoreContinuesExactly() {
+    AgentBuilder ts = BanditAgents.thompson(new LinearThompson.Settings(1.0, 0.5), 32);
+    UpdateRule rule = ts.create(4, 3);
+    NumpyRandom env = new NumpyRandom(3);
+    for (int i = 0; i < 300; i++) {
+      double[] c = x(env);
+      rule.observe(c, i % 4, env.normal(i % 4 == 3 ? 2 : 0, 1));
+    }
+    PolicySnapshot s = rule.snapshot(7);
+    Decision d = s.act(new double[] {0.1, 0.2, 1}, new NumpyRandom(9));
+    assertTrue(d.propensity() > 0 && d.propensity() <= 1);
+    assertEquals(3, d.arm());
+    assertTrue(d.propensity() > 0.5, "arm 3 is clearly best; propensity " + d.propensity());
+    // The same episode stream gives the same decision.
+    assertEquals(d, s.act(new double[] {0.1, 0.2, 1}, new NumpyRandom(9)));
+    UpdateRule restored = ts.restore(s);
+    double[] c = {0.3, -0.1, 1};
+    rule.observe(c, 1, 4.0);
+    restored.observe(c, 1, 4.0);
+    assertEquals(rule.snapshot(8).act(c, new NumpyRandom(5)), restored.snapshot(8).act(c, new NumpyRandom(5)));
+  }
+
+  @Test
+  void fixedAndRandomAgentsLearnNothingAndReportTheirPropensities() {
+    UpdateRule fixed = BanditAgents.fixed("static:Premium", 4).create(8, 3);
+    assertTrue(!fixed.learns());
+    assertEquals(new Decision(4, 1.0), fixed.snapshot(0).act(new double[3], new NumpyRandom(1)));
+    UpdateRule random = BanditAgents.random().create(8, 3);
+    Decision a = random.snapshot(0).act(new double[3], new NumpyRandom(1));
+    assertEquals(0.125, a.propensity());
+    assertNotEquals(a.arm(), random.snapshot(0).act(new double[3], new NumpyRandom(2)).arm() + 100);
+  }
+}
