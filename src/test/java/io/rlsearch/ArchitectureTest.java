@@ -65,6 +65,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void runtimeDoesNotReachIntoTheApp() {
+    noClasses().that().resideInAnyPackage("io.rlsearch.actors..", "io.rlsearch.streams..")
+        .should().dependOnClassesThat().resideInAPackage("io.rlsearch.app..")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.rlsearch.learn..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.rlsearch.actors..", "io.rlsearch.streams..",
+            "io.rlsearch.serve..", "io.rlsearch.app..", "org.apache.pekko..")
+        .check(classes);
+  }
+
+  @Test
   void noHiddenRandomnessOrClockBelowApp() {
     noClasses().that().resideOutsideOfPackage("io.rlsearch.app..")
         .should().callMethod(Math.class, "random")

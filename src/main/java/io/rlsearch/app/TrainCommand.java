@@ -58,6 +58,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--log", paramLabel = "FILE", description = "Write every decision to FILE (JSON Lines, for `ope`).")
   Path log;
 
+  @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
+  Path report;
+
   @Option(names = "--json", description = "Print one JSON object instead of a summary.")
   boolean json;
 
@@ -89,6 +92,13 @@ final class TrainCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("rlsearch: train: the run failed: " + r.failure().get());
     }
     Map<String, Object> out = toJson(r, o.wallSeconds());
+    if (report != null) {
+      try {
+        java.nio.file.Files.writeString(report, Json.write(out) + System.lineSeparator());
+      } catch (java.io.IOException e) {
+        throw new Main.UsageException("cannot write --report " + report + ": " + e.getMessage());
+      }
+    }
     if (json) {
       spec.commandLine().getOut().println(Json.write(out));
     } else {

@@ -1,0 +1,107 @@
+package io.rlsearch.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract of train, retention and bench pipeline: flags, JSON fields, refusals. */
+class RuntimeCommandsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private Path smallExperiment() throws Exception {
+    Path f = dir.resolve("small.conf");
+    Files.writeString(f, "experiment { world { catalog { n_products = 400 } } }\n");
+    return f;
+  }
+
+  @Test
+  void trainJsonHasTheContractFields() throws Exception {
+    Path report = dir.resolve("report.json");
+    Run r = run("train", "--experiment", smallExperiment().toString(), "--agent", "ts", "--episodes", "300",
+        "--shards", "2", "--seed", "3", "--deterministic", "--inject-faults", "0.01", "--report", report.toString(),
+        "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    for (String f : new String[] {"agent", "episodes", "shards", "deterministic", "transitions_produced",
+        "transitions_consumed", "transitions_lost", "restarts", "policy_versions", "mean", "final", "episodes_per_sec",
+        "wall_s"}) {
+      assertTrue(j.has(f), "missing " + f);
+    }
+    for (String part : new String[] {"mean", "final"}) {
+      for (String m : new String[] {"reward", "gmv", "cm2", "ctr"}) {
+        assertTrue(j.get(part).has(m), part + "." + m);
+      }
+    }
+    assertEquals("ts", j.get("agent").asText());
+    assertEquals(300, j.get("transitions_produced").asLong());
+    assertEquals(300, j.get("transitions_consumed").asLong());
+    assertEquals(0, j.get("transitions_lost").asLong());
+    assertTrue(j.get("deterministic").asBoolean());
+    assertEquals(JSON.readTree(r.out()).get("transitions_produced"), JSON.readTree(report.toFile()).get("transitions_produced"));
+  }
+
+  @Test
+  void unknownExperimentKeysAndBadAgentsAreRefusedWithOneLine() throws Exception {
+    Path bad = dir.resolve("bad.conf");
+    Files.writeString(bad, "experiment { episods = 10 }\n");
+    Run r = run("train", "--experiment", bad.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("experiment.episods") && r.err().contains("episodes"), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    Run a = run("train", "--agent", "dqn");
+    assertEquals(2, a.code());
+    assertTrue(a.err().contains("linucb, ts, random, static"), a.err());
+    Path topo = dir.resolve("topo.conf");
+    Files.writeString(topo, "rlsearch.topology { shards = 0 }\n");
+    Run t = run("train", "--topology", topo.toString());
+    assertEquals(2, t.code());
+    assertTrue(t.err().contains("rlsearch.topology.shards"), t.err());
+  }
+
+  @Test
+  void retentionJsonHasTheContractFields() throws Exception {
+    Run r = run("retention", "--policy", "neutral", "--users", "40", "--gamma", "0.95", "--seeds", "11,13",
+        "--experiment", smallExperiment().toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    for (String f : new String[] {"users", "sessions", "sessions_per_user", "retention_curve", "value_per_seed", "mean",
+        "std", "cv", "ci_low", "ci_high"}) {
+      assertTrue(j.has(f), "missing " + f);
+    }
+    assertEquals(10, j.get("retention_curve").size());
+    assertEquals(1.0, j.get("retention_curve").get(0).asDouble());
+    assertEquals(2, j.get("value_per_seed").size());
+    assertEquals(2, run("retention", "--policy", "fancy").code());
+  }
+
+  @Test
+  void benchPipelineJsonHasTheContractFields() throws Exception {
+    Run r = run("bench", "pipeline", "--episodes", "200", "--shards", "1,2", "--experiment",
+        smallExperiment().toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    assertTrue(j.get("sync_episodes_per_sec").asDouble() > 0);
+    assertEquals(2, j.get("pipeline").size());
+    assertEquals(2, j.get("pipeline").get(1).get("shards").asInt());
+    assertTrue(j.get("pipeline").get(0).get("episodes_per_sec").asDouble() > 0);
+    assertTrue(j.has("speedup_best"));
+  }
+}
