@@ -90,6 +90,7 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
   private final Settings settings;
   private final ActorRef<PolicyServerActor.Acted> actedAdapter;
   private RunSessions inFlight;
+  private boolean injected;
 
   private EnvShardActor(ActorContext<Command> ctx, StashBuffer<Command> stash, SessionRunner runner, RunStreams streams,
       ActorRef<PolicyServerActor.Command> policy, ActorRef<Restarted> restarts, Settings settings) {
@@ -143,6 +144,7 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
     if (settings.faultRate() > 0) {
       for (Population.Arrival x : r.arrivals()) {
         if (streams.fault(x.episode(), r.attempt()).random() < settings.faultRate()) {
+          injected = true;
           throw new InjectedFault("injected fault in shard " + settings.index() + ", episode " + x.episode()
               + ", attempt " + r.attempt());
         }
@@ -158,8 +160,14 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
   }
 
   private Behavior<Command> onPreRestart() {
-    getContext().getLog().warn("Shard [{}] restarting after a failure in episode [{}]", settings.index(),
-        inFlight == null ? -1 : inFlight.arrivals().get(0).episode());
+    long episode = inFlight == null ? -1 : inFlight.arrivals().get(0).episode();
+    if (injected) {
+      // Injected faults are expected (tests, demos); the run reports their count.
+      getContext().getLog().debug("Shard [{}] restarting after an injected fault in episode [{}]", settings.index(),
+          episode);
+    } else {
+      getContext().getLog().warn("Shard [{}] restarting after a failure in episode [{}]", settings.index(), episode);
+    }
     if (inFlight != null) {
       restarts.tell(new Restarted(settings.index(), inFlight.arrivals().get(0).episode()));
       inFlight.replyTo().tell(StatusReply.error("shard " + settings.index() + " restarted while running episodes from "

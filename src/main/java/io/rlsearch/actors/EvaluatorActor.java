@@ -41,6 +41,9 @@ public final class EvaluatorActor extends AbstractBehavior<EvaluatorActor.Comman
   /** The stream failed. */
   public record Failed(Throwable cause) implements Command {}
 
+  /** Makes the actor throw (fault injection for tests and demos); its state survives the restart. */
+  public enum Crash implements Command { INSTANCE }
+
   /** Replies with the report so far. */
   public record GetReport(ActorRef<Report> replyTo) implements Command {
     public GetReport {
@@ -94,6 +97,9 @@ public final class EvaluatorActor extends AbstractBehavior<EvaluatorActor.Comman
         .onMessage(Completed.class, c -> onCompleted())
         .onMessage(Failed.class, this::onFailed)
         .onMessage(GetReport.class, this::onGetReport)
+        .onMessage(Crash.class, c -> {
+          throw new IllegalStateException("injected crash");
+        })
         .onSignal(PreRestart.class, s -> onPreRestart())
         .build();
   }

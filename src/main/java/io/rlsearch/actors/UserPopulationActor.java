@@ -70,6 +70,9 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
   /** The feedback stream failed. */
   public record FeedbackFailed(Throwable cause) implements Command {}
 
+  /** Makes the actor throw (fault injection for tests and demos); its state survives the restart. */
+  public enum Crash implements Command { INSTANCE }
+
   /** Replies with counts. */
   public record GetStats(ActorRef<Stats> replyTo) implements Command {}
 
@@ -153,6 +156,9 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
         })
         .onMessage(FeedbackFailed.class, this::onFeedbackFailed)
         .onMessage(GetStats.class, this::onGetStats)
+        .onMessage(Crash.class, c -> {
+          throw new IllegalStateException("injected crash");
+        })
         .onSignal(PreRestart.class, s -> onPreRestart())
         .build();
   }

@@ -28,6 +28,8 @@ public final class Main implements Runnable {
 
   /** Entry point. */
   public static void main(String[] args) {
+    // Initialise logging before any thread logs, so SLF4J does not replay early calls with a warning.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -124,6 +124,16 @@ final class TrainCommand implements Callable<Integer> {
     m.put("policy_versions", r.history().versions().size());
     m.put("mean", metrics(r.evaluator().metrics().mean()));
     m.put("final", metrics(r.evaluator().metrics().last()));
+    List<Object> versions = new java.util.ArrayList<>();
+    for (OnlineMetrics.VersionMetrics v : r.evaluator().metrics().versions()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("version", v.version());
+      row.put("episodes", v.episodes());
+      row.put("reward", interval(v.metrics().get("reward")));
+      row.put("gmv", interval(v.metrics().get("gmv")));
+      versions.add(row);
+    }
+    m.put("per_version", versions);
     Map<String, Object> batching = new LinkedHashMap<>();
     batching.put("requests", r.batching().requests());
     batching.put("batches", r.batching().batches());
@@ -139,6 +149,14 @@ final class TrainCommand implements Callable<Integer> {
     m.put("wall_s", wall);
     r.failure().ifPresent(f -> m.put("failure", f));
     return m;
+  }
+
+  private static Map<String, Object> interval(Summary x) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("mean", x.mean());
+    v.put("ci_low", x.ciLow());
+    v.put("ci_high", x.ciHigh());
+    return v;
   }
 
   private static Map<String, Object> metrics(Map<String, Summary> s) {

@@ -364,4 +364,27 @@ class ActorProtocolsTest {
     assertFalse(r.failure().isPresent());
     report.expectTerminated(g, Duration.ofSeconds(10));
   }
+
+  @Test
+  void evaluatorAndPopulationKeepTheirStateAcrossARestart() {
+    var ev = testKit.spawn(EvaluatorActor.create(new EvaluatorActor.State(Optional.empty())));
+    TestProbe<Ack> ack = testKit.createTestProbe();
+    ev.tell(new EvaluatorActor.Element(List.of(transition(0, 0, 1)), ack.ref()));
+    ack.receiveMessage();
+    ev.tell(EvaluatorActor.Crash.INSTANCE);
+    ev.tell(new EvaluatorActor.Element(List.of(transition(1, 0, 3)), ack.ref()));
+    ack.receiveMessage();
+    TestProbe<EvaluatorActor.Report> report = testKit.createTestProbe();
+    ev.tell(new EvaluatorActor.GetReport(report.ref()));
+    assertEquals(2, report.receiveMessage().metrics().episodes());
+
+    var pop = testKit.spawn(UserPopulationActor.create(new UserPopulationActor.State(
+        new Population(WORLD, STREAMS, 4, false, 1), 0)));
+    TestProbe<UserPopulationActor.PullReply> p = testKit.createTestProbe();
+    pop.tell(new UserPopulationActor.Pull(2, p.ref()));
+    assertEquals(0, ((UserPopulationActor.Sessions) p.receiveMessage()).arrivals().get(0).user());
+    pop.tell(UserPopulationActor.Crash.INSTANCE);
+    pop.tell(new UserPopulationActor.Pull(2, p.ref()));
+    assertEquals(2, ((UserPopulationActor.Sessions) p.receiveMessage()).arrivals().get(0).user());
+  }
 }
