@@ -1,0 +1,147 @@
+package io.rlsearch.agents.nn;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An immutable multi-layer perceptron: dense layers {@code y = W x + b} with an activation between
+ * layers (none after the last). Weights are float32 as trained; sums are accumulated in float, as the
+ * native kernels do, so outputs match a DJL forward pass to float rounding.
+ *
+ * <p>Layout: layer l has {@code weights[l]} of shape {@code [out_l][in_l]} stored row-major and
+ * {@code bias[l]} of length {@code out_l} (PyTorch's {@code Linear} layout).
+ */
+public final class Mlp {
+  /** The activation between hidden layers. */
+  public enum Activation { RELU, TANH }
+
+  private final int[] sizes;
+  private final float[][] weights;
+  private final float[][] bias;
+  private final Activation activation;
+
+  /**
+   * A network with layer sizes {@code sizes} (inputs first, outputs last).
+   *
+   * @param weights per layer, {@code sizes[l+1] x sizes[l]} row-major
+   * @param bias per layer, {@code sizes[l+1]}
+   */
+  public Mlp(int[] sizes, float[][] weights, float[][] bias, Activation activation) {
+    Objects.requireNonNull(activation, "activation");
+    if (sizes.length < 2 || weights.length != sizes.length - 1 || bias.length != sizes.length - 1) {
+      throw new IllegalArgumentException("an MLP needs sizes for at least two layers and one weight and bias array"
+          + " per connection; got " + sizes.length + " sizes, " + weights.length + " weights, " + bias.length + " biases");
+    }
+    this.sizes = sizes.clone();
+    this.weights = new float[weights.length][];
+    this.bias = new float[bias.length][];
+    for (int l = 0; l < weights.length; l++) {
+      if (weights[l].length != sizes[l] * sizes[l + 1] || bias[l].length != sizes[l + 1]) {
+        throw new IllegalArgumentException("layer " + l + " must have " + sizes[l + 1] + "x" + sizes[l]
+            + " weights and " + sizes[l + 1] + " biases; got " + weights[l].length + " and " + bias[l].length);
+      }
+      this.weights[l] = weights[l].clone();
+      this.bias[l] = bias[l].clone();
+    }
+    this.activation = activation;
+  }
+
+  /** Inputs. */
+  public int inputs() {
+    return sizes[0];
+  }
+
+  /** Outputs. */
+  public int outputs() {
+    return sizes[sizes.length - 1];
+  }
+
+  /** Layer sizes, inputs first. */
+  public int[] sizes() {
+    return sizes.clone();
+  }
+
+  /** The activation between layers. */
+  public Activation activation() {
+    return activation;
+  }
+
+  /** Layer {@code l}'s weights (a copy). */
+  public float[] weights(int l) {
+    return weights[l].clone();
+  }
+
+  /** Layer {@code l}'s biases (a copy). */
+  public float[] bias(int l) {
+    return bias[l].clone();
+  }
+
+  /** The outputs for one input. Thread-safe (scratch is per call). */
+  public float[] forward(float[] x) {
+    if (x.length != sizes[0]) {
+      throw new IllegalArgumentException("input must have " + sizes[0] + " values, got " + x.length);
+    }
+    float[] h = x;
+    for (int l = 0; l < weights.length; l++) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      float[] w = weights[l];
+      float[] next = new float[out];
+      for (int o = 0; o < out; o++) {
+        float s = bias[l][o];
+        int row = o * in;
+        for (int i = 0; i < in; i++) {
+          s += w[row + i] * h[i];
+        }
+        next[o] = l < weights.length - 1 ? activate(s) : s;
+      }
+      h = next;
+    }
+    return h;
+  }
+
+  /** The single output of a one-output network. */
+  public float forward1(float[] x) {
+    return forward(x)[0];
+  }
+
+  private float activate(float s) {
+    return activation == Activation.RELU ? Math.max(0f, s) : (float) Math.tanh(s);
+  }
+
+  /** Number of parameters. */
+  public int parameterCount() {
+    int n = 0;
+    for (int l = 0; l < weights.length; l++) {
+      n += weights[l].length + bias[l].length;
+    }
+    return n;
+  }
+
+  /** All parameters in layer order (weights then bias per layer), for checksums and checkpoints. */
+  public List<float[]> parameters() {
+    java.util.ArrayList<float[]> out = new java.util.ArrayList<>();
+    for (int l = 0; l < weights.length; l++) {
+      out.add(weights[l].clone());
+      out.add(bias[l].clone());
+    }
+    return out;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Mlp m && Arrays.equals(sizes, m.sizes) && activation == m.activation
+        && Arrays.deepEquals(weights, m.weights) && Arrays.deepEquals(bias, m.bias);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(sizes) * 31 + Arrays.deepHashCode(weights);
+  }
+
+  @Override
+  public String toString() {
+    return "Mlp" + Arrays.toString(sizes) + " " + activation;
+  }
+}

@@ -1,0 +1,133 @@
+package io.rlsearch.learn;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.rlsearch.agents.nn.Mlp;
+import io.rlsearch.core.random.NumpyRandom;
+
+/**
+ * One regression network in the shared learner: mean squared error, Adam, trained on minibatches of
+ * plain float arrays; its weights are exported as an {@link Mlp} for pure-Java inference.
+ *
+ * <p>Owns its model, trainer and sub-manager; every step's arrays live in a step sub-manager closed at
+ * the end of the step, so native memory does not grow with the number of steps.
+ */
+public final class RegressionModel implements AutoCloseable {
+  private final NDManager manager;
+  private final Model model;
+  private final Trainer trainer;
+  private final Mlp shape;
+  private long steps;
+
+  RegressionModel(NDManager manager, String name, Mlp init, double lr, double weightDecay) {
+    this.manager = manager;
+    this.shape = init;
+    this.model = DjlNets.model(name, manager, init);
+    Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) lr))
+        .optWeightDecays((float) weightDecay).build();
+    this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam));
+  }
+
+  /**
+   * Trains for {@code epochs} passes over {@code n} examples in minibatches of {@code batch}, in an
+   * order drawn from {@code rng} per epoch (a permutation, as the reference's {@code randperm}).
+   *
+   * @param x inputs, {@code n x inputs} row-major
+   * @param y targets, {@code n}
+   * @return the mean squared error of the last minibatch
+   */
+  public double fit(float[] x, float[] y, int n, int epochs, int batch, NumpyRandom rng) {
+    int in = shape.inputs();
+    if (x.length != n * in || y.length != n) {
+      throw new IllegalArgumentException("fit needs " + n + " x " + in + " inputs and " + n + " targets; got "
+          + x.length + " and " + y.length);
+    }
+    double last = Double.NaN;
+    int[] perm = new int[n];
+    for (int e = 0; e < epochs; e++) {
+      for (int i = 0; i < n; i++) {
+        perm[i] = i;
+      }
+      for (int i = n - 1; i > 0; i--) {
+        int j = (int) rng.integers(0, i + 1);
+        int t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+      }
+      for (int start = 0; start < n; start += batch) {
+        int m = Math.min(batch, n - start);
+        float[] xb = new float[m * in];
+        float[] yb = new float[m];
+        for (int k = 0; k < m; k++) {
+          int r = perm[start + k];
+          System.arraycopy(x, r * in, xb, k * in, in);
+          yb[k] = y[r];
+        }
+        last = step(xb, yb, m);
+      }
+    }
+    return last;
+  }
+
+  private double step(float[] xb, float[] yb, int m) {
+    try (NDManager s = manager.newSubManager()) {
+      NDArray xs = s.create(xb, new Shape(m, shape.inputs()));
+      NDArray ys = s.create(yb, new Shape(m, 1));
+      double loss;
+      try (GradientCollector gc = trainer.newGradientCollector()) {
+        NDArray pred = trainer.forward(new NDList(xs)).singletonOrThrow();
+        NDArray l = pred.sub(ys).square().mean();
+        loss = l.getFloat();
+        gc.backward(l);
+      }
+      trainer.step();
+      steps++;
+      return loss;
+    }
+  }
+
+  /** Optimiser steps taken. */
+  public long steps() {
+    return steps;
+  }
+
+  /** The current weights. */
+  public Mlp export() {
+    return DjlNets.export(model.getBlock(), shape);
+  }
+
+  /** Replaces the weights (a restored checkpoint). */
+  public void load(Mlp weights) {
+    if (!java.util.Arrays.equals(weights.sizes(), shape.sizes())) {
+      throw new IllegalArgumentException("weights of shape " + java.util.Arrays.toString(weights.sizes())
+          + " do not fit a model of shape " + java.util.Arrays.toString(shape.sizes()));
+    }
+    DjlNets.load(model.getBlock(), weights);
+  }
+
+  /** Outputs for a batch through DJL (the batched inference path). */
+  public float[] predict(float[] x, int n) {
+    try (NDManager s = manager.newSubManager()) {
+      NDArray xs = s.create(x, new Shape(n, shape.inputs()));
+      NDArray out = model.getBlock().forward(new ai.djl.training.ParameterStore(s, false), new NDList(xs), false)
+          .singletonOrThrow();
+      return out.toFloatArray();
+    }
+  }
+
+  @Override
+  public void close() {
+    trainer.close();
+    model.close();
+    manager.close();
+  }
+}
