@@ -4,7 +4,7 @@ import io.rlsearch.core.Transition;
 import io.rlsearch.experiments.Population;
 import io.rlsearch.experiments.RunStreams;
 import io.rlsearch.experiments.SessionRunner;
-import io.rlsearch.experiments.TemplateBandits;
+import io.rlsearch.experiments.Task;
 import io.rlsearch.sim.World;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,10 +74,10 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
   }
 
   /** A supervised shard (restarts on failure, without limit). */
-  public static Behavior<Command> create(World world, TemplateBandits.FeatureMode features, RunStreams streams,
+  public static Behavior<Command> create(World world, Task task, RunStreams streams,
       ActorRef<PolicyServerActor.Command> policy, ActorRef<Restarted> restarts, Settings settings) {
     return Behaviors.supervise(Behaviors.<Command>withStash(64, stash -> Behaviors.setup(ctx ->
-        new EnvShardActor(ctx, stash, new SessionRunner(world, features, streams, settings.batch()), streams, policy,
+        new EnvShardActor(ctx, stash, new SessionRunner(world, task, streams, settings.batch()), streams, policy,
             restarts, settings))))
         .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLoggingEnabled(false));
   }

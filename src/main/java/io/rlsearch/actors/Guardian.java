@@ -121,7 +121,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     this.spec = spec;
     this.replyTo = replyTo;
     RunStreams streams = new RunStreams(spec.seed());
-    SessionRunner probe = new SessionRunner(spec.world(), spec.features(), streams);
+    SessionRunner probe = new SessionRunner(spec.world(), spec.task(), streams);
     UpdateRule initialRule = spec.agent().create(probe.arms(), probe.contextDim());
     PolicySnapshot v0 = initialRule.snapshot(0);
     registry = ctx.spawn(PolicyRegistryActor.create(v0), "policy-registry");
@@ -129,7 +129,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     ActorRef<EnvShardActor.Restarted> restarts = ctx.messageAdapter(EnvShardActor.Restarted.class, ShardRestarted::new);
     List<ActorRef<EnvShardActor.Command>> shards = new ArrayList<>();
     for (int i = 0; i < spec.shards(); i++) {
-      shards.add(ctx.spawn(EnvShardActor.create(spec.world(), spec.features(), streams, server, restarts,
+      shards.add(ctx.spawn(EnvShardActor.create(spec.world(), spec.task(), streams, server, restarts,
           new EnvShardActor.Settings(i, spec.faultRate(), spec.batch())), "env-shard-" + i,
           spec.shardDispatcher().isEmpty() ? DispatcherSelector.defaultDispatcher()
               : DispatcherSelector.fromConfig(spec.shardDispatcher())));

@@ -1,7 +1,7 @@
 package io.rlsearch.actors;
 
 import io.rlsearch.agents.spi.AgentBuilder;
-import io.rlsearch.experiments.TemplateBandits;
+import io.rlsearch.experiments.Task;
 import io.rlsearch.sim.World;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * batching, buffers, timeouts), as the experiment and topology files give them.
  *
  * @param world the zoosim world
- * @param features the agents' context features
+ * @param task what the agents decide and see
  * @param agent the agent
  * @param seed the root seed of every stream
  * @param users users (one session each without retention)
@@ -34,13 +34,13 @@ import java.util.Optional;
  * @param shardDispatcher config path of the shards' dispatcher ("" for the default dispatcher)
  * @param batch the most sessions a shard runs per request (the stream's element)
  */
-public record RunSpec(World world, TemplateBandits.FeatureMode features, AgentBuilder agent, long seed, long users,
+public record RunSpec(World world, Task task, AgentBuilder agent, long seed, long users,
     boolean retention, int sessionsCap, double gamma, int shards, int roundSize, int publishEvery, int maxBatch,
     int replayCapacity, double faultRate, int maxRetries, Duration sessionTimeout, Duration pullTimeout,
     int pullParallelism, Optional<Path> decisionLog, String shardDispatcher, int batch) {
   public RunSpec {
     Objects.requireNonNull(world, "world");
-    Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(task, "task");
     Objects.requireNonNull(agent, "agent");
     Objects.requireNonNull(sessionTimeout, "sessionTimeout");
     Objects.requireNonNull(pullTimeout, "pullTimeout");

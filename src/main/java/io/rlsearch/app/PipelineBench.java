@@ -62,11 +62,11 @@ final class PipelineBench implements Callable<Integer> {
     RunSpec probe = cfg.spec(world, builder, seed, 1, false, 1, 1.0, 1, false, 0, Optional.empty());
     int round = probe.publishEvery();
     long warm = Math.min(2000, episodes);
-    SyncRunner.run(world, cfg.features(), builder, new RunStreams(seed), warm, round, false);
+    SyncRunner.run(world, new io.rlsearch.experiments.Task.BoostTemplates(cfg.features()), builder, new RunStreams(seed), warm, round, false);
     PipelineRunner.run(cfg.spec(world, builder, seed, warm, false, 1, 1.0, 2, false, 0, Optional.empty()),
         cfg.systemConfig(), false, "warm-up");
     long t0 = System.nanoTime();
-    SyncRunner.run(world, cfg.features(), builder, new RunStreams(seed), episodes, round, false);
+    SyncRunner.run(world, new io.rlsearch.experiments.Task.BoostTemplates(cfg.features()), builder, new RunStreams(seed), episodes, round, false);
     double syncRate = episodes / ((System.nanoTime() - t0) / 1e9);
     List<Map<String, Object>> rows = new ArrayList<>();
     double best = 0;

@@ -12,6 +12,7 @@ import io.rlsearch.agents.bandit.LinUcb;
 import io.rlsearch.agents.bandit.LinearThompson;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.experiments.Task;
 import io.rlsearch.experiments.TemplateBandits;
 import io.rlsearch.sim.SettingsException;
 import io.rlsearch.sim.SimSettings;
@@ -184,7 +185,7 @@ final class RunConfig {
       int shards, boolean deterministic, double faultRate, Optional<Path> log) {
     Config t = topology.getConfig("rlsearch.topology");
     try {
-      return new RunSpec(world, features(), agent, seed, users, retention, sessionsCap, gamma, shards,
+      return new RunSpec(world, new Task.BoostTemplates(features()), agent, seed, users, retention, sessionsCap, gamma, shards,
           deterministic ? roundSize() : 0, positiveInt(t, "publish_every", "rlsearch.topology.publish_every"),
           positiveInt(t, "max_batch", "rlsearch.topology.max_batch"),
           positiveInt(t, "replay_capacity", "rlsearch.topology.replay_capacity"), faultRate,

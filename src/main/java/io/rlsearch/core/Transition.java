@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param agent the agent that acted
  * @param policyVersion the policy version that acted
  * @param context the context the policy saw
- * @param arm the arm (template) played
+ * @param arm the arm played (-1 for a continuous action)
+ * @param action the continuous action (empty for an arm)
  * @param propensity its probability under that policy
  * @param reward the scalar reward
  * @param breakdown the reward's parts
@@ -24,12 +25,18 @@ import java.util.Objects;
  * @param segment the user's segment index
  */
 public record Transition(long episode, long user, int session, String agent, long policyVersion, double[] context,
-    int arm, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
+    int arm, double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
     double satisfaction, int segment) {
   public Transition {
     Objects.requireNonNull(agent, "agent");
     Objects.requireNonNull(breakdown, "breakdown");
     context = context.clone();
+    action = action == null ? new double[0] : action.clone();
+  }
+
+  @Override
+  public double[] action() {
+    return action.clone();
   }
 
   @Override
@@ -51,7 +58,7 @@ public record Transition(long episode, long user, int session, String agent, lon
   public boolean equals(Object o) {
     return o instanceof Transition t && episode == t.episode && user == t.user && session == t.session
         && agent.equals(t.agent) && policyVersion == t.policyVersion && Arrays.equals(context, t.context)
-        && arm == t.arm && Double.compare(propensity, t.propensity) == 0 && Double.compare(reward, t.reward) == 0
+        && arm == t.arm && Arrays.equals(action, t.action) && Double.compare(propensity, t.propensity) == 0 && Double.compare(reward, t.reward) == 0
         && breakdown.equals(t.breakdown) && orders == t.orders && impressions == t.impressions
         && Double.compare(satisfaction, t.satisfaction) == 0 && segment == t.segment;
   }

@@ -13,27 +13,35 @@ import io.rlsearch.sim.World;
  * own scratch; one runner per shard.
  */
 public final class SessionRunner {
-  private final TemplateEpisode[] episodes;
+  private final SessionEpisode[] episodes;
+  private final Task task;
   private final RunStreams streams;
   private final Population.Arrival[] current;
   private final NumpyRandom[] sessionRng;
   private final double[][] context;
 
   /** A runner for one session at a time. */
-  public SessionRunner(World world, TemplateBandits.FeatureMode features, RunStreams streams) {
-    this(world, features, streams, 1);
+  public SessionRunner(World world, Task task, RunStreams streams) {
+    this(world, task, streams, 1);
   }
 
-  /** A runner over {@code world}'s templates with {@code features}, holding {@code slots} sessions. */
-  public SessionRunner(World world, TemplateBandits.FeatureMode features, RunStreams streams, int slots) {
+  /** A runner of {@code task} on {@code world}, holding {@code slots} sessions. */
+  public SessionRunner(World world, Task task, RunStreams streams, int slots) {
     if (slots < 1) {
       throw new IllegalArgumentException("slots must be >= 1, got " + slots);
     }
-    float[][] boosts = Templates.all(world.catalog(), world.settings().action().aMax(),
-        world.settings().templates().popularAmplitude());
-    this.episodes = new TemplateEpisode[slots];
-    for (int i = 0; i < slots; i++) {
-      episodes[i] = new TemplateEpisode(world, boosts, features, TemplateBandits.Estimator.CH06);
+    this.task = task;
+    this.episodes = new SessionEpisode[slots];
+    if (task instanceof Task.BoostTemplates t) {
+      float[][] boosts = Templates.all(world.catalog(), world.settings().action().aMax(),
+          world.settings().templates().popularAmplitude());
+      for (int i = 0; i < slots; i++) {
+        episodes[i] = new TemplateEpisode(world, boosts, t.features(), TemplateBandits.Estimator.CH06);
+      }
+    } else {
+      for (int i = 0; i < slots; i++) {
+        episodes[i] = new WeightsEpisode(world, (Task.BoostWeights) task);
+      }
     }
     this.streams = streams;
     this.current = new Population.Arrival[slots];
@@ -51,9 +59,14 @@ public final class SessionRunner {
     return episodes[0].contextDim();
   }
 
-  /** Number of arms (templates). */
+  /** Number of arms a discrete agent chooses from. */
   public int arms() {
-    return Templates.NAMES.size();
+    return task.arms();
+  }
+
+  /** The task. */
+  public Task task() {
+    return task;
   }
 
   /** Starts {@code a}'s session: draws its base scores from the session stream; returns the context. */
@@ -81,9 +94,9 @@ public final class SessionRunner {
     if (a == null) {
       throw new IllegalStateException("finish() without prepare() in slot " + slot);
     }
-    TemplateEpisode.Played p = episodes[slot].play(d.arm(), sessionRng[slot]);
+    SessionEpisode.Played p = episodes[slot].play(d, sessionRng[slot]);
     Transition t = new Transition(a.episode(), a.user(), a.session(), agent, version, context[slot], d.arm(),
-        d.propensity(), p.reward(), p.parts(), p.orders(), episodes[slot].impressions(), p.satisfaction(),
+        d.action(), d.propensity(), p.reward(), p.parts(), p.orders(), episodes[slot].impressions(), p.satisfaction(),
         a.profile().segment());
     current[slot] = null;
     return t;

@@ -32,12 +32,12 @@ public final class SyncRunner {
   private SyncRunner() {}
 
   /** Trains {@code agent} for {@code episodes} single-session episodes. */
-  public static Result run(World world, TemplateBandits.FeatureMode features, AgentBuilder agent, RunStreams streams,
+  public static Result run(World world, Task task, AgentBuilder agent, RunStreams streams,
       long episodes, int roundSize, boolean keepTransitions) {
     if (roundSize < 1) {
       throw new IllegalArgumentException("round size must be >= 1, got " + roundSize);
     }
-    SessionRunner runner = new SessionRunner(world, features, streams);
+    SessionRunner runner = new SessionRunner(world, task, streams);
     Population population = new Population(world, streams, episodes, false, 1);
     UpdateRule rule = agent.create(runner.arms(), runner.contextDim());
     PolicySnapshot snapshot = rule.snapshot(0);
@@ -74,7 +74,7 @@ public final class SyncRunner {
 
   private static PolicySnapshot endRound(UpdateRule rule, List<Transition> round, PolicySnapshot current) {
     for (Transition t : round) {
-      rule.observe(t.context(), t.arm(), t.reward());
+      rule.observe(t.context(), Decision.of(t), t.reward());
     }
     round.clear();
     return rule.snapshot(current.version() + 1);

@@ -18,9 +18,7 @@ import io.rlsearch.sim.World;
  *
  * <p>Holds scratch: one per thread of work.
  */
-final class TemplateEpisode {
-  /** The outcome of playing one template. */
-  record Played(double reward, RewardBreakdown parts, int orders, double satisfaction) {}
+final class TemplateEpisode implements SessionEpisode {
 
   private final World world;
   private final float[][] boosts;
@@ -46,7 +44,8 @@ final class TemplateEpisode {
   }
 
   /** Context dimension, bias included. */
-  int contextDim() {
+  @Override
+  public int contextDim() {
     return contexts.dim(ContextFeatures.Mode.valueOf(features.name())) + 1;
   }
 
@@ -58,14 +57,16 @@ final class TemplateEpisode {
   }
 
   /** Takes a user and query drawn elsewhere (the population) and draws the base scores from {@code rng}. */
-  void prepare(User u, Query q, NumpyRandom rng) {
+  @Override
+  public void prepare(User u, Query q, NumpyRandom rng) {
     user = u;
     query = q;
     scorer.drawBase(query, rng);
   }
 
   /** Positions shown to the user. */
-  int impressions() {
+  @Override
+  public int impressions() {
     return Math.min(world.settings().topK(), world.catalog().size());
   }
 
@@ -74,7 +75,8 @@ final class TemplateEpisode {
   }
 
   /** The Chapter-6 context vector of the current draws (bias last). */
-  double[] context() {
+  @Override
+  public double[] context() {
     return switch (features) {
       case SIMPLE -> contexts.ch06Simple(user, query);
       case RICH -> contexts.ch06Rich(user, query, scorer);
@@ -82,6 +84,15 @@ final class TemplateEpisode {
           ? contexts.ch06RichEstimated(user, query, scorer)
           : withBias(contexts.richEstimated(user, query, scorer));
     };
+  }
+
+  /** Plays the decision's template. */
+  @Override
+  public Played play(io.rlsearch.agents.spi.Decision d, NumpyRandom rng) {
+    if (d.continuous()) {
+      throw new IllegalArgumentException("the template task takes an arm (template id), not boost weights");
+    }
+    return play(d.arm(), rng);
   }
 
   /** Simulates template {@code t} on the current draws. */

@@ -43,7 +43,7 @@ class ActorProtocolsTest {
   }
 
   private static Transition transition(long episode, long version, double reward) {
-    return new Transition(episode, episode, 0, "linucb", version, new double[] {1, 0, 1}, 2, 1.0, reward,
+    return new Transition(episode, episode, 0, "linucb", version, new double[] {1, 0, 1}, 2, null, 1.0, reward,
         new RewardBreakdown(reward, 0.1, 0, 2), 1, 20, 0.5, 1);
   }
 
@@ -128,7 +128,7 @@ class ActorProtocolsTest {
         .snapshot(0)));
     var server = testKit.spawn(PolicyServerActor.create(registry, STREAMS, 0, 64));
     TestProbe<EnvShardActor.Restarted> restarts = testKit.createTestProbe();
-    var shard = testKit.spawn(EnvShardActor.create(WORLD, TemplateBandits.FeatureMode.RICH, STREAMS, server,
+    var shard = testKit.spawn(EnvShardActor.create(WORLD, new io.rlsearch.experiments.Task.BoostTemplates(TemplateBandits.FeatureMode.RICH), STREAMS, server,
         restarts.ref(), new EnvShardActor.Settings(0, 0, 4)));
     TestProbe<StatusReply<List<Transition>>> reply = testKit.createTestProbe();
     shard.tell(new EnvShardActor.RunSessions(List.of(nth(0), nth(1)), 0, reply.ref()));
@@ -146,7 +146,7 @@ class ActorProtocolsTest {
     var server = testKit.spawn(PolicyServerActor.create(registry, STREAMS, 0, 64));
     TestProbe<EnvShardActor.Restarted> restarts = testKit.createTestProbe();
     // Fault rate 0.9: attempt 0 of episode 0 fails for this seed's fault stream (checked below by the reply).
-    var shard = testKit.spawn(EnvShardActor.create(WORLD, TemplateBandits.FeatureMode.RICH, STREAMS, server,
+    var shard = testKit.spawn(EnvShardActor.create(WORLD, new io.rlsearch.experiments.Task.BoostTemplates(TemplateBandits.FeatureMode.RICH), STREAMS, server,
         restarts.ref(), new EnvShardActor.Settings(3, 0.9, 4)));
     TestProbe<StatusReply<List<Transition>>> reply = testKit.createTestProbe();
     int attempt = 0;
@@ -336,7 +336,7 @@ class ActorProtocolsTest {
     UpdateRule reference = LINUCB.create(8, 3);
     for (long e = 0; e < 4; e++) {
       Transition t = transition(e, 0, e < 3 ? e + 1 : 1);
-      reference.observe(t.context(), t.arm(), t.reward());
+      reference.observe(t.context(), io.rlsearch.agents.spi.Decision.of(t), t.reward());
     }
     var x = new double[] {1, 0, 1};
     var rng = new io.rlsearch.core.random.NumpyRandom(1);

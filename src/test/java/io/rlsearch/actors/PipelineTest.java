@@ -47,7 +47,7 @@ class PipelineTest {
 
   @Test
   void deterministicRunsAreIdenticalForOneTwoAndFourShardsAndEqualThePlainLoop() {
-    SyncRunner.Result plain = SyncRunner.run(WORLD, TemplateBandits.FeatureMode.RICH, LINUCB, new RunStreams(11), 600,
+    SyncRunner.Result plain = SyncRunner.run(WORLD, new io.rlsearch.experiments.Task.BoostTemplates(TemplateBandits.FeatureMode.RICH), LINUCB, new RunStreams(11), 600,
         50, false);
     for (int shards : new int[] {1, 2, 4}) {
       Guardian.RunReport r = run(Runs.train(WORLD, LINUCB, 11, 600, shards, 50, 0, Optional.empty()));

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class OnlineMetricsTest {
   private static Transition t(long episode, long user, int session, long version, double reward) {
-    return new Transition(episode, user, session, "a", version, new double[] {1}, 0, 1.0, reward,
+    return new Transition(episode, user, session, "a", version, new double[] {1}, 0, null, 1.0, reward,
         new RewardBreakdown(2 * reward, 0.5, 0, 4), 1, 20, 0, 0);
   }
 

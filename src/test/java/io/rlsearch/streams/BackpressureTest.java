@@ -107,7 +107,7 @@ class BackpressureTest {
     var scheduler = testKit.system().scheduler();
     List<Flow<List<Population.Arrival>, List<Transition>, NotUsed>> flows = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
-      var shard = testKit.spawn(EnvShardActor.create(world, TemplateBandits.FeatureMode.RICH, streams, server,
+      var shard = testKit.spawn(EnvShardActor.create(world, new io.rlsearch.experiments.Task.BoostTemplates(TemplateBandits.FeatureMode.RICH), streams, server,
           restarts.ref(), new EnvShardActor.Settings(i, 0, batch)));
       flows.add(TransitionGraph.shard(shard, Duration.ofSeconds(30), 3, scheduler, counters));
     }

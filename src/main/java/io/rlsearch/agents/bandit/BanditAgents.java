@@ -129,7 +129,8 @@ public final class BanditAgents {
     }
 
     @Override
-    public void observe(double[] context, int arm, double reward) {
+    public void observe(double[] context, Decision decision, double reward) {
+      int arm = decision.arm();
       if (arm < 0 || arm >= arms.length) {
         throw new IllegalArgumentException("arm must be in 0.." + (arms.length - 1) + ", got " + arm);
       }
@@ -162,7 +163,7 @@ public final class BanditAgents {
     public UpdateRule create(int arms, int dim) {
       return new UpdateRule() {
         @Override
-        public void observe(double[] context, int arm, double reward) {
+        public void observe(double[] context, Decision decision, double reward) {
           // A fixed policy learns nothing.
         }
 
@@ -188,7 +189,7 @@ public final class BanditAgents {
   private record FixedSnapshot(String agent, long version, int arm, int arms) implements PolicySnapshot {
     @Override
     public Decision act(double[] x, NumpyRandom rng) {
-      return new Decision(arm, 1.0);
+      return Decision.arm(arm, 1.0);
     }
   }
 
@@ -200,7 +201,7 @@ public final class BanditAgents {
 
     @Override
     public Decision act(double[] x, NumpyRandom rng) {
-      return new Decision((int) rng.integers(0, arms), 1.0 / arms);
+      return Decision.arm((int) rng.integers(0, arms), 1.0 / arms);
     }
   }
 
@@ -239,7 +240,7 @@ public final class BanditAgents {
           best = a;
         }
       }
-      return new Decision(best, 1.0);
+      return Decision.arm(best, 1.0);
     }
   }
 
@@ -277,7 +278,7 @@ public final class BanditAgents {
           same++;
         }
       }
-      return new Decision(chosen, (double) same / samples);
+      return Decision.arm(chosen, (double) same / samples);
     }
 
     private int draw(double[] x, NumpyRandom rng, double[] z) {

@@ -3,7 +3,10 @@ package io.rlsearch.agents.spi;
 /** The learning side of an agent: mutable, owned by one learner, fed transitions in a defined order. */
 public interface UpdateRule {
   /** Learns from one decision's outcome. */
-  void observe(double[] context, int arm, double reward);
+  void observe(double[] context, Decision decision, double reward);
+
+  /** Releases native resources (networks); a no-op for pure agents. */
+  default void close() {}
 
   /** An immutable snapshot of the current state, tagged {@code version}. */
   PolicySnapshot snapshot(long version);

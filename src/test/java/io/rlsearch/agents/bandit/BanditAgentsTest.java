@@ -19,11 +19,11 @@ class BanditAgentsTest {
   @Test
   void aSnapshotIsFrozenWhileTheRuleKeepsLearning() {
     UpdateRule rule = BanditAgents.linUcb(new LinUcb.Settings(1.0, 0.0, false)).create(3, 3);
-    rule.observe(new double[] {1, 0, 1}, 2, 5.0);
+    rule.observe(new double[] {1, 0, 1}, Decision.arm(2, 1.0), 5.0);
     PolicySnapshot s1 = rule.snapshot(1);
     assertEquals(2, s1.act(new double[] {1, 0, 1}, new NumpyRandom(1)).arm());
     for (int i = 0; i < 50; i++) {
-      rule.observe(new double[] {1, 0, 1}, 0, 50.0);
+      rule.observe(new double[] {1, 0, 1}, Decision.arm(0, 1.0), 50.0);
     }
     assertEquals(2, s1.act(new double[] {1, 0, 1}, new NumpyRandom(1)).arm());
     assertEquals(0, rule.snapshot(2).act(new double[] {1, 0, 1}, new NumpyRandom(1)).arm());
@@ -42,7 +42,7 @@ class BanditAgentsTest {
       assertEquals(liveArm, snapArm, "step " + i);
       double r = env.normal(liveArm == 1 ? 1 : 0, 1);
       live.update(liveArm, c, r);
-      rule.observe(c, liveArm, r);
+      rule.observe(c, Decision.arm(liveArm, 1.0), r);
     }
   }
 
@@ -53,7 +53,7 @@ class BanditAgentsTest {
     NumpyRandom env = new NumpyRandom(3);
     for (int i = 0; i < 300; i++) {
       double[] c = x(env);
-      rule.observe(c, i % 4, env.normal(i % 4 == 3 ? 2 : 0, 1));
+      rule.observe(c, Decision.arm(i % 4, 1.0), env.normal(i % 4 == 3 ? 2 : 0, 1));
     }
     PolicySnapshot s = rule.snapshot(7);
     Decision d = s.act(new double[] {0.1, 0.2, 1}, new NumpyRandom(9));
@@ -64,8 +64,8 @@ class BanditAgentsTest {
     assertEquals(d, s.act(new double[] {0.1, 0.2, 1}, new NumpyRandom(9)));
     UpdateRule restored = ts.restore(s);
     double[] c = {0.3, -0.1, 1};
-    rule.observe(c, 1, 4.0);
-    restored.observe(c, 1, 4.0);
+    rule.observe(c, Decision.arm(1, 1.0), 4.0);
+    restored.observe(c, Decision.arm(1, 1.0), 4.0);
     assertEquals(rule.snapshot(8).act(c, new NumpyRandom(5)), restored.snapshot(8).act(c, new NumpyRandom(5)));
   }
 
@@ -73,7 +73,7 @@ class BanditAgentsTest {
   void fixedAndRandomAgentsLearnNothingAndReportTheirPropensities() {
     UpdateRule fixed = BanditAgents.fixed("static:Premium", 4).create(8, 3);
     assertTrue(!fixed.learns());
-    assertEquals(new Decision(4, 1.0), fixed.snapshot(0).act(new double[3], new NumpyRandom(1)));
+    assertEquals(Decision.arm(4, 1.0), fixed.snapshot(0).act(new double[3], new NumpyRandom(1)));
     UpdateRule random = BanditAgents.random().create(8, 3);
     Decision a = random.snapshot(0).act(new double[3], new NumpyRandom(1));
     assertEquals(0.125, a.propensity());

@@ -1,0 +1,109 @@
+package io.rlsearch.experiments;
+
+import io.rlsearch.sim.ContextFeatures;
+import io.rlsearch.sim.Templates;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an environment shard asks a policy to decide, and what the policy sees.
+ *
+ * <ul>
+ *   <li>{@link BoostTemplates}: one of the 8 Chapter-6 boost templates, with the Chapter-6 script's
+ *       context features (bias appended): the template bandits' task.
+ *   <li>{@link BoostWeights}: a vector of 10 boost weights in {@code [-aMax, aMax]} (the Gym env's
+ *       action), with the zoosim package's context features; a discrete agent picks one of
+ *       {@code armWeights}: the Battle Royale's task.
+ * </ul>
+ */
+public sealed interface Task {
+  /** Arms a discrete agent chooses from. */
+  int arms();
+
+  /** Dimension of a continuous action (0 when only arms exist). */
+  int actionDim();
+
+  /** A short description for reports. */
+  String describe();
+
+  /** The Chapter-6 boost templates. */
+  record BoostTemplates(TemplateBandits.FeatureMode features) implements Task {
+    public BoostTemplates {
+      Objects.requireNonNull(features, "features");
+    }
+
+    @Override
+    public int arms() {
+      return Templates.NAMES.size();
+    }
+
+    @Override
+    public int actionDim() {
+      return 0;
+    }
+
+    @Override
+    public String describe() {
+      return "8 boost templates, " + features.cliName() + " features";
+    }
+  }
+
+  /**
+   * Boost weights.
+   *
+   * @param features the zoosim context features (simple 7-d, rich 17-d, rich_est 17-d)
+   * @param aMax the action box
+   * @param armWeights the weight vector of each arm, for discrete agents
+   */
+  record BoostWeights(ContextFeatures.Mode features, double aMax, List<double[]> armWeights) implements Task {
+    public BoostWeights {
+      Objects.requireNonNull(features, "features");
+      if (!(aMax > 0)) {
+        throw new IllegalArgumentException("a_max must be > 0, got " + aMax);
+      }
+      armWeights = armWeights.stream().map(double[]::clone).toList();
+      for (double[] w : armWeights) {
+        if (w.length != 10) {
+          throw new IllegalArgumentException("arm weights need 10 values, got " + w.length);
+        }
+      }
+    }
+
+    @Override
+    public List<double[]> armWeights() {
+      return armWeights.stream().map(double[]::clone).toList();
+    }
+
+    @Override
+    public int arms() {
+      return armWeights.size();
+    }
+
+    @Override
+    public int actionDim() {
+      return 10;
+    }
+
+    @Override
+    public String describe() {
+      return "10 boost weights in [-" + aMax + ", " + aMax + "], " + features.name().toLowerCase(java.util.Locale.ROOT)
+          + " features";
+    }
+
+    /**
+     * The Battle Royale's task (spec 7.9): rich-estimated 17-d observations, a_max 3.0, and the four
+     * weight templates of its LinUCB: Neutral, "Revenue" (3 on feature 0), "Conversion" (3 on
+     * feature 1), "OwnBrand" (3 on feature 2).
+     */
+    public static BoostWeights battle() {
+      double[] neutral = new double[10];
+      double[] revenue = new double[10];
+      revenue[0] = 3.0;
+      double[] conversion = new double[10];
+      conversion[1] = 3.0;
+      double[] ownBrand = new double[10];
+      ownBrand[2] = 3.0;
+      return new BoostWeights(ContextFeatures.Mode.RICH_EST, 3.0, List.of(neutral, revenue, conversion, ownBrand));
+    }
+  }
+}
