@@ -124,6 +124,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     SessionRunner probe = new SessionRunner(spec.world(), spec.task(), streams);
     UpdateRule initialRule = spec.agent().create(probe.arms(), probe.contextDim());
     PolicySnapshot v0 = initialRule.snapshot(0);
+    initialRule.close();
     registry = ctx.spawn(PolicyRegistryActor.create(v0), "policy-registry");
     server = ctx.spawn(PolicyServerActor.create(registry, streams, spec.roundSize(), spec.maxBatch()), "policy-server");
     ActorRef<EnvShardActor.Restarted> restarts = ctx.messageAdapter(EnvShardActor.Restarted.class, ShardRestarted::new);

@@ -173,6 +173,10 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
           throw new IllegalStateException("injected learner crash");
         })
         .onSignal(PreRestart.class, s -> onPreRestart())
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+          rule.close();
+          return this;
+        })
         .build();
   }
 
@@ -253,6 +257,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   }
 
   private Behavior<Command> onPreRestart() {
+    rule.close();
     state.restarts++;
     int rest = inHand != null ? inHandBatch.size() - learnedOfBatch : 0;
     getContext().getLog().warn("Learner restarting from version [{}]; re-sending [{}] transitions", version,

@@ -26,11 +26,13 @@ public final class RegressionModel implements AutoCloseable {
   private final Model model;
   private final Trainer trainer;
   private final Mlp shape;
+  private final double clipNorm;
   private long steps;
 
-  RegressionModel(NDManager manager, String name, Mlp init, double lr, double weightDecay) {
+  RegressionModel(NDManager manager, String name, Mlp init, double lr, double weightDecay, double clipNorm) {
     this.manager = manager;
     this.shape = init;
+    this.clipNorm = clipNorm;
     this.model = DjlNets.model(name, manager, init);
     Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) lr))
         .optWeightDecays((float) weightDecay).build();
@@ -88,6 +90,9 @@ public final class RegressionModel implements AutoCloseable {
         NDArray l = pred.sub(ys).square().mean();
         loss = l.getFloat();
         gc.backward(l);
+      }
+      if (clipNorm > 0) {
+        Gradients.clipNorm(model.getBlock(), clipNorm, 0);
       }
       trainer.step();
       steps++;

@@ -39,7 +39,19 @@ public final class SharedLearner implements AutoCloseable {
    * @param weightDecay L2 weight decay (0 for none)
    */
   public RegressionModel regression(String name, Mlp init, double lr, double weightDecay) {
-    RegressionModel m = new RegressionModel(root.newSubManager(), name, init, lr, weightDecay);
+    return regression(name, init, lr, weightDecay, 0);
+  }
+
+  /** As {@link #regression(String, Mlp, double, double)} with gradients clipped to global norm {@code clipNorm} (0: none). */
+  public RegressionModel regression(String name, Mlp init, double lr, double weightDecay, double clipNorm) {
+    RegressionModel m = new RegressionModel(root.newSubManager(), name, init, lr, weightDecay, clipNorm);
+    owned.add(m);
+    return m;
+  }
+
+  /** A Gaussian policy network (mean MLP and state-independent log-stds) trained by policy gradient. */
+  public GaussianPolicyModel gaussianPolicy(String name, Mlp mu, double[] logStd, double lr) {
+    GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), name, mu, logStd, lr);
     owned.add(m);
     return m;
   }

@@ -1,0 +1,96 @@
+package io.rlsearch.agents.continuous;
+
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.random.NumpyRandom;
+
+/** The fixed continuous policies of the Battle Royale: a constant weight vector, and uniform random weights. */
+public final class ContinuousAgents {
+  private ContinuousAgents() {}
+
+  /** Always the weight vector {@code weights} (zeros: rank by base relevance, the "Static (neutral)" agent). */
+  public static AgentBuilder constant(String name, double[] weights) {
+    double[] w = weights.clone();
+    return fixed(name, version -> new PolicySnapshot() {
+      @Override
+      public String agent() {
+        return name;
+      }
+
+      @Override
+      public long version() {
+        return version;
+      }
+
+      @Override
+      public Decision act(double[] x, NumpyRandom rng) {
+        return Decision.continuous(w, 1.0);
+      }
+    });
+  }
+
+  /** Uniform weights in {@code [-aMax, aMax]^dim}, drawn from the episode's stream; density {@code (2 aMax)^-dim}. */
+  public static AgentBuilder uniform(String name, int dim, double aMax) {
+    double density = Math.pow(2 * aMax, -dim);
+    return fixed(name, version -> new PolicySnapshot() {
+      @Override
+      public String agent() {
+        return name;
+      }
+
+      @Override
+      public long version() {
+        return version;
+      }
+
+      @Override
+      public Decision act(double[] x, NumpyRandom rng) {
+        double[] a = new double[dim];
+        for (int d = 0; d < dim; d++) {
+          a[d] = rng.uniform(-aMax, aMax);
+        }
+        return Decision.continuous(a, density);
+      }
+    });
+  }
+
+  private interface Factory {
+    PolicySnapshot make(long version);
+  }
+
+  private static AgentBuilder fixed(String name, Factory f) {
+    return new AgentBuilder() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        return new UpdateRule() {
+          @Override
+          public void observe(double[] context, Decision decision, double reward) {
+            // A fixed policy learns nothing.
+          }
+
+          @Override
+          public PolicySnapshot snapshot(long version) {
+            return f.make(version);
+          }
+
+          @Override
+          public boolean learns() {
+            return false;
+          }
+        };
+      }
+
+      @Override
+      public UpdateRule restore(PolicySnapshot snapshot) {
+        return create(0, 0);
+      }
+    };
+  }
+}

@@ -1,0 +1,84 @@
+package io.rlsearch.agents.continuous;
+
+import io.rlsearch.agents.nn.Mlp;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.core.random.NumpyRandom;
+
+/**
+ * A Gaussian policy frozen at a version (spec 7.6): {@code a ~ N(mu(x), diag(std^2))} with {@code mu}
+ * an MLP and a state-independent {@code std = exp(clamp(log_std, -2, 1))}. Actions are not squashed
+ * or clipped (the environment clips), as the reference. The logged propensity is the density of the
+ * sampled action.
+ */
+public final class GaussianPolicySnapshot implements PolicySnapshot {
+  private final String agent;
+  private final long version;
+  private final Mlp mu;
+  private final double[] logStd;
+
+  /** A snapshot with mean network {@code mu} and log-stds {@code logStd}. */
+  public GaussianPolicySnapshot(String agent, long version, Mlp mu, double[] logStd) {
+    if (mu.outputs() != logStd.length) {
+      throw new IllegalArgumentException("mean network has " + mu.outputs() + " outputs, log-std has " + logStd.length);
+    }
+    this.agent = agent;
+    this.version = version;
+    this.mu = mu;
+    this.logStd = logStd.clone();
+  }
+
+  /** The mean network. */
+  public Mlp mu() {
+    return mu;
+  }
+
+  /** The log-stds (unclamped parameters). */
+  public double[] logStd() {
+    return logStd.clone();
+  }
+
+  /** The std actually used: {@code exp(clamp(log_std, -2, 1))}. */
+  public static double std(double logStd) {
+    return Math.exp(Math.max(-2, Math.min(1, logStd)));
+  }
+
+  @Override
+  public String agent() {
+    return agent;
+  }
+
+  @Override
+  public long version() {
+    return version;
+  }
+
+  /** The mean action for {@code x}. */
+  public double[] mean(double[] x) {
+    float[] in = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      in[i] = (float) x[i];
+    }
+    float[] m = mu.forward(in);
+    double[] out = new double[m.length];
+    for (int i = 0; i < m.length; i++) {
+      out[i] = m[i];
+    }
+    return out;
+  }
+
+  @Override
+  public Decision act(double[] x, NumpyRandom rng) {
+    double[] m = mean(x);
+    double[] a = new double[m.length];
+    double logDensity = 0;
+    for (int d = 0; d < m.length; d++) {
+      double s = std(logStd[d]);
+      double z = rng.standardNormal();
+      a[d] = m[d] + s * z;
+      logDensity += -0.5 * z * z - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
+    }
+    // A density below the smallest double is still a valid (tiny) density: keep it positive.
+    return Decision.continuous(a, Math.max(Math.exp(logDensity), Double.MIN_NORMAL));
+  }
+}

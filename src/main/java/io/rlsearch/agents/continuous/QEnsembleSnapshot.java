@@ -1,0 +1,93 @@
+package io.rlsearch.agents.continuous;
+
+import io.rlsearch.agents.nn.Mlp;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.core.random.NumpyRandom;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A Q-ensemble policy frozen at a version (spec 7.4): the action maximising
+ * {@code mean_k Q_k(x, a) + beta std_k Q_k(x, a)} over the box, found by CEM.
+ *
+ * <p>The action is a deterministic function of the context and the episode's policy stream (CEM's
+ * samples), so its logged propensity is 1 (a point mass), as the reference's OPE wrapper treats it.
+ */
+public final class QEnsembleSnapshot implements PolicySnapshot {
+  private final long version;
+  private final List<Mlp> members;
+  private final double beta;
+  private final Cem.Settings cem;
+  private final int actionDim;
+
+  /** A snapshot of {@code members} (inputs = context dim + action dim). */
+  public QEnsembleSnapshot(long version, List<Mlp> members, double beta, Cem.Settings cem, int actionDim) {
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("a Q-ensemble needs at least one member");
+    }
+    this.version = version;
+    this.members = List.copyOf(members);
+    this.beta = beta;
+    this.cem = cem;
+    this.actionDim = actionDim;
+  }
+
+  /** The members' weights. */
+  public List<Mlp> members() {
+    return members;
+  }
+
+  @Override
+  public String agent() {
+    return "contq";
+  }
+
+  @Override
+  public long version() {
+    return version;
+  }
+
+  /** Ensemble mean and population std of Q for each action row in context {@code x}. */
+  public double[][] predict(double[] x, double[][] actions) {
+    int k = members.size();
+    double[] mean = new double[actions.length];
+    double[] std = new double[actions.length];
+    float[] in = new float[x.length + actionDim];
+    for (int i = 0; i < x.length; i++) {
+      in[i] = (float) x[i];
+    }
+    double[] q = new double[k];
+    for (int r = 0; r < actions.length; r++) {
+      for (int d = 0; d < actionDim; d++) {
+        in[x.length + d] = (float) actions[r][d];
+      }
+      double m = 0;
+      for (int j = 0; j < k; j++) {
+        q[j] = members.get(j).forward1(in);
+        m += q[j];
+      }
+      m /= k;
+      double v = 0;
+      for (int j = 0; j < k; j++) {
+        v += (q[j] - m) * (q[j] - m);
+      }
+      mean[r] = m;
+      std[r] = Math.sqrt(v / k);
+    }
+    return new double[][] {mean, std};
+  }
+
+  @Override
+  public Decision act(double[] x, NumpyRandom rng) {
+    Cem.Result r = Cem.maximise(a -> {
+      double[][] ms = predict(x, a);
+      double[] v = new double[a.length];
+      for (int i = 0; i < a.length; i++) {
+        v[i] = ms[0][i] + beta * ms[1][i];
+      }
+      return v;
+    }, actionDim, cem, Optional.empty(), Optional.empty(), rng);
+    return Decision.continuous(r.best(), 1.0);
+  }
+}

@@ -1,0 +1,142 @@
+package io.rlsearch.learn;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.rlsearch.agents.nn.Mlp;
+
+/**
+ * A Gaussian policy trained by policy gradient: the mean {@code mu(x)} is a DJL network, the
+ * state-independent {@code log_std} a vector kept here; both move by Adam.
+ *
+ * <p>One update takes a batch of (context, action, weight) triples and minimises
+ * {@code -sum_i w_i log pi(a_i | x_i) - entropyCoef * H} (REINFORCE's loss with {@code w} the
+ * advantages). The gradient with respect to the mean is analytic, {@code -w (a - mu) / std^2}; it is
+ * pushed through the network by back-propagating the surrogate {@code sum mu * g} with {@code g} held
+ * constant, which has exactly that gradient. The log-std gradient is analytic too (0 where the clamp
+ * to [-2, 1] is active). Gradients are clipped to a global norm over both, as the reference clips all
+ * policy parameters.
+ */
+public final class GaussianPolicyModel implements AutoCloseable {
+  private static final double BETA1 = 0.9;
+  private static final double BETA2 = 0.999;
+  private static final double EPS = 1e-8;
+
+  private final NDManager manager;
+  private final Model model;
+  private final Trainer trainer;
+  private final Mlp shape;
+  private final double[] logStd;
+  private final double[] m1;
+  private final double[] m2;
+  private final double lr;
+  private long steps;
+
+  GaussianPolicyModel(NDManager manager, String name, Mlp mu, double[] logStd, double lr) {
+    this.manager = manager;
+    this.shape = mu;
+    this.model = DjlNets.model(name, manager, mu);
+    this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
+        .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) lr)).build()));
+    this.logStd = logStd.clone();
+    this.m1 = new double[logStd.length];
+    this.m2 = new double[logStd.length];
+    this.lr = lr;
+  }
+
+  /**
+   * One policy-gradient step.
+   *
+   * @param x contexts, {@code n x inputs}
+   * @param a actions, {@code n x outputs}
+   * @param w per-sample weights (advantages)
+   * @param entropyCoef entropy bonus
+   * @param clipNorm global gradient-norm cap (0: none)
+   */
+  public void update(float[] x, double[] a, double[] w, int n, double entropyCoef, double clipNorm) {
+    int in = shape.inputs();
+    int d = shape.outputs();
+    double[] std = new double[d];
+    for (int j = 0; j < d; j++) {
+      std[j] = Math.exp(Math.max(-2, Math.min(1, logStd[j])));
+    }
+    double[] gLog = new double[d];
+    try (NDManager s = manager.newSubManager()) {
+      NDArray xs = s.create(x, new Shape(n, in));
+      try (GradientCollector gc = trainer.newGradientCollector()) {
+        NDArray mu = trainer.forward(new NDList(xs)).singletonOrThrow();
+        float[] muv = mu.toFloatArray();
+        float[] g = new float[n * d];
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < d; j++) {
+            double z = (a[i * d + j] - muv[i * d + j]) / std[j];
+            g[i * d + j] = (float) (-w[i] * z / std[j]);
+            boolean active = logStd[j] > -2 && logStd[j] < 1;
+            if (active) {
+              gLog[j] += -w[i] * (z * z - 1);
+            }
+          }
+        }
+        for (int j = 0; j < d; j++) {
+          boolean active = logStd[j] > -2 && logStd[j] < 1;
+          if (active) {
+            gLog[j] -= entropyCoef;
+          }
+        }
+        NDArray surrogate = mu.mul(s.create(g, new Shape(n, d))).sum();
+        gc.backward(surrogate);
+      }
+      double extra = 0;
+      for (double v : gLog) {
+        extra += v * v;
+      }
+      double scale = clipNorm > 0 ? Gradients.clipNorm(model.getBlock(), clipNorm, extra) : 1.0;
+      trainer.step();
+      steps++;
+      double bc1 = 1 - Math.pow(BETA1, steps);
+      double bc2 = 1 - Math.pow(BETA2, steps);
+      for (int j = 0; j < d; j++) {
+        double gj = gLog[j] * scale;
+        m1[j] = BETA1 * m1[j] + (1 - BETA1) * gj;
+        m2[j] = BETA2 * m2[j] + (1 - BETA2) * gj * gj;
+        logStd[j] -= lr * (m1[j] / bc1) / (Math.sqrt(m2[j] / bc2) + EPS);
+      }
+    }
+  }
+
+  /** Updates taken. */
+  public long steps() {
+    return steps;
+  }
+
+  /** The mean network's weights. */
+  public Mlp exportMu() {
+    return DjlNets.export(model.getBlock(), shape);
+  }
+
+  /** The log-stds. */
+  public double[] logStd() {
+    return logStd.clone();
+  }
+
+  /** Restores weights and log-stds (optimiser moments start afresh). */
+  public void load(Mlp mu, double[] ls) {
+    DjlNets.load(model.getBlock(), mu);
+    System.arraycopy(ls, 0, logStd, 0, logStd.length);
+  }
+
+  @Override
+  public void close() {
+    trainer.close();
+    model.close();
+    manager.close();
+  }
+}

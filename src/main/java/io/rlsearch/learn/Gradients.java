@@ -1,0 +1,36 @@
+package io.rlsearch.learn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+
+/** Global-norm gradient clipping over a block's parameters (torch's {@code clip_grad_norm_}). */
+final class Gradients {
+  private Gradients() {}
+
+  /** The squared norm of the block's gradients. */
+  static double squaredNorm(Block block) {
+    double s = 0;
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      NDArray g = p.getValue().getArray().getGradient();
+      s += g.square().sum().getFloat();
+    }
+    return s;
+  }
+
+  /**
+   * Scales the block's gradients so that their norm together with {@code extraSquaredNorm} (gradients
+   * kept outside the block) is at most {@code maxNorm}; returns the scale applied (1 if none).
+   */
+  static double clipNorm(Block block, double maxNorm, double extraSquaredNorm) {
+    double norm = Math.sqrt(squaredNorm(block) + extraSquaredNorm);
+    double scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1.0;
+    if (scale < 1.0) {
+      for (Pair<String, Parameter> p : block.getParameters()) {
+        p.getValue().getArray().getGradient().muli((float) scale);
+      }
+    }
+    return scale;
+  }
+}
