@@ -1,41 +1,74 @@
 package io.rlsearch.app;
 
+import io.rlsearch.actors.Guardian;
+import io.rlsearch.actors.RunSpec;
+import io.rlsearch.agents.bandit.BanditAgents;
+import io.rlsearch.agents.bandit.LinUcb;
+import io.rlsearch.agents.bandit.LinearThompson;
+import io.rlsearch.agents.continuous.ContinuousAgents;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.app.report.BattleReport;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.Summary;
+import io.rlsearch.experiments.Task;
+import io.rlsearch.learn.NeuralAgents;
+import io.rlsearch.learn.SharedLearner;
 import io.rlsearch.sim.SimSettings;
-import io.rlsearch.sim.StaticComparison;
 import io.rlsearch.sim.World;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/**
- * {@code battle}: the main job. Until the learners exist it is the paired comparison of every fixed
- * policy the world has (the 8 Chapter-6 templates and random boost weights), with confidence intervals.
- */
+/** {@code battle}: the Battle Royale, every agent on the same users, through the actor runtime. */
 @Command(name = "battle", mixinStandardHelpOptions = true,
-    description = "Battle Royale (current stage: the fixed policies). Runs the 8 standard templates and random"
-        + " boost weights on the same episodes (common random numbers: episode i of every policy sees the same"
-        + " user, query and noise) and reports reward, GMV, CM2, orders and clicks with 95%% confidence"
-        + " intervals, and each policy's paired reward difference to Neutral. The learning agents join as"
-        + " their issues land.")
+    description = {"The Battle Royale (spec 7.9): every agent learns online on the Gym task (rich-estimated 17-d"
+        + " observation, 10 boost weights in [-3, 3]) for N episodes, each in its own pipeline on the actor"
+        + " runtime, all side by side. Paired by default: every agent meets the same users, queries and"
+        + " noise (common random numbers), so differences to Static are measured per episode. Prints a"
+        + " table sorted by the final-50 return; several seeds give confidence intervals over seeds.",
+        "Agents available: static, random, linucb, ts, contq, reinforce, reinforce_baseline. Not yet: ppo,"
+        + " slateq, cql, diffrank (they come with the neural-learner issue's remaining work)."})
 final class BattleCommand implements Callable<Integer> {
+  static final List<String> AVAILABLE = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
+      "reinforce_baseline");
+  static final List<String> PLANNED = List.of("ppo", "slateq", "cql", "diffrank");
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--episodes", paramLabel = "N", defaultValue = "2000",
-      description = "Episodes per policy (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--episodes", paramLabel = "N", defaultValue = "1000",
+      description = "Episodes per agent and seed (default: ${DEFAULT-VALUE}, the reference's).")
   int episodes;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "2025",
-      description = "Seed of the world and of the episode streams (default: ${DEFAULT-VALUE}, the reference's"
-          + " Battle Royale seed).")
-  long seed;
+  @Option(names = "--seeds", paramLabel = "LIST", split = ",", defaultValue = "2025",
+      description = "Seeds (world and streams), one run of every agent each (default: ${DEFAULT-VALUE}).")
+  List<Long> seeds;
+
+  @Option(names = "--agents", paramLabel = "LIST", split = ",",
+      description = "Agents to run (default: all available).")
+  List<String> agents;
+
+  @Option(names = "--shared-env",
+      description = "Unpaired, as the reference: every agent meets different users (its own continuation of the"
+          + " stream) instead of the same ones.")
+  boolean sharedEnv;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Write results.json, results.csv, curves.csv and a self-contained report.html to DIR.")
+  Path out;
 
   @Mixin ConfigOption config = new ConfigOption();
 
@@ -43,53 +76,191 @@ final class BattleCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() {
-    if (episodes < 2) {
-      throw new Main.UsageException("--episodes must be >= 2, got " + episodes);
+  public Integer call() throws IOException {
+    if (episodes < 50 || episodes > 1_000_000) {
+      throw new Main.UsageException("--episodes must be in 50..1000000 (the final-50 figure needs 50), got " + episodes);
     }
-    if (seed < 0) {
-      throw new Main.UsageException("--seed must be >= 0, got " + seed);
+    if (seeds.isEmpty()) {
+      throw new Main.UsageException("--seeds needs at least one seed");
     }
-    SimSettings s = config.load();
-    World world = World.generate(s, new NumpyRandom(seed));
-    List<StaticComparison.Result> results =
-        StaticComparison.run(world, StaticComparison.standardPolicies(world), seed, episodes);
-    if (json) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("stage", "fixed policies (templates and random weights); learners not yet included");
-      r.put("seed", seed);
-      r.put("episodes", episodes);
-      List<Object> rows = new ArrayList<>();
-      for (StaticComparison.Result x : results) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("policy", x.name());
-        m.put("reward", Json.summary(x.reward()));
-        m.put("gmv", Json.summary(x.gmv()));
-        m.put("cm2", Json.summary(x.cm2()));
-        m.put("orders", Json.summary(x.orders()));
-        m.put("clicks", Json.summary(x.clicks()));
-        m.put("reward_vs_neutral", Json.summary(x.rewardVsFirst()));
-        rows.add(m);
+    for (long s : seeds) {
+      if (s < 0 || s > Integer.MAX_VALUE / 64) {
+        throw new Main.UsageException("--seeds entries must be in 0.." + Integer.MAX_VALUE / 64 + ", got " + s);
       }
-      r.put("policies", rows);
-      spec.commandLine().getOut().println(Json.write(r));
-      return 0;
     }
-    var out = spec.commandLine().getOut();
-    out.printf("Battle Royale, fixed-policy stage: seed %d, %d paired episodes per policy%n", seed, episodes);
-    out.printf("%-16s %22s %9s %9s %7s %7s %24s%n", "policy", "reward (95% CI)", "GMV", "CM2", "orders",
-        "clicks", "vs Neutral (95% CI)");
-    for (StaticComparison.Result x : results) {
-      out.printf("%-16s %7.3f [%6.3f,%6.3f] %9.3f %9.3f %7.3f %7.3f %7.3f [%6.3f,%6.3f]%n", x.name(),
-          x.reward().mean(), x.reward().ciLow(), x.reward().ciHigh(), x.gmv().mean(), x.cm2().mean(),
-          x.orders().mean(), x.clicks().mean(), x.rewardVsFirst().mean(), ci(x.rewardVsFirst(), true),
-          ci(x.rewardVsFirst(), false));
+    List<String> names = agents == null || agents.isEmpty() ? AVAILABLE : agents;
+    for (String n : names) {
+      if (PLANNED.contains(n)) {
+        throw new Main.UsageException("--agents: '" + n + "' is not available yet; available: "
+            + String.join(", ", AVAILABLE));
+      }
+      if (!AVAILABLE.contains(n)) {
+        throw new Main.UsageException("--agents: unknown agent '" + n + "'; available: " + String.join(", ", AVAILABLE));
+      }
+    }
+    if (!names.contains("static")) {
+      names = new ArrayList<>(names);
+      names.add(0, "static");
+    }
+    SimSettings sim = config.load();
+    Task.BoostWeights task = Task.BoostWeights.battle();
+    RunConfig topo = RunConfig.load(Optional.empty(), Optional.empty());
+    long start = System.nanoTime();
+    Map<String, List<Guardian.RunReport>> reports = new LinkedHashMap<>();
+    Map<String, Double> walls = new LinkedHashMap<>();
+    for (String n : names) {
+      reports.put(n, new ArrayList<>());
+      walls.put(n, 0.0);
+    }
+    try (SharedLearner learner = new SharedLearner()) {
+      for (long seed : seeds) {
+        World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
+        List<RunSpec> specs = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+          long streamSeed = sharedEnv ? seed * 64 + i : seed;
+          specs.add(new RunSpec(world, task, agent(names.get(i), learner, task), streamSeed, episodes, false, 1, 1.0, 1,
+              1, 1, 64, Math.max(episodes, 1), 0, 3, Duration.ofMinutes(5), Duration.ofMinutes(10), 2, Optional.empty(),
+              "", 1));
+        }
+        List<PipelineRunner.Outcome> outs = PipelineRunner.runAll(specs, topo.systemConfig());
+        for (int i = 0; i < names.size(); i++) {
+          Guardian.RunReport r = outs.get(i).report();
+          if (r.failure().isPresent() || r.lost() != 0) {
+            throw new IllegalStateException("agent " + names.get(i) + " (seed " + seed + ") failed: "
+                + r.failure().orElse("lost " + r.lost() + " transitions"));
+          }
+          reports.get(names.get(i)).add(r);
+          walls.merge(names.get(i), outs.get(i).wallSeconds(), Double::sum);
+        }
+      }
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    List<Row> rows = new ArrayList<>();
+    List<double[]> staticReturns = returns(reports.get("static"));
+    for (String n : names) {
+      rows.add(row(n, reports.get(n), walls.get(n), staticReturns));
+    }
+    rows.sort(Comparator.comparingDouble(Row::final50).reversed());
+    Map<String, Object> result = toJson(rows, wall);
+    if (out != null) {
+      List<BattleReport.Agent> ra = new ArrayList<>();
+      for (Row r : rows) {
+        ra.add(new BattleReport.Agent(r.name, r.mean.mean(), r.mean.ciLow(), r.mean.ciHigh(), r.final50, r.gmv, r.cm2,
+            r.wall, r.returns));
+      }
+      BattleReport.write(out, ra, seeds, episodes, "rlsearch Battle Royale");
+      java.nio.file.Files.writeString(out.resolve("results.json"), Json.write(result) + System.lineSeparator());
+    }
+    if (json) {
+      spec.commandLine().getOut().println(Json.write(result));
+    } else {
+      print(spec.commandLine().getOut(), rows, wall);
     }
     return 0;
   }
 
-  private static double ci(Summary s, boolean low) {
-    double v = low ? s.ciLow() : s.ciHigh();
+  private AgentBuilder agent(String name, SharedLearner learner, Task.BoostWeights task) {
+    return switch (name) {
+      case "static" -> ContinuousAgents.constant("static", new double[10]);
+      case "random" -> ContinuousAgents.uniform("random", 10, task.aMax());
+      case "linucb" -> BanditAgents.linUcb(new LinUcb.Settings(1.0, 0.5, false));
+      case "ts" -> BanditAgents.thompson(LinearThompson.Settings.defaults(), 16);
+      case "contq" -> NeuralAgents.qEnsemble(learner, NeuralAgents.QEnsembleSettings.battle(task.aMax()));
+      case "reinforce" -> NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(false));
+      case "reinforce_baseline" -> NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(true));
+      default -> throw new Main.UsageException("unknown agent " + name);
+    };
+  }
+
+  private record Row(String name, Summary mean, double final50, double gmv, double cm2, double wall, List<double[]> returns,
+      Summary vsStatic) {}
+
+  private static List<double[]> returns(List<Guardian.RunReport> rs) {
+    List<double[]> out = new ArrayList<>();
+    for (Guardian.RunReport r : rs) {
+      out.add(r.evaluator().metrics().rewards());
+    }
+    return out;
+  }
+
+  private Row row(String name, List<Guardian.RunReport> rs, double wall, List<double[]> staticReturns) {
+    List<double[]> ret = returns(rs);
+    double[] perSeed = new double[rs.size()];
+    double final50 = 0;
+    double gmv = 0;
+    double cm2 = 0;
+    double[] diffs = new double[rs.size()];
+    for (int s = 0; s < rs.size(); s++) {
+      double[] r = ret.get(s);
+      perSeed[s] = Arrays.stream(r).average().orElse(Double.NaN);
+      final50 += Arrays.stream(r, r.length - 50, r.length).average().orElse(Double.NaN) / rs.size();
+      gmv += rs.get(s).evaluator().metrics().mean().get("gmv").mean() / rs.size();
+      cm2 += rs.get(s).evaluator().metrics().mean().get("cm2").mean() / rs.size();
+      diffs[s] = perSeed[s] - Arrays.stream(staticReturns.get(s)).average().orElse(Double.NaN);
+    }
+    Summary mean;
+    Summary vs;
+    if (rs.size() >= 2) {
+      mean = Summary.of(perSeed);
+      vs = Summary.of(diffs);
+    } else {
+      // One seed: intervals over episodes; the difference to Static is paired episode by episode
+      // (same users) unless the environment is shared.
+      mean = Summary.of(ret.get(0));
+      double[] d = new double[ret.get(0).length];
+      for (int e = 0; e < d.length; e++) {
+        d[e] = ret.get(0)[e] - staticReturns.get(0)[e];
+      }
+      vs = Summary.of(d);
+    }
+    return new Row(name, mean, final50, gmv, cm2, wall, ret, vs);
+  }
+
+  private Map<String, Object> toJson(List<Row> rows, double wall) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    List<Object> list = new ArrayList<>();
+    for (Row r : rows) {
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("name", r.name);
+      a.put("mean_return", r.mean.mean());
+      a.put("ci_low", r.mean.ciLow());
+      a.put("ci_high", r.mean.ciHigh());
+      a.put("final_50", r.final50);
+      a.put("gmv", r.gmv);
+      a.put("cm2", r.cm2);
+      a.put("wall_s", r.wall);
+      Map<String, Object> vs = new LinkedHashMap<>();
+      vs.put("mean", r.vsStatic.mean());
+      vs.put("ci_low", r.vsStatic.ciLow());
+      vs.put("ci_high", r.vsStatic.ciHigh());
+      a.put("vs_static", vs);
+      list.add(a);
+    }
+    m.put("agents", list);
+    m.put("episodes", episodes);
+    m.put("seeds", seeds);
+    m.put("paired", !sharedEnv);
+    m.put("task", Task.BoostWeights.battle().describe());
+    m.put("ci", seeds.size() >= 2 ? "over seeds" : "over episodes (one seed)");
+    m.put("wall_s", wall);
+    return m;
+  }
+
+  private void print(PrintWriter w, List<Row> rows, double wall) {
+    w.printf(Locale.ROOT, "Battle Royale: %d episodes per agent, seeds %s, %s; %s%n", episodes, seeds,
+        sharedEnv ? "unpaired (shared env)" : "paired (same users for every agent)", Task.BoostWeights.battle().describe());
+    w.printf(Locale.ROOT, "%-19s %9s %20s %9s %8s %7s %22s %7s%n", "agent", "mean", "95% CI", "final 50", "GMV", "CM2",
+        "vs Static (95% CI)", "wall s");
+    for (Row r : rows) {
+      w.printf(Locale.ROOT, "%-19s %9.3f [%8.3f,%8.3f] %9.3f %8.3f %7.3f %7.3f [%6.3f,%6.3f] %7.1f%n", r.name,
+          r.mean.mean(), r.mean.ciLow(), r.mean.ciHigh(), r.final50, r.gmv, r.cm2, r.vsStatic.mean(),
+          nz(r.vsStatic.ciLow()), nz(r.vsStatic.ciHigh()), r.wall);
+    }
+    w.printf(Locale.ROOT, "CIs %s; wall time %.1f s (agents run side by side)%n",
+        seeds.size() >= 2 ? "over seeds" : "over episodes", wall);
+  }
+
+  private static double nz(double v) {
     return Double.isNaN(v) ? 0.0 : v;
   }
 }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.rlsearch.actors.Guardian;
 import io.rlsearch.actors.RunSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
@@ -25,6 +26,50 @@ final class PipelineRunner {
   record Outcome(Guardian.RunReport report, double wallSeconds) {}
 
   private PipelineRunner() {}
+
+  /**
+   * Runs several pipelines side by side in one ActorSystem (each its own guardian and actors) and
+   * returns their outcomes in order; each wall time runs from that guardian's start to its report.
+   */
+  static List<Outcome> runAll(List<RunSpec> specs, Config systemConfig) {
+    List<CompletableFuture<Outcome>> results = new java.util.ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      results.add(new CompletableFuture<>());
+    }
+    Behavior<Void> root = Behaviors.setup(ctx -> {
+      for (int i = 0; i < specs.size(); i++) {
+        CompletableFuture<Outcome> f = results.get(i);
+        long start = System.nanoTime();
+        ActorRef<Guardian.RunReport> sink = ctx.spawn(Behaviors.receive(Guardian.RunReport.class)
+            .onMessage(Guardian.RunReport.class, r -> {
+              f.complete(new Outcome(r, (System.nanoTime() - start) / 1e9));
+              return Behaviors.stopped();
+            }).build(), "report-" + i);
+        ctx.spawn(Guardian.create(specs.get(i), sink), "guardian-" + i);
+      }
+      return Behaviors.empty();
+    });
+    ActorSystem<Void> system = ActorSystem.create(root, "rlsearch", systemConfig);
+    try {
+      List<Outcome> out = new java.util.ArrayList<>();
+      for (CompletableFuture<Outcome> f : results) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("run failed: " + e.getCause(), e.getCause());
+    } finally {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // The reports are in hand; a slow shutdown is not a failure of the runs.
+      }
+    }
+  }
 
   static Outcome run(RunSpec spec, Config systemConfig, boolean progress, String label) {
     CompletableFuture<Guardian.RunReport> result = new CompletableFuture<>();

@@ -40,8 +40,11 @@ public final class GaussianPolicyModel implements AutoCloseable {
   private final double lr;
   private long steps;
 
-  GaussianPolicyModel(NDManager manager, String name, Mlp mu, double[] logStd, double lr) {
+  private final Object lock;
+
+  GaussianPolicyModel(NDManager manager, Object lock, String name, Mlp mu, double[] logStd, double lr) {
     this.manager = manager;
+    this.lock = lock;
     this.shape = mu;
     this.model = DjlNets.model(name, manager, mu);
     this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
@@ -62,6 +65,12 @@ public final class GaussianPolicyModel implements AutoCloseable {
    * @param clipNorm global gradient-norm cap (0: none)
    */
   public void update(float[] x, double[] a, double[] w, int n, double entropyCoef, double clipNorm) {
+    synchronized (lock) {
+      lockedUpdate(x, a, w, n, entropyCoef, clipNorm);
+    }
+  }
+
+  private void lockedUpdate(float[] x, double[] a, double[] w, int n, double entropyCoef, double clipNorm) {
     int in = shape.inputs();
     int d = shape.outputs();
     double[] std = new double[d];
@@ -99,7 +108,15 @@ public final class GaussianPolicyModel implements AutoCloseable {
         extra += v * v;
       }
       double scale = clipNorm > 0 ? Gradients.clipNorm(model.getBlock(), clipNorm, extra) : 1.0;
-      trainer.step();
+      boolean allZero = true;
+      for (double v : w) {
+        allZero &= v == 0;
+      }
+      // DJL refuses a first step whose gradients are all zero; Adam's first step with a zero gradient
+      // moves nothing anyway, so it is skipped.
+      if (!(steps == 0 && allZero)) {
+        trainer.step();
+      }
       steps++;
       double bc1 = 1 - Math.pow(BETA1, steps);
       double bc2 = 1 - Math.pow(BETA2, steps);
@@ -119,7 +136,9 @@ public final class GaussianPolicyModel implements AutoCloseable {
 
   /** The mean network's weights. */
   public Mlp exportMu() {
-    return DjlNets.export(model.getBlock(), shape);
+    synchronized (lock) {
+      return DjlNets.export(model.getBlock(), shape);
+    }
   }
 
   /** The log-stds. */
@@ -129,12 +148,20 @@ public final class GaussianPolicyModel implements AutoCloseable {
 
   /** Restores weights and log-stds (optimiser moments start afresh). */
   public void load(Mlp mu, double[] ls) {
-    DjlNets.load(model.getBlock(), mu);
+    synchronized (lock) {
+      DjlNets.load(model.getBlock(), mu);
+    }
     System.arraycopy(ls, 0, logStd, 0, logStd.length);
   }
 
   @Override
   public void close() {
+    synchronized (lock) {
+      closeLocked();
+    }
+  }
+
+  private void closeLocked() {
     trainer.close();
     model.close();
     manager.close();

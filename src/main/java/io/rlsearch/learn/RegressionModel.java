@@ -29,8 +29,12 @@ public final class RegressionModel implements AutoCloseable {
   private final double clipNorm;
   private long steps;
 
-  RegressionModel(NDManager manager, String name, Mlp init, double lr, double weightDecay, double clipNorm) {
+  private final Object lock;
+
+  RegressionModel(NDManager manager, Object lock, String name, Mlp init, double lr, double weightDecay,
+      double clipNorm) {
     this.manager = manager;
+    this.lock = lock;
     this.shape = init;
     this.clipNorm = clipNorm;
     this.model = DjlNets.model(name, manager, init);
@@ -81,6 +85,12 @@ public final class RegressionModel implements AutoCloseable {
   }
 
   private double step(float[] xb, float[] yb, int m) {
+    synchronized (lock) {
+      return lockedStep(xb, yb, m);
+    }
+  }
+
+  private double lockedStep(float[] xb, float[] yb, int m) {
     try (NDManager s = manager.newSubManager()) {
       NDArray xs = s.create(xb, new Shape(m, shape.inputs()));
       NDArray ys = s.create(yb, new Shape(m, 1));
@@ -94,7 +104,11 @@ public final class RegressionModel implements AutoCloseable {
       if (clipNorm > 0) {
         Gradients.clipNorm(model.getBlock(), clipNorm, 0);
       }
-      trainer.step();
+      // DJL refuses a first step whose gradients are all zero (a perfect first fit); Adam's first step
+      // with a zero gradient moves nothing anyway.
+      if (!(steps == 0 && loss == 0)) {
+        trainer.step();
+      }
       steps++;
       return loss;
     }
@@ -107,7 +121,9 @@ public final class RegressionModel implements AutoCloseable {
 
   /** The current weights. */
   public Mlp export() {
-    return DjlNets.export(model.getBlock(), shape);
+    synchronized (lock) {
+      return DjlNets.export(model.getBlock(), shape);
+    }
   }
 
   /** Replaces the weights (a restored checkpoint). */
@@ -116,11 +132,19 @@ public final class RegressionModel implements AutoCloseable {
       throw new IllegalArgumentException("weights of shape " + java.util.Arrays.toString(weights.sizes())
           + " do not fit a model of shape " + java.util.Arrays.toString(shape.sizes()));
     }
-    DjlNets.load(model.getBlock(), weights);
+    synchronized (lock) {
+      DjlNets.load(model.getBlock(), weights);
+    }
   }
 
   /** Outputs for a batch through DJL (the batched inference path). */
   public float[] predict(float[] x, int n) {
+    synchronized (lock) {
+      return lockedPredict(x, n);
+    }
+  }
+
+  private float[] lockedPredict(float[] x, int n) {
     try (NDManager s = manager.newSubManager()) {
       NDArray xs = s.create(x, new Shape(n, shape.inputs()));
       NDArray out = model.getBlock().forward(new ai.djl.training.ParameterStore(s, false), new NDList(xs), false)
@@ -131,6 +155,12 @@ public final class RegressionModel implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (lock) {
+      closeLocked();
+    }
+  }
+
+  private void closeLocked() {
     trainer.close();
     model.close();
     manager.close();

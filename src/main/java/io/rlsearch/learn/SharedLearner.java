@@ -12,13 +12,18 @@ import java.util.List;
  *
  * <p>Callers see plain Java: they create regression models from {@link Mlp} weights, train them on
  * float arrays and export {@link Mlp} weights back; no NDArray leaves this package. Models are closed
- * with the learner. Not thread-safe: one owner (the learner actor, or one thread in a benchmark).
- * Uses the GPU when DJL sees one, the CPU otherwise.
+ * with the learner. Uses the GPU when DJL sees one, the CPU otherwise.
+ *
+ * <p>Training is serialised: PyTorch's autograd recording is process-wide (DJL allows one gradient
+ * collector at a time), so every training step of every model takes this learner's lock. Learners of
+ * several agents running side by side therefore share one training thread at a time, as a single
+ * learner service would; inference from exported weights needs no lock.
  */
 public final class SharedLearner implements AutoCloseable {
   private final NDManager root;
   private final Device device;
   private final List<AutoCloseable> owned = new ArrayList<>();
+  private final Object lock = new Object();
 
   /** A learner on DJL's default engine (PyTorch) and device. */
   public SharedLearner() {
@@ -44,16 +49,20 @@ public final class SharedLearner implements AutoCloseable {
 
   /** As {@link #regression(String, Mlp, double, double)} with gradients clipped to global norm {@code clipNorm} (0: none). */
   public RegressionModel regression(String name, Mlp init, double lr, double weightDecay, double clipNorm) {
-    RegressionModel m = new RegressionModel(root.newSubManager(), name, init, lr, weightDecay, clipNorm);
-    owned.add(m);
-    return m;
+    synchronized (lock) {
+      RegressionModel m = new RegressionModel(root.newSubManager(), lock, name, init, lr, weightDecay, clipNorm);
+      owned.add(m);
+      return m;
+    }
   }
 
   /** A Gaussian policy network (mean MLP and state-independent log-stds) trained by policy gradient. */
   public GaussianPolicyModel gaussianPolicy(String name, Mlp mu, double[] logStd, double lr) {
-    GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), name, mu, logStd, lr);
-    owned.add(m);
-    return m;
+    synchronized (lock) {
+      GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), lock, name, mu, logStd, lr);
+      owned.add(m);
+      return m;
+    }
   }
 
   /** The base manager, for models of this package. */
@@ -67,6 +76,12 @@ public final class SharedLearner implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (lock) {
+      closeAll();
+    }
+  }
+
+  private void closeAll() {
     for (AutoCloseable c : owned) {
       try {
         c.close();
