@@ -39,6 +39,7 @@ public final class GaussianPolicyModel implements AutoCloseable {
   private final double[] m2;
   private final double lr;
   private long steps;
+  private boolean trainerStepped;
 
   private final Object lock;
 
@@ -112,10 +113,11 @@ public final class GaussianPolicyModel implements AutoCloseable {
       for (double v : w) {
         allZero &= v == 0;
       }
-      // DJL refuses a first step whose gradients are all zero; Adam's first step with a zero gradient
-      // moves nothing anyway, so it is skipped.
-      if (!(steps == 0 && allZero)) {
+      // DJL refuses a first step whose gradients are all zero; until the trainer has stepped once, a
+      // zero-gradient step (which moves nothing in Adam from a fresh state) is skipped.
+      if (!(allZero && !trainerStepped)) {
         trainer.step();
+        trainerStepped = true;
       }
       steps++;
       double bc1 = 1 - Math.pow(BETA1, steps);

@@ -28,6 +28,7 @@ public final class RegressionModel implements AutoCloseable {
   private final Mlp shape;
   private final double clipNorm;
   private long steps;
+  private boolean trainerStepped;
 
   private final Object lock;
 
@@ -106,8 +107,9 @@ public final class RegressionModel implements AutoCloseable {
       }
       // DJL refuses a first step whose gradients are all zero (a perfect first fit); Adam's first step
       // with a zero gradient moves nothing anyway.
-      if (!(steps == 0 && loss == 0)) {
+      if (!(loss == 0 && !trainerStepped)) {
         trainer.step();
+        trainerStepped = true;
       }
       steps++;
       return loss;
