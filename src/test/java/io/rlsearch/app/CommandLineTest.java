@@ -63,18 +63,6 @@ class CommandLineTest {
     assertTrue(j.get("ns_per_episode").asDouble() > 0);
   }
 
-  @Test
-  void battleJsonComparesEveryFixedPolicy() throws Exception {
-    Run r = run("battle", "--episodes", "30", "--json", "--config", writeSmallConfig().toString());
-    assertEquals(0, r.code(), r.err());
-    JsonNode j = JSON.readTree(r.out());
-    assertEquals(9, j.get("policies").size());
-    JsonNode neutral = j.get("policies").get(0);
-    assertEquals("Neutral", neutral.get("policy").asText());
-    assertEquals(0.0, neutral.get("reward_vs_neutral").get("mean").asDouble(), 0.0);
-    assertEquals(2, neutral.get("reward").get("ci95").size());
-  }
-
   private static Path writeSmallConfig() throws Exception {
     Path f = Files.createTempFile("rlsearch-small", ".conf");
     Files.writeString(f, "catalog { n_products = 300 }\n");
