@@ -1,7 +1,6 @@
 package io.rlsearch.actors;
 
 import io.rlsearch.agents.spi.AgentBuilder;
-import io.rlsearch.agents.spi.Decision;
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.agents.spi.UpdateRule;
 import io.rlsearch.core.Transition;
@@ -206,14 +205,14 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       long expected = Math.min(settings.roundSize(), settings.episodes() - version * settings.roundSize());
       if (round.size() >= expected) {
         for (Transition x : round.values()) {
-          rule.observe(x.context(), Decision.of(x), x.reward());
+          rule.observe(x);
           state.learned++;
         }
         round.clear();
         publish();
       }
     } else {
-      rule.observe(t.context(), Decision.of(t), t.reward());
+      rule.observe(t);
       state.learned++;
       if (rule.learns()) {
         sinceSnapshot.add(t);

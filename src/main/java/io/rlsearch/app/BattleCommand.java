@@ -12,6 +12,7 @@ import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.Summary;
 import io.rlsearch.experiments.Task;
 import io.rlsearch.learn.NeuralAgents;
+import io.rlsearch.learn.PpoAgent;
 import io.rlsearch.learn.SharedLearner;
 import io.rlsearch.sim.SimSettings;
 import io.rlsearch.sim.World;
@@ -40,12 +41,12 @@ import picocli.CommandLine.Spec;
         + " runtime, all side by side. Paired by default: every agent meets the same users, queries and"
         + " noise (common random numbers), so differences to Static are measured per episode. Prints a"
         + " table sorted by the final-50 return; several seeds give confidence intervals over seeds.",
-        "Agents available: static, random, linucb, ts, contq, reinforce, reinforce_baseline. Not yet: ppo,"
+        "Agents available: static, random, linucb, ts, contq, reinforce, reinforce_baseline, ppo. Not yet:"
         + " slateq, cql, diffrank (they come with the neural-learner issue's remaining work)."})
 final class BattleCommand implements Callable<Integer> {
   static final List<String> AVAILABLE = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
-      "reinforce_baseline");
-  static final List<String> PLANNED = List.of("ppo", "slateq", "cql", "diffrank");
+      "reinforce_baseline", "ppo");
+  static final List<String> PLANNED = List.of("slateq", "cql", "diffrank");
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -168,6 +169,7 @@ final class BattleCommand implements Callable<Integer> {
       case "contq" -> NeuralAgents.qEnsemble(learner, NeuralAgents.QEnsembleSettings.battle(task.aMax()));
       case "reinforce" -> NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(false));
       case "reinforce_baseline" -> NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(true));
+      case "ppo" -> PpoAgent.builder(learner, PpoAgent.Settings.battle());
       default -> throw new Main.UsageException("unknown agent " + name);
     };
   }

@@ -74,7 +74,7 @@ public final class SyncRunner {
 
   private static PolicySnapshot endRound(UpdateRule rule, List<Transition> round, PolicySnapshot current) {
     for (Transition t : round) {
-      rule.observe(t.context(), Decision.of(t), t.reward());
+      rule.observe(t);
     }
     round.clear();
     return rule.snapshot(current.version() + 1);

@@ -67,11 +67,54 @@ public final class GaussianPolicyModel implements AutoCloseable {
    */
   public void update(float[] x, double[] a, double[] w, int n, double entropyCoef, double clipNorm) {
     synchronized (lock) {
-      lockedUpdate(x, a, w, n, entropyCoef, clipNorm);
+      lockedUpdate(x, a, (mu, std) -> w, n, entropyCoef, clipNorm);
     }
   }
 
-  private void lockedUpdate(float[] x, double[] a, double[] w, int n, double entropyCoef, double clipNorm) {
+  /**
+   * One PPO step on a minibatch: maximises the clipped surrogate against {@code logpOld} (the log
+   * densities of the actions under the policy the ratios are taken against) plus the entropy bonus.
+   *
+   * @param x contexts, {@code n x inputs}
+   * @param a actions, {@code n x outputs}
+   * @param advantages per-sample advantages
+   * @param logpOld per-sample {@code log pi_old(a|x)}
+   * @param clipEps PPO's clip range
+   * @return the fraction of samples on which the clip bound
+   */
+  public double ppoUpdate(float[] x, double[] a, double[] advantages, double[] logpOld, int n, double clipEps,
+      double entropyCoef, double clipNorm) {
+    double[] clippedCount = new double[1];
+    synchronized (lock) {
+      lockedUpdate(x, a, (mu, std) -> {
+        int d = std.length;
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+          double logp = 0;
+          for (int j = 0; j < d; j++) {
+            double z = (a[i * d + j] - mu[i * d + j]) / std[j];
+            logp += -0.5 * z * z - Math.log(std[j]) - 0.5 * Math.log(2 * Math.PI);
+          }
+          double ratio = Math.exp(Math.min(50, logp - logpOld[i]));
+          // Mean over the minibatch: each sample's weight is divided by n.
+          w[i] = io.rlsearch.agents.pg.ClippedSurrogate.logProbWeight(ratio, advantages[i], clipEps) / n;
+          if (io.rlsearch.agents.pg.ClippedSurrogate.clipped(ratio, advantages[i], clipEps)) {
+            clippedCount[0]++;
+          }
+        }
+        return w;
+      }, n, entropyCoef, clipNorm);
+    }
+    return clippedCount[0] / n;
+  }
+
+  /** Per-sample weights of {@code log pi} from the current means ({@code n x outputs}) and stds. */
+  @FunctionalInterface
+  private interface Weights {
+    double[] of(float[] mu, double[] std);
+  }
+
+  private void lockedUpdate(float[] x, double[] a, Weights weights, int n, double entropyCoef, double clipNorm) {
     int in = shape.inputs();
     int d = shape.outputs();
     double[] std = new double[d];
@@ -79,11 +122,13 @@ public final class GaussianPolicyModel implements AutoCloseable {
       std[j] = Math.exp(Math.max(-2, Math.min(1, logStd[j])));
     }
     double[] gLog = new double[d];
+    double[] w;
     try (NDManager s = manager.newSubManager()) {
       NDArray xs = s.create(x, new Shape(n, in));
       try (GradientCollector gc = trainer.newGradientCollector()) {
         NDArray mu = trainer.forward(new NDList(xs)).singletonOrThrow();
         float[] muv = mu.toFloatArray();
+        w = weights.of(muv, std);
         float[] g = new float[n * d];
         for (int i = 0; i < n; i++) {
           for (int j = 0; j < d; j++) {

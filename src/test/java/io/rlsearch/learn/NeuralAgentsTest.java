@@ -102,6 +102,39 @@ class NeuralAgentsTest {
   }
 
   @Test
+  void ppoMovesItsMeanTowardTheBestActionEvenFromStaleActors() {
+    // Stale actors: each decision is drawn from the snapshot published up to 3 rollouts earlier, and
+    // its logged density is that old version's; the importance correction must keep learning stable.
+    for (int lag : new int[] {0, 3}) {
+      PpoAgent.Settings s = new PpoAgent.Settings(3e-3, 1e-2, 32, 4, 16, 0.2, 0.0, 0.99, 0.95, 1.0, new int[] {32},
+          true, 5);
+      PpoAgent.Rule rule = (PpoAgent.Rule) PpoAgent.builder(learner, s).create(0, 3);
+      GaussianPolicySnapshot first = (GaussianPolicySnapshot) rule.snapshot(0);
+      java.util.ArrayDeque<PolicySnapshot> published = new java.util.ArrayDeque<>();
+      published.add(first);
+      NumpyRandom env = new NumpyRandom(3);
+      for (int i = 0; i < 1500; i++) {
+        if (i % 32 == 0 && i > 0) {
+          published.addLast(rule.snapshot(i));
+          while (published.size() > lag + 1) {
+            published.removeFirst();
+          }
+        }
+        double[] x = context(env);
+        Decision d = published.peekFirst().act(x, env);
+        rule.observe(new io.rlsearch.core.Transition(i, i, 0, "ppo", 0, x, -1, d.action(), d.propensity(),
+            reward(d.action()), io.rlsearch.core.RewardBreakdown.ZERO, 0, 0, 0, 0));
+      }
+      GaussianPolicySnapshot last = (GaussianPolicySnapshot) rule.snapshot(1500);
+      double before = reward(first.mean(new double[] {0, 0, 1}));
+      double after = reward(last.mean(new double[] {0, 0, 1}));
+      assertTrue(after > before + 3, "lag " + lag + ": mean action reward " + before + " -> " + after);
+      assertTrue(rule.updates() > 0);
+      rule.close();
+    }
+  }
+
+  @Test
   void gaussianPropensityIsTheDensityOfTheSampledAction() {
     GaussianPolicySnapshot g = new GaussianPolicySnapshot("g", 0,
         MlpInit.create(new int[] {3, 4, 10}, io.rlsearch.agents.nn.Mlp.Activation.TANH, new NumpyRandom(1)),
@@ -114,5 +147,6 @@ class NeuralAgentsTest {
       log += -0.5 * z * z - 0.5 * Math.log(2 * Math.PI);
     }
     assertEquals(Math.exp(log), d.propensity(), 1e-12 * Math.exp(log) + 1e-300);
+    assertEquals(log, g.logDensity(new double[] {1, 2, 3}, d.action()), 1e-9);
   }
 }

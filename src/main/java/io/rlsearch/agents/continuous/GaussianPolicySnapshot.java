@@ -67,6 +67,21 @@ public final class GaussianPolicySnapshot implements PolicySnapshot {
     return out;
   }
 
+  /** {@code log pi(a | x)}: the log density of action {@code a} for context {@code x}. */
+  public double logDensity(double[] x, double[] a) {
+    double[] m = mean(x);
+    if (a.length != m.length) {
+      throw new IllegalArgumentException("action has " + a.length + " values, the policy " + m.length);
+    }
+    double out = 0;
+    for (int d = 0; d < m.length; d++) {
+      double s = std(logStd[d]);
+      double z = (a[d] - m[d]) / s;
+      out += -0.5 * z * z - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
+    }
+    return out;
+  }
+
   @Override
   public Decision act(double[] x, NumpyRandom rng) {
     double[] m = mean(x);

@@ -5,6 +5,15 @@ public interface UpdateRule {
   /** Learns from one decision's outcome. */
   void observe(double[] context, Decision decision, double reward);
 
+  /**
+   * Learns from one transition. The runtime calls this; the default learns from its context, decision
+   * and reward. Agents that learn across a user's sessions (trajectories, bootstrapping) override it
+   * to see the user, session and behaviour version.
+   */
+  default void observe(io.rlsearch.core.Transition t) {
+    observe(t.context(), Decision.of(t), t.reward());
+  }
+
   /** Releases native resources (networks); a no-op for pure agents. */
   default void close() {}
 
