@@ -204,7 +204,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   static LoggedDecision toLogged(Transition t) {
-    return new LoggedDecision(t.agent(), t.policyVersion(), t.episode(), t.session(), t.context(), t.arm(), null,
+    // A user's sessions are one logged episode (step = session); whether a session was the user's last
+    // is not known when it is written, so readers treat a step without a successor as the end.
+    return new LoggedDecision(t.agent(), t.policyVersion(), t.user(), t.session(), t.context(), t.arm(), t.action(),
         t.propensity(), null, t.reward(), false, new LoggedDecision.Outcome(t.breakdown().gmv(), t.breakdown().cm2(),
             t.breakdown().strat(), t.breakdown().clicks(), t.orders()));
   }

@@ -12,6 +12,9 @@ import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.Summary;
 import io.rlsearch.experiments.Task;
 import io.rlsearch.learn.NeuralAgents;
+import io.rlsearch.eval.ope.DecisionLog;
+import io.rlsearch.eval.ope.LoggedDecision;
+import io.rlsearch.learn.CqlAgent;
 import io.rlsearch.learn.PpoAgent;
 import io.rlsearch.learn.SharedLearner;
 import io.rlsearch.sim.SimSettings;
@@ -41,12 +44,17 @@ import picocli.CommandLine.Spec;
         + " runtime, all side by side. Paired by default: every agent meets the same users, queries and"
         + " noise (common random numbers), so differences to Static are measured per episode. Prints a"
         + " table sorted by the final-50 return; several seeds give confidence intervals over seeds.",
-        "Agents available: static, random, linucb, ts, contq, reinforce, reinforce_baseline, ppo. Not yet:"
-        + " slateq, cql, diffrank (they come with the neural-learner issue's remaining work)."})
+        "Agents available: static, random, linucb, ts, contq, reinforce, reinforce_baseline, ppo, cql. Not yet:"
+        + " slateq, diffrank (they come with the neural-learner issue's remaining work).",
+        "cql is offline: before the battle it is trained (1,000 steps) on 500 decisions of the uniform random"
+        + " policy, logged through the runtime on other users of the same world (or on --cql-log FILE), and it"
+        + " does not learn during the battle, as the reference."})
 final class BattleCommand implements Callable<Integer> {
   static final List<String> AVAILABLE = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
-      "reinforce_baseline", "ppo");
-  static final List<String> PLANNED = List.of("slateq", "cql", "diffrank");
+      "reinforce_baseline", "ppo", "cql");
+  static final List<String> PLANNED = List.of("slateq", "diffrank");
+  /** Decisions of the random policy CQL is trained on (the reference's 500). */
+  static final int CQL_DATASET = 500;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -70,6 +78,11 @@ final class BattleCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR",
       description = "Write results.json, results.csv, curves.csv and a self-contained report.html to DIR.")
   Path out;
+
+  @Option(names = "--cql-log", paramLabel = "FILE",
+      description = "Train cql on this logged-decision file (JSON Lines with continuous decisions, e.g. the"
+          + " cql_dataset.jsonl that --out writes) instead of collecting 500 random decisions per seed.")
+  Path cqlLog;
 
   @Mixin ConfigOption config = new ConfigOption();
 
@@ -119,9 +132,9 @@ final class BattleCommand implements Callable<Integer> {
         List<RunSpec> specs = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
           long streamSeed = sharedEnv ? seed * 64 + i : seed;
-          specs.add(new RunSpec(world, task, agent(names.get(i), learner, task), streamSeed, episodes, false, 1, 1.0, 1,
-              1, 1, 64, Math.max(episodes, 1), 0, 3, Duration.ofMinutes(5), Duration.ofMinutes(10), 2, Optional.empty(),
-              "", 1));
+          AgentBuilder builder = names.get(i).equals("cql") ? offlineCql(learner, world, task, topo, seed)
+              : agent(names.get(i), learner, task);
+          specs.add(spec(world, task, builder, streamSeed, episodes, Optional.empty()));
         }
         List<PipelineRunner.Outcome> outs = PipelineRunner.runAll(specs, topo.systemConfig());
         for (int i = 0; i < names.size(); i++) {
@@ -159,6 +172,57 @@ final class BattleCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  private static RunSpec spec(World world, Task task, AgentBuilder agent, long streamSeed, long users,
+      Optional<Path> log) {
+    return new RunSpec(world, task, agent, streamSeed, users, false, 1, 1.0, 1, 1, 1, 64, (int) Math.max(users, 1), 0, 3,
+        Duration.ofMinutes(5), Duration.ofMinutes(10), 2, log, "", 1);
+  }
+
+  /**
+   * CQL trained offline: on {@code --cql-log}, or on 500 decisions of the uniform random policy logged
+   * through the runtime on users of the same world that the battle does not see (stream seed
+   * {@code 64 seed + 63}).
+   */
+  private AgentBuilder offlineCql(SharedLearner learner, World world, Task.BoostWeights task, RunConfig topo, long seed)
+      throws IOException {
+    List<LoggedDecision> data;
+    if (cqlLog != null) {
+      try {
+        data = DecisionLog.read(cqlLog);
+      } catch (DecisionLog.FormatException | java.io.UncheckedIOException e) {
+        throw new Main.UsageException("--cql-log: " + e.getMessage());
+      }
+    } else {
+      Path tmp = java.nio.file.Files.createTempFile("rlsearch-cql-", ".jsonl");
+      try {
+        RunSpec collect = spec(world, task, ContinuousAgents.uniform("random", 10, task.aMax()), seed * 64 + 63,
+            CQL_DATASET, Optional.of(tmp));
+        Guardian.RunReport r = PipelineRunner.runAll(List.of(collect), topo.systemConfig()).get(0).report();
+        if (r.failure().isPresent() || r.lost() != 0) {
+          throw new IllegalStateException("collecting the CQL dataset failed: " + r.failure().orElse("lost " + r.lost()));
+        }
+        data = DecisionLog.read(tmp);
+        if (out != null) {
+          java.nio.file.Files.createDirectories(out);
+          java.nio.file.Files.copy(tmp, out.resolve("cql_dataset" + (seeds.size() > 1 ? "_" + seed : "") + ".jsonl"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        java.nio.file.Files.deleteIfExists(tmp);
+      }
+    }
+    try {
+      CqlAgent.Trained t = CqlAgent.train(learner, CqlAgent.Settings.battle(task.aMax()), data);
+      cqlTraining.add(Map.of("seed", seed, "transitions", t.transitions(), "bellman", t.bellman(), "penalty",
+          t.penalty()));
+      return CqlAgent.frozen(t.policy());
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("cql: " + e.getMessage());
+    }
+  }
+
+  private final List<Map<String, Object>> cqlTraining = new ArrayList<>();
 
   private AgentBuilder agent(String name, SharedLearner learner, Task.BoostWeights task) {
     return switch (name) {
@@ -245,6 +309,9 @@ final class BattleCommand implements Callable<Integer> {
     m.put("task", Task.BoostWeights.battle().describe());
     m.put("ci", seeds.size() >= 2 ? "over seeds" : "over episodes (one seed)");
     m.put("wall_s", wall);
+    if (!cqlTraining.isEmpty()) {
+      m.put("cql_training", cqlTraining);
+    }
     return m;
   }
 

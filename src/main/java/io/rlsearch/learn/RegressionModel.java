@@ -116,6 +116,54 @@ public final class RegressionModel implements AutoCloseable {
     }
   }
 
+  /**
+   * One conservative Q-learning step (Kumar et al., 2020; spec 7.8): minimises
+   * {@code mean (q(x_i) - y_i)^2 + alpha * (mean_i logsumexp_j q(xr_ij) - mean_i q(x_i))}, where the
+   * {@code xr_ij} are the same contexts with {@code k} sampled actions each.
+   *
+   * @param x the logged (context, action) inputs, {@code m x inputs}
+   * @param y the targets (rewards, or bootstrapped targets)
+   * @param xr the sampled-action inputs, {@code (m * k) x inputs}, row {@code i * k + j}
+   * @param k sampled actions per context
+   * @param alpha the conservative penalty's weight
+   * @return the Bellman part and the penalty part of the loss
+   */
+  public double[] conservativeStep(float[] x, float[] y, int m, float[] xr, int k, double alpha) {
+    int in = shape.inputs();
+    if (x.length != m * in || y.length != m || xr.length != m * k * in || k < 1) {
+      throw new IllegalArgumentException("conservative step needs " + m + " x " + in + " inputs, " + m + " targets and "
+          + m + " x " + k + " sampled inputs");
+    }
+    synchronized (lock) {
+      try (NDManager s = manager.newSubManager()) {
+        NDArray xs = s.create(x, new Shape(m, in));
+        NDArray ys = s.create(y, new Shape(m, 1));
+        NDArray rs = s.create(xr, new Shape((long) m * k, in));
+        double bellman;
+        double penalty;
+        try (GradientCollector gc = trainer.newGradientCollector()) {
+          NDArray q = trainer.forward(new NDList(xs)).singletonOrThrow();
+          NDArray qr = trainer.forward(new NDList(rs)).singletonOrThrow().reshape(m, k);
+          // logsumexp with the row maximum held constant: its gradient is the softmax either way.
+          NDArray mx = qr.max(new int[] {1}, true).stopGradient();
+          NDArray lse = qr.sub(mx).exp().sum(new int[] {1}, true).log().add(mx);
+          NDArray b = q.sub(ys).square().mean();
+          NDArray p = lse.mean().sub(q.mean());
+          bellman = b.getFloat();
+          penalty = p.getFloat();
+          gc.backward(b.add(p.mul((float) alpha)));
+        }
+        if (clipNorm > 0) {
+          Gradients.clipNorm(model.getBlock(), clipNorm, 0);
+        }
+        trainer.step();
+        trainerStepped = true;
+        steps++;
+        return new double[] {bellman, penalty};
+      }
+    }
+  }
+
   /** Optimiser steps taken. */
   public long steps() {
     return steps;

@@ -110,12 +110,13 @@ class RuntimeCommandsTest {
     Path world = dir.resolve("world.conf");
     Files.writeString(world, "catalog { n_products = 400 }\n");
     Path outDir = dir.resolve("battle");
-    Run r = run("battle", "--episodes", "60", "--agents", "random,linucb,contq,reinforce", "--config", world.toString(),
+    Run r = run("battle", "--episodes", "60", "--agents", "random,linucb,contq,reinforce,ppo,cql", "--config", world.toString(),
         "--out", outDir.toString(), "--json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = JSON.readTree(r.out());
     assertEquals(60, j.get("episodes").asInt());
-    assertEquals(5, j.get("agents").size(), "static is always included as the reference");
+    assertEquals(7, j.get("agents").size(), "static is always included as the reference");
+    assertEquals(500, j.get("cql_training").get(0).get("transitions").asInt(), "CQL trains on 500 logged decisions");
     double prev = Double.POSITIVE_INFINITY;
     for (JsonNode a : j.get("agents")) {
       for (String f : new String[] {"name", "mean_return", "ci_low", "ci_high", "final_50", "gmv", "cm2", "wall_s"}) {
@@ -124,14 +125,19 @@ class RuntimeCommandsTest {
       assertTrue(a.get("final_50").asDouble() <= prev);
       prev = a.get("final_50").asDouble();
     }
-    for (String f : new String[] {"results.json", "results.csv", "curves.csv", "report.html"}) {
+    for (String f : new String[] {"results.json", "results.csv", "curves.csv", "report.html", "cql_dataset.jsonl"}) {
       assertTrue(Files.size(outDir.resolve(f)) > 0, f);
     }
     String html = Files.readString(outDir.resolve("report.html"));
     // Self-contained: inline SVG, no script, nothing fetched (the SVG namespace URI is an identifier, not a fetch).
     assertTrue(html.contains("<svg"), "no chart");
     assertTrue(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"), "external resources");
-    assertEquals(2, run("battle", "--agents", "ppo").code());
+    assertEquals(2, run("battle", "--agents", "nosuch").code());
+    Path bad = dir.resolve("bad.jsonl");
+    Files.writeString(bad, "{not json\n");
+    Run badLog = run("battle", "--agents", "cql", "--cql-log", bad.toString(), "--episodes", "60");
+    assertEquals(2, badLog.code());
+    assertTrue(badLog.err().contains("--cql-log") && badLog.err().lines().count() == 1, badLog.err());
     assertEquals(2, run("battle", "--episodes", "10").code());
   }
 }

@@ -56,6 +56,11 @@ public final class ContinuousAgents {
     });
   }
 
+  /** A frozen policy: {@code policy} at every version, learning nothing (an offline-trained agent). */
+  public static AgentBuilder frozen(String name, java.util.function.LongFunction<PolicySnapshot> policy) {
+    return fixed(name, policy::apply);
+  }
+
   private interface Factory {
     PolicySnapshot make(long version);
   }

@@ -1,0 +1,95 @@
+package io.rlsearch.agents.continuous;
+
+import io.rlsearch.agents.nn.Mlp;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.core.random.NumpyRandom;
+
+/**
+ * The greedy policy of a conservative Q-function pair (spec 7.8): draws {@code candidates} uniform
+ * actions in {@code [-aMax, aMax]^d} from the episode's stream and plays the one with the highest
+ * {@code min(q1, q2)}. Acting is deterministic given the stream; like the Q-ensemble's CEM choice it
+ * has no closed-form density, so the logged propensity is 1 (a marker, not a density).
+ */
+public final class CqlSnapshot implements PolicySnapshot {
+  private final String agent;
+  private final long version;
+  private final Mlp q1;
+  private final Mlp q2;
+  private final int actionDim;
+  private final double aMax;
+  private final int candidates;
+
+  /** A snapshot of critics {@code q1} and {@code q2} over {@code (context, action)} inputs. */
+  public CqlSnapshot(String agent, long version, Mlp q1, Mlp q2, int actionDim, double aMax, int candidates) {
+    if (q1.inputs() != q2.inputs() || q1.outputs() != 1 || q2.outputs() != 1 || q1.inputs() <= actionDim) {
+      throw new IllegalArgumentException("CQL needs two critics with the same (context + " + actionDim
+          + " action) inputs and one output");
+    }
+    if (!(aMax > 0) || candidates < 1) {
+      throw new IllegalArgumentException("CQL needs a_max > 0 and candidates >= 1");
+    }
+    this.agent = agent;
+    this.version = version;
+    this.q1 = q1;
+    this.q2 = q2;
+    this.actionDim = actionDim;
+    this.aMax = aMax;
+    this.candidates = candidates;
+  }
+
+  /** The same policy under another version number. */
+  public CqlSnapshot withVersion(long v) {
+    return new CqlSnapshot(agent, v, q1, q2, actionDim, aMax, candidates);
+  }
+
+  /** The critics. */
+  public Mlp q1() {
+    return q1;
+  }
+
+  /** The second critic. */
+  public Mlp q2() {
+    return q2;
+  }
+
+  /** {@code min(q1, q2)(x, a)}. */
+  public double value(double[] x, double[] a) {
+    float[] in = new float[x.length + a.length];
+    for (int i = 0; i < x.length; i++) {
+      in[i] = (float) x[i];
+    }
+    for (int i = 0; i < a.length; i++) {
+      in[x.length + i] = (float) a[i];
+    }
+    return Math.min(q1.forward1(in), q2.forward1(in));
+  }
+
+  @Override
+  public String agent() {
+    return agent;
+  }
+
+  @Override
+  public long version() {
+    return version;
+  }
+
+  @Override
+  public Decision act(double[] x, NumpyRandom rng) {
+    double[] best = null;
+    double bestValue = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < candidates; c++) {
+      double[] a = new double[actionDim];
+      for (int d = 0; d < actionDim; d++) {
+        a[d] = rng.uniform(-aMax, aMax);
+      }
+      double v = value(x, a);
+      if (v > bestValue || best == null) {
+        best = a;
+        bestValue = v;
+      }
+    }
+    return Decision.continuous(best, 1.0);
+  }
+}
