@@ -1,5 +1,6 @@
 package io.rlsearch.actors;
 
+import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.agents.spi.UpdateRule;
 import io.rlsearch.core.Transition;
@@ -69,6 +70,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private record Collected(Object part) implements Command {}
 
+  private record SaveCheckpoint(LearnerActor.Checkpointed c) implements Command {}
+
   private enum Collect implements Command { INSTANCE }
 
   /**
@@ -86,12 +89,13 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * @param replay the replay buffer's counts
    * @param evaluator the evaluator's report
    * @param population the population's counts
+   * @param checkpoints checkpoints saved
    * @param failure why the run failed, if it did
    */
   public record RunReport(RunSpec spec, long produced, java.util.Map<String, Long> consumed, long lost,
       long shardRestarts, long retries, LearnerActor.Stats learner, PolicyRegistryActor.History history,
       PolicyServerActor.Stats batching, ReplayActor.Stats replay, EvaluatorActor.Report evaluator,
-      UserPopulationActor.Stats population, Optional<String> failure) {}
+      UserPopulationActor.Stats population, long checkpoints, Optional<String> failure) {}
 
   /** A guardian that runs {@code spec} at once and replies to {@code replyTo} at the end. */
   public static Behavior<Command> create(RunSpec spec, ActorRef<RunReport> replyTo) {
@@ -110,6 +114,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private final ActorRef<EvaluatorActor.Command> evaluator;
   private final ActorRef<UserPopulationActor.Command> population;
   private long shardRestarts;
+  private long checkpointsSaved;
+  private long checkpointFailures;
   private Optional<Throwable> failure = Optional.empty();
   private final List<Object> parts = new ArrayList<>();
   private long logLines = -1;
@@ -122,8 +128,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     this.replyTo = replyTo;
     RunStreams streams = new RunStreams(spec.seed());
     SessionRunner probe = new SessionRunner(spec.world(), spec.task(), streams);
-    UpdateRule initialRule = spec.agent().create(probe.arms(), probe.contextDim());
-    PolicySnapshot v0 = initialRule.snapshot(0);
+    UpdateRule initialRule = spec.resume().isPresent() ? spec.agent().restoreState(spec.resume().get().state())
+        : spec.agent().create(probe.arms(), probe.contextDim());
+    PolicySnapshot v0 = initialRule.snapshot(spec.resume().map(Checkpointing.Resume::version).orElse(0L));
     initialRule.close();
     registry = ctx.spawn(PolicyRegistryActor.create(v0), "policy-registry");
     server = ctx.spawn(PolicyServerActor.create(registry, streams, spec.roundSize(), spec.maxBatch()), "policy-server");
@@ -136,17 +143,54 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
               : DispatcherSelector.fromConfig(spec.shardDispatcher())));
     }
     population = ctx.spawn(UserPopulationActor.create(new UserPopulationActor.State(
-        new Population(spec.world(), streams, spec.users(), spec.retention(), spec.sessionsCap()), spec.roundSize())),
-        "user-population");
-    learner = ctx.spawn(LearnerActor.create(spec.agent(), registry,
-        new LearnerActor.Settings(spec.roundSize(), spec.episodeIdSpace(), spec.publishEvery()), new LearnerActor.State()),
-        "learner");
+        new Population(spec.world(), streams, spec.users(), spec.retention(), spec.sessionsCap(), spec.firstUser()),
+        spec.roundSize())), "user-population");
+    learner = ctx.spawn(LearnerActor.create(resumable(spec), registry,
+        new LearnerActor.Settings(spec.roundSize(), spec.episodeIdSpace(), spec.publishEvery(),
+            spec.firstUser() * spec.sessionsCap(), spec.sessionsCap(),
+            spec.checkpointing().map(Checkpointing::every).orElse(0L)), new LearnerActor.State(),
+        spec.checkpointing().isPresent() ? ctx.messageAdapter(LearnerActor.Checkpointed.class, SaveCheckpoint::new)
+            : null), "learner");
     replay = ctx.spawn(ReplayActor.create(spec.replayCapacity(), probe.contextDim(),
         new io.rlsearch.core.random.NumpyRandom(io.rlsearch.core.random.SeedSequence.of(spec.seed()).child(5))),
         "replay");
     evaluator = ctx.spawn(EvaluatorActor.create(new EvaluatorActor.State(spec.retention()
         ? Optional.of(new RetentionMetrics(spec.users(), spec.gamma())) : Optional.empty())), "evaluator");
     runStream(ctx, shards);
+  }
+
+  /**
+   * The agent as the learner restores it: from the checkpoint's whole state when it restores the
+   * resumed version (the snapshot alone may not hold everything, e.g. a value network or a partial
+   * batch), from the snapshot otherwise.
+   */
+  private static AgentBuilder resumable(RunSpec spec) {
+    if (spec.resume().isEmpty()) {
+      return spec.agent();
+    }
+    Checkpointing.Resume r = spec.resume().get();
+    AgentBuilder base = spec.agent();
+    return new AgentBuilder() {
+      @Override
+      public String name() {
+        return base.name();
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        return base.restoreState(r.state());
+      }
+
+      @Override
+      public UpdateRule restore(PolicySnapshot snapshot) {
+        return snapshot.version() == r.version() ? base.restoreState(r.state()) : base.restore(snapshot);
+      }
+
+      @Override
+      public UpdateRule restoreState(io.rlsearch.agents.spi.AgentState state) {
+        return base.restoreState(state);
+      }
+    };
   }
 
   private void runStream(ActorContext<Command> ctx, List<ActorRef<EnvShardActor.Command>> shardRefs) {
@@ -226,10 +270,26 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
           g.replyTo().tell(counters.produced());
           return this;
         })
+        .onMessage(SaveCheckpoint.class, this::onSaveCheckpoint)
         .onMessage(StreamDone.class, this::onStreamDone)
         .onMessage(Collected.class, this::onCollected)
         .onMessage(Collect.class, c -> collect())
         .build();
+  }
+
+  private Behavior<Command> onSaveCheckpoint(SaveCheckpoint m) {
+    LearnerActor.Checkpointed c = m.c();
+    try {
+      spec.checkpointing().orElseThrow().sink().save(c.state(), c.version(), c.usersDone(), c.learned());
+      checkpointsSaved++;
+    } catch (java.io.IOException | RuntimeException e) {
+      checkpointFailures++;
+      getContext().getLog().error("Checkpoint at version [{}] not saved: [{}]", c.version(), e.toString());
+      if (c.last() && failure.isEmpty()) {
+        failure = Optional.of(new IllegalStateException("the final checkpoint was not saved: " + e.getMessage(), e));
+      }
+    }
+    return this;
   }
 
   private Behavior<Command> onStreamDone(StreamDone d) {
@@ -268,7 +328,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
     boolean allDone = failure.isPresent() || (part(LearnerActor.Stats.class).completed()
         && part(ReplayActor.Stats.class).completed() && part(EvaluatorActor.Report.class).completed()
-        && part(UserPopulationActor.Stats.class).completed());
+        && part(UserPopulationActor.Stats.class).completed()
+        && checkpointsSaved + checkpointFailures >= part(LearnerActor.Stats.class).checkpoints());
     if (!allDone && ++collections < 500) {
       getContext().scheduleOnce(java.time.Duration.ofMillis(10), getContext().getSelf(), Collect.INSTANCE);
       return this;
@@ -303,6 +364,6 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     long min = consumed.values().stream().mapToLong(Long::longValue).min().orElse(0);
     Optional<String> why = failure.map(Throwable::getMessage);
     return new RunReport(spec, produced, consumed, produced - min, shardRestarts, counters.retries(), ls,
-        part(PolicyRegistryActor.History.class), part(PolicyServerActor.Stats.class), rs, ev, ps, why);
+        part(PolicyRegistryActor.History.class), part(PolicyServerActor.Stats.class), rs, ev, ps, checkpointsSaved, why);
   }
 }

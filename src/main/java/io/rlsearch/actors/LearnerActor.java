@@ -76,7 +76,21 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
    * @param restarts restarts (each restored from the last snapshot)
    * @param completed whether the stream completed and everything was learned
    */
-  public record Stats(long consumed, long learned, long duplicates, long published, long restarts, boolean completed) {}
+  public record Stats(long consumed, long learned, long duplicates, long published, long restarts, boolean completed,
+      long checkpoints) {}
+
+  /**
+   * The learner's state at a published version, for a checkpoint: sent to the checkpoint receiver
+   * every {@link Settings#checkpointEvery} transitions learned (at the next publish) and once at the end.
+   *
+   * @param state the agent's whole state
+   * @param version the version it published last
+   * @param usersDone every user below this one is learned
+   * @param learned transitions learned so far
+   * @param last whether this is the end-of-run checkpoint
+   */
+  public record Checkpointed(io.rlsearch.agents.spi.AgentState state, long version, long usersDone, long learned,
+      boolean last) {}
 
   private record Restored(PolicySnapshot snapshot) implements Command {}
 
@@ -89,10 +103,18 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
    * @param episodes episodes in the run (deterministic mode: to size the last round)
    * @param publishEvery transitions between snapshots in throughput mode
    */
-  public record Settings(int roundSize, long episodes, int publishEvery) {
+  public record Settings(int roundSize, long episodes, int publishEvery, long firstEpisode, int sessionsCap,
+      long checkpointEvery) {
+    /** Settings of a run from the start, single-session, without checkpoints. */
+    public Settings(int roundSize, long episodes, int publishEvery) {
+      this(roundSize, episodes, publishEvery, 0, 1, 0);
+    }
+
     public Settings {
-      if (roundSize < 0 || episodes < 1 || publishEvery < 1) {
-        throw new IllegalArgumentException("learner needs round size >= 0, episodes >= 1, publish-every >= 1");
+      if (roundSize < 0 || episodes < 1 || publishEvery < 1 || firstEpisode < 0 || sessionsCap < 1
+          || checkpointEvery < 0) {
+        throw new IllegalArgumentException("learner needs round size >= 0, episodes >= 1, publish-every >= 1,"
+            + " first episode >= 0, sessions cap >= 1, checkpoint interval >= 0");
       }
     }
   }
@@ -106,11 +128,19 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     private long published;
     private long restarts;
     private boolean completed;
+    private long checkpoints;
+    private long learnedAtCheckpoint;
   }
 
   /** A supervised learner. */
   public static Behavior<Command> create(AgentBuilder agent, ActorRef<PolicyRegistryActor.Command> registry,
       Settings settings, State state) {
+    return create(agent, registry, settings, state, null);
+  }
+
+  /** A supervised learner that sends its state to {@code checkpoints} (may be null: no checkpoints). */
+  public static Behavior<Command> create(AgentBuilder agent, ActorRef<PolicyRegistryActor.Command> registry,
+      Settings settings, State state, ActorRef<Checkpointed> checkpoints) {
     return Behaviors.supervise(Behaviors.<Command>withStash(1 << 20, stash -> Behaviors.setup(ctx -> {
       ctx.ask(PolicySnapshot.class, registry, Duration.ofSeconds(30), PolicyRegistryActor.GetCurrent::new,
           (snapshot, failure) -> {
@@ -119,15 +149,15 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
             }
             return new Restored(snapshot);
           });
-      return restoring(ctx, stash, agent, registry, settings, state);
+      return restoring(ctx, stash, agent, registry, settings, state, checkpoints);
     }))).onFailure(RuntimeException.class, SupervisorStrategy.restart());
   }
 
   private static Behavior<Command> restoring(ActorContext<Command> ctx, StashBuffer<Command> stash, AgentBuilder agent,
-      ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state) {
+      ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state, ActorRef<Checkpointed> checkpoints) {
     return Behaviors.receive(Command.class)
-        .onMessage(Restored.class, r -> stash.unstashAll(
-            new LearnerActor(ctx, agent.restore(r.snapshot()), r.snapshot().version(), registry, settings, state)))
+        .onMessage(Restored.class, r -> stash.unstashAll(new LearnerActor(ctx, agent.restore(r.snapshot()),
+            r.snapshot().version(), registry, settings, state, checkpoints)))
         .onAnyMessage(m -> {
           stash.stash(m);
           return Behaviors.same();
@@ -136,6 +166,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   }
 
   private final UpdateRule rule;
+  private final ActorRef<Checkpointed> checkpoints;
   private final ActorRef<PolicyRegistryActor.Command> registry;
   private final Settings settings;
   private final State state;
@@ -147,9 +178,10 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private int learnedOfBatch;
 
   private LearnerActor(ActorContext<Command> ctx, UpdateRule rule, long version,
-      ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state) {
+      ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state, ActorRef<Checkpointed> checkpoints) {
     super(ctx);
     this.rule = rule;
+    this.checkpoints = checkpoints;
     this.version = version;
     this.registry = registry;
     this.settings = settings;
@@ -229,11 +261,34 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     registry.tell(new PolicyRegistryActor.Publish(rule.snapshot(version)));
     state.published++;
     sinceSnapshot.clear();
+    if (checkpoints != null && settings.checkpointEvery() > 0
+        && state.learned - state.learnedAtCheckpoint >= settings.checkpointEvery()) {
+      checkpoint(false);
+    }
+  }
+
+  private void checkpoint(boolean last) {
+    java.util.Optional<io.rlsearch.agents.spi.AgentState> s = rule.state();
+    if (s.isEmpty()) {
+      return;
+    }
+    long first = settings.firstEpisode();
+    long prefix = state.seen.nextClearBit(Math.toIntExact(first));
+    if (!round.isEmpty()) {
+      prefix = Math.min(prefix, round.firstKey());
+    }
+    long usersDone = last ? settings.episodes() / settings.sessionsCap() : prefix / settings.sessionsCap();
+    checkpoints.tell(new Checkpointed(s.get(), version, usersDone, state.learned, last));
+    state.checkpoints++;
+    state.learnedAtCheckpoint = state.learned;
   }
 
   private Behavior<Command> onCompleted() {
     if (settings.roundSize() == 0 && rule.learns() && !sinceSnapshot.isEmpty()) {
       publish();
+    }
+    if (checkpoints != null) {
+      checkpoint(true);
     }
     state.completed = true;
     return this;
@@ -246,7 +301,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
 
   private Behavior<Command> onGetStats(GetStats g) {
     g.replyTo().tell(new Stats(state.consumed, state.learned, state.duplicates, state.published, state.restarts,
-        state.completed));
+        state.completed, state.checkpoints));
     return this;
   }
 

@@ -33,12 +33,27 @@ import java.util.Optional;
  * @param decisionLog where to write the logged decisions (JSON Lines), if anywhere
  * @param shardDispatcher config path of the shards' dispatcher ("" for the default dispatcher)
  * @param batch the most sessions a shard runs per request (the stream's element)
+ * @param resume where a resumed run starts (the learner's state, its version, the first user), if resumed
+ * @param checkpointing where and how often the learner's state is saved, if at all
  */
 public record RunSpec(World world, Task task, AgentBuilder agent, long seed, long users,
     boolean retention, int sessionsCap, double gamma, int shards, int roundSize, int publishEvery, int maxBatch,
     int replayCapacity, double faultRate, int maxRetries, Duration sessionTimeout, Duration pullTimeout,
-    int pullParallelism, Optional<Path> decisionLog, String shardDispatcher, int batch) {
+    int pullParallelism, Optional<Path> decisionLog, String shardDispatcher, int batch,
+    Optional<Checkpointing.Resume> resume, Optional<Checkpointing> checkpointing) {
+  /** A run from the start, without checkpoints. */
+  public RunSpec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
+      double gamma, int shards, int roundSize, int publishEvery, int maxBatch, int replayCapacity, double faultRate,
+      int maxRetries, Duration sessionTimeout, Duration pullTimeout, int pullParallelism, Optional<Path> decisionLog,
+      String shardDispatcher, int batch) {
+    this(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, roundSize, publishEvery, maxBatch,
+        replayCapacity, faultRate, maxRetries, sessionTimeout, pullTimeout, pullParallelism, decisionLog, shardDispatcher,
+        batch, Optional.empty(), Optional.empty());
+  }
+
   public RunSpec {
+    Objects.requireNonNull(resume, "resume");
+    Objects.requireNonNull(checkpointing, "checkpointing");
     Objects.requireNonNull(world, "world");
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(agent, "agent");
@@ -61,6 +76,13 @@ public record RunSpec(World world, Task task, AgentBuilder agent, long seed, lon
     require(maxRetries >= 0, "max retries must be >= 0, got " + maxRetries);
     require(pullParallelism >= 1, "pull parallelism must be >= 1, got " + pullParallelism);
     require(batch >= 1 && batch <= 4096, "batch must be in 1..4096, got " + batch);
+    require(resume.isEmpty() || !retention, "a retention run cannot be resumed (returning users' state is not"
+        + " checkpointed)");
+    require(resume.isEmpty() || resume.get().firstUser() < users, "the checkpoint has already run "
+        + resume.map(r -> r.firstUser()).orElse(0L) + " of the " + users + " users: ask for more episodes to continue");
+    require(resume.isEmpty() || roundSize == 0 || resume.get().firstUser() % roundSize == 0,
+        "a deterministic run resumes at a round boundary; the checkpoint is at user "
+        + resume.map(r -> r.firstUser()).orElse(0L) + ", rounds have " + roundSize);
   }
 
   private static void require(boolean ok, String message) {
@@ -72,6 +94,11 @@ public record RunSpec(World world, Task task, AgentBuilder agent, long seed, lon
   /** Whether the run is in deterministic (round) mode. */
   public boolean deterministic() {
     return roundSize > 0;
+  }
+
+  /** The first user the run starts with (0 unless resumed). */
+  public long firstUser() {
+    return resume.map(Checkpointing.Resume::firstUser).orElse(0L);
   }
 
   /** Episodes in deterministic-mode accounting (users x sessions cap). */

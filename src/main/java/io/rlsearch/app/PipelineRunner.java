@@ -88,7 +88,7 @@ final class PipelineRunner {
     ActorSystem<Void> system = ActorSystem.create(root, "rlsearch", systemConfig);
     try {
       ProgressBar bar = progress && System.console() != null ? new ProgressBarBuilder().setTaskName(label)
-          .setInitialMax(spec.retention() ? -1 : spec.users()).setStyle(ProgressBarStyle.ASCII)
+          .setInitialMax(spec.retention() ? -1 : spec.users() - spec.firstUser()).setStyle(ProgressBarStyle.ASCII)
           .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
           .setUpdateIntervalMillis(250).build() : null;
       Guardian.RunReport report;

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -146,6 +147,25 @@ final class RunConfig {
     return World.generate(s, new NumpyRandom(seed));
   }
 
+  /** The neural agents (they act on the boost-weight task and train in a shared DJL learner). */
+  static final List<String> NEURAL = List.of("contq", "reinforce", "reinforce_baseline", "ppo");
+
+  /** A neural agent with the Battle Royale's settings, trained in {@code learner}. */
+  static AgentBuilder neural(String name, io.rlsearch.learn.SharedLearner learner) {
+    Task.BoostWeights task = Task.BoostWeights.battle();
+    return switch (name) {
+      case "contq" -> io.rlsearch.learn.NeuralAgents.qEnsemble(learner,
+          io.rlsearch.learn.NeuralAgents.QEnsembleSettings.battle(task.aMax()));
+      case "reinforce" -> io.rlsearch.learn.NeuralAgents.reinforce(learner,
+          io.rlsearch.learn.NeuralAgents.ReinforceSettings.battle(false));
+      case "reinforce_baseline" -> io.rlsearch.learn.NeuralAgents.reinforce(learner,
+          io.rlsearch.learn.NeuralAgents.ReinforceSettings.battle(true));
+      case "ppo" -> io.rlsearch.learn.PpoAgent.builder(learner, io.rlsearch.learn.PpoAgent.Settings.battle());
+      default -> throw new SettingsException("agent", "'" + name + "' is not a neural agent; accepted: "
+          + String.join(", ", NEURAL));
+    };
+  }
+
   /** The agent called {@code name} with the experiment's hyper-parameters. */
   AgentBuilder agent(String name) {
     switch (name) {
@@ -167,7 +187,7 @@ final class RunConfig {
           return template(name.substring("template:".length()), "--agent");
         }
         throw new SettingsException("agent", "'" + name + "' is not an agent; accepted: linucb, ts, random, static,"
-            + " template:NAME");
+            + " template:NAME, " + String.join(", ", NEURAL));
     }
   }
 
@@ -180,12 +200,33 @@ final class RunConfig {
     return BanditAgents.fixed("static:" + canonical, id);
   }
 
-  /** The run's specification with the topology's layout. */
+  /** The run's specification with the topology's layout, on the template task. */
   RunSpec spec(World world, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap, double gamma,
       int shards, boolean deterministic, double faultRate, Optional<Path> log) {
+    return spec(world, new Task.BoostTemplates(features()), agent, seed, users, retention, sessionsCap, gamma, shards,
+        deterministic, faultRate, log, Optional.empty(), Optional.empty());
+  }
+
+  /** The experiment's settings for the agent, rendered (for checkpoint compatibility checks). */
+  String agentSettings(String name) {
+    String key = name.equals("static") ? "static" : name;
+    return experiment.hasPath(key) ? experiment.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise())
+        : "";
+  }
+
+  /** The experiment's world overlay, rendered. */
+  String worldSettings() {
+    return experiment.getValue("world").render(com.typesafe.config.ConfigRenderOptions.concise());
+  }
+
+  /** The run's specification with the topology's layout. */
+  RunSpec spec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
+      double gamma, int shards, boolean deterministic, double faultRate, Optional<Path> log,
+      Optional<io.rlsearch.actors.Checkpointing.Resume> resume,
+      Optional<io.rlsearch.actors.Checkpointing> checkpointing) {
     Config t = topology.getConfig("rlsearch.topology");
     try {
-      return new RunSpec(world, new Task.BoostTemplates(features()), agent, seed, users, retention, sessionsCap, gamma, shards,
+      return new RunSpec(world, task, agent, seed, users, retention, sessionsCap, gamma, shards,
           deterministic ? roundSize() : 0, positiveInt(t, "publish_every", "rlsearch.topology.publish_every"),
           positiveInt(t, "max_batch", "rlsearch.topology.max_batch"),
           positiveInt(t, "replay_capacity", "rlsearch.topology.replay_capacity"), faultRate,
@@ -193,7 +234,7 @@ final class RunConfig {
           duration(t, "session_timeout", "rlsearch.topology.session_timeout"),
           duration(t, "pull_timeout", "rlsearch.topology.pull_timeout"),
           positiveInt(t, "pull_parallelism", "rlsearch.topology.pull_parallelism"), log,
-          shardDispatcher(t), positiveInt(t, "batch", "rlsearch.topology.batch"));
+          shardDispatcher(t), positiveInt(t, "batch", "rlsearch.topology.batch"), resume, checkpointing);
     } catch (IllegalArgumentException e) {
       if (e instanceof SettingsException) {
         throw e;

@@ -1,10 +1,14 @@
 package io.rlsearch.app;
 
+import io.rlsearch.actors.Checkpointing;
 import io.rlsearch.actors.Guardian;
 import io.rlsearch.actors.RunSpec;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.eval.OnlineMetrics;
 import io.rlsearch.eval.Summary;
+import io.rlsearch.experiments.Task;
+import io.rlsearch.learn.Checkpoints;
+import io.rlsearch.learn.SharedLearner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,7 +27,13 @@ import picocli.CommandLine.Spec;
         + " a batching policy server, a learner publishing policy versions, a replay buffer and an evaluator, with"
         + " transitions flowing as a backpressured Pekko stream. Prints counts (produced, consumed, lost), restarts,"
         + " policy versions and the mean and final (last 10%% of episodes) reward, GMV, CM2 and CTR.",
-        "Agents: linucb, ts, random, static (experiment.static.template), template:NAME."})
+        "Agents: linucb, ts, random, static (experiment.static.template), template:NAME on the 8 boost templates;"
+        + " contq, reinforce, reinforce_baseline, ppo on the 10 boost weights (the Battle Royale's task and"
+        + " settings), trained in the shared DJL learner.",
+        "Checkpoints: --checkpoint FILE saves the learner's whole state (atomically, with a checksum and the"
+        + " run's config) at the end and every --checkpoint-every transitions; --resume FILE continues from one:"
+        + " the run starts at the first user the checkpoint had not learned and goes on to --episodes users in"
+        + " all. A corrupt checkpoint, or one made with another agent, seed, task or settings, is refused."})
 final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -58,6 +68,18 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--log", paramLabel = "FILE", description = "Write every decision to FILE (JSON Lines, for `ope`).")
   Path log;
 
+  @Option(names = "--checkpoint", paramLabel = "FILE",
+      description = "Save the learner's state to FILE at the end of the run (and every --checkpoint-every transitions).")
+  Path checkpoint;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+      description = "Transitions learned between checkpoints during the run (default 0: only at the end).")
+  long checkpointEvery;
+
+  @Option(names = "--resume", paramLabel = "FILE",
+      description = "Continue the run saved in checkpoint FILE (same agent, seed, task and settings).")
+  Path resume;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
   Path report;
 
@@ -68,7 +90,20 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     RunConfig cfg = RunConfig.load(Optional.ofNullable(experiment), Optional.ofNullable(topology));
     String name = agent != null ? agent : cfg.agentName();
-    AgentBuilder builder = cfg.agent(name);
+    if (checkpointEvery < 0) {
+      throw new Main.UsageException("--checkpoint-every must be >= 0, got " + checkpointEvery);
+    }
+    if (checkpointEvery > 0 && checkpoint == null) {
+      throw new Main.UsageException("--checkpoint-every needs --checkpoint FILE");
+    }
+    boolean neural = RunConfig.NEURAL.contains(name);
+    try (SharedLearner learner = neural ? new SharedLearner() : null) {
+      AgentBuilder builder = neural ? RunConfig.neural(name, learner) : cfg.agent(name);
+      return run(cfg, name, builder, neural);
+    }
+  }
+
+  private Integer run(RunConfig cfg, String name, AgentBuilder builder, boolean neural) {
     long s = seed != null ? seed : cfg.seed();
     if (s < 0) {
       throw new Main.UsageException("--seed must be >= 0, got " + s);
@@ -85,7 +120,54 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--inject-faults must lie in [0, 1), got " + faultRate);
     }
     boolean det = deterministic || cfg.deterministic();
-    RunSpec runSpec = cfg.spec(cfg.world(s), builder, s, n, false, 1, 1.0, k, det, faultRate, Optional.ofNullable(log));
+    Task task = neural ? Task.BoostWeights.battle() : new Task.BoostTemplates(cfg.features());
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("agent", builder.name());
+    config.put("agent_settings", neural ? "battle" : cfg.agentSettings(name));
+    config.put("seed", Long.toString(s));
+    config.put("task", task.describe());
+    config.put("world", cfg.worldSettings());
+    config.put("deterministic", Boolean.toString(det));
+    config.put("round_size", det ? Integer.toString(cfg.roundSize()) : "0");
+    Optional<Checkpointing.Resume> from = Optional.empty();
+    Checkpoints.Checkpoint resumed = null;
+    if (resume != null) {
+      try {
+        resumed = Checkpoints.read(resume);
+        Checkpoints.requireCompatible(resumed, config, List.of("agent", "agent_settings", "seed", "task", "world",
+            "deterministic", "round_size"));
+      } catch (Checkpoints.CheckpointException e) {
+        throw new Main.UsageException("--resume: " + e.getMessage());
+      }
+      if (resumed.usersDone() >= n) {
+        throw new Main.UsageException("--resume: the checkpoint has already run " + resumed.usersDone() + " of "
+            + n + " episodes; ask for more with --episodes");
+      }
+      from = Optional.of(new Checkpointing.Resume(resumed.state(), resumed.version(), resumed.usersDone()));
+    }
+    Optional<Checkpointing> saving = Optional.empty();
+    if (checkpoint != null) {
+      Path file = checkpoint;
+      long before = resumed == null ? 0 : resumed.learned();
+      saving = Optional.of(new Checkpointing((state, version, usersDone, learned) -> Checkpoints.write(file,
+          new Checkpoints.Checkpoint(config, usersDone, version, before + learned, state)), checkpointEvery));
+    }
+    RunSpec runSpec;
+    try {
+      runSpec = cfg.spec(cfg.world(s), task, builder, s, n, false, 1, 1.0, k, det, faultRate, Optional.ofNullable(log),
+          from, saving);
+    } catch (Main.UsageException e) {
+      throw e;
+    }
+    if (from.isPresent()) {
+      try {
+        // Fail fast, with one line, on a state that does not fit the agent (before any actor starts).
+        builder.restoreState(from.get().state()).close();
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--resume: the checkpoint's state does not fit agent " + builder.name() + ": "
+            + e.getMessage());
+      }
+    }
     PipelineRunner.Outcome o = PipelineRunner.run(runSpec, cfg.systemConfig(), !json, "train " + builder.name());
     Guardian.RunReport r = o.report();
     if (r.failure().isPresent()) {
@@ -145,6 +227,15 @@ final class TrainCommand implements Callable<Integer> {
     replay.put("capacity", r.replay().capacity());
     replay.put("memory_bytes", r.replay().memoryBytes());
     m.put("replay", replay);
+    r.spec().resume().ifPresent(res -> {
+      Map<String, Object> rf = new LinkedHashMap<>();
+      rf.put("users_done", res.firstUser());
+      rf.put("version", res.version());
+      m.put("resumed_from", rf);
+    });
+    if (r.spec().checkpointing().isPresent()) {
+      m.put("checkpoints_saved", r.checkpoints());
+    }
     m.put("episodes_per_sec", r.evaluator().metrics().episodes() / wall);
     m.put("wall_s", wall);
     r.failure().ifPresent(f -> m.put("failure", f));

@@ -44,6 +44,7 @@ public final class Population {
   private final Map<Long, Active> active = new HashMap<>();
   private final BitSet finishedFirstSessions = new BitSet();
   private long nextUser;
+  private final long firstUser;
   private long retired;
   private long sessionsStarted;
 
@@ -65,6 +66,17 @@ public final class Population {
    * @param sessionsCap the most sessions a user has (1 without retention)
    */
   public Population(World world, RunStreams streams, long users, boolean retention, int sessionsCap) {
+    this(world, streams, users, retention, sessionsCap, 0);
+  }
+
+  /**
+   * A population of users {@code firstUser .. users - 1} (a resumed run: the users before
+   * {@code firstUser} ran before the checkpoint). User {@code u} is the same person whatever the first.
+   */
+  public Population(World world, RunStreams streams, long users, boolean retention, int sessionsCap, long firstUser) {
+    if (firstUser < 0 || firstUser >= users) {
+      throw new IllegalArgumentException("first user must be in 0.." + (users - 1) + ", got " + firstUser);
+    }
     if (users < 1 || users > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("users must be in 1.." + Integer.MAX_VALUE + ", got " + users);
     }
@@ -80,6 +92,8 @@ public final class Population {
     this.retention = retention;
     this.sessionsCap = sessionsCap;
     this.model = new Retention(world.settings().retention());
+    this.firstUser = firstUser;
+    this.nextUser = firstUser;
   }
 
   /** The next session to run, if one is ready: a returning user first, else a new arrival. */
@@ -136,12 +150,12 @@ public final class Population {
 
   /** True when every user has arrived and left. */
   public boolean exhausted() {
-    return retired == users;
+    return retired == users - firstUser;
   }
 
   /** Users who have arrived. */
   public long arrived() {
-    return nextUser;
+    return nextUser - firstUser;
   }
 
   /** Users who have left. */

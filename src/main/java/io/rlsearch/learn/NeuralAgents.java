@@ -5,12 +5,15 @@ import io.rlsearch.agents.continuous.GaussianPolicySnapshot;
 import io.rlsearch.agents.continuous.QEnsembleSnapshot;
 import io.rlsearch.agents.nn.Mlp;
 import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.AgentState;
 import io.rlsearch.agents.spi.Decision;
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.agents.spi.UpdateRule;
 import io.rlsearch.core.random.NumpyRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The neural agents on the runtime's SPI, trained in the {@link SharedLearner}: the continuous
@@ -57,6 +60,30 @@ public final class NeuralAgents {
         QEnsembleSnapshot q = (QEnsembleSnapshot) snapshot;
         return new QEnsembleRule(learner, s, q.members().get(0).inputs() - 10, 10, q.members());
       }
+
+      @Override
+      public UpdateRule restoreState(AgentState state) {
+        checkAgent(state, "contq");
+        int dim = Math.toIntExact(state.counter("dim"));
+        int actionDim = Math.toIntExact(state.counter("action_dim"));
+        List<Mlp> members = new ArrayList<>();
+        for (int i = 0; i < s.members(); i++) {
+          Mlp like = MlpInit.create(qSizes(s, dim, actionDim), Mlp.Activation.RELU, new NumpyRandom(0));
+          members.add(Mlp.fromState(state, "q" + i, like));
+        }
+        QEnsembleRule r = new QEnsembleRule(learner, s, dim, actionDim, members);
+        int n = Math.toIntExact(state.counter("buffered"));
+        double[] bx = state.array("buffer.x", n * (dim + actionDim));
+        double[] by = state.array("buffer.y", n);
+        for (int i = 0; i < bx.length; i++) {
+          r.x[i] = (float) bx[i];
+        }
+        for (int i = 0; i < n; i++) {
+          r.y[i] = (float) by[i];
+        }
+        r.n = n;
+        return r;
+      }
     };
   }
 
@@ -74,10 +101,7 @@ public final class NeuralAgents {
       this.s = s;
       this.dim = dim;
       this.actionDim = actionDim;
-      int[] sizes = new int[s.hidden().length + 2];
-      sizes[0] = dim + actionDim;
-      System.arraycopy(s.hidden(), 0, sizes, 1, s.hidden().length);
-      sizes[sizes.length - 1] = 1;
+      int[] sizes = qSizes(s, dim, actionDim);
       for (int i = 0; i < s.members(); i++) {
         Mlp init = from != null ? from.get(i) : MlpInit.create(sizes, Mlp.Activation.RELU, new NumpyRandom(s.seed() + i));
         members.add(learner.regression("q" + i, init, s.lr(), s.weightDecay()));
@@ -111,6 +135,27 @@ public final class NeuralAgents {
     }
 
     @Override
+    public java.util.Optional<AgentState> state() {
+      Map<String, double[]> a = new HashMap<>();
+      for (int i = 0; i < members.size(); i++) {
+        members.get(i).export().putState("q" + i, a);
+      }
+      int in = dim + actionDim;
+      double[] bx = new double[n * in];
+      double[] by = new double[n];
+      for (int i = 0; i < bx.length; i++) {
+        bx[i] = x[i];
+      }
+      for (int i = 0; i < n; i++) {
+        by[i] = y[i];
+      }
+      a.put("buffer.x", bx);
+      a.put("buffer.y", by);
+      return java.util.Optional.of(new AgentState("contq", a, Map.of("dim", (long) dim, "action_dim", (long) actionDim,
+          "buffered", (long) n)));
+    }
+
+    @Override
     public PolicySnapshot snapshot(long version) {
       List<Mlp> w = new ArrayList<>();
       for (RegressionModel m : members) {
@@ -129,6 +174,20 @@ public final class NeuralAgents {
       for (RegressionModel m : members) {
         m.close();
       }
+    }
+  }
+
+  private static int[] qSizes(QEnsembleSettings s, int dim, int actionDim) {
+    int[] sizes = new int[s.hidden().length + 2];
+    sizes[0] = dim + actionDim;
+    System.arraycopy(s.hidden(), 0, sizes, 1, s.hidden().length);
+    sizes[sizes.length - 1] = 1;
+    return sizes;
+  }
+
+  static void checkAgent(AgentState s, String name) {
+    if (!s.agent().equals(name)) {
+      throw new IllegalArgumentException("the state is agent '" + s.agent() + "''s, not '" + name + "''s");
     }
   }
 
@@ -170,6 +229,23 @@ public final class NeuralAgents {
         GaussianPolicySnapshot g = (GaussianPolicySnapshot) snapshot;
         return new ReinforceRule(learner, s, name, g.mu().inputs(), g.mu().outputs(), g);
       }
+
+      @Override
+      public UpdateRule restoreState(AgentState state) {
+        checkAgent(state, name);
+        int dim = Math.toIntExact(state.counter("dim"));
+        int actionDim = Math.toIntExact(state.counter("action_dim"));
+        Mlp like = MlpInit.create(sizes(dim, s.hidden(), actionDim), Mlp.Activation.TANH, new NumpyRandom(0));
+        GaussianPolicySnapshot g = new GaussianPolicySnapshot(name, 0, Mlp.fromState(state, "mu", like),
+            state.array("log_std", actionDim));
+        ReinforceRule r = new ReinforceRule(learner, s, name, dim, actionDim, g);
+        if (r.value != null) {
+          r.value.load(Mlp.fromState(state, "value", r.value.export()));
+        }
+        r.baseline = state.array("baseline", 1)[0];
+        r.baselineStarted = state.counter("baseline_started") != 0;
+        return r;
+      }
     };
   }
 
@@ -187,10 +263,7 @@ public final class NeuralAgents {
       this.s = s;
       this.name = name;
       this.dim = dim;
-      int[] sizes = new int[s.hidden().length + 2];
-      sizes[0] = dim;
-      System.arraycopy(s.hidden(), 0, sizes, 1, s.hidden().length);
-      sizes[sizes.length - 1] = actionDim;
+      int[] sizes = sizes(dim, s.hidden(), actionDim);
       Mlp mu = from != null ? from.mu() : MlpInit.create(sizes, Mlp.Activation.TANH, new NumpyRandom(s.seed()));
       double[] logStd = from != null ? from.logStd() : new double[actionDim];
       this.policy = learner.gaussianPolicy(name + "-policy", mu, logStd, s.lr());
@@ -237,6 +310,20 @@ public final class NeuralAgents {
     }
 
     @Override
+    public java.util.Optional<AgentState> state() {
+      Map<String, double[]> a = new HashMap<>();
+      Mlp mu = policy.exportMu();
+      mu.putState("mu", a);
+      a.put("log_std", policy.logStd());
+      if (value != null) {
+        value.export().putState("value", a);
+      }
+      a.put("baseline", new double[] {baseline});
+      return java.util.Optional.of(new AgentState(name, a, Map.of("dim", (long) dim, "action_dim", (long) mu.outputs(),
+          "baseline_started", baselineStarted ? 1L : 0L)));
+    }
+
+    @Override
     public boolean learns() {
       return true;
     }
@@ -248,5 +335,13 @@ public final class NeuralAgents {
         value.close();
       }
     }
+  }
+
+  static int[] sizes(int in, int[] hidden, int out) {
+    int[] sizes = new int[hidden.length + 2];
+    sizes[0] = in;
+    System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+    sizes[sizes.length - 1] = out;
+    return sizes;
   }
 }

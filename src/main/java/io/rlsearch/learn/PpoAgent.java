@@ -4,6 +4,7 @@ import io.rlsearch.agents.continuous.GaussianPolicySnapshot;
 import io.rlsearch.agents.nn.Mlp;
 import io.rlsearch.agents.pg.Advantages;
 import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.AgentState;
 import io.rlsearch.agents.spi.Decision;
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.agents.spi.UpdateRule;
@@ -101,6 +102,32 @@ public final class PpoAgent {
       public UpdateRule restore(PolicySnapshot snapshot) {
         GaussianPolicySnapshot g = (GaussianPolicySnapshot) snapshot;
         return new Rule(learner, s, g.mu().inputs(), g.mu().outputs(), g);
+      }
+
+      @Override
+      public UpdateRule restoreState(AgentState state) {
+        NeuralAgents.checkAgent(state, "ppo");
+        int dim = Math.toIntExact(state.counter("dim"));
+        int ad = Math.toIntExact(state.counter("action_dim"));
+        Mlp like = MlpInit.create(NeuralAgents.sizes(dim, s.hidden(), ad), Mlp.Activation.TANH, new NumpyRandom(0));
+        Rule r = new Rule(learner, s, dim, ad, new GaussianPolicySnapshot("ppo", 0, Mlp.fromState(state, "mu", like),
+            state.array("log_std", ad)));
+        r.value.load(Mlp.fromState(state, "value", r.value.export()));
+        r.updates = state.counter("updates");
+        int n = Math.toIntExact(state.counter("rollout"));
+        double[] c = state.array("rollout.context", n * dim);
+        double[] a = state.array("rollout.action", n * ad);
+        double[] p = state.array("rollout.propensity", n);
+        double[] rw = state.array("rollout.reward", n);
+        double[] u = state.array("rollout.user", n);
+        double[] ss = state.array("rollout.session", n);
+        double[] ep = state.array("rollout.episode", n);
+        for (int i = 0; i < n; i++) {
+          r.rollout.add(new Transition((long) ep[i], (long) u[i], (int) ss[i], "ppo", 0,
+              java.util.Arrays.copyOfRange(c, i * dim, (i + 1) * dim), -1, java.util.Arrays.copyOfRange(a, i * ad,
+              (i + 1) * ad), p[i], rw[i], io.rlsearch.core.RewardBreakdown.ZERO, 0, 0, 0, 0));
+        }
+        return r;
       }
     };
   }
@@ -296,6 +323,42 @@ public final class PpoAgent {
     @Override
     public PolicySnapshot snapshot(long version) {
       return new GaussianPolicySnapshot("ppo", version, policy.exportMu(), policy.logStd());
+    }
+
+    /** Weights, log-stds and the rollout gathered so far (Adam's moments and the minibatch stream restart). */
+    @Override
+    public java.util.Optional<AgentState> state() {
+      Map<String, double[]> m = new java.util.HashMap<>();
+      policy.exportMu().putState("mu", m);
+      m.put("log_std", policy.logStd());
+      value.export().putState("value", m);
+      int n = rollout.size();
+      double[] c = new double[n * dim];
+      double[] a = new double[n * actionDim];
+      double[] p = new double[n];
+      double[] rw = new double[n];
+      double[] u = new double[n];
+      double[] ss = new double[n];
+      double[] ep = new double[n];
+      for (int i = 0; i < n; i++) {
+        Transition t = rollout.get(i);
+        System.arraycopy(t.context(), 0, c, i * dim, dim);
+        System.arraycopy(t.action(), 0, a, i * actionDim, actionDim);
+        p[i] = t.propensity();
+        rw[i] = t.reward();
+        u[i] = t.user();
+        ss[i] = t.session();
+        ep[i] = t.episode();
+      }
+      m.put("rollout.context", c);
+      m.put("rollout.action", a);
+      m.put("rollout.propensity", p);
+      m.put("rollout.reward", rw);
+      m.put("rollout.user", u);
+      m.put("rollout.session", ss);
+      m.put("rollout.episode", ep);
+      return java.util.Optional.of(new AgentState("ppo", m, Map.of("dim", (long) dim, "action_dim", (long) actionDim,
+          "rollout", (long) n, "updates", updates)));
     }
 
     @Override

@@ -135,6 +135,40 @@ class NeuralAgentsTest {
   }
 
   @Test
+  void everyNeuralAgentsStateRoundTripsThroughACheckpointFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    AgentBuilder[] builders = {
+        NeuralAgents.qEnsemble(learner, new NeuralAgents.QEnsembleSettings(2, new int[] {8}, 1e-3, 0, 1.0, 16, 1, 8,
+            Cem.Settings.defaults(3.0), 1)),
+        NeuralAgents.reinforce(learner, new NeuralAgents.ReinforceSettings(1e-3, 0.01, 0.9, 1.0, new int[] {8}, true,
+            1e-3, 2)),
+        PpoAgent.builder(learner, new PpoAgent.Settings(1e-3, 1e-3, 16, 1, 8, 0.2, 0.0, 0.9, 0.9, 1.0, new int[] {8},
+            true, 3))};
+    for (AgentBuilder b : builders) {
+      UpdateRule rule = b.create(0, 3);
+      NumpyRandom env = new NumpyRandom(9);
+      // 21 decisions: some updates done and some samples still buffered for the next one.
+      for (int i = 0; i < 21; i++) {
+        double[] x = context(env);
+        Decision d = rule.snapshot(i).act(x, env);
+        rule.observe(new io.rlsearch.core.Transition(i, i, 0, b.name(), 0, x, -1, d.action(), d.propensity(),
+            reward(d.action()), io.rlsearch.core.RewardBreakdown.ZERO, 0, 0, 0, 0));
+      }
+      io.rlsearch.agents.spi.AgentState state = rule.state().orElseThrow();
+      java.nio.file.Path f = dir.resolve(b.name() + ".ckpt");
+      Checkpoints.write(f, new Checkpoints.Checkpoint(java.util.Map.of("agent", b.name()), 21, 21, 21, state));
+      Checkpoints.Checkpoint back = Checkpoints.read(f);
+      assertEquals(state, back.state(), b.name());
+      UpdateRule restored = b.restoreState(back.state());
+      assertEquals(state, restored.state().orElseThrow(), b.name());
+      double[] x = {0.3, -0.2, 1.0};
+      assertEquals(rule.snapshot(5).act(x, new NumpyRandom(1)), restored.snapshot(5).act(x, new NumpyRandom(1)), b.name());
+      rule.close();
+      restored.close();
+    }
+  }
+
+  @Test
   void gaussianPropensityIsTheDensityOfTheSampledAction() {
     GaussianPolicySnapshot g = new GaussianPolicySnapshot("g", 0,
         MlpInit.create(new int[] {3, 4, 10}, io.rlsearch.agents.nn.Mlp.Activation.TANH, new NumpyRandom(1)),

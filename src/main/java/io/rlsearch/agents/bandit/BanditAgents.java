@@ -1,6 +1,7 @@
 package io.rlsearch.agents.bandit;
 
 import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.AgentState;
 import io.rlsearch.agents.spi.Decision;
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.agents.spi.UpdateRule;
@@ -44,7 +45,7 @@ public final class BanditAgents {
         for (int i = 0; i < arms; i++) {
           a[i] = new RidgeArm(dim, settings.lambda());
         }
-        return new RidgeRule(a, 1.0, (frozen, version, observed) -> new LinUcbSnapshot(version, frozen, settings, observed));
+        return new RidgeRule("linucb", a, 1.0, (frozen, version, observed) -> new LinUcbSnapshot(version, frozen, settings, observed));
       }
 
       @Override
@@ -52,8 +53,14 @@ public final class BanditAgents {
         if (!(snapshot instanceof LinUcbSnapshot s)) {
           throw new IllegalArgumentException("not a LinUCB snapshot: " + snapshot.agent());
         }
-        return new RidgeRule(thaw(s.arms), 1.0, (frozen, version, observed) -> new LinUcbSnapshot(version, frozen,
-            settings, observed), s.observed);
+        return new RidgeRule("linucb", thaw(s.arms), 1.0, (frozen, version, observed) -> new LinUcbSnapshot(version,
+            frozen, settings, observed), s.observed);
+      }
+
+      @Override
+      public UpdateRule restoreState(AgentState state) {
+        return ridgeRestore(state, "linucb", 1.0, (frozen, version, observed) -> new LinUcbSnapshot(version, frozen,
+            settings, observed));
       }
     };
   }
@@ -76,7 +83,7 @@ public final class BanditAgents {
         for (int i = 0; i < arms; i++) {
           a[i] = new RidgeArm(dim, settings.lambda());
         }
-        return new RidgeRule(a, w, (frozen, version, observed) -> new ThompsonSnapshot(version, frozen, propensitySamples,
+        return new RidgeRule("ts", a, w, (frozen, version, observed) -> new ThompsonSnapshot(version, frozen, propensitySamples,
             observed));
       }
 
@@ -85,8 +92,14 @@ public final class BanditAgents {
         if (!(snapshot instanceof ThompsonSnapshot s)) {
           throw new IllegalArgumentException("not a Thompson sampling snapshot: " + snapshot.agent());
         }
-        return new RidgeRule(thaw(s.arms), w, (frozen, version, observed) -> new ThompsonSnapshot(version, frozen,
+        return new RidgeRule("ts", thaw(s.arms), w, (frozen, version, observed) -> new ThompsonSnapshot(version, frozen,
             propensitySamples, observed), s.observed);
+      }
+
+      @Override
+      public UpdateRule restoreState(AgentState state) {
+        return ridgeRestore(state, "ts", w, (frozen, version, observed) -> new ThompsonSnapshot(version, frozen,
+            propensitySamples, observed));
       }
     };
   }
@@ -112,16 +125,18 @@ public final class BanditAgents {
 
   /** Ridge state per arm, shared by LinUCB and Thompson sampling (they differ in weight and in acting). */
   private static final class RidgeRule implements UpdateRule {
+    private final String name;
     private final RidgeArm[] arms;
     private final double weight;
     private final SnapshotFactory factory;
     private long observed;
 
-    RidgeRule(RidgeArm[] arms, double weight, SnapshotFactory factory) {
-      this(arms, weight, factory, 0);
+    RidgeRule(String name, RidgeArm[] arms, double weight, SnapshotFactory factory) {
+      this(name, arms, weight, factory, 0);
     }
 
-    RidgeRule(RidgeArm[] arms, double weight, SnapshotFactory factory, long observed) {
+    RidgeRule(String name, RidgeArm[] arms, double weight, SnapshotFactory factory, long observed) {
+      this.name = name;
       this.arms = arms;
       this.weight = weight;
       this.factory = factory;
@@ -151,6 +166,46 @@ public final class BanditAgents {
     public boolean learns() {
       return true;
     }
+
+    @Override
+    public java.util.Optional<AgentState> state() {
+      return java.util.Optional.of(ridgeState(name, arms, observed));
+    }
+  }
+
+  private static AgentState ridgeState(String name, RidgeArm[] arms, long observed) {
+    java.util.Map<String, double[]> a = new java.util.HashMap<>();
+    java.util.Map<String, Long> c = new java.util.HashMap<>();
+    c.put("arms", (long) arms.length);
+    c.put("observed", observed);
+    for (int i = 0; i < arms.length; i++) {
+      RidgeArm.Frozen f = arms[i].freeze();
+      a.put("arm" + i + ".theta", f.theta());
+      a.put("arm" + i + ".l", f.cholesky());
+      a.put("arm" + i + ".a", f.precisionMatrix());
+      a.put("arm" + i + ".b", f.rhsVector());
+      c.put("arm" + i + ".updates", f.updates());
+      c.put("dim", (long) f.d());
+    }
+    return new AgentState(name, a, c);
+  }
+
+  private static RidgeRule ridgeRestore(AgentState s, String name, double weight, SnapshotFactory factory) {
+    checkAgent(s, name);
+    int n = Math.toIntExact(s.counter("arms"));
+    int d = Math.toIntExact(s.counter("dim"));
+    RidgeArm[] arms = new RidgeArm[n];
+    for (int i = 0; i < n; i++) {
+      arms[i] = RidgeArm.thaw(new RidgeArm.Frozen(d, s.array("arm" + i + ".theta", d), s.array("arm" + i + ".l", d * d),
+          s.array("arm" + i + ".a", d * d), s.array("arm" + i + ".b", d), s.counter("arm" + i + ".updates")));
+    }
+    return new RidgeRule(name, arms, weight, factory, s.counter("observed"));
+  }
+
+  private static void checkAgent(AgentState s, String name) {
+    if (!s.agent().equals(name)) {
+      throw new IllegalArgumentException("the state is agent '" + s.agent() + "''s, not '" + name + "''s");
+    }
   }
 
   private interface StatelessFactory {
@@ -176,6 +231,11 @@ public final class BanditAgents {
         public boolean learns() {
           return false;
         }
+
+        @Override
+        public java.util.Optional<AgentState> state() {
+          return java.util.Optional.of(new AgentState(name, java.util.Map.of(), java.util.Map.of("arms", (long) arms)));
+        }
       };
     }
 
@@ -183,6 +243,12 @@ public final class BanditAgents {
     public UpdateRule restore(PolicySnapshot snapshot) {
       int arms = snapshot instanceof RandomSnapshot r ? r.arms() : ((FixedSnapshot) snapshot).arms();
       return create(arms, 0);
+    }
+
+    @Override
+    public UpdateRule restoreState(AgentState state) {
+      checkAgent(state, name);
+      return create(Math.toIntExact(state.counter("arms")), 0);
     }
   }
 

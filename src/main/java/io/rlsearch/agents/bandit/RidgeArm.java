@@ -30,7 +30,6 @@ final class RidgeArm {
   private final double[] theta;
   private final double[] work;
   private long updates;
-  private int sinceRefactor;
 
   RidgeArm(int dim, double lambda) {
     if (dim < 1) {
@@ -77,7 +76,9 @@ final class RidgeArm {
     }
     rankOneUpdate(work);
     updates++;
-    if (++sinceRefactor >= REFACTOR_EVERY) {
+    // Keyed on the update count (not a counter since the last refactor) so that an arm restored from
+    // a snapshot or checkpoint refactors at the same updates as the arm it was frozen from.
+    if (updates % REFACTOR_EVERY == 0) {
       refactor();
     }
     solveTheta();
@@ -179,6 +180,22 @@ final class RidgeArm {
       this.updates = updates;
     }
 
+    double[] theta() {
+      return theta.clone();
+    }
+
+    double[] cholesky() {
+      return l.clone();
+    }
+
+    double[] precisionMatrix() {
+      return a.clone();
+    }
+
+    double[] rhsVector() {
+      return b.clone();
+    }
+
     int d() {
       return d;
     }
@@ -260,7 +277,6 @@ final class RidgeArm {
         }
       }
     }
-    sinceRefactor = 0;
   }
 
   private void solveTheta() {

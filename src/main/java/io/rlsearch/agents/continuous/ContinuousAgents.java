@@ -89,11 +89,24 @@ public final class ContinuousAgents {
           public boolean learns() {
             return false;
           }
+
+          @Override
+          public java.util.Optional<io.rlsearch.agents.spi.AgentState> state() {
+            return java.util.Optional.of(new io.rlsearch.agents.spi.AgentState(name, java.util.Map.of(), java.util.Map.of()));
+          }
         };
       }
 
       @Override
       public UpdateRule restore(PolicySnapshot snapshot) {
+        return create(0, 0);
+      }
+
+      @Override
+      public UpdateRule restoreState(io.rlsearch.agents.spi.AgentState state) {
+        if (!state.agent().equals(name)) {
+          throw new IllegalArgumentException("the state is agent '" + state.agent() + "''s, not '" + name + "''s");
+        }
         return create(0, 0);
       }
     };

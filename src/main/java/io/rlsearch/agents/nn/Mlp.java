@@ -47,6 +47,42 @@ public final class Mlp {
     this.activation = activation;
   }
 
+  /** Writes this network's weights into {@code arrays} as {@code prefix.w<l>} and {@code prefix.b<l>}. */
+  public void putState(String prefix, java.util.Map<String, double[]> arrays) {
+    for (int l = 0; l < weights.length; l++) {
+      arrays.put(prefix + ".w" + l, toDouble(weights[l]));
+      arrays.put(prefix + ".b" + l, toDouble(bias[l]));
+    }
+  }
+
+  /** A network shaped like {@code like} with the weights {@link #putState} wrote under {@code prefix}. */
+  public static Mlp fromState(io.rlsearch.agents.spi.AgentState state, String prefix, Mlp like) {
+    int layers = like.sizes.length - 1;
+    float[][] w = new float[layers][];
+    float[][] b = new float[layers][];
+    for (int l = 0; l < layers; l++) {
+      w[l] = toFloat(state.array(prefix + ".w" + l, like.sizes[l] * like.sizes[l + 1]));
+      b[l] = toFloat(state.array(prefix + ".b" + l, like.sizes[l + 1]));
+    }
+    return new Mlp(like.sizes, w, b, like.activation);
+  }
+
+  private static double[] toDouble(float[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i];
+    }
+    return out;
+  }
+
+  private static float[] toFloat(double[] v) {
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (float) v[i];
+    }
+    return out;
+  }
+
   /** Inputs. */
   public int inputs() {
     return sizes[0];

@@ -13,4 +13,13 @@ public interface AgentBuilder {
 
   /** An update rule whose state is the snapshot's (the snapshot must come from this builder). */
   UpdateRule restore(PolicySnapshot snapshot);
+
+  /**
+   * An update rule whose whole state is {@code state} (from a checkpoint of this builder's agent).
+   *
+   * @throws IllegalArgumentException if the state is not this agent's or does not fit it
+   */
+  default UpdateRule restoreState(AgentState state) {
+    throw new IllegalArgumentException("agent '" + name() + "' cannot be restored from a checkpoint");
+  }
 }

@@ -20,6 +20,14 @@ public interface UpdateRule {
   /** An immutable snapshot of the current state, tagged {@code version}. */
   PolicySnapshot snapshot(long version);
 
+  /**
+   * The whole learning state, for a checkpoint (weights, statistics, samples buffered for the next
+   * update). Empty for agents that cannot be checkpointed.
+   */
+  default java.util.Optional<AgentState> state() {
+    return java.util.Optional.empty();
+  }
+
   /** Whether this agent learns at all (fixed policies do not; the runtime then publishes nothing new). */
   boolean learns();
 }
