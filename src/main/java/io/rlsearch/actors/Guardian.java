@@ -133,7 +133,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     PolicySnapshot v0 = initialRule.snapshot(spec.resume().map(Checkpointing.Resume::version).orElse(0L));
     initialRule.close();
     registry = ctx.spawn(PolicyRegistryActor.create(v0), "policy-registry");
-    server = ctx.spawn(PolicyServerActor.create(registry, streams, spec.roundSize(), spec.maxBatch()), "policy-server");
+    server = ctx.spawn(PolicyServerActor.create(registry, streams, spec.roundSize(), spec.maxBatch(), spec.maxWait(),
+        spec.inference().get()), "policy-server");
     ActorRef<EnvShardActor.Restarted> restarts = ctx.messageAdapter(EnvShardActor.Restarted.class, ShardRestarted::new);
     List<ActorRef<EnvShardActor.Command>> shards = new ArrayList<>();
     for (int i = 0; i < spec.shards(); i++) {

@@ -1,6 +1,7 @@
 package io.rlsearch.actors;
 
 import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.InferenceEngine;
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.experiments.RunStreams;
 import java.util.ArrayList;
@@ -17,10 +18,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * Answers the shards' action requests with the current policy snapshot; every answer carries the
  * version it was computed with.
  *
- * <p>Batching: a shard asks for its whole batch of episodes at once, and requests that arrive together
- * are answered together. The first request of a batch
- * sends the server a {@code Flush} to itself, which queues behind every request already in the
- * mailbox; the flush (or a full batch) answers them all with one snapshot. In deterministic mode
+ * <p>Batching (SEED-style central inference): a shard asks for its whole batch of episodes at once, and
+ * the server gathers the requests of all shards into one batch, answered by one call of its
+ * {@link InferenceEngine} (one forward pass for a batched engine) with one snapshot. A batch closes
+ * when it holds {@code maxBatch} episodes, or when {@code maxWait} has passed since its first request
+ * (a timer); with {@code maxWait} zero, when the mailbox holds no more requests (the first request
+ * sends the server a {@code Flush} to itself, which queues behind every request already there). In deterministic mode
  * ({@code roundSize > 0}) a request for episode e is held until the snapshot of its round
  * ({@code e / roundSize}) is current, so every episode of a round acts with the same version whatever
  * the timing. The policy's random draws come from the episode's own stream.
@@ -93,15 +96,31 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
    */
   public static Behavior<Command> create(ActorRef<PolicyRegistryActor.Command> registry, RunStreams streams,
       int roundSize, int maxBatch) {
-    if (roundSize < 0 || maxBatch < 1) {
-      throw new IllegalArgumentException("policy server needs round size >= 0 and max batch >= 1");
+    return create(registry, streams, roundSize, maxBatch, java.time.Duration.ZERO, InferenceEngine.JAVA);
+  }
+
+  /**
+   * A server with a bounded wait and an inference engine.
+   *
+   * @param maxWait the longest a batch waits for more requests after its first (zero: until the mailbox drains)
+   * @param engine computes a batch's decisions (closed when the server stops)
+   */
+  public static Behavior<Command> create(ActorRef<PolicyRegistryActor.Command> registry, RunStreams streams,
+      int roundSize, int maxBatch, java.time.Duration maxWait, InferenceEngine engine) {
+    if (roundSize < 0 || maxBatch < 1 || maxWait.isNegative()) {
+      throw new IllegalArgumentException("policy server needs round size >= 0, max batch >= 1 and max wait >= 0");
     }
-    return Behaviors.setup(ctx -> new PolicyServerActor(ctx, registry, streams, roundSize, maxBatch));
+    Objects.requireNonNull(engine, "engine");
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PolicyServerActor(ctx, timers, registry, streams,
+        roundSize, maxBatch, maxWait, engine)));
   }
 
   private final RunStreams streams;
   private final int roundSize;
   private final int maxBatch;
+  private final java.time.Duration maxWait;
+  private final InferenceEngine engine;
+  private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
   private PolicySnapshot current;
   private final List<Act> pending = new ArrayList<>();
   private int pendingEpisodes;
@@ -111,12 +130,16 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
   private long batches;
   private int largestBatch;
 
-  private PolicyServerActor(ActorContext<Command> ctx, ActorRef<PolicyRegistryActor.Command> registry,
-      RunStreams streams, int roundSize, int maxBatch) {
+  private PolicyServerActor(ActorContext<Command> ctx, org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
+      ActorRef<PolicyRegistryActor.Command> registry, RunStreams streams, int roundSize, int maxBatch,
+      java.time.Duration maxWait, InferenceEngine engine) {
     super(ctx);
+    this.timers = timers;
     this.streams = streams;
     this.roundSize = roundSize;
     this.maxBatch = maxBatch;
+    this.maxWait = maxWait;
+    this.engine = engine;
     registry.tell(new PolicyRegistryActor.Subscribe(ctx.messageAdapter(PolicySnapshot.class, NewSnapshot::new)));
   }
 
@@ -127,6 +150,10 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
         .onMessage(NewSnapshot.class, this::onNewSnapshot)
         .onMessage(Flush.class, f -> onFlush())
         .onMessage(GetStats.class, this::onGetStats)
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, sig -> {
+          engine.close();
+          return this;
+        })
         .build();
   }
 
@@ -141,7 +168,11 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
       answer();
     } else if (!flushScheduled) {
       flushScheduled = true;
-      getContext().getSelf().tell(Flush.INSTANCE);
+      if (maxWait.isZero()) {
+        getContext().getSelf().tell(Flush.INSTANCE);
+      } else {
+        timers.startSingleTimer(Flush.INSTANCE, Flush.INSTANCE, maxWait);
+      }
     }
     return this;
   }
@@ -165,15 +196,33 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
   }
 
   private void answer() {
+    if (flushScheduled && !maxWait.isZero()) {
+      // The batch closes now: its timer is cancelled (a zero-wait Flush already in the mailbox stays
+      // scheduled and answers whatever is pending when it arrives).
+      timers.cancel(Flush.INSTANCE);
+      flushScheduled = false;
+    }
     if (pending.isEmpty()) {
       return;
     }
+    double[][] xs = new double[pendingEpisodes][];
+    io.rlsearch.core.random.NumpyRandom[] rngs = new io.rlsearch.core.random.NumpyRandom[pendingEpisodes];
+    int k = 0;
+    for (Act a : pending) {
+      for (Request r : a.requests()) {
+        xs[k] = r.context;
+        rngs[k] = streams.policy(r.episode());
+        k++;
+      }
+    }
+    List<Decision> all = engine.act(current, xs, rngs);
+    k = 0;
     for (Act a : pending) {
       List<Long> ids = new ArrayList<>(a.requests().size());
       List<Decision> ds = new ArrayList<>(a.requests().size());
       for (Request r : a.requests()) {
         ids.add(r.episode());
-        ds.add(current.act(r.context, streams.policy(r.episode())));
+        ds.add(all.get(k++));
       }
       a.replyTo().tell(new Acted(ids, ds, current.agent(), current.version()));
     }

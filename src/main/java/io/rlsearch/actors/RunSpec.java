@@ -35,12 +35,15 @@ import java.util.Optional;
  * @param batch the most sessions a shard runs per request (the stream's element)
  * @param resume where a resumed run starts (the learner's state, its version, the first user), if resumed
  * @param checkpointing where and how often the learner's state is saved, if at all
+ * @param maxWait the longest the policy server holds a batch open for more requests (zero: until its mailbox drains)
+ * @param inference makes the policy server's inference engine (closed by the server)
  */
 public record RunSpec(World world, Task task, AgentBuilder agent, long seed, long users,
     boolean retention, int sessionsCap, double gamma, int shards, int roundSize, int publishEvery, int maxBatch,
     int replayCapacity, double faultRate, int maxRetries, Duration sessionTimeout, Duration pullTimeout,
     int pullParallelism, Optional<Path> decisionLog, String shardDispatcher, int batch,
-    Optional<Checkpointing.Resume> resume, Optional<Checkpointing> checkpointing) {
+    Optional<Checkpointing.Resume> resume, Optional<Checkpointing> checkpointing, Duration maxWait,
+    java.util.function.Supplier<io.rlsearch.agents.spi.InferenceEngine> inference) {
   /** A run from the start, without checkpoints. */
   public RunSpec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
       double gamma, int shards, int roundSize, int publishEvery, int maxBatch, int replayCapacity, double faultRate,
@@ -48,12 +51,16 @@ public record RunSpec(World world, Task task, AgentBuilder agent, long seed, lon
       String shardDispatcher, int batch) {
     this(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, roundSize, publishEvery, maxBatch,
         replayCapacity, faultRate, maxRetries, sessionTimeout, pullTimeout, pullParallelism, decisionLog, shardDispatcher,
-        batch, Optional.empty(), Optional.empty());
+        batch, Optional.empty(), Optional.empty(), Duration.ZERO, () -> io.rlsearch.agents.spi.InferenceEngine.JAVA);
   }
 
   public RunSpec {
     Objects.requireNonNull(resume, "resume");
     Objects.requireNonNull(checkpointing, "checkpointing");
+    Objects.requireNonNull(maxWait, "maxWait");
+    Objects.requireNonNull(inference, "inference");
+    require(!maxWait.isNegative() && maxWait.compareTo(Duration.ofSeconds(1)) <= 0,
+        "max wait must lie in [0, 1s], got " + maxWait);
     Objects.requireNonNull(world, "world");
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(agent, "agent");

@@ -224,7 +224,30 @@ final class RunConfig {
       double gamma, int shards, boolean deterministic, double faultRate, Optional<Path> log,
       Optional<io.rlsearch.actors.Checkpointing.Resume> resume,
       Optional<io.rlsearch.actors.Checkpointing> checkpointing) {
+    return spec(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, deterministic, faultRate, log,
+        resume, checkpointing, Optional.empty());
+  }
+
+  /** The topology's inference engine: "java", "djl" or "auto". */
+  String inference() {
+    String e = string(topology.getConfig("rlsearch.topology"), "inference");
+    if (!e.equals("java") && !e.equals("djl") && !e.equals("auto")) {
+      throw new SettingsException("rlsearch.topology.inference", "must be java, djl or auto, got '" + e + "'");
+    }
+    return e;
+  }
+
+  /** As above, with the shared learner a "djl" inference engine runs in (empty: the engine is java). */
+  RunSpec spec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
+      double gamma, int shards, boolean deterministic, double faultRate, Optional<Path> log,
+      Optional<io.rlsearch.actors.Checkpointing.Resume> resume,
+      Optional<io.rlsearch.actors.Checkpointing> checkpointing, Optional<io.rlsearch.learn.SharedLearner> learner) {
     Config t = topology.getConfig("rlsearch.topology");
+    java.util.function.Supplier<io.rlsearch.agents.spi.InferenceEngine> engine =
+        inference().equals("java") || learner.isEmpty() ? () -> io.rlsearch.agents.spi.InferenceEngine.JAVA
+            : inference().equals("djl") ? () -> new io.rlsearch.learn.DjlInference(learner.get())
+            : () -> new io.rlsearch.learn.DjlInference(learner.get(),
+                positiveInt(t, "djl_min_batch", "rlsearch.topology.djl_min_batch"));
     try {
       return new RunSpec(world, task, agent, seed, users, retention, sessionsCap, gamma, shards,
           deterministic ? roundSize() : 0, positiveInt(t, "publish_every", "rlsearch.topology.publish_every"),
@@ -234,7 +257,8 @@ final class RunConfig {
           duration(t, "session_timeout", "rlsearch.topology.session_timeout"),
           duration(t, "pull_timeout", "rlsearch.topology.pull_timeout"),
           positiveInt(t, "pull_parallelism", "rlsearch.topology.pull_parallelism"), log,
-          shardDispatcher(t), positiveInt(t, "batch", "rlsearch.topology.batch"), resume, checkpointing);
+          shardDispatcher(t), positiveInt(t, "batch", "rlsearch.topology.batch"), resume, checkpointing,
+          waitDuration(t, "max_wait", "rlsearch.topology.max_wait"), engine);
     } catch (IllegalArgumentException e) {
       if (e instanceof SettingsException) {
         throw e;
@@ -313,6 +337,18 @@ final class RunConfig {
       throw new SettingsException("experiment." + key, "must be a finite number >= 0, got " + v);
     }
     return v;
+  }
+
+  private static Duration waitDuration(Config c, String key, String name) {
+    try {
+      Duration d = c.getDuration(key);
+      if (d.isNegative() || d.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new SettingsException(name, "must lie in 0..1s, got " + d.toMillis() + "ms");
+      }
+      return d;
+    } catch (ConfigException e) {
+      throw new SettingsException(name, "must be a duration such as 0, 500us or 1ms");
+    }
   }
 
   private static Duration duration(Config c, String key, String name) {

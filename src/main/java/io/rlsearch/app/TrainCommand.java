@@ -99,11 +99,12 @@ final class TrainCommand implements Callable<Integer> {
     boolean neural = RunConfig.NEURAL.contains(name);
     try (SharedLearner learner = neural ? new SharedLearner() : null) {
       AgentBuilder builder = neural ? RunConfig.neural(name, learner) : cfg.agent(name);
-      return run(cfg, name, builder, neural);
+      return run(cfg, name, builder, neural, Optional.ofNullable(learner));
     }
   }
 
-  private Integer run(RunConfig cfg, String name, AgentBuilder builder, boolean neural) {
+  private Integer run(RunConfig cfg, String name, AgentBuilder builder, boolean neural,
+      Optional<SharedLearner> learner) {
     long s = seed != null ? seed : cfg.seed();
     if (s < 0) {
       throw new Main.UsageException("--seed must be >= 0, got " + s);
@@ -155,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
     RunSpec runSpec;
     try {
       runSpec = cfg.spec(cfg.world(s), task, builder, s, n, false, 1, 1.0, k, det, faultRate, Optional.ofNullable(log),
-          from, saving);
+          from, saving, learner);
     } catch (Main.UsageException e) {
       throw e;
     }
@@ -221,6 +222,7 @@ final class TrainCommand implements Callable<Integer> {
     batching.put("batches", r.batching().batches());
     batching.put("mean_batch", r.batching().meanBatch());
     batching.put("largest_batch", r.batching().largestBatch());
+    batching.put("max_wait_ms", r.spec().maxWait().toNanos() / 1e6);
     m.put("policy_server", batching);
     Map<String, Object> replay = new LinkedHashMap<>();
     replay.put("size", r.replay().size());

@@ -65,6 +65,11 @@ public final class SharedLearner implements AutoCloseable {
     }
   }
 
+  /** The lock every native step takes (training steps, batched inference). */
+  Object lock() {
+    return lock;
+  }
+
   /** The base manager, for models of this package. */
   NDManager manager() {
     return root;

@@ -140,4 +140,18 @@ class RuntimeCommandsTest {
     assertTrue(badLog.err().contains("--cql-log") && badLog.err().lines().count() == 1, badLog.err());
     assertEquals(2, run("battle", "--episodes", "10").code());
   }
+
+  @Test
+  void benchInferenceReportsBatchedAgainstPerRequestThroughThePolicyServer() throws Exception {
+    Run r = run("bench", "inference", "--requests", "1000", "--batch", "8", "--max-wait", "1ms", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    for (String f : new String[] {"unbatched_per_sec", "batched_per_sec", "p99_us"}) {
+      assertTrue(j.get(f).asDouble() > 0, f);
+    }
+    assertEquals(1.0, j.get("setups").get("unbatched").get("mean_batch").asDouble(), 1e-9);
+    // Eight closed-loop clients against a max batch of 8: the batched set-up gathers more than one.
+    assertTrue(j.get("setups").get("batched").get("mean_batch").asDouble() > 1.5, j.toString());
+    assertEquals(2, run("bench", "inference", "--max-wait", "soon").code());
+  }
 }

@@ -169,6 +169,44 @@ class NeuralAgentsTest {
   }
 
   @Test
+  void batchedDjlInferenceGivesTheSnapshotsOwnDecisionsUpToFloatRounding() {
+    GaussianPolicySnapshot g = new GaussianPolicySnapshot("g", 3,
+        MlpInit.create(new int[] {3, 16, 10}, io.rlsearch.agents.nn.Mlp.Activation.TANH, new NumpyRandom(1)),
+        new double[10]);
+    double[][] xs = new double[40][];
+    NumpyRandom r = new NumpyRandom(2);
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = context(r);
+    }
+    NumpyRandom[] a = new NumpyRandom[xs.length];
+    NumpyRandom[] b = new NumpyRandom[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      a[i] = new NumpyRandom(100 + i);
+      b[i] = new NumpyRandom(100 + i);
+    }
+    try (DjlInference djl = new DjlInference(learner)) {
+      java.util.List<Decision> viaDjl = djl.act(g, xs, a);
+      java.util.List<Decision> viaJava = io.rlsearch.agents.spi.InferenceEngine.JAVA.act(g, xs, b);
+      for (int i = 0; i < xs.length; i++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(viaJava.get(i).action(), viaDjl.get(i).action(), 1e-5);
+        assertEquals(viaJava.get(i).propensity(), viaDjl.get(i).propensity(), 1e-4 * viaJava.get(i).propensity());
+      }
+      assertEquals(1, djl.forwardPasses(), "one forward pass for the batch");
+    }
+    try (DjlInference auto = new DjlInference(learner, 64)) {
+      NumpyRandom[] c = new NumpyRandom[xs.length];
+      NumpyRandom[] d = new NumpyRandom[xs.length];
+      for (int i = 0; i < xs.length; i++) {
+        c[i] = new NumpyRandom(7 + i);
+        d[i] = new NumpyRandom(7 + i);
+      }
+      // Below its minimum batch the auto engine uses the Java pass: identical decisions, no DJL pass.
+      assertEquals(io.rlsearch.agents.spi.InferenceEngine.JAVA.act(g, xs, d), auto.act(g, xs, c));
+      assertEquals(0, auto.forwardPasses());
+    }
+  }
+
+  @Test
   void gaussianPropensityIsTheDensityOfTheSampledAction() {
     GaussianPolicySnapshot g = new GaussianPolicySnapshot("g", 0,
         MlpInit.create(new int[] {3, 4, 10}, io.rlsearch.agents.nn.Mlp.Activation.TANH, new NumpyRandom(1)),

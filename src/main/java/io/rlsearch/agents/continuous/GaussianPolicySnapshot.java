@@ -84,7 +84,17 @@ public final class GaussianPolicySnapshot implements PolicySnapshot {
 
   @Override
   public Decision act(double[] x, NumpyRandom rng) {
-    double[] m = mean(x);
+    return sample(mean(x), rng);
+  }
+
+  /**
+   * The decision for a context whose mean action is {@code m} (computed here or by a batched forward
+   * pass elsewhere): {@code a = m + std * z} with {@code z} drawn from {@code rng}, and its density.
+   */
+  public Decision sample(double[] m, NumpyRandom rng) {
+    if (m.length != logStd.length) {
+      throw new IllegalArgumentException("mean has " + m.length + " values, the policy " + logStd.length);
+    }
     double[] a = new double[m.length];
     double logDensity = 0;
     for (int d = 0; d < m.length; d++) {
