@@ -15,7 +15,9 @@ import io.rlsearch.learn.NeuralAgents;
 import io.rlsearch.eval.ope.DecisionLog;
 import io.rlsearch.eval.ope.LoggedDecision;
 import io.rlsearch.learn.CqlAgent;
+import io.rlsearch.agents.slate.SlateQSnapshot;
 import io.rlsearch.learn.PpoAgent;
+import io.rlsearch.learn.SlateQAgent;
 import io.rlsearch.learn.SharedLearner;
 import io.rlsearch.sim.SimSettings;
 import io.rlsearch.sim.World;
@@ -44,15 +46,19 @@ import picocli.CommandLine.Spec;
         + " runtime, all side by side. Paired by default: every agent meets the same users, queries and"
         + " noise (common random numbers), so differences to Static are measured per episode. Prints a"
         + " table sorted by the final-50 return; several seeds give confidence intervals over seeds.",
-        "Agents available: static, random, linucb, ts, contq, reinforce, reinforce_baseline, ppo, cql. Not yet:"
-        + " slateq, diffrank (they come with the neural-learner issue's remaining work).",
+        "Agents available: static, random, linucb, ts, contq, reinforce, reinforce_baseline, ppo, cql, slateq"
+        + " (default: all of these), and slateq_simplified (the reference's slate regression). Not yet: diffrank.",
+        "slateq and slateq_simplified act on the slate task (the slate env: 50 candidates by base relevance, one"
+        + " score each) with the same users and queries; the others on the 10 boost weights.",
         "cql is offline: before the battle it is trained (1,000 steps) on 500 decisions of the uniform random"
         + " policy, logged through the runtime on other users of the same world (or on --cql-log FILE), and it"
         + " does not learn during the battle, as the reference."})
 final class BattleCommand implements Callable<Integer> {
   static final List<String> AVAILABLE = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
-      "reinforce_baseline", "ppo", "cql");
-  static final List<String> PLANNED = List.of("slateq", "diffrank");
+      "reinforce_baseline", "ppo", "cql", "slateq", "slateq_simplified");
+  static final List<String> DEFAULT = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
+      "reinforce_baseline", "ppo", "cql", "slateq");
+  static final List<String> PLANNED = List.of("diffrank");
   /** Decisions of the random policy CQL is trained on (the reference's 500). */
   static final int CQL_DATASET = 500;
 
@@ -102,7 +108,7 @@ final class BattleCommand implements Callable<Integer> {
         throw new Main.UsageException("--seeds entries must be in 0.." + Integer.MAX_VALUE / 64 + ", got " + s);
       }
     }
-    List<String> names = agents == null || agents.isEmpty() ? AVAILABLE : agents;
+    List<String> names = agents == null || agents.isEmpty() ? DEFAULT : agents;
     for (String n : names) {
       if (PLANNED.contains(n)) {
         throw new Main.UsageException("--agents: '" + n + "' is not available yet; available: "
@@ -132,9 +138,11 @@ final class BattleCommand implements Callable<Integer> {
         List<RunSpec> specs = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
           long streamSeed = sharedEnv ? seed * 64 + i : seed;
-          AgentBuilder builder = names.get(i).equals("cql") ? offlineCql(learner, world, task, topo, seed)
-              : agent(names.get(i), learner, task);
-          specs.add(spec(world, task, builder, streamSeed, episodes, Optional.empty()));
+          String n = names.get(i);
+          AgentBuilder builder = n.equals("cql") ? offlineCql(learner, world, task, topo, seed)
+              : agent(n, learner, task);
+          specs.add(spec(world, slateAgent(n) ? Task.Slate.reference() : task, builder, streamSeed, episodes,
+              Optional.empty()));
         }
         List<PipelineRunner.Outcome> outs = PipelineRunner.runAll(specs, topo.systemConfig());
         for (int i = 0; i < names.size(); i++) {
@@ -224,6 +232,11 @@ final class BattleCommand implements Callable<Integer> {
 
   private final List<Map<String, Object>> cqlTraining = new ArrayList<>();
 
+  /** Agents that act on the slate task. */
+  static boolean slateAgent(String name) {
+    return name.startsWith("slateq") || name.equals("diffrank");
+  }
+
   private AgentBuilder agent(String name, SharedLearner learner, Task.BoostWeights task) {
     return switch (name) {
       case "static" -> ContinuousAgents.constant("static", new double[10]);
@@ -234,6 +247,9 @@ final class BattleCommand implements Callable<Integer> {
       case "reinforce" -> NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(false));
       case "reinforce_baseline" -> NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(true));
       case "ppo" -> PpoAgent.builder(learner, PpoAgent.Settings.battle());
+      case "slateq" -> SlateQAgent.builder(learner, SlateQAgent.Settings.battle(SlateQSnapshot.Mode.DECOMPOSED));
+      case "slateq_simplified" -> SlateQAgent.builder(learner,
+          SlateQAgent.Settings.battle(SlateQSnapshot.Mode.SIMPLIFIED));
       default -> throw new Main.UsageException("unknown agent " + name);
     };
   }
@@ -295,6 +311,7 @@ final class BattleCommand implements Callable<Integer> {
       a.put("gmv", r.gmv);
       a.put("cm2", r.cm2);
       a.put("wall_s", r.wall);
+      a.put("task", slateAgent(r.name) ? "slate" : "weights");
       Map<String, Object> vs = new LinkedHashMap<>();
       vs.put("mean", r.vsStatic.mean());
       vs.put("ci_low", r.vsStatic.ciLow());
@@ -307,6 +324,7 @@ final class BattleCommand implements Callable<Integer> {
     m.put("seeds", seeds);
     m.put("paired", !sharedEnv);
     m.put("task", Task.BoostWeights.battle().describe());
+    m.put("slate_task", Task.Slate.reference().describe());
     m.put("ci", seeds.size() >= 2 ? "over seeds" : "over episodes (one seed)");
     m.put("wall_s", wall);
     if (!cqlTraining.isEmpty()) {

@@ -23,15 +23,48 @@ import java.util.Objects;
  * @param impressions positions shown (the denominator of CTR)
  * @param satisfaction the user's final satisfaction
  * @param segment the user's segment index
+ * @param slate for slate tasks, the candidate slots shown, in rank order (empty otherwise)
+ * @param clicked per position shown: 1 if the user clicked it
+ * @param bought per position shown: 1 if the user bought it
  */
 public record Transition(long episode, long user, int session, String agent, long policyVersion, double[] context,
     int arm, double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
-    double satisfaction, int segment) {
+    double satisfaction, int segment, int[] slate, int[] clicked, int[] bought) {
+  /** A transition without per-position outcomes. */
+  public Transition(long episode, long user, int session, String agent, long policyVersion, double[] context, int arm,
+      double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
+      double satisfaction, int segment) {
+    this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
+        impressions, satisfaction, segment, null, null, null);
+  }
+
   public Transition {
     Objects.requireNonNull(agent, "agent");
     Objects.requireNonNull(breakdown, "breakdown");
     context = context.clone();
     action = action == null ? new double[0] : action.clone();
+    slate = slate == null ? new int[0] : slate.clone();
+    clicked = clicked == null ? new int[0] : clicked.clone();
+    bought = bought == null ? new int[0] : bought.clone();
+    if (clicked.length != bought.length || (slate.length > 0 && slate.length != clicked.length)) {
+      throw new IllegalArgumentException("slate, clicked and bought need one entry per position shown; got "
+          + slate.length + ", " + clicked.length + ", " + bought.length);
+    }
+  }
+
+  @Override
+  public int[] slate() {
+    return slate.clone();
+  }
+
+  @Override
+  public int[] clicked() {
+    return clicked.clone();
+  }
+
+  @Override
+  public int[] bought() {
+    return bought.clone();
   }
 
   @Override
@@ -60,7 +93,8 @@ public record Transition(long episode, long user, int session, String agent, lon
         && agent.equals(t.agent) && policyVersion == t.policyVersion && Arrays.equals(context, t.context)
         && arm == t.arm && Arrays.equals(action, t.action) && Double.compare(propensity, t.propensity) == 0 && Double.compare(reward, t.reward) == 0
         && breakdown.equals(t.breakdown) && orders == t.orders && impressions == t.impressions
-        && Double.compare(satisfaction, t.satisfaction) == 0 && segment == t.segment;
+        && Double.compare(satisfaction, t.satisfaction) == 0 && segment == t.segment && Arrays.equals(slate, t.slate)
+        && Arrays.equals(clicked, t.clicked) && Arrays.equals(bought, t.bought);
   }
 
   @Override

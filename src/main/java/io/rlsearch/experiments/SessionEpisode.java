@@ -9,7 +9,12 @@ import io.rlsearch.sim.User;
 /** One session of a {@link Task}: draws, context, and playing a decision. Holds scratch; one owner. */
 interface SessionEpisode {
   /** The outcome of playing a decision. */
-  record Played(double reward, RewardBreakdown parts, int orders, double satisfaction) {}
+  record Played(double reward, RewardBreakdown parts, int orders, double satisfaction, int[] slate, int[] clicked,
+      int[] bought) {
+    Played(double reward, RewardBreakdown parts, io.rlsearch.sim.SessionOutcome out) {
+      this(reward, parts, out.totalBuys(), out.satisfaction(), null, out.clicks(), out.buys());
+    }
+  }
 
   /** Takes the user and query and draws the session's base scores from {@code rng}. */
   void prepare(User u, Query q, NumpyRandom rng);

@@ -38,6 +38,10 @@ public final class SessionRunner {
       for (int i = 0; i < slots; i++) {
         episodes[i] = new TemplateEpisode(world, boosts, t.features(), TemplateBandits.Estimator.CH06);
       }
+    } else if (task instanceof Task.Slate sl) {
+      for (int i = 0; i < slots; i++) {
+        episodes[i] = new SlateEpisode(world, sl);
+      }
     } else {
       for (int i = 0; i < slots; i++) {
         episodes[i] = new WeightsEpisode(world, (Task.BoostWeights) task);
@@ -97,7 +101,7 @@ public final class SessionRunner {
     SessionEpisode.Played p = episodes[slot].play(d, sessionRng[slot]);
     Transition t = new Transition(a.episode(), a.user(), a.session(), agent, version, context[slot], d.arm(),
         d.action(), d.propensity(), p.reward(), p.parts(), p.orders(), episodes[slot].impressions(), p.satisfaction(),
-        a.profile().segment());
+        a.profile().segment(), p.slate(), p.clicked(), p.bought());
     current[slot] = null;
     return t;
   }

@@ -14,6 +14,9 @@ import java.util.Objects;
  *   <li>{@link BoostWeights}: a vector of 10 boost weights in {@code [-aMax, aMax]} (the Gym env's
  *       action), with the zoosim package's context features; a discrete agent picks one of
  *       {@code armWeights}: the Battle Royale's task.
+ *   <li>{@link Slate}: one score per candidate for the top {@code candidates} products by base
+ *       relevance (the slate env of spec 6.3); the policy sees the 8-d context followed by the
+ *       candidates' z-scored boost features, and the user browses the candidates in score order.
  * </ul>
  */
 public sealed interface Task {
@@ -104,6 +107,41 @@ public sealed interface Task {
       double[] ownBrand = new double[10];
       ownBrand[2] = 3.0;
       return new BoostWeights(ContextFeatures.Mode.RICH_EST, 3.0, List.of(neutral, revenue, conversion, ownBrand));
+    }
+  }
+
+  /**
+   * Slates: score {@code candidates} candidates (the slate env's task).
+   *
+   * @param candidates candidates per session (the reference's 50)
+   * @param itemDim features per candidate (the 10 boost features)
+   */
+  record Slate(int candidates, int itemDim) implements Task {
+    public Slate {
+      if (candidates < 2 || itemDim < 1) {
+        throw new IllegalArgumentException("a slate task needs >= 2 candidates and >= 1 feature, got " + candidates
+            + " and " + itemDim);
+      }
+    }
+
+    /** The reference's slate env: 50 candidates of 10 features. */
+    public static Slate reference() {
+      return new Slate(50, 10);
+    }
+
+    @Override
+    public int arms() {
+      return 0;
+    }
+
+    @Override
+    public int actionDim() {
+      return candidates;
+    }
+
+    @Override
+    public String describe() {
+      return "scores for " + candidates + " candidates (" + itemDim + " features each), slate env context";
     }
   }
 }

@@ -83,6 +83,6 @@ final class WeightsEpisode implements SessionEpisode {
     int[] ranking = scorer.rankByWeights(user, query, w, world.settings().topK());
     SessionOutcome out = behavior.simulate(user, query, ranking, scorer.cosines(), rng);
     RewardBreakdown parts = rewardFn.breakdown(ranking, out);
-    return new Played(rewardFn.scalar(parts), parts, out.totalBuys(), out.satisfaction());
+    return new Played(rewardFn.scalar(parts), parts, out);
   }
 }

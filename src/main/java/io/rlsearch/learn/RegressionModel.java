@@ -164,6 +164,43 @@ public final class RegressionModel implements AutoCloseable {
     }
   }
 
+  /**
+   * One step on grouped outputs: minimises {@code mean_g (sum_{j<k} f(x_gj) - y_g)^2}, the reference
+   * SlateQ's slate regression (the sum of item values over a slate regressed on the slate's reward).
+   *
+   * @param x {@code (groups * k) x inputs}, group {@code g}'s rows at {@code g * k .. g * k + k - 1}
+   * @return the loss
+   */
+  public double groupedStep(float[] x, int groups, int k, float[] y) {
+    int in = shape.inputs();
+    if (x.length != groups * k * in || y.length != groups || k < 1) {
+      throw new IllegalArgumentException("grouped step needs " + groups + " x " + k + " x " + in + " inputs and "
+          + groups + " targets");
+    }
+    synchronized (lock) {
+      try (NDManager s = manager.newSubManager()) {
+        NDArray xs = s.create(x, new Shape((long) groups * k, in));
+        NDArray ys = s.create(y, new Shape(groups, 1));
+        double loss;
+        try (GradientCollector gc = trainer.newGradientCollector()) {
+          NDArray pred = trainer.forward(new NDList(xs)).singletonOrThrow().reshape(groups, k).sum(new int[] {1}, true);
+          NDArray l = pred.sub(ys).square().mean();
+          loss = l.getFloat();
+          gc.backward(l);
+        }
+        if (clipNorm > 0) {
+          Gradients.clipNorm(model.getBlock(), clipNorm, 0);
+        }
+        if (!(loss == 0 && !trainerStepped)) {
+          trainer.step();
+          trainerStepped = true;
+        }
+        steps++;
+        return loss;
+      }
+    }
+  }
+
   /** Optimiser steps taken. */
   public long steps() {
     return steps;

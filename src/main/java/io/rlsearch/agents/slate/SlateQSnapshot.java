@@ -1,0 +1,170 @@
+package io.rlsearch.agents.slate;
+
+import io.rlsearch.agents.nn.Mlp;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.core.random.NumpyRandom;
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * A SlateQ policy frozen at a version. The context it acts on is the slate task's: {@code contextDim}
+ * context values, then {@code candidates} rows of {@code itemDim} item features.
+ *
+ * <ul>
+ *   <li>{@link Mode#DECOMPOSED} (Ie et al., 2019): item values {@code Q(s, i)} from the network and
+ *       choice probabilities from the click model; candidates are ranked by {@code v(s, i) Q(s, i)}
+ *       with {@code v(s, i) = P(click | s, i, first position)} (the paper's top-k slate optimisation,
+ *       with its conditional-choice score replaced by the position-aware click model's), and a
+ *       slate's value is the choice-weighted sum {@code sum_k P(click | s, A_k, k) Q(s, A_k)} over the
+ *       positions a user sees.
+ *   <li>{@link Mode#SIMPLIFIED} (the reference, spec 7.7): candidates are ranked by {@code Q(s, i)}.
+ * </ul>
+ * Exploration as the reference: with probability epsilon every score gets N(0, 1) noise. The ranking
+ * is deterministic given the stream, with no closed-form density, so the logged propensity is 1 (a
+ * marker, not a probability).
+ */
+public final class SlateQSnapshot implements PolicySnapshot {
+  /** Which SlateQ. */
+  public enum Mode { DECOMPOSED, SIMPLIFIED }
+
+  private final long version;
+  private final Mode mode;
+  private final Mlp q;
+  private final ClickModel choice;
+  private final double epsilon;
+  private final int contextDim;
+  private final int itemDim;
+  private final int candidates;
+  private final int shown;
+
+  /**
+   * A snapshot.
+   *
+   * @param q item-value network over {@code contextDim + itemDim} inputs
+   * @param choice the click model (copied)
+   * @param shown positions a user can see (the slate's length for its value)
+   */
+  public SlateQSnapshot(long version, Mode mode, Mlp q, ClickModel choice, double epsilon, int contextDim, int itemDim,
+      int candidates, int shown) {
+    if (q.inputs() != contextDim + itemDim || q.outputs() != 1) {
+      throw new IllegalArgumentException("the item network needs " + (contextDim + itemDim) + " inputs and 1 output");
+    }
+    if (!(epsilon >= 0 && epsilon <= 1) || candidates < 1 || shown < 1) {
+      throw new IllegalArgumentException("SlateQ needs epsilon in [0, 1], candidates >= 1, shown >= 1");
+    }
+    this.version = version;
+    this.mode = mode;
+    this.q = q;
+    this.choice = choice.copy();
+    this.epsilon = epsilon;
+    this.contextDim = contextDim;
+    this.itemDim = itemDim;
+    this.candidates = candidates;
+    this.shown = shown;
+  }
+
+  @Override
+  public String agent() {
+    return mode == Mode.DECOMPOSED ? "slateq" : "slateq_simplified";
+  }
+
+  @Override
+  public long version() {
+    return version;
+  }
+
+  /** The mode. */
+  public Mode mode() {
+    return mode;
+  }
+
+  /** The exploration rate. */
+  public double epsilon() {
+    return epsilon;
+  }
+
+  /** The item network. */
+  public Mlp q() {
+    return q;
+  }
+
+  /** The click model (a copy). */
+  public ClickModel choice() {
+    return choice.copy();
+  }
+
+  private void check(double[] x) {
+    if (x.length != contextDim + candidates * itemDim) {
+      throw new IllegalArgumentException("a slate context has " + (contextDim + candidates * itemDim) + " values, got "
+          + x.length);
+    }
+  }
+
+  /** {@code Q(s, i)} for every candidate. */
+  public double[] itemValues(double[] x) {
+    check(x);
+    double[] out = new double[candidates];
+    float[] in = new float[contextDim + itemDim];
+    for (int j = 0; j < contextDim; j++) {
+      in[j] = (float) x[j];
+    }
+    for (int i = 0; i < candidates; i++) {
+      for (int j = 0; j < itemDim; j++) {
+        in[contextDim + j] = (float) x[contextDim + i * itemDim + j];
+      }
+      out[i] = q.forward1(in);
+    }
+    return out;
+  }
+
+  /** The greedy ranking scores: {@code v(s, i) Q(s, i)} (decomposed) or {@code Q(s, i)} (simplified). */
+  public double[] scores(double[] x) {
+    double[] qv = itemValues(x);
+    if (mode == Mode.SIMPLIFIED) {
+      return qv;
+    }
+    double[] out = new double[candidates];
+    for (int i = 0; i < candidates; i++) {
+      out[i] = choice.clickProbability(choice.logit(x, x, contextDim + i * itemDim), 0) * qv[i];
+    }
+    return out;
+  }
+
+  /**
+   * The value of the greedy slate at {@code x}: {@code sum_k P(click | s, A_k, k) Q(s, A_k)} over the
+   * first {@code shown} positions of the ranking by {@link #scores}.
+   */
+  public double slateValue(double[] x) {
+    double[] qv = itemValues(x);
+    double[] s = mode == Mode.SIMPLIFIED ? qv : scores(x);
+    Integer[] order = order(s);
+    double v = 0;
+    for (int k = 0; k < Math.min(shown, candidates); k++) {
+      int i = order[k];
+      v += choice.clickProbability(choice.logit(x, x, contextDim + i * itemDim), k) * qv[i];
+    }
+    return v;
+  }
+
+  /** Candidate indices by descending score (ties by index). */
+  static Integer[] order(double[] s) {
+    Integer[] idx = new Integer[s.length];
+    for (int i = 0; i < s.length; i++) {
+      idx[i] = i;
+    }
+    Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> -s[i]).thenComparingInt(i -> i));
+    return idx;
+  }
+
+  @Override
+  public Decision act(double[] x, NumpyRandom rng) {
+    double[] s = scores(x);
+    if (epsilon > 0 && rng.random() < epsilon) {
+      for (int i = 0; i < s.length; i++) {
+        s[i] += rng.standardNormal();
+      }
+    }
+    return Decision.continuous(s, 1.0);
+  }
+}

@@ -1,0 +1,360 @@
+package io.rlsearch.learn;
+
+import io.rlsearch.agents.nn.Mlp;
+import io.rlsearch.agents.slate.ClickModel;
+import io.rlsearch.agents.slate.SlateQSnapshot;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.Transition;
+import io.rlsearch.core.random.NumpyRandom;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * SlateQ on the slate task, trained in the {@link SharedLearner}.
+ *
+ * <p><b>Decomposed</b> (Ie et al., 2019, the default): an item network {@code Q(s, i)} and a
+ * position-aware logistic click model. Every shown position trains the click model. Each clicked
+ * item is a consumed item: its target is its share of the session's reward (split evenly over the
+ * session's clicks: zoosim reports the reward per session) plus, with {@code gamma > 0}, the
+ * discounted choice-weighted value of the greedy slate at the same user's next session, computed
+ * with a target copy of the networks refreshed every {@code targetEvery} updates. A session waits
+ * for the user's next one; when {@code terminalAfter} other sessions have arrived first, the user is
+ * taken to have left (no bootstrap). Acting ranks by {@code v(s, i) Q(s, i)}.
+ *
+ * <p><b>Simplified</b> (the reference, spec 7.7, a switch): a buffer of (context, scores, reward);
+ * each update samples 32 sessions, takes each one's top 5 stored scores as its slate and regresses
+ * {@code sum_{i in slate} Q(s, i)} on the session's reward; no click model, no bootstrap.
+ *
+ * <p>Both: replay of 10,000, one minibatch step per session once the buffer holds a batch,
+ * epsilon-greedy score noise decaying 0.995 per update to 0.05 (the reference's).
+ */
+public final class SlateQAgent {
+  private SlateQAgent() {}
+
+  /**
+   * SlateQ settings.
+   *
+   * @param mode decomposed or simplified
+   * @param hidden hidden sizes of the item network
+   * @param lr Adam's learning rate
+   * @param batch minibatch
+   * @param buffer replay capacity
+   * @param epsilon initial exploration rate
+   * @param epsilonDecay per-update decay
+   * @param epsilonMin floor
+   * @param gamma discount across a user's sessions (0: no bootstrap)
+   * @param targetEvery updates between target-network refreshes
+   * @param terminalAfter sessions after which a user's pending session is taken as the last
+   * @param clickLr click model SGD step
+   * @param shown positions a user sees (the slate value's length)
+   * @param simplifiedK the simplified form's slate length (the reference's 5)
+   * @param contextDim the slate context's length before the item rows
+   * @param itemDim features per item
+   * @param candidates candidates per session
+   * @param seed initialisation and sampling seed
+   */
+  public record Settings(SlateQSnapshot.Mode mode, int[] hidden, double lr, int batch, int buffer, double epsilon,
+      double epsilonDecay, double epsilonMin, double gamma, int targetEvery, int terminalAfter, double clickLr,
+      int shown, int simplifiedK, int contextDim, int itemDim, int candidates, long seed) {
+    public Settings {
+      hidden = hidden.clone();
+      if (!(lr > 0) || batch < 1 || buffer < batch || !(epsilon >= 0 && epsilon <= 1) || !(epsilonMin >= 0)
+          || !(gamma >= 0 && gamma < 1) || targetEvery < 1 || terminalAfter < 1 || !(clickLr > 0) || shown < 1
+          || simplifiedK < 1 || contextDim < 0 || itemDim < 1 || candidates < simplifiedK) {
+        throw new IllegalArgumentException("SlateQ settings out of range (lr > 0, buffer >= batch >= 1, epsilon in"
+            + " [0, 1], gamma in [0, 1), counts >= 1, candidates >= slate length)");
+      }
+    }
+
+    @Override
+    public int[] hidden() {
+      return hidden.clone();
+    }
+
+    /**
+     * The Battle Royale's SlateQ (spec 7.9): the slate env's 8-d context, 50 candidates of 10
+     * features, lr 5e-4, hidden (64, 64), batch 32, buffer 10,000, epsilon 1 -> 0.05 by 0.995, one
+     * session per user (gamma 0), 20 positions seen.
+     */
+    public static Settings battle(SlateQSnapshot.Mode mode) {
+      return new Settings(mode, new int[] {64, 64}, 5e-4, 32, 10_000, 1.0, 0.995, 0.05, 0.0, 100, 256, 0.05, 20, 5, 8,
+          10, 50, 42);
+    }
+
+    /** The same settings with discount {@code g} (bootstrapping over a user's sessions). */
+    public Settings withGamma(double g) {
+      return new Settings(mode, hidden, lr, batch, buffer, epsilon, epsilonDecay, epsilonMin, g, targetEvery,
+          terminalAfter, clickLr, shown, simplifiedK, contextDim, itemDim, candidates, seed);
+    }
+  }
+
+  /** The SlateQ agent ("slateq", or "slateq_simplified" for the reference's form). */
+  public static AgentBuilder builder(SharedLearner learner, Settings s) {
+    String name = s.mode() == SlateQSnapshot.Mode.DECOMPOSED ? "slateq" : "slateq_simplified";
+    return new AgentBuilder() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        int want = s.contextDim() + s.candidates() * s.itemDim();
+        if (dim != want) {
+          throw new IllegalArgumentException("SlateQ is set for slate contexts of " + want + " values, the task gives "
+              + dim);
+        }
+        return new Rule(learner, s, null);
+      }
+
+      @Override
+      public UpdateRule restore(PolicySnapshot snapshot) {
+        return new Rule(learner, s, (SlateQSnapshot) snapshot);
+      }
+    };
+  }
+
+  /** SlateQ's update rule. */
+  public static final class Rule implements UpdateRule {
+    private final Settings s;
+    private final RegressionModel q;
+    private final ClickModel choice;
+    private final NumpyRandom rng;
+    private final int in;
+    // Item samples (decomposed): inputs and targets.
+    private final float[] ix;
+    private final float[] iy;
+    private int iSize;
+    private int iNext;
+    // Sessions (simplified): contexts, scores, rewards.
+    private final float[][] sx;
+    private final float[][] ss;
+    private final float[] sr;
+    private double epsilon;
+    private long updates;
+    private SlateQSnapshot target;
+    private final Map<Long, Pending> pending = new HashMap<>();
+    private final ArrayDeque<Pending> pendingOrder = new ArrayDeque<>();
+    private long arrivals;
+
+    /** A consumed-item sample waiting for the user's next session. */
+    private record Pending(long user, int session, long arrival, float[][] inputs, double[] immediate) {}
+
+    Rule(SharedLearner learner, Settings s, SlateQSnapshot from) {
+      this.s = s;
+      this.in = s.contextDim() + s.itemDim();
+      int[] sizes = NeuralAgents.sizes(in, s.hidden(), 1);
+      Mlp init = from != null ? from.q() : MlpInit.create(sizes, Mlp.Activation.RELU, new NumpyRandom(s.seed()));
+      this.q = learner.regression("slateq", init, s.lr(), 0);
+      this.choice = from != null ? from.choice()
+          : new ClickModel(s.contextDim(), s.itemDim(), s.shown(), s.clickLr(), 1e-4);
+      this.epsilon = from != null ? from.epsilon() : s.epsilon();
+      this.rng = new NumpyRandom(s.seed() + 1);
+      boolean decomposed = s.mode() == SlateQSnapshot.Mode.DECOMPOSED;
+      this.ix = decomposed ? new float[s.buffer() * in] : new float[0];
+      this.iy = decomposed ? new float[s.buffer()] : new float[0];
+      this.sx = decomposed ? new float[0][] : new float[s.buffer()][];
+      this.ss = decomposed ? new float[0][] : new float[s.buffer()][];
+      this.sr = decomposed ? new float[0] : new float[s.buffer()];
+      this.target = snapshot(0);
+    }
+
+    @Override
+    public void observe(double[] context, Decision decision, double reward) {
+      throw new IllegalArgumentException("SlateQ learns from whole transitions (slate, clicks), not from a decision");
+    }
+
+    @Override
+    public void observe(Transition t) {
+      double[] x = t.context();
+      if (x.length != s.contextDim() + s.candidates() * s.itemDim() || t.arm() >= 0) {
+        throw new IllegalArgumentException("SlateQ learns from slate transitions of " + (s.contextDim()
+            + s.candidates() * s.itemDim()) + " context values");
+      }
+      if (s.mode() == SlateQSnapshot.Mode.SIMPLIFIED) {
+        int i = iNext;
+        sx[i] = toFloat(x);
+        ss[i] = toFloat(t.action());
+        sr[i] = (float) t.reward();
+        iNext = (iNext + 1) % s.buffer();
+        iSize = Math.min(iSize + 1, s.buffer());
+        if (iSize >= s.batch()) {
+          simplifiedStep();
+        }
+        return;
+      }
+      int[] slate = t.slate();
+      int[] clicked = t.clicked();
+      if (slate.length == 0) {
+        throw new IllegalArgumentException("a SlateQ transition needs the slate shown");
+      }
+      int clicks = 0;
+      for (int k = 0; k < slate.length; k++) {
+        choice.update(x, x, s.contextDim() + slate[k] * s.itemDim(), k, clicked[k] == 1);
+        clicks += clicked[k];
+      }
+      arrivals++;
+      // The user's previous session, if it waits: bootstrap it on this session's greedy slate value.
+      Pending prev = pending.remove(t.user());
+      if (prev != null && prev.session() < t.session()) {
+        double v = target.slateValue(x);
+        for (int c = 0; c < prev.inputs().length; c++) {
+          push(prev.inputs()[c], prev.immediate()[c] + s.gamma() * v);
+        }
+      }
+      expirePending();
+      if (clicks > 0) {
+        float[][] inputs = new float[clicks][];
+        double[] share = new double[clicks];
+        int c = 0;
+        for (int k = 0; k < slate.length; k++) {
+          if (clicked[k] == 1) {
+            float[] row = new float[in];
+            for (int j = 0; j < s.contextDim(); j++) {
+              row[j] = (float) x[j];
+            }
+            for (int j = 0; j < s.itemDim(); j++) {
+              row[s.contextDim() + j] = (float) x[s.contextDim() + slate[k] * s.itemDim() + j];
+            }
+            inputs[c] = row;
+            share[c] = t.reward() / clicks;
+            c++;
+          }
+        }
+        if (s.gamma() > 0) {
+          Pending p = new Pending(t.user(), t.session(), arrivals, inputs, share);
+          pending.put(t.user(), p);
+          pendingOrder.add(p);
+        } else {
+          for (int k = 0; k < clicks; k++) {
+            push(inputs[k], share[k]);
+          }
+        }
+      }
+      if (iSize >= s.batch()) {
+        decomposedStep();
+      }
+    }
+
+    private void expirePending() {
+      for (Iterator<Pending> it = pendingOrder.iterator(); it.hasNext();) {
+        Pending p = it.next();
+        if (pending.get(p.user()) != p) {
+          it.remove();
+        } else if (arrivals - p.arrival() >= s.terminalAfter()) {
+          // The user has not come back: the session was the last, no bootstrap.
+          for (int c = 0; c < p.inputs().length; c++) {
+            push(p.inputs()[c], p.immediate()[c]);
+          }
+          pending.remove(p.user());
+          it.remove();
+        } else {
+          break;
+        }
+      }
+    }
+
+    private void push(float[] row, double y) {
+      System.arraycopy(row, 0, ix, iNext * in, in);
+      iy[iNext] = (float) y;
+      iNext = (iNext + 1) % s.buffer();
+      iSize = Math.min(iSize + 1, s.buffer());
+    }
+
+    private void decomposedStep() {
+      int m = s.batch();
+      float[] xb = new float[m * in];
+      float[] yb = new float[m];
+      for (int b = 0; b < m; b++) {
+        int i = (int) rng.integers(0, iSize);
+        System.arraycopy(ix, i * in, xb, b * in, in);
+        yb[b] = iy[i];
+      }
+      q.fit(xb, yb, m, 1, m, rng);
+      afterUpdate();
+    }
+
+    private void simplifiedStep() {
+      int m = s.batch();
+      int k = s.simplifiedK();
+      // Without replacement, as the reference's random.sample.
+      int[] pick = new int[iSize];
+      for (int i = 0; i < iSize; i++) {
+        pick[i] = i;
+      }
+      for (int i = 0; i < m; i++) {
+        int j = i + (int) rng.integers(0, iSize - i);
+        int tmp = pick[i];
+        pick[i] = pick[j];
+        pick[j] = tmp;
+      }
+      float[] xb = new float[m * k * in];
+      float[] yb = new float[m];
+      for (int b = 0; b < m; b++) {
+        int i = pick[b];
+        float[] scores = ss[i];
+        Integer[] order = new Integer[scores.length];
+        for (int c = 0; c < order.length; c++) {
+          order[c] = c;
+        }
+        java.util.Arrays.sort(order, (u, v) -> Float.compare(scores[v], scores[u]) != 0
+            ? Float.compare(scores[v], scores[u]) : Integer.compare(u, v));
+        for (int c = 0; c < k; c++) {
+          int row = (b * k + c) * in;
+          System.arraycopy(sx[i], 0, xb, row, s.contextDim());
+          System.arraycopy(sx[i], s.contextDim() + order[c] * s.itemDim(), xb, row + s.contextDim(), s.itemDim());
+        }
+        yb[b] = sr[i];
+      }
+      q.groupedStep(xb, m, k, yb);
+      afterUpdate();
+    }
+
+    private void afterUpdate() {
+      updates++;
+      epsilon = Math.max(s.epsilonMin(), epsilon * s.epsilonDecay());
+      if (updates % s.targetEvery() == 0) {
+        target = snapshot(0);
+      }
+    }
+
+    private static float[] toFloat(double[] v) {
+      float[] out = new float[v.length];
+      for (int i = 0; i < v.length; i++) {
+        out[i] = (float) v[i];
+      }
+      return out;
+    }
+
+    /** Minibatch updates taken. */
+    public long updates() {
+      return updates;
+    }
+
+    /** Item samples waiting for their user's next session. */
+    public int pending() {
+      return pending.size();
+    }
+
+    @Override
+    public SlateQSnapshot snapshot(long version) {
+      return new SlateQSnapshot(version, s.mode(), q.export(), choice, epsilon, s.contextDim(), s.itemDim(),
+          s.candidates(), s.shown());
+    }
+
+    @Override
+    public boolean learns() {
+      return true;
+    }
+
+    @Override
+    public void close() {
+      q.close();
+    }
+  }
+}
