@@ -16,6 +16,7 @@ import io.rlsearch.eval.ope.DecisionLog;
 import io.rlsearch.eval.ope.LoggedDecision;
 import io.rlsearch.learn.CqlAgent;
 import io.rlsearch.agents.slate.SlateQSnapshot;
+import io.rlsearch.learn.DiffRankAgent;
 import io.rlsearch.learn.PpoAgent;
 import io.rlsearch.learn.SlateQAgent;
 import io.rlsearch.learn.SharedLearner;
@@ -46,19 +47,20 @@ import picocli.CommandLine.Spec;
         + " runtime, all side by side. Paired by default: every agent meets the same users, queries and"
         + " noise (common random numbers), so differences to Static are measured per episode. Prints a"
         + " table sorted by the final-50 return; several seeds give confidence intervals over seeds.",
-        "Agents available: static, random, linucb, ts, contq, reinforce, reinforce_baseline, ppo, cql, slateq"
-        + " (default: all of these), and slateq_simplified (the reference's slate regression). Not yet: diffrank.",
-        "slateq and slateq_simplified act on the slate task (the slate env: 50 candidates by base relevance, one"
-        + " score each) with the same users and queries; the others on the 10 boost weights.",
+        "Agents available: static, random, linucb, ts, contq, reinforce, reinforce_baseline, ppo, cql, slateq,"
+        + " diffrank (default: all of these), slateq_simplified (the reference's slate regression) and"
+        + " static_slate (the candidates in base-relevance order: on the same users it plays exactly Static's"
+        + " sessions, which makes Static the slate agents' baseline too).",
+        "slateq, slateq_simplified and diffrank act on the slate task (the slate env: 50 candidates by base"
+        + " relevance, one score each) with the same users and queries; the others on the 10 boost weights.",
         "cql is offline: before the battle it is trained (1,000 steps) on 500 decisions of the uniform random"
         + " policy, logged through the runtime on other users of the same world (or on --cql-log FILE), and it"
         + " does not learn during the battle, as the reference."})
 final class BattleCommand implements Callable<Integer> {
   static final List<String> AVAILABLE = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
-      "reinforce_baseline", "ppo", "cql", "slateq", "slateq_simplified");
+      "reinforce_baseline", "ppo", "cql", "slateq", "slateq_simplified", "diffrank", "static_slate");
   static final List<String> DEFAULT = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
-      "reinforce_baseline", "ppo", "cql", "slateq");
-  static final List<String> PLANNED = List.of("diffrank");
+      "reinforce_baseline", "ppo", "cql", "slateq", "diffrank");
   /** Decisions of the random policy CQL is trained on (the reference's 500). */
   static final int CQL_DATASET = 500;
 
@@ -110,10 +112,6 @@ final class BattleCommand implements Callable<Integer> {
     }
     List<String> names = agents == null || agents.isEmpty() ? DEFAULT : agents;
     for (String n : names) {
-      if (PLANNED.contains(n)) {
-        throw new Main.UsageException("--agents: '" + n + "' is not available yet; available: "
-            + String.join(", ", AVAILABLE));
-      }
       if (!AVAILABLE.contains(n)) {
         throw new Main.UsageException("--agents: unknown agent '" + n + "'; available: " + String.join(", ", AVAILABLE));
       }
@@ -234,7 +232,7 @@ final class BattleCommand implements Callable<Integer> {
 
   /** Agents that act on the slate task. */
   static boolean slateAgent(String name) {
-    return name.startsWith("slateq") || name.equals("diffrank");
+    return name.startsWith("slateq") || name.equals("diffrank") || name.equals("static_slate");
   }
 
   private AgentBuilder agent(String name, SharedLearner learner, Task.BoostWeights task) {
@@ -250,6 +248,15 @@ final class BattleCommand implements Callable<Integer> {
       case "slateq" -> SlateQAgent.builder(learner, SlateQAgent.Settings.battle(SlateQSnapshot.Mode.DECOMPOSED));
       case "slateq_simplified" -> SlateQAgent.builder(learner,
           SlateQAgent.Settings.battle(SlateQSnapshot.Mode.SIMPLIFIED));
+      case "diffrank" -> DiffRankAgent.builder(learner, DiffRankAgent.Settings.battle());
+      case "static_slate" -> {
+        int n = Task.Slate.reference().candidates();
+        double[] order = new double[n];
+        for (int i = 0; i < n; i++) {
+          order[i] = n - i;
+        }
+        yield ContinuousAgents.constant("static_slate", order);
+      }
       default -> throw new Main.UsageException("unknown agent " + name);
     };
   }

@@ -1,0 +1,314 @@
+package io.rlsearch.learn;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.rlsearch.agents.nn.Mlp;
+import io.rlsearch.agents.slate.ClickModel;
+import io.rlsearch.agents.slate.DiffRankSnapshot;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.Transition;
+import io.rlsearch.core.random.NumpyRandom;
+
+/**
+ * Differentiable ranking on the slate task: a scoring network trained end to end through NeuralSort.
+ *
+ * <p>The agent learns, from the sessions it sees, a model of the position-biased cascade: a
+ * position-aware click model {@code P(click | s, i, k)} and an item-value network {@code g(s, i)}
+ * (the reward a click on the item brings; zoosim reports rewards per session, so a session's reward
+ * is split evenly over its clicks). The scorer {@code f(s, i)} is then trained to maximise the
+ * expected reward of its ranking under that model, {@code sum_k sum_i P_tau(f)[k, i] P(click | s, i, k)
+ * g(s, i)} over the positions a user sees, where {@code P_tau(f)} is NeuralSort's relaxed
+ * permutation of the scores: the gradient flows through the sort. Exploration samples Plackett-Luce
+ * rankings (Gumbel noise of a decaying temperature).
+ */
+public final class DiffRankAgent {
+  private DiffRankAgent() {}
+
+  /**
+   * Settings.
+   *
+   * @param hidden hidden sizes of the scorer and the value network
+   * @param lr the scorer's Adam rate
+   * @param valueLr the value network's Adam rate
+   * @param tau NeuralSort's temperature
+   * @param batch sessions per scorer step (and item samples per value step)
+   * @param buffer sessions kept
+   * @param temperature initial exploration temperature
+   * @param temperatureDecay per-update decay
+   * @param temperatureMin floor
+   * @param warmup sessions before the scorer trains (the models need data first)
+   * @param clickLr click model SGD step
+   * @param shown positions a user sees
+   * @param contextDim the slate context's length before the item rows
+   * @param itemDim features per item
+   * @param candidates candidates per session
+   * @param seed initialisation and sampling seed
+   */
+  public record Settings(int[] hidden, double lr, double valueLr, double tau, int batch, int buffer, double temperature,
+      double temperatureDecay, double temperatureMin, int warmup, double clickLr, int shown, int contextDim,
+      int itemDim, int candidates, long seed) {
+    public Settings {
+      hidden = hidden.clone();
+      if (!(lr > 0) || !(valueLr > 0) || !(tau > 0) || batch < 1 || buffer < batch || !(temperature >= 0)
+          || !(temperatureMin >= 0) || warmup < 0 || !(clickLr > 0) || shown < 1 || shown > candidates
+          || itemDim < 1 || contextDim < 0) {
+        throw new IllegalArgumentException("diffrank settings out of range (rates and tau > 0, buffer >= batch >= 1,"
+            + " 1 <= shown <= candidates)");
+      }
+    }
+
+    @Override
+    public int[] hidden() {
+      return hidden.clone();
+    }
+
+    /**
+     * The Battle Royale's: the slate env (8-d context, 50 candidates of 10 features), 20 positions
+     * seen, hidden (64, 64), lr 1e-3, tau 1, batches of 16 sessions, temperature 1 -> 0.05 by 0.995,
+     * 64 sessions of warm-up.
+     */
+    public static Settings battle() {
+      return new Settings(new int[] {64, 64}, 1e-3, 1e-3, 1.0, 16, 5000, 1.0, 0.995, 0.05, 64, 0.05, 20, 8, 10, 50, 42);
+    }
+  }
+
+  /** The differentiable-ranking agent ("diffrank"). */
+  public static AgentBuilder builder(SharedLearner learner, Settings s) {
+    return new AgentBuilder() {
+      @Override
+      public String name() {
+        return "diffrank";
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        int want = s.contextDim() + s.candidates() * s.itemDim();
+        if (dim != want) {
+          throw new IllegalArgumentException("diffrank is set for slate contexts of " + want + " values, the task gives "
+              + dim);
+        }
+        return new Rule(learner, s, null);
+      }
+
+      @Override
+      public UpdateRule restore(PolicySnapshot snapshot) {
+        return new Rule(learner, s, (DiffRankSnapshot) snapshot);
+      }
+    };
+  }
+
+  /** The update rule; {@link #lastObjective} is the relaxed expected reward of the last scorer batch. */
+  public static final class Rule implements UpdateRule {
+    private final Settings s;
+    private final SharedLearner learner;
+    private final NDManager manager;
+    private final Model scorer;
+    private final Trainer trainer;
+    private final Mlp shape;
+    private final RegressionModel value;
+    private final ClickModel click;
+    private final NumpyRandom rng;
+    private final int in;
+    private final float[][] sessions;
+    private int size;
+    private int next;
+    private final float[] ix;
+    private final float[] iy;
+    private int iSize;
+    private int iNext;
+    private double temperature;
+    private long updates;
+    private long seen;
+    private double lastObjective = Double.NaN;
+
+    Rule(SharedLearner learner, Settings s, DiffRankSnapshot from) {
+      this.s = s;
+      this.learner = learner;
+      this.in = s.contextDim() + s.itemDim();
+      int[] sizes = NeuralAgents.sizes(in, s.hidden(), 1);
+      Mlp init = from != null ? from.scorer() : MlpInit.create(sizes, Mlp.Activation.TANH, new NumpyRandom(s.seed()));
+      this.shape = init;
+      synchronized (learner.lock()) {
+        this.manager = learner.manager().newSubManager();
+        this.scorer = DjlNets.model("diffrank", manager, init);
+        this.trainer = scorer.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
+            .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) s.lr())).build()));
+      }
+      this.value = learner.regression("diffrank-value", MlpInit.create(sizes, Mlp.Activation.RELU,
+          new NumpyRandom(s.seed() + 1)), s.valueLr(), 0);
+      this.click = new ClickModel(s.contextDim(), s.itemDim(), s.shown(), s.clickLr(), 1e-4);
+      this.rng = new NumpyRandom(s.seed() + 2);
+      this.sessions = new float[s.buffer()][];
+      this.ix = new float[s.buffer() * in];
+      this.iy = new float[s.buffer()];
+      this.temperature = from != null ? from.temperature() : s.temperature();
+    }
+
+    @Override
+    public void observe(double[] context, Decision decision, double reward) {
+      throw new IllegalArgumentException("diffrank learns from whole transitions (slate, clicks), not from a decision");
+    }
+
+    @Override
+    public void observe(Transition t) {
+      double[] x = t.context();
+      int[] slate = t.slate();
+      int[] clicked = t.clicked();
+      if (x.length != s.contextDim() + s.candidates() * s.itemDim() || slate.length == 0) {
+        throw new IllegalArgumentException("diffrank learns from slate transitions of " + (s.contextDim()
+            + s.candidates() * s.itemDim()) + " context values with the slate shown");
+      }
+      int clicks = 0;
+      for (int k = 0; k < slate.length; k++) {
+        click.update(x, x, s.contextDim() + slate[k] * s.itemDim(), k, clicked[k] == 1);
+        clicks += clicked[k];
+      }
+      for (int k = 0; k < slate.length; k++) {
+        if (clicked[k] == 1) {
+          for (int j = 0; j < s.contextDim(); j++) {
+            ix[iNext * in + j] = (float) x[j];
+          }
+          for (int j = 0; j < s.itemDim(); j++) {
+            ix[iNext * in + s.contextDim() + j] = (float) x[s.contextDim() + slate[k] * s.itemDim() + j];
+          }
+          iy[iNext] = (float) (t.reward() / clicks);
+          iNext = (iNext + 1) % s.buffer();
+          iSize = Math.min(iSize + 1, s.buffer());
+        }
+      }
+      float[] xf = new float[x.length];
+      for (int i = 0; i < x.length; i++) {
+        xf[i] = (float) x[i];
+      }
+      sessions[next] = xf;
+      next = (next + 1) % s.buffer();
+      size = Math.min(size + 1, s.buffer());
+      seen++;
+      if (iSize >= s.batch()) {
+        int m = s.batch();
+        float[] xb = new float[m * in];
+        float[] yb = new float[m];
+        for (int b = 0; b < m; b++) {
+          int i = (int) rng.integers(0, iSize);
+          System.arraycopy(ix, i * in, xb, b * in, in);
+          yb[b] = iy[i];
+        }
+        value.fit(xb, yb, m, 1, m, rng);
+      }
+      if (seen >= s.warmup() && size >= s.batch()) {
+        scorerStep();
+      }
+    }
+
+    /** One NeuralSort step on a batch of stored sessions. */
+    private void scorerStep() {
+      int b = s.batch();
+      int n = s.candidates();
+      int k = s.shown();
+      int cd = s.contextDim();
+      int d = s.itemDim();
+      Mlp g = value.export();
+      float[] xs = new float[b * n * in];
+      float[] w = new float[b * k * n];
+      float[] row = new float[in];
+      double[] ctx = new double[cd + n * d];
+      for (int bi = 0; bi < b; bi++) {
+        float[] x = sessions[(int) rng.integers(0, size)];
+        for (int j = 0; j < x.length; j++) {
+          ctx[j] = x[j];
+        }
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(x, 0, row, 0, cd);
+          System.arraycopy(x, cd + i * d, row, cd, d);
+          System.arraycopy(row, 0, xs, (bi * n + i) * in, in);
+          double gi = g.forward1(row);
+          double z = click.logit(ctx, ctx, cd + i * d);
+          for (int kk = 0; kk < k; kk++) {
+            w[(bi * k + kk) * n + i] = (float) (click.clickProbability(z, kk) * gi);
+          }
+        }
+      }
+      synchronized (learner.lock()) {
+        try (NDManager m = manager.newSubManager()) {
+          NDArray xa = m.create(xs, new Shape((long) b * n, in));
+          NDArray wa = m.create(w, new Shape(b, k, n));
+          float[] coef = new float[k];
+          for (int kk = 1; kk <= k; kk++) {
+            coef[kk - 1] = n + 1 - 2f * kk;
+          }
+          NDArray ca = m.create(coef, new Shape(1, k, 1));
+          double objective;
+          try (GradientCollector gc = trainer.newGradientCollector()) {
+            NDArray f = trainer.forward(new NDList(xa)).singletonOrThrow().reshape(b, n);
+            NDArray a = f.expandDims(2).sub(f.expandDims(1)).abs().sum(new int[] {2});
+            NDArray c = ca.mul(f.expandDims(1)).sub(a.expandDims(1)).div((float) s.tau());
+            NDArray p = c.softmax(2);
+            NDArray j = p.mul(wa).sum().div((float) b);
+            objective = j.getFloat();
+            gc.backward(j.neg());
+          }
+          trainer.step();
+          lastObjective = objective;
+        }
+      }
+      updates++;
+      temperature = Math.max(s.temperatureMin(), temperature * s.temperatureDecay());
+    }
+
+    /** Scorer steps taken. */
+    public long updates() {
+      return updates;
+    }
+
+    /** The relaxed expected reward of the last scorer batch (under the agent's model). */
+    public double lastObjective() {
+      return lastObjective;
+    }
+
+    /** The click model (a copy). */
+    public ClickModel clickModel() {
+      return click.copy();
+    }
+
+    /** The value network's weights. */
+    public Mlp valueNetwork() {
+      return value.export();
+    }
+
+    @Override
+    public DiffRankSnapshot snapshot(long version) {
+      Mlp weights;
+      synchronized (learner.lock()) {
+        weights = DjlNets.export(scorer.getBlock(), shape);
+      }
+      return new DiffRankSnapshot(version, weights, temperature, s.contextDim(), s.itemDim(), s.candidates());
+    }
+
+    @Override
+    public boolean learns() {
+      return true;
+    }
+
+    @Override
+    public void close() {
+      synchronized (learner.lock()) {
+        trainer.close();
+        scorer.close();
+        manager.close();
+      }
+      value.close();
+    }
+  }
+}
