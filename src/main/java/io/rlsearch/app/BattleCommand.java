@@ -17,6 +17,7 @@ import io.rlsearch.eval.ope.LoggedDecision;
 import io.rlsearch.learn.CqlAgent;
 import io.rlsearch.agents.slate.SlateQSnapshot;
 import io.rlsearch.learn.DiffRankAgent;
+import io.rlsearch.learn.NeuralDirectMethod;
 import io.rlsearch.learn.PpoAgent;
 import io.rlsearch.learn.SlateQAgent;
 import io.rlsearch.learn.SharedLearner;
@@ -63,6 +64,8 @@ final class BattleCommand implements Callable<Integer> {
       "reinforce_baseline", "ppo", "cql", "slateq", "diffrank");
   /** Decisions of the random policy CQL is trained on (the reference's 500). */
   static final int CQL_DATASET = 500;
+  /** Decisions of the random policy the CQL policy's off-policy estimate is computed on. */
+  static final int OPE_DATASET = 2000;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -161,6 +164,22 @@ final class BattleCommand implements Callable<Integer> {
       rows.add(row(n, reports.get(n), walls.get(n), staticReturns));
     }
     rows.sort(Comparator.comparingDouble(Row::final50).reversed());
+    if (reports.containsKey("cql")) {
+      // Beside each seed's off-policy estimate, the value CQL's policy had online (mean return per
+      // episode over the battle's episodes for that seed, CI over episodes).
+      List<double[]> cqlReturns = returns(reports.get("cql"));
+      for (int i = 0; i < cqlTraining.size() && i < cqlReturns.size(); i++) {
+        Summary on = Summary.of(cqlReturns.get(i));
+        Map<String, Object> online = new LinkedHashMap<>();
+        online.put("value", on.mean());
+        online.put("ci_low", on.ciLow());
+        online.put("ci_high", on.ciHigh());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ope = (Map<String, Object>) cqlTraining.get(i).get("ope");
+        ope.put("online", online);
+        ope.put("online_within_ci", on.mean() >= (double) ope.get("ci_low") && on.mean() <= (double) ope.get("ci_high"));
+      }
+    }
     Map<String, Object> result = toJson(rows, wall);
     if (out != null) {
       List<BattleReport.Agent> ra = new ArrayList<>();
@@ -200,31 +219,55 @@ final class BattleCommand implements Callable<Integer> {
         throw new Main.UsageException("--cql-log: " + e.getMessage());
       }
     } else {
-      Path tmp = java.nio.file.Files.createTempFile("rlsearch-cql-", ".jsonl");
-      try {
-        RunSpec collect = spec(world, task, ContinuousAgents.uniform("random", 10, task.aMax()), seed * 64 + 63,
-            CQL_DATASET, Optional.of(tmp));
-        Guardian.RunReport r = PipelineRunner.runAll(List.of(collect), topo.systemConfig()).get(0).report();
-        if (r.failure().isPresent() || r.lost() != 0) {
-          throw new IllegalStateException("collecting the CQL dataset failed: " + r.failure().orElse("lost " + r.lost()));
-        }
-        data = DecisionLog.read(tmp);
-        if (out != null) {
-          java.nio.file.Files.createDirectories(out);
-          java.nio.file.Files.copy(tmp, out.resolve("cql_dataset" + (seeds.size() > 1 ? "_" + seed : "") + ".jsonl"),
-              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        java.nio.file.Files.deleteIfExists(tmp);
-      }
+      data = collectRandom(world, task, topo, seed * 64 + 63, CQL_DATASET, "cql_dataset", seed);
     }
+    CqlAgent.Trained t;
     try {
-      CqlAgent.Trained t = CqlAgent.train(learner, CqlAgent.Settings.battle(task.aMax()), data);
-      cqlTraining.add(Map.of("seed", seed, "transitions", t.transitions(), "bellman", t.bellman(), "penalty",
-          t.penalty()));
-      return CqlAgent.frozen(t.policy());
+      t = CqlAgent.train(learner, CqlAgent.Settings.battle(task.aMax()), data);
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException("cql: " + e.getMessage());
+    }
+    // Off-policy evaluation of the trained policy: the direct method with an MLP reward model on a
+    // separate log of 2,000 random decisions (other users again), to set beside its online value.
+    List<LoggedDecision> held = collectRandom(world, task, topo, seed * 64 + 62, OPE_DATASET, "cql_ope_log", seed);
+    io.rlsearch.eval.ope.Estimate dm = NeuralDirectMethod.estimate(learner, NeuralDirectMethod.Settings.defaults(), held,
+        t.policy());
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("seed", seed);
+    info.put("transitions", t.transitions());
+    info.put("bellman", t.bellman());
+    info.put("penalty", t.penalty());
+    Map<String, Object> ope = new LinkedHashMap<>();
+    ope.put("estimator", dm.estimator());
+    ope.put("estimate", dm.value());
+    ope.put("ci_low", dm.ciLow());
+    ope.put("ci_high", dm.ciHigh());
+    ope.put("log_decisions", dm.n());
+    ope.put("note", dm.note());
+    info.put("ope", ope);
+    cqlTraining.add(info);
+    return CqlAgent.frozen(t.policy());
+  }
+
+  /** {@code n} decisions of the uniform random policy logged through the runtime (kept in --out as NAME.jsonl). */
+  private List<LoggedDecision> collectRandom(World world, Task.BoostWeights task, RunConfig topo, long streamSeed, int n,
+      String name, long seed) throws IOException {
+    Path tmp = java.nio.file.Files.createTempFile("rlsearch-" + name + "-", ".jsonl");
+    try {
+      RunSpec collect = spec(world, task, ContinuousAgents.uniform("random", 10, task.aMax()), streamSeed, n,
+          Optional.of(tmp));
+      Guardian.RunReport r = PipelineRunner.runAll(List.of(collect), topo.systemConfig()).get(0).report();
+      if (r.failure().isPresent() || r.lost() != 0) {
+        throw new IllegalStateException("collecting " + name + " failed: " + r.failure().orElse("lost " + r.lost()));
+      }
+      if (out != null) {
+        java.nio.file.Files.createDirectories(out);
+        java.nio.file.Files.copy(tmp, out.resolve(name + (seeds.size() > 1 ? "_" + seed : "") + ".jsonl"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      return DecisionLog.read(tmp);
+    } finally {
+      java.nio.file.Files.deleteIfExists(tmp);
     }
   }
 

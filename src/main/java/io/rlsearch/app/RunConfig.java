@@ -148,12 +148,33 @@ final class RunConfig {
   }
 
   /** The neural agents (they act on the boost-weight task and train in a shared DJL learner). */
-  static final List<String> NEURAL = List.of("contq", "reinforce", "reinforce_baseline", "ppo");
+  static final List<String> NEURAL = List.of("contq", "reinforce", "reinforce_baseline", "ppo", "slateq",
+      "slateq_simplified", "diffrank", "cql", "random_weights");
 
-  /** A neural agent with the Battle Royale's settings, trained in {@code learner}. */
-  static AgentBuilder neural(String name, io.rlsearch.learn.SharedLearner learner) {
+  /** Agents of {@link #NEURAL} that act on the slate task (the others act on the boost weights). */
+  static final List<String> SLATE = List.of("slateq", "slateq_simplified", "diffrank");
+
+  /** The task a {@link #NEURAL} agent acts on. */
+  static Task neuralTask(String name) {
+    return SLATE.contains(name) ? Task.Slate.reference() : Task.BoostWeights.battle();
+  }
+
+  /**
+   * A neural agent with the Battle Royale's settings, trained in {@code learner}; with
+   * {@code multiSession}, SlateQ bootstraps over a user's sessions (gamma 0.9). CQL is built apart
+   * (it trains offline first).
+   */
+  static AgentBuilder neural(String name, io.rlsearch.learn.SharedLearner learner, boolean multiSession) {
     Task.BoostWeights task = Task.BoostWeights.battle();
     return switch (name) {
+      case "slateq" -> io.rlsearch.learn.SlateQAgent.builder(learner, io.rlsearch.learn.SlateQAgent.Settings.battle(
+          io.rlsearch.agents.slate.SlateQSnapshot.Mode.DECOMPOSED).withGamma(multiSession ? 0.9 : 0.0));
+      case "slateq_simplified" -> io.rlsearch.learn.SlateQAgent.builder(learner,
+          io.rlsearch.learn.SlateQAgent.Settings.battle(io.rlsearch.agents.slate.SlateQSnapshot.Mode.SIMPLIFIED));
+      case "diffrank" -> io.rlsearch.learn.DiffRankAgent.builder(learner,
+          io.rlsearch.learn.DiffRankAgent.Settings.battle());
+      case "random_weights" -> io.rlsearch.agents.continuous.ContinuousAgents.uniform("random_weights", 10,
+          task.aMax());
       case "contq" -> io.rlsearch.learn.NeuralAgents.qEnsemble(learner,
           io.rlsearch.learn.NeuralAgents.QEnsembleSettings.battle(task.aMax()));
       case "reinforce" -> io.rlsearch.learn.NeuralAgents.reinforce(learner,

@@ -28,8 +28,15 @@ import picocli.CommandLine.Spec;
         + " transitions flowing as a backpressured Pekko stream. Prints counts (produced, consumed, lost), restarts,"
         + " policy versions and the mean and final (last 10%% of episodes) reward, GMV, CM2 and CTR.",
         "Agents: linucb, ts, random, static (experiment.static.template), template:NAME on the 8 boost templates;"
-        + " contq, reinforce, reinforce_baseline, ppo on the 10 boost weights (the Battle Royale's task and"
-        + " settings), trained in the shared DJL learner.",
+        + " contq, reinforce, reinforce_baseline, ppo, random_weights, cql on the 10 boost weights (the Battle"
+        + " Royale's task and settings); slateq, slateq_simplified, diffrank on the slate task. Neural agents"
+        + " train in the shared DJL learner.",
+        "cql is offline: it trains on --offline-log FILE (a logged-decision file with continuous decisions, e.g."
+        + " from `train --agent random_weights --log FILE`), in the bootstrapped form across a user's sessions"
+        + " with --retention (gamma 0.9) and the bandit form without; the run then evaluates it online, frozen,"
+        + " and the report adds its direct-method estimate on the same log.",
+        "--retention: users return (multi-session; PPO's GAE and SlateQ's bootstrap then span a user's"
+        + " sessions); not with --deterministic.",
         "Checkpoints: --checkpoint FILE saves the learner's whole state (atomically, with a checksum and the"
         + " run's config) at the end and every --checkpoint-every transitions; --resume FILE continues from one:"
         + " the run starts at the first user the checkpoint had not learned and goes on to --episodes users in"
@@ -68,6 +75,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--log", paramLabel = "FILE", description = "Write every decision to FILE (JSON Lines, for `ope`).")
   Path log;
 
+  @Option(names = "--retention", description = "Users return for more sessions (the retention model of spec 4.2).")
+  boolean retention;
+
+  @Option(names = "--sessions-cap", paramLabel = "N", defaultValue = "100",
+      description = "With --retention, the most sessions per user (default: ${DEFAULT-VALUE}).")
+  int sessionsCap;
+
+  @Option(names = "--gamma", paramLabel = "G", defaultValue = "0.95",
+      description = "With --retention, the discount of the per-user value in the report (default: ${DEFAULT-VALUE}).")
+  double gamma;
+
+  @Option(names = "--offline-log", paramLabel = "FILE",
+      description = "For cql: the logged-decision file it trains on (JSON Lines, continuous decisions).")
+  Path offlineLog;
+
   @Option(names = "--checkpoint", paramLabel = "FILE",
       description = "Save the learner's state to FILE at the end of the run (and every --checkpoint-every transitions).")
   Path checkpoint;
@@ -97,10 +119,71 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--checkpoint-every needs --checkpoint FILE");
     }
     boolean neural = RunConfig.NEURAL.contains(name);
+    if (retention && (sessionsCap < 1 || sessionsCap > 1000)) {
+      throw new Main.UsageException("--sessions-cap must be in 1..1000, got " + sessionsCap);
+    }
+    if (!(gamma >= 0 && gamma <= 1)) {
+      throw new Main.UsageException("--gamma must lie in [0, 1], got " + gamma);
+    }
+    if (retention && (deterministic || cfg.deterministic())) {
+      throw new Main.UsageException("--retention runs are not run in deterministic rounds (each user draws from"
+          + " its own streams, so they do not depend on shard timing); drop --deterministic");
+    }
+    if (name.equals("cql") != (offlineLog != null)) {
+      throw new Main.UsageException(name.equals("cql") ? "--agent cql needs --offline-log FILE (the decisions it"
+          + " trains on)" : "--offline-log is for --agent cql");
+    }
+    if ((checkpoint != null || resume != null) && List.of("cql", "slateq", "slateq_simplified", "diffrank")
+        .contains(name)) {
+      throw new Main.UsageException("--checkpoint and --resume are not available for " + name + " yet; agents with"
+          + " checkpoints: linucb, ts, random, static, template:NAME, contq, reinforce, reinforce_baseline, ppo,"
+          + " random_weights");
+    }
     try (SharedLearner learner = neural ? new SharedLearner() : null) {
-      AgentBuilder builder = neural ? RunConfig.neural(name, learner) : cfg.agent(name);
+      AgentBuilder builder;
+      if (name.equals("cql")) {
+        builder = offlineCql(learner);
+      } else {
+        builder = neural ? RunConfig.neural(name, learner, retention) : cfg.agent(name);
+      }
       return run(cfg, name, builder, neural, Optional.ofNullable(learner));
     }
+  }
+
+  private Map<String, Object> offline;
+
+  private AgentBuilder offlineCql(SharedLearner learner) {
+    List<io.rlsearch.eval.ope.LoggedDecision> data;
+    try {
+      data = io.rlsearch.eval.ope.DecisionLog.read(offlineLog);
+    } catch (io.rlsearch.eval.ope.DecisionLog.FormatException | java.io.UncheckedIOException e) {
+      throw new Main.UsageException("--offline-log: " + e.getMessage());
+    }
+    double g = retention ? 0.9 : 0.0;
+    io.rlsearch.learn.CqlAgent.Trained t;
+    io.rlsearch.eval.ope.Estimate dm;
+    try {
+      t = io.rlsearch.learn.CqlAgent.train(learner,
+          io.rlsearch.learn.CqlAgent.Settings.battle(Task.BoostWeights.battle().aMax()).withGamma(g), data);
+      dm = io.rlsearch.learn.NeuralDirectMethod.estimate(learner, io.rlsearch.learn.NeuralDirectMethod.Settings.defaults(),
+          data, t.policy());
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--offline-log: " + e.getMessage());
+    }
+    offline = new LinkedHashMap<>();
+    offline.put("log", offlineLog.toString());
+    offline.put("transitions", t.transitions());
+    offline.put("form", g > 0 ? "bootstrapped, gamma " + g : "bandit");
+    offline.put("bellman", t.bellman());
+    offline.put("penalty", t.penalty());
+    Map<String, Object> ope = new LinkedHashMap<>();
+    ope.put("estimator", dm.estimator());
+    ope.put("estimate", dm.value());
+    ope.put("ci_low", dm.ciLow());
+    ope.put("ci_high", dm.ciHigh());
+    ope.put("note", dm.note() + "; scored on the training log's own contexts");
+    offline.put("ope", ope);
+    return io.rlsearch.learn.CqlAgent.frozen(t.policy());
   }
 
   private Integer run(RunConfig cfg, String name, AgentBuilder builder, boolean neural,
@@ -121,7 +204,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--inject-faults must lie in [0, 1), got " + faultRate);
     }
     boolean det = deterministic || cfg.deterministic();
-    Task task = neural ? Task.BoostWeights.battle() : new Task.BoostTemplates(cfg.features());
+    Task task = neural ? RunConfig.neuralTask(name) : new Task.BoostTemplates(cfg.features());
     Map<String, String> config = new LinkedHashMap<>();
     config.put("agent", builder.name());
     config.put("agent_settings", neural ? "battle" : cfg.agentSettings(name));
@@ -155,8 +238,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     RunSpec runSpec;
     try {
-      runSpec = cfg.spec(cfg.world(s), task, builder, s, n, false, 1, 1.0, k, det, faultRate, Optional.ofNullable(log),
-          from, saving, learner);
+      runSpec = cfg.spec(cfg.world(s), task, builder, s, n, retention, retention ? sessionsCap : 1,
+          retention ? gamma : 1.0, k, det, faultRate, Optional.ofNullable(log), from, saving, learner);
     } catch (Main.UsageException e) {
       throw e;
     }
@@ -175,6 +258,9 @@ final class TrainCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("rlsearch: train: the run failed: " + r.failure().get());
     }
     Map<String, Object> out = toJson(r, o.wallSeconds());
+    if (offline != null) {
+      out.put("offline", offline);
+    }
     if (report != null) {
       try {
         java.nio.file.Files.writeString(report, Json.write(out) + System.lineSeparator());

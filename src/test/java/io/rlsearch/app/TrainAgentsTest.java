@@ -1,0 +1,80 @@
+package io.rlsearch.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `train` with the neural, slate and offline agents, single- and multi-session. */
+class TrainAgentsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private Path small() throws Exception {
+    Path f = dir.resolve("small.conf");
+    Files.writeString(f, "experiment { world { catalog { n_products = 400 } } }\n");
+    return f;
+  }
+
+  private JsonNode train(String... extra) throws Exception {
+    String[] base = {"train", "--experiment", small().toString(), "--seed", "3", "--json"};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    Run r = run(args);
+    assertEquals(0, r.code(), r.err());
+    return JSON.readTree(r.out());
+  }
+
+  @Test
+  void slateAgentsTrainOnTheSlateTaskAcrossSessions() throws Exception {
+    for (String agent : new String[] {"slateq", "diffrank"}) {
+      JsonNode j = train("--agent", agent, "--episodes", "150", "--retention");
+      assertEquals(agent, j.get("agent").asText());
+      assertTrue(j.get("transitions_produced").asLong() > 150, "returning users add sessions: " + j);
+      assertEquals(0, j.get("transitions_lost").asLong());
+      assertTrue(j.get("policy_versions").asInt() > 1);
+    }
+  }
+
+  @Test
+  void cqlTrainsOnALoggedFileAndIsEvaluatedOnlineAndByTheDirectMethod() throws Exception {
+    Path log = dir.resolve("random.jsonl");
+    JsonNode logged = train("--agent", "random_weights", "--episodes", "200", "--retention", "--log", log.toString());
+    long lines = Files.readAllLines(log).size();
+    assertEquals(logged.get("transitions_produced").asLong(), lines);
+    JsonNode j = train("--agent", "cql", "--episodes", "100", "--retention", "--offline-log", log.toString());
+    JsonNode off = j.get("offline");
+    assertEquals(lines, off.get("transitions").asLong());
+    assertTrue(off.get("form").asText().startsWith("bootstrapped"));
+    assertTrue(off.get("ope").get("ci_low").asDouble() <= off.get("ope").get("estimate").asDouble());
+    assertEquals(1, j.get("policy_versions").asInt(), "an offline agent does not learn online");
+    JsonNode bandit = train("--agent", "cql", "--episodes", "100", "--offline-log", log.toString());
+    assertEquals("bandit", bandit.get("offline").get("form").asText());
+
+    Run missing = run("train", "--agent", "cql", "--episodes", "100");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("--offline-log"), missing.err());
+    Run det = run("train", "--agent", "ppo", "--retention", "--deterministic", "--episodes", "100");
+    assertEquals(2, det.code());
+    Run cp = run("train", "--agent", "slateq", "--checkpoint", dir.resolve("x.ckpt").toString(), "--episodes", "100");
+    assertEquals(2, cp.code());
+    assertTrue(cp.err().contains("not available for slateq"), cp.err());
+  }
+}
