@@ -65,7 +65,7 @@ final class BattleCommand implements Callable<Integer> {
   /** Decisions of the random policy CQL is trained on (the reference's 500). */
   static final int CQL_DATASET = 500;
   /** Decisions of the random policy the CQL policy's off-policy estimate is computed on. */
-  static final int OPE_DATASET = 2000;
+  static final int OPE_DATASET = 1000;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -95,6 +95,10 @@ final class BattleCommand implements Callable<Integer> {
           + " cql_dataset.jsonl that --out writes) instead of collecting 500 random decisions per seed.")
   Path cqlLog;
 
+  @Option(names = "--cql-steps", paramLabel = "N", defaultValue = "1000",
+      description = "CQL's offline training steps (minibatches of 64; default: ${DEFAULT-VALUE}, the reference's).")
+  int cqlSteps;
+
   @Mixin ConfigOption config = new ConfigOption();
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
@@ -104,6 +108,9 @@ final class BattleCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (episodes < 50 || episodes > 1_000_000) {
       throw new Main.UsageException("--episodes must be in 50..1000000 (the final-50 figure needs 50), got " + episodes);
+    }
+    if (cqlSteps < 1 || cqlSteps > 1_000_000) {
+      throw new Main.UsageException("--cql-steps must be in 1..1000000, got " + cqlSteps);
     }
     if (seeds.isEmpty()) {
       throw new Main.UsageException("--seeds needs at least one seed");
@@ -223,18 +230,19 @@ final class BattleCommand implements Callable<Integer> {
     }
     CqlAgent.Trained t;
     try {
-      t = CqlAgent.train(learner, CqlAgent.Settings.battle(task.aMax()), data);
+      t = CqlAgent.train(learner, CqlAgent.Settings.battle(task.aMax()).withSteps(cqlSteps), data);
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException("cql: " + e.getMessage());
     }
     // Off-policy evaluation of the trained policy: the direct method with an MLP reward model on a
-    // separate log of 2,000 random decisions (other users again), to set beside its online value.
+    // separate log of 1,000 random decisions (other users again), to set beside its online value.
     List<LoggedDecision> held = collectRandom(world, task, topo, seed * 64 + 62, OPE_DATASET, "cql_ope_log", seed);
     io.rlsearch.eval.ope.Estimate dm = NeuralDirectMethod.estimate(learner, NeuralDirectMethod.Settings.defaults(), held,
         t.policy());
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("seed", seed);
     info.put("transitions", t.transitions());
+    info.put("steps", cqlSteps);
     info.put("bellman", t.bellman());
     info.put("penalty", t.penalty());
     Map<String, Object> ope = new LinkedHashMap<>();

@@ -90,6 +90,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "For cql: the logged-decision file it trains on (JSON Lines, continuous decisions).")
   Path offlineLog;
 
+  @Option(names = "--offline-steps", paramLabel = "N", defaultValue = "1000",
+      description = "For cql: training steps on the log (minibatches of 64; default: ${DEFAULT-VALUE}, the reference's).")
+  int offlineSteps;
+
   @Option(names = "--checkpoint", paramLabel = "FILE",
       description = "Save the learner's state to FILE at the end of the run (and every --checkpoint-every transitions).")
   Path checkpoint;
@@ -129,6 +133,9 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--retention runs are not run in deterministic rounds (each user draws from"
           + " its own streams, so they do not depend on shard timing); drop --deterministic");
     }
+    if (offlineSteps < 1 || offlineSteps > 1_000_000) {
+      throw new Main.UsageException("--offline-steps must be in 1..1000000, got " + offlineSteps);
+    }
     if (name.equals("cql") != (offlineLog != null)) {
       throw new Main.UsageException(name.equals("cql") ? "--agent cql needs --offline-log FILE (the decisions it"
           + " trains on)" : "--offline-log is for --agent cql");
@@ -164,7 +171,8 @@ final class TrainCommand implements Callable<Integer> {
     io.rlsearch.eval.ope.Estimate dm;
     try {
       t = io.rlsearch.learn.CqlAgent.train(learner,
-          io.rlsearch.learn.CqlAgent.Settings.battle(Task.BoostWeights.battle().aMax()).withGamma(g), data);
+          io.rlsearch.learn.CqlAgent.Settings.battle(Task.BoostWeights.battle().aMax()).withGamma(g)
+              .withSteps(offlineSteps), data);
       dm = io.rlsearch.learn.NeuralDirectMethod.estimate(learner, io.rlsearch.learn.NeuralDirectMethod.Settings.defaults(),
           data, t.policy());
     } catch (IllegalArgumentException e) {
@@ -173,6 +181,7 @@ final class TrainCommand implements Callable<Integer> {
     offline = new LinkedHashMap<>();
     offline.put("log", offlineLog.toString());
     offline.put("transitions", t.transitions());
+    offline.put("steps", offlineSteps);
     offline.put("form", g > 0 ? "bootstrapped, gamma " + g : "bandit");
     offline.put("bellman", t.bellman());
     offline.put("penalty", t.penalty());

@@ -67,6 +67,11 @@ public final class CqlAgent {
       return new Settings(new int[] {256, 256}, 3e-4, 1.0, 10, 100, 0.0, 100, 1000, 64, aMax, 42);
     }
 
+    /** The same settings with {@code n} training steps. */
+    public Settings withSteps(int n) {
+      return new Settings(hidden, lr, alpha, sampledActions, candidates, gamma, targetEvery, n, batch, aMax, seed);
+    }
+
     /** The same settings with discount {@code g} (0: the bandit form). */
     public Settings withGamma(double g) {
       return new Settings(hidden, lr, alpha, sampledActions, candidates, g, targetEvery, steps, batch, aMax, seed);

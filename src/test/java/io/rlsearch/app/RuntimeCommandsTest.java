@@ -110,7 +110,7 @@ class RuntimeCommandsTest {
     Path world = dir.resolve("world.conf");
     Files.writeString(world, "catalog { n_products = 400 }\n");
     Path outDir = dir.resolve("battle");
-    Run r = run("battle", "--episodes", "60", "--agents", "random,linucb,contq,reinforce,ppo,cql", "--config", world.toString(),
+    Run r = run("battle", "--episodes", "60", "--agents", "random,linucb,contq,reinforce,ppo,cql", "--cql-steps", "50", "--config", world.toString(),
         "--out", outDir.toString(), "--json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = JSON.readTree(r.out());

@@ -56,16 +56,18 @@ class TrainAgentsTest {
   @Test
   void cqlTrainsOnALoggedFileAndIsEvaluatedOnlineAndByTheDirectMethod() throws Exception {
     Path log = dir.resolve("random.jsonl");
-    JsonNode logged = train("--agent", "random_weights", "--episodes", "200", "--retention", "--log", log.toString());
+    JsonNode logged = train("--agent", "random_weights", "--episodes", "100", "--retention", "--log", log.toString());
     long lines = Files.readAllLines(log).size();
     assertEquals(logged.get("transitions_produced").asLong(), lines);
-    JsonNode j = train("--agent", "cql", "--episodes", "100", "--retention", "--offline-log", log.toString());
+    JsonNode j = train("--agent", "cql", "--episodes", "50", "--retention", "--offline-log", log.toString(),
+        "--offline-steps", "50");
     JsonNode off = j.get("offline");
     assertEquals(lines, off.get("transitions").asLong());
     assertTrue(off.get("form").asText().startsWith("bootstrapped"));
     assertTrue(off.get("ope").get("ci_low").asDouble() <= off.get("ope").get("estimate").asDouble());
     assertEquals(1, j.get("policy_versions").asInt(), "an offline agent does not learn online");
-    JsonNode bandit = train("--agent", "cql", "--episodes", "100", "--offline-log", log.toString());
+    JsonNode bandit = train("--agent", "cql", "--episodes", "50", "--offline-log", log.toString(),
+        "--offline-steps", "50");
     assertEquals("bandit", bandit.get("offline").get("form").asText());
 
     Run missing = run("train", "--agent", "cql", "--episodes", "100");
