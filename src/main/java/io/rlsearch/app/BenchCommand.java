@@ -31,13 +31,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code bench}: the project's own benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-    subcommands = {BenchCommand.Env.class, PipelineBench.class, InferenceBench.class})
+    subcommands = {BenchCommand.Env.class, PipelineBench.class, InferenceBench.class, LearnerBench.class})
 final class BenchCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (env, pipeline, inference)");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (env, pipeline, inference, learner)");
   }
 
   /** {@code bench env}: whole episodes per second of one environment kind. */

@@ -260,6 +260,7 @@ public final class DiffRankAgent {
             gc.backward(j.neg());
           }
           trainer.step();
+          learner.countStep();
           lastObjective = objective;
         }
       }

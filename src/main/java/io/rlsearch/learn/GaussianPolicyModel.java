@@ -42,8 +42,11 @@ public final class GaussianPolicyModel implements AutoCloseable {
   private boolean trainerStepped;
 
   private final Object lock;
+  private final Runnable onStep;
 
-  GaussianPolicyModel(NDManager manager, Object lock, String name, Mlp mu, double[] logStd, double lr) {
+  GaussianPolicyModel(NDManager manager, Object lock, String name, Mlp mu, double[] logStd, double lr,
+      Runnable onStep) {
+    this.onStep = onStep;
     this.manager = manager;
     this.lock = lock;
     this.shape = mu;
@@ -165,6 +168,7 @@ public final class GaussianPolicyModel implements AutoCloseable {
         trainerStepped = true;
       }
       steps++;
+      onStep.run();
       double bc1 = 1 - Math.pow(BETA1, steps);
       double bc2 = 1 - Math.pow(BETA2, steps);
       for (int j = 0; j < d; j++) {

@@ -31,9 +31,11 @@ public final class RegressionModel implements AutoCloseable {
   private boolean trainerStepped;
 
   private final Object lock;
+  private final Runnable onStep;
 
   RegressionModel(NDManager manager, Object lock, String name, Mlp init, double lr, double weightDecay,
-      double clipNorm) {
+      double clipNorm, Runnable onStep) {
+    this.onStep = onStep;
     this.manager = manager;
     this.lock = lock;
     this.shape = init;
@@ -112,6 +114,7 @@ public final class RegressionModel implements AutoCloseable {
         trainerStepped = true;
       }
       steps++;
+      onStep.run();
       return loss;
     }
   }
@@ -159,6 +162,7 @@ public final class RegressionModel implements AutoCloseable {
         trainer.step();
         trainerStepped = true;
         steps++;
+      onStep.run();
         return new double[] {bellman, penalty};
       }
     }
@@ -196,6 +200,7 @@ public final class RegressionModel implements AutoCloseable {
           trainerStepped = true;
         }
         steps++;
+      onStep.run();
         return loss;
       }
     }

@@ -24,6 +24,7 @@ public final class SharedLearner implements AutoCloseable {
   private final Device device;
   private final List<AutoCloseable> owned = new ArrayList<>();
   private final Object lock = new Object();
+  private final java.util.concurrent.atomic.AtomicLong gradientSteps = new java.util.concurrent.atomic.AtomicLong();
 
   /** A learner on DJL's default engine (PyTorch) and device. */
   public SharedLearner() {
@@ -50,7 +51,8 @@ public final class SharedLearner implements AutoCloseable {
   /** As {@link #regression(String, Mlp, double, double)} with gradients clipped to global norm {@code clipNorm} (0: none). */
   public RegressionModel regression(String name, Mlp init, double lr, double weightDecay, double clipNorm) {
     synchronized (lock) {
-      RegressionModel m = new RegressionModel(root.newSubManager(), lock, name, init, lr, weightDecay, clipNorm);
+      RegressionModel m = new RegressionModel(root.newSubManager(), lock, name, init, lr, weightDecay, clipNorm,
+          this::countStep);
       owned.add(m);
       return m;
     }
@@ -59,10 +61,19 @@ public final class SharedLearner implements AutoCloseable {
   /** A Gaussian policy network (mean MLP and state-independent log-stds) trained by policy gradient. */
   public GaussianPolicyModel gaussianPolicy(String name, Mlp mu, double[] logStd, double lr) {
     synchronized (lock) {
-      GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), lock, name, mu, logStd, lr);
+      GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), lock, name, mu, logStd, lr, this::countStep);
       owned.add(m);
       return m;
     }
+  }
+
+  /** Optimiser steps taken by every model of this learner so far (minibatch gradient steps). */
+  public long gradientSteps() {
+    return gradientSteps.get();
+  }
+
+  void countStep() {
+    gradientSteps.incrementAndGet();
   }
 
   /** The lock every native step takes (training steps, batched inference). */

@@ -154,4 +154,24 @@ class RuntimeCommandsTest {
     assertTrue(j.get("setups").get("batched").get("mean_batch").asDouble() > 1.5, j.toString());
     assertEquals(2, run("bench", "inference", "--max-wait", "soon").code());
   }
+
+  @Test
+  void benchLearnerReportsUpdatesPerSecondForTheQEnsembleAndPpo() throws Exception {
+    Path world = dir.resolve("world.conf");
+    Files.writeString(world, "catalog { n_products = 400 }\n");
+    Run r = run("bench", "learner", "--transitions", "256", "--config", world.toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    assertEquals(2, j.get("agents").size());
+    // 256 transitions: the Q-ensemble fits 5 members x 5 epochs on each 64 (100 steps); PPO takes
+    // 4 epochs x 4 minibatches of policy and as many of value steps per rollout of 64 (128 steps).
+    assertEquals("contq", j.get("agents").get(0).get("agent").asText());
+    assertEquals(100, j.get("agents").get(0).get("gradient_steps").asLong());
+    assertEquals("ppo", j.get("agents").get(1).get("agent").asText());
+    assertEquals(128, j.get("agents").get(1).get("gradient_steps").asLong());
+    for (JsonNode a : j.get("agents")) {
+      assertTrue(a.get("updates_per_sec").asDouble() > 0);
+    }
+    assertEquals(2, run("bench", "learner", "--transitions", "10").code());
+  }
 }

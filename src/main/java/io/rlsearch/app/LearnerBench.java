@@ -1,0 +1,125 @@
+package io.rlsearch.app;
+
+import io.rlsearch.agents.continuous.ContinuousAgents;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.Transition;
+import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.experiments.Population;
+import io.rlsearch.experiments.RunStreams;
+import io.rlsearch.experiments.SessionRunner;
+import io.rlsearch.experiments.Task;
+import io.rlsearch.learn.NeuralAgents;
+import io.rlsearch.learn.PpoAgent;
+import io.rlsearch.learn.SharedLearner;
+import io.rlsearch.sim.SimSettings;
+import io.rlsearch.sim.World;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench learner}: how fast the shared learner trains the Q-ensemble and PPO. */
+@Command(name = "learner", mixinStandardHelpOptions = true,
+    description = {"Learner throughput of the Q-ensemble (5 members, (64, 64), 5 epochs over every 64 transitions)"
+        + " and PPO (rollouts of 64, 4 epochs of minibatches of 16, value net) with the Battle Royale's settings:"
+        + " N transitions of the uniform random policy on the Battle Royale's task are simulated first, then fed"
+        + " to each agent's update rule alone (no actors, no acting), after a warm-up.",
+        "Reports minibatch gradient steps per second (every optimiser step of every network) and transitions"
+        + " learned per second."})
+final class LearnerBench implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--transitions", paramLabel = "N", defaultValue = "4096",
+      description = "Transitions fed to each agent (default: ${DEFAULT-VALUE}).")
+  int transitions;
+
+  @Mixin ConfigOption config = new ConfigOption();
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (transitions < 256 || transitions > 1_000_000) {
+      throw new Main.UsageException("--transitions must be in 256..1000000, got " + transitions);
+    }
+    SimSettings sim = config.load();
+    World world = World.generate(sim.withSeed(2025), new NumpyRandom(2025));
+    Task.BoostWeights task = Task.BoostWeights.battle();
+    List<Transition> data = simulate(world, task, transitions);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("transitions", transitions);
+    List<Object> rows = new ArrayList<>();
+    try (SharedLearner learner = new SharedLearner()) {
+      out.put("device", learner.device());
+      int dim = data.get(0).context().length;
+      List<AgentBuilder> agents = List.of(
+          NeuralAgents.qEnsemble(learner, NeuralAgents.QEnsembleSettings.battle(task.aMax())),
+          PpoAgent.builder(learner, PpoAgent.Settings.battle()));
+      for (AgentBuilder b : agents) {
+        // Warm-up: the first 1,024 transitions (JIT, native kernels), then the timed pass on a fresh rule.
+        UpdateRule warm = b.create(0, dim);
+        for (int i = 0; i < Math.min(1024, data.size()); i++) {
+          warm.observe(data.get(i));
+        }
+        warm.close();
+        UpdateRule rule = b.create(0, dim);
+        long steps0 = learner.gradientSteps();
+        long t0 = System.nanoTime();
+        for (Transition t : data) {
+          rule.observe(t);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        long steps = learner.gradientSteps() - steps0;
+        rule.close();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("agent", b.name());
+        row.put("gradient_steps", steps);
+        row.put("wall_s", secs);
+        row.put("updates_per_sec", steps / secs);
+        row.put("transitions_per_sec", transitions / secs);
+        rows.add(row);
+      }
+    }
+    out.put("agents", rows);
+    if (json) {
+      spec.commandLine().getOut().println(Json.write(out));
+    } else {
+      var w = spec.commandLine().getOut();
+      w.printf(Locale.ROOT, "bench learner: %d transitions per agent on %s%n", transitions, out.get("device"));
+      for (Object o : rows) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) o;
+        w.printf(Locale.ROOT, "%-8s %8d gradient steps in %6.2f s: %9.0f updates/s, %9.0f transitions/s%n",
+            r.get("agent"), (long) r.get("gradient_steps"), (double) r.get("wall_s"), (double) r.get("updates_per_sec"),
+            (double) r.get("transitions_per_sec"));
+      }
+    }
+    return 0;
+  }
+
+  /** Sessions of the uniform random policy on the task, one per user. */
+  private static List<Transition> simulate(World world, Task.BoostWeights task, int n) {
+    RunStreams streams = new RunStreams(11);
+    Population pop = new Population(world, streams, n, false, 1);
+    SessionRunner runner = new SessionRunner(world, task, streams);
+    PolicySnapshot random = ContinuousAgents.uniform("random", 10, task.aMax()).create(0, 0).snapshot(0);
+    List<Transition> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Population.Arrival a = pop.next().orElseThrow();
+      double[] x = runner.prepare(a);
+      Decision d = random.act(x, streams.policy(a.episode()));
+      out.add(runner.finish(d, "random", 0));
+    }
+    return out;
+  }
+}
