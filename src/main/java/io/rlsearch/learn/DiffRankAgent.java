@@ -94,11 +94,7 @@ public final class DiffRankAgent {
 
       @Override
       public UpdateRule create(int arms, int dim) {
-        int want = s.contextDim() + s.candidates() * s.itemDim();
-        if (dim != want) {
-          throw new IllegalArgumentException("diffrank is set for slate contexts of " + want + " values, the task gives "
-              + dim);
-        }
+        SlateInputs.requireDim("diffrank", s.contextDim(), s.candidates(), s.itemDim(), dim);
         return new Rule(learner, s, null);
       }
 
@@ -177,12 +173,7 @@ public final class DiffRankAgent {
       }
       for (int k = 0; k < slate.length; k++) {
         if (clicked[k] == 1) {
-          for (int j = 0; j < s.contextDim(); j++) {
-            ix[iNext * in + j] = (float) x[j];
-          }
-          for (int j = 0; j < s.itemDim(); j++) {
-            ix[iNext * in + s.contextDim() + j] = (float) x[s.contextDim() + slate[k] * s.itemDim() + j];
-          }
+          SlateInputs.itemRow(x, s.contextDim(), s.itemDim(), slate[k], ix, iNext * in);
           iy[iNext] = (float) (t.reward() / clicks);
           iNext = (iNext + 1) % s.buffer();
           iSize = Math.min(iSize + 1, s.buffer());

@@ -88,34 +88,49 @@ public final class RegressionModel implements AutoCloseable {
   }
 
   private double step(float[] xb, float[] yb, int m) {
-    synchronized (lock) {
-      return lockedStep(xb, yb, m);
-    }
-  }
-
-  private double lockedStep(float[] xb, float[] yb, int m) {
-    try (NDManager s = manager.newSubManager()) {
+    return optimise(s -> {
       NDArray xs = s.create(xb, new Shape(m, shape.inputs()));
       NDArray ys = s.create(yb, new Shape(m, 1));
-      double loss;
-      try (GradientCollector gc = trainer.newGradientCollector()) {
-        NDArray pred = trainer.forward(new NDList(xs)).singletonOrThrow();
-        NDArray l = pred.sub(ys).square().mean();
-        loss = l.getFloat();
-        gc.backward(l);
+      NDArray pred = trainer.forward(new NDList(xs)).singletonOrThrow();
+      return new NDArray[] {pred.sub(ys).square().mean()};
+    })[0];
+  }
+
+  /** Builds a step's loss (element 0, back-propagated) and diagnostics from arrays made in {@code s}. */
+  @FunctionalInterface
+  private interface LossTerms {
+    NDArray[] build(NDManager s);
+  }
+
+  /**
+   * One optimiser step on the loss {@code terms} builds, recorded in a step-scoped manager; clips the
+   * gradients when asked. Returns the loss and the diagnostics as numbers.
+   */
+  private double[] optimise(LossTerms terms) {
+    synchronized (lock) {
+      try (NDManager s = manager.newSubManager()) {
+        double[] out;
+        try (GradientCollector gc = trainer.newGradientCollector()) {
+          NDArray[] parts = terms.build(s);
+          out = new double[parts.length];
+          for (int i = 0; i < parts.length; i++) {
+            out[i] = parts[i].getFloat();
+          }
+          gc.backward(parts[0]);
+        }
+        if (clipNorm > 0) {
+          Gradients.clipNorm(model.getBlock(), clipNorm, 0);
+        }
+        // DJL refuses a first step whose gradients are all zero (a perfect first fit); Adam's first
+        // step with a zero gradient moves nothing anyway.
+        if (!(out[0] == 0 && !trainerStepped)) {
+          trainer.step();
+          trainerStepped = true;
+        }
+        steps++;
+        onStep.run();
+        return out;
       }
-      if (clipNorm > 0) {
-        Gradients.clipNorm(model.getBlock(), clipNorm, 0);
-      }
-      // DJL refuses a first step whose gradients are all zero (a perfect first fit); Adam's first step
-      // with a zero gradient moves nothing anyway.
-      if (!(loss == 0 && !trainerStepped)) {
-        trainer.step();
-        trainerStepped = true;
-      }
-      steps++;
-      onStep.run();
-      return loss;
     }
   }
 
@@ -137,35 +152,20 @@ public final class RegressionModel implements AutoCloseable {
       throw new IllegalArgumentException("conservative step needs " + m + " x " + in + " inputs, " + m + " targets and "
           + m + " x " + k + " sampled inputs");
     }
-    synchronized (lock) {
-      try (NDManager s = manager.newSubManager()) {
-        NDArray xs = s.create(x, new Shape(m, in));
-        NDArray ys = s.create(y, new Shape(m, 1));
-        NDArray rs = s.create(xr, new Shape((long) m * k, in));
-        double bellman;
-        double penalty;
-        try (GradientCollector gc = trainer.newGradientCollector()) {
-          NDArray q = trainer.forward(new NDList(xs)).singletonOrThrow();
-          NDArray qr = trainer.forward(new NDList(rs)).singletonOrThrow().reshape(m, k);
-          // logsumexp with the row maximum held constant: its gradient is the softmax either way.
-          NDArray mx = qr.max(new int[] {1}, true).stopGradient();
-          NDArray lse = qr.sub(mx).exp().sum(new int[] {1}, true).log().add(mx);
-          NDArray b = q.sub(ys).square().mean();
-          NDArray p = lse.mean().sub(q.mean());
-          bellman = b.getFloat();
-          penalty = p.getFloat();
-          gc.backward(b.add(p.mul((float) alpha)));
-        }
-        if (clipNorm > 0) {
-          Gradients.clipNorm(model.getBlock(), clipNorm, 0);
-        }
-        trainer.step();
-        trainerStepped = true;
-        steps++;
-      onStep.run();
-        return new double[] {bellman, penalty};
-      }
-    }
+    double[] out = optimise(s -> {
+      NDArray xs = s.create(x, new Shape(m, in));
+      NDArray ys = s.create(y, new Shape(m, 1));
+      NDArray rs = s.create(xr, new Shape((long) m * k, in));
+      NDArray q = trainer.forward(new NDList(xs)).singletonOrThrow();
+      NDArray qr = trainer.forward(new NDList(rs)).singletonOrThrow().reshape(m, k);
+      // logsumexp with the row maximum held constant: its gradient is the softmax either way.
+      NDArray mx = qr.max(new int[] {1}, true).stopGradient();
+      NDArray lse = qr.sub(mx).exp().sum(new int[] {1}, true).log().add(mx);
+      NDArray b = q.sub(ys).square().mean();
+      NDArray p = lse.mean().sub(q.mean());
+      return new NDArray[] {b.add(p.mul((float) alpha)), b, p};
+    });
+    return new double[] {out[1], out[2]};
   }
 
   /**
@@ -181,29 +181,12 @@ public final class RegressionModel implements AutoCloseable {
       throw new IllegalArgumentException("grouped step needs " + groups + " x " + k + " x " + in + " inputs and "
           + groups + " targets");
     }
-    synchronized (lock) {
-      try (NDManager s = manager.newSubManager()) {
-        NDArray xs = s.create(x, new Shape((long) groups * k, in));
-        NDArray ys = s.create(y, new Shape(groups, 1));
-        double loss;
-        try (GradientCollector gc = trainer.newGradientCollector()) {
-          NDArray pred = trainer.forward(new NDList(xs)).singletonOrThrow().reshape(groups, k).sum(new int[] {1}, true);
-          NDArray l = pred.sub(ys).square().mean();
-          loss = l.getFloat();
-          gc.backward(l);
-        }
-        if (clipNorm > 0) {
-          Gradients.clipNorm(model.getBlock(), clipNorm, 0);
-        }
-        if (!(loss == 0 && !trainerStepped)) {
-          trainer.step();
-          trainerStepped = true;
-        }
-        steps++;
-      onStep.run();
-        return loss;
-      }
-    }
+    return optimise(s -> {
+      NDArray xs = s.create(x, new Shape((long) groups * k, in));
+      NDArray ys = s.create(y, new Shape(groups, 1));
+      NDArray pred = trainer.forward(new NDList(xs)).singletonOrThrow().reshape(groups, k).sum(new int[] {1}, true);
+      return new NDArray[] {pred.sub(ys).square().mean()};
+    })[0];
   }
 
   /** Optimiser steps taken. */

@@ -104,11 +104,7 @@ public final class SlateQAgent {
 
       @Override
       public UpdateRule create(int arms, int dim) {
-        int want = s.contextDim() + s.candidates() * s.itemDim();
-        if (dim != want) {
-          throw new IllegalArgumentException("SlateQ is set for slate contexts of " + want + " values, the task gives "
-              + dim);
-        }
+        SlateInputs.requireDim(name, s.contextDim(), s.candidates(), s.itemDim(), dim);
         return new Rule(learner, s, null);
       }
 
@@ -215,12 +211,7 @@ public final class SlateQAgent {
         for (int k = 0; k < slate.length; k++) {
           if (clicked[k] == 1) {
             float[] row = new float[in];
-            for (int j = 0; j < s.contextDim(); j++) {
-              row[j] = (float) x[j];
-            }
-            for (int j = 0; j < s.itemDim(); j++) {
-              row[s.contextDim() + j] = (float) x[s.contextDim() + slate[k] * s.itemDim() + j];
-            }
+            SlateInputs.itemRow(x, s.contextDim(), s.itemDim(), slate[k], row, 0);
             inputs[c] = row;
             share[c] = t.reward() / clicks;
             c++;
