@@ -26,16 +26,26 @@ import java.util.Objects;
  * @param slate for slate tasks, the candidate slots shown, in rank order (empty otherwise)
  * @param clicked per position shown: 1 if the user clicked it
  * @param bought per position shown: 1 if the user bought it
+ * @param rankChange {@code 1 - overlap} of the top k shown and the base-relevance top k (NaN when the
+ *     task does not measure it): the ranking's distance from the base ranking
  */
 public record Transition(long episode, long user, int session, String agent, long policyVersion, double[] context,
     int arm, double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
-    double satisfaction, int segment, int[] slate, int[] clicked, int[] bought) {
+    double satisfaction, int segment, int[] slate, int[] clicked, int[] bought, double rankChange) {
   /** A transition without per-position outcomes. */
   public Transition(long episode, long user, int session, String agent, long policyVersion, double[] context, int arm,
       double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
       double satisfaction, int segment) {
     this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
-        impressions, satisfaction, segment, null, null, null);
+        impressions, satisfaction, segment, null, null, null, Double.NaN);
+  }
+
+  /** A transition with per-position outcomes, without the rank change. */
+  public Transition(long episode, long user, int session, String agent, long policyVersion, double[] context, int arm,
+      double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
+      double satisfaction, int segment, int[] slate, int[] clicked, int[] bought) {
+    this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
+        impressions, satisfaction, segment, slate, clicked, bought, Double.NaN);
   }
 
   public Transition {
@@ -94,7 +104,8 @@ public record Transition(long episode, long user, int session, String agent, lon
         && arm == t.arm && Arrays.equals(action, t.action) && Double.compare(propensity, t.propensity) == 0 && Double.compare(reward, t.reward) == 0
         && breakdown.equals(t.breakdown) && orders == t.orders && impressions == t.impressions
         && Double.compare(satisfaction, t.satisfaction) == 0 && segment == t.segment && Arrays.equals(slate, t.slate)
-        && Arrays.equals(clicked, t.clicked) && Arrays.equals(bought, t.bought);
+        && Arrays.equals(clicked, t.clicked) && Arrays.equals(bought, t.bought)
+        && Double.compare(rankChange, t.rankChange) == 0;
   }
 
   @Override

@@ -10,9 +10,13 @@ import io.rlsearch.sim.User;
 interface SessionEpisode {
   /** The outcome of playing a decision. */
   record Played(double reward, RewardBreakdown parts, int orders, double satisfaction, int[] slate, int[] clicked,
-      int[] bought) {
+      int[] bought, double rankChange) {
     Played(double reward, RewardBreakdown parts, io.rlsearch.sim.SessionOutcome out) {
-      this(reward, parts, out.totalBuys(), out.satisfaction(), null, out.clicks(), out.buys());
+      this(reward, parts, out.totalBuys(), out.satisfaction(), null, out.clicks(), out.buys(), Double.NaN);
+    }
+
+    Played(double reward, RewardBreakdown parts, io.rlsearch.sim.SessionOutcome out, double rankChange) {
+      this(reward, parts, out.totalBuys(), out.satisfaction(), null, out.clicks(), out.buys(), rankChange);
     }
   }
 

@@ -6,6 +6,7 @@ import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.sim.Behavior;
 import io.rlsearch.sim.ContextFeatures;
 import io.rlsearch.sim.EpisodeScorer;
+import io.rlsearch.sim.Metrics;
 import io.rlsearch.sim.Query;
 import io.rlsearch.sim.RewardFunction;
 import io.rlsearch.sim.SessionOutcome;
@@ -83,6 +84,8 @@ final class WeightsEpisode implements SessionEpisode {
     int[] ranking = scorer.rankByWeights(user, query, w, world.settings().topK());
     SessionOutcome out = behavior.simulate(user, query, ranking, scorer.cosines(), rng);
     RewardBreakdown parts = rewardFn.breakdown(ranking, out);
-    return new Played(rewardFn.scalar(parts), parts, out);
+    int k = world.settings().topK();
+    double change = Metrics.deltaRankAtK(scorer.baseline(k), ranking, k);
+    return new Played(rewardFn.scalar(parts), parts, out, change);
   }
 }
