@@ -96,6 +96,18 @@ public final class Population {
     this.nextUser = firstUser;
   }
 
+  /**
+   * The arrival of user {@code u}'s first session, drawn from the user's own stream: what the serving
+   * path answers for request {@code u} (each request a new user), the same user {@link #next} would
+   * draw for {@code u}.
+   */
+  public static Arrival firstSession(World world, RunStreams streams, long u) {
+    NumpyRandom rng = streams.user(u);
+    User profile = world.sampleUser(rng);
+    Query q = world.sampleQuery(profile, rng);
+    return new Arrival(u, u, 0, profile, q);
+  }
+
   /** The next session to run, if one is ready: a returning user first, else a new arrival. */
   public Optional<Arrival> next() {
     Arrival a = returning.poll();

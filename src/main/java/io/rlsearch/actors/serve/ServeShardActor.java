@@ -1,0 +1,152 @@
+package io.rlsearch.actors.serve;
+
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.core.Transition;
+import io.rlsearch.eval.ope.LoggedDecision;
+import io.rlsearch.experiments.Population;
+import io.rlsearch.experiments.RunStreams;
+import io.rlsearch.experiments.SessionRunner;
+import io.rlsearch.experiments.Task;
+import io.rlsearch.sim.World;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * A serving shard: answers search requests with the routing table it holds when the request starts.
+ *
+ * <p>A request (a user and a query, drawn from the request's own streams) is served in one message:
+ * the version is chosen (the canary for its share of request ids, the live version otherwise), the
+ * policy ranks, the simulated user responds, and the outcome goes back to the requester, to the
+ * monitor and to the decision log, tagged with the version and propensity. A new routing table is
+ * applied between requests, so a request in flight always finishes on the version it started with;
+ * the shard acknowledges every table to the registry. With a shadow, the shadow's action for the same
+ * request is computed (never served) and sent to the monitor with the live outcome.
+ */
+public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Command> {
+  /** Messages accepted by a shard. */
+  public sealed interface Command {}
+
+  /**
+   * A search request.
+   *
+   * @param id request id (also the user: each request is a new user with a query)
+   * @param sentNanos when it was meant to start (the traffic generator's schedule), echoed back
+   * @param replyTo where the answer goes
+   */
+  public record Serve(long id, long sentNanos, ActorRef<Served> replyTo) implements Command {
+    public Serve {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * The answer to a request.
+   *
+   * @param id request id
+   * @param sentNanos the request's scheduled start
+   * @param version the version that served it (0 if it failed)
+   * @param epoch the routing table it was served with
+   * @param reward its reward
+   * @param error why it failed, if it did
+   */
+  public record Served(long id, long sentNanos, long version, long epoch, double reward, Optional<String> error) {}
+
+  private record NewRouting(Routing routing) implements Command {}
+
+  /** Serving outcomes go here too (null: nowhere). */
+  public record Sinks(ActorRef<ServingMonitorActor.Command> monitor, ActorRef<LoggedDecision> decisionLog) {}
+
+  /** A shard that subscribes to {@code registry}'s routing. */
+  public static Behavior<Command> create(int index, World world, Task task, RunStreams streams,
+      ActorRef<ServingRegistryActor.Command> registry, Sinks sinks) {
+    return Behaviors.setup(ctx -> new ServeShardActor(ctx, index, world, task, streams, registry, sinks));
+  }
+
+  private final int index;
+  private final World world;
+  private final RunStreams streams;
+  private final SessionRunner runner;
+  private final ActorRef<ServingRegistryActor.Command> registry;
+  private final Sinks sinks;
+  private Routing routing;
+  private final java.util.List<Serve> waiting = new java.util.ArrayList<>();
+
+  private ServeShardActor(ActorContext<Command> ctx, int index, World world, Task task, RunStreams streams,
+      ActorRef<ServingRegistryActor.Command> registry, Sinks sinks) {
+    super(ctx);
+    this.index = index;
+    this.world = world;
+    this.streams = streams;
+    this.runner = new SessionRunner(world, task, streams);
+    this.registry = registry;
+    this.sinks = sinks;
+    registry.tell(new ServingRegistryActor.Subscribe(ctx.messageAdapter(Routing.class, NewRouting::new)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Serve.class, this::onServe)
+        .onMessage(NewRouting.class, this::onRouting)
+        .build();
+  }
+
+  private Behavior<Command> onRouting(NewRouting r) {
+    if (routing == null || r.routing().epoch() > routing.epoch()) {
+      routing = r.routing();
+    }
+    registry.tell(new ServingRegistryActor.Applied(index, r.routing().epoch()));
+    if (!waiting.isEmpty()) {
+      java.util.List<Serve> ready = new java.util.ArrayList<>(waiting);
+      waiting.clear();
+      for (Serve s : ready) {
+        onServe(s);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onServe(Serve s) {
+    if (routing == null) {
+      // Before the first table arrives (start-up), requests wait; none is dropped.
+      waiting.add(s);
+      return this;
+    }
+    Routing r = routing;
+    Routing.Version v = r.serving(s.id());
+    try {
+      Population.Arrival a = Population.firstSession(world, streams, s.id());
+      double[] x = runner.prepare(a);
+      Decision d = v.policy().act(x, streams.policy(s.id()));
+      Transition t = runner.finish(d, v.name(), v.id());
+      if (sinks.monitor() != null) {
+        sinks.monitor().tell(new ServingMonitorActor.Outcome(v.id(), t.reward(), t.breakdown().gmv(),
+            t.breakdown().cm2(), t.rankChange()));
+        if (r.shadow().isPresent() && d.continuous()) {
+          Routing.Version sh = r.shadow().get();
+          // The shadow's own stream for this request: its choice does not disturb the live one's.
+          Decision ds = sh.policy().act(x, streams.fault(s.id(), 1_000_000));
+          if (ds.continuous()) {
+            sinks.monitor().tell(new ServingMonitorActor.ShadowSample(sh.id(), x, d.action(), t.reward(), ds.action()));
+          }
+        }
+      }
+      if (sinks.decisionLog() != null) {
+        sinks.decisionLog().tell(new LoggedDecision(v.name(), v.id(), s.id(), 0, x, t.arm(), t.action(), t.propensity(),
+            null, t.reward(), true, new LoggedDecision.Outcome(t.breakdown().gmv(), t.breakdown().cm2(),
+                t.breakdown().strat(), t.breakdown().clicks(), t.orders())));
+      }
+      s.replyTo().tell(new Served(s.id(), s.sentNanos(), v.id(), r.epoch(), t.reward(), Optional.empty()));
+    } catch (RuntimeException e) {
+      s.replyTo().tell(new Served(s.id(), s.sentNanos(), 0, r.epoch(), Double.NaN,
+          Optional.of("version " + v.id() + " failed: " + e.getMessage())));
+    }
+    return this;
+  }
+}

@@ -1,0 +1,265 @@
+package io.rlsearch.actors.serve;
+
+import io.rlsearch.agents.safety.ServingGuard;
+import io.rlsearch.eval.Summary;
+import io.rlsearch.eval.ope.Estimate;
+import io.rlsearch.eval.ope.RidgeDirectMethod;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The serving path's data-plane monitor: per-version online metrics (requests, reward, GMV, CM2 with
+ * confidence intervals, rank change), the guardrails of {@link ServingGuard} over the versions the
+ * routing puts on watch (a new live version, a canary), and the shadow's off-policy estimate.
+ *
+ * <p>A breach goes to the registry (which rolls back or ends the canary); so does a version that
+ * served its watch without one. The shadow is estimated by the direct method
+ * ({@link RidgeDirectMethod}) on the last {@code shadowWindow} logged live decisions, with the
+ * shadow's action on each, every {@code shadowEvery} samples.
+ */
+public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorActor.Command> {
+  /** Messages accepted by the monitor. */
+  public sealed interface Command {}
+
+  /**
+   * One served request's outcome.
+   *
+   * @param version the version that served it
+   * @param reward scalar reward
+   * @param gmv GMV
+   * @param cm2 CM2
+   * @param rankChange rank change against the base ranking
+   */
+  public record Outcome(long version, double reward, double gmv, double cm2, double rankChange) implements Command {}
+
+  /** A live decision with the shadow's action on the same request. */
+  public record ShadowSample(long shadowVersion, double[] context, double[] servedAction, double reward,
+      double[] shadowAction) implements Command {
+    public ShadowSample {
+      context = context.clone();
+      servedAction = servedAction.clone();
+      shadowAction = shadowAction.clone();
+    }
+  }
+
+  /** Replies with per-version metrics. */
+  public record GetMetrics(ActorRef<Metrics> replyTo) implements Command {
+    public GetMetrics {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * A version's online metrics.
+   *
+   * @param requests requests it served
+   * @param reward reward per request (mean, 95% CI)
+   * @param gmv GMV per request
+   * @param cm2 CM2 per request
+   * @param rankChange mean rank change against the base ranking
+   */
+  public record VersionMetrics(long requests, Summary reward, Summary gmv, Summary cm2, double rankChange) {}
+
+  /**
+   * The monitor's figures.
+   *
+   * @param versions per version
+   * @param shadow the latest shadow estimate per version (direct method), if any
+   * @param breaches breaches seen
+   * @param knownGood the guard's known-good version
+   */
+  public record Metrics(Map<Long, VersionMetrics> versions, Map<Long, Estimate> shadow, List<ServingGuard.Breach> breaches,
+      long knownGood) {}
+
+  private record NewRouting(Routing routing) implements Command {}
+
+  /**
+   * Settings.
+   *
+   * @param guard the guardrails
+   * @param shadowWindow logged samples the shadow estimate uses
+   * @param shadowEvery samples between shadow estimates
+   */
+  public record Settings(ServingGuard.Settings guard, int shadowWindow, int shadowEvery) {
+    public Settings {
+      Objects.requireNonNull(guard, "guard");
+      if (shadowWindow < 50 || shadowEvery < 1) {
+        throw new IllegalArgumentException("shadow window must be >= 50 and the interval >= 1");
+      }
+    }
+
+    /** Default guardrails; shadow estimates every 500 samples over the last 5,000. */
+    public static Settings defaults() {
+      return new Settings(ServingGuard.Settings.defaults(), 5000, 500);
+    }
+  }
+
+  /** A monitor that subscribes to {@code registry}'s routing and reports breaches to it. */
+  public static Behavior<Command> create(ActorRef<ServingRegistryActor.Command> registry, long initialLive,
+      Settings settings) {
+    return Behaviors.setup(ctx -> new ServingMonitorActor(ctx, registry, initialLive, settings));
+  }
+
+  /** Running sums of one metric. */
+  private static final class Sums {
+    long n;
+    double sum;
+    double sq;
+
+    void add(double x) {
+      n++;
+      sum += x;
+      sq += x * x;
+    }
+
+    Summary summary() {
+      if (n == 0) {
+        return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      }
+      double mean = sum / n;
+      if (n == 1) {
+        return new Summary(1, mean, Double.NaN, Double.NaN, Double.NaN);
+      }
+      double std = Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1)));
+      double half = 1.96 * std / Math.sqrt(n);
+      return new Summary(n, mean, std, mean - half, mean + half);
+    }
+  }
+
+  private static final class PerVersion {
+    final Sums reward = new Sums();
+    final Sums gmv = new Sums();
+    final Sums cm2 = new Sums();
+    final Sums rank = new Sums();
+  }
+
+  private final ActorRef<ServingRegistryActor.Command> registry;
+  private final Settings settings;
+  private final ServingGuard guard;
+  private final Map<Long, PerVersion> perVersion = new LinkedHashMap<>();
+  private final Map<Long, ArrayDeque<ShadowSample>> shadowSamples = new HashMap<>();
+  private final Map<Long, Long> shadowSeen = new HashMap<>();
+  private final Map<Long, Estimate> shadowEstimates = new LinkedHashMap<>();
+  private final List<ServingGuard.Breach> breaches = new ArrayList<>();
+  private Routing routing;
+
+  private ServingMonitorActor(ActorContext<Command> ctx, ActorRef<ServingRegistryActor.Command> registry,
+      long initialLive, Settings settings) {
+    super(ctx);
+    this.registry = registry;
+    this.settings = settings;
+    this.guard = new ServingGuard(settings.guard(), initialLive);
+    registry.tell(new ServingRegistryActor.Subscribe(ctx.messageAdapter(Routing.class, NewRouting::new)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Outcome.class, this::onOutcome)
+        .onMessage(ShadowSample.class, this::onShadowSample)
+        .onMessage(NewRouting.class, this::onRouting)
+        .onMessage(GetMetrics.class, this::onGetMetrics)
+        .build();
+  }
+
+  private Behavior<Command> onRouting(NewRouting r) {
+    Routing prev = routing;
+    routing = r.routing();
+    long live = routing.live().id();
+    if (prev == null || prev.live().id() != live) {
+      if (prev != null && guard.watching(prev.live().id())) {
+        guard.unwatch(prev.live().id());
+      }
+      if (!guard.watching(live)) {
+        guard.watch(live);
+      }
+    }
+    Optional<Long> oldCanary = prev == null ? Optional.empty() : prev.canary().map(Routing.Version::id);
+    Optional<Long> newCanary = routing.canary().map(Routing.Version::id);
+    if (oldCanary.isPresent() && !oldCanary.equals(newCanary) && oldCanary.get() != live) {
+      guard.unwatch(oldCanary.get());
+    }
+    if (newCanary.isPresent() && !newCanary.equals(oldCanary)) {
+      guard.watch(newCanary.get());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onOutcome(Outcome o) {
+    PerVersion pv = perVersion.computeIfAbsent(o.version(), v -> new PerVersion());
+    pv.reward.add(o.reward());
+    pv.gmv.add(o.gmv());
+    pv.cm2.add(o.cm2());
+    if (!Double.isNaN(o.rankChange())) {
+      pv.rank.add(o.rankChange());
+    }
+    Optional<ServingGuard.Breach> b = guard.observe(o.version(), o.reward(), o.gmv(), o.cm2(), o.rankChange());
+    if (b.isPresent()) {
+      breaches.add(b.get());
+      registry.tell(new ServingRegistryActor.Breached(b.get(), pv.reward.n));
+    }
+    for (Optional<Long> g = guard.pollBecameGood(); g.isPresent(); g = guard.pollBecameGood()) {
+      registry.tell(new ServingRegistryActor.BecameGood(g.get()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onShadowSample(ShadowSample s) {
+    ArrayDeque<ShadowSample> q = shadowSamples.computeIfAbsent(s.shadowVersion(), v -> new ArrayDeque<>());
+    q.add(s);
+    if (q.size() > settings.shadowWindow()) {
+      q.poll();
+    }
+    long seen = shadowSeen.merge(s.shadowVersion(), 1L, Long::sum);
+    if (seen % settings.shadowEvery() == 0 && q.size() >= 50) {
+      estimateShadow(s.shadowVersion(), q);
+    }
+    return this;
+  }
+
+  private void estimateShadow(long version, ArrayDeque<ShadowSample> q) {
+    List<double[]> xs = new ArrayList<>(q.size());
+    List<double[]> as = new ArrayList<>(q.size());
+    List<double[]> ts = new ArrayList<>(q.size());
+    double[] r = new double[q.size()];
+    int i = 0;
+    for (ShadowSample s : q) {
+      xs.add(s.context);
+      as.add(s.servedAction);
+      ts.add(s.shadowAction);
+      r[i++] = s.reward();
+    }
+    try {
+      Estimate e = RidgeDirectMethod.estimate(xs, as, r, ts, 1.0);
+      shadowEstimates.put(version, e);
+      PerVersion live = perVersion.get(routing.live().id());
+      double liveValue = live == null ? Double.NaN : live.reward.summary().mean();
+      registry.tell(new ServingRegistryActor.ShadowEstimate(version, e.value(), liveValue));
+    } catch (RuntimeException ex) {
+      getContext().getLog().warn("Shadow estimate of version [{}] failed: [{}]", version, ex.toString());
+    }
+  }
+
+  private Behavior<Command> onGetMetrics(GetMetrics g) {
+    Map<Long, VersionMetrics> out = new LinkedHashMap<>();
+    for (Map.Entry<Long, PerVersion> e : perVersion.entrySet()) {
+      PerVersion pv = e.getValue();
+      out.put(e.getKey(), new VersionMetrics(pv.reward.n, pv.reward.summary(), pv.gmv.summary(), pv.cm2.summary(),
+          pv.rank.n == 0 ? Double.NaN : pv.rank.sum / pv.rank.n));
+    }
+    g.replyTo().tell(new Metrics(out, Map.copyOf(shadowEstimates), List.copyOf(breaches), guard.knownGood()));
+    return this;
+  }
+}

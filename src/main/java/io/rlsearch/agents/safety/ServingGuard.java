@@ -1,0 +1,232 @@
+package io.rlsearch.agents.safety;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Guardrails of a serving path: each version that is not yet known to be good is watched against the
+ * known-good version's outcomes, and a breach says which guardrail fired.
+ *
+ * <ul>
+ *   <li><b>Drift</b> on reward, GMV and CM2: a one-sided CUSUM (Page, 1954) against the known-good
+ *       version's mean, on each metric's drop over batches of {@code batch} requests in units of the
+ *       known-good standard error of such a batch mean, {@code z = (mu_good - mean_batch) /
+ *       (sd_good / sqrt(batch))}: {@code S = max(0, S + z - delta)}, alarm when {@code S > threshold}.
+ *       Batch means tame the heavy tails of per-session GMV (most sessions earn 0), so the
+ *       thresholds are in standard deviations of a near-normal variable; the reference is the
+ *       known-good mean, not the watched stream's own, so a version that is steadily worse is caught
+ *       and one that is better never alarms.
+ *   <li><b>CM2 floor</b>: the mean CM2 of each window of {@code cm2Window} requests below the floor.
+ *   <li><b>Stability</b>: the mean rank change against the base ranking over each window of
+ *       {@code stabilityWindow} requests above {@code maxRankChange} (1 disables it).
+ * </ul>
+ * A watched version that serves {@code goodAfter} requests without a breach becomes the known-good
+ * version (its outcomes then form the baseline). Until the baseline holds {@code minBaseline}
+ * requests, the drift tests wait (the floor and the stability limit do not). Pure and synchronous;
+ * one owner.
+ */
+public final class ServingGuard {
+  /**
+   * Settings.
+   *
+   * @param batch requests per batch mean in the drift tests
+   * @param phDelta the CUSUM's tolerated drop (its reference value k), in standard errors of a batch mean
+   * @param phThreshold the CUSUM's alarm threshold (h), in the same units
+   * @param minBaseline known-good requests needed before the drift tests run
+   * @param cm2Window requests per CM2 window
+   * @param cm2Floor the lowest mean CM2 per request a window may have (NaN: no floor)
+   * @param stabilityWindow requests per rank-change window
+   * @param maxRankChange the highest mean rank change a window may have (1: no limit)
+   * @param goodAfter requests without a breach after which a watched version is known-good
+   */
+  public record Settings(int batch, double phDelta, double phThreshold, int minBaseline, int cm2Window,
+      double cm2Floor, int stabilityWindow, double maxRankChange, long goodAfter) {
+    public Settings {
+      if (batch < 1 || !(phDelta >= 0) || !(phThreshold > 0) || minBaseline < 2 || cm2Window < 1
+          || stabilityWindow < 1 || !(maxRankChange > 0 && maxRankChange <= 1) || goodAfter < 1) {
+        throw new IllegalArgumentException("guard settings out of range: batch, windows, good-after >= 1,"
+            + " min baseline >= 2, delta >= 0, threshold > 0, max rank change in (0, 1]");
+      }
+    }
+
+    /**
+     * Defaults: batches of 50, delta 0.5 and threshold 5 standard errors, 200 baseline requests, CM2
+     * floor 0.2 per request over windows of 200, no stability limit, known-good after 2,000 requests.
+     */
+    public static Settings defaults() {
+      return new Settings(50, 0.5, 5.0, 200, 200, 0.2, 200, 1.0, 2000);
+    }
+  }
+
+  /** The metrics watched. */
+  public enum Metric { REWARD, GMV, CM2 }
+
+  /**
+   * A breach.
+   *
+   * @param version the version that breached
+   * @param guardrail "drift:reward", "drift:gmv", "drift:cm2", "cm2_floor" or "stability"
+   * @param detail what was measured
+   * @param requests the version's requests watched until then
+   */
+  public record Breach(long version, String guardrail, String detail, long requests) {}
+
+  /** Running moments of the known-good baseline. */
+  private static final class Moments {
+    long n;
+    final double[] mean = new double[3];
+    final double[] m2 = new double[3];
+
+    void add(double[] x) {
+      n++;
+      for (int i = 0; i < 3; i++) {
+        double d = x[i] - mean[i];
+        mean[i] += d / n;
+        m2[i] += d * (x[i] - mean[i]);
+      }
+    }
+
+    double sd(int i) {
+      return n < 2 ? Double.NaN : Math.sqrt(m2[i] / (n - 1));
+    }
+  }
+
+  private final class Watch {
+    final long version;
+    long requests;
+    final double[] batchSum = new double[3];
+    int inBatch;
+    final double[] cusum = new double[3];
+    double cm2Sum;
+    int cm2Count;
+    double rankSum;
+    int rankCount;
+    final Moments own = new Moments();
+
+    Watch(long version) {
+      this.version = version;
+    }
+  }
+
+  private final Settings s;
+  private long knownGood;
+  private Moments baseline = new Moments();
+  private final Map<Long, Watch> watched = new HashMap<>();
+  private final ArrayDeque<Long> becameGood = new ArrayDeque<>();
+
+  /** A guard whose first known-good version is {@code initial} (the version serving at start). */
+  public ServingGuard(Settings settings, long initial) {
+    this.s = settings;
+    this.knownGood = initial;
+  }
+
+  /** The current known-good version. */
+  public long knownGood() {
+    return knownGood;
+  }
+
+  /** Starts (or restarts) watching {@code version} (promoted, or sent to a canary). */
+  public void watch(long version) {
+    if (version == knownGood) {
+      return;
+    }
+    watched.put(version, new Watch(version));
+  }
+
+  /** Stops watching {@code version} (rolled back, or its canary ended). */
+  public void unwatch(long version) {
+    watched.remove(version);
+  }
+
+  /** Whether {@code version} is watched. */
+  public boolean watching(long version) {
+    return watched.containsKey(version);
+  }
+
+  /** Versions that became known-good since the last call, oldest first. */
+  public Optional<Long> pollBecameGood() {
+    return Optional.ofNullable(becameGood.poll());
+  }
+
+  /** Takes one served request's outcome; a breach of a watched version, if this request caused one. */
+  public Optional<Breach> observe(long version, double reward, double gmv, double cm2, double rankChange) {
+    double[] x = {reward, gmv, cm2};
+    if (version == knownGood) {
+      baseline.add(x);
+      return Optional.empty();
+    }
+    Watch w = watched.get(version);
+    if (w == null) {
+      return Optional.empty();
+    }
+    w.requests++;
+    w.own.add(x);
+    // CM2 floor over non-overlapping windows.
+    if (!Double.isNaN(s.cm2Floor())) {
+      w.cm2Sum += cm2;
+      if (++w.cm2Count == s.cm2Window()) {
+        double mean = w.cm2Sum / w.cm2Count;
+        w.cm2Sum = 0;
+        w.cm2Count = 0;
+        if (mean < s.cm2Floor()) {
+          return breach(w, "cm2_floor", String.format(java.util.Locale.ROOT,
+              "mean CM2 %.3f over %d requests below the floor %.3f", mean, s.cm2Window(), s.cm2Floor()));
+        }
+      }
+    }
+    if (s.maxRankChange() < 1 && !Double.isNaN(rankChange)) {
+      w.rankSum += rankChange;
+      if (++w.rankCount == s.stabilityWindow()) {
+        double mean = w.rankSum / w.rankCount;
+        w.rankSum = 0;
+        w.rankCount = 0;
+        if (mean > s.maxRankChange()) {
+          return breach(w, "stability", String.format(java.util.Locale.ROOT,
+              "mean rank change %.3f over %d requests above the limit %.3f", mean, s.stabilityWindow(),
+              s.maxRankChange()));
+        }
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      w.batchSum[i] += x[i];
+    }
+    if (++w.inBatch == s.batch()) {
+      double[] batchMean = new double[3];
+      for (int i = 0; i < 3; i++) {
+        batchMean[i] = w.batchSum[i] / s.batch();
+        w.batchSum[i] = 0;
+      }
+      w.inBatch = 0;
+      if (baseline.n >= s.minBaseline()) {
+        for (Metric m : Metric.values()) {
+          int i = m.ordinal();
+          double se = baseline.sd(i) / Math.sqrt(s.batch());
+          if (!(se > 0)) {
+            continue;
+          }
+          double drop = (baseline.mean[i] - batchMean[i]) / se;
+          w.cusum[i] = Math.max(0, w.cusum[i] + drop - s.phDelta());
+          if (w.cusum[i] > s.phThreshold()) {
+            return breach(w, "drift:" + m.name().toLowerCase(java.util.Locale.ROOT), String.format(
+                java.util.Locale.ROOT, "%s fell from %.3f (known-good version %d) to %.3f over the last batch of %d",
+                m.name().toLowerCase(java.util.Locale.ROOT), baseline.mean[i], knownGood, batchMean[i], s.batch()));
+          }
+        }
+      }
+    }
+    if (w.requests >= s.goodAfter()) {
+      watched.remove(version);
+      knownGood = version;
+      baseline = w.own;
+      becameGood.add(version);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Breach> breach(Watch w, String guardrail, String detail) {
+    watched.remove(w.version);
+    return Optional.of(new Breach(w.version, guardrail, detail, w.requests));
+  }
+}

@@ -1,0 +1,214 @@
+package io.rlsearch.actors.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rlsearch.agents.continuous.ContinuousAgents;
+import io.rlsearch.agents.safety.ServingGuard;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.experiments.RunStreams;
+import io.rlsearch.experiments.Task;
+import io.rlsearch.sim.World;
+import io.rlsearch.testing.Runs;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Promote, canary, shadow, rollback and the in-flight rule on the serving actors. */
+class ServingActorsTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final World WORLD = Runs.smallWorld(5);
+  private static final Task.BoostWeights TASK = Task.BoostWeights.battle();
+  private static final RunStreams STREAMS = new RunStreams(5);
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  static PolicySnapshot weights(double... w) {
+    double[] a = new double[10];
+    System.arraycopy(w, 0, a, 0, w.length);
+    return ContinuousAgents.constant("w", a).create(0, 0).snapshot(0);
+  }
+
+  /** Good: 3 on CM2 and on price; bad: buries what the user likes and the pricier products. */
+  static final PolicySnapshot GOOD = weights(3, 0, 0, 0, 0, 3);
+  static final PolicySnapshot GOOD2 = weights(2.9, 0, 0, 0, 0, 3.1);
+  static final PolicySnapshot BAD = weights(0, 0, 0, -3, 0, -3);
+
+  private record Stack(ActorRef<ServingRegistryActor.Command> registry, ActorRef<ServingMonitorActor.Command> monitor,
+      List<ActorRef<ServeShardActor.Command>> shards) {}
+
+  private static Stack stack(int shards, ServingMonitorActor.Settings settings) {
+    var registry = testKit.spawn(ServingRegistryActor.create("good", "built-in", GOOD, shards, System::nanoTime));
+    var monitor = testKit.spawn(ServingMonitorActor.create(registry, 1, settings));
+    List<ActorRef<ServeShardActor.Command>> s = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      s.add(testKit.spawn(ServeShardActor.create(i, WORLD, TASK, STREAMS, registry,
+          new ServeShardActor.Sinks(monitor, null))));
+    }
+    return new Stack(registry, monitor, s);
+  }
+
+  private static long register(Stack st, String name, PolicySnapshot p) {
+    TestProbe<Long> id = testKit.createTestProbe();
+    st.registry().tell(new ServingRegistryActor.Register(name, "built-in", p, id.ref()));
+    return id.receiveMessage();
+  }
+
+  private static ServingRegistryActor.Reply control(java.util.function.Function<ActorRef<ServingRegistryActor.Reply>,
+      ServingRegistryActor.Command> make, Stack st) {
+    TestProbe<ServingRegistryActor.Reply> p = testKit.createTestProbe();
+    st.registry().tell(make.apply(p.ref()));
+    return p.receiveMessage();
+  }
+
+  private static List<ServeShardActor.Served> serve(Stack st, long from, int n) {
+    TestProbe<ServeShardActor.Served> p = testKit.createTestProbe();
+    for (long id = from; id < from + n; id++) {
+      st.shards().get((int) (id % st.shards().size())).tell(new ServeShardActor.Serve(id, 0, p.ref()));
+    }
+    List<ServeShardActor.Served> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(p.receiveMessage(Duration.ofSeconds(10)));
+    }
+    return out;
+  }
+
+  private static ServingRegistryActor.State state(Stack st) {
+    TestProbe<ServingRegistryActor.State> p = testKit.createTestProbe();
+    st.registry().tell(new ServingRegistryActor.GetState(p.ref()));
+    return p.receiveMessage();
+  }
+
+  @Test
+  void promoteSwapsEveryShardAndUnknownVersionsAndBadSharesAreRefused() {
+    Stack st = stack(3, ServingMonitorActor.Settings.defaults());
+    serve(st, 0, 30).forEach(s -> assertEquals(1, s.version()));
+    long v2 = register(st, "good2", GOOD2);
+    assertEquals(2, v2);
+    ServingRegistryActor.Reply r = control(to -> new ServingRegistryActor.Promote(v2, Optional.empty(), to), st);
+    assertTrue(r.ok(), r.message());
+    // Control messages and the shards' tables are ordered per sender: once every shard acknowledged,
+    // every later request is served by version 2.
+    for (int i = 0; i < 50 && state(st).swapVisibleMs().isEmpty(); i++) {
+      serve(st, 1000 + i, 1);
+    }
+    assertEquals(1, state(st).swapVisibleMs().size());
+    serve(st, 2000, 30).forEach(s -> assertEquals(2, s.version()));
+    assertEquals(404, control(to -> new ServingRegistryActor.Promote(99, Optional.empty(), to), st).status());
+    assertEquals(400, control(to -> new ServingRegistryActor.Canary(v2, 1.5, to), st).status());
+    assertEquals(409, control(to -> new ServingRegistryActor.Promote(1, Optional.of(1.0), to), st).status(),
+        "a gated promotion needs a shadow estimate");
+  }
+
+  @Test
+  void aCanaryServesItsShareOfRequestIdsAndEndsAtShareZero() {
+    Stack st = stack(2, ServingMonitorActor.Settings.defaults());
+    long v2 = register(st, "good2", GOOD2);
+    assertTrue(control(to -> new ServingRegistryActor.Canary(v2, 0.3, to), st).ok());
+    serve(st, 0, 1);
+    List<ServeShardActor.Served> served = serve(st, 100, 1000);
+    long canary = served.stream().filter(s -> s.version() == v2).count();
+    long expected = 0;
+    for (long id = 100; id < 1100; id++) {
+      expected += Routing.unit(id) < 0.3 ? 1 : 0;
+    }
+    assertEquals(expected, canary, "the split is a deterministic function of the request id");
+    assertTrue(Math.abs(canary - 300) < 4 * Math.sqrt(1000 * 0.3 * 0.7), "share near 0.3: " + canary);
+    assertTrue(control(to -> new ServingRegistryActor.Canary(v2, 0.0, to), st).ok());
+    serve(st, 5000, 1);
+    serve(st, 5001, 100).forEach(s -> assertEquals(1, s.version()));
+  }
+
+  @Test
+  void theShadowIsNeverServedAndIsEstimatedOffPolicy() {
+    Stack st = stack(2, new ServingMonitorActor.Settings(ServingGuard.Settings.defaults(), 400, 200));
+    long v2 = register(st, "good2", GOOD2);
+    assertTrue(control(to -> new ServingRegistryActor.Shadow(v2, to), st).ok());
+    serve(st, 0, 1);
+    serve(st, 1, 600).forEach(s -> assertEquals(1, s.version()));
+    TestProbe<ServingMonitorActor.Metrics> m = testKit.createTestProbe();
+    st.monitor().tell(new ServingMonitorActor.GetMetrics(m.ref()));
+    ServingMonitorActor.Metrics metrics = m.receiveMessage();
+    assertTrue(metrics.shadow().containsKey(v2), "a shadow estimate after 200 samples: " + metrics.shadow());
+    assertFalse(metrics.versions().containsKey(v2), "the shadow served nothing");
+    assertTrue(state(st).versions().get(1).shadow());
+  }
+
+  @Test
+  void aBadVersionIsRolledBackByTheGuardrailsAndAHandRollbackNeedsSomethingToRollBackTo() {
+    Stack st = stack(2, ServingMonitorActor.Settings.defaults());
+    serve(st, 0, 400);
+    long bad = register(st, "bury", BAD);
+    assertTrue(control(to -> new ServingRegistryActor.Promote(bad, Optional.empty(), to), st).ok());
+    // Traffic in chunks of 50 (a request stream spread in time), until the known-good version serves again.
+    long badServed = 0;
+    long id = 400;
+    for (int chunk = 0; chunk < 40; chunk++, id += 50) {
+      long b = serve(st, id, 50).stream().filter(x -> x.version() == bad).count();
+      badServed += b;
+      if (b == 0 && badServed > 0) {
+        break;
+      }
+    }
+    ServingRegistryActor.State s = state(st);
+    assertEquals(1, s.rollbacks(), "the guardrails rolled the bad version back: " + s.events());
+    assertTrue(badServed > 0 && badServed <= 600, "bad requests before the rollback: " + badServed);
+    assertTrue(s.versions().get(0).live(), "version 1 is live again");
+    assertTrue(s.events().stream().anyMatch(e -> e.kind().equals("rollback") && e.detail().contains("guardrail")));
+    assertEquals(409, control(to -> new ServingRegistryActor.Rollback("test", to), st).status(),
+        "the live version is the known-good one: nothing to roll back to");
+  }
+
+  @Test
+  void everyRequestIsServedWhollyWithTheTableItStartedWithThroughASwapStorm() {
+    Stack st = stack(3, ServingMonitorActor.Settings.defaults());
+    TestProbe<Routing> tables = testKit.createTestProbe();
+    st.registry().tell(new ServingRegistryActor.Subscribe(tables.ref()));
+    long v2 = register(st, "good2", GOOD2);
+    TestProbe<ServeShardActor.Served> p = testKit.createTestProbe();
+    TestProbe<ServingRegistryActor.Reply> replies = testKit.createTestProbe();
+    int n = 3000;
+    for (long id = 0; id < n; id++) {
+      st.shards().get((int) (id % 3)).tell(new ServeShardActor.Serve(id, 0, p.ref()));
+      if (id % 100 == 50) {
+        st.registry().tell(new ServingRegistryActor.Promote(id % 200 == 50 ? v2 : 1, Optional.empty(), replies.ref()));
+      }
+    }
+    Map<Long, Long> liveAt = new HashMap<>();
+    List<ServeShardActor.Served> served = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      served.add(p.receiveMessage(Duration.ofSeconds(10)));
+    }
+    for (int i = 0; i < 30; i++) {
+      assertTrue(replies.receiveMessage().ok());
+    }
+    // Every table published (the initial one, 30 promotions, and any rollback), until none comes.
+    while (true) {
+      Routing r;
+      try {
+        r = tables.receiveMessage(Duration.ofMillis(500));
+      } catch (AssertionError none) {
+        break;
+      }
+      liveAt.put(r.epoch(), r.live().id());
+    }
+    long failed = served.stream().filter(s -> s.error().isPresent()).count();
+    assertEquals(0, failed, "no request failed");
+    assertEquals(n, served.stream().map(ServeShardActor.Served::id).distinct().count(), "every request answered once");
+    for (ServeShardActor.Served s : served) {
+      assertEquals(liveAt.get(s.epoch()), s.version(), "request " + s.id() + " served by its table's live version");
+    }
+  }
+}
