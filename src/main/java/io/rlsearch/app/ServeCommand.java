@@ -1,0 +1,235 @@
+package io.rlsearch.app;
+
+import io.rlsearch.actors.serve.ServingMonitorActor;
+import io.rlsearch.app.serve.PolicyCatalog;
+import io.rlsearch.app.serve.ServingSystem;
+import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.experiments.Task;
+import io.rlsearch.learn.Checkpoints;
+import io.rlsearch.learn.SharedLearner;
+import io.rlsearch.sim.SimSettings;
+import io.rlsearch.sim.World;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code serve}: the serving path with its HTTP control surface, until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Runs the serving path: an open-loop traffic generator sends search requests (a user and a"
+        + " query each) at R per second; the live policy version ranks, the simulated user responds, the outcome"
+        + " is logged with the version and propensity. Versions: the built-ins (neutral, cm2_price, cm2,"
+        + " private_label, price, bury) and any --policy-file checkpoints of weight-task agents. The guardrails"
+        + " roll a bad live version back to the last known-good one.",
+        "HTTP on 127.0.0.1 by default: GET /policies, POST /policies/{version}/promote, POST"
+        + " /policies/{version}/canary (body {\"share\": s}), POST /policies/{version}/shadow, POST /rollback,"
+        + " GET /health. Binding to another address needs --token (or RLSEARCH_TOKEN): every mutating call then"
+        + " needs 'Authorization: Bearer <token>'. Ctrl-C (or --duration) stops cleanly: traffic stops, answers"
+        + " are awaited, the decision log is flushed."})
+final class ServeCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--rate", paramLabel = "R", defaultValue = "200", description = "Requests per second (default: ${DEFAULT-VALUE}; 0: no traffic).")
+  double rate;
+
+  @Option(names = "--port", paramLabel = "P", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0: any free port).")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--token", paramLabel = "T", description = "Bearer token for mutating calls (default: $RLSEARCH_TOKEN).")
+  String token;
+
+  @Option(names = "--policy", paramLabel = "V", defaultValue = "cm2_price",
+      description = "The live version at start: a built-in name (default: ${DEFAULT-VALUE}).")
+  String policy;
+
+  @Option(names = "--policy-file", paramLabel = "NAME=FILE",
+      description = "Registers the policy of a `train --checkpoint` file of a weight-task agent (contq, reinforce,"
+          + " reinforce_baseline, ppo, random_weights) as NAME. Repeatable.")
+  List<String> policyFiles = new ArrayList<>();
+
+  @Option(names = "--shards", paramLabel = "K", defaultValue = "2", description = "Serving shards (default: ${DEFAULT-VALUE}).")
+  int shards;
+
+  @Option(names = "--log", paramLabel = "FILE", description = "Write every served decision to FILE (JSON Lines).")
+  Path log;
+
+  @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until Ctrl-C).")
+  Double duration;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "2025", description = "World and request seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Mixin ConfigOption config = new ConfigOption();
+
+  @Option(names = "--json", description = "At the end, print one JSON object with the run's figures.")
+  boolean json;
+
+  /** A started server: the system, the binding and its port. */
+  record Running(ServingSystem system, ServerBinding binding, int port) implements AutoCloseable {
+    @Override
+    public void close() {
+      binding.unbind().toCompletableFuture().join();
+      system.close();
+    }
+  }
+
+  /** Starts the serving path and binds its HTTP API (used by the command and the tests). */
+  static Running start(World world, String live, List<String> policyFiles, int shards, Optional<Path> log, long seed,
+      String bind, int port, Optional<String> token, int record) {
+    boolean local = bind.equals("127.0.0.1") || bind.equals("localhost") || bind.equals("::1");
+    if (!local && token.isEmpty()) {
+      throw new Main.UsageException("--bind " + bind + " exposes the control API beyond this machine: give --token T"
+          + " (or RLSEARCH_TOKEN) so that every mutating call needs 'Authorization: Bearer T'");
+    }
+    if (!PolicyCatalog.builtIns().containsKey(live)) {
+      throw new Main.UsageException("--policy: no built-in '" + live + "'; built-ins: "
+          + String.join(", ", PolicyCatalog.builtIns().keySet()));
+    }
+    RunConfig topo = RunConfig.load(Optional.empty(), Optional.empty());
+    ServingSystem sys = new ServingSystem(world, Task.BoostWeights.battle(), live, "built-in",
+        PolicyCatalog.builtIn(live), new ServingSystem.Settings(shards, ServingMonitorActor.Settings.defaults(), log,
+            seed, record), topo.systemConfig());
+    try {
+      for (String name : PolicyCatalog.builtIns().keySet()) {
+        if (!name.equals(live)) {
+          sys.register(name, "built-in", PolicyCatalog.builtIn(name));
+        }
+      }
+      if (!policyFiles.isEmpty()) {
+        try (SharedLearner learner = new SharedLearner()) {
+          for (String pf : policyFiles) {
+            int eq = pf.indexOf('=');
+            if (eq <= 0 || eq == pf.length() - 1) {
+              throw new Main.UsageException("--policy-file must be NAME=FILE, got '" + pf + "'");
+            }
+            String name = pf.substring(0, eq);
+            Path file = Path.of(pf.substring(eq + 1));
+            try {
+              sys.register(name, file.toString(), PolicyCatalog.fromCheckpoint(file, agent -> {
+                if (!List.of("contq", "reinforce", "reinforce_baseline", "ppo", "random_weights").contains(agent)) {
+                  throw new IllegalArgumentException("the checkpoint holds agent '" + agent + "'; serving takes"
+                      + " weight-task agents: contq, reinforce, reinforce_baseline, ppo, random_weights");
+                }
+                return RunConfig.neural(agent, learner, false);
+              }));
+            } catch (Checkpoints.CheckpointException | IllegalArgumentException e) {
+              throw new Main.UsageException("--policy-file " + name + ": " + e.getMessage());
+            }
+          }
+        }
+      }
+      ServingApi api = new ServingApi(sys, token);
+      ServerBinding b = Http.get(sys.system()).newServerAt(bind, port).bind(api.route()).toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      InetSocketAddress addr = b.localAddress();
+      return new Running(sys, b, addr.getPort());
+    } catch (Main.UsageException e) {
+      sys.close();
+      throw e;
+    } catch (Exception e) {
+      sys.close();
+      throw new Main.UsageException("cannot bind " + bind + ":" + port + ": " + rootMessage(e));
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(rate >= 0 && rate <= 100_000)) {
+      throw new Main.UsageException("--rate must be in 0..100000, got " + rate);
+    }
+    if (port < 0 || port > 65535) {
+      throw new Main.UsageException("--port must be in 0..65535, got " + port);
+    }
+    if (shards < 1 || shards > 64) {
+      throw new Main.UsageException("--shards must be in 1..64, got " + shards);
+    }
+    if (duration != null && !(duration > 0)) {
+      throw new Main.UsageException("--duration must be > 0 seconds, got " + duration);
+    }
+    Optional<String> tok = Optional.ofNullable(token != null ? token : System.getenv("RLSEARCH_TOKEN"))
+        .filter(s -> !s.isBlank());
+    SimSettings sim = config.load();
+    World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
+    Running run = start(world, policy, policyFiles, shards, Optional.ofNullable(log), seed, bind, port, tok, 0);
+    spec.commandLine().getErr().printf("rlsearch: serving on http://%s:%d (live: %s, %s requests/s%s); Ctrl-C stops%n",
+        bind, run.port(), policy, rate == 0 ? "no" : String.format(java.util.Locale.ROOT, "%.0f", rate),
+        tok.isPresent() ? ", mutating calls need the bearer token" : "");
+    spec.commandLine().getErr().flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread hook = new Thread(() -> {
+      stop.set(true);
+      try {
+        stopped.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "rlsearch-serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long start = System.nanoTime();
+    try {
+      double seconds = duration != null ? duration : Double.MAX_VALUE / 2;
+      if (rate > 0) {
+        run.system().drive(0, rate, Math.min(seconds, 1e9 / rate), t -> { }, stop::get);
+      } else {
+        long end = System.nanoTime() + (long) Math.min(seconds * 1e9, Long.MAX_VALUE / 2.0);
+        while (!stop.get() && System.nanoTime() < end) {
+          Thread.sleep(50);
+        }
+      }
+      boolean all = run.system().awaitAnswers(Duration.ofSeconds(30));
+      long lines = run.system().flushLog();
+      long[] c = run.system().counts();
+      Histogram h = run.system().latency().getIntervalHistogram();
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("requests", c[0]);
+      out.put("answered", c[1]);
+      out.put("failed", c[2]);
+      out.put("dropped", c[0] - c[1]);
+      out.put("latency_p50_us", (double) h.getValueAtPercentile(50));
+      out.put("latency_p99_us", (double) h.getValueAtPercentile(99));
+      out.put("decision_log_lines", lines);
+      out.put("wall_s", (System.nanoTime() - start) / 1e9);
+      if (json) {
+        spec.commandLine().getOut().println(Json.write(out));
+      } else {
+        spec.commandLine().getErr().printf("rlsearch: stopped: %d requests, %d failed, %d dropped; %d decisions"
+            + " logged%n", c[0], c[2], c[0] - c[1], lines);
+      }
+      return all && c[2] == 0 ? 0 : 1;
+    } finally {
+      run.close();
+      stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running and waits for this cleanup.
+      }
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.rlsearch.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rlsearch.actors.serve.ServingMonitorActor;
+import io.rlsearch.actors.serve.ServingRegistryActor;
+import io.rlsearch.app.serve.ServingSystem;
+import io.rlsearch.eval.Summary;
+import io.rlsearch.eval.ope.Estimate;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * The serving path's HTTP control surface (Pekko HTTP): {@code GET /health}, {@code GET /policies},
+ * {@code POST /policies/{version}/promote}, {@code POST /policies/{version}/canary} (body
+ * {@code {"share": s}}), {@code POST /policies/{version}/shadow}, {@code POST /rollback}. JSON in and
+ * out; errors are JSON ({@code {"error": ...}}) with a 4xx: 400 for a malformed version or body, 404
+ * for an unknown version or path, 405 for a wrong method, 401 for a mutating call without the bearer
+ * token when one is configured, 409 when the state forbids the change.
+ */
+final class ServingApi extends AllDirectives {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ServingSystem sys;
+  private final Optional<String> token;
+
+  ServingApi(ServingSystem sys, Optional<String> token) {
+    this.sys = sys;
+    this.token = token;
+  }
+
+  private static HttpResponse json(int status, Object body) {
+    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, Json.write(body));
+  }
+
+  private static HttpResponse error(int status, String message) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("error", message);
+    m.put("status", status);
+    return json(status, m);
+  }
+
+  private <T> CompletionStage<T> askRegistry(Function<ActorRef<T>, ServingRegistryActor.Command> make) {
+    return AskPattern.ask(sys.registry(), make::apply, Duration.ofSeconds(10), sys.system().scheduler());
+  }
+
+  private CompletionStage<ServingMonitorActor.Metrics> askMonitor() {
+    return AskPattern.ask(sys.monitor(), ServingMonitorActor.GetMetrics::new, Duration.ofSeconds(10),
+        sys.system().scheduler());
+  }
+
+  /** The routes. */
+  Route route() {
+    return concat(
+        path("health", () -> concat(get(() -> onSuccess(askRegistry(ServingRegistryActor.GetState::new), st -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("status", "ok");
+          m.put("epoch", st.epoch());
+          m.put("live", st.versions().stream().filter(ServingRegistryActor.VersionInfo::live).findFirst()
+              .map(ServingRegistryActor.VersionInfo::id).orElse(0L));
+          long[] c = sys.counts();
+          m.put("requests", c[0]);
+          m.put("answered", c[1]);
+          m.put("failed", c[2]);
+          return complete(json(200, m));
+        })), methodNotAllowed("GET"))),
+        path("policies", () -> concat(get(() -> onSuccess(askRegistry(ServingRegistryActor.GetState::new),
+            st -> onSuccess(askMonitor(), metrics -> complete(json(200, policies(st, metrics)))))),
+            methodNotAllowed("GET"))),
+        path(PathMatchers.segment("policies").slash(PathMatchers.segment()).slash("promote"),
+            v -> concat(post(() -> authorised(() -> withBody(body -> version(v, id -> {
+              Optional<Double> gate = Optional.empty();
+              if (body.has("min_shadow_ratio")) {
+                if (!body.get("min_shadow_ratio").isNumber()) {
+                  return complete(error(400, "min_shadow_ratio must be a number, e.g. 0.95"));
+                }
+                gate = Optional.of(body.get("min_shadow_ratio").asDouble());
+              }
+              Optional<Double> g = gate;
+              return reply(askRegistry(to -> new ServingRegistryActor.Promote(id, g, to)));
+            })))), methodNotAllowed("POST"))),
+        path(PathMatchers.segment("policies").slash(PathMatchers.segment()).slash("canary"),
+            v -> concat(post(() -> authorised(() -> withBody(body -> version(v, id -> {
+              if (!body.has("share") || !body.get("share").isNumber()) {
+                return complete(error(400, "the body must be {\"share\": s} with s in [0, 1] (0 ends the canary)"));
+              }
+              double share = body.get("share").asDouble();
+              return reply(askRegistry(to -> new ServingRegistryActor.Canary(id, share, to)));
+            })))), methodNotAllowed("POST"))),
+        path(PathMatchers.segment("policies").slash(PathMatchers.segment()).slash("shadow"),
+            v -> concat(post(() -> authorised(() -> version(v,
+                id -> reply(askRegistry(to -> new ServingRegistryActor.Shadow(id, to)))))), methodNotAllowed("POST"))),
+        path("rollback", () -> concat(post(() -> authorised(() -> withBody(body -> {
+          String reason = body.has("reason") ? body.get("reason").asText() : "requested over HTTP";
+          return reply(askRegistry(to -> new ServingRegistryActor.Rollback(reason, to)));
+        }))), methodNotAllowed("POST"))),
+        extractUnmatchedPath(p -> complete(error(404, "no such endpoint: " + p + "; endpoints: GET /health, GET"
+            + " /policies, POST /policies/{version}/promote, POST /policies/{version}/canary, POST"
+            + " /policies/{version}/shadow, POST /rollback"))));
+  }
+
+  private Route methodNotAllowed(String allowed) {
+    return extractMethod(m -> complete(error(405, "method " + m.name() + " is not allowed here; use " + allowed)));
+  }
+
+  private Route reply(CompletionStage<ServingRegistryActor.Reply> r) {
+    return onSuccess(r, rep -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      if (rep.ok()) {
+        m.put("ok", true);
+        m.put("message", rep.message());
+        m.put("epoch", rep.epoch());
+        return complete(json(200, m));
+      }
+      return complete(error(rep.status(), rep.message()));
+    });
+  }
+
+  private Route version(String segment, Function<Long, Route> inner) {
+    long id;
+    try {
+      id = Long.parseLong(segment);
+    } catch (NumberFormatException e) {
+      return complete(error(400, "version must be a whole number (see GET /policies), got '" + segment + "'"));
+    }
+    return inner.apply(id);
+  }
+
+  private Route withBody(Function<JsonNode, Route> inner) {
+    return entity(Unmarshaller.entityToString(), text -> {
+      if (text.isBlank()) {
+        return inner.apply(JSON.createObjectNode());
+      }
+      JsonNode body;
+      try {
+        body = JSON.readTree(text);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        return complete(error(400, "the body is not JSON: " + e.getOriginalMessage()));
+      }
+      if (!body.isObject()) {
+        return complete(error(400, "the body must be a JSON object"));
+      }
+      return inner.apply(body);
+    });
+  }
+
+  private Route authorised(java.util.function.Supplier<Route> inner) {
+    if (token.isEmpty()) {
+      return inner.get();
+    }
+    return optionalHeaderValueByName("Authorization", h -> {
+      String expected = "Bearer " + token.get();
+      if (h.isEmpty() || !MessageDigest.isEqual(h.get().getBytes(StandardCharsets.UTF_8),
+          expected.getBytes(StandardCharsets.UTF_8))) {
+        return complete(error(401, "this call needs the header 'Authorization: Bearer <token>' with the server's"
+            + " token"));
+      }
+      return inner.get();
+    });
+  }
+
+  private static Map<String, Object> interval(Summary s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mean", s.mean());
+    m.put("ci_low", s.ciLow());
+    m.put("ci_high", s.ciHigh());
+    return m;
+  }
+
+  static Map<String, Object> policies(ServingRegistryActor.State st, ServingMonitorActor.Metrics metrics) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<Object> versions = new ArrayList<>();
+    for (ServingRegistryActor.VersionInfo v : st.versions()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", v.id());
+      m.put("name", v.name());
+      m.put("source", v.source());
+      m.put("live", v.live());
+      m.put("canary_share", v.canaryShare());
+      m.put("shadow", v.shadow());
+      m.put("known_good", v.knownGood());
+      ServingMonitorActor.VersionMetrics vm = metrics.versions().get(v.id());
+      if (vm != null) {
+        Map<String, Object> mm = new LinkedHashMap<>();
+        mm.put("requests", vm.requests());
+        mm.put("reward", interval(vm.reward()));
+        mm.put("gmv", interval(vm.gmv()));
+        mm.put("cm2", interval(vm.cm2()));
+        mm.put("rank_change", vm.rankChange());
+        m.put("metrics", mm);
+      }
+      Estimate e = metrics.shadow().get(v.id());
+      if (e != null) {
+        Map<String, Object> se = new LinkedHashMap<>();
+        se.put("estimator", e.estimator());
+        se.put("estimate", e.value());
+        se.put("ci_low", e.ciLow());
+        se.put("ci_high", e.ciHigh());
+        se.put("samples", e.n());
+        m.put("shadow_estimate", se);
+      }
+      versions.add(m);
+    }
+    out.put("versions", versions);
+    out.put("epoch", st.epoch());
+    out.put("known_good", metrics.knownGood());
+    out.put("rollbacks", st.rollbacks());
+    out.put("swap_visible_ms", st.swapVisibleMs());
+    List<Object> events = new ArrayList<>();
+    for (ServingRegistryActor.Event e : st.events()) {
+      Map<String, Object> ev = new LinkedHashMap<>();
+      ev.put("at_ms", e.atMs());
+      ev.put("kind", e.kind());
+      ev.put("version", e.version());
+      ev.put("detail", e.detail());
+      events.add(ev);
+    }
+    out.put("events", events);
+    return out;
+  }
+}
