@@ -1,0 +1,84 @@
+package io.rlsearch.agents.safety;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rlsearch.core.random.NumpyRandom;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The serving guardrails on synthetic heavy-tailed sessions: 70% earn nothing, the rest a lognormal
+ * amount, as zoosim's sessions do.
+ */
+class ServingGuardTest {
+  private static double session(NumpyRandom r, double scale) {
+    return r.random() < 0.7 ? 0 : scale * r.lognormal(1.5, 1.0);
+  }
+
+  private static Optional<ServingGuard.Breach> feed(ServingGuard g, long version, int n, double scale, double cm2,
+      double rank, NumpyRandom r) {
+    for (int i = 0; i < n; i++) {
+      double reward = session(r, scale);
+      Optional<ServingGuard.Breach> b = g.observe(version, reward, reward * 0.9, cm2 * reward / 4, rank);
+      if (b.isPresent()) {
+        return b;
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Test
+  void aVersionLikeTheKnownGoodOneServesItsWatchAndBecomesKnownGood() {
+    // 20 seeds x 2,000 watched requests each: the CUSUM (k 0.5, h 5 standard errors of a batch mean of
+    // 50) has an in-control run length of about 900 batches, so 40 batches alarm with probability
+    // about 4% per seed at most; allow 3 of 20.
+    int alarms = 0;
+    for (int seed = 0; seed < 20; seed++) {
+      NumpyRandom r = new NumpyRandom(seed);
+      ServingGuard g = new ServingGuard(ServingGuard.Settings.defaults(), 1);
+      feed(g, 1, 1000, 1.0, 1.0, 0.5, r);
+      g.watch(2);
+      Optional<ServingGuard.Breach> b = feed(g, 2, 2000, 1.0, 1.0, 0.5, r);
+      if (b.isPresent()) {
+        alarms++;
+      } else {
+        assertEquals(2, g.knownGood());
+        assertEquals(Optional.of(2L), g.pollBecameGood());
+      }
+    }
+    assertTrue(alarms <= 3, "false alarms in 20 runs: " + alarms);
+  }
+
+  @Test
+  void aVersionThatEarnsAQuarterIsCaughtWithinAFewHundredRequests() {
+    NumpyRandom r = new NumpyRandom(3);
+    ServingGuard g = new ServingGuard(new ServingGuard.Settings(50, 0.5, 5.0, 200, 200, Double.NaN, 200, 1.0, 2000), 1);
+    feed(g, 1, 1000, 1.0, 1.0, 0.5, r);
+    g.watch(2);
+    ServingGuard.Breach b = feed(g, 2, 2000, 0.25, 1.0, 0.5, r).orElseThrow();
+    assertTrue(b.guardrail().startsWith("drift:"), b.toString());
+    assertTrue(b.requests() <= 400, b.toString());
+    assertEquals(1, g.knownGood());
+    assertTrue(!g.watching(2));
+  }
+
+  @Test
+  void theCm2FloorAndTheRankChangeLimitFire() {
+    NumpyRandom r = new NumpyRandom(4);
+    ServingGuard.Settings floorOnly = new ServingGuard.Settings(50, 0.5, 1e9, 200, 200, 0.2, 200, 1.0, 5000);
+    ServingGuard g = new ServingGuard(floorOnly, 1);
+    feed(g, 1, 500, 1.0, 1.0, 0.5, r);
+    g.watch(2);
+    // Mean CM2 per request here is 0.3 x 0.05 / 4 x E[lognormal] ~ 0.01: below the floor of 0.2.
+    ServingGuard.Breach b = feed(g, 2, 1000, 1.0, 0.05, 0.5, r).orElseThrow();
+    assertEquals("cm2_floor", b.guardrail());
+    assertEquals(200, b.requests(), "the first full window");
+    ServingGuard.Settings stable = new ServingGuard.Settings(50, 0.5, 1e9, 200, 200, Double.NaN, 100, 0.6, 5000);
+    ServingGuard s = new ServingGuard(stable, 1);
+    s.watch(2);
+    assertTrue(feed(s, 2, 300, 1.0, 1.0, 0.5, r).isEmpty(), "rank change 0.5 is within 0.6");
+    s.watch(3);
+    assertEquals("stability", feed(s, 3, 300, 1.0, 1.0, 0.9, r).orElseThrow().guardrail());
+  }
+}
