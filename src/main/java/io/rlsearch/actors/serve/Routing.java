@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Which versions serve, as the shards apply it: immutable, numbered by {@code epoch} (every change of
- * the registry makes a new one). A request is served entirely with the table it started with.
+ * the registry makes a new one). A request is served entirely with the table it started with. A
+ * table is a control message: a shard whose mailbox is control-aware reads it before queued requests.
  *
  * @param epoch the table's number
  * @param live the live version
@@ -15,7 +16,7 @@ import java.util.Optional;
  * @param shadow the shadow version, if any (computes rankings for the same requests, never served)
  */
 public record Routing(long epoch, Version live, Optional<Version> canary, double canaryShare,
-    Optional<Version> shadow) {
+    Optional<Version> shadow) implements ServeShardActor.Command, org.apache.pekko.dispatch.ControlMessage {
   public Routing {
     Objects.requireNonNull(live, "live");
     Objects.requireNonNull(canary, "canary");

@@ -29,8 +29,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * request is computed (never served) and sent to the monitor with the live outcome.
  */
 public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Command> {
-  /** Messages accepted by a shard. */
-  public sealed interface Command {}
+  /** Messages accepted by a shard: requests, and routing tables ({@link Routing}). */
+  public interface Command {}
 
   /**
    * A search request.
@@ -56,8 +56,6 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
    * @param error why it failed, if it did
    */
   public record Served(long id, long sentNanos, long version, long epoch, double reward, Optional<String> error) {}
-
-  private record NewRouting(Routing routing) implements Command {}
 
   /** Serving outcomes go here too (null: nowhere). */
   public record Sinks(ActorRef<ServingMonitorActor.Command> monitor, ActorRef<LoggedDecision> decisionLog) {}
@@ -86,22 +84,23 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     this.runner = new SessionRunner(world, task, streams);
     this.registry = registry;
     this.sinks = sinks;
-    registry.tell(new ServingRegistryActor.Subscribe(ctx.messageAdapter(Routing.class, NewRouting::new)));
+    // The registry sends tables straight to this actor (no adapter), so a control-aware mailbox sees them.
+    registry.tell(new ServingRegistryActor.Subscribe(ctx.getSelf().narrow()));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Serve.class, this::onServe)
-        .onMessage(NewRouting.class, this::onRouting)
+        .onMessage(Routing.class, this::onRouting)
         .build();
   }
 
-  private Behavior<Command> onRouting(NewRouting r) {
-    if (routing == null || r.routing().epoch() > routing.epoch()) {
-      routing = r.routing();
+  private Behavior<Command> onRouting(Routing r) {
+    if (routing == null || r.epoch() > routing.epoch()) {
+      routing = r;
     }
-    registry.tell(new ServingRegistryActor.Applied(index, r.routing().epoch()));
+    registry.tell(new ServingRegistryActor.Applied(index, r.epoch()));
     if (!waiting.isEmpty()) {
       java.util.List<Serve> ready = new java.util.ArrayList<>(waiting);
       waiting.clear();

@@ -299,12 +299,14 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
     publish(new Routing(routing.epoch() + 1, to, routing.canary(), routing.canaryShare(), routing.shadow()), true);
     rollbacks++;
     event("rollback", from, "to version " + to.id() + ": " + reason);
+    getContext().getLog().warn("Rolled back live version [{}] to known-good version [{}]: {}", from, to.id(), reason);
     return new Reply(true, 200, "rolled back from " + from + " to " + to.id(), routing.epoch());
   }
 
   private Behavior<Command> onBreached(Breached b) {
     ServingGuard.Breach br = b.breach();
     event("breach", br.version(), br.guardrail() + ": " + br.detail() + " after " + br.requests() + " requests");
+    getContext().getLog().warn("Guardrail [{}] breached by version [{}]: {}", br.guardrail(), br.version(), br.detail());
     if (br.version() == routing.live().id()) {
       rollback("guardrail " + br.guardrail() + " (" + br.detail() + ")");
     } else if (routing.canary().map(c -> c.id() == br.version()).orElse(false)) {

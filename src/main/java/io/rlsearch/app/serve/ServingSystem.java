@@ -24,6 +24,7 @@ import org.HdrHistogram.Recorder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.MailboxSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -74,16 +75,22 @@ public final class ServingSystem implements AutoCloseable {
     this.log = s.decisionLog().map(p -> spawn(DecisionLogActor.create(p), "decision-log"));
     ActorRef<LoggedDecision> writer = log.map(l -> spawn(DecisionLogActor.writer(l), "decision-log-writer"))
         .orElse(null);
+    Props shardProps = config.hasPath("rlsearch.mailboxes.serving")
+        ? MailboxSelector.fromConfig("rlsearch.mailboxes.serving") : Props.empty();
     for (int i = 0; i < s.shards(); i++) {
       shards.add(spawn(ServeShardActor.create(i, world, task, streams, registry,
-          new ServeShardActor.Sinks(monitor, writer)), "shard-" + i));
+          new ServeShardActor.Sinks(monitor, writer)), "shard-" + i, shardProps));
     }
     this.collector = spawn(Behaviors.receiveMessage(this::collect), "collector");
   }
 
   private <T> ActorRef<T> spawn(Behavior<T> b, String name) {
+    return spawn(b, name, Props.empty());
+  }
+
+  private <T> ActorRef<T> spawn(Behavior<T> b, String name, Props props) {
     CompletionStage<ActorRef<T>> ref = AskPattern.ask(system,
-        replyTo -> new SpawnProtocol.Spawn<>(b, name, Props.empty(), replyTo), Duration.ofSeconds(10), system.scheduler());
+        replyTo -> new SpawnProtocol.Spawn<>(b, name, props, replyTo), Duration.ofSeconds(10), system.scheduler());
     return ref.toCompletableFuture().join();
   }
 
