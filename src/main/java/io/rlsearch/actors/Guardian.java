@@ -330,7 +330,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     boolean allDone = failure.isPresent() || (part(LearnerActor.Stats.class).completed()
         && part(ReplayActor.Stats.class).completed() && part(EvaluatorActor.Report.class).completed()
         && part(UserPopulationActor.Stats.class).completed()
-        && checkpointsSaved + checkpointFailures >= part(LearnerActor.Stats.class).checkpoints());
+        && checkpointsSaved + checkpointFailures >= part(LearnerActor.Stats.class).checkpoints()
+        // The learner's last publish and the guardian's question reach the registry from different
+        // senders, in either order: wait until the history holds every version the learner published.
+        && part(PolicyRegistryActor.History.class).versions().size() + part(PolicyRegistryActor.History.class).refused()
+            >= 1 + part(LearnerActor.Stats.class).published());
     if (!allDone && ++collections < 500) {
       getContext().scheduleOnce(java.time.Duration.ofMillis(10), getContext().getSelf(), Collect.INSTANCE);
       return this;
