@@ -222,8 +222,17 @@ final class ServingApi extends AllDirectives {
     out.put("known_good", metrics.knownGood());
     out.put("rollbacks", st.rollbacks());
     out.put("swap_visible_ms", st.swapVisibleMs());
+    out.put("events", events(st.events(), true));
+    return out;
+  }
+
+  /** The event log as JSON rows ({@code registrations}: whether to keep the "register" events). */
+  static List<Object> events(List<ServingRegistryActor.Event> log, boolean registrations) {
     List<Object> events = new ArrayList<>();
-    for (ServingRegistryActor.Event e : st.events()) {
+    for (ServingRegistryActor.Event e : log) {
+      if (!registrations && e.kind().equals("register")) {
+        continue;
+      }
       Map<String, Object> ev = new LinkedHashMap<>();
       ev.put("at_ms", e.atMs());
       ev.put("kind", e.kind());
@@ -231,7 +240,6 @@ final class ServingApi extends AllDirectives {
       ev.put("detail", e.detail());
       events.add(ev);
     }
-    out.put("events", events);
-    return out;
+    return events;
   }
 }

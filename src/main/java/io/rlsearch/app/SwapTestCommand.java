@@ -214,18 +214,7 @@ final class SwapTestCommand implements Callable<Integer> {
       m.put("dropped_no_swaps", b.sent() - b.answered());
     });
     m.put("bad_policy_at_s", badTime);
-    List<Object> events = new ArrayList<>();
-    for (ServingRegistryActor.Event e : r.state().events()) {
-      if (!e.kind().equals("register")) {
-        Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("at_ms", e.atMs());
-        ev.put("kind", e.kind());
-        ev.put("version", e.version());
-        ev.put("detail", e.detail());
-        events.add(ev);
-      }
-    }
-    m.put("events", events);
+    m.put("events", ServingApi.events(r.state().events(), false));
     return m;
   }
 

@@ -69,7 +69,7 @@ public final class RidgeDirectMethod {
         a[r * p + c] = a[c * p + r];
       }
     }
-    double[] w = solve(a, b, p);
+    double[] w = LinearFqe.choleskySolve(a, b, p);
     double[] v = new double[n];
     double mean = 0;
     for (int i = 0; i < n; i++) {
@@ -89,43 +89,5 @@ public final class RidgeDirectMethod {
     double se = Math.sqrt(var / (n - 1) / n);
     return new Estimate("dm_ridge", mean, mean - 1.96 * se, mean + 1.96 * se, se, n, 1.0, n,
         "ridge reward model on [1, x, a, a^2, x a]; the interval covers context sampling, not model bias");
-  }
-
-  /** Solves the symmetric positive-definite system by Cholesky. */
-  private static double[] solve(double[] a, double[] b, int p) {
-    double[] l = new double[p * p];
-    for (int i = 0; i < p; i++) {
-      for (int j = 0; j <= i; j++) {
-        double s = a[i * p + j];
-        for (int k = 0; k < j; k++) {
-          s -= l[i * p + k] * l[j * p + k];
-        }
-        if (i == j) {
-          if (!(s > 0)) {
-            throw new IllegalStateException("the ridge system is not positive definite");
-          }
-          l[i * p + i] = Math.sqrt(s);
-        } else {
-          l[i * p + j] = s / l[j * p + j];
-        }
-      }
-    }
-    double[] y = new double[p];
-    for (int i = 0; i < p; i++) {
-      double s = b[i];
-      for (int k = 0; k < i; k++) {
-        s -= l[i * p + k] * y[k];
-      }
-      y[i] = s / l[i * p + i];
-    }
-    double[] x = new double[p];
-    for (int i = p - 1; i >= 0; i--) {
-      double s = y[i];
-      for (int k = i + 1; k < p; k++) {
-        s -= l[k * p + i] * x[k];
-      }
-      x[i] = s / l[i * p + i];
-    }
-    return x;
   }
 }
