@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         + " is logged with the version and propensity. Versions: the built-ins (neutral, cm2_price, cm2,"
         + " private_label, price, bury) and any --policy-file checkpoints of weight-task agents. The guardrails"
         + " roll a bad live version back to the last known-good one.",
-        "HTTP on 127.0.0.1 by default: GET /policies, POST /policies/{version}/promote, POST"
+        "HTTP on 127.0.0.1 by default: the live page at /, Prometheus metrics at GET /metrics, server-sent"
+        + " events at GET /events, GET /policies, POST /policies/{version}/promote, POST"
         + " /policies/{version}/canary (body {\"share\": s}), POST /policies/{version}/shadow, POST /rollback,"
         + " GET /health. Binding to another address needs --token (or RLSEARCH_TOKEN): every mutating call then"
         + " needs 'Authorization: Bearer <token>'. Ctrl-C (or --duration) stops cleanly: traffic stops, answers"
@@ -136,8 +137,11 @@ final class ServeCommand implements Callable<Integer> {
         }
       }
       ServingApi api = new ServingApi(sys, token);
-      ServerBinding b = Http.get(sys.system()).newServerAt(bind, port).bind(api.route()).toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
+      io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("serve", System::nanoTime);
+      sys.attach(telemetry);
+      io.rlsearch.app.metrics.DashboardRoutes dash = new io.rlsearch.app.metrics.DashboardRoutes(telemetry, sys.system());
+      ServerBinding b = Http.get(sys.system()).newServerAt(bind, port).bind(api.routeWith(dash.route()))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
       InetSocketAddress addr = b.localAddress();
       return new Running(sys, b, addr.getPort());
     } catch (Main.UsageException e) {

@@ -65,8 +65,23 @@ final class ServingApi extends AllDirectives {
         sys.system().scheduler());
   }
 
+  /** The routes, then {@code extra} (e.g. the live page's), then the JSON 404 for anything else. */
+  Route routeWith(Route extra) {
+    return concat(controlRoutes(), extra, notFound());
+  }
+
   /** The routes. */
   Route route() {
+    return concat(controlRoutes(), notFound());
+  }
+
+  private Route notFound() {
+    return extractUnmatchedPath(p -> complete(error(404, "no such endpoint: " + p + "; endpoints: GET /health, GET"
+        + " /policies, POST /policies/{version}/promote, POST /policies/{version}/canary, POST"
+        + " /policies/{version}/shadow, POST /rollback, GET /metrics, GET /events, GET /")));
+  }
+
+  private Route controlRoutes() {
     return concat(
         path("health", () -> concat(get(() -> onSuccess(askRegistry(ServingRegistryActor.GetState::new), st -> {
           Map<String, Object> m = new LinkedHashMap<>();
@@ -109,10 +124,7 @@ final class ServingApi extends AllDirectives {
         path("rollback", () -> concat(post(() -> authorised(() -> withBody(body -> {
           String reason = body.has("reason") ? body.get("reason").asText() : "requested over HTTP";
           return reply(askRegistry(to -> new ServingRegistryActor.Rollback(reason, to)));
-        }))), methodNotAllowed("POST"))),
-        extractUnmatchedPath(p -> complete(error(404, "no such endpoint: " + p + "; endpoints: GET /health, GET"
-            + " /policies, POST /policies/{version}/promote, POST /policies/{version}/canary, POST"
-            + " /policies/{version}/shadow, POST /rollback"))));
+        }))), methodNotAllowed("POST"))));
   }
 
   private Route methodNotAllowed(String allowed) {

@@ -53,9 +53,12 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
    * @param version the version that served it (0 if it failed)
    * @param epoch the routing table it was served with
    * @param reward its reward
+   * @param gmv its GMV
+   * @param cm2 its CM2
    * @param error why it failed, if it did
    */
-  public record Served(long id, long sentNanos, long version, long epoch, double reward, Optional<String> error) {}
+  public record Served(long id, long sentNanos, long version, long epoch, double reward, double gmv, double cm2,
+      Optional<String> error) {}
 
   /** Serving outcomes go here too (null: nowhere). */
   public record Sinks(ActorRef<ServingMonitorActor.Command> monitor, ActorRef<LoggedDecision> decisionLog) {}
@@ -141,9 +144,10 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
             null, t.reward(), true, new LoggedDecision.Outcome(t.breakdown().gmv(), t.breakdown().cm2(),
                 t.breakdown().strat(), t.breakdown().clicks(), t.orders())));
       }
-      s.replyTo().tell(new Served(s.id(), s.sentNanos(), v.id(), r.epoch(), t.reward(), Optional.empty()));
+      s.replyTo().tell(new Served(s.id(), s.sentNanos(), v.id(), r.epoch(), t.reward(), t.breakdown().gmv(),
+          t.breakdown().cm2(), Optional.empty()));
     } catch (RuntimeException e) {
-      s.replyTo().tell(new Served(s.id(), s.sentNanos(), 0, r.epoch(), Double.NaN,
+      s.replyTo().tell(new Served(s.id(), s.sentNanos(), 0, r.epoch(), Double.NaN, Double.NaN, Double.NaN,
           Optional.of("version " + v.id() + " failed: " + e.getMessage())));
     }
     return this;

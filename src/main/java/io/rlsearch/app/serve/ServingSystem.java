@@ -49,6 +49,32 @@ public final class ServingSystem implements AutoCloseable {
   public record Settings(int shards, ServingMonitorActor.Settings monitor, Optional<Path> decisionLog, long seed,
       int record) {}
 
+  private volatile Optional<io.rlsearch.app.metrics.Telemetry> telemetry = Optional.empty();
+  private int eventsForwarded;
+
+  /**
+   * Feeds {@code t} with every answered request and, every 250 ms, the registry's new events (for the
+   * metrics endpoint and the live page).
+   */
+  public void attach(io.rlsearch.app.metrics.Telemetry t) {
+    telemetry = Optional.of(t);
+    system.scheduler().scheduleAtFixedRate(Duration.ofMillis(250), Duration.ofMillis(250), () -> {
+      ServingRegistryActor.State st;
+      try {
+        st = ask(ServingRegistryActor.GetState::new);
+      } catch (RuntimeException stopping) {
+        return;
+      }
+      List<ServingRegistryActor.Event> ev = st.events();
+      for (int i = eventsForwarded; i < ev.size(); i++) {
+        if (!ev.get(i).kind().equals("register")) {
+          t.policyEvent(ev.get(i).kind(), ev.get(i).version(), ev.get(i).detail());
+        }
+      }
+      eventsForwarded = ev.size();
+    }, system.executionContext());
+  }
+
   private final ActorSystem<SpawnProtocol.Command> system;
   private final ActorRef<ServingRegistryActor.Command> registry;
   private final ActorRef<ServingMonitorActor.Command> monitor;
@@ -96,7 +122,12 @@ public final class ServingSystem implements AutoCloseable {
 
   private Behavior<ServeShardActor.Served> collect(ServeShardActor.Served s) {
     long now = System.nanoTime();
-    latency.recordValue(Math.max(0, now - s.sentNanos()) / 1000);
+    long micros = Math.max(0, now - s.sentNanos()) / 1000;
+    latency.recordValue(micros);
+    Optional<io.rlsearch.app.metrics.Telemetry> t = telemetry;
+    if (t.isPresent()) {
+      t.get().request(s.version(), s.reward(), s.gmv(), s.cm2(), micros, s.error().isEmpty());
+    }
     if (s.error().isPresent()) {
       failed.incrementAndGet();
     } else if (s.id() < rewards.length) {
