@@ -216,6 +216,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         .alsoTo(toReplay)
         .alsoTo(toEvaluator)
         .alsoTo(toPopulation);
+    if (spec.observer().isPresent()) {
+      RunObserver o = spec.observer().get();
+      merged = merged.alsoTo(Sink.foreach(o::transitions));
+    }
     Materializer mat = Materializer.matFromSystem(ctx.getSystem());
     CompletionStage<Done> done;
     if (spec.decisionLog().isPresent()) {
@@ -261,6 +265,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     return newReceiveBuilder()
         .onMessage(ShardRestarted.class, r -> {
           shardRestarts++;
+          spec.observer().ifPresent(RunObserver::shardRestarted);
           return this;
         })
         .onMessage(CrashLearner.class, c -> {

@@ -37,13 +37,32 @@ import java.util.Optional;
  * @param checkpointing where and how often the learner's state is saved, if at all
  * @param maxWait the longest the policy server holds a batch open for more requests (zero: until its mailbox drains)
  * @param inference makes the policy server's inference engine (closed by the server)
+ * @param observer watches the run (metrics, live page), if anything does
  */
 public record RunSpec(World world, Task task, AgentBuilder agent, long seed, long users,
     boolean retention, int sessionsCap, double gamma, int shards, int roundSize, int publishEvery, int maxBatch,
     int replayCapacity, double faultRate, int maxRetries, Duration sessionTimeout, Duration pullTimeout,
     int pullParallelism, Optional<Path> decisionLog, String shardDispatcher, int batch,
     Optional<Checkpointing.Resume> resume, Optional<Checkpointing> checkpointing, Duration maxWait,
-    java.util.function.Supplier<io.rlsearch.agents.spi.InferenceEngine> inference) {
+    java.util.function.Supplier<io.rlsearch.agents.spi.InferenceEngine> inference, Optional<RunObserver> observer) {
+  /** A run as above, unobserved. */
+  public RunSpec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
+      double gamma, int shards, int roundSize, int publishEvery, int maxBatch, int replayCapacity, double faultRate,
+      int maxRetries, Duration sessionTimeout, Duration pullTimeout, int pullParallelism, Optional<Path> decisionLog,
+      String shardDispatcher, int batch, Optional<Checkpointing.Resume> resume, Optional<Checkpointing> checkpointing,
+      Duration maxWait, java.util.function.Supplier<io.rlsearch.agents.spi.InferenceEngine> inference) {
+    this(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, roundSize, publishEvery, maxBatch,
+        replayCapacity, faultRate, maxRetries, sessionTimeout, pullTimeout, pullParallelism, decisionLog, shardDispatcher,
+        batch, resume, checkpointing, maxWait, inference, Optional.empty());
+  }
+
+  /** The same run, watched by {@code o}. */
+  public RunSpec observed(RunObserver o) {
+    return new RunSpec(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, roundSize, publishEvery,
+        maxBatch, replayCapacity, faultRate, maxRetries, sessionTimeout, pullTimeout, pullParallelism, decisionLog,
+        shardDispatcher, batch, resume, checkpointing, maxWait, inference, Optional.of(o));
+  }
+
   /** A run from the start, without checkpoints. */
   public RunSpec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
       double gamma, int shards, int roundSize, int publishEvery, int maxBatch, int replayCapacity, double faultRate,
@@ -59,6 +78,7 @@ public record RunSpec(World world, Task task, AgentBuilder agent, long seed, lon
     Objects.requireNonNull(checkpointing, "checkpointing");
     Objects.requireNonNull(maxWait, "maxWait");
     Objects.requireNonNull(inference, "inference");
+    Objects.requireNonNull(observer, "observer");
     require(!maxWait.isNegative() && maxWait.compareTo(Duration.ofSeconds(1)) <= 0,
         "max wait must lie in [0, 1s], got " + maxWait);
     Objects.requireNonNull(world, "world");

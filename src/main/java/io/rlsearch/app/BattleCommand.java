@@ -101,6 +101,8 @@ final class BattleCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config = new ConfigOption();
 
+  @Mixin DashboardOption dashboard = new DashboardOption();
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -140,7 +142,12 @@ final class BattleCommand implements Callable<Integer> {
       reports.put(n, new ArrayList<>());
       walls.put(n, 0.0);
     }
+    io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("battle", System::nanoTime);
+    Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, topo.systemConfig(),
+        spec.commandLine().getErr());
     try (SharedLearner learner = new SharedLearner()) {
+      telemetry.gauge("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
+          learner::gradientSteps);
       for (long seed : seeds) {
         World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
         List<RunSpec> specs = new ArrayList<>();
@@ -151,6 +158,9 @@ final class BattleCommand implements Callable<Integer> {
               : agent(n, learner, task);
           specs.add(spec(world, slateAgent(n) ? Task.Slate.reference() : task, builder, streamSeed, episodes,
               Optional.empty()));
+        }
+        if (dash.isPresent()) {
+          specs.replaceAll(sp -> sp.observed(telemetry));
         }
         List<PipelineRunner.Outcome> outs = PipelineRunner.runAll(specs, topo.systemConfig());
         for (int i = 0; i < names.size(); i++) {
@@ -163,6 +173,8 @@ final class BattleCommand implements Callable<Integer> {
           walls.merge(names.get(i), outs.get(i).wallSeconds(), Double::sum);
         }
       }
+    } finally {
+      dash.ifPresent(io.rlsearch.app.metrics.Dashboard::close);
     }
     double wall = (System.nanoTime() - start) / 1e9;
     List<Row> rows = new ArrayList<>();

@@ -42,6 +42,12 @@ final class PipelineBench implements Callable<Integer> {
   @Option(names = "--topology", paramLabel = "FILE", description = "Topology file (see train).")
   Path topology;
 
+  @Option(names = "--dashboard-overhead", paramLabel = "PAIRS", defaultValue = "0",
+      description = "Also measure the cost of metrics and an attached live page: PAIRS alternating runs at 2 shards"
+          + " without and with the Prometheus registry, the /events stream and one subscriber reading it"
+          + " (default: ${DEFAULT-VALUE}: not measured).")
+  int overheadPairs;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -92,6 +98,9 @@ final class PipelineBench implements Callable<Integer> {
     out.put("sync_episodes_per_sec", syncRate);
     out.put("pipeline", rows);
     out.put("speedup_best", best / syncRate);
+    if (overheadPairs > 0) {
+      out.put("dashboard", overhead(cfg, world, builder, seed));
+    }
     if (json) {
       spec.commandLine().getOut().println(Json.write(out));
       return 0;
@@ -106,6 +115,94 @@ final class PipelineBench implements Callable<Integer> {
           (double) row.get("mean_batch"));
     }
     w.printf(Locale.ROOT, "best speedup %.2fx%n", best / syncRate);
+    if (out.containsKey("dashboard")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> d = (Map<String, Object>) out.get("dashboard");
+      w.printf(Locale.ROOT, "with metrics and a live page: %.0f vs %.0f episodes/s without: overhead %.2f%%%n",
+          (double) d.get("with_episodes_per_sec"), (double) d.get("without_episodes_per_sec"),
+          (double) d.get("overhead_pct"));
+    }
     return 0;
+  }
+
+  /** One run with the metrics registry, the live page's server and one subscriber reading its events. */
+  private long withDashboard(RunConfig cfg, World world, AgentBuilder builder, long seed, double[] rate) {
+    io.rlsearch.app.metrics.Telemetry tel = new io.rlsearch.app.metrics.Telemetry("bench", System::nanoTime);
+    try (io.rlsearch.app.metrics.Dashboard dash = new io.rlsearch.app.metrics.Dashboard(tel, 0, cfg.systemConfig(),
+        new java.io.PrintWriter(java.io.OutputStream.nullOutputStream()))) {
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      java.util.concurrent.atomic.AtomicLong lines = new java.util.concurrent.atomic.AtomicLong();
+      var reading = client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+          "http://127.0.0.1:" + dash.port() + "/events")).build(),
+          java.net.http.HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription sub) {
+              sub.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(String line) {
+              if (line.startsWith("data:")) {
+                lines.incrementAndGet();
+              }
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onComplete() {}
+          }));
+      PipelineRunner.Outcome b = PipelineRunner.run(cfg.spec(world, builder, seed, episodes, false, 1, 1.0, 2, false,
+          0, Optional.empty()).observed(tel), cfg.systemConfig(), false, "pipeline");
+      rate[0] = episodes / b.wallSeconds();
+      reading.cancel(true);
+      return lines.get();
+    }
+  }
+
+  /** Runs without and with the metrics registry, and with the page and one subscriber, in rotating order. */
+  private Map<String, Object> overhead(RunConfig cfg, World world, AgentBuilder builder, long seed) {
+    if (overheadPairs > 20) {
+      throw new Main.UsageException("--dashboard-overhead must be in 0..20, got " + overheadPairs);
+    }
+    double without = 0;
+    double with = 0;
+    double metricsOnly = 0;
+    long events = 0;
+    // A warm-up run with the page first: its server, event stream and client are compiled by the JIT
+    // before anything is timed (on 2 cores the compiler threads would otherwise take from the run).
+    withDashboard(cfg, world, builder, seed, new double[1]);
+    // The three set-ups in a rotating order (a fixed order would charge one of them with whatever the
+    // JVM does at that point of every round, e.g. a collection of the previous runs' garbage).
+    for (int i = 0; i < overheadPairs; i++) {
+      for (int j = 0; j < 3; j++) {
+        int which = (i + j) % 3;
+        if (which == 0) {
+          PipelineRunner.Outcome a = PipelineRunner.run(cfg.spec(world, builder, seed, episodes, false, 1, 1.0, 2,
+              false, 0, Optional.empty()), cfg.systemConfig(), false, "pipeline");
+          without += episodes / a.wallSeconds() / overheadPairs;
+        } else if (which == 1) {
+          PipelineRunner.Outcome m = PipelineRunner.run(cfg.spec(world, builder, seed, episodes, false, 1, 1.0, 2,
+              false, 0, Optional.empty()).observed(new io.rlsearch.app.metrics.Telemetry("bench", System::nanoTime)),
+              cfg.systemConfig(), false, "pipeline");
+          metricsOnly += episodes / m.wallSeconds() / overheadPairs;
+        } else {
+          double[] rate = {0};
+          events += withDashboard(cfg, world, builder, seed, rate);
+          with += rate[0] / overheadPairs;
+        }
+      }
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("pairs", overheadPairs);
+    d.put("shards", 2);
+    d.put("without_episodes_per_sec", without);
+    d.put("metrics_only_episodes_per_sec", metricsOnly);
+    d.put("metrics_only_overhead_pct", 100 * (1 - metricsOnly / without));
+    d.put("with_episodes_per_sec", with);
+    d.put("overhead_pct", 100 * (1 - with / without));
+    d.put("events_received", events);
+    return d;
   }
 }

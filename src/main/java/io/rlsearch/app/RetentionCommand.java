@@ -58,6 +58,8 @@ final class RetentionCommand implements Callable<Integer> {
   @Option(names = "--topology", paramLabel = "FILE", description = "Topology file (see train).")
   Path topology;
 
+  @picocli.CommandLine.Mixin DashboardOption dashboard = new DashboardOption();
+
   @Option(names = "--json", description = "Print one JSON object instead of a summary.")
   boolean json;
 
@@ -91,10 +93,17 @@ final class RetentionCommand implements Callable<Integer> {
     long sessions = 0;
     double wall = 0;
     long lost = 0;
+    io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("retention", System::nanoTime);
+    Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, cfg.systemConfig(),
+        spec.commandLine().getErr());
+    try {
     for (int i = 0; i < seeds.size(); i++) {
       long seed = seeds.get(i);
       RunSpec runSpec = cfg.spec(cfg.world(seed), agent, seed, users, true, sessionsCap, gamma, k, false, 0,
           Optional.empty());
+      if (dash.isPresent()) {
+        runSpec = runSpec.observed(telemetry);
+      }
       PipelineRunner.Outcome o = PipelineRunner.run(runSpec, cfg.systemConfig(), !json, "retention seed " + seed);
       Guardian.RunReport r = o.report();
       if (r.failure().isPresent()) {
@@ -108,6 +117,9 @@ final class RetentionCommand implements Callable<Integer> {
       }
       wall += o.wallSeconds();
       lost += r.lost();
+    }
+    } finally {
+      dash.ifPresent(io.rlsearch.app.metrics.Dashboard::close);
     }
     double[] curve = new double[10];
     for (int j = 0; j < 10; j++) {

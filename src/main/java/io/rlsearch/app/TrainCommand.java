@@ -106,6 +106,8 @@ final class TrainCommand implements Callable<Integer> {
       description = "Continue the run saved in checkpoint FILE (same agent, seed, task and settings).")
   Path resume;
 
+  @picocli.CommandLine.Mixin DashboardOption dashboard = new DashboardOption();
+
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
   Path report;
 
@@ -261,7 +263,18 @@ final class TrainCommand implements Callable<Integer> {
             + e.getMessage());
       }
     }
-    PipelineRunner.Outcome o = PipelineRunner.run(runSpec, cfg.systemConfig(), !json, "train " + builder.name());
+    io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("train", System::nanoTime);
+    learner.ifPresent(l -> telemetry.gauge("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
+        l::gradientSteps));
+    Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, cfg.systemConfig(),
+        spec.commandLine().getErr());
+    PipelineRunner.Outcome o;
+    try {
+      o = PipelineRunner.run(dash.isPresent() ? runSpec.observed(telemetry) : runSpec, cfg.systemConfig(), !json,
+          "train " + builder.name());
+    } finally {
+      dash.ifPresent(io.rlsearch.app.metrics.Dashboard::close);
+    }
     Guardian.RunReport r = o.report();
     if (r.failure().isPresent()) {
       spec.commandLine().getErr().println("rlsearch: train: the run failed: " + r.failure().get());

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * a stream stage per batch. Events go to a listener that must not block (the HTTP layer puts them in
  * a dropping queue in front of a broadcast hub, so a slow browser never slows the run).
  */
-public final class Telemetry {
+public final class Telemetry implements io.rlsearch.actors.RunObserver {
   /** Requests or transitions per rolling window. */
   static final int WINDOW = 500;
 
@@ -32,6 +32,7 @@ public final class Telemetry {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter episodes;
   private final Counter produced;
+  private final io.prometheus.metrics.core.datapoints.CounterDataPoint producedPoint;
   private final Counter consumed;
   private final Gauge reward;
   private final Gauge gmv;
@@ -57,6 +58,11 @@ public final class Telemetry {
     long total;
 
     synchronized double[] add(double r, double g, double c, double t) {
+      push(r, g, c, t);
+      return means();
+    }
+
+    void push(double r, double g, double c, double t) {
       double[] x = {r, g, c, t};
       for (int i = 0; i < 4; i++) {
         sums[i] += x[i] - (size == WINDOW ? values[i][next] : 0);
@@ -65,6 +71,9 @@ public final class Telemetry {
       next = (next + 1) % WINDOW;
       size = Math.min(size + 1, WINDOW);
       total++;
+    }
+
+    double[] means() {
       double[] means = new double[4];
       for (int i = 0; i < 4; i++) {
         means[i] = sums[i] / size;
@@ -72,6 +81,43 @@ public final class Telemetry {
       return means;
     }
   }
+
+  /**
+   * One agent of a training run: its rolling window over all its versions, and the gauges of the
+   * version it is on (one series per agent at a time: the previous version's series is removed when a
+   * new version appears, so a run of thousands of versions does not grow the registry).
+   */
+  private final class AgentSeries {
+    final String agent;
+    final Rolling rolling = new Rolling();
+    long version = -1;
+    io.prometheus.metrics.core.datapoints.GaugeDataPoint[] points;
+    final io.prometheus.metrics.core.datapoints.CounterDataPoint episodesPoint;
+    long sinceEvent;
+
+    AgentSeries(String agent) {
+      this.agent = agent;
+      this.episodesPoint = episodes.labelValues(run, agent);
+    }
+
+    void onVersion(long v) {
+      if (v == version) {
+        return;
+      }
+      if (version >= 0) {
+        String old = Long.toString(version);
+        for (Gauge g : new Gauge[] {reward, gmv, cm2, ctr}) {
+          g.remove(run, agent, old);
+        }
+      }
+      version = v;
+      String nv = Long.toString(v);
+      points = new io.prometheus.metrics.core.datapoints.GaugeDataPoint[] {reward.labelValues(run, agent, nv),
+          gmv.labelValues(run, agent, nv), cm2.labelValues(run, agent, nv), ctr.labelValues(run, agent, nv)};
+    }
+  }
+
+  private final Map<String, AgentSeries> agents = new ConcurrentHashMap<>();
 
   /**
    * Metrics of run {@code run} (a label on every series).
@@ -86,6 +132,7 @@ public final class Telemetry {
         .labelNames("run", "agent").register(registry);
     produced = Counter.builder().name("rlsearch_transitions_produced").help("Transitions the shards produced")
         .labelNames("run").register(registry);
+    producedPoint = produced.labelValues(run);
     consumed = Counter.builder().name("rlsearch_transitions_consumed")
         .help("Transitions a consumer received").labelNames("run", "consumer").register(registry);
     reward = rollingGauge("rlsearch_reward", "Scalar reward per session, rolling mean");
@@ -128,24 +175,52 @@ public final class Telemetry {
     listener.accept(e);
   }
 
-  /** A batch of transitions produced and consumed by the run's stream. */
+  /**
+   * A batch of transitions produced and consumed by the run's stream: counted, added to each agent's
+   * rolling window, the gauges set once per batch, and an event every 200 sessions per agent.
+   */
+  @Override
   public void transitions(java.util.List<Transition> batch) {
-    produced.labelValues(run).inc(batch.size());
+    producedPoint.inc(batch.size());
+    AgentSeries last = null;
+    java.util.List<AgentSeries> touched = new java.util.ArrayList<>(2);
     for (Transition t : batch) {
-      String version = Long.toString(t.policyVersion());
-      episodes.labelValues(run, t.agent()).inc();
-      Rolling r = rolling.computeIfAbsent(t.agent() + "\u0000" + version, k -> new Rolling());
-      double[] m = r.add(t.reward(), t.breakdown().gmv(), t.breakdown().cm2(), t.ctr());
-      reward.labelValues(run, t.agent(), version).set(m[0]);
-      gmv.labelValues(run, t.agent(), version).set(m[1]);
-      cm2.labelValues(run, t.agent(), version).set(m[2]);
-      ctr.labelValues(run, t.agent(), version).set(m[3]);
-      if (r.total % 100 == 0) {
+      AgentSeries a = last != null && last.agent.equals(t.agent()) ? last
+          : agents.computeIfAbsent(t.agent(), AgentSeries::new);
+      synchronized (a) {
+        a.onVersion(t.policyVersion());
+        a.rolling.push(t.reward(), t.breakdown().gmv(), t.breakdown().cm2(), t.ctr());
+        a.sinceEvent++;
+      }
+      if (!touched.contains(a)) {
+        touched.add(a);
+      }
+      last = a;
+    }
+    for (AgentSeries a : touched) {
+      double[] m;
+      long total;
+      long version;
+      boolean event;
+      synchronized (a) {
+        m = a.rolling.means();
+        for (int i = 0; i < 4; i++) {
+          a.points[i].set(m[i]);
+        }
+        total = a.rolling.total;
+        version = a.version;
+        event = a.sinceEvent >= 200;
+        if (event) {
+          a.sinceEvent = 0;
+        }
+      }
+      a.episodesPoint.inc(batchCount(batch, a.agent));
+      if (event) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("type", "metrics");
-        e.put("agent", t.agent());
-        e.put("version", t.policyVersion());
-        e.put("episodes", r.total);
+        e.put("agent", a.agent);
+        e.put("version", version);
+        e.put("episodes", total);
         e.put("reward", m[0]);
         e.put("gmv", m[1]);
         e.put("cm2", m[2]);
@@ -155,14 +230,43 @@ public final class Telemetry {
     }
   }
 
+  private static long batchCount(java.util.List<Transition> batch, String agent) {
+    long n = 0;
+    for (Transition t : batch) {
+      if (t.agent().equals(agent)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** A consumer received {@code n} transitions. */
   public void consumed(String consumer, long n) {
     consumed.labelValues(run, consumer).inc(n);
   }
 
   /** A shard restarted. */
-  public void shardRestart() {
+  @Override
+  public void shardRestarted() {
     restarts.labelValues(run).inc();
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", "event");
+    e.put("kind", "restart");
+    e.put("version", 0L);
+    e.put("detail", "an environment shard restarted");
+    emit(e);
+  }
+
+  /**
+   * A gauge read at each scrape (e.g. the shared learner's gradient steps, a replay fill).
+   *
+   * @param name metric name
+   * @param help description
+   * @param value read when scraped
+   */
+  public void gauge(String name, String help, java.util.function.DoubleSupplier value) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name(name).help(help).labelNames("run")
+        .callback(cb -> cb.call(value.getAsDouble(), run)).register(registry);
   }
 
   /** A serving request answered by {@code version} with {@code reward} after {@code latencyMicros}. */

@@ -40,6 +40,7 @@ class TelemetryTest {
     }
     tel.transitions(batch);
     tel.consumed("learner", 600);
+    tel.shardRestarted();
     tel.request(2, 5.0, 4.0, 1.0, 300, true);
     tel.request(2, 0, 0, 0, 0, false);
     tel.policyEvent("breach", 7, "drift:reward: reward fell from 12 to 1");
