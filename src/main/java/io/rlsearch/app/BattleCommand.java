@@ -146,7 +146,7 @@ final class BattleCommand implements Callable<Integer> {
     Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, topo.systemConfig(),
         spec.commandLine().getErr());
     try (SharedLearner learner = new SharedLearner()) {
-      telemetry.gauge("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
+      telemetry.counter("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
           learner::gradientSteps);
       for (long seed : seeds) {
         World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));

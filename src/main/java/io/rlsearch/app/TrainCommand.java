@@ -264,7 +264,7 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("train", System::nanoTime);
-    learner.ifPresent(l -> telemetry.gauge("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
+    learner.ifPresent(l -> telemetry.counter("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
         l::gradientSteps));
     Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, cfg.systemConfig(),
         spec.commandLine().getErr());

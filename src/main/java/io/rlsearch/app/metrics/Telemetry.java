@@ -258,7 +258,16 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
   }
 
   /**
-   * A gauge read at each scrape (e.g. the shared learner's gradient steps, a replay fill).
+   * A counter read at each scrape, for a count kept elsewhere (the shared learner's gradient steps):
+   * exposed as {@code name_total}.
+   */
+  public void counter(String name, String help, java.util.function.DoubleSupplier value) {
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name(name).help(help).labelNames("run")
+        .callback(cb -> cb.call(value.getAsDouble(), run)).register(registry);
+  }
+
+  /**
+   * A gauge read at each scrape (e.g. a replay fill).
    *
    * @param name metric name
    * @param help description
