@@ -49,22 +49,31 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
   private final long start;
   private final java.util.function.LongSupplier clock;
 
-  /** Rolling means of reward, GMV, CM2 and CTR over the last {@link #WINDOW} observations. */
+  /** Metrics in a rolling window: reward, GMV, CM2, CTR, strategic, clicks. */
+  static final int METRICS = 6;
+
+  /**
+   * Rolling means of reward, GMV, CM2, CTR, strategic reward and clicks over the last {@link #WINDOW}
+   * observations, and the reward's standard deviation (for the page's confidence band).
+   */
   private static final class Rolling {
-    final double[][] values = new double[4][WINDOW];
-    final double[] sums = new double[4];
+    final double[][] values = new double[METRICS][WINDOW];
+    final double[] sums = new double[METRICS];
+    double rewardSq;
     int next;
     int size;
     long total;
 
     synchronized double[] add(double r, double g, double c, double t) {
-      push(r, g, c, t);
+      push(r, g, c, t, 0, 0);
       return means();
     }
 
-    void push(double r, double g, double c, double t) {
-      double[] x = {r, g, c, t};
-      for (int i = 0; i < 4; i++) {
+    void push(double r, double g, double c, double t, double strat, double clicks) {
+      double[] x = {r, g, c, t, strat, clicks};
+      double old = size == WINDOW ? values[0][next] : 0;
+      rewardSq += r * r - old * old;
+      for (int i = 0; i < METRICS; i++) {
         sums[i] += x[i] - (size == WINDOW ? values[i][next] : 0);
         values[i][next] = x[i];
       }
@@ -74,11 +83,25 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
     }
 
     double[] means() {
-      double[] means = new double[4];
-      for (int i = 0; i < 4; i++) {
+      double[] means = new double[METRICS];
+      for (int i = 0; i < METRICS; i++) {
         means[i] = sums[i] / size;
       }
       return means;
+    }
+
+    synchronized double rewardHalfWidthSynced() {
+      return rewardHalfWidth();
+    }
+
+    /** Half-width of the 95% interval of the reward's rolling mean. */
+    double rewardHalfWidth() {
+      if (size < 2) {
+        return 0;
+      }
+      double mean = sums[0] / size;
+      double var = Math.max(0, (rewardSq - size * mean * mean) / (size - 1));
+      return 1.96 * Math.sqrt(var / size);
     }
   }
 
@@ -189,8 +212,12 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
           : agents.computeIfAbsent(t.agent(), AgentSeries::new);
       synchronized (a) {
         a.onVersion(t.policyVersion());
-        a.rolling.push(t.reward(), t.breakdown().gmv(), t.breakdown().cm2(), t.ctr());
+        a.rolling.push(t.reward(), t.breakdown().gmv(), t.breakdown().cm2(), t.ctr(), t.breakdown().strat(),
+            t.breakdown().clicks());
         a.sinceEvent++;
+        if (t.session() < retentionCounts.length()) {
+          retentionCounts.incrementAndGet(t.session());
+        }
       }
       if (!touched.contains(a)) {
         touched.add(a);
@@ -199,11 +226,13 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
     }
     for (AgentSeries a : touched) {
       double[] m;
+      double half;
       long total;
       long version;
       boolean event;
       synchronized (a) {
         m = a.rolling.means();
+        half = a.rolling.rewardHalfWidth();
         for (int i = 0; i < 4; i++) {
           a.points[i].set(m[i]);
         }
@@ -225,10 +254,26 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
         e.put("gmv", m[1]);
         e.put("cm2", m[2]);
         e.put("ctr", m[3]);
+        e.put("strat", m[4]);
+        e.put("clicks", m[5]);
+        e.put("reward_ci", half);
+        long first = retentionCounts.get(0);
+        if (first > 0 && retentionCounts.get(1) > 0) {
+          // Multi-session runs: the share of users with at least k sessions, k = 1..10.
+          double[] curve = new double[retentionCounts.length()];
+          for (int k = 0; k < curve.length; k++) {
+            curve[k] = (double) retentionCounts.get(k) / first;
+          }
+          e.put("retention", curve);
+        }
         emit(e);
       }
     }
   }
+
+  /** Sessions seen with index k (k = 0..9): the retention curve's counts. */
+  private final java.util.concurrent.atomic.AtomicLongArray retentionCounts =
+      new java.util.concurrent.atomic.AtomicLongArray(10);
 
   private static long batchCount(java.util.List<Transition> batch, String agent) {
     long n = 0;
@@ -303,6 +348,7 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
       e.put("gmv", m[1]);
       e.put("cm2", m[2]);
       e.put("latency_us", latencyMicros);
+      e.put("reward_ci", r.rewardHalfWidthSynced());
       emit(e);
     }
   }
