@@ -81,13 +81,7 @@ public final class BattleReport {
   private static String html(List<Agent> agents, List<Long> seeds, int episodes, String title) {
     int w = 900;
     int h = 420;
-    int left = 60;
-    int right = 170;
-    int top = 20;
-    int bottom = 40;
     int window = Math.max(1, Math.min(50, episodes / 10));
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
     double[][] mean = new double[agents.size()][];
     double[][] half = new double[agents.size()][];
     for (int k = 0; k < agents.size(); k++) {
@@ -121,48 +115,43 @@ public final class BattleReport {
           half[k][i] = len > 1 ? 1.96 * Math.sqrt(v / (len - 1) / len) : 0;
         }
         mean[k][i] = m;
-        lo = Math.min(lo, m - half[k][i]);
-        hi = Math.max(hi, m + half[k][i]);
       }
     }
-    if (!(hi > lo)) {
-      hi = lo + 1;
+    // The live page's chart library (uPlot, from its WebJar), inlined: the report opens without a network.
+    int n0 = mean.length == 0 ? 0 : mean[0].length;
+    int stride = Math.max(1, (n0 + 999) / 1000);
+    StringBuilder data = new StringBuilder("[[");
+    for (int i = 0; i < n0; i += stride) {
+      data.append(i == 0 ? "" : ",").append(i + 1);
     }
-    StringBuilder svg = new StringBuilder();
-    svg.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
-        + "font-family='sans-serif' font-size='12'>%n", w, h));
-    int pw = w - left - right;
-    int ph = h - top - bottom;
-    svg.append(String.format(Locale.ROOT, "<rect x='%d' y='%d' width='%d' height='%d' fill='none' stroke='#999'/>%n",
-        left, top, pw, ph));
-    for (int t = 0; t <= 4; t++) {
-      double v = lo + (hi - lo) * t / 4;
-      double y = top + ph - ph * (v - lo) / (hi - lo);
-      svg.append(String.format(Locale.ROOT, "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/>"
-          + "<text x='%d' y='%.1f' text-anchor='end'>%.2f</text>%n", left, left + pw, y, y, left - 4, y + 4, v));
-    }
-    svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' text-anchor='middle'>episode (return smoothed over %d)"
-        + "</text>%n", left + pw / 2, h - 8, window));
+    data.append("]");
+    StringBuilder series = new StringBuilder("[{label:'episode'}");
+    StringBuilder bands = new StringBuilder("[");
     for (int k = 0; k < agents.size(); k++) {
       String c = COLOURS[k % COLOURS.length];
-      int n = mean[k].length;
-      StringBuilder band = new StringBuilder();
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < n; i++) {
-        double x = left + pw * (n == 1 ? 0 : (double) i / (n - 1));
-        band.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, top + ph - ph * (mean[k][i] + half[k][i] - lo) / (hi - lo)));
-        line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, top + ph - ph * (mean[k][i] - lo) / (hi - lo)));
+      for (int part = 0; part < 3; part++) {
+        data.append(",[");
+        for (int i = 0; i < n0; i += stride) {
+          double v = part == 0 ? mean[k][i] : part == 1 ? mean[k][i] - half[k][i] : mean[k][i] + half[k][i];
+          data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", v));
+        }
+        data.append("]");
       }
-      for (int i = n - 1; i >= 0; i--) {
-        double x = left + pw * (n == 1 ? 0 : (double) i / (n - 1));
-        band.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, top + ph - ph * (mean[k][i] - half[k][i] - lo) / (hi - lo)));
-      }
-      svg.append("<polygon points='").append(band).append("' fill='").append(c).append("' fill-opacity='0.15' stroke='none'/>\n");
-      svg.append("<polyline points='").append(line).append("' fill='none' stroke='").append(c).append("' stroke-width='1.5'/>\n");
-      svg.append(String.format(Locale.ROOT, "<rect x='%d' y='%d' width='12' height='12' fill='%s'/><text x='%d' y='%d'>%s"
-          + "</text>%n", left + pw + 12, top + 10 + 18 * k, c, left + pw + 30, top + 21 + 18 * k, escape(agents.get(k).name())));
+      String name = escape(agents.get(k).name()).replace("\\", "").replace("'", "");
+      series.append(String.format(Locale.ROOT, ",{label:'%s',stroke:'%s',width:2,points:{show:false}}"
+          + ",{label:'%s low',stroke:'%s',width:1,dash:[4,4],points:{show:false}}"
+          + ",{label:'%s high',stroke:'%s',width:1,dash:[4,4],points:{show:false}}", name, c, name, c, name, c));
+      bands.append(k == 0 ? "" : ",").append(String.format(Locale.ROOT, "{series:[%d,%d],fill:'%s22'}", 3 * k + 3,
+          3 * k + 2, c));
     }
-    svg.append("</svg>\n");
+    data.append("]");
+    series.append("]");
+    bands.append("]");
+    String chartHtml = "<div id='chart'></div>\n<noscript>The chart needs JavaScript (inline; no network).</noscript>\n"
+        + "<script>" + resource("META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js") + "</script>\n"
+        + "<script>new uPlot({width:" + w + ",height:" + h + ",scales:{x:{time:false}},axes:[{label:'episode (return"
+        + " smoothed over " + window + ")'},{size:70}],series:" + series + ",bands:" + bands + "}," + data
+        + ",document.getElementById('chart'));</script>\n";
     StringBuilder table = new StringBuilder("<table><tr><th>agent</th><th>mean return</th><th>95% CI</th>"
         + "<th>final 50</th><th>GMV</th><th>CM2</th><th>wall s</th></tr>\n");
     for (Agent a : agents) {
@@ -174,9 +163,21 @@ public final class BattleReport {
     return "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>" + escape(title) + "</title>\n"
         + "<style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin-top:16px}"
         + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
+        + resource("META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.min.css")
         + "</style></head><body>\n<h1>" + escape(title) + "</h1>\n<p>" + episodes + " episodes per agent and seed; seeds "
-        + seeds + ". Curves: mean over seeds of the moving-average return, shaded 95% band.</p>\n" + svg + table
+        + seeds + ". Curves: mean over seeds of the moving-average return, shaded 95% band.</p>\n" + chartHtml + table
         + "</body></html>\n";
+  }
+
+  private static String resource(String name) {
+    try (java.io.InputStream in = BattleReport.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name + " (the uPlot WebJar)");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String escape(String s) {
