@@ -72,6 +72,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private record SaveCheckpoint(LearnerActor.Checkpointed c) implements Command {}
 
+  private enum Health implements Command { INSTANCE }
+
+  private record HealthPart(Object part) implements Command {}
+
   private enum Collect implements Command { INSTANCE }
 
   /**
@@ -158,6 +162,43 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     evaluator = ctx.spawn(EvaluatorActor.create(new EvaluatorActor.State(spec.retention()
         ? Optional.of(new RetentionMetrics(spec.users(), spec.gamma())) : Optional.empty())), "evaluator");
     runStream(ctx, shards);
+    if (spec.observer().isPresent()) {
+      healthTicks = Optional.of(ctx.getSystem().scheduler().scheduleAtFixedRate(java.time.Duration.ofMillis(500),
+          java.time.Duration.ofMillis(500), () -> ctx.getSelf().tell(Health.INSTANCE), ctx.getExecutionContext()));
+    }
+  }
+
+  private Optional<org.apache.pekko.actor.Cancellable> healthTicks = Optional.empty();
+
+  private ReplayActor.Stats lastReplay;
+  private PolicyServerActor.Stats lastBatching;
+  private LearnerActor.Stats lastLearner;
+
+  private Behavior<Command> askHealth() {
+    java.time.Duration t = java.time.Duration.ofSeconds(5);
+    getContext().ask(ReplayActor.Stats.class, replay, t, ReplayActor.GetStats::new, (r, e) -> new HealthPart(r));
+    getContext().ask(PolicyServerActor.Stats.class, server, t, PolicyServerActor.GetStats::new,
+        (r, e) -> new HealthPart(r));
+    getContext().ask(LearnerActor.Stats.class, learner, t, LearnerActor.GetStats::new, (r, e) -> new HealthPart(r));
+    return this;
+  }
+
+  private Behavior<Command> onHealthPart(HealthPart h) {
+    if (h.part() instanceof ReplayActor.Stats r) {
+      lastReplay = r;
+    } else if (h.part() instanceof PolicyServerActor.Stats b) {
+      lastBatching = b;
+    } else if (h.part() instanceof LearnerActor.Stats l) {
+      lastLearner = l;
+    }
+    if (lastReplay != null && lastBatching != null && lastLearner != null) {
+      spec.observer().get().health(lastReplay.size(), lastReplay.capacity(), lastBatching.meanBatch(),
+          Math.max(0, counters.produced() - lastLearner.consumed()));
+      lastReplay = null;
+      lastBatching = null;
+      lastLearner = null;
+    }
+    return this;
   }
 
   /**
@@ -277,6 +318,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
           return this;
         })
         .onMessage(SaveCheckpoint.class, this::onSaveCheckpoint)
+        .onMessage(Health.class, h -> askHealth())
+        .onMessage(HealthPart.class, this::onHealthPart)
         .onMessage(StreamDone.class, this::onStreamDone)
         .onMessage(Collected.class, this::onCollected)
         .onMessage(Collect.class, c -> collect())
@@ -344,6 +387,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       getContext().scheduleOnce(java.time.Duration.ofMillis(10), getContext().getSelf(), Collect.INSTANCE);
       return this;
     }
+    healthTicks.ifPresent(org.apache.pekko.actor.Cancellable::cancel);
     replyTo.tell(report());
     return Behaviors.stopped();
   }

@@ -14,4 +14,10 @@ public interface RunObserver {
 
   /** A shard restarted. */
   default void shardRestarted() {}
+
+  /**
+   * The pipeline's health, about every half second: replay fill, the policy server's batching, and the
+   * transitions produced but not yet taken by the learner (what backpressure holds in flight).
+   */
+  default void health(int replaySize, int replayCapacity, double meanBatch, long inFlight) {}
 }

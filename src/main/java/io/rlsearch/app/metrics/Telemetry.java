@@ -44,6 +44,9 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
   private final Counter requests;
   private final Counter failed;
   private final Summary latency;
+  private final Gauge replayFill;
+  private final Gauge batchSize;
+  private final Gauge inFlightGauge;
   private final Map<String, Rolling> rolling = new ConcurrentHashMap<>();
   private volatile Consumer<Map<String, Object>> listener = e -> { };
   private final long start;
@@ -172,6 +175,13 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
         .labelNames("run", "version").register(registry);
     failed = Counter.builder().name("rlsearch_requests_failed").help("Serving requests that failed")
         .labelNames("run").register(registry);
+    replayFill = Gauge.builder().name("rlsearch_replay_fill").help("Replay buffer fill (share of its capacity)")
+        .labelNames("run").register(registry);
+    batchSize = Gauge.builder().name("rlsearch_inference_batch_size").help("Policy-server requests per inference batch")
+        .labelNames("run").register(registry);
+    inFlightGauge = Gauge.builder().name("rlsearch_transitions_in_flight")
+        .help("Transitions produced and not yet taken by the learner (held by backpressure)").labelNames("run")
+        .register(registry);
     latency = Summary.builder().name("rlsearch_request_latency_seconds")
         .help("Serving latency from the scheduled start to the answer").labelNames("run")
         .quantile(0.5, 0.01).quantile(0.9, 0.005).quantile(0.99, 0.001).register(registry);
@@ -283,6 +293,20 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
       }
     }
     return n;
+  }
+
+  /** The pipeline's health (replay fill, inference batch size, transitions in flight). */
+  @Override
+  public void health(int replaySize, int replayCapacity, double meanBatch, long inFlight) {
+    replayFill.labelValues(run).set(replayCapacity == 0 ? 0 : (double) replaySize / replayCapacity);
+    batchSize.labelValues(run).set(meanBatch);
+    inFlightGauge.labelValues(run).set(inFlight);
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", "health");
+    e.put("replay_fill", replayCapacity == 0 ? 0 : (double) replaySize / replayCapacity);
+    e.put("mean_batch", meanBatch);
+    e.put("in_flight", inFlight);
+    emit(e);
   }
 
   /** A consumer received {@code n} transitions. */
