@@ -193,7 +193,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
     if (lastReplay != null && lastBatching != null && lastLearner != null) {
       spec.observer().get().health(lastReplay.size(), lastReplay.capacity(), lastBatching.meanBatch(),
-          Math.max(0, counters.produced() - lastLearner.consumed()));
+          Math.max(0, counters.produced() - lastLearner.consumed()), lastLearner.consumed());
       lastReplay = null;
       lastBatching = null;
       lastLearner = null;

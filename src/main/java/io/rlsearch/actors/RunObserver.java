@@ -17,7 +17,8 @@ public interface RunObserver {
 
   /**
    * The pipeline's health, about every half second: replay fill, the policy server's batching, and the
-   * transitions produced but not yet taken by the learner (what backpressure holds in flight).
+   * transitions produced but not yet taken by the learner (what backpressure holds in flight), and the
+   * transitions the learner has taken.
    */
-  default void health(int replaySize, int replayCapacity, double meanBatch, long inFlight) {}
+  default void health(int replaySize, int replayCapacity, double meanBatch, long inFlight, long learnerConsumed) {}
 }

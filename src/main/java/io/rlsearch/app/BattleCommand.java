@@ -148,6 +148,8 @@ final class BattleCommand implements Callable<Integer> {
     try (SharedLearner learner = new SharedLearner()) {
       telemetry.counter("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
           learner::gradientSteps);
+      telemetry.gauge("rlsearch_learner_loss", "Moving average of the shared learner's regression losses",
+          learner::lossAverage);
       for (long seed : seeds) {
         World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
         List<RunSpec> specs = new ArrayList<>();

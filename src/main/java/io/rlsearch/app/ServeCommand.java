@@ -79,6 +79,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config = new ConfigOption();
 
+  @Option(names = "--dashboard",
+      description = "Say where the live page is (serve always serves it, with /metrics and /events, on its port).")
+  boolean dashboard;
+
   @Option(names = "--json", description = "At the end, print one JSON object with the run's figures.")
   boolean json;
 
@@ -183,6 +187,10 @@ final class ServeCommand implements Callable<Integer> {
     spec.commandLine().getErr().printf("rlsearch: serving on http://%s:%d (live: %s, %s requests/s%s); Ctrl-C stops%n",
         bind, run.port(), policy, rate == 0 ? "no" : String.format(java.util.Locale.ROOT, "%.0f", rate),
         tok.isPresent() ? ", mutating calls need the bearer token" : "");
+    if (dashboard) {
+      spec.commandLine().getErr().printf("rlsearch: live dashboard on http://%s:%d/ (metrics at /metrics)%n", bind,
+          run.port());
+    }
     spec.commandLine().getErr().flush();
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();

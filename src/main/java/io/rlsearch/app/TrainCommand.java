@@ -266,6 +266,8 @@ final class TrainCommand implements Callable<Integer> {
     io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("train", System::nanoTime);
     learner.ifPresent(l -> telemetry.counter("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
         l::gradientSteps));
+    learner.ifPresent(l -> telemetry.gauge("rlsearch_learner_loss",
+        "Moving average of the shared learner's regression losses", l::lossAverage));
     Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, cfg.systemConfig(),
         spec.commandLine().getErr());
     PipelineRunner.Outcome o;

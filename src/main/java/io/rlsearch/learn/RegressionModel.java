@@ -31,10 +31,10 @@ public final class RegressionModel implements AutoCloseable {
   private boolean trainerStepped;
 
   private final Object lock;
-  private final Runnable onStep;
+  private final java.util.function.DoubleConsumer onStep;
 
   RegressionModel(NDManager manager, Object lock, String name, Mlp init, double lr, double weightDecay,
-      double clipNorm, Runnable onStep) {
+      double clipNorm, java.util.function.DoubleConsumer onStep) {
     this.onStep = onStep;
     this.manager = manager;
     this.lock = lock;
@@ -128,7 +128,7 @@ public final class RegressionModel implements AutoCloseable {
           trainerStepped = true;
         }
         steps++;
-        onStep.run();
+        onStep.accept(out[0]);
         return out;
       }
     }

@@ -53,6 +53,7 @@ public final class SharedLearner implements AutoCloseable {
     synchronized (lock) {
       RegressionModel m = new RegressionModel(root.newSubManager(), lock, name, init, lr, weightDecay, clipNorm,
           this::countStep);
+
       owned.add(m);
       return m;
     }
@@ -74,6 +75,22 @@ public final class SharedLearner implements AutoCloseable {
 
   void countStep() {
     gradientSteps.incrementAndGet();
+  }
+
+  private volatile double lossEma = Double.NaN;
+
+  /** Counts a step of a model with a loss, kept as an exponential moving average (weight 0.01). */
+  void countStep(double loss) {
+    gradientSteps.incrementAndGet();
+    if (Double.isFinite(loss)) {
+      double prev = lossEma;
+      lossEma = Double.isNaN(prev) ? loss : 0.99 * prev + 0.01 * loss;
+    }
+  }
+
+  /** The moving average of the training losses of this learner's regression models (NaN before any). */
+  public double lossAverage() {
+    return lossEma;
   }
 
   /** The lock every native step takes (training steps, batched inference). */

@@ -29,10 +29,10 @@ class ObservedRunTest {
       }
 
       @Override
-      public void health(int replaySize, int replayCapacity, double meanBatch, long inFlight) {
+      public void health(int replaySize, int replayCapacity, double meanBatch, long inFlight, long learnerConsumed) {
         health.incrementAndGet();
         assertTrue(replaySize <= replayCapacity && meanBatch >= 0 && inFlight >= 0);
-        tel.health(replaySize, replayCapacity, meanBatch, inFlight);
+        tel.health(replaySize, replayCapacity, meanBatch, inFlight, learnerConsumed);
       }
     };
     var spec = Runs.train(Runs.smallWorld(4), BanditAgents.linUcb(LinUcb.Settings.defaults()), 4, 15_000, 2, 0, 0,

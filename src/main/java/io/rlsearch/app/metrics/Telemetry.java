@@ -47,6 +47,7 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
   private final Gauge replayFill;
   private final Gauge batchSize;
   private final Gauge inFlightGauge;
+  private final java.util.concurrent.atomic.AtomicLong learnerSeen = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Rolling> rolling = new ConcurrentHashMap<>();
   private volatile Consumer<Map<String, Object>> listener = e -> { };
   private final long start;
@@ -297,7 +298,11 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
 
   /** The pipeline's health (replay fill, inference batch size, transitions in flight). */
   @Override
-  public void health(int replaySize, int replayCapacity, double meanBatch, long inFlight) {
+  public void health(int replaySize, int replayCapacity, double meanBatch, long inFlight, long learnerConsumed) {
+    long before = learnerSeen.getAndSet(learnerConsumed);
+    if (learnerConsumed > before) {
+      consumed.labelValues(run, "learner").inc(learnerConsumed - before);
+    }
     replayFill.labelValues(run).set(replayCapacity == 0 ? 0 : (double) replaySize / replayCapacity);
     batchSize.labelValues(run).set(meanBatch);
     inFlightGauge.labelValues(run).set(inFlight);
