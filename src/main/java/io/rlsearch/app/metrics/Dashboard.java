@@ -21,7 +21,8 @@ public final class Dashboard implements AutoCloseable {
     // event stream takes as little as possible from the run it watches.
     this.system = ActorSystem.create(Behaviors.empty(), "rlsearch-dashboard", com.typesafe.config.ConfigFactory
         .parseString("pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 1 }\n"
-            + "pekko.actor.internal-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 1 }")
+            + "pekko.actor.internal-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 1 }\n"
+            + "pekko.scheduler.tick-duration = 50ms")
         .withFallback(config));
     try {
       DashboardRoutes routes = new DashboardRoutes(telemetry, system);
