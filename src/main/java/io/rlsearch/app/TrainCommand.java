@@ -40,7 +40,9 @@ import picocli.CommandLine.Spec;
         "Checkpoints: --checkpoint FILE saves the learner's whole state (atomically, with a checksum and the"
         + " run's config) at the end and every --checkpoint-every transitions; --resume FILE continues from one:"
         + " the run starts at the first user the checkpoint had not learned and goes on to --episodes users in"
-        + " all. A corrupt checkpoint, or one made with another agent, seed, task or settings, is refused."})
+        + " all. A corrupt checkpoint, or one made with another agent, seed, task or settings, is refused. Replay"
+        + " buffers and optimiser moments are not saved: a resumed neural run continues closely, not bit for"
+        + " bit."})
 final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -142,12 +144,6 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException(name.equals("cql") ? "--agent cql needs --offline-log FILE (the decisions it"
           + " trains on)" : "--offline-log is for --agent cql");
     }
-    if ((checkpoint != null || resume != null) && List.of("cql", "slateq", "slateq_simplified", "diffrank")
-        .contains(name)) {
-      throw new Main.UsageException("--checkpoint and --resume are not available for " + name + " yet; agents with"
-          + " checkpoints: linucb, ts, random, static, template:NAME, contq, reinforce, reinforce_baseline, ppo,"
-          + " random_weights");
-    }
     try (SharedLearner learner = neural ? new SharedLearner() : null) {
       AgentBuilder builder;
       if (name.equals("cql")) {
@@ -219,6 +215,9 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("agent", builder.name());
     config.put("agent_settings", neural ? "battle" : cfg.agentSettings(name));
+    if (offlineLog != null) {
+      config.put("offline_log", offlineLog.toAbsolutePath().normalize().toString());
+    }
     config.put("seed", Long.toString(s));
     config.put("task", task.describe());
     config.put("world", cfg.worldSettings());
@@ -230,7 +229,7 @@ final class TrainCommand implements Callable<Integer> {
       try {
         resumed = Checkpoints.read(resume);
         Checkpoints.requireCompatible(resumed, config, List.of("agent", "agent_settings", "seed", "task", "world",
-            "deterministic", "round_size"));
+            "deterministic", "round_size", "offline_log"));
       } catch (Checkpoints.CheckpointException e) {
         throw new Main.UsageException("--resume: " + e.getMessage());
       }

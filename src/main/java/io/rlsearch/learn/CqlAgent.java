@@ -1,9 +1,11 @@
 package io.rlsearch.learn;
 
-import io.rlsearch.agents.continuous.ContinuousAgents;
 import io.rlsearch.agents.continuous.CqlSnapshot;
 import io.rlsearch.agents.nn.Mlp;
 import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.AgentState;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.ope.LoggedDecision;
 import java.util.ArrayList;
@@ -195,8 +197,64 @@ public final class CqlAgent {
     return best;
   }
 
-  /** The trained policy as a frozen agent ("cql": no updates while it is evaluated, as the reference). */
+  /**
+   * The trained policy as a frozen agent ("cql": no updates while it is evaluated, as the reference).
+   * Its state (for checkpoints) is the two critics and the action box; restoring it needs no retraining.
+   */
   public static AgentBuilder frozen(CqlSnapshot policy) {
-    return ContinuousAgents.frozen("cql", policy::withVersion);
+    return new AgentBuilder() {
+      @Override
+      public String name() {
+        return "cql";
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        return rule(policy);
+      }
+
+      @Override
+      public UpdateRule restore(PolicySnapshot snapshot) {
+        return rule((CqlSnapshot) snapshot);
+      }
+
+      @Override
+      public UpdateRule restoreState(AgentState state) {
+        NeuralAgents.checkAgent(state, "cql");
+        Mlp q1 = Mlp.fromState(state, "q1", policy.q1());
+        Mlp q2 = Mlp.fromState(state, "q2", policy.q2());
+        return rule(new CqlSnapshot("cql", 0, q1, q2, Math.toIntExact(state.counter("action_dim")),
+            state.array("a_max", 1)[0], Math.toIntExact(state.counter("candidates"))));
+      }
+    };
+  }
+
+  private static UpdateRule rule(CqlSnapshot p) {
+    return new UpdateRule() {
+      @Override
+      public void observe(double[] context, io.rlsearch.agents.spi.Decision decision, double reward) {
+        // Offline: nothing is learned while the policy is evaluated.
+      }
+
+      @Override
+      public PolicySnapshot snapshot(long version) {
+        return p.withVersion(version);
+      }
+
+      @Override
+      public boolean learns() {
+        return false;
+      }
+
+      @Override
+      public java.util.Optional<AgentState> state() {
+        Map<String, double[]> a = new HashMap<>();
+        p.q1().putState("q1", a);
+        p.q2().putState("q2", a);
+        a.put("a_max", new double[] {p.aMax()});
+        return java.util.Optional.of(new AgentState("cql", a, Map.of("action_dim", (long) p.actionDim(),
+            "candidates", (long) p.candidates())));
+      }
+    };
   }
 }

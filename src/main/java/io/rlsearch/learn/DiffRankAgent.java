@@ -102,6 +102,20 @@ public final class DiffRankAgent {
       public UpdateRule restore(PolicySnapshot snapshot) {
         return new Rule(learner, s, (DiffRankSnapshot) snapshot);
       }
+
+      @Override
+      public UpdateRule restoreState(io.rlsearch.agents.spi.AgentState state) {
+        NeuralAgents.checkAgent(state, "diffrank");
+        int in = s.contextDim() + s.itemDim();
+        Mlp scorerLike = MlpInit.create(NeuralAgents.sizes(in, s.hidden(), 1), Mlp.Activation.TANH, new NumpyRandom(0));
+        Rule r = new Rule(learner, s, new DiffRankSnapshot(0, Mlp.fromState(state, "scorer", scorerLike),
+            state.array("temperature", 1)[0], s.contextDim(), s.itemDim(), s.candidates()));
+        r.value.load(Mlp.fromState(state, "value", r.value.export()));
+        r.click.load(state.array("click"), state.counter("click_updates"));
+        r.updates = state.counter("updates");
+        r.seen = state.counter("seen");
+        return r;
+      }
     };
   }
 
@@ -257,6 +271,21 @@ public final class DiffRankAgent {
       }
       updates++;
       temperature = Math.max(s.temperatureMin(), temperature * s.temperatureDecay());
+    }
+
+    /**
+     * The scorer, item-value network, click model, temperature and counters; the session and item
+     * buffers are not saved (a resumed run refills them).
+     */
+    @Override
+    public java.util.Optional<io.rlsearch.agents.spi.AgentState> state() {
+      java.util.Map<String, double[]> a = new java.util.HashMap<>();
+      snapshot(0).scorer().putState("scorer", a);
+      value.export().putState("value", a);
+      a.put("click", click.parameters());
+      a.put("temperature", new double[] {temperature});
+      return java.util.Optional.of(new io.rlsearch.agents.spi.AgentState("diffrank", a, java.util.Map.of(
+          "click_updates", click.updates(), "updates", updates, "seen", seen)));
     }
 
     /** Scorer steps taken. */

@@ -112,6 +112,19 @@ public final class SlateQAgent {
       public UpdateRule restore(PolicySnapshot snapshot) {
         return new Rule(learner, s, (SlateQSnapshot) snapshot);
       }
+
+      @Override
+      public UpdateRule restoreState(io.rlsearch.agents.spi.AgentState state) {
+        NeuralAgents.checkAgent(state, name);
+        Mlp like = MlpInit.create(NeuralAgents.sizes(s.contextDim() + s.itemDim(), s.hidden(), 1), Mlp.Activation.RELU,
+            new NumpyRandom(0));
+        ClickModel click = new ClickModel(s.contextDim(), s.itemDim(), s.shown(), s.clickLr(), 1e-4);
+        click.load(state.array("click"), state.counter("click_updates"));
+        Rule r = new Rule(learner, s, new SlateQSnapshot(0, s.mode(), Mlp.fromState(state, "q", like), click,
+            state.array("epsilon", 1)[0], s.contextDim(), s.itemDim(), s.candidates(), s.shown()));
+        r.updates = state.counter("updates");
+        return r;
+      }
     };
   }
 
@@ -330,6 +343,21 @@ public final class SlateQAgent {
     /** Item samples waiting for their user's next session. */
     public int pending() {
       return pending.size();
+    }
+
+    /**
+     * The item network, click model, exploration rate and update count; the replay buffer and the
+     * sessions waiting for a bootstrap are not saved (a resumed run refills them).
+     */
+    @Override
+    public java.util.Optional<io.rlsearch.agents.spi.AgentState> state() {
+      java.util.Map<String, double[]> a = new java.util.HashMap<>();
+      q.export().putState("q", a);
+      a.put("click", choice.parameters());
+      a.put("epsilon", new double[] {epsilon});
+      return java.util.Optional.of(new io.rlsearch.agents.spi.AgentState(
+          s.mode() == SlateQSnapshot.Mode.DECOMPOSED ? "slateq" : "slateq_simplified", a,
+          java.util.Map.of("click_updates", choice.updates(), "updates", updates)));
     }
 
     @Override

@@ -97,6 +97,19 @@ class CqlAgentTest {
   }
 
   @Test
+  void theFrozenPolicysStateHoldsItsCriticsAndRestoresTheSamePolicy() {
+    CqlSnapshot p = CqlAgent.train(learner, settings(0.5, 0.0, 50), log(200, 3.0, new NumpyRandom(8), false)).policy();
+    var builder = CqlAgent.frozen(p);
+    var rule = builder.create(0, 2);
+    var state = rule.state().orElseThrow();
+    var back = builder.restoreState(state);
+    assertEquals(state, back.state().orElseThrow());
+    double[] x = {0.3, 0};
+    assertEquals(rule.snapshot(3).act(x, new NumpyRandom(1)), back.snapshot(3).act(x, new NumpyRandom(1)));
+    assertTrue(!rule.learns());
+  }
+
+  @Test
   void aLogWithoutContinuousDecisionsIsRefused() {
     List<LoggedDecision> discrete = List.of(new LoggedDecision("t", 0, 0, 0, new double[] {1}, 2, null, 0.5, null, 1.0,
         true, LoggedDecision.Outcome.NONE));

@@ -168,6 +168,32 @@ class SlateAgentsTest {
   }
 
   @Test
+  void slateAgentStatesRoundTripThroughACheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    io.rlsearch.agents.spi.AgentBuilder[] builders = {
+        SlateQAgent.builder(learner, settings(SlateQSnapshot.Mode.DECOMPOSED, 0.0)),
+        DiffRankAgent.builder(learner, new DiffRankAgent.Settings(new int[] {8}, 5e-3, 5e-3, 1.0, 16, 500, 1.0, 0.99,
+            0.05, 16, 0.05, SHOWN, 1, 2, N, 4))};
+    for (io.rlsearch.agents.spi.AgentBuilder b : builders) {
+      io.rlsearch.agents.spi.UpdateRule rule = b.create(0, 1 + N * 2);
+      NumpyRandom env = new NumpyRandom(12);
+      for (int t = 0; t < 200; t++) {
+        double[] x = context(env);
+        rule.observe(play(t, t, 0, x, rule.snapshot(t).act(x, env).action(), env, 0));
+      }
+      io.rlsearch.agents.spi.AgentState st = rule.state().orElseThrow();
+      java.nio.file.Path f = dir.resolve(b.name() + ".ckpt");
+      Checkpoints.write(f, new Checkpoints.Checkpoint(java.util.Map.of("agent", b.name()), 200, 200, 200, st));
+      io.rlsearch.agents.spi.UpdateRule back = b.restoreState(Checkpoints.read(f).state());
+      assertEquals(st, back.state().orElseThrow(), b.name());
+      double[] x = context(new NumpyRandom(5));
+      assertEquals(rule.snapshot(1).act(x, new NumpyRandom(6)), back.snapshot(1).act(x, new NumpyRandom(6)), b.name());
+      rule.close();
+      back.close();
+    }
+  }
+
+  @Test
   void bootstrappingCarriesTheNextSessionsValueBackAndLastSessionsExpire() {
     SlateQAgent.Settings s = settings(SlateQSnapshot.Mode.DECOMPOSED, 0.9);
     SlateQAgent.Rule boot = (SlateQAgent.Rule) SlateQAgent.builder(learner, s).create(0, 1 + N * 2);

@@ -48,6 +48,21 @@ public final class CqlSnapshot implements PolicySnapshot {
     return q1;
   }
 
+  /** The action box. */
+  public double aMax() {
+    return aMax;
+  }
+
+  /** Action dimension. */
+  public int actionDim() {
+    return actionDim;
+  }
+
+  /** Candidates searched per decision. */
+  public int candidates() {
+    return candidates;
+  }
+
   /** The second critic. */
   public Mlp q2() {
     return q2;
