@@ -1,0 +1,5 @@
+/**
+ * Exposure fairness of rankings and utility parity across segments (spec 5.2), framework-free: the
+ * metrics the constrained agents and the reports use.
+ */
+package io.rlsearch.eval.fairness;
