@@ -103,6 +103,11 @@ final class BattleCommand implements Callable<Integer> {
 
   @Mixin DashboardOption dashboard = new DashboardOption();
 
+  @Option(names = "--cm2-floor", paramLabel = "F", defaultValue = "0.2",
+      description = "CM2 floor per episode for the constraint columns: the share of windows of 100 episodes whose"
+          + " mean CM2 lies below it (default: ${DEFAULT-VALUE}).")
+  double cm2Floor;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -327,7 +332,7 @@ final class BattleCommand implements Callable<Integer> {
   }
 
   private record Row(String name, Summary mean, double final50, double gmv, double cm2, double wall, List<double[]> returns,
-      Summary vsStatic) {}
+      Summary vsStatic, double exposurePl, double cm2Violations) {}
 
   private static List<double[]> returns(List<Guardian.RunReport> rs) {
     List<double[]> out = new ArrayList<>();
@@ -344,7 +349,11 @@ final class BattleCommand implements Callable<Integer> {
     double gmv = 0;
     double cm2 = 0;
     double[] diffs = new double[rs.size()];
+    double exposure = 0;
+    double violations = 0;
     for (int s = 0; s < rs.size(); s++) {
+      exposure += rs.get(s).evaluator().metrics().mean().get("exposure_pl").mean() / rs.size();
+      violations += rs.get(s).evaluator().metrics().cm2FloorViolationRate(cm2Floor, 100) / rs.size();
       double[] r = ret.get(s);
       perSeed[s] = Arrays.stream(r).average().orElse(Double.NaN);
       final50 += Arrays.stream(r, r.length - 50, r.length).average().orElse(Double.NaN) / rs.size();
@@ -367,7 +376,7 @@ final class BattleCommand implements Callable<Integer> {
       }
       vs = Summary.of(d);
     }
-    return new Row(name, mean, final50, gmv, cm2, wall, ret, vs);
+    return new Row(name, mean, final50, gmv, cm2, wall, ret, vs, exposure, violations);
   }
 
   private Map<String, Object> toJson(List<Row> rows, double wall) {
@@ -384,6 +393,8 @@ final class BattleCommand implements Callable<Integer> {
       a.put("cm2", r.cm2);
       a.put("wall_s", r.wall);
       a.put("task", slateAgent(r.name) ? "slate" : "weights");
+      a.put("exposure_pl", r.exposurePl);
+      a.put("cm2_floor_violation_rate", r.cm2Violations);
       Map<String, Object> vs = new LinkedHashMap<>();
       vs.put("mean", r.vsStatic.mean());
       vs.put("ci_low", r.vsStatic.ciLow());
@@ -397,6 +408,7 @@ final class BattleCommand implements Callable<Integer> {
     m.put("paired", !sharedEnv);
     m.put("task", Task.BoostWeights.battle().describe());
     m.put("slate_task", Task.Slate.reference().describe());
+    m.put("cm2_floor", cm2Floor);
     m.put("ci", seeds.size() >= 2 ? "over seeds" : "over episodes (one seed)");
     m.put("wall_s", wall);
     if (!cqlTraining.isEmpty()) {
@@ -408,13 +420,15 @@ final class BattleCommand implements Callable<Integer> {
   private void print(PrintWriter w, List<Row> rows, double wall) {
     w.printf(Locale.ROOT, "Battle Royale: %d episodes per agent, seeds %s, %s; %s%n", episodes, seeds,
         sharedEnv ? "unpaired (shared env)" : "paired (same users for every agent)", Task.BoostWeights.battle().describe());
-    w.printf(Locale.ROOT, "%-19s %9s %20s %9s %8s %7s %22s %7s%n", "agent", "mean", "95% CI", "final 50", "GMV", "CM2",
-        "vs Static (95% CI)", "wall s");
+    w.printf(Locale.ROOT, "%-19s %9s %20s %9s %8s %7s %22s %7s %7s %7s%n", "agent", "mean", "95% CI", "final 50", "GMV",
+        "CM2", "vs Static (95% CI)", "PL exp", "CM2<fl", "wall s");
     for (Row r : rows) {
-      w.printf(Locale.ROOT, "%-19s %9.3f [%8.3f,%8.3f] %9.3f %8.3f %7.3f %7.3f [%6.3f,%6.3f] %7.1f%n", r.name,
+      w.printf(Locale.ROOT, "%-19s %9.3f [%8.3f,%8.3f] %9.3f %8.3f %7.3f %7.3f [%6.3f,%6.3f] %7.3f %7.3f %7.1f%n", r.name,
           r.mean.mean(), r.mean.ciLow(), r.mean.ciHigh(), r.final50, r.gmv, r.cm2, r.vsStatic.mean(),
-          nz(r.vsStatic.ciLow()), nz(r.vsStatic.ciHigh()), r.wall);
+          nz(r.vsStatic.ciLow()), nz(r.vsStatic.ciHigh()), r.exposurePl, r.cm2Violations, r.wall);
     }
+    w.printf(Locale.ROOT, "PL exp: private-label share of exposure; CM2<fl: share of 100-episode windows with mean CM2"
+        + " below %.2f%n", cm2Floor);
     w.printf(Locale.ROOT, "CIs %s; wall time %.1f s (agents run side by side)%n",
         seeds.size() >= 2 ? "over seeds" : "over episodes", wall);
   }

@@ -314,6 +314,11 @@ final class TrainCommand implements Callable<Integer> {
     m.put("retries", r.retries());
     m.put("duplicates_ignored", r.evaluator().duplicates());
     m.put("policy_versions", r.history().versions().size());
+    Map<String, Object> constraints = new LinkedHashMap<>();
+    constraints.put("exposure_pl", r.evaluator().metrics().mean().get("exposure_pl").mean());
+    constraints.put("cm2_floor", 0.2);
+    constraints.put("cm2_floor_violation_rate", r.evaluator().metrics().cm2FloorViolationRate(0.2, 100));
+    m.put("constraints", constraints);
     m.put("mean", metrics(r.evaluator().metrics().mean()));
     m.put("final", metrics(r.evaluator().metrics().last()));
     List<Object> versions = new java.util.ArrayList<>();

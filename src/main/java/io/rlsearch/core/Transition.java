@@ -28,16 +28,19 @@ import java.util.Objects;
  * @param bought per position shown: 1 if the user bought it
  * @param rankChange {@code 1 - overlap} of the top k shown and the base-relevance top k (NaN when the
  *     task does not measure it): the ranking's distance from the base ranking
+ * @param exposurePl the private-label share of the ranking's exposure (position weights of the query
+ *     type over the top k; NaN when not measured)
  */
 public record Transition(long episode, long user, int session, String agent, long policyVersion, double[] context,
     int arm, double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
-    double satisfaction, int segment, int[] slate, int[] clicked, int[] bought, double rankChange) {
+    double satisfaction, int segment, int[] slate, int[] clicked, int[] bought, double rankChange,
+    double exposurePl) {
   /** A transition without per-position outcomes. */
   public Transition(long episode, long user, int session, String agent, long policyVersion, double[] context, int arm,
       double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
       double satisfaction, int segment) {
     this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
-        impressions, satisfaction, segment, null, null, null, Double.NaN);
+        impressions, satisfaction, segment, null, null, null, Double.NaN, Double.NaN);
   }
 
   /** A transition with per-position outcomes, without the rank change. */
@@ -45,7 +48,15 @@ public record Transition(long episode, long user, int session, String agent, lon
       double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
       double satisfaction, int segment, int[] slate, int[] clicked, int[] bought) {
     this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
-        impressions, satisfaction, segment, slate, clicked, bought, Double.NaN);
+        impressions, satisfaction, segment, slate, clicked, bought, Double.NaN, Double.NaN);
+  }
+
+  /** A transition with per-position outcomes and the rank change, without the exposure share. */
+  public Transition(long episode, long user, int session, String agent, long policyVersion, double[] context, int arm,
+      double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
+      double satisfaction, int segment, int[] slate, int[] clicked, int[] bought, double rankChange) {
+    this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
+        impressions, satisfaction, segment, slate, clicked, bought, rankChange, Double.NaN);
   }
 
   public Transition {
@@ -105,7 +116,7 @@ public record Transition(long episode, long user, int session, String agent, lon
         && breakdown.equals(t.breakdown) && orders == t.orders && impressions == t.impressions
         && Double.compare(satisfaction, t.satisfaction) == 0 && segment == t.segment && Arrays.equals(slate, t.slate)
         && Arrays.equals(clicked, t.clicked) && Arrays.equals(bought, t.bought)
-        && Double.compare(rankChange, t.rankChange) == 0;
+        && Double.compare(rankChange, t.rankChange) == 0 && Double.compare(exposurePl, t.exposurePl) == 0;
   }
 
   @Override

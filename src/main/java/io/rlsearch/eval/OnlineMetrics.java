@@ -19,7 +19,7 @@ import java.util.TreeMap;
  */
 public final class OnlineMetrics {
   /** The metric names, in report order. */
-  public static final List<String> NAMES = List.of("reward", "gmv", "cm2", "ctr", "orders");
+  public static final List<String> NAMES = List.of("reward", "gmv", "cm2", "ctr", "orders", "exposure_pl");
 
   private long[] episode = new long[1024];
   private long[] version = new long[1024];
@@ -57,6 +57,7 @@ public final class OnlineMetrics {
     values[2][n] = t.breakdown().cm2();
     values[3][n] = t.ctr();
     values[4][n] = t.orders();
+    values[5][n] = t.exposurePl();
     n++;
     return true;
   }
@@ -90,9 +91,31 @@ public final class OnlineMetrics {
    * @param episodeIds episode ids, ascending
    * @param rewards rewards in that order
    * @param arms arms in that order
+   * @param cm2 CM2 per episode in that order
    */
   public record Report(long episodes, Map<String, Summary> mean, Map<String, Summary> last, List<VersionMetrics> versions,
-      long[] episodeIds, double[] rewards, int[] arms) {}
+      long[] episodeIds, double[] rewards, int[] arms, double[] cm2) {
+
+    /**
+     * The share of consecutive windows of {@code window} episodes (in episode order) whose mean CM2 per
+     * episode lies below {@code floor}: how often a CM2 floor on such windows is breached.
+     */
+    public double cm2FloorViolationRate(double floor, int window) {
+      int windows = cm2.length / window;
+      if (windows == 0) {
+        return Double.NaN;
+      }
+      int breached = 0;
+      for (int w = 0; w < windows; w++) {
+        double sum = 0;
+        for (int i = w * window; i < (w + 1) * window; i++) {
+          sum += cm2[i];
+        }
+        breached += sum / window < floor ? 1 : 0;
+      }
+      return (double) breached / windows;
+    }
+  }
 
   /** The report of everything recorded so far. */
   public Report report() {
@@ -135,6 +158,6 @@ public final class OnlineMetrics {
       }
       versions.add(new VersionMetrics(e.getKey(), e.getValue().size(), m));
     }
-    return new Report(n, mean, last, versions, ids, sorted[0], arms);
+    return new Report(n, mean, last, versions, ids, sorted[0], arms, sorted[2]);
   }
 }

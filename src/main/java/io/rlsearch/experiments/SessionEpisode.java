@@ -10,14 +10,28 @@ import io.rlsearch.sim.User;
 interface SessionEpisode {
   /** The outcome of playing a decision. */
   record Played(double reward, RewardBreakdown parts, int orders, double satisfaction, int[] slate, int[] clicked,
-      int[] bought, double rankChange) {
-    Played(double reward, RewardBreakdown parts, io.rlsearch.sim.SessionOutcome out) {
-      this(reward, parts, out.totalBuys(), out.satisfaction(), null, out.clicks(), out.buys(), Double.NaN);
+      int[] bought, double rankChange, double exposurePl) {
+    Played(double reward, RewardBreakdown parts, io.rlsearch.sim.SessionOutcome out, double rankChange,
+        double exposurePl) {
+      this(reward, parts, out.totalBuys(), out.satisfaction(), null, out.clicks(), out.buys(), rankChange, exposurePl);
     }
+  }
 
-    Played(double reward, RewardBreakdown parts, io.rlsearch.sim.SessionOutcome out, double rankChange) {
-      this(reward, parts, out.totalBuys(), out.satisfaction(), null, out.clicks(), out.buys(), rankChange);
+  /** The private-label share of a ranking's exposure for query type {@code queryType} (over the top k). */
+  static double exposurePl(io.rlsearch.sim.World world, int[] ranking, int queryType) {
+    double[][] bias = world.settings().behavior().posBias();
+    double[] w = bias[Math.min(queryType, bias.length - 1)];
+    int k = Math.min(world.settings().topK(), ranking.length);
+    double pl = 0;
+    double total = 0;
+    for (int i = 0; i < k; i++) {
+      double wi = w[Math.min(i, w.length - 1)];
+      total += wi;
+      if (world.catalog().isPl(ranking[i])) {
+        pl += wi;
+      }
     }
+    return total > 0 ? pl / total : 0.0;
   }
 
   /** Takes the user and query and draws the session's base scores from {@code rng}. */

@@ -138,6 +138,7 @@ final class SlateEpisode implements SessionEpisode {
     RewardBreakdown parts = rewardFn.breakdown(ranking, out);
     int shown = out.clicks().length;
     return new Played(rewardFn.scalar(parts), parts, out.totalBuys(), out.satisfaction(),
-        java.util.Arrays.copyOf(order, shown), out.clicks(), out.buys(), Double.NaN);
+        java.util.Arrays.copyOf(order, shown), out.clicks(), out.buys(), Double.NaN,
+        SessionEpisode.exposurePl(world, ranking, query.queryType()));
   }
 }

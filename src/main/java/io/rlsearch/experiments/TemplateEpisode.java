@@ -100,7 +100,8 @@ final class TemplateEpisode implements SessionEpisode {
     int[] ranking = scorer.rankByBoosts(boosts[t], world.settings().topK());
     SessionOutcome out = behavior.simulate(user, query, ranking, scorer.cosines(), rng);
     RewardBreakdown parts = rewardFn.breakdown(ranking, out);
-    return new Played(rewardFn.scalar(parts), parts, out);
+    return new Played(rewardFn.scalar(parts), parts, out, Double.NaN, SessionEpisode.exposurePl(world, ranking,
+        query.queryType()));
   }
 
   private static double[] withBias(double[] x) {

@@ -86,6 +86,7 @@ final class WeightsEpisode implements SessionEpisode {
     RewardBreakdown parts = rewardFn.breakdown(ranking, out);
     int k = world.settings().topK();
     double change = Metrics.deltaRankAtK(scorer.baseline(k), ranking, k);
-    return new Played(rewardFn.scalar(parts), parts, out, change);
+    return new Played(rewardFn.scalar(parts), parts, out, change, SessionEpisode.exposurePl(world, ranking,
+        query.queryType()));
   }
 }
