@@ -87,4 +87,30 @@ class TrainAgentsTest {
         "20", "--resume", cp.toString());
     assertEquals(40, resumed.get("resumed_from").get("users_done").asLong());
   }
+
+  @Test
+  void paretoSweepPrintsItsPointsAndFront() throws Exception {
+    Run r = run("pareto", "--constraint", "exposure", "--thresholds", "0.5,0.7", "--episodes", "200", "--seeds", "3",
+        "--config", smallWorld().toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    assertEquals(2, j.get("points").size());
+    for (JsonNode p : j.get("points")) {
+      for (String f : new String[] {"threshold", "gmv", "cm2", "exposure_pl", "violation_rate", "lambda_final",
+          "price_gmv"}) {
+        assertTrue(p.has(f), "missing " + f);
+      }
+      double v = p.get("violation_rate").get("mean").asDouble();
+      assertTrue(v >= 0 && v <= 1);
+    }
+    assertTrue(j.get("front").size() >= 1);
+    assertEquals(2, run("pareto", "--constraint", "fairness").code());
+    assertEquals(2, run("pareto", "--thresholds", "1.5").code());
+  }
+
+  private Path smallWorld() throws Exception {
+    Path f = dir.resolve("world.conf");
+    Files.writeString(f, "catalog { n_products = 400 }\n");
+    return f;
+  }
 }

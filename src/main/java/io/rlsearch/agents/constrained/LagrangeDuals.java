@@ -1,0 +1,83 @@
+package io.rlsearch.agents.constrained;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dual side of the primal-dual constrained agent (spec 7.11): one multiplier per constraint,
+ * starting at {@code lambdaInit}; the shaped reward {@code r + sum_i lambda_i slack_i w_i}; and dual
+ * ascent on the mean metric of each update window, {@code lambda_i <- clip(lambda_i - lr slack_i, 0,
+ * lambdaMax)}, so a violated constraint (negative slack) raises its multiplier and a slack one lowers
+ * it. Metrics are read by the constraint's metric key (the reference looks them up by constraint name
+ * and finds nothing: its known bug, fixed here). Pure; one owner.
+ */
+public final class LagrangeDuals {
+  private final List<Constraint> constraints;
+  private final double[] lambda;
+  private final double lr;
+  private final double lambdaMax;
+  private final double[] violationEma;
+
+  /** Multipliers for {@code constraints}. */
+  public LagrangeDuals(List<Constraint> constraints, double lambdaInit, double lr, double lambdaMax) {
+    if (constraints.isEmpty() || !(lambdaInit >= 0) || !(lr > 0) || !(lambdaMax >= lambdaInit)) {
+      throw new IllegalArgumentException("duals need constraints, lambda init >= 0, lr > 0, lambda max >= init");
+    }
+    this.constraints = List.copyOf(constraints);
+    this.lambda = new double[constraints.size()];
+    java.util.Arrays.fill(lambda, lambdaInit);
+    this.lr = lr;
+    this.lambdaMax = lambdaMax;
+    this.violationEma = new double[constraints.size()];
+  }
+
+  /** The constraints. */
+  public List<Constraint> constraints() {
+    return constraints;
+  }
+
+  /** The multipliers (a copy). */
+  public double[] lambdas() {
+    return lambda.clone();
+  }
+
+  /** Restores the multipliers (a checkpoint). */
+  public void load(double[] l) {
+    if (l.length != lambda.length) {
+      throw new IllegalArgumentException("need " + lambda.length + " multipliers, got " + l.length);
+    }
+    System.arraycopy(l, 0, lambda, 0, l.length);
+  }
+
+  /** The moving average (0.1) of each constraint's violation flag per update. */
+  public double[] violationRates() {
+    return violationEma.clone();
+  }
+
+  /** {@code r + sum_i lambda_i slack_i(m_i) w_i} for one session's metrics. */
+  public double shape(double reward, Map<String, Double> metrics) {
+    double r = reward;
+    for (int i = 0; i < constraints.size(); i++) {
+      Constraint c = constraints.get(i);
+      Double m = metrics.get(c.metric());
+      if (m != null && Double.isFinite(m)) {
+        r += lambda[i] * c.slack(m) * c.weight();
+      }
+    }
+    return r;
+  }
+
+  /** Dual ascent on the window's mean metrics. */
+  public void update(Map<String, Double> meanMetrics) {
+    for (int i = 0; i < constraints.size(); i++) {
+      Constraint c = constraints.get(i);
+      Double m = meanMetrics.get(c.metric());
+      if (m == null || !Double.isFinite(m)) {
+        continue;
+      }
+      double slack = c.slack(m);
+      violationEma[i] = 0.9 * violationEma[i] + 0.1 * (slack < 0 ? 1 : 0);
+      lambda[i] = Math.max(0, Math.min(lambdaMax, lambda[i] - lr * slack));
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.rlsearch.learn;
+
+import io.rlsearch.agents.constrained.Constraint;
+import io.rlsearch.agents.constrained.LagrangeDuals;
+import io.rlsearch.agents.continuous.GaussianPolicySnapshot;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.AgentState;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.Transition;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The primal-dual constrained agent (CMDP, spec 7.11) on REINFORCE with a learned baseline: every
+ * session's reward is shaped by the Lagrangian terms of the constraints ({@link LagrangeDuals}) before
+ * the policy learns from it, and every {@code dualEvery} sessions the multipliers take a dual-ascent
+ * step on the window's mean metrics (CM2, rank change against the base ranking, private-label
+ * exposure share, read from the transition by metric key).
+ */
+public final class ConstrainedAgent {
+  private ConstrainedAgent() {}
+
+  /**
+   * Settings.
+   *
+   * @param constraints the constraints
+   * @param lambdaInit initial multipliers
+   * @param lambdaLr the dual step
+   * @param lambdaMax the multipliers' cap
+   * @param dualEvery sessions per dual step
+   * @param policy the REINFORCE settings (with a learned baseline)
+   */
+  public record Settings(List<Constraint> constraints, double lambdaInit, double lambdaLr, double lambdaMax,
+      int dualEvery, NeuralAgents.ReinforceSettings policy) {
+    public Settings {
+      constraints = List.copyOf(constraints);
+      if (dualEvery < 1) {
+        throw new IllegalArgumentException("dual step interval must be >= 1, got " + dualEvery);
+      }
+    }
+  }
+
+  /** The constrained agent ("cmdp"). */
+  public static AgentBuilder builder(SharedLearner learner, Settings s) {
+    AgentBuilder base = NeuralAgents.reinforce(learner, s.policy());
+    return new AgentBuilder() {
+      @Override
+      public String name() {
+        return "cmdp";
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        return new Rule(base.create(arms, dim), s);
+      }
+
+      @Override
+      public UpdateRule restore(PolicySnapshot snapshot) {
+        GaussianPolicySnapshot g = (GaussianPolicySnapshot) snapshot;
+        return new Rule(base.restore(new GaussianPolicySnapshot(base.name(), g.version(), g.mu(), g.logStd())), s);
+      }
+
+      @Override
+      public UpdateRule restoreState(AgentState state) {
+        NeuralAgents.checkAgent(state, "cmdp");
+        Map<String, double[]> arrays = new HashMap<>(state.arrays());
+        double[] lambdas = arrays.remove("lambda");
+        Rule r = new Rule(base.restoreState(new AgentState(base.name(), arrays, state.counters())), s);
+        r.duals.load(lambdas);
+        return r;
+      }
+    };
+  }
+
+  /** The constrained agent's update rule. */
+  public static final class Rule implements UpdateRule {
+    private final UpdateRule base;
+    private final LagrangeDuals duals;
+    private final int dualEvery;
+    private final double[] sums = new double[Constraint.METRICS.size()];
+    private final int[] counts = new int[Constraint.METRICS.size()];
+    private int inWindow;
+
+    Rule(UpdateRule base, Settings s) {
+      this.base = base;
+      this.duals = new LagrangeDuals(s.constraints(), s.lambdaInit(), s.lambdaLr(), s.lambdaMax());
+      this.dualEvery = s.dualEvery();
+    }
+
+    /** The current multipliers, in constraint order. */
+    public double[] lambdas() {
+      return duals.lambdas();
+    }
+
+    private static Map<String, Double> metrics(Transition t) {
+      Map<String, Double> m = new HashMap<>();
+      m.put("cm2", t.breakdown().cm2());
+      m.put("rank_change", t.rankChange());
+      m.put("exposure_pl", t.exposurePl());
+      return m;
+    }
+
+    @Override
+    public void observe(double[] context, Decision decision, double reward) {
+      throw new IllegalArgumentException("the constrained agent needs whole transitions (its constraint metrics)");
+    }
+
+    @Override
+    public void observe(Transition t) {
+      Map<String, Double> m = metrics(t);
+      base.observe(t.context(), Decision.of(t), duals.shape(t.reward(), m));
+      for (int i = 0; i < Constraint.METRICS.size(); i++) {
+        Double v = m.get(Constraint.METRICS.get(i));
+        if (v != null && Double.isFinite(v)) {
+          sums[i] += v;
+          counts[i]++;
+        }
+      }
+      if (++inWindow == dualEvery) {
+        Map<String, Double> mean = new HashMap<>();
+        for (int i = 0; i < sums.length; i++) {
+          if (counts[i] > 0) {
+            mean.put(Constraint.METRICS.get(i), sums[i] / counts[i]);
+          }
+          sums[i] = 0;
+          counts[i] = 0;
+        }
+        duals.update(mean);
+        inWindow = 0;
+      }
+    }
+
+    @Override
+    public PolicySnapshot snapshot(long version) {
+      GaussianPolicySnapshot g = (GaussianPolicySnapshot) base.snapshot(version);
+      return new GaussianPolicySnapshot("cmdp", version, g.mu(), g.logStd());
+    }
+
+    @Override
+    public boolean learns() {
+      return true;
+    }
+
+    @Override
+    public Optional<AgentState> state() {
+      return base.state().map(st -> {
+        Map<String, double[]> a = new HashMap<>(st.arrays());
+        a.put("lambda", duals.lambdas());
+        return new AgentState("cmdp", a, st.counters());
+      });
+    }
+
+    @Override
+    public void close() {
+      base.close();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.rlsearch.agents.constrained;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The reference's CMDP assertions (tests/ch14), with its metric-lookup bug fixed. */
+class LagrangeDualsTest {
+  @Test
+  void slackSignsAndTheStandardSet() {
+    Constraint geq = new Constraint("floor", 1.0, Constraint.Sense.GEQ, "cm2", 1.0);
+    Constraint leq = new Constraint("ceiling", 0.5, Constraint.Sense.LEQ, "rank_change", 1.0);
+    assertEquals(0.5, geq.slack(1.5), 1e-12);
+    assertEquals(-0.5, geq.slack(0.5), 1e-12);
+    assertEquals(0.2, leq.slack(0.3), 1e-12);
+    assertEquals(-0.2, leq.slack(0.7), 1e-12);
+    assertTrue(geq.satisfied(0.99, 0.02));
+    List<Constraint> std = Constraint.standard(0.5, 0.8, 0.3, 0.6);
+    assertEquals(4, std.size());
+    assertEquals(List.of("cm2", "rank_change", "exposure_pl", "exposure_pl"),
+        std.stream().map(Constraint::metric).toList());
+    assertThrows(IllegalArgumentException.class, () -> new Constraint("x", 1, Constraint.Sense.GEQ, "gmv", 1));
+  }
+
+  @Test
+  void multipliersStartAtZeroRiseOnViolationFallOnSlackAndStayNonNegative() {
+    Constraint c = new Constraint("floor", 1.0, Constraint.Sense.GEQ, "cm2", 1.0);
+    LagrangeDuals d = new LagrangeDuals(List.of(c), 0.0, 0.5, 100.0);
+    assertEquals(0.0, d.lambdas()[0]);
+    d.update(Map.of("cm2", 0.2));
+    assertEquals(0.4, d.lambdas()[0], 1e-12, "violated by 0.8: up by 0.5 x 0.8");
+    d.update(Map.of("cm2", 1.4));
+    assertEquals(0.2, d.lambdas()[0], 1e-12, "slack 0.4: down by 0.2");
+    d.update(Map.of("cm2", 5.0));
+    assertEquals(0.0, d.lambdas()[0], 1e-12, "never below 0");
+    // Shaping reads the metric by its key: lambda x slack x weight is added to the reward.
+    d.update(Map.of("cm2", 0.0));
+    assertEquals(10.0 + 0.5 * (0.0 - 1.0), d.shape(10.0, Map.of("cm2", 0.0)), 1e-12);
+    assertEquals(10.0, d.shape(10.0, Map.of("exposure_pl", 0.3)), 1e-12, "a missing metric adds nothing");
+    assertTrue(d.violationRates()[0] > 0);
+  }
+}
