@@ -121,6 +121,7 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
     io.prometheus.metrics.core.datapoints.GaugeDataPoint[] points;
     final io.prometheus.metrics.core.datapoints.CounterDataPoint episodesPoint;
     long sinceEvent;
+    long lastEvent = Long.MIN_VALUE / 2;
 
     AgentSeries(String agent) {
       this.agent = agent;
@@ -211,7 +212,7 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
 
   /**
    * A batch of transitions produced and consumed by the run's stream: counted, added to each agent's
-   * rolling window, the gauges set once per batch, and an event every 200 sessions per agent.
+   * rolling window, the gauges set once per batch, and at most four events a second per agent.
    */
   @Override
   public void transitions(java.util.List<Transition> batch) {
@@ -249,9 +250,13 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
         }
         total = a.rolling.total;
         version = a.version;
-        event = a.sinceEvent >= 200;
+        long now = clock.getAsLong();
+        // At most four events a second per agent (and one per 50 sessions at least apart), whatever
+        // the run's speed: enough for the page, cheap for the run.
+        event = a.sinceEvent >= 50 && now - a.lastEvent >= 250_000_000L;
         if (event) {
           a.sinceEvent = 0;
+          a.lastEvent = now;
         }
       }
       a.episodesPoint.inc(batchCount(batch, a.agent));
