@@ -191,12 +191,23 @@ final class RunConfig {
   AgentBuilder agent(String name) {
     switch (name) {
       case "linucb":
-        return BanditAgents.linUcb(new LinUcb.Settings(positive(experiment, "linucb.lambda"),
-            nonNegative(experiment, "linucb.alpha"), bool(experiment, "linucb.adaptive_alpha")));
+        return BanditAgents.linUcb(linUcbSettings());
       case "ts":
         return BanditAgents.thompson(new LinearThompson.Settings(positive(experiment, "ts.lambda"),
             positive(experiment, "ts.sigma")), positiveInt(experiment, "ts.propensity_samples",
             "experiment.ts.propensity_samples"));
+      case "discounted_linucb":
+        return BanditAgents.adaptiveLinUcb(name, linUcbSettings(), new BanditAgents.Adaptation(0.999, 0,
+            Optional.empty(), positive(experiment, "linucb.lambda")));
+      case "restart_linucb":
+        return BanditAgents.adaptiveLinUcb(name, linUcbSettings(), new BanditAgents.Adaptation(1.0, 0,
+            Optional.of(new io.rlsearch.eval.drift.PageHinkley.Settings(1.0, 500.0, 500,
+                io.rlsearch.eval.drift.DriftDetector.Form.TEXTBOOK)), positive(experiment, "linucb.lambda")));
+      case "sliding_ts":
+        return BanditAgents.adaptiveThompson(name, new LinearThompson.Settings(positive(experiment, "ts.lambda"),
+            positive(experiment, "ts.sigma")), positiveInt(experiment, "ts.propensity_samples",
+            "experiment.ts.propensity_samples"), new BanditAgents.Adaptation(1.0, 2000, Optional.empty(),
+            positive(experiment, "ts.lambda")));
       case "random":
         return BanditAgents.random();
       case "static": {
@@ -207,9 +218,14 @@ final class RunConfig {
         if (name.startsWith("template:")) {
           return template(name.substring("template:".length()), "--agent");
         }
-        throw new SettingsException("agent", "'" + name + "' is not an agent; accepted: linucb, ts, random, static,"
-            + " template:NAME, " + String.join(", ", NEURAL));
+        throw new SettingsException("agent", "'" + name + "' is not an agent; accepted: linucb, ts, discounted_linucb,"
+            + " restart_linucb, sliding_ts, random, static, template:NAME, " + String.join(", ", NEURAL));
     }
+  }
+
+  private LinUcb.Settings linUcbSettings() {
+    return new LinUcb.Settings(positive(experiment, "linucb.lambda"), nonNegative(experiment, "linucb.alpha"),
+        bool(experiment, "linucb.adaptive_alpha"));
   }
 
   static AgentBuilder template(String name, String key) {

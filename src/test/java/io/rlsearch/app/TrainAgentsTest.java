@@ -89,6 +89,16 @@ class TrainAgentsTest {
   }
 
   @Test
+  void driftAwareBanditsTrainOnTheRuntime() throws Exception {
+    for (String agent : new String[] {"discounted_linucb", "sliding_ts", "restart_linucb"}) {
+      JsonNode j = train("--agent", agent, "--episodes", "200", "--deterministic");
+      assertEquals(agent, j.get("agent").asText());
+      assertEquals(200, j.get("transitions_produced").asLong());
+      assertEquals(0, j.get("transitions_lost").asLong());
+    }
+  }
+
+  @Test
   void paretoSweepPrintsItsPointsAndFront() throws Exception {
     Run r = run("pareto", "--constraint", "exposure", "--thresholds", "0.5,0.7", "--episodes", "200", "--seeds", "3",
         "--config", smallWorld().toString(), "--json");

@@ -104,6 +104,56 @@ public final class BanditAgents {
     };
   }
 
+  /**
+   * A drift-aware LinUCB ("discounted_linucb", "restart_linucb", ...): LinUCB whose statistics follow a
+   * changing world as {@code adaptation} says.
+   */
+  public static AgentBuilder adaptiveLinUcb(String name, LinUcb.Settings settings, Adaptation adaptation) {
+    SnapshotFactory f = (frozen, version, observed) -> new LinUcbSnapshot(version, frozen, settings, observed);
+    return adaptive(name, settings.lambda(), 1.0, f, adaptation);
+  }
+
+  /** A drift-aware Thompson sampling ("sliding_ts", "discounted_ts", ...). */
+  public static AgentBuilder adaptiveThompson(String name, LinearThompson.Settings settings, int propensitySamples,
+      Adaptation adaptation) {
+    double w = 1.0 / (settings.sigma() * settings.sigma());
+    SnapshotFactory f = (frozen, version, observed) -> new ThompsonSnapshot(version, frozen, propensitySamples, observed);
+    return adaptive(name, settings.lambda(), w, f, adaptation);
+  }
+
+  private static AgentBuilder adaptive(String name, double lambda, double weight, SnapshotFactory f,
+      Adaptation adaptation) {
+    return new AgentBuilder() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        RidgeArm[] a = new RidgeArm[arms];
+        for (int i = 0; i < arms; i++) {
+          a[i] = new RidgeArm(dim, lambda);
+        }
+        return new RidgeRule(name, a, weight, f, 0, adaptation);
+      }
+
+      @Override
+      public UpdateRule restore(PolicySnapshot snapshot) {
+        RidgeArm.Frozen[] frozen = snapshot instanceof LinUcbSnapshot ls ? ls.arms
+            : ((ThompsonSnapshot) snapshot).arms;
+        long observed = snapshot instanceof LinUcbSnapshot ls2 ? ls2.observed : ((ThompsonSnapshot) snapshot).observed;
+        return new RidgeRule(name, thaw(frozen), weight, f, observed, adaptation);
+      }
+
+      @Override
+      public UpdateRule restoreState(AgentState state) {
+        RidgeRule r = ridgeRestore(state, name, weight, f);
+        return new RidgeRule(name, r.arms, weight, f, r.observed, adaptation);
+      }
+    };
+  }
+
   private static int checkArm(int arm, int arms) {
     if (arm < 0 || arm >= arms) {
       throw new IllegalArgumentException("template id must be in 0.." + (arms - 1) + ", got " + arm);
@@ -123,6 +173,33 @@ public final class BanditAgents {
     PolicySnapshot make(RidgeArm.Frozen[] arms, long version, long observed);
   }
 
+  /**
+   * How a ridge rule follows a world that changes (Chapter 15): discounting (every arm's statistics
+   * fade by {@code gamma} per step, the prior kept at {@code lambda}), a sliding window (the oldest of
+   * the last {@code window} observations is removed), or restarts (every arm back to its prior when a
+   * Page-Hinkley test on the reward signals a drop).
+   *
+   * @param gamma discount per step (1: none)
+   * @param window observations kept (0: all)
+   * @param restart the change detector's settings, if restarts are on
+   * @param lambda the ridge prior
+   */
+  public record Adaptation(double gamma, int window, java.util.Optional<io.rlsearch.eval.drift.PageHinkley.Settings> restart,
+      double lambda) {
+    public Adaptation {
+      if (!(gamma > 0 && gamma <= 1) || window < 0 || !(lambda > 0)) {
+        throw new IllegalArgumentException("adaptation needs gamma in (0, 1], window >= 0, lambda > 0");
+      }
+    }
+
+    /** No adaptation (the stationary bandits). */
+    static Adaptation none(double lambda) {
+      return new Adaptation(1.0, 0, java.util.Optional.empty(), lambda);
+    }
+  }
+
+  private record Observation(int arm, double[] x, double r) {}
+
   /** Ridge state per arm, shared by LinUCB and Thompson sampling (they differ in weight and in acting). */
   private static final class RidgeRule implements UpdateRule {
     private final String name;
@@ -130,17 +207,33 @@ public final class BanditAgents {
     private final double weight;
     private final SnapshotFactory factory;
     private long observed;
+    private final Adaptation adaptation;
+    private final java.util.ArrayDeque<Observation> window = new java.util.ArrayDeque<>();
+    private final io.rlsearch.eval.drift.PageHinkley detector;
+    private long restarts;
 
     RidgeRule(String name, RidgeArm[] arms, double weight, SnapshotFactory factory) {
       this(name, arms, weight, factory, 0);
     }
 
     RidgeRule(String name, RidgeArm[] arms, double weight, SnapshotFactory factory, long observed) {
+      this(name, arms, weight, factory, observed, Adaptation.none(1.0));
+    }
+
+    RidgeRule(String name, RidgeArm[] arms, double weight, SnapshotFactory factory, long observed,
+        Adaptation adaptation) {
       this.name = name;
       this.arms = arms;
       this.weight = weight;
       this.factory = factory;
       this.observed = observed;
+      this.adaptation = adaptation;
+      this.detector = adaptation.restart().map(io.rlsearch.eval.drift.PageHinkley::new).orElse(null);
+    }
+
+    /** Restarts after detected changes. */
+    long restarts() {
+      return restarts;
     }
 
     @Override
@@ -149,8 +242,27 @@ public final class BanditAgents {
       if (arm < 0 || arm >= arms.length) {
         throw new IllegalArgumentException("arm must be in 0.." + (arms.length - 1) + ", got " + arm);
       }
+      if (adaptation.gamma() < 1) {
+        for (RidgeArm a : arms) {
+          a.discount(adaptation.gamma(), adaptation.lambda());
+        }
+      }
       arms[arm].update(context, reward, weight);
       observed++;
+      if (adaptation.window() > 0) {
+        window.add(new Observation(arm, context.clone(), reward));
+        if (window.size() > adaptation.window()) {
+          Observation old = window.poll();
+          arms[old.arm()].downdate(old.x(), old.r(), weight);
+        }
+      }
+      if (detector != null && detector.update(-reward)) {
+        for (RidgeArm a : arms) {
+          a.reset(adaptation.lambda());
+        }
+        window.clear();
+        restarts++;
+      }
     }
 
     @Override

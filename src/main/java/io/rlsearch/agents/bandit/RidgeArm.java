@@ -259,6 +259,57 @@ final class RidgeArm {
     }
   }
 
+  /**
+   * Forgets old data (discounted ridge, Russac et al., 2019): {@code A <- gamma A + (1 - gamma) lambda I},
+   * {@code b <- gamma b}, so the prior keeps weight lambda while observations fade by gamma per step.
+   * Refactors (the diagonal term is not rank-one): O(d^3).
+   */
+  void discount(double gamma, double lambda) {
+    if (!(gamma > 0 && gamma <= 1)) {
+      throw new IllegalArgumentException("discount must lie in (0, 1], got " + gamma);
+    }
+    if (gamma == 1) {
+      return;
+    }
+    for (int i = 0; i < d * d; i++) {
+      a[i] *= gamma;
+    }
+    for (int i = 0; i < d; i++) {
+      a[i * d + i] += (1 - gamma) * lambda;
+      b[i] *= gamma;
+    }
+    refactor();
+    solveTheta();
+  }
+
+  /** Removes an observation (a sliding window's eviction): {@code A -= s x x^T; b -= s r x}; refactors. */
+  void downdate(double[] x, double r, double s) {
+    checkDim(x);
+    for (int i = 0; i < d; i++) {
+      double sx = s * x[i];
+      b[i] -= sx * r;
+      for (int j = 0; j < d; j++) {
+        a[i * d + j] -= sx * x[j];
+      }
+    }
+    refactor();
+    solveTheta();
+  }
+
+  /** Back to the prior {@code A = lambda I, b = 0} (a restart after a detected change). */
+  void reset(double lambda) {
+    java.util.Arrays.fill(a, 0);
+    java.util.Arrays.fill(l, 0);
+    java.util.Arrays.fill(b, 0);
+    java.util.Arrays.fill(theta, 0);
+    double sl = Math.sqrt(lambda);
+    for (int i = 0; i < d; i++) {
+      a[i * d + i] = lambda;
+      l[i * d + i] = sl;
+    }
+    updates = 0;
+  }
+
   /** Recomputes L from A (Cholesky-Banachiewicz). */
   void refactor() {
     for (int i = 0; i < d; i++) {
