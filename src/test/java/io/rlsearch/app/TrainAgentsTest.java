@@ -99,6 +99,25 @@ class TrainAgentsTest {
   }
 
   @Test
+  void nonstationaryReportsRegretAndRecoveryPerAgent() throws Exception {
+    Path exp = dir.resolve("ns.conf");
+    Files.writeString(exp, "experiment { world { catalog { n_products = 400 } } }\n");
+    Run r = run("nonstationary", "--episodes", "600", "--shift-at", "300", "--seeds", "3", "--experiment",
+        exp.toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    assertEquals(5, j.get("agents").size());
+    for (JsonNode a : j.get("agents")) {
+      for (String f : new String[] {"agent", "regret_before", "regret_after", "recovery_episodes", "guardrail_breaches"}) {
+        assertTrue(a.has(f), "missing " + f);
+      }
+    }
+    assertTrue(j.get("phases").get(0).has("best_after"));
+    assertEquals(2, run("nonstationary", "--episodes", "600", "--shift-at", "590").code());
+    assertEquals(2, run("nonstationary", "--shift", "users { segment_mix = [1, 1] }").code());
+  }
+
+  @Test
   void paretoSweepPrintsItsPointsAndFront() throws Exception {
     Run r = run("pareto", "--constraint", "exposure", "--thresholds", "0.5,0.7", "--episodes", "200", "--seeds", "3",
         "--config", smallWorld().toString(), "--json");
