@@ -18,8 +18,9 @@ import java.util.Optional;
  * The primal-dual constrained agent (CMDP, spec 7.11) on REINFORCE with a learned baseline: every
  * session's reward is shaped by the Lagrangian terms of the constraints ({@link LagrangeDuals}) before
  * the policy learns from it, and every {@code dualEvery} sessions the multipliers take a dual-ascent
- * step on the window's mean metrics (CM2, rank change against the base ranking, private-label
- * exposure share, read from the transition by metric key).
+ * step on the window's mean of each constraint's value (CM2, rank change against the base ranking,
+ * private-label exposure share, read from the transition by metric key; for a chance constraint, the
+ * share of sessions below its level).
  */
 public final class ConstrainedAgent {
   private ConstrainedAgent() {}
@@ -81,14 +82,18 @@ public final class ConstrainedAgent {
     private final UpdateRule base;
     private final LagrangeDuals duals;
     private final int dualEvery;
-    private final double[] sums = new double[Constraint.METRICS.size()];
-    private final int[] counts = new int[Constraint.METRICS.size()];
+    private final List<Constraint> constraints;
+    private final double[] sums;
+    private final int[] counts;
     private int inWindow;
 
     Rule(UpdateRule base, Settings s) {
       this.base = base;
       this.duals = new LagrangeDuals(s.constraints(), s.lambdaInit(), s.lambdaLr(), s.lambdaMax());
       this.dualEvery = s.dualEvery();
+      this.constraints = s.constraints();
+      this.sums = new double[constraints.size()];
+      this.counts = new int[constraints.size()];
     }
 
     /** The current multipliers, in constraint order. */
@@ -113,10 +118,10 @@ public final class ConstrainedAgent {
     public void observe(Transition t) {
       Map<String, Double> m = metrics(t);
       base.observe(t.context(), Decision.of(t), duals.shape(t.reward(), m));
-      for (int i = 0; i < Constraint.METRICS.size(); i++) {
-        Double v = m.get(Constraint.METRICS.get(i));
+      for (int i = 0; i < constraints.size(); i++) {
+        Double v = m.get(constraints.get(i).metric());
         if (v != null && Double.isFinite(v)) {
-          sums[i] += v;
+          sums[i] += constraints.get(i).value(v);
           counts[i]++;
         }
       }
@@ -124,12 +129,12 @@ public final class ConstrainedAgent {
         Map<String, Double> mean = new HashMap<>();
         for (int i = 0; i < sums.length; i++) {
           if (counts[i] > 0) {
-            mean.put(Constraint.METRICS.get(i), sums[i] / counts[i]);
+            mean.put(constraints.get(i).name(), sums[i] / counts[i]);
           }
           sums[i] = 0;
           counts[i] = 0;
         }
-        duals.update(mean);
+        duals.updateByConstraint(mean);
         inWindow = 0;
       }
     }

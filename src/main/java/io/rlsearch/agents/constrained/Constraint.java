@@ -11,8 +11,34 @@ import java.util.Objects;
  * @param sense GEQ or LEQ
  * @param metric the metric it reads: "cm2", "rank_change" (against the base ranking), "exposure_pl"
  * @param weight the weight of its term in the shaped reward
+ * @param level NaN for a constraint on the metric's mean; otherwise a chance constraint: each session
+ *     counts as violating when its metric is below {@code level}, and the constraint bounds the share
+ *     of such sessions by {@code threshold} (LEQ)
  */
-public record Constraint(String name, double threshold, Sense sense, String metric, double weight) {
+public record Constraint(String name, double threshold, Sense sense, String metric, double weight, double level) {
+  /** A constraint on the metric's mean. */
+  public Constraint(String name, double threshold, Sense sense, String metric, double weight) {
+    this(name, threshold, sense, metric, weight, Double.NaN);
+  }
+
+  /**
+   * A chance constraint: at most a share {@code eps} of sessions may have {@code metric < level}
+   * (e.g. the private-label exposure share of a ranking).
+   */
+  public static Constraint chance(String name, String metric, double level, double eps, double weight) {
+    return new Constraint(name, eps, Sense.LEQ, metric, weight, level);
+  }
+
+  /** Whether this is a chance constraint. */
+  public boolean chance() {
+    return !Double.isNaN(level);
+  }
+
+  /** The per-session value the constraint reads: the metric, or the violation indicator of a chance constraint. */
+  public double value(double m) {
+    return chance() ? (m < level ? 1.0 : 0.0) : m;
+  }
+
   /** The metrics a constraint may read. */
   public static final List<String> METRICS = List.of("cm2", "rank_change", "exposure_pl");
 
@@ -27,6 +53,10 @@ public record Constraint(String name, double threshold, Sense sense, String metr
     }
     if (!Double.isFinite(threshold) || !(weight > 0)) {
       throw new IllegalArgumentException("constraint needs a finite threshold and a weight > 0");
+    }
+    if (!Double.isNaN(level) && (sense != Sense.LEQ || threshold < 0 || threshold > 1)) {
+      throw new IllegalArgumentException("a chance constraint bounds a share of sessions: LEQ with a threshold in"
+          + " [0, 1]");
     }
   }
 

@@ -61,13 +61,30 @@ public final class LagrangeDuals {
       Constraint c = constraints.get(i);
       Double m = metrics.get(c.metric());
       if (m != null && Double.isFinite(m)) {
-        r += lambda[i] * c.slack(m) * c.weight();
+        r += lambda[i] * c.slack(c.value(m)) * c.weight();
       }
     }
     return r;
   }
 
-  /** Dual ascent on the window's mean metrics. */
+  /**
+   * Dual ascent on the window's mean values: per constraint, the mean of {@link Constraint#value} over
+   * the window (for a chance constraint, the share of violating sessions), keyed by constraint name.
+   */
+  public void updateByConstraint(Map<String, Double> meanValues) {
+    for (int i = 0; i < constraints.size(); i++) {
+      Constraint c = constraints.get(i);
+      Double v = meanValues.get(c.name());
+      if (v == null || !Double.isFinite(v)) {
+        continue;
+      }
+      double slack = c.slack(v);
+      violationEma[i] = 0.9 * violationEma[i] + 0.1 * (slack < 0 ? 1 : 0);
+      lambda[i] = Math.max(0, Math.min(lambdaMax, lambda[i] - lr * slack));
+    }
+  }
+
+  /** Dual ascent on the window's mean metrics (constraints on means; a chance constraint's value is read as is). */
   public void update(Map<String, Double> meanMetrics) {
     for (int i = 0; i < constraints.size(); i++) {
       Constraint c = constraints.get(i);
