@@ -4,6 +4,7 @@ import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.sim.Query;
 import io.rlsearch.sim.Retention;
 import io.rlsearch.sim.User;
+import io.rlsearch.sim.SimSettings;
 import io.rlsearch.sim.World;
 import java.util.ArrayDeque;
 import java.util.BitSet;
@@ -94,7 +95,13 @@ public final class Population {
     this.model = new Retention(world.settings().retention());
     this.firstUser = firstUser;
     this.nextUser = firstUser;
+    SimSettings.Drift drift = world.settings().drift();
+    this.shiftAt = drift.active() ? drift.at() : Long.MAX_VALUE;
+    this.shifted = drift.active() ? new World(world.settings().shifted(), world.catalog()) : world;
   }
+
+  private final long shiftAt;
+  private final World shifted;
 
   /**
    * The arrival of user {@code u}'s first session, drawn from the user's own stream: what the serving
@@ -114,8 +121,10 @@ public final class Population {
     if (a == null && nextUser < users) {
       long u = nextUser++;
       NumpyRandom rng = streams.user(u);
-      User profile = world.sampleUser(rng);
-      Query q = world.sampleQuery(profile, rng);
+      // A scheduled shift: from user shiftAt on, users come from the shifted world (same catalog).
+      World from = u >= shiftAt ? shifted : world;
+      User profile = from.sampleUser(rng);
+      Query q = from.sampleQuery(profile, rng);
       if (retention) {
         active.put(u, new Active(rng, profile));
       }

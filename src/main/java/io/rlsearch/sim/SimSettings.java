@@ -28,7 +28,15 @@ public record SimSettings(
     Retention retention,
     Action action,
     Templates templates,
-    Quirks quirks) {
+    Quirks quirks,
+    Drift drift) {
+
+  /** Settings without a scheduled shift. */
+  public SimSettings(long seed, int topK, Catalog catalog, Users users, Queries queries, Relevance relevance,
+      Behavior behavior, Reward reward, Retention retention, Action action, Templates templates, Quirks quirks) {
+    this(seed, topK, catalog, users, queries, relevance, behavior, reward, retention, action, templates, quirks,
+        Drift.NONE);
+  }
 
   public SimSettings {
     if (seed < 0) {
@@ -36,6 +44,9 @@ public record SimSettings(
     }
     if (topK < 1) {
       throw new SettingsException("top_k", "must be >= 1, got " + topK);
+    }
+    if (drift.active() && drift.segmentMix().length > 0) {
+      checkMix("drift.segment_mix", drift.segmentMix(), users.segments().size());
     }
     if (users.catConc()[0].length != catalog.categories().size()) {
       throw new SettingsException("users.segment_params.*.cat_conc",
@@ -46,13 +57,13 @@ public record SimSettings(
   /** These settings with another world seed. */
   public SimSettings withSeed(long newSeed) {
     return new SimSettings(newSeed, topK, catalog, users, queries, relevance, behavior, reward, retention, action,
-        templates, quirks);
+        templates, quirks, drift);
   }
 
   /** These settings with another amplitude for the "Popular" template. */
   public SimSettings withPopularAmplitude(double amplitude) {
     return new SimSettings(seed, topK, catalog, users, queries, relevance, behavior, reward, retention, action,
-        new Templates(amplitude), quirks);
+        new Templates(amplitude), quirks, drift);
   }
 
   /** Catalog generation (spec 2.2); arrays are per category, in {@code categories} order. */
@@ -272,6 +283,55 @@ public record SimSettings(
 
   /** Reference behaviour that looks unintended (spec 12.2), reproduced while a switch is on. */
   public record Quirks(boolean featuresInCatalogOrder, boolean slateContextOnehotsZero) {}
+
+  /**
+   * A scheduled shift of the world (Chapter 15): from user {@code at} on, users arrive with another
+   * segment mix ({@code segmentMix}, empty: unchanged) and every segment's price sensitivity mean
+   * multiplied by {@code priceScale}. The catalog does not change.
+   *
+   * @param at the first user of the shifted world (-1: no shift)
+   * @param segmentMix the new mix (empty: unchanged)
+   * @param priceScale the factor on every segment's price-sensitivity mean
+   */
+  public record Drift(long at, double[] segmentMix, double priceScale) {
+    /** No shift. */
+    public static final Drift NONE = new Drift(-1, new double[0], 1.0);
+
+    public Drift {
+      segmentMix = segmentMix.clone();
+      if (at < -1) {
+        throw new SettingsException("drift.at", "must be >= 0 (the first shifted user), or -1 for none; got " + at);
+      }
+      if (!(priceScale > 0) || Double.isInfinite(priceScale)) {
+        throw new SettingsException("drift.price_scale", "must be > 0, got " + priceScale);
+      }
+    }
+
+    /** Whether a shift is scheduled. */
+    public boolean active() {
+      return at >= 0;
+    }
+
+    @Override
+    public double[] segmentMix() {
+      return segmentMix.clone();
+    }
+  }
+
+  /** The settings users arrive with after the scheduled shift (the same if none is scheduled). */
+  public SimSettings shifted() {
+    if (!drift.active()) {
+      return this;
+    }
+    double[] mix = drift.segmentMix().length > 0 ? drift.segmentMix() : users.segmentMix();
+    double[] pm = users.priceMean().clone();
+    for (int i = 0; i < pm.length; i++) {
+      pm[i] *= drift.priceScale();
+    }
+    Users u = new Users(users.segments(), mix, pm, users.priceStd(), users.plMean(), users.plStd(), users.catConc());
+    return new SimSettings(seed, topK, catalog, u, queries, relevance, behavior, reward, retention, action, templates,
+        quirks, Drift.NONE);
+  }
 
   /** The settings in {@code config} (a resolved tree with every key present). */
   public static SimSettings fromConfig(Config config) {

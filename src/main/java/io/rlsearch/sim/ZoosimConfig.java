@@ -174,8 +174,10 @@ public final class ZoosimConfig {
         c.getBoolean("quirks.features_in_catalog_order"), c.getBoolean("quirks.slate_context_onehots_zero"));
     long seed = c.getLong("seed");
     int topK = c.getInt("top_k");
+    SimSettings.Drift drift = section(c, "drift", d -> new SimSettings.Drift(d.getLong("at"),
+        doubles(d, "drift", "segment_mix"), d.getDouble("price_scale")));
     return new SimSettings(seed, topK, catalog, users, queries, relevance, behavior, reward, retention,
-        action, templates, quirks);
+        action, templates, quirks, drift);
   }
 
   private static <T> T section(Config c, String name, java.util.function.Function<Config, T> reader) {
