@@ -50,7 +50,7 @@ final class ParetoCommand implements Callable<Integer> {
       description = "Thresholds (default: exposure 0.4,0.5,0.6,0.7; cm2 0.5,1.0,1.5,2.0).")
   List<Double> thresholds;
 
-  @Option(names = "--episodes", paramLabel = "N", defaultValue = "3000", description = "Episodes per run (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--episodes", paramLabel = "N", defaultValue = "8000", description = "Episodes per run (default: ${DEFAULT-VALUE}).")
   int episodes;
 
   @Option(names = "--seeds", paramLabel = "LIST", split = ",", defaultValue = "2025,2026,2027",
