@@ -33,6 +33,8 @@ public final class EpisodeScorer {
   private boolean hasPers;
   private final TopK top;
   private final TopK baselineTop;
+  /** The default-depth baseline of the current draw, when a pass already collected it. */
+  private int[] cachedBaseline;
 
   /** Scratch for {@code world}'s catalog, ranking up to {@code maxK} positions. */
   public EpisodeScorer(World world, int maxK) {
@@ -58,6 +60,7 @@ public final class EpisodeScorer {
   }
 
   private void pass(User user, Query q, NumpyRandom rng) {
+    cachedBaseline = null;
     final int n = cat.n;
     final double sigma = rel.noiseSigma();
     rng.fillNormal(base, n, 0, sigma);
@@ -148,8 +151,15 @@ public final class EpisodeScorer {
     return sem[i];
   }
 
-  /** The top {@code k} by base score alone (the action-0 "baseline" ranking). */
+  /**
+   * The top {@code k} by base score alone (the action-0 "baseline" ranking). For the default depth it
+   * is collected by {@link #rankByWeights} in its own pass over the catalog, so a caller that needs
+   * both pays for one pass.
+   */
   public int[] baseline(int k) {
+    if (cachedBaseline != null && k == baselineTop.capacity()) {
+      return cachedBaseline.clone();
+    }
     TopK t = k == baselineTop.capacity() ? baselineTop : new TopK(Math.min(k, cat.n));
     t.clear();
     double thr = t.threshold();
@@ -208,6 +218,10 @@ public final class EpisodeScorer {
     final double[] x6 = cols[Catalog.COL_LITTER_CM2];
     TopK t = topFor(k);
     double thr = t.threshold();
+    // The base-score baseline of the same draw, collected in the same pass (the rank-change measure).
+    TopK bt = baselineTop;
+    bt.clear();
+    double bthr = bt.threshold();
     for (int i = 0; i < cat.n; i++) {
       double s = base[i] + (cCm2 * x0[i] + cDisc * x1[i] + cPl * x2[i] + cPers * (pers[i] - pm)
           + cBest * x4[i] + cPrice * x5[i] + cLit * x6[i]);
@@ -215,7 +229,12 @@ public final class EpisodeScorer {
         t.offer(i, s);
         thr = t.threshold();
       }
+      if (base[i] > bthr) {
+        bt.offer(i, base[i]);
+        bthr = bt.threshold();
+      }
     }
+    cachedBaseline = copy(bt);
     return copy(t);
   }
 
