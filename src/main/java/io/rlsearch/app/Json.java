@@ -29,4 +29,13 @@ final class Json {
     m.put("n", s.n());
     return m;
   }
+
+  /** A summary as {@code {mean, ci_low, ci_high}}: the 95% interval the reports print. */
+  static Map<String, Object> interval(Summary s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mean", s.mean());
+    m.put("ci_low", s.ciLow());
+    m.put("ci_high", s.ciHigh());
+    return m;
+  }
 }

@@ -104,12 +104,12 @@ final class NonstationaryCommand implements Callable<Integer> {
       List<NonstationaryStudy.AgentFigures> fs = e.getValue();
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("agent", e.getKey());
-      row.put("regret_before", interval(Summary.of(fs.stream().mapToDouble(NonstationaryStudy.AgentFigures::regretBefore)
+      row.put("regret_before", Json.interval(Summary.of(fs.stream().mapToDouble(NonstationaryStudy.AgentFigures::regretBefore)
           .toArray())));
-      row.put("regret_after", interval(Summary.of(fs.stream().mapToDouble(NonstationaryStudy.AgentFigures::regretAfter)
+      row.put("regret_after", Json.interval(Summary.of(fs.stream().mapToDouble(NonstationaryStudy.AgentFigures::regretAfter)
           .toArray())));
       long recovered = fs.stream().filter(f -> f.recoveryEpisodes() >= 0).count();
-      row.put("recovery_episodes", interval(Summary.of(fs.stream().filter(f -> f.recoveryEpisodes() >= 0)
+      row.put("recovery_episodes", Json.interval(Summary.of(fs.stream().filter(f -> f.recoveryEpisodes() >= 0)
           .mapToDouble(NonstationaryStudy.AgentFigures::recoveryEpisodes).toArray())));
       row.put("recovered_seeds", recovered);
       row.put("guardrail_breaches", fs.stream().mapToDouble(NonstationaryStudy.AgentFigures::guardrailBreaches)
@@ -132,13 +132,6 @@ final class NonstationaryCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Map<String, Object> interval(Summary s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mean", s.mean());
-    m.put("ci_low", s.ciLow());
-    m.put("ci_high", s.ciHigh());
-    return m;
-  }
 
   @SuppressWarnings("unchecked")
   private void print(PrintWriter w, Map<String, Object> out) {

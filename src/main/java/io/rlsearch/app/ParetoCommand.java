@@ -112,7 +112,7 @@ final class ParetoCommand implements Callable<Integer> {
         for (int i = 0; i < lost.length; i++) {
           lost[i] = free.get(i).gmv() - rs.get(i).gmv();
         }
-        p.put("price_gmv", interval(Summary.of(lost)));
+        p.put("price_gmv", Json.interval(Summary.of(lost)));
         points.add(p);
       }
       out.put("constraint", exposure ? "exposure_pl >= t" : "cm2 per session >= t");
@@ -215,27 +215,20 @@ final class ParetoCommand implements Callable<Integer> {
     return new RunFigures(gmv / m, cm2 / m, exp / m, free ? Double.NaN : (double) violations / m, lambda, Double.NaN);
   }
 
-  private static Map<String, Object> interval(Summary s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mean", s.mean());
-    m.put("ci_low", s.ciLow());
-    m.put("ci_high", s.ciHigh());
-    return m;
-  }
 
   private static Map<String, Object> point(double t, List<RunFigures> rs) {
     Map<String, Object> p = new LinkedHashMap<>();
     if (!Double.isNaN(t)) {
       p.put("threshold", t);
     }
-    p.put("gmv", interval(Summary.of(rs.stream().mapToDouble(RunFigures::gmv).toArray())));
-    p.put("cm2", interval(Summary.of(rs.stream().mapToDouble(RunFigures::cm2).toArray())));
-    p.put("exposure_pl", interval(Summary.of(rs.stream().mapToDouble(RunFigures::exposure).toArray())));
+    p.put("gmv", Json.interval(Summary.of(rs.stream().mapToDouble(RunFigures::gmv).toArray())));
+    p.put("cm2", Json.interval(Summary.of(rs.stream().mapToDouble(RunFigures::cm2).toArray())));
+    p.put("exposure_pl", Json.interval(Summary.of(rs.stream().mapToDouble(RunFigures::exposure).toArray())));
     if (!Double.isNaN(t)) {
-      p.put("violation_rate", interval(Summary.of(rs.stream().mapToDouble(RunFigures::violations).toArray())));
-      p.put("violation_rate_exploring", interval(Summary.of(rs.stream().mapToDouble(RunFigures::violationsExploring)
+      p.put("violation_rate", Json.interval(Summary.of(rs.stream().mapToDouble(RunFigures::violations).toArray())));
+      p.put("violation_rate_exploring", Json.interval(Summary.of(rs.stream().mapToDouble(RunFigures::violationsExploring)
           .toArray())));
-      p.put("lambda_final", interval(Summary.of(rs.stream().mapToDouble(RunFigures::lambda).toArray())));
+      p.put("lambda_final", Json.interval(Summary.of(rs.stream().mapToDouble(RunFigures::lambda).toArray())));
     }
     return p;
   }

@@ -125,8 +125,11 @@ final class PipelineBench implements Callable<Integer> {
     return 0;
   }
 
+  /** A run with the live page: its throughput and the events its subscriber read. */
+  private record DashboardRun(double episodesPerSec, long events) {}
+
   /** One run with the metrics registry, the live page's server and one subscriber reading its events. */
-  private long withDashboard(RunConfig cfg, World world, AgentBuilder builder, long seed, double[] rate) {
+  private DashboardRun withDashboard(RunConfig cfg, World world, AgentBuilder builder, long seed) {
     io.rlsearch.app.metrics.Telemetry tel = new io.rlsearch.app.metrics.Telemetry("bench", System::nanoTime);
     try (io.rlsearch.app.metrics.Dashboard dash = new io.rlsearch.app.metrics.Dashboard(tel, 0, cfg.systemConfig(),
         new java.io.PrintWriter(java.io.OutputStream.nullOutputStream()))) {
@@ -155,9 +158,8 @@ final class PipelineBench implements Callable<Integer> {
           }));
       PipelineRunner.Outcome b = PipelineRunner.run(cfg.spec(world, builder, seed, episodes, false, 1, 1.0, 2, false,
           0, Optional.empty()).observed(tel), cfg.systemConfig(), false, "pipeline");
-      rate[0] = episodes / b.wallSeconds();
       reading.cancel(true);
-      return lines.get();
+      return new DashboardRun(episodes / b.wallSeconds(), lines.get());
     }
   }
 
@@ -172,7 +174,7 @@ final class PipelineBench implements Callable<Integer> {
     long events = 0;
     // A warm-up run with the page first: its server, event stream and client are compiled by the JIT
     // before anything is timed (on 2 cores the compiler threads would otherwise take from the run).
-    withDashboard(cfg, world, builder, seed, new double[1]);
+    withDashboard(cfg, world, builder, seed);
     // The three set-ups in a rotating order (a fixed order would charge one of them with whatever the
     // JVM does at that point of every round, e.g. a collection of the previous runs' garbage).
     for (int i = 0; i < overheadPairs; i++) {
@@ -188,9 +190,9 @@ final class PipelineBench implements Callable<Integer> {
               cfg.systemConfig(), false, "pipeline");
           metricsOnly += episodes / m.wallSeconds() / overheadPairs;
         } else {
-          double[] rate = {0};
-          events += withDashboard(cfg, world, builder, seed, rate);
-          with += rate[0] / overheadPairs;
+          DashboardRun d = withDashboard(cfg, world, builder, seed);
+          events += d.events();
+          with += d.episodesPerSec() / overheadPairs;
         }
       }
     }

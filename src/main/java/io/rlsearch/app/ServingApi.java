@@ -187,13 +187,6 @@ final class ServingApi extends AllDirectives {
     });
   }
 
-  private static Map<String, Object> interval(Summary s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mean", s.mean());
-    m.put("ci_low", s.ciLow());
-    m.put("ci_high", s.ciHigh());
-    return m;
-  }
 
   static Map<String, Object> policies(ServingRegistryActor.State st, ServingMonitorActor.Metrics metrics) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -211,9 +204,9 @@ final class ServingApi extends AllDirectives {
       if (vm != null) {
         Map<String, Object> mm = new LinkedHashMap<>();
         mm.put("requests", vm.requests());
-        mm.put("reward", interval(vm.reward()));
-        mm.put("gmv", interval(vm.gmv()));
-        mm.put("cm2", interval(vm.cm2()));
+        mm.put("reward", Json.interval(vm.reward()));
+        mm.put("gmv", Json.interval(vm.gmv()));
+        mm.put("cm2", Json.interval(vm.cm2()));
         mm.put("rank_change", vm.rankChange());
         m.put("metrics", mm);
       }

@@ -246,13 +246,8 @@ final class TrainCommand implements Callable<Integer> {
       saving = Optional.of(new Checkpointing((state, version, usersDone, learned) -> Checkpoints.write(file,
           new Checkpoints.Checkpoint(config, usersDone, version, before + learned, state)), checkpointEvery));
     }
-    RunSpec runSpec;
-    try {
-      runSpec = cfg.spec(cfg.world(s), task, builder, s, n, retention, retention ? sessionsCap : 1,
-          retention ? gamma : 1.0, k, det, faultRate, Optional.ofNullable(log), from, saving, learner);
-    } catch (Main.UsageException e) {
-      throw e;
-    }
+    RunSpec runSpec = cfg.spec(cfg.world(s), task, builder, s, n, retention, retention ? sessionsCap : 1,
+        retention ? gamma : 1.0, k, det, faultRate, Optional.ofNullable(log), from, saving, learner);
     if (from.isPresent()) {
       try {
         // Fail fast, with one line, on a state that does not fit the agent (before any actor starts).
@@ -326,8 +321,8 @@ final class TrainCommand implements Callable<Integer> {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("version", v.version());
       row.put("episodes", v.episodes());
-      row.put("reward", interval(v.metrics().get("reward")));
-      row.put("gmv", interval(v.metrics().get("gmv")));
+      row.put("reward", Json.interval(v.metrics().get("reward")));
+      row.put("gmv", Json.interval(v.metrics().get("gmv")));
       versions.add(row);
     }
     m.put("per_version", versions);
@@ -358,13 +353,6 @@ final class TrainCommand implements Callable<Integer> {
     return m;
   }
 
-  private static Map<String, Object> interval(Summary x) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("mean", x.mean());
-    v.put("ci_low", x.ciLow());
-    v.put("ci_high", x.ciHigh());
-    return v;
-  }
 
   private static Map<String, Object> metrics(Map<String, Summary> s) {
     Map<String, Object> out = new LinkedHashMap<>();

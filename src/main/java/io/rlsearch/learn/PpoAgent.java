@@ -148,21 +148,13 @@ public final class PpoAgent {
       this.s = s;
       this.dim = dim;
       this.actionDim = actionDim;
-      int[] ps = sizes(dim, s.hidden(), actionDim);
+      int[] ps = NeuralAgents.sizes(dim, s.hidden(), actionDim);
       Mlp mu = from != null ? from.mu() : MlpInit.create(ps, Mlp.Activation.TANH, new NumpyRandom(s.seed()));
       double[] logStd = from != null ? from.logStd() : new double[actionDim];
       this.policy = learner.gaussianPolicy("ppo-policy", mu, logStd, s.lr());
-      this.value = learner.regression("ppo-value", MlpInit.create(sizes(dim, s.hidden(), 1), Mlp.Activation.TANH,
+      this.value = learner.regression("ppo-value", MlpInit.create(NeuralAgents.sizes(dim, s.hidden(), 1), Mlp.Activation.TANH,
           new NumpyRandom(s.seed() + 1)), s.valueLr(), 0, s.clipNorm());
       this.rng = new NumpyRandom(s.seed() + 2);
-    }
-
-    private static int[] sizes(int in, int[] hidden, int out) {
-      int[] sizes = new int[hidden.length + 2];
-      sizes[0] = in;
-      System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-      sizes[sizes.length - 1] = out;
-      return sizes;
     }
 
     @Override
