@@ -119,6 +119,9 @@ public final class DiffRankAgent {
     };
   }
 
+  /** Weight of the mean squared score in the scorer's loss. */
+  static final float SCORE_PENALTY = 1e-3f;
+
   /** The update rule; {@link #lastObjective} is the relaxed expected reward of the last scorer batch. */
   public static final class Rule implements UpdateRule {
     private final Settings s;
@@ -142,6 +145,7 @@ public final class DiffRankAgent {
     private long updates;
     private long seen;
     private double lastObjective = Double.NaN;
+    private long skipped;
 
     Rule(SharedLearner learner, Settings s, DiffRankSnapshot from) {
       this.s = s;
@@ -255,14 +259,27 @@ public final class DiffRankAgent {
           }
           NDArray ca = m.create(coef, new Shape(1, k, 1));
           double objective;
+          double loss;
           try (GradientCollector gc = trainer.newGradientCollector()) {
             NDArray f = trainer.forward(new NDList(xa)).singletonOrThrow().reshape(b, n);
             NDArray a = f.expandDims(2).sub(f.expandDims(1)).abs().sum(new int[] {2});
             NDArray c = ca.mul(f.expandDims(1)).sub(a.expandDims(1)).div((float) s.tau());
             NDArray p = c.softmax(2);
             NDArray j = p.mul(wa).sum().div((float) b);
+            // A sharper sort always scores higher under the relaxation, so unpenalised scores grow
+            // without bound until the softmax overflows; a small penalty on their size keeps them finite.
+            NDArray l = j.neg().add(f.square().mean().mul(SCORE_PENALTY));
             objective = j.getFloat();
-            gc.backward(j.neg());
+            loss = l.getFloat();
+            if (Double.isFinite(loss)) {
+              gc.backward(l);
+            }
+          }
+          if (!Double.isFinite(loss)) {
+            // A batch whose model estimates are not finite teaches nothing: skip it rather than
+            // poison the scorer's weights.
+            skipped++;
+            return;
           }
           trainer.step();
           learner.countStep();
@@ -286,6 +303,11 @@ public final class DiffRankAgent {
       a.put("temperature", new double[] {temperature});
       return java.util.Optional.of(new io.rlsearch.agents.spi.AgentState("diffrank", a, java.util.Map.of(
           "click_updates", click.updates(), "updates", updates, "seen", seen)));
+    }
+
+    /** Scorer batches skipped because the agent's model estimates were not finite. */
+    public long skippedSteps() {
+      return skipped;
     }
 
     /** Scorer steps taken. */
