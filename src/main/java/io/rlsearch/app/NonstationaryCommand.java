@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
         + " templates (rich features), one episode at a time; every template is also played on the same draws, so"
         + " the best template of each phase is known by simulation.",
         "Per agent: regret_before and regret_after (mean reward per episode below the phase's best template),"
-        + " recovery_episodes (after the shift, until the trailing mean of 500 reaches 95% of the new best), and"
-        + " guardrail_breaches (Page-Hinkley alarms on the reward's drop), with 95% CIs over seeds."})
+        + " recovery_episodes (after the shift, until the trailing mean of 500 reaches 95%% of the new best), and"
+        + " guardrail_breaches (Page-Hinkley alarms on the reward's drop), with 95%% CIs over seeds."})
 final class NonstationaryCommand implements Callable<Integer> {
   static final List<String> AGENTS = List.of("linucb", "ts", "discounted_linucb", "sliding_ts", "restart_linucb");
 

@@ -32,11 +32,11 @@ import picocli.CommandLine.Spec;
     description = {"The epsilon-constraint sweep: for each threshold, the primal-dual constrained agent (REINFORCE"
         + " with a learned baseline, Lagrangian reward shaping, dual ascent every 50 sessions) learns on the Battle"
         + " Royale's task for N episodes per seed under one constraint: mean CM2 per session >= t (cm2), or at most"
-        + " 1% of sessions with a private-label share of exposure below t (exposure, a chance constraint); an unconstrained run (multipliers held at 0) is the"
+        + " 1%% of sessions with a private-label share of exposure below t (exposure, a chance constraint); an unconstrained run (multipliers held at 0) is the"
         + " reference. After training, the policy's mean action (no exploration) serves N/10 fresh users. Per"
         + " threshold, over those users: GMV, CM2, PL exposure, the violation rate (exposure: share of the"
         + " episodes below t; cm2: share whose trailing 100-episode mean CM2 is below t); the same rate over the"
-        + " training run's last 10% (exploring); the final multiplier; all with 95% CIs over seeds. Then the"
+        + " training run's last 10%% (exploring); the final multiplier; all with 95%% CIs over seeds. Then the"
         + " non-dominated front (GMV against the constrained metric) and the price of the constraint (GMV lost"
         + " against the unconstrained run)."})
 final class ParetoCommand implements Callable<Integer> {
@@ -102,6 +102,7 @@ final class ParetoCommand implements Callable<Integer> {
         free.add(run(learner, sim, seed, exposure, Double.NaN, lr));
       }
       Map<String, Object> reference = point(Double.NaN, free);
+      reference.put("runs", runs(free));
       for (double t : ts) {
         List<RunFigures> rs = new ArrayList<>();
         for (long seed : seeds) {
@@ -113,6 +114,7 @@ final class ParetoCommand implements Callable<Integer> {
           lost[i] = free.get(i).gmv() - rs.get(i).gmv();
         }
         p.put("price_gmv", Json.interval(Summary.of(lost)));
+        p.put("runs", runs(rs));
         points.add(p);
       }
       out.put("constraint", exposure ? "exposure_pl >= t" : "cm2 per session >= t");
@@ -163,7 +165,7 @@ final class ParetoCommand implements Callable<Integer> {
     SyncRunner.Result r = SyncRunner.run(world, Task.BoostWeights.battle(), capturing, new RunStreams(seed), episodes, 1,
         true);
     // After training: the learned policy's mean action (no exploration) on episodes/10 fresh users;
-    // the training run's last 10% (exploring) is reported beside it.
+    // the training run's last 10%% (exploring) is reported beside it.
     io.rlsearch.agents.continuous.GaussianPolicySnapshot g =
         (io.rlsearch.agents.continuous.GaussianPolicySnapshot) captured[0].snapshot(0);
     double lambda = captured[0].lambdas()[0];
@@ -231,6 +233,24 @@ final class ParetoCommand implements Callable<Integer> {
       p.put("lambda_final", Json.interval(Summary.of(rs.stream().mapToDouble(RunFigures::lambda).toArray())));
     }
     return p;
+  }
+
+  /** Each seed's figures, in seed order. */
+  private static List<Map<String, Object>> runs(List<RunFigures> rs) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (RunFigures f : rs) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("gmv", f.gmv());
+      m.put("cm2", f.cm2());
+      m.put("exposure_pl", f.exposure());
+      if (!Double.isNaN(f.violations())) {
+        m.put("violation_rate", f.violations());
+        m.put("violation_rate_exploring", f.violationsExploring());
+        m.put("lambda_final", f.lambda());
+      }
+      out.add(m);
+    }
+    return out;
   }
 
   @SuppressWarnings("unchecked")

@@ -47,7 +47,7 @@ final class SwapTestCommand implements Callable<Integer> {
   int swaps;
 
   @Option(names = "--bad-policy-at", paramLabel = "T",
-      description = "Second at which the bad version is promoted (default: 70% of the duration; negative: never).")
+      description = "Second at which the bad version is promoted (default: 70%% of the duration; negative: never).")
   Double badAt;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "2025", description = "World and request seed (default: ${DEFAULT-VALUE}).")

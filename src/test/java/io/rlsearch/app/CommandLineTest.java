@@ -43,6 +43,45 @@ class CommandLineTest {
   }
 
   @Test
+  void everyCommandsHelpRendersWithoutFormatWarnings() throws Exception {
+    // A bare '%' in a description makes picocli print a warning to System.err and show the raw text.
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      picocli.CommandLine root = new picocli.CommandLine(new Main());
+      java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(root));
+      int rendered = 0;
+      while (!todo.isEmpty()) {
+        picocli.CommandLine c = todo.pop();
+        assertFalse(c.getUsageMessage().isBlank(), c.getCommandName());
+        rendered++;
+        todo.addAll(c.getSubcommands().values());
+      }
+      assertTrue(rendered > 15, "only " + rendered + " commands rendered");
+    } finally {
+      System.setErr(saved);
+    }
+    String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(warnings.contains("WARN"), warnings);
+  }
+
+  @Test
+  void toyJsonReproducesTheChapterZeroValues() throws Exception {
+    Run r = run("toy", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    assertEquals(1.64023665814632, j.get("last_100_mean").asDouble(), 1e-12);
+    assertEquals("[4,1]", j.get("greedy_actions").get("price_hunter").toString());
+    assertEquals("[1,4]", j.get("greedy_actions").get("premium").toString());
+    assertEquals("[2,2]", j.get("greedy_actions").get("bulk_buyer").toString());
+    assertEquals(2.2887324022575943, j.get("q_values").get("premium").asDouble(), 1e-12);
+    Run bad = run("toy", "--epsilon", "2");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--epsilon must be in [0, 1]"), bad.err());
+  }
+
+  @Test
   void benchEnvJsonReportsThroughput() throws Exception {
     Run r = run("bench", "env", "--env", "gym-rich", "--episodes", "20", "--no-jmh", "--json",
         "--config", writeSmallConfig().toString());
