@@ -4,6 +4,7 @@ import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.Summary;
 import io.rlsearch.experiments.NonstationaryStudy;
+import io.rlsearch.experiments.TemplateBandits;
 import io.rlsearch.sim.SettingsException;
 import io.rlsearch.sim.SimSettings;
 import io.rlsearch.sim.World;
@@ -23,9 +24,11 @@ import picocli.CommandLine.Spec;
 /** {@code nonstationary}: bandits in a world that shifts (Chapter 15). */
 @Command(name = "nonstationary", mixinStandardHelpOptions = true,
     description = {"A world that shifts at episode T: users come from the default world until then and from the"
-        + " shifted one after (the same catalog; --shift is a zoosim overlay, by default a private-label-lover-heavy"
-        + " segment mix). linucb, ts, discounted_linucb, sliding_ts and restart_linucb learn online on the 8"
-        + " templates (rich features), one episode at a time; every template is also played on the same draws, so"
+        + " shifted one after (the same catalog; --scenario mix: a private-label-lover-heavy segment mix, which the"
+        + " segment in the context shows; swap: premium and price_hunter users exchange their behaviour under"
+        + " unchanged labels, which a context of segment and query type cannot show; --shift: any zoosim overlay)."
+        + " linucb, ts, discounted_linucb, sliding_ts and restart_linucb learn online on the 8 templates, one"
+        + " episode at a time; every template is also played on the same draws, so"
         + " the best template of each phase is known by simulation.",
         "Per agent: regret_before and regret_after (mean reward per episode below the phase's best template),"
         + " recovery_episodes (after the shift, until the trailing mean of 500 reaches 95%% of the new best), and"
@@ -45,8 +48,25 @@ final class NonstationaryCommand implements Callable<Integer> {
       description = "Seeds (default: ${DEFAULT-VALUE}).")
   List<Long> seeds;
 
-  @Option(names = "--shift", paramLabel = "HOCON", defaultValue = "users { segment_mix = [0.05, 0.85, 0.05, 0.05] }",
-      description = "The world after the shift, as a zoosim overlay (default: ${DEFAULT-VALUE}).")
+  /** The scenarios' overlays: a shift the segment label shows, and one it does not. */
+  static final Map<String, String> SCENARIOS = Map.of(
+      "mix", "users { segment_mix = [0.05, 0.85, 0.05, 0.05] }",
+      "swap", "drift { at = 0, swap_segments = [premium, price_hunter] }");
+
+  @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "mix",
+      description = "mix: the segment mix turns private-label-lover-heavy (visible: the segment is in the context);"
+          + " swap: premium and price_hunter users exchange their behaviour under unchanged labels and shares"
+          + " (invisible to a context of segment and query type) (default: ${DEFAULT-VALUE}).")
+  String scenario;
+
+  @Option(names = "--features", paramLabel = "F", description = "Context features: simple, rich or rich_est (default:"
+      + " the experiment's, rich, for mix; simple for swap, where rich features would show the swapped price and"
+      + " private-label sensitivities).")
+  String features;
+
+  @Option(names = "--shift", paramLabel = "HOCON",
+      description = "The world after the shift as a zoosim overlay, instead of the scenario's (e.g. 'drift { at = 0,"
+          + " price_scale = 1.5 }').")
   String shift;
 
   @Option(names = "--experiment", paramLabel = "FILE", description = "Experiment file (agents' settings, world).")
@@ -66,7 +86,20 @@ final class NonstationaryCommand implements Callable<Integer> {
     if (seeds.isEmpty()) {
       throw new Main.UsageException("--seeds needs at least one seed");
     }
+    if (!SCENARIOS.containsKey(scenario)) {
+      throw new Main.UsageException("--scenario must be mix or swap, got '" + scenario + "'");
+    }
+    if (shift == null) {
+      shift = SCENARIOS.get(scenario);
+    }
     RunConfig cfg = RunConfig.load(Optional.ofNullable(experiment), Optional.empty());
+    TemplateBandits.FeatureMode mode;
+    try {
+      mode = features != null ? TemplateBandits.FeatureMode.parse(features)
+          : scenario.equals("swap") ? TemplateBandits.FeatureMode.SIMPLE : cfg.features();
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--features must be simple, rich or rich_est, got '" + features + "'");
+    }
     List<AgentBuilder> agents = new ArrayList<>();
     for (String a : AGENTS) {
       agents.add(cfg.agent(a));
@@ -79,14 +112,14 @@ final class NonstationaryCommand implements Callable<Integer> {
       SimSettings shifted;
       try {
         shifted = ZoosimConfig.fromOverlay(com.typesafe.config.ConfigFactory.parseString(shift)
-            .withFallback(cfg.experiment.getConfig("world"))).withSeed(seed);
+            .withFallback(cfg.experiment.getConfig("world"))).withSeed(seed).shifted();
       } catch (com.typesafe.config.ConfigException e) {
         throw new Main.UsageException("--shift: cannot be parsed: " + e.getMessage());
       } catch (SettingsException e) {
         throw new Main.UsageException("--shift: " + e.getMessage());
       }
       World after = new World(shifted, before.catalog());
-      NonstationaryStudy.Result r = NonstationaryStudy.run(before, after, cfg.features(), agents, seed, episodes,
+      NonstationaryStudy.Result r = NonstationaryStudy.run(before, after, mode, agents, seed, episodes,
           shiftAt);
       Map<String, Object> ph = new LinkedHashMap<>();
       ph.put("seed", seed);
@@ -119,6 +152,8 @@ final class NonstationaryCommand implements Callable<Integer> {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("episodes", episodes);
     out.put("shift_at", shiftAt);
+    out.put("scenario", scenario);
+    out.put("features", mode.cliName());
     out.put("shift", shift);
     out.put("seeds", seeds);
     out.put("phases", phases);

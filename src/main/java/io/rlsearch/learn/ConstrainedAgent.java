@@ -21,6 +21,12 @@ import java.util.Optional;
  * step on the window's mean of each constraint's value (CM2, rank change against the base ranking,
  * private-label exposure share, read from the transition by metric key; for a chance constraint, the
  * share of sessions below its level).
+ *
+ * <p>With {@code externalDual} the multipliers move only through {@link Rule#dualStep}, fed by whoever
+ * runs the agent with the values its deployed policy (the mean action, no exploration) reaches on
+ * evaluation sessions: the exploring sessions the policy learns from violate a chance constraint
+ * whatever the mean action does, so a dual stepped on them climbs to its cap and the deployed policy
+ * overshoots the constraint by far.
  */
 public final class ConstrainedAgent {
   private ConstrainedAgent() {}
@@ -34,9 +40,18 @@ public final class ConstrainedAgent {
    * @param lambdaMax the multipliers' cap
    * @param dualEvery sessions per dual step
    * @param policy the REINFORCE settings (with a learned baseline)
+   * @param externalDual whether the multipliers move only through {@link Rule#dualStep}
+   * @param normalized whether the shaped reward is divided by {@code 1 + sum lambda w}
+   *     ({@link LagrangeDuals#shapeNormalized}; the reference does not)
    */
   public record Settings(List<Constraint> constraints, double lambdaInit, double lambdaLr, double lambdaMax,
-      int dualEvery, NeuralAgents.ReinforceSettings policy) {
+      int dualEvery, NeuralAgents.ReinforceSettings policy, boolean externalDual, boolean normalized) {
+    /** Settings whose multipliers step on the sessions the agent learns from. */
+    public Settings(List<Constraint> constraints, double lambdaInit, double lambdaLr, double lambdaMax, int dualEvery,
+        NeuralAgents.ReinforceSettings policy) {
+      this(constraints, lambdaInit, lambdaLr, lambdaMax, dualEvery, policy, false, false);
+    }
+
     public Settings {
       constraints = List.copyOf(constraints);
       if (dualEvery < 1) {
@@ -82,6 +97,8 @@ public final class ConstrainedAgent {
     private final UpdateRule base;
     private final LagrangeDuals duals;
     private final int dualEvery;
+    private final boolean externalDual;
+    private final boolean normalized;
     private final List<Constraint> constraints;
     private final double[] sums;
     private final int[] counts;
@@ -91,9 +108,20 @@ public final class ConstrainedAgent {
       this.base = base;
       this.duals = new LagrangeDuals(s.constraints(), s.lambdaInit(), s.lambdaLr(), s.lambdaMax());
       this.dualEvery = s.dualEvery();
+      this.externalDual = s.externalDual();
+      this.normalized = s.normalized();
       this.constraints = s.constraints();
       this.sums = new double[constraints.size()];
       this.counts = new int[constraints.size()];
+    }
+
+    /**
+     * One dual-ascent step on values measured elsewhere (by constraint name: the mean metric, or for
+     * a chance constraint the share of violating sessions), e.g. on evaluation sessions of the
+     * deployed policy.
+     */
+    public void dualStep(Map<String, Double> valuesByConstraint) {
+      duals.updateByConstraint(valuesByConstraint);
     }
 
     /** The current multipliers, in constraint order. */
@@ -117,7 +145,11 @@ public final class ConstrainedAgent {
     @Override
     public void observe(Transition t) {
       Map<String, Double> m = metrics(t);
-      base.observe(t.context(), Decision.of(t), duals.shape(t.reward(), m));
+      double shaped = normalized ? duals.shapeNormalized(t.reward(), m) : duals.shape(t.reward(), m);
+      base.observe(t.context(), Decision.of(t), shaped);
+      if (externalDual) {
+        return;
+      }
       for (int i = 0; i < constraints.size(); i++) {
         Double v = m.get(constraints.get(i).metric());
         if (v != null && Double.isFinite(v)) {

@@ -45,6 +45,12 @@ public record SimSettings(
     if (topK < 1) {
       throw new SettingsException("top_k", "must be >= 1, got " + topK);
     }
+    for (String seg : drift.swapSegments()) {
+      if (!users.segments().contains(seg)) {
+        throw new SettingsException("drift.swap_segments", "'" + seg + "' is not a segment; segments: "
+            + users.segments());
+      }
+    }
     if (drift.active() && drift.segmentMix().length > 0) {
       checkMix("drift.segment_mix", drift.segmentMix(), users.segments().size());
     }
@@ -286,19 +292,33 @@ public record SimSettings(
 
   /**
    * A scheduled shift of the world (Chapter 15): from user {@code at} on, users arrive with another
-   * segment mix ({@code segmentMix}, empty: unchanged) and every segment's price sensitivity mean
-   * multiplied by {@code priceScale}. The catalog does not change.
+   * segment mix ({@code segmentMix}, empty: unchanged), every segment's price sensitivity mean
+   * multiplied by {@code priceScale}, and the behaviour of the two segments named in
+   * {@code swapSegments} exchanged (their price, private-label and category parameters; the labels,
+   * and so the share of users under each label, stay: a shift that a context carrying the segment
+   * label cannot see). The catalog does not change.
    *
    * @param at the first user of the shifted world (-1: no shift)
    * @param segmentMix the new mix (empty: unchanged)
    * @param priceScale the factor on every segment's price-sensitivity mean
+   * @param swapSegments empty, or two segment names whose behaviour is exchanged
    */
-  public record Drift(long at, double[] segmentMix, double priceScale) {
+  public record Drift(long at, double[] segmentMix, double priceScale, List<String> swapSegments) {
     /** No shift. */
-    public static final Drift NONE = new Drift(-1, new double[0], 1.0);
+    public static final Drift NONE = new Drift(-1, new double[0], 1.0, List.of());
+
+    /** A shift of mix and price sensitivity only. */
+    public Drift(long at, double[] segmentMix, double priceScale) {
+      this(at, segmentMix, priceScale, List.of());
+    }
 
     public Drift {
       segmentMix = segmentMix.clone();
+      swapSegments = List.copyOf(swapSegments);
+      if (!swapSegments.isEmpty() && (swapSegments.size() != 2 || swapSegments.get(0).equals(swapSegments.get(1)))) {
+        throw new SettingsException("drift.swap_segments", "must be empty or two different segment names, got "
+            + swapSegments);
+      }
       if (at < -1) {
         throw new SettingsException("drift.at", "must be >= 0 (the first shifted user), or -1 for none; got " + at);
       }
@@ -325,12 +345,34 @@ public record SimSettings(
     }
     double[] mix = drift.segmentMix().length > 0 ? drift.segmentMix() : users.segmentMix();
     double[] pm = users.priceMean().clone();
+    // The record's accessors hand out its own arrays: copy before swapping.
+    double[] ps = users.priceStd().clone();
+    double[] lm = users.plMean().clone();
+    double[] ls = users.plStd().clone();
+    double[][] cc = users.catConc().clone();
+    if (!drift.swapSegments().isEmpty()) {
+      int a = users.segments().indexOf(drift.swapSegments().get(0));
+      int b = users.segments().indexOf(drift.swapSegments().get(1));
+      swap(pm, a, b);
+      swap(ps, a, b);
+      swap(lm, a, b);
+      swap(ls, a, b);
+      double[] t = cc[a];
+      cc[a] = cc[b];
+      cc[b] = t;
+    }
     for (int i = 0; i < pm.length; i++) {
       pm[i] *= drift.priceScale();
     }
-    Users u = new Users(users.segments(), mix, pm, users.priceStd(), users.plMean(), users.plStd(), users.catConc());
+    Users u = new Users(users.segments(), mix, pm, ps, lm, ls, cc);
     return new SimSettings(seed, topK, catalog, u, queries, relevance, behavior, reward, retention, action, templates,
         quirks, Drift.NONE);
+  }
+
+  private static void swap(double[] v, int a, int b) {
+    double t = v[a];
+    v[a] = v[b];
+    v[b] = t;
   }
 
   /** The settings in {@code config} (a resolved tree with every key present). */

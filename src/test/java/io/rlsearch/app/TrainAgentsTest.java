@@ -115,6 +115,16 @@ class TrainAgentsTest {
     assertTrue(j.get("phases").get(0).has("best_after"));
     assertEquals(2, run("nonstationary", "--episodes", "600", "--shift-at", "590").code());
     assertEquals(2, run("nonstationary", "--shift", "users { segment_mix = [1, 1] }").code());
+    Run swap = run("nonstationary", "--episodes", "400", "--shift-at", "200", "--seeds", "3", "--scenario", "swap",
+        "--experiment", exp.toString(), "--json");
+    assertEquals(0, swap.code(), swap.err());
+    JsonNode k = JSON.readTree(swap.out());
+    assertEquals("swap", k.get("scenario").asText());
+    assertEquals("simple", k.get("features").asText(), "the swap hides from a context without the sensitivities");
+    assertEquals(5, k.get("agents").size());
+    Run bad = run("nonstationary", "--scenario", "flip");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--scenario must be mix or swap"), bad.err());
   }
 
   @Test
@@ -133,6 +143,12 @@ class TrainAgentsTest {
       assertTrue(v >= 0 && v <= 1);
     }
     assertTrue(j.get("front").size() >= 1);
+    assertTrue(j.get("dual_evaluation_sessions").asLong() > 0, "the dual steps on evaluation sessions");
+    assertTrue(j.has("acceptance_met") && j.has("violation_rate_max_feasible"));
+    JsonNode seed = j.get("points").get(0).get("runs").get(0);
+    for (String f : new String[] {"gmv", "violation_rate", "lambda_final", "feasible", "violation_rate_best_fixed_arm"}) {
+      assertTrue(seed.has(f), "missing per-seed " + f);
+    }
     assertEquals(2, run("pareto", "--constraint", "fairness").code());
     assertEquals(2, run("pareto", "--thresholds", "1.5").code());
   }

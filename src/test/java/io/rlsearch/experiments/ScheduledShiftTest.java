@@ -37,6 +37,29 @@ class ScheduledShiftTest {
   }
 
   @Test
+  void aSegmentSwapExchangesBehaviourUnderUnchangedLabels() {
+    var sim = ZoosimConfig.fromString("drift { at = 0, swap_segments = [premium, price_hunter] }");
+    var u = sim.users();
+    var s = sim.shifted().users();
+    int premium = u.segments().indexOf("premium");
+    int hunter = u.segments().indexOf("price_hunter");
+    assertEquals(u.priceMean()[premium], s.priceMean()[hunter], 1e-12);
+    assertEquals(u.priceMean()[hunter], s.priceMean()[premium], 1e-12);
+    assertEquals(u.plMean()[premium], s.plMean()[hunter], 1e-12);
+    assertEquals(u.plStd()[hunter], s.plStd()[premium], 1e-12);
+    assertEquals(u.catConc()[premium][0], s.catConc()[hunter][0], 1e-12);
+    assertEquals(u.segments(), s.segments(), "labels stay");
+    assertEquals(u.segmentMix()[premium], s.segmentMix()[premium], 1e-12, "so do their shares");
+    int other = u.segments().indexOf("pl_lover");
+    assertEquals(u.plMean()[other], s.plMean()[other], 1e-12, "other segments are untouched");
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> ZoosimConfig.fromString("drift { at = 0, swap_segments = [premium, whales] }"));
+    assertTrue(e.getMessage().contains("drift.swap_segments") && e.getMessage().contains("pl_lover"), e.getMessage());
+    assertThrows(SettingsException.class,
+        () -> ZoosimConfig.fromString("drift { at = 0, swap_segments = [premium, premium] }"));
+  }
+
+  @Test
   void aBadShiftIsRefusedWithItsKey() {
     SettingsException e = assertThrows(SettingsException.class,
         () -> ZoosimConfig.fromString("drift { at = 10, segment_mix = [0.5, 0.5] }"));

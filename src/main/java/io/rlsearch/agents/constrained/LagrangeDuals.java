@@ -8,7 +8,11 @@ import java.util.Map;
  * starting at {@code lambdaInit}; the shaped reward {@code r + sum_i lambda_i slack_i w_i}; and dual
  * ascent on the mean metric of each update window, {@code lambda_i <- clip(lambda_i - lr slack_i, 0,
  * lambdaMax)}, so a violated constraint (negative slack) raises its multiplier and a slack one lowers
- * it. Metrics are read by the constraint's metric key (the reference looks them up by constraint name
+ * it. A chance constraint's slack is taken relative to its bound ({@code (eps - share) / eps}): its
+ * share can exceed the bound by far more than it can undercut it, so the plain slack lets the
+ * multiplier climb in a few steps and need hundreds to come down (the overshoot that made the
+ * exposure band cost most of the GMV); relative to the bound, a compliant window lowers the multiplier
+ * by {@code lr} and one at twice the bound raises it by {@code lr}. Metrics are read by the constraint's metric key (the reference looks them up by constraint name
  * and finds nothing: its known bug, fixed here). Pure; one owner.
  */
 public final class LagrangeDuals {
@@ -68,6 +72,19 @@ public final class LagrangeDuals {
   }
 
   /**
+   * The shaped reward divided by {@code 1 + sum_i lambda_i w_i}: the same Lagrangian up to a positive
+   * factor, but its scale stays that of the reward however large the multipliers grow (PPO-Lagrangian's
+   * normalisation), so a policy-gradient learner's step does not grow with them.
+   */
+  public double shapeNormalized(double reward, Map<String, Double> metrics) {
+    double scale = 1;
+    for (int i = 0; i < constraints.size(); i++) {
+      scale += lambda[i] * constraints.get(i).weight();
+    }
+    return shape(reward, metrics) / scale;
+  }
+
+  /**
    * Dual ascent on the window's mean values: per constraint, the mean of {@link Constraint#value} over
    * the window (for a chance constraint, the share of violating sessions), keyed by constraint name.
    */
@@ -80,7 +97,8 @@ public final class LagrangeDuals {
       }
       double slack = c.slack(v);
       violationEma[i] = 0.9 * violationEma[i] + 0.1 * (slack < 0 ? 1 : 0);
-      lambda[i] = Math.max(0, Math.min(lambdaMax, lambda[i] - lr * slack));
+      double step = c.chance() ? slack / Math.max(c.threshold(), 1e-3) : slack;
+      lambda[i] = Math.max(0, Math.min(lambdaMax, lambda[i] - lr * step));
     }
   }
 

@@ -42,6 +42,8 @@ class LagrangeDualsTest {
     assertEquals(10.0 + 0.5 * (0.0 - 1.0), d.shape(10.0, Map.of("cm2", 0.0)), 1e-12);
     assertEquals(10.0, d.shape(10.0, Map.of("exposure_pl", 0.3)), 1e-12, "a missing metric adds nothing");
     assertTrue(d.violationRates()[0] > 0);
+    // Normalised shaping: the same Lagrangian over 1 + lambda.
+    assertEquals((10.0 + 0.5 * (0.0 - 1.0)) / 1.5, d.shapeNormalized(10.0, Map.of("cm2", 0.0)), 1e-12);
   }
 
   @Test
@@ -49,13 +51,16 @@ class LagrangeDualsTest {
     Constraint c = Constraint.chance("pl_band", "exposure_pl", 0.5, 0.01, 1.0);
     assertEquals(1.0, c.value(0.4));
     assertEquals(0.0, c.value(0.6));
-    LagrangeDuals d = new LagrangeDuals(List.of(c), 0.0, 10.0, 100.0);
-    // 30% of a window's sessions below 0.5: the multiplier rises by 10 x (0.30 - 0.01).
+    LagrangeDuals d = new LagrangeDuals(List.of(c), 0.0, 0.1, 100.0);
+    // 30% of a window's sessions below 0.5: the multiplier rises by 0.1 x (0.30 - 0.01) / 0.01.
     d.updateByConstraint(Map.of("pl_band", 0.30));
     assertEquals(2.9, d.lambdas()[0], 1e-12);
     // A violating session pays lambda x (eps - 1); a compliant one earns lambda x eps.
     assertEquals(10.0 + 2.9 * (0.01 - 1), d.shape(10.0, Map.of("exposure_pl", 0.4)), 1e-12);
     assertEquals(10.0 + 2.9 * 0.01, d.shape(10.0, Map.of("exposure_pl", 0.6)), 1e-12);
     assertThrows(IllegalArgumentException.class, () -> new Constraint("x", 2.0, Constraint.Sense.LEQ, "cm2", 1, 0.5));
+    // A compliant window lowers it by lr (relative slack 1), not by lr x eps.
+    d.updateByConstraint(Map.of("pl_band", 0.0));
+    assertEquals(2.8, d.lambdas()[0], 1e-12);
   }
 }
