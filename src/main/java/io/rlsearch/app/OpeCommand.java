@@ -4,6 +4,7 @@ import io.rlsearch.eval.Summary;
 import io.rlsearch.eval.ope.DecisionLog;
 import io.rlsearch.eval.ope.Estimate;
 import io.rlsearch.experiments.OpeStudy;
+import io.rlsearch.experiments.SlateOpeStudy;
 import io.rlsearch.experiments.PolicySpec;
 import io.rlsearch.experiments.TemplateBandits;
 import java.io.PrintWriter;
@@ -86,6 +87,20 @@ final class OpeCommand implements Callable<Integer> {
       description = "Write the logged decisions to FILE (JSON Lines) and estimate from the file as read back.")
   Path log;
 
+  @Option(names = "--slate",
+      description = "Slate OPE instead: rankings of the slate env's 50 candidates logged under a Plackett-Luce"
+          + " behaviour, a Plackett-Luce target, and the ranking estimators ips, iips, pi, rips, dm, cascade_dr"
+          + " (README). SPEC is then pl[:FEATURE=W,...,t=T] over the item features cm2, discount, pl, pers,"
+          + " bestseller, price, litter_cm2, discount_price, pl_affinity, specificity (z-scored per session)"
+          + " at temperature T (default behaviour " + SlateOpe.DEFAULT_BEHAVIOR + ", target " + SlateOpe.DEFAULT_TARGET
+          + ").")
+  boolean slate;
+
+  @Option(names = "--marginal-samples", paramLabel = "S", defaultValue = "100",
+      description = "--slate: prefixes drawn per logged ranking and policy for the position-wise marginals"
+          + " (default: ${DEFAULT-VALUE}).")
+  int marginalSamples;
+
   @Mixin ConfigOption config = new ConfigOption();
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
@@ -93,6 +108,9 @@ final class OpeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (slate) {
+      return callSlate();
+    }
     PolicySpec b = parseSpec("--behavior", behavior);
     PolicySpec t = parseSpec("--target", target);
     TemplateBandits.FeatureMode mode;
@@ -134,6 +152,36 @@ final class OpeCommand implements Callable<Integer> {
     return 0;
   }
 
+  private Integer callSlate() {
+    picocli.CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+    SlateOpeStudy.Policy b = SlateOpe.parse("--behavior", pr.hasMatchedOption("--behavior") ? behavior
+        : SlateOpe.DEFAULT_BEHAVIOR);
+    SlateOpeStudy.Policy t = SlateOpe.parse("--target", pr.hasMatchedOption("--target") ? target
+        : SlateOpe.DEFAULT_TARGET);
+    int truthN = truthEpisodes != null ? truthEpisodes : episodes;
+    if (episodes < 4 || truthN < 2) {
+      throw new Main.UsageException("--episodes must be >= 4 and --truth-episodes >= 2, got " + episodes + " and "
+          + truthN);
+    }
+    if (seed < 0) {
+      throw new Main.UsageException("--seed must be >= 0, got " + seed);
+    }
+    if (marginalSamples < 1 || marginalSamples > 100_000) {
+      throw new Main.UsageException("--marginal-samples must be in 1..100000, got " + marginalSamples);
+    }
+    if (log != null) {
+      throw new Main.UsageException("--log is for template OPE; slate OPE keeps its log in memory");
+    }
+    Map<String, Object> out = SlateOpe.run(config.load(), new SlateOpeStudy.Settings(b, t, episodes, truthN, seed,
+        marginalSamples, 1.0));
+    if (json) {
+      spec.commandLine().getOut().println(Json.write(out));
+    } else {
+      SlateOpe.print(spec.commandLine().getOut(), out);
+    }
+    return 0;
+  }
+
   private static PolicySpec parseSpec(String option, String text) {
     try {
       return PolicySpec.parse(text);
@@ -171,6 +219,7 @@ final class OpeCommand implements Callable<Integer> {
       m.put("std_error", e.stdError());
       m.put("error_vs_truth", e.value() - r.truth().mean());
       m.put("ci_covers_truth", e.ciLow() <= r.truth().mean() && r.truth().mean() <= e.ciHigh());
+      m.put("within_truth_ci", r.truth().ciLow() <= e.value() && e.value() <= r.truth().ciHigh());
       if (!e.note().isEmpty()) {
         m.put("note", e.note());
       }

@@ -64,7 +64,8 @@ final class ParetoCommand implements Callable<Integer> {
       description = "Seeds (default: ${DEFAULT-VALUE}).")
   List<Long> seeds;
 
-  @Option(names = "--lambda-lr", paramLabel = "ETA", description = "Dual step (default: exposure 1, in units of the relative slack; cm2 2).")
+  @Option(names = "--lambda-lr", paramLabel = "ETA", description = "Dual step (default: exposure 20, with --per-session 1 (on the slack relative to the bound);"
+      + " cm2 2).")
   Double lambdaLr;
 
   @Option(names = "--per-session",
@@ -108,7 +109,9 @@ final class ParetoCommand implements Callable<Integer> {
     if (seeds.isEmpty()) {
       throw new Main.UsageException("--seeds needs at least one seed");
     }
-    double lr = lambdaLr != null ? lambdaLr : exposure ? 1.0 : 2.0;
+    // Slack units: a 100-session mean of exposure moves by tenths, of CM2 by units; a chance
+    // constraint's relative slack by units.
+    double lr = lambdaLr != null ? lambdaLr : exposure ? (perSession ? 1.0 : 20.0) : 2.0;
     if (!(lr > 0)) {
       throw new Main.UsageException("--lambda-lr must be > 0, got " + lr);
     }

@@ -32,6 +32,7 @@ final class SlateEpisode implements SessionEpisode {
   private Query query;
   private int[] candidates;
   private double[] context;
+  private double[] lastPositionRewards = new double[0];
 
   SlateEpisode(World world, Task.Slate task) {
     if (task.itemDim() != world.settings().action().featureDim()) {
@@ -103,6 +104,21 @@ final class SlateEpisode implements SessionEpisode {
     return context.clone();
   }
 
+  /** The reward each covered position contributed in the last session played (they sum to its reward). */
+  double[] lastPositionRewards() {
+    return lastPositionRewards.clone();
+  }
+
+  /** Candidates of the prepared session (fewer than the task's when the catalog is smaller). */
+  int candidateCount() {
+    return candidates.length;
+  }
+
+  /** The width of the context's head (before the candidates' rows). */
+  int headWidth() {
+    return headDim();
+  }
+
   @Override
   public int contextDim() {
     return headDim() + task.candidates() * task.itemDim();
@@ -136,6 +152,7 @@ final class SlateEpisode implements SessionEpisode {
     }
     SessionOutcome out = behavior.simulate(user, query, ranking, scorer.cosines(), rng);
     RewardBreakdown parts = rewardFn.breakdown(ranking, out);
+    lastPositionRewards = rewardFn.positionRewards(ranking, out);
     int shown = out.clicks().length;
     return new Played(rewardFn.scalar(parts), parts, out.totalBuys(), out.satisfaction(),
         java.util.Arrays.copyOf(order, shown), out.clicks(), out.buys(), Double.NaN,

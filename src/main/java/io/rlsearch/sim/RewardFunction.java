@@ -16,6 +16,24 @@ public final class RewardFunction {
     this.cat = world.catalog();
   }
 
+  /**
+   * The reward each covered position contributes (its purchase's GMV, CM2 and strategic terms and its
+   * click's): the reward is additive over positions, so these sum to {@link #scalar} of
+   * {@link #breakdown}. What ranking estimators that credit positions read.
+   */
+  public double[] positionRewards(int[] ranking, SessionOutcome outcome) {
+    double[] r = new double[outcome.length()];
+    for (int j = 0; j < r.length; j++) {
+      double v = w.deltaClicks() * outcome.click(j);
+      if (j < ranking.length && outcome.buy(j) != 0) {
+        int p = ranking[j];
+        v += w.alphaGmv() * cat.price[p] + w.betaCm2() * cat.cm2[p] + (cat.strategic[p] ? w.gammaStrat() : 0);
+      }
+      r[j] = v;
+    }
+    return r;
+  }
+
   /** The breakdown of a session over {@code ranking}. */
   public RewardBreakdown breakdown(int[] ranking, SessionOutcome outcome) {
     int n = Math.min(ranking.length, outcome.length());

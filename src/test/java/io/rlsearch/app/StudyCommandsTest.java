@@ -78,6 +78,32 @@ class StudyCommandsTest {
   }
 
   @Test
+  void slateOpeJsonHasTheSameShapeWithTheRankingEstimators() throws Exception {
+    Run r = run("ope", "--slate", "--episodes", "200", "--truth-episodes", "100", "--marginal-samples", "5", "--seed",
+        "4", "--config", smallWorld().toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    assertTrue(j.get("settings").get("slate").asBoolean());
+    assertEquals("pl:cm2=0.5,bestseller=1.0,t=1.0", j.get("settings").get("behavior").asText());
+    for (String f : new String[] {"value", "ci_low", "ci_high"}) {
+      assertTrue(j.get("truth").has(f), f);
+      assertTrue(j.get("behavior_value").has(f), f);
+    }
+    for (String e : new String[] {"ips", "iips", "pi", "rips", "dm", "cascade_dr"}) {
+      for (String f : new String[] {"estimate", "ci_low", "ci_high", "ess", "max_weight", "std_error",
+          "error_vs_truth", "ci_covers_truth", "within_truth_ci"}) {
+        assertTrue(j.get("estimators").get(e).has(f), e + "." + f);
+      }
+    }
+    assertEquals(200, j.get("decisions").get("logged").asInt());
+    Run bad = run("ope", "--slate", "--target", "pl:margin=1");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("unknown key 'margin'") && bad.err().contains("bestseller"), bad.err());
+    assertEquals(2, run("ope", "--slate", "--behavior", "softmax:tau=1").code());
+    assertEquals(2, run("ope", "--slate", "--target", "pl:t=0").code());
+  }
+
+  @Test
   void opeRefusesABadSpecNamingTheAcceptedKinds() {
     Run r = run("ope", "--behavior", "greedy:eps=0.1");
     assertEquals(2, r.code());

@@ -47,6 +47,35 @@ class BehaviorTest {
   }
 
   @Test
+  void positionRewardsSumToTheSessionReward() {
+    SimSettings s = ZoosimConfig.fromString("catalog { n_products = 200 }");
+    NumpyRandom rng = new NumpyRandom(17);
+    World world = World.generate(s, rng);
+    EpisodeScorer scorer = new EpisodeScorer(world, s.topK());
+    Behavior behavior = new Behavior(world);
+    RewardFunction reward = new RewardFunction(world);
+    int bought = 0;
+    for (int e = 0; e < 300; e++) {
+      User u = world.sampleUser(rng);
+      Query q = world.sampleQuery(u, rng);
+      scorer.drawBase(q, rng);
+      int[] ranking = scorer.baseline(s.topK());
+      SessionOutcome out = behavior.simulate(u, q, ranking, scorer.sem, rng);
+      double[] r = reward.positionRewards(ranking, out);
+      double sum = 0;
+      for (int j = 0; j < r.length; j++) {
+        sum += r[j];
+        if (out.buys()[j] == 0 && out.clicks()[j] == 0) {
+          assertEquals(0.0, r[j], 0.0, "a position without click or purchase contributes nothing");
+        }
+      }
+      bought += out.totalBuys();
+      assertEquals(reward.scalar(reward.breakdown(ranking, out)), sum, 1e-9);
+    }
+    assertTrue(bought > 10, "purchases happened: " + bought);
+  }
+
+  @Test
   void clickRateFallsWithPosition() {
     // tests/ch02/test_behavior.py: 64 products, top_k 5, no satisfaction dynamics, category queries
     SimSettings s = ZoosimConfig.fromString("catalog { n_products = 64 }, top_k = 5,"

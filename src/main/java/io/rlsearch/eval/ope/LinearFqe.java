@@ -148,7 +148,7 @@ public final class LinearFqe implements ActionValueModel {
   }
 
   /** Solves {@code G w = b} for symmetric positive definite G (lower triangle filled). */
-  static double[] choleskySolve(double[] g, double[] b, int d) {
+  public static double[] choleskySolve(double[] g, double[] b, int d) {
     double[] l = new double[d * d];
     for (int i = 0; i < d; i++) {
       for (int j = 0; j <= i; j++) {
