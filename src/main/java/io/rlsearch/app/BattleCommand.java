@@ -224,7 +224,7 @@ final class BattleCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static RunSpec spec(World world, Task task, AgentBuilder agent, long streamSeed, long users,
+  static RunSpec spec(World world, Task task, AgentBuilder agent, long streamSeed, long users,
       Optional<Path> log) {
     return new RunSpec(world, task, agent, streamSeed, users, false, 1, 1.0, 1, 1, 1, 64, (int) Math.max(users, 1), 0, 3,
         Duration.ofMinutes(5), Duration.ofMinutes(10), 2, log, "", 1);

@@ -189,6 +189,73 @@ public final class RegressionModel implements AutoCloseable {
     })[0];
   }
 
+  /**
+   * One expectile-regression step (IQL's value step, Kostrikov et al. 2022): minimises
+   * {@code mean_i |tau - 1(y_i < f(x_i))| (y_i - f(x_i))^2}, whose minimiser is the tau-expectile of y
+   * given x (tau 0.5: the mean; toward 1: the maximum over the data's support).
+   */
+  public double expectileStep(float[] x, float[] y, int m, double tau) {
+    int in = shape.inputs();
+    if (x.length != m * in || y.length != m || !(tau > 0 && tau < 1)) {
+      throw new IllegalArgumentException("expectile step needs " + m + " x " + in + " inputs, " + m
+          + " targets and tau in (0, 1)");
+    }
+    return optimise(s -> {
+      NDArray xs = s.create(x, new Shape(m, in));
+      NDArray ys = s.create(y, new Shape(m, 1));
+      NDArray u = ys.sub(trainer.forward(new NDList(xs)).singletonOrThrow());
+      NDArray weight = u.lt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mul((float) (1 - 2 * tau))
+          .add((float) tau);
+      return new NDArray[] {weight.mul(u.square()).mean()};
+    })[0];
+  }
+
+  /**
+   * One weighted multi-output regression step: minimises {@code mean_i w_i |f(x_i) - y_i|^2} (IQL's
+   * advantage-weighted policy extraction with a fixed-variance Gaussian policy).
+   *
+   * @param y targets, {@code m x outputs}
+   * @param w per-example weights
+   */
+  public double weightedStep(float[] x, float[] y, float[] w, int m) {
+    int in = shape.inputs();
+    int out = shape.outputs();
+    if (x.length != m * in || y.length != m * out || w.length != m) {
+      throw new IllegalArgumentException("weighted step needs " + m + " x " + in + " inputs, " + m + " x " + out
+          + " targets and " + m + " weights");
+    }
+    return optimise(s -> {
+      NDArray xs = s.create(x, new Shape(m, in));
+      NDArray ys = s.create(y, new Shape(m, out));
+      NDArray ws = s.create(w, new Shape(m, 1));
+      NDArray d = trainer.forward(new NDList(xs)).singletonOrThrow().sub(ys).square().sum(new int[] {1}, true);
+      return new NDArray[] {d.mul(ws).mean()};
+    })[0];
+  }
+
+  /**
+   * One step along given output gradients: the surrogate loss {@code mean_i sum_j g_ij f(x_i)_j} has
+   * the parameter gradient {@code mean_i J_i^T g_i}, so this is a gradient step for any loss whose
+   * gradient with respect to the outputs is {@code g} at the current weights (TD3+BC's actor, whose
+   * loss goes through a critic held elsewhere).
+   *
+   * @param g output gradients, {@code m x outputs}, computed at the current weights
+   * @return the surrogate's value
+   */
+  public double outputGradientStep(float[] x, float[] g, int m) {
+    int in = shape.inputs();
+    int out = shape.outputs();
+    if (x.length != m * in || g.length != m * out) {
+      throw new IllegalArgumentException("output-gradient step needs " + m + " x " + in + " inputs and " + m + " x "
+          + out + " gradients");
+    }
+    return optimise(s -> {
+      NDArray xs = s.create(x, new Shape(m, in));
+      NDArray gs = s.create(g, new Shape(m, out));
+      return new NDArray[] {trainer.forward(new NDList(xs)).singletonOrThrow().mul(gs).sum().div((float) m)};
+    })[0];
+  }
+
   /** Optimiser steps taken. */
   public long steps() {
     return steps;

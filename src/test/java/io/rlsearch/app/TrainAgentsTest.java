@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rlsearch.app.Cli.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,6 +152,40 @@ class TrainAgentsTest {
     }
     assertEquals(2, run("pareto", "--constraint", "fairness").code());
     assertEquals(2, run("pareto", "--thresholds", "1.5").code());
+  }
+
+  @Test
+  void logWritesAMixtureDatasetThatOfflineLearnsFrom() throws Exception {
+    Path data = dir.resolve("mix.jsonl");
+    Run r = run("log", "--policies", "uniform,own_brand", "--episodes", "60", "--out", data.toString(), "--seed", "3",
+        "--config", smallWorld().toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    assertEquals(60, j.get("logged").asInt());
+    assertEquals(60, Files.readAllLines(data).size());
+    var decisions = io.rlsearch.eval.ope.DecisionLog.read(data);
+    assertTrue(decisions.stream().allMatch(d -> d.arm() < 0 && d.propensity() > 0), "continuous, with densities");
+    Run off = run("offline", "--log", data.toString(), "--steps", "20", "--eval-episodes", "20", "--alphas", "0,1",
+        "--seed", "3", "--config", smallWorld().toString(), "--json");
+    assertEquals(0, off.code(), off.err());
+    JsonNode o = JSON.readTree(off.out());
+    assertEquals(48, o.get("dataset").get("train").asInt());
+    assertEquals(12, o.get("dataset").get("held_out").asInt());
+    List<String> names = new java.util.ArrayList<>();
+    for (JsonNode m : o.get("methods")) {
+      names.add(m.get("method").asText());
+      for (String f : new String[] {"value", "ci_low", "ci_high"}) {
+        assertTrue(m.get("online").has(f), f);
+      }
+      for (String f : new String[] {"estimate", "ci_low", "ci_high"}) {
+        assertTrue(m.get("ope").has(f), f);
+      }
+    }
+    assertEquals(List.of("cql_alpha_0.0", "cql_alpha_1.0", "iql", "td3_bc"), names);
+    Run bad = run("log", "--policies", "greedy", "--out", dir.resolve("x.jsonl").toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("unknown policy 'greedy'") && bad.err().contains("own_brand"), bad.err());
+    assertEquals(2, run("offline", "--alphas", "-1").code());
   }
 
   private Path smallWorld() throws Exception {

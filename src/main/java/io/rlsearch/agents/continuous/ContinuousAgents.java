@@ -56,6 +56,65 @@ public final class ContinuousAgents {
     });
   }
 
+  /**
+   * A mixture of behaviour policies, each component equally likely per decision: {@code null} is the
+   * uniform policy on {@code [-aMax, aMax]^dim}; a vector {@code c} is a Gaussian {@code N(c, sigma^2 I)}
+   * (unclipped: the environment clips to the box, so the logged action keeps its exact density). The
+   * logged density is the mixture's, {@code mean_c density_c(a)}, exact for off-policy evaluation.
+   */
+  public static AgentBuilder mixture(String name, java.util.List<double[]> components, int dim, double sigma,
+      double aMax) {
+    if (components.isEmpty() || !(sigma > 0) || !(aMax > 0)) {
+      throw new IllegalArgumentException("a mixture needs components, sigma > 0 and a_max > 0");
+    }
+    java.util.List<double[]> cs = new java.util.ArrayList<>();
+    for (double[] c : components) {
+      if (c != null && c.length != dim) {
+        throw new IllegalArgumentException("a component centre needs " + dim + " values, got " + c.length);
+      }
+      cs.add(c == null ? null : c.clone());
+    }
+    double uniform = Math.pow(2 * aMax, -dim);
+    double logNorm = -0.5 * dim * Math.log(2 * Math.PI * sigma * sigma);
+    return fixed(name, version -> new PolicySnapshot() {
+      @Override
+      public String agent() {
+        return name;
+      }
+
+      @Override
+      public long version() {
+        return version;
+      }
+
+      @Override
+      public Decision act(double[] x, NumpyRandom rng) {
+        double[] c = cs.get((int) rng.integers(0, cs.size()));
+        double[] a = new double[dim];
+        for (int d = 0; d < dim; d++) {
+          a[d] = c == null ? rng.uniform(-aMax, aMax) : c[d] + sigma * rng.standardNormal();
+        }
+        double density = 0;
+        for (double[] k : cs) {
+          if (k == null) {
+            boolean inside = true;
+            for (double v : a) {
+              inside &= v >= -aMax && v <= aMax;
+            }
+            density += inside ? uniform : 0;
+          } else {
+            double ss = 0;
+            for (int d = 0; d < dim; d++) {
+              ss += (a[d] - k[d]) * (a[d] - k[d]);
+            }
+            density += Math.exp(logNorm - ss / (2 * sigma * sigma));
+          }
+        }
+        return Decision.continuous(a, Math.max(density / cs.size(), Double.MIN_NORMAL));
+      }
+    });
+  }
+
   /** A frozen policy: {@code policy} at every version, learning nothing (an offline-trained agent). */
   public static AgentBuilder frozen(String name, java.util.function.LongFunction<PolicySnapshot> policy) {
     return fixed(name, policy::apply);

@@ -137,6 +137,66 @@ public final class Mlp {
     return h;
   }
 
+  /**
+   * The gradient of a one-output network's output with respect to its input, by back-propagation
+   * (ReLU's derivative at 0 taken as 0). Thread-safe.
+   */
+  public float[] inputGradient(float[] x) {
+    if (sizes[sizes.length - 1] != 1) {
+      throw new IllegalArgumentException("the input gradient is for a one-output network; this has "
+          + sizes[sizes.length - 1] + " outputs");
+    }
+    if (x.length != sizes[0]) {
+      throw new IllegalArgumentException("input must have " + sizes[0] + " values, got " + x.length);
+    }
+    int layers = weights.length;
+    float[][] pre = new float[layers][];
+    float[] h = x;
+    for (int l = 0; l < layers; l++) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      float[] z = new float[out];
+      for (int o = 0; o < out; o++) {
+        float s = bias[l][o];
+        for (int i = 0; i < in; i++) {
+          s += weights[l][o * in + i] * h[i];
+        }
+        z[o] = s;
+      }
+      pre[l] = z;
+      if (l < layers - 1) {
+        float[] a = new float[out];
+        for (int o = 0; o < out; o++) {
+          a[o] = activate(z[o]);
+        }
+        h = a;
+      }
+    }
+    float[] g = {1f};
+    for (int l = layers - 1; l >= 0; l--) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      if (l < layers - 1) {
+        for (int o = 0; o < out; o++) {
+          float z = pre[l][o];
+          g[o] *= activation == Activation.RELU ? (z > 0 ? 1f : 0f) : (float) (1 - Math.tanh(z) * Math.tanh(z));
+        }
+      }
+      float[] prev = new float[in];
+      for (int o = 0; o < out; o++) {
+        float go = g[o];
+        if (go == 0) {
+          continue;
+        }
+        for (int i = 0; i < in; i++) {
+          prev[i] += go * weights[l][o * in + i];
+        }
+      }
+      g = prev;
+    }
+    return g;
+  }
+
   /** The single output of a one-output network. */
   public float forward1(float[] x) {
     return forward(x)[0];

@@ -1,0 +1,231 @@
+package io.rlsearch.app;
+
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.eval.Summary;
+import io.rlsearch.eval.ope.DecisionLog;
+import io.rlsearch.eval.ope.Estimate;
+import io.rlsearch.eval.ope.LoggedDecision;
+import io.rlsearch.experiments.Population;
+import io.rlsearch.experiments.RunStreams;
+import io.rlsearch.experiments.SessionRunner;
+import io.rlsearch.experiments.Task;
+import io.rlsearch.learn.CqlAgent;
+import io.rlsearch.learn.NeuralDirectMethod;
+import io.rlsearch.learn.OfflineAgents;
+import io.rlsearch.learn.SharedLearner;
+import io.rlsearch.sim.World;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code offline}: offline RL from one logged dataset, each method online and by off-policy evaluation. */
+@Command(name = "offline", mixinStandardHelpOptions = true,
+    description = {"Offline RL on the Battle Royale's weight task: one logged dataset (--log FILE, or N episodes of"
+        + " the log command's default mixture of behaviour policies, logged through the runtime), four in five"
+        + " decisions to train on and every fifth held out. Trains CQL at every --alphas value (the pessimism"
+        + " ablation: alpha 0 is plain fitted Q with the greedy choice over sampled actions), IQL and TD3+BC,"
+        + " then runs each learned policy, and the behaviour mixture, on the same --eval-episodes fresh users"
+        + " (the online value, 95% CI over users) and estimates each from the held-out decisions with the"
+        + " cross-fitted neural direct method (the OPE estimate and its CI; deterministic policies leave no"
+        + " importance weights)."})
+final class OfflineCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--log", paramLabel = "FILE", description = "A logged-decision file (JSON Lines) to learn from.")
+  Path log;
+
+  @Option(names = "--episodes", paramLabel = "N", defaultValue = "2000",
+      description = "Without --log: episodes of the default mixture to log (default: ${DEFAULT-VALUE}).")
+  int episodes;
+
+  @Option(names = "--eval-episodes", paramLabel = "N", defaultValue = "1000",
+      description = "Fresh users each policy serves for its online value (default: ${DEFAULT-VALUE}).")
+  int evalEpisodes;
+
+  @Option(names = "--alphas", paramLabel = "LIST", split = ",", defaultValue = "0,0.1,1,5",
+      description = "CQL's conservative weights (default: ${DEFAULT-VALUE}).")
+  List<Double> alphas;
+
+  @Option(names = "--steps", paramLabel = "N", defaultValue = "1000",
+      description = "Optimiser steps of each network (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "2025",
+      description = "World seed; logged users from stream seed 64 S + 61, evaluation users from 64 S + 60"
+          + " (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Mixin ConfigOption config = new ConfigOption();
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (steps < 1 || steps > 1_000_000) {
+      throw new Main.UsageException("--steps must be in 1..1000000, got " + steps);
+    }
+    if (evalEpisodes < 2 || evalEpisodes > 10_000_000) {
+      throw new Main.UsageException("--eval-episodes must be in 2..10000000, got " + evalEpisodes);
+    }
+    if (log == null && (episodes < 20 || episodes > 10_000_000)) {
+      throw new Main.UsageException("--episodes must be in 20..10000000, got " + episodes);
+    }
+    for (double a : alphas) {
+      if (!(a >= 0) || Double.isInfinite(a)) {
+        throw new Main.UsageException("--alphas: " + a + " is not a weight >= 0");
+      }
+    }
+    long start = System.nanoTime();
+    World world = World.generate(config.load().withSeed(seed), new NumpyRandom(seed));
+    Task.BoostWeights task = Task.BoostWeights.battle();
+    List<LoggedDecision> all;
+    if (log != null) {
+      try {
+        all = DecisionLog.read(log);
+      } catch (DecisionLog.FormatException | UncheckedIOException e) {
+        throw new Main.UsageException("--log: " + e.getMessage());
+      }
+    } else {
+      Path tmp = Files.createTempFile("rlsearch-offline-", ".jsonl");
+      try {
+        OfflineData.log(world, OfflineData.mixture(OfflineData.POLICIES, 0.5), seed * 64 + 61, episodes, tmp);
+        all = DecisionLog.read(tmp);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    List<LoggedDecision> train = new ArrayList<>();
+    List<LoggedDecision> held = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      (i % 5 == 4 ? held : train).add(all.get(i));
+    }
+    if (train.stream().noneMatch(d -> d.arm() < 0) || held.stream().filter(d -> d.arm() < 0).count() < 4) {
+      throw new Main.UsageException("--log: offline learners need continuous decisions, at least 5 for training and"
+          + " 4 held out; the log has " + all.stream().filter(d -> d.arm() < 0).count() + " of " + all.size());
+    }
+    RunStreams evalStreams = new RunStreams(seed * 64 + 60);
+    SessionRunner runner = new SessionRunner(world, task, evalStreams);
+    List<Map<String, Object>> methods = new ArrayList<>();
+    Map<String, Object> behaviour;
+    try (SharedLearner learner = new SharedLearner()) {
+      behaviour = online(runner, world, evalStreams, OfflineData.mixture(OfflineData.POLICIES, 0.5).create(0, 0)
+          .snapshot(0));
+      for (double a : alphas) {
+        long t0 = System.nanoTime();
+        CqlAgent.Trained t;
+        try {
+          t = CqlAgent.train(learner, CqlAgent.Settings.battle(task.aMax()).withSteps(steps).withAlpha(a), train);
+        } catch (IllegalArgumentException e) {
+          throw new Main.UsageException("cql: " + e.getMessage());
+        }
+        methods.add(method("cql", a, t.policy(), (System.nanoTime() - t0) / 1e9, learner, held, runner, world,
+            evalStreams));
+      }
+      OfflineAgents.Settings os = new OfflineAgents.Settings(new int[] {128, 128}, 3e-4, steps, 128, 0.7, 3.0, 2.5,
+          task.aMax(), 42);
+      long t0 = System.nanoTime();
+      OfflineAgents.Trained iql = OfflineAgents.iql(learner, os, train);
+      methods.add(method("iql", Double.NaN, iql.policy(), (System.nanoTime() - t0) / 1e9, learner, held, runner, world,
+          evalStreams));
+      t0 = System.nanoTime();
+      OfflineAgents.Trained td3 = OfflineAgents.td3bc(learner, os, train);
+      methods.add(method("td3_bc", Double.NaN, td3.policy(), (System.nanoTime() - t0) / 1e9, learner, held, runner,
+          world, evalStreams));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("log", log == null ? null : log.toString());
+    data.put("policies", log == null ? OfflineData.POLICIES : null);
+    data.put("decisions", all.size());
+    data.put("train", train.size());
+    data.put("held_out", held.size());
+    data.put("behavior_value", all.stream().mapToDouble(LoggedDecision::reward).average().orElse(Double.NaN));
+    out.put("dataset", data);
+    out.put("seed", seed);
+    out.put("steps", steps);
+    out.put("eval_episodes", evalEpisodes);
+    out.put("behavior_online", behaviour);
+    out.put("methods", methods);
+    out.put("wall_s", (System.nanoTime() - start) / 1e9);
+    if (json) {
+      spec.commandLine().getOut().println(Json.write(out));
+    } else {
+      print(spec.commandLine().getOut(), out);
+    }
+    return 0;
+  }
+
+  private Map<String, Object> method(String name, double alpha, PolicySnapshot policy, double trainSeconds,
+      SharedLearner learner, List<LoggedDecision> held, SessionRunner runner, World world, RunStreams streams) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", Double.isNaN(alpha) ? name : name + "_alpha_" + alpha);
+    if (!Double.isNaN(alpha)) {
+      m.put("alpha", alpha);
+    }
+    Map<String, Object> on = online(runner, world, streams, policy);
+    m.put("online", on);
+    Estimate e = NeuralDirectMethod.estimate(learner, NeuralDirectMethod.Settings.defaults(), held, policy);
+    Map<String, Object> ope = new LinkedHashMap<>();
+    ope.put("estimator", e.estimator());
+    ope.put("estimate", e.value());
+    ope.put("ci_low", e.ciLow());
+    ope.put("ci_high", e.ciHigh());
+    ope.put("decisions", e.n());
+    m.put("ope", ope);
+    double value = (double) on.get("value");
+    m.put("ope_error", e.value() - value);
+    m.put("ope_within_online_ci", (double) on.get("ci_low") <= e.value() && e.value() <= (double) on.get("ci_high"));
+    m.put("train_s", trainSeconds);
+    return m;
+  }
+
+  /** The policy's mean reward on the evaluation users (the same users and session draws for every policy). */
+  private Map<String, Object> online(SessionRunner runner, World world, RunStreams streams, PolicySnapshot policy) {
+    double[] r = new double[evalEpisodes];
+    double gmv = 0;
+    for (int i = 0; i < evalEpisodes; i++) {
+      double[] x = runner.prepare(Population.firstSession(world, streams, i));
+      var t = runner.finish(policy.act(x, streams.policy(i)), policy.agent(), 0);
+      r[i] = t.reward();
+      gmv += t.breakdown().gmv();
+    }
+    Summary s = Summary.of(r);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("value", s.mean());
+    m.put("ci_low", s.ciLow());
+    m.put("ci_high", s.ciHigh());
+    m.put("gmv", gmv / evalEpisodes);
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void print(PrintWriter w, Map<String, Object> out) {
+    Map<String, Object> d = (Map<String, Object>) out.get("dataset");
+    w.printf(Locale.ROOT, "offline RL: %s decisions (%s to train, %s held out), logged mean reward %.3f%n",
+        d.get("decisions"), d.get("train"), d.get("held_out"), (double) d.get("behavior_value"));
+    Map<String, Object> b = (Map<String, Object>) out.get("behavior_online");
+    w.printf(Locale.ROOT, "%-16s online %8.3f [%7.3f, %7.3f]%n", "behaviour", (double) b.get("value"),
+        (double) b.get("ci_low"), (double) b.get("ci_high"));
+    w.printf(Locale.ROOT, "%-16s %8s %20s %8s %20s %8s%n", "method", "online", "95% CI", "OPE", "95% CI", "train s");
+    for (Map<String, Object> m : (List<Map<String, Object>>) out.get("methods")) {
+      Map<String, Object> on = (Map<String, Object>) m.get("online");
+      Map<String, Object> ope = (Map<String, Object>) m.get("ope");
+      w.printf(Locale.ROOT, "%-16s %8.3f [%8.3f,%8.3f] %8.3f [%8.3f,%8.3f] %8.1f%n", m.get("method"),
+          (double) on.get("value"), (double) on.get("ci_low"), (double) on.get("ci_high"), (double) ope.get("estimate"),
+          (double) ope.get("ci_low"), (double) ope.get("ci_high"), (double) m.get("train_s"));
+    }
+  }
+}
