@@ -332,7 +332,7 @@ final class BattleCommand implements Callable<Integer> {
   }
 
   private record Row(String name, Summary mean, double final50, double gmv, double cm2, double wall, List<double[]> returns,
-      Summary vsStatic, double exposurePl, double cm2Violations) {}
+      Summary vsStatic, double exposurePl, double cm2Violations, double diversity) {}
 
   private static List<double[]> returns(List<Guardian.RunReport> rs) {
     List<double[]> out = new ArrayList<>();
@@ -351,8 +351,10 @@ final class BattleCommand implements Callable<Integer> {
     double[] diffs = new double[rs.size()];
     double exposure = 0;
     double violations = 0;
+    double diversity = 0;
     for (int s = 0; s < rs.size(); s++) {
       exposure += rs.get(s).evaluator().metrics().mean().get("exposure_pl").mean() / rs.size();
+      diversity += rs.get(s).evaluator().metrics().mean().get("diversity").mean() / rs.size();
       violations += rs.get(s).evaluator().metrics().cm2FloorViolationRate(cm2Floor, 100) / rs.size();
       double[] r = ret.get(s);
       perSeed[s] = Arrays.stream(r).average().orElse(Double.NaN);
@@ -376,7 +378,7 @@ final class BattleCommand implements Callable<Integer> {
       }
       vs = Summary.of(d);
     }
-    return new Row(name, mean, final50, gmv, cm2, wall, ret, vs, exposure, violations);
+    return new Row(name, mean, final50, gmv, cm2, wall, ret, vs, exposure, violations, diversity);
   }
 
   private Map<String, Object> toJson(List<Row> rows, double wall) {
@@ -395,6 +397,7 @@ final class BattleCommand implements Callable<Integer> {
       a.put("task", slateAgent(r.name) ? "slate" : "weights");
       a.put("exposure_pl", r.exposurePl);
       a.put("cm2_floor_violation_rate", r.cm2Violations);
+      a.put("diversity_at_5", r.diversity);
       Map<String, Object> vs = new LinkedHashMap<>();
       vs.put("mean", r.vsStatic.mean());
       vs.put("ci_low", r.vsStatic.ciLow());
@@ -420,15 +423,15 @@ final class BattleCommand implements Callable<Integer> {
   private void print(PrintWriter w, List<Row> rows, double wall) {
     w.printf(Locale.ROOT, "Battle Royale: %d episodes per agent, seeds %s, %s; %s%n", episodes, seeds,
         sharedEnv ? "unpaired (shared env)" : "paired (same users for every agent)", Task.BoostWeights.battle().describe());
-    w.printf(Locale.ROOT, "%-19s %9s %20s %9s %8s %7s %22s %7s %7s %7s%n", "agent", "mean", "95% CI", "final 50", "GMV",
-        "CM2", "vs Static (95% CI)", "PL exp", "CM2<fl", "wall s");
+    w.printf(Locale.ROOT, "%-19s %9s %20s %9s %8s %7s %22s %7s %7s %7s %7s%n", "agent", "mean", "95% CI", "final 50",
+        "GMV", "CM2", "vs Static (95% CI)", "PL exp", "CM2<fl", "div@5", "wall s");
     for (Row r : rows) {
-      w.printf(Locale.ROOT, "%-19s %9.3f [%8.3f,%8.3f] %9.3f %8.3f %7.3f %7.3f [%6.3f,%6.3f] %7.3f %7.3f %7.1f%n", r.name,
-          r.mean.mean(), r.mean.ciLow(), r.mean.ciHigh(), r.final50, r.gmv, r.cm2, r.vsStatic.mean(),
-          nz(r.vsStatic.ciLow()), nz(r.vsStatic.ciHigh()), r.exposurePl, r.cm2Violations, r.wall);
+      w.printf(Locale.ROOT, "%-19s %9.3f [%8.3f,%8.3f] %9.3f %8.3f %7.3f %7.3f [%6.3f,%6.3f] %7.3f %7.3f %7.3f %7.1f%n",
+          r.name, r.mean.mean(), r.mean.ciLow(), r.mean.ciHigh(), r.final50, r.gmv, r.cm2, r.vsStatic.mean(),
+          nz(r.vsStatic.ciLow()), nz(r.vsStatic.ciHigh()), r.exposurePl, r.cm2Violations, r.diversity, r.wall);
     }
     w.printf(Locale.ROOT, "PL exp: private-label share of exposure; CM2<fl: share of 100-episode windows with mean CM2"
-        + " below %.2f%n", cm2Floor);
+        + " below %.2f; div@5: share of the categories among the top 5%n", cm2Floor);
     w.printf(Locale.ROOT, "CIs %s; wall time %.1f s (agents run side by side)%n",
         seeds.size() >= 2 ? "over seeds" : "over episodes", wall);
   }

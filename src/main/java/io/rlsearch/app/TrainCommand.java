@@ -311,6 +311,7 @@ final class TrainCommand implements Callable<Integer> {
     m.put("policy_versions", r.history().versions().size());
     Map<String, Object> constraints = new LinkedHashMap<>();
     constraints.put("exposure_pl", r.evaluator().metrics().mean().get("exposure_pl").mean());
+    constraints.put("diversity_at_5", r.evaluator().metrics().mean().get("diversity").mean());
     constraints.put("cm2_floor", 0.2);
     constraints.put("cm2_floor_violation_rate", r.evaluator().metrics().cm2FloorViolationRate(0.2, 100));
     m.put("constraints", constraints);

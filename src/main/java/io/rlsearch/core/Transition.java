@@ -30,17 +30,19 @@ import java.util.Objects;
  *     task does not measure it): the ranking's distance from the base ranking
  * @param exposurePl the private-label share of the ranking's exposure (position weights of the query
  *     type over the top k; NaN when not measured)
+ * @param diversity diversity@k: the share of the catalog's categories among the top k shown
+ *     ({@code k = min(5, categories)}; NaN when not measured)
  */
 public record Transition(long episode, long user, int session, String agent, long policyVersion, double[] context,
     int arm, double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
     double satisfaction, int segment, int[] slate, int[] clicked, int[] bought, double rankChange,
-    double exposurePl) {
+    double exposurePl, double diversity) {
   /** A transition without per-position outcomes. */
   public Transition(long episode, long user, int session, String agent, long policyVersion, double[] context, int arm,
       double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
       double satisfaction, int segment) {
     this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
-        impressions, satisfaction, segment, null, null, null, Double.NaN, Double.NaN);
+        impressions, satisfaction, segment, null, null, null, Double.NaN, Double.NaN, Double.NaN);
   }
 
   /** A transition with per-position outcomes, without the rank change. */
@@ -48,7 +50,7 @@ public record Transition(long episode, long user, int session, String agent, lon
       double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
       double satisfaction, int segment, int[] slate, int[] clicked, int[] bought) {
     this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
-        impressions, satisfaction, segment, slate, clicked, bought, Double.NaN, Double.NaN);
+        impressions, satisfaction, segment, slate, clicked, bought, Double.NaN, Double.NaN, Double.NaN);
   }
 
   /** A transition with per-position outcomes and the rank change, without the exposure share. */
@@ -56,7 +58,16 @@ public record Transition(long episode, long user, int session, String agent, lon
       double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
       double satisfaction, int segment, int[] slate, int[] clicked, int[] bought, double rankChange) {
     this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
-        impressions, satisfaction, segment, slate, clicked, bought, rankChange, Double.NaN);
+        impressions, satisfaction, segment, slate, clicked, bought, rankChange, Double.NaN, Double.NaN);
+  }
+
+  /** A transition with every measure but diversity. */
+  public Transition(long episode, long user, int session, String agent, long policyVersion, double[] context, int arm,
+      double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
+      double satisfaction, int segment, int[] slate, int[] clicked, int[] bought, double rankChange,
+      double exposurePl) {
+    this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
+        impressions, satisfaction, segment, slate, clicked, bought, rankChange, exposurePl, Double.NaN);
   }
 
   public Transition {
@@ -116,7 +127,8 @@ public record Transition(long episode, long user, int session, String agent, lon
         && breakdown.equals(t.breakdown) && orders == t.orders && impressions == t.impressions
         && Double.compare(satisfaction, t.satisfaction) == 0 && segment == t.segment && Arrays.equals(slate, t.slate)
         && Arrays.equals(clicked, t.clicked) && Arrays.equals(bought, t.bought)
-        && Double.compare(rankChange, t.rankChange) == 0 && Double.compare(exposurePl, t.exposurePl) == 0;
+        && Double.compare(rankChange, t.rankChange) == 0 && Double.compare(exposurePl, t.exposurePl) == 0
+        && Double.compare(diversity, t.diversity) == 0;
   }
 
   @Override

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  */
 public final class OnlineMetrics {
   /** The metric names, in report order. */
-  public static final List<String> NAMES = List.of("reward", "gmv", "cm2", "ctr", "orders", "exposure_pl");
+  public static final List<String> NAMES = List.of("reward", "gmv", "cm2", "ctr", "orders", "exposure_pl",
+      "diversity");
 
   private long[] episode = new long[1024];
   private long[] version = new long[1024];
@@ -58,6 +59,7 @@ public final class OnlineMetrics {
     values[3][n] = t.ctr();
     values[4][n] = t.orders();
     values[5][n] = t.exposurePl();
+    values[6][n] = t.diversity();
     n++;
     return true;
   }

@@ -10,11 +10,38 @@ import io.rlsearch.sim.User;
 interface SessionEpisode {
   /** The outcome of playing a decision. */
   record Played(double reward, RewardBreakdown parts, int orders, double satisfaction, int[] slate, int[] clicked,
-      int[] bought, double rankChange, double exposurePl) {
+      int[] bought, double rankChange, double exposurePl, double diversity) {
     Played(double reward, RewardBreakdown parts, io.rlsearch.sim.SessionOutcome out, double rankChange,
-        double exposurePl) {
-      this(reward, parts, out.totalBuys(), out.satisfaction(), null, out.clicks(), out.buys(), rankChange, exposurePl);
+        double exposurePl, double diversity) {
+      this(reward, parts, out.totalBuys(), out.satisfaction(), null, out.clicks(), out.buys(), rankChange, exposurePl,
+          diversity);
     }
+  }
+
+  /** Positions diversity@k looks at. */
+  int DIVERSITY_K = 5;
+
+  /**
+   * Diversity@k of a ranking: the distinct categories among its top {@link #DIVERSITY_K} products over
+   * the most that many positions can hold ({@code min(k, categories)}); 1 when they cover as many
+   * categories as they can.
+   */
+  static double diversity(io.rlsearch.sim.World world, int[] ranking) {
+    int k = Math.min(DIVERSITY_K, ranking.length);
+    int categories = world.settings().catalog().categories().size();
+    if (k == 0 || categories == 0) {
+      return Double.NaN;
+    }
+    boolean[] seen = new boolean[categories];
+    int distinct = 0;
+    for (int i = 0; i < k; i++) {
+      int c = world.catalog().category(ranking[i]);
+      if (!seen[c]) {
+        seen[c] = true;
+        distinct++;
+      }
+    }
+    return (double) distinct / Math.min(k, categories);
   }
 
   /** The private-label share of a ranking's exposure for query type {@code queryType} (over the top k). */

@@ -109,6 +109,15 @@ final class SlateEpisode implements SessionEpisode {
     return lastPositionRewards.clone();
   }
 
+  /** The catalog category of each candidate of the prepared session, in slot order. */
+  int[] candidateCategories() {
+    int[] c = new int[candidates.length];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = world.catalog().category(candidates[i]);
+    }
+    return c;
+  }
+
   /** Candidates of the prepared session (fewer than the task's when the catalog is smaller). */
   int candidateCount() {
     return candidates.length;
@@ -156,6 +165,6 @@ final class SlateEpisode implements SessionEpisode {
     int shown = out.clicks().length;
     return new Played(rewardFn.scalar(parts), parts, out.totalBuys(), out.satisfaction(),
         java.util.Arrays.copyOf(order, shown), out.clicks(), out.buys(), Double.NaN,
-        SessionEpisode.exposurePl(world, ranking, query.queryType()));
+        SessionEpisode.exposurePl(world, ranking, query.queryType()), SessionEpisode.diversity(world, ranking));
   }
 }

@@ -101,7 +101,7 @@ final class TemplateEpisode implements SessionEpisode {
     SessionOutcome out = behavior.simulate(user, query, ranking, scorer.cosines(), rng);
     RewardBreakdown parts = rewardFn.breakdown(ranking, out);
     return new Played(rewardFn.scalar(parts), parts, out, Double.NaN, SessionEpisode.exposurePl(world, ranking,
-        query.queryType()));
+        query.queryType()), SessionEpisode.diversity(world, ranking));
   }
 
   private static double[] withBias(double[] x) {

@@ -87,6 +87,6 @@ final class WeightsEpisode implements SessionEpisode {
     int k = world.settings().topK();
     double change = Metrics.deltaRankAtK(scorer.baseline(k), ranking, k);
     return new Played(rewardFn.scalar(parts), parts, out, change, SessionEpisode.exposurePl(world, ranking,
-        query.queryType()));
+        query.queryType()), SessionEpisode.diversity(world, ranking));
   }
 }

@@ -104,6 +104,24 @@ class StudyCommandsTest {
   }
 
   @Test
+  void diversityJsonHasACurvePerAgent() throws Exception {
+    Run r = run("diversity", "--agents", "slateq", "--episodes", "20", "--eval-episodes", "30", "--etas", "1",
+        "--seed", "4", "--config", smallWorld().toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    JsonNode a = j.get("agents").get(0);
+    assertEquals("slateq", a.get("agent").asText());
+    assertEquals(2, a.get("points").size(), "eta 0 is added");
+    for (String f : new String[] {"eta", "gmv", "reward", "diversity_at_5", "gmv_change_pct", "diversity_gain_pct"}) {
+      assertTrue(a.get("points").get(1).has(f), f);
+    }
+    assertTrue(a.get("best_within_gmv_loss").has("target_met"));
+    Run bad = run("diversity", "--agents", "ppo");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("accepted: slateq, diffrank"), bad.err());
+  }
+
+  @Test
   void opeRefusesABadSpecNamingTheAcceptedKinds() {
     Run r = run("ope", "--behavior", "greedy:eps=0.1");
     assertEquals(2, r.code());
