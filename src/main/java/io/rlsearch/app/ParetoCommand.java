@@ -137,6 +137,11 @@ final class ParetoCommand implements Callable<Integer> {
           lost[i] = free.get(i).gmv() - rs.get(i).gmv();
         }
         p.put("price_gmv", Json.interval(Summary.of(lost)));
+        // The median too: one seed whose unconstrained run failed to learn swings the mean by a lot.
+        double[] sorted = lost.clone();
+        java.util.Arrays.sort(sorted);
+        p.put("price_gmv_median", sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2);
         p.put("runs", runs(rs));
         points.add(p);
       }
