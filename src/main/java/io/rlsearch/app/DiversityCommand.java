@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
         + " users as in the Battle Royale, then its frozen policy serves the same fresh users once per re-ranking"
         + " strength eta: the policy's scores z-scored across the candidates, the top positions filled greedily"
         + " with a bonus of eta for a category not yet shown (eta 0: the policy's own order). Per agent and eta:"
-        + " GMV, reward and diversity@5 (the share of the catalog's categories among the top 5) with 95% CIs, and"
+        + " GMV, reward and diversity@5 (the share of the catalog's categories among the top 5) with 95%% CIs, and"
         + " the paired changes against eta 0; then the eta with the largest diversity gain whose GMV loss is at"
-        + " most --max-gmv-loss (the syllabus: +2-5% diversity@k at <= 1% GMV loss)."})
+        + " most --max-gmv-loss (the syllabus: +2-5%% diversity@k at <= 1%% GMV loss)."})
 final class DiversityCommand implements Callable<Integer> {
   static final List<String> AGENTS = List.of("slateq", "diffrank");
 

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         + " decisions to train on and every fifth held out. Trains CQL at every --alphas value (the pessimism"
         + " ablation: alpha 0 is plain fitted Q with the greedy choice over sampled actions), IQL and TD3+BC,"
         + " then runs each learned policy, and the behaviour mixture, on the same --eval-episodes fresh users"
-        + " (the online value, 95% CI over users) and estimates each from the held-out decisions with the"
+        + " (the online value, 95%% CI over users) and estimates each from the held-out decisions with the"
         + " cross-fitted neural direct method (the OPE estimate and its CI; deterministic policies leave no"
         + " importance weights)."})
 final class OfflineCommand implements Callable<Integer> {
