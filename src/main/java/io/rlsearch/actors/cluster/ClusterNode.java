@@ -1,0 +1,151 @@
+package io.rlsearch.actors.cluster;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * One node of a clustered run: an ActorSystem named {@value #SYSTEM} with the cluster provider, the
+ * node's policy cache subscribed to the policy topic, the environment shard entities (hosted where
+ * the node has the {@code env} role, proxied elsewhere), and a join to the seed nodes. A node with
+ * the {@code learner} role can {@link #run} an experiment: the coordinator starts as a cluster
+ * singleton on the oldest learner node and the report comes back here.
+ */
+public final class ClusterNode implements AutoCloseable {
+  /** Every node's ActorSystem name (nodes of different names never join). */
+  public static final String SYSTEM = "rlsearch";
+
+  private final ActorSystem<Void> system;
+  private final ActorRef<Topic.Command<PolicyPublished>> topic;
+  private final java.util.Map<String, ActorRef<ClusterCoordinator.Command>> coordinators =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A node's configuration: {@code overlay} (may be empty) over this node's host, port, seed nodes and
+   * roles, over {@code actors/cluster.conf}, {@code actors/local.conf} and Pekko's reference, resolved.
+   */
+  public static Config config(Config overlay, String host, int port, List<String> seedNodes, List<String> roles) {
+    ClassLoader cl = ClusterNode.class.getClassLoader();
+    com.typesafe.config.ConfigParseOptions must = com.typesafe.config.ConfigParseOptions.defaults()
+        .setAllowMissing(false);
+    Config node = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("rlsearch.cluster.host", host,
+        "rlsearch.cluster.port", port, "rlsearch.cluster.seed-nodes", seedNodes, "rlsearch.cluster.roles", roles));
+    return overlay.withFallback(node)
+        .withFallback(com.typesafe.config.ConfigFactory.parseResources(cl, "actors/cluster.conf", must))
+        .withFallback(com.typesafe.config.ConfigFactory.parseResources(cl, "actors/local.conf", must))
+        .withFallback(com.typesafe.config.ConfigFactory.defaultReference(cl)).resolve();
+  }
+
+  private ClusterNode(ActorSystem<Void> system, ActorRef<Topic.Command<PolicyPublished>> topic) {
+    this.system = system;
+    this.topic = topic;
+  }
+
+  /**
+   * Starts a node with {@code config} (the cluster topology, resolved; {@code rlsearch.cluster.*}
+   * gives host, port, roles and seed nodes) and joins the seed nodes.
+   */
+  public static ClusterNode start(Config config, RunFactory factory) {
+    Config c = config.getConfig("rlsearch.cluster");
+    Config withRoles = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("pekko.cluster.roles",
+        c.getStringList("roles"))).withFallback(config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM, withRoles);
+    ActorRef<Topic.Command<PolicyPublished>> topic = system.systemActorOf(
+        Topic.create(PolicyPublished.class, PolicyCache.TOPIC), "policy-topic", Props.empty());
+    ActorRef<PolicyCache.Command> cache = system.systemActorOf(PolicyCache.create(factory, topic), "policy-cache",
+        Props.empty());
+    ClusterSharding.get(system).init(Entity.of(EnvEntity.TYPE, ctx -> EnvEntity.create(cache)).withRole("env"));
+    List<Address> seeds = new ArrayList<>();
+    for (String s : c.getStringList("seed-nodes")) {
+      int colon = s.lastIndexOf(':');
+      seeds.add(new Address("pekko", SYSTEM, s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
+    }
+    Cluster.get(system).manager().tell(new JoinSeedNodes(seeds));
+    return new ClusterNode(system, topic);
+  }
+
+  /** The node's ActorSystem. */
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Members that are Up with {@code role}. */
+  public long upWithRole(String role) {
+    return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up() && m.hasRole(role)).count();
+  }
+
+  /** Completes when at least {@code n} members with {@code role} are Up, or fails after {@code timeout}. */
+  public CompletionStage<Long> awaitUp(String role, int n, Duration timeout) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      long up = upWithRole(role);
+      if (up >= n) {
+        f.complete(up);
+      } else if (System.nanoTime() > deadline) {
+        f.completeExceptionally(new IllegalStateException("only " + up + " " + role + " node(s) up after " + timeout
+            + ", need " + n));
+      } else {
+        system.scheduler().scheduleOnce(Duration.ofMillis(200), check[0], system.executionContext());
+      }
+    };
+    check[0].run();
+    return f;
+  }
+
+  /** Runs {@code run} with its coordinator as a cluster singleton on a learner node; completes with the report. */
+  public CompletionStage<ClusterCoordinator.Report> run(RunDescriptor run, RunFactory factory,
+      ClusterCoordinator.Settings settings) {
+    CompletableFuture<ClusterCoordinator.Report> result = new CompletableFuture<>();
+    ActorRef<ClusterCoordinator.Report> receiver = system.systemActorOf(
+        Behaviors.receive(ClusterCoordinator.Report.class).onMessage(ClusterCoordinator.Report.class, r -> {
+          result.complete(r);
+          return Behaviors.stopped();
+        }).build(), "report-" + run.runId(), Props.empty());
+    coordinators.put(run.runId(), ClusterSingleton.get(system).init(SingletonActor.of(ClusterCoordinator.create(run,
+        factory, settings, topic, receiver), "coordinator-" + run.runId()).withSettings(
+        ClusterSingletonSettings.create(system).withRole("learner"))));
+    return result;
+  }
+
+  /** The progress of a run this node started. */
+  public CompletionStage<ClusterCoordinator.Progress> progress(String runId) {
+    ActorRef<ClusterCoordinator.Command> c = coordinators.get(runId);
+    if (c == null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("no run " + runId + " started here"));
+    }
+    return org.apache.pekko.actor.typed.javadsl.AskPattern.ask(c, ClusterCoordinator.GetProgress::new,
+        Duration.ofSeconds(5), system.scheduler());
+  }
+
+  /** Leaves the cluster and stops the node. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
