@@ -56,6 +56,13 @@ public record RunSpec(World world, Task task, AgentBuilder agent, long seed, lon
         batch, resume, checkpointing, maxWait, inference, Optional.empty());
   }
 
+  /** The same run with rounds of {@code n} episodes (deterministic mode). */
+  public RunSpec withRoundSize(int n) {
+    return new RunSpec(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, n, publishEvery,
+        maxBatch, replayCapacity, faultRate, maxRetries, sessionTimeout, pullTimeout, pullParallelism, decisionLog,
+        shardDispatcher, batch, resume, checkpointing, maxWait, inference, observer);
+  }
+
   /** The same run, watched by {@code o}. */
   public RunSpec observed(RunObserver o) {
     return new RunSpec(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, roundSize, publishEvery,

@@ -51,6 +51,17 @@ final class RunConfig {
     return new RunConfig(exp.getConfig("experiment"), top);
   }
 
+  /** An experiment block as rendered by {@link #renderedExperiment}, with the default topology. */
+  static RunConfig ofRenderedExperiment(String rendered) {
+    Config top = layered(TOPOLOGY_DEFAULTS, Optional.empty(), "--topology", "pekko.");
+    return new RunConfig(ConfigFactory.parseString(rendered).resolve(), top);
+  }
+
+  /** The experiment block, rendered as HOCON (what a clustered run sends to every node). */
+  String renderedExperiment() {
+    return experiment.root().render(com.typesafe.config.ConfigRenderOptions.concise());
+  }
+
   private static Config layered(String resource, Optional<Path> file, String option, String openPrefix) {
     Config defaults = ConfigFactory.parseResources(RunConfig.class.getClassLoader(), resource,
         ConfigParseOptions.defaults().setAllowMissing(false));

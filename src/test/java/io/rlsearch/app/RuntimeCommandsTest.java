@@ -168,4 +168,23 @@ class RuntimeCommandsTest {
     }
     assertEquals(2, run("bench", "learner", "--transitions", "10").code());
   }
+
+  @Test
+  void nodeRefusesBadRolesAndAddressesAndBenchClusterRunsOnOneNode() throws Exception {
+    Run bad = run("node", "--role", "trainer", "--port", "0", "--seed-nodes", "127.0.0.1:1");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("unknown role 'trainer'") && bad.err().contains("env, learner, serving"), bad.err());
+    Run addr = run("node", "--role", "env", "--port", "0", "--seed-nodes", "localhost");
+    assertEquals(2, addr.code());
+    assertTrue(addr.err().contains("is not host:port"), addr.err());
+    assertEquals(2, run("bench", "cluster", "--nodes", "1", "--kill-node-at", "1").code());
+    Run one = run("bench", "cluster", "--nodes", "1", "--episodes", "600", "--round-size", "200", "--json");
+    assertEquals(0, one.code(), one.err());
+    com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(one.out());
+    for (String f : new String[] {"nodes", "episodes_per_sec", "transitions_lost", "local_episodes_per_sec"}) {
+      assertTrue(j.has(f), "missing " + f);
+    }
+    assertEquals(0, j.get("transitions_lost").asLong());
+    assertTrue(j.get("same_result_as_local").asBoolean(), "deterministic rounds: the local pipeline's result");
+  }
 }

@@ -113,6 +113,35 @@ public final class ClusterNode implements AutoCloseable {
     return f;
   }
 
+  /**
+   * Completes when the shard coordinator knows at least {@code n} regions hosting environment shards
+   * (a node is Up before its region has registered; a run started earlier puts every shard on the
+   * nodes already registered and spreads them only by later rebalancing).
+   */
+  public CompletionStage<Integer> awaitRegions(int n, Duration timeout) {
+    CompletableFuture<Integer> f = new CompletableFuture<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> org.apache.pekko.actor.typed.javadsl.AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+            org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>ask(
+            ClusterSharding.get(system).shardState(),
+            r -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(EnvEntity.TYPE,
+                Duration.ofSeconds(2), r), Duration.ofSeconds(5), system.scheduler())
+        .whenComplete((stats, failure) -> {
+          int regions = stats == null ? 0 : stats.getRegions().size();
+          if (regions >= n) {
+            f.complete(regions);
+          } else if (System.nanoTime() > deadline) {
+            f.completeExceptionally(new IllegalStateException("only " + regions + " shard region(s) registered after "
+                + timeout + ", need " + n));
+          } else {
+            system.scheduler().scheduleOnce(Duration.ofMillis(200), check[0], system.executionContext());
+          }
+        });
+    check[0].run();
+    return f;
+  }
+
   /** Runs {@code run} with its coordinator as a cluster singleton on a learner node; completes with the report. */
   public CompletionStage<ClusterCoordinator.Report> run(RunDescriptor run, RunFactory factory,
       ClusterCoordinator.Settings settings) {

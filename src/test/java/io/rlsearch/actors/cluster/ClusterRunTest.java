@@ -74,7 +74,18 @@ class ClusterRunTest {
     out.add(ClusterNode.start(ClusterNode.config(fast(), "127.0.0.1", ports[1], seeds, List.of("env")), f));
     out.add(ClusterNode.start(ClusterNode.config(fast(), "127.0.0.1", ports[2], seeds, List.of("env")), f));
     out.get(0).awaitUp("env", 3, Duration.ofSeconds(30)).toCompletableFuture().get(40, TimeUnit.SECONDS);
+    out.get(0).awaitRegions(3, Duration.ofSeconds(30)).toCompletableFuture().get(40, TimeUnit.SECONDS);
     return out;
+  }
+
+  private static void awaitRounds(ClusterNode node, String run, int rounds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (node.progress(run).toCompletableFuture().get(10, TimeUnit.SECONDS).rounds() >= rounds) {
+        return;
+      }
+      Thread.sleep(50);
+    }
   }
 
   private static SyncRunner.Result local(RunDescriptor d) {
@@ -83,7 +94,7 @@ class ClusterRunTest {
   }
 
   @Test
-  void aRunAcrossThreeNodesEqualsThePlainLoopAndSurvivesANodeStoppedMidRun() throws Exception {
+  void aRunAcrossThreeNodesEqualsThePlainLoopSurvivesANodeStoppedMidRunAndRebalancesToAJoiner() throws Exception {
     RunDescriptor first = new RunDescriptor("t1", "", "linucb", 11, 600, 100);
     RunDescriptor second = new RunDescriptor("t2", "", "linucb", 12, 4000, 100);
     SyncRunner.Result plain = local(first);
@@ -102,14 +113,7 @@ class ClusterRunTest {
 
       // The same run again, with node 3 stopped (without leaving) once the first round is learned.
       var pending = nodes.get(0).run(second, new Factory(), SETTINGS).toCompletableFuture();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (System.nanoTime() < deadline) {
-        ClusterCoordinator.Progress p = nodes.get(0).progress("t2").toCompletableFuture().get(10, TimeUnit.SECONDS);
-        if (p.rounds() >= 2) {
-          break;
-        }
-        Thread.sleep(50);
-      }
+      awaitRounds(nodes.get(0), "t2", 2);
       nodes.get(2).close();
       ClusterCoordinator.Report s = pending.get(180, TimeUnit.SECONDS);
       assertTrue(s.failure().isEmpty(), s.failure().toString());
@@ -119,6 +123,23 @@ class ClusterRunTest {
       assertTrue(s.retries() > 0, "the stopped node's batches were sent again: " + s);
       assertEquals(plainSecond.report().mean().get("reward").mean(), s.meanReward(), 1e-9,
           "deterministic rounds: the same result as the plain loop despite the fault");
+
+      // A third run; a new node joins once it is under way and takes shards over (rebalance).
+      RunDescriptor third = new RunDescriptor("t3", "", "linucb", 13, 30_000, 100);
+      var pendingThird = nodes.get(0).run(third, new Factory(), SETTINGS).toCompletableFuture();
+      awaitRounds(nodes.get(0), "t3", 2);
+      int port = freePort();
+      ClusterNode joiner = ClusterNode.start(ClusterNode.config(fast(), "127.0.0.1", port,
+          List.of(nodes.get(0).system().address().host().get() + ":" + nodes.get(0).system().address().port().get()),
+          List.of("env")), new Factory());
+      nodes.add(joiner);
+      nodes.get(0).awaitRegions(3, Duration.ofSeconds(30)).toCompletableFuture().get(40, TimeUnit.SECONDS);
+      ClusterCoordinator.Report j = pendingThird.get(180, TimeUnit.SECONDS);
+      assertTrue(j.failure().isEmpty(), j.failure().toString());
+      assertEquals(30_000, j.learned());
+      assertEquals(0, j.lost());
+      assertTrue(j.nodes().stream().anyMatch(n -> n.endsWith(":" + port)), "the joined node played: " + j.nodes());
+      assertEquals(local(third).report().mean().get("reward").mean(), j.meanReward(), 1e-9);
     } finally {
       for (ClusterNode n : nodes) {
         n.close();

@@ -1,0 +1,152 @@
+package io.rlsearch.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.rlsearch.actors.cluster.ClusterCoordinator;
+import io.rlsearch.actors.cluster.ClusterNode;
+import io.rlsearch.actors.cluster.RunDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code node}: one node of a clustered run. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+    description = {"Starts one node of a Pekko Cluster run (topology actors/cluster.conf) and joins the seed nodes."
+        + " Roles: env (hosts environment shards, Cluster Sharding entities), learner (hosts the run's coordinator,"
+        + " a cluster singleton: learner, policy registry, replay buffer), serving (joins with that role for"
+        + " placement; the serving path itself runs with `serve`). A node with the learner role waits for"
+        + " --min-env-nodes env nodes, runs the experiment (deterministic rounds, single-session users) across the"
+        + " cluster, prints the report like train does, leaves and exits; other nodes run until Ctrl-C or SIGTERM."
+        + " Every node builds the same world from the experiment the run carries; policy versions travel as learner"
+        + " states by pub-sub, transitions as stream references."})
+final class NodeCommand implements Callable<Integer> {
+  static final List<String> ROLES = List.of("env", "learner", "serving");
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--role", paramLabel = "ROLE[,ROLE]", split = ",", required = true,
+      description = "This node's roles: env, learner, serving.")
+  List<String> roles;
+
+  @Option(names = "--port", paramLabel = "P", required = true, description = "This node's port (0: any free port).")
+  int port;
+
+  @Option(names = "--host", paramLabel = "H", defaultValue = "127.0.0.1",
+      description = "This node's address as the others reach it (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--seed-nodes", paramLabel = "LIST", split = ",", required = true,
+      description = "host:port of the nodes to join (the first forms the cluster; give the same list everywhere).")
+  List<String> seedNodes;
+
+  @Option(names = "--experiment", paramLabel = "FILE", description = "Experiment file (learner nodes).")
+  Path experiment;
+
+  @Option(names = "--topology", paramLabel = "FILE",
+      description = "A topology layered over actors/cluster.conf (e.g. rlsearch.cluster.shards, pekko.*).")
+  Path topology;
+
+  @Option(names = "--agent", paramLabel = "NAME", description = "Agent (default: experiment.agent).")
+  String agent;
+
+  @Option(names = "--episodes", paramLabel = "N", description = "Episodes (default: experiment.episodes).")
+  Long episodes;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Root seed (default: experiment.seed).")
+  Long seed;
+
+  @Option(names = "--round-size", paramLabel = "R",
+      description = "Episodes per round (default: rlsearch.cluster.round-size, 1000).")
+  Integer roundSize;
+
+  @Option(names = "--min-env-nodes", paramLabel = "K",
+      description = "Env nodes to wait for before the run starts (default: rlsearch.cluster.min-env-nodes, 1).")
+  Integer minEnvNodes;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
+  Path report;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a summary.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    for (String r : roles) {
+      if (!ROLES.contains(r)) {
+        throw new Main.UsageException("--role: unknown role '" + r + "'; accepted: " + String.join(", ", ROLES));
+      }
+    }
+    if (port < 0 || port > 65535) {
+      throw new Main.UsageException("--port must be in 0..65535, got " + port);
+    }
+    for (String s : seedNodes) {
+      if (!s.matches("[^:\\s]+:\\d{1,5}")) {
+        throw new Main.UsageException("--seed-nodes: '" + s + "' is not host:port");
+      }
+    }
+    Config overlay = ConfigFactory.empty();
+    if (topology != null) {
+      if (!Files.isRegularFile(topology)) {
+        throw new Main.UsageException("--topology: no such file: " + topology);
+      }
+      overlay = ConfigFactory.parseFile(topology.toFile());
+    }
+    Config config = ClusterNode.config(overlay, host, port, seedNodes, roles);
+    RunConfig cfg = RunConfig.load(Optional.ofNullable(experiment), Optional.empty());
+    String name = agent != null ? agent : cfg.agentName();
+    long n = episodes != null ? episodes : cfg.episodes();
+    long s = seed != null ? seed : cfg.seed();
+    int round = roundSize != null ? roundSize : config.getInt("rlsearch.cluster.round-size");
+    int minEnv = minEnvNodes != null ? minEnvNodes : config.getInt("rlsearch.cluster.min-env-nodes");
+    if (n < 1 || round < 1 || minEnv < 0) {
+      throw new Main.UsageException("--episodes and --round-size must be >= 1 and --min-env-nodes >= 0");
+    }
+    try (ClusterRuns runs = new ClusterRuns()) {
+      RunDescriptor run = new RunDescriptor("run-" + s + "-" + n + "-" + System.currentTimeMillis(),
+          cfg.renderedExperiment(), name, s, n, round);
+      if (roles.contains("learner")) {
+        runs.agent(run); // refuses an unknown agent before the cluster starts
+      }
+      ClusterNode node = ClusterNode.start(config, runs);
+      try {
+        if (!roles.contains("learner")) {
+          spec.commandLine().getErr().printf(Locale.ROOT, "node %s:%d (%s) joined; Ctrl-C to stop%n", host, port,
+              String.join(",", roles));
+          node.system().getWhenTerminated().toCompletableFuture().get();
+          return 0;
+        }
+        int envNodes = Math.max(minEnv, roles.contains("env") ? 1 : 0);
+        node.awaitUp("env", envNodes, ClusterRuns.startTimeout()).toCompletableFuture().get();
+        node.awaitRegions(envNodes, ClusterRuns.startTimeout()).toCompletableFuture().get();
+        ClusterCoordinator.Report r = node.run(run, runs, ClusterRuns.settings(config)).toCompletableFuture()
+            .get(7, TimeUnit.DAYS);
+        Map<String, Object> out = ClusterRuns.toJson(r, node.upWithRole("env"));
+        String text = Json.write(out);
+        if (report != null) {
+          Files.writeString(report, text + "\n");
+        }
+        if (json) {
+          spec.commandLine().getOut().println(text);
+        } else {
+          spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d episodes on %d env node(s), mean reward %.3f,"
+              + " final %.3f, %,.0f episodes/s, lost %d, retries %d%n", name, r.learned(), node.upWithRole("env"),
+              r.meanReward(), r.finalReward(), r.learned() / Math.max(r.wallSeconds(), 1e-9), r.lost(), r.retries());
+        }
+        return r.failure().isPresent() ? 1 : 0;
+      } catch (java.util.concurrent.ExecutionException e) {
+        spec.commandLine().getErr().println("rlsearch: node: " + e.getCause().getMessage());
+        return 1;
+      } finally {
+        node.close();
+      }
+    }
+  }
+}
