@@ -126,7 +126,8 @@ final class ClusterBench implements Callable<Integer> {
             }, node.system().executionContext());
           }
           ClusterCoordinator.Report r = node.run(run, runs, ClusterRuns.settings(ClusterNode.config(ConfigFactory.empty(),
-              "127.0.0.1", first, seeds, List.of("learner", "env")))).toCompletableFuture().get(7, TimeUnit.DAYS);
+              "127.0.0.1", first, seeds, List.of("learner", "env"))), System::nanoTime).toCompletableFuture()
+              .get(7, TimeUnit.DAYS);
           double rate = r.learned() / Math.max(r.wallSeconds(), 1e-9);
           out.put("nodes", nodes);
           out.put("agent", name);

@@ -126,7 +126,7 @@ final class NodeCommand implements Callable<Integer> {
         int envNodes = Math.max(minEnv, roles.contains("env") ? 1 : 0);
         node.awaitUp("env", envNodes, ClusterRuns.startTimeout()).toCompletableFuture().get();
         node.awaitRegions(envNodes, ClusterRuns.startTimeout()).toCompletableFuture().get();
-        ClusterCoordinator.Report r = node.run(run, runs, ClusterRuns.settings(config)).toCompletableFuture()
+        ClusterCoordinator.Report r = node.run(run, runs, ClusterRuns.settings(config), System::nanoTime).toCompletableFuture()
             .get(7, TimeUnit.DAYS);
         Map<String, Object> out = ClusterRuns.toJson(r, node.upWithRole("env"));
         String text = Json.write(out);

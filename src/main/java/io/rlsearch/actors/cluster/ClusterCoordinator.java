@@ -70,7 +70,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
    * @param finalReward mean reward over the final 10% of episodes
    * @param meanGmv mean GMV per episode
    * @param nodes nodes whose shards played at least one accepted batch
-   * @param wallSeconds from the first round to the report
+   * @param wallSeconds from the first round to the report, by the clock the run was given
    * @param failure why the run stopped early, if it did
    */
   public record Report(RunDescriptor run, long produced, long learned, long duplicates, long lost, long retries,
@@ -116,18 +116,20 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   private long round;
   private final long rounds;
   private final long start;
+  private final java.util.function.LongSupplier clock;
   private PolicyPublished current;
 
   /** A coordinator that runs {@code run} at once and replies to {@code replyTo} at the end. */
   public static Behavior<Command> create(RunDescriptor run, RunFactory factory, Settings settings,
-      ActorRef<Topic.Command<PolicyPublished>> topic, ActorRef<Report> replyTo) {
+      ActorRef<Topic.Command<PolicyPublished>> topic, ActorRef<Report> replyTo, java.util.function.LongSupplier clock) {
     Objects.requireNonNull(run, "run");
-    return Behaviors.setup(ctx -> new ClusterCoordinator(ctx, run, factory, settings, topic, replyTo));
+    return Behaviors.setup(ctx -> new ClusterCoordinator(ctx, run, factory, settings, topic, replyTo, clock));
   }
 
   private ClusterCoordinator(ActorContext<Command> ctx, RunDescriptor run, RunFactory factory, Settings settings,
-      ActorRef<Topic.Command<PolicyPublished>> topic, ActorRef<Report> replyTo) {
+      ActorRef<Topic.Command<PolicyPublished>> topic, ActorRef<Report> replyTo, java.util.function.LongSupplier clock) {
     super(ctx);
+    this.clock = clock;
     this.run = run;
     this.settings = settings;
     this.replyTo = replyTo;
@@ -138,7 +140,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     this.rule = agent.create(probe.arms(), probe.contextDim());
     this.replay = new ReplayBuffer(settings.replayCapacity(), probe.contextDim(), factory.task(run).actionDim());
     this.rounds = (run.users() + run.roundSize() - 1) / run.roundSize();
-    this.start = System.nanoTime();
+    this.start = clock.getAsLong();
     publish();
     startRound();
   }
@@ -252,7 +254,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     replyTo.tell(new Report(run, produced, count, duplicates, run.users() - count, retries.get(), version + 1,
         replay.size(), count > 0 ? mean.get("reward").mean() : Double.NaN,
         count > 0 ? last.get("reward").mean() : Double.NaN, count > 0 ? mean.get("gmv").mean() : Double.NaN,
-        List.copyOf(new java.util.TreeSet<>(nodes)), (System.nanoTime() - start) / 1e9, failure));
+        List.copyOf(new java.util.TreeSet<>(nodes)), (clock.getAsLong() - start) / 1e9, failure));
     rule.close();
     // Stays (idle) rather than stopping: the singleton manager would start a stopped singleton again.
     long learnedCount = count;

@@ -96,13 +96,14 @@ public final class ClusterNode implements AutoCloseable {
   /** Completes when at least {@code n} members with {@code role} are Up, or fails after {@code timeout}. */
   public CompletionStage<Long> awaitUp(String role, int n, Duration timeout) {
     CompletableFuture<Long> f = new CompletableFuture<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    // Polls every 200 ms, as many times as the timeout allows (the scheduler keeps the time).
+    long[] polls = {Math.max(1, timeout.toMillis() / 200)};
     Runnable[] check = new Runnable[1];
     check[0] = () -> {
       long up = upWithRole(role);
       if (up >= n) {
         f.complete(up);
-      } else if (System.nanoTime() > deadline) {
+      } else if (--polls[0] <= 0) {
         f.completeExceptionally(new IllegalStateException("only " + up + " " + role + " node(s) up after " + timeout
             + ", need " + n));
       } else {
@@ -120,7 +121,7 @@ public final class ClusterNode implements AutoCloseable {
    */
   public CompletionStage<Integer> awaitRegions(int n, Duration timeout) {
     CompletableFuture<Integer> f = new CompletableFuture<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long[] polls = {Math.max(1, timeout.toMillis() / 200)};
     Runnable[] check = new Runnable[1];
     check[0] = () -> org.apache.pekko.actor.typed.javadsl.AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
             org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>ask(
@@ -131,7 +132,7 @@ public final class ClusterNode implements AutoCloseable {
           int regions = stats == null ? 0 : stats.getRegions().size();
           if (regions >= n) {
             f.complete(regions);
-          } else if (System.nanoTime() > deadline) {
+          } else if (--polls[0] <= 0) {
             f.completeExceptionally(new IllegalStateException("only " + regions + " shard region(s) registered after "
                 + timeout + ", need " + n));
           } else {
@@ -142,9 +143,12 @@ public final class ClusterNode implements AutoCloseable {
     return f;
   }
 
-  /** Runs {@code run} with its coordinator as a cluster singleton on a learner node; completes with the report. */
+  /**
+   * Runs {@code run} with its coordinator as a cluster singleton on a learner node; completes with the
+   * report. {@code nanoClock} times the run (the caller's clock: nothing below the command line reads one).
+   */
   public CompletionStage<ClusterCoordinator.Report> run(RunDescriptor run, RunFactory factory,
-      ClusterCoordinator.Settings settings) {
+      ClusterCoordinator.Settings settings, java.util.function.LongSupplier nanoClock) {
     CompletableFuture<ClusterCoordinator.Report> result = new CompletableFuture<>();
     ActorRef<ClusterCoordinator.Report> receiver = system.systemActorOf(
         Behaviors.receive(ClusterCoordinator.Report.class).onMessage(ClusterCoordinator.Report.class, r -> {
@@ -152,7 +156,7 @@ public final class ClusterNode implements AutoCloseable {
           return Behaviors.stopped();
         }).build(), "report-" + run.runId(), Props.empty());
     coordinators.put(run.runId(), ClusterSingleton.get(system).init(SingletonActor.of(ClusterCoordinator.create(run,
-        factory, settings, topic, receiver), "coordinator-" + run.runId()).withSettings(
+        factory, settings, topic, receiver, nanoClock), "coordinator-" + run.runId()).withSettings(
         ClusterSingletonSettings.create(system).withRole("learner"))));
     return result;
   }

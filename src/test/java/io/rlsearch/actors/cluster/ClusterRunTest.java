@@ -101,7 +101,7 @@ class ClusterRunTest {
     SyncRunner.Result plainSecond = local(second);
     List<ClusterNode> nodes = nodes();
     try {
-      ClusterCoordinator.Report r = nodes.get(0).run(first, new Factory(), SETTINGS).toCompletableFuture()
+      ClusterCoordinator.Report r = nodes.get(0).run(first, new Factory(), SETTINGS, System::nanoTime).toCompletableFuture()
           .get(120, TimeUnit.SECONDS);
       assertTrue(r.failure().isEmpty(), r.failure().toString());
       assertEquals(600, r.learned());
@@ -112,7 +112,7 @@ class ClusterRunTest {
       assertTrue(r.nodes().size() >= 2, "shards on several nodes played: " + r.nodes());
 
       // The same run again, with node 3 stopped (without leaving) once the first round is learned.
-      var pending = nodes.get(0).run(second, new Factory(), SETTINGS).toCompletableFuture();
+      var pending = nodes.get(0).run(second, new Factory(), SETTINGS, System::nanoTime).toCompletableFuture();
       awaitRounds(nodes.get(0), "t2", 2);
       nodes.get(2).close();
       ClusterCoordinator.Report s = pending.get(180, TimeUnit.SECONDS);
@@ -126,7 +126,7 @@ class ClusterRunTest {
 
       // A third run; a new node joins once it is under way and takes shards over (rebalance).
       RunDescriptor third = new RunDescriptor("t3", "", "linucb", 13, 30_000, 100);
-      var pendingThird = nodes.get(0).run(third, new Factory(), SETTINGS).toCompletableFuture();
+      var pendingThird = nodes.get(0).run(third, new Factory(), SETTINGS, System::nanoTime).toCompletableFuture();
       awaitRounds(nodes.get(0), "t3", 2);
       int port = freePort();
       ClusterNode joiner = ClusterNode.start(ClusterNode.config(fast(), "127.0.0.1", port,
