@@ -34,8 +34,8 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
   @Override
   public synchronized AgentBuilder agent(RunDescriptor d) {
     if (RunConfig.NEURAL.contains(d.agent())) {
-      if (d.agent().equals("cql")) {
-        throw new Main.UsageException("cql trains offline first; clustered runs take the online agents");
+      if (RunConfig.OFFLINE.contains(d.agent())) {
+        throw new Main.UsageException(d.agent() + " trains offline first; clustered runs take the online agents");
       }
       if (learner == null) {
         learner = new SharedLearner();

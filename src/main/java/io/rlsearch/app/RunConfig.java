@@ -160,7 +160,10 @@ final class RunConfig {
 
   /** The neural agents (they act on the boost-weight task and train in a shared DJL learner). */
   static final List<String> NEURAL = List.of("contq", "reinforce", "reinforce_baseline", "ppo", "slateq",
-      "slateq_simplified", "diffrank", "cql", "random_weights");
+      "slateq_simplified", "diffrank", "cql", "iql", "td3_bc", "random_weights");
+
+  /** Agents of {@link #NEURAL} trained offline from a logged-decision file before they act. */
+  static final List<String> OFFLINE = List.of("cql", "iql", "td3_bc");
 
   /** Agents of {@link #NEURAL} that act on the slate task (the others act on the boost weights). */
   static final List<String> SLATE = List.of("slateq", "slateq_simplified", "diffrank");

@@ -28,13 +28,14 @@ import picocli.CommandLine.Spec;
         + " transitions flowing as a backpressured Pekko stream. Prints counts (produced, consumed, lost), restarts,"
         + " policy versions and the mean and final (last 10%% of episodes) reward, GMV, CM2 and CTR.",
         "Agents: linucb, ts, random, static (experiment.static.template), template:NAME on the 8 boost templates;"
-        + " contq, reinforce, reinforce_baseline, ppo, random_weights, cql on the 10 boost weights (the Battle"
+        + " contq, reinforce, reinforce_baseline, ppo, random_weights, cql, iql, td3_bc on the 10 boost weights (the Battle"
         + " Royale's task and settings); slateq, slateq_simplified, diffrank on the slate task. Neural agents"
         + " train in the shared DJL learner.",
         "cql is offline: it trains on --offline-log FILE (a logged-decision file with continuous decisions, e.g."
         + " from `train --agent random_weights --log FILE`), in the bootstrapped form across a user's sessions"
         + " with --retention (gamma 0.9) and the bandit form without; the run then evaluates it online, frozen,"
-        + " and the report adds its direct-method estimate on the same log.",
+        + " and the report adds its direct-method estimate on the same log. iql and td3_bc train the same way"
+        + " (bandit form only; `./rlsearch log` writes such logs).",
         "--retention: users return (multi-session; PPO's GAE and SlateQ's bootstrap then span a user's"
         + " sessions); not with --deterministic.",
         "Checkpoints: --checkpoint FILE saves the learner's whole state (atomically, with a checksum and the"
@@ -89,11 +90,12 @@ final class TrainCommand implements Callable<Integer> {
   double gamma;
 
   @Option(names = "--offline-log", paramLabel = "FILE",
-      description = "For cql: the logged-decision file it trains on (JSON Lines, continuous decisions).")
+      description = "For cql, iql, td3_bc: the logged-decision file it trains on (JSON Lines, continuous decisions).")
   Path offlineLog;
 
   @Option(names = "--offline-steps", paramLabel = "N", defaultValue = "1000",
-      description = "For cql: training steps on the log (minibatches of 64; default: ${DEFAULT-VALUE}, the reference's).")
+      description = "For cql, iql, td3_bc: training steps on the log (cql's minibatches of 64, the others' of 128;"
+          + " default: ${DEFAULT-VALUE}, the reference's for cql).")
   int offlineSteps;
 
   @Option(names = "--checkpoint", paramLabel = "FILE",
@@ -140,14 +142,21 @@ final class TrainCommand implements Callable<Integer> {
     if (offlineSteps < 1 || offlineSteps > 1_000_000) {
       throw new Main.UsageException("--offline-steps must be in 1..1000000, got " + offlineSteps);
     }
-    if (name.equals("cql") != (offlineLog != null)) {
-      throw new Main.UsageException(name.equals("cql") ? "--agent cql needs --offline-log FILE (the decisions it"
-          + " trains on)" : "--offline-log is for --agent cql");
+    boolean offlineAgent = RunConfig.OFFLINE.contains(name);
+    if (offlineAgent != (offlineLog != null)) {
+      throw new Main.UsageException(offlineAgent ? "--agent " + name + " needs --offline-log FILE (the decisions it"
+          + " trains on)" : "--offline-log is for --agent cql, iql or td3_bc");
+    }
+    if (retention && (name.equals("iql") || name.equals("td3_bc"))) {
+      throw new Main.UsageException("--agent " + name + " trains in the bandit form (one session per decision);"
+          + " multi-session logs are for cql with --retention");
     }
     try (SharedLearner learner = neural ? new SharedLearner() : null) {
       AgentBuilder builder;
       if (name.equals("cql")) {
         builder = offlineCql(learner);
+      } else if (offlineAgent) {
+        builder = offlineActor(learner, name);
       } else {
         builder = neural ? RunConfig.neural(name, learner, retention) : cfg.agent(name);
       }
@@ -156,6 +165,43 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> offline;
+
+  /** IQL or TD3+BC, trained on --offline-log before the run (bandit form), evaluated online by the run. */
+  private AgentBuilder offlineActor(SharedLearner learner, String name) {
+    List<io.rlsearch.eval.ope.LoggedDecision> data;
+    try {
+      data = io.rlsearch.eval.ope.DecisionLog.read(offlineLog);
+    } catch (io.rlsearch.eval.ope.DecisionLog.FormatException | java.io.UncheckedIOException e) {
+      throw new Main.UsageException("--offline-log: " + e.getMessage());
+    }
+    io.rlsearch.learn.OfflineAgents.Settings os = new io.rlsearch.learn.OfflineAgents.Settings(new int[] {128, 128},
+        3e-4, offlineSteps, 128, 0.7, 3.0, 2.5, Task.BoostWeights.battle().aMax(), 42);
+    io.rlsearch.learn.OfflineAgents.Trained t;
+    io.rlsearch.eval.ope.Estimate dm;
+    try {
+      t = name.equals("iql") ? io.rlsearch.learn.OfflineAgents.iql(learner, os, data)
+          : io.rlsearch.learn.OfflineAgents.td3bc(learner, os, data);
+      dm = io.rlsearch.learn.NeuralDirectMethod.estimate(learner, io.rlsearch.learn.NeuralDirectMethod.Settings.defaults(),
+          data, t.policy());
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--offline-log: " + e.getMessage());
+    }
+    offline = new LinkedHashMap<>();
+    offline.put("log", offlineLog.toString());
+    offline.put("transitions", t.transitions());
+    offline.put("steps", offlineSteps);
+    offline.put("form", "bandit");
+    offline.put("critic_loss", t.criticLoss());
+    offline.put("actor_loss", t.actorLoss());
+    Map<String, Object> ope = new LinkedHashMap<>();
+    ope.put("estimator", dm.estimator());
+    ope.put("estimate", dm.value());
+    ope.put("ci_low", dm.ciLow());
+    ope.put("ci_high", dm.ciHigh());
+    ope.put("note", dm.note() + "; scored on the training log's own contexts");
+    offline.put("ope", ope);
+    return io.rlsearch.learn.OfflineAgents.frozen(t.policy());
+  }
 
   private AgentBuilder offlineCql(SharedLearner learner) {
     List<io.rlsearch.eval.ope.LoggedDecision> data;

@@ -236,4 +236,59 @@ public final class OfflineAgents {
           actorLoss);
     }
   }
+
+  /** A trained policy as a frozen agent (learns nothing online; its state is the actor's weights). */
+  public static io.rlsearch.agents.spi.AgentBuilder frozen(DeterministicPolicySnapshot policy) {
+    String name = policy.agent();
+    return new io.rlsearch.agents.spi.AgentBuilder() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public io.rlsearch.agents.spi.UpdateRule create(int arms, int dim) {
+        return rule(policy);
+      }
+
+      @Override
+      public io.rlsearch.agents.spi.UpdateRule restore(io.rlsearch.agents.spi.PolicySnapshot snapshot) {
+        return rule((DeterministicPolicySnapshot) snapshot);
+      }
+
+      @Override
+      public io.rlsearch.agents.spi.UpdateRule restoreState(io.rlsearch.agents.spi.AgentState state) {
+        NeuralAgents.checkAgent(state, name);
+        Mlp actor = Mlp.fromState(state, "actor", policy.actor());
+        return rule(new DeterministicPolicySnapshot(name, 0, actor, state.array("a_max", 1)[0]));
+      }
+    };
+  }
+
+  private static io.rlsearch.agents.spi.UpdateRule rule(DeterministicPolicySnapshot p) {
+    return new io.rlsearch.agents.spi.UpdateRule() {
+      @Override
+      public void observe(double[] context, io.rlsearch.agents.spi.Decision decision, double reward) {
+        // Offline: nothing is learned while the policy is evaluated.
+      }
+
+      @Override
+      public io.rlsearch.agents.spi.PolicySnapshot snapshot(long version) {
+        return p.withVersion(version);
+      }
+
+      @Override
+      public boolean learns() {
+        return false;
+      }
+
+      @Override
+      public java.util.Optional<io.rlsearch.agents.spi.AgentState> state() {
+        java.util.Map<String, double[]> a = new java.util.HashMap<>();
+        p.actor().putState("actor", a);
+        a.put("a_max", new double[] {p.aMax()});
+        return java.util.Optional.of(new io.rlsearch.agents.spi.AgentState(p.agent(), a, java.util.Map.of()));
+      }
+    };
+  }
 }

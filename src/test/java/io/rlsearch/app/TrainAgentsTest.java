@@ -87,6 +87,20 @@ class TrainAgentsTest {
     JsonNode resumed = train("--agent", "cql", "--episodes", "60", "--offline-log", log.toString(), "--offline-steps",
         "20", "--resume", cp.toString());
     assertEquals(40, resumed.get("resumed_from").get("users_done").asLong());
+    // IQL and TD3+BC train on the same file (bandit form), run frozen, and resume from their actor.
+    for (String agent : new String[] {"iql", "td3_bc"}) {
+      JsonNode o = train("--agent", agent, "--episodes", "40", "--offline-log", log.toString(), "--offline-steps",
+          "20", "--checkpoint", dir.resolve(agent + ".ckpt").toString());
+      assertEquals("bandit", o.get("offline").get("form").asText());
+      assertEquals(agent, o.get("agent").asText());
+      assertEquals(1, o.get("policy_versions").asInt());
+      JsonNode again = train("--agent", agent, "--episodes", "60", "--offline-log", log.toString(), "--offline-steps",
+          "20", "--resume", dir.resolve(agent + ".ckpt").toString());
+      assertEquals(40, again.get("resumed_from").get("users_done").asLong());
+    }
+    Run multi = run("train", "--agent", "iql", "--retention", "--offline-log", log.toString(), "--episodes", "10");
+    assertEquals(2, multi.code());
+    assertTrue(multi.err().contains("bandit form"), multi.err());
   }
 
   @Test
