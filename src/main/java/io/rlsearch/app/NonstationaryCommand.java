@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
     description = {"A world that shifts at episode T: users come from the default world until then and from the"
         + " shifted one after (the same catalog; --scenario mix: a private-label-lover-heavy segment mix, which the"
         + " segment in the context shows; swap: premium and price_hunter users exchange their behaviour under"
-        + " unchanged labels, which a context of segment and query type cannot show; --shift: any zoosim overlay)."
+        + " unchanged labels, which a context of segment and query type cannot show; demand: demand moves to"
+        + " litter; --shift: any zoosim overlay)."
         + " linucb, ts, discounted_linucb, sliding_ts and restart_linucb learn online on the 8 templates, one"
         + " episode at a time; every template is also played on the same draws, so"
         + " the best template of each phase is known by simulation.",
@@ -51,12 +52,14 @@ final class NonstationaryCommand implements Callable<Integer> {
   /** The scenarios' overlays: a shift the segment label shows, and one it does not. */
   static final Map<String, String> SCENARIOS = Map.of(
       "mix", "users { segment_mix = [0.05, 0.85, 0.05, 0.05] }",
-      "swap", "drift { at = 0, swap_segments = [premium, price_hunter] }");
+      "swap", "drift { at = 0, swap_segments = [premium, price_hunter] }",
+      "demand", "drift { at = 0, category_demand = [0.3, 0.3, 4.0, 0.3] }");
 
   @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "mix",
       description = "mix: the segment mix turns private-label-lover-heavy (visible: the segment is in the context);"
           + " swap: premium and price_hunter users exchange their behaviour under unchanged labels and shares"
-          + " (invisible to a context of segment and query type) (default: ${DEFAULT-VALUE}).")
+          + " (invisible to a context of segment and query type); demand: every segment's demand moves to litter"
+          + " (category weights x0.3, x0.3, x4, x0.3) (default: ${DEFAULT-VALUE}).")
   String scenario;
 
   @Option(names = "--features", paramLabel = "F", description = "Context features: simple, rich or rich_est (default:"
@@ -87,7 +90,7 @@ final class NonstationaryCommand implements Callable<Integer> {
       throw new Main.UsageException("--seeds needs at least one seed");
     }
     if (!SCENARIOS.containsKey(scenario)) {
-      throw new Main.UsageException("--scenario must be mix or swap, got '" + scenario + "'");
+      throw new Main.UsageException("--scenario must be mix, swap or demand, got '" + scenario + "'");
     }
     if (shift == null) {
       shift = SCENARIOS.get(scenario);

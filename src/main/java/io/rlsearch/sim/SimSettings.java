@@ -45,6 +45,23 @@ public record SimSettings(
     if (topK < 1) {
       throw new SettingsException("top_k", "must be >= 1, got " + topK);
     }
+    if (drift.categoryDemand().length > 0 && drift.categoryDemand().length != catalog.categories().size()) {
+      throw new SettingsException("drift.category_demand", "needs one factor per catalog category ("
+          + catalog.categories().size() + "), got " + drift.categoryDemand().length);
+    }
+    if (drift.categoryDemand().length > 0) {
+      for (int seg = 0; seg < users.segments().size(); seg++) {
+        double max = 0;
+        for (int c = 0; c < drift.categoryDemand().length; c++) {
+          max = Math.max(max, users.catConc()[seg][c] * drift.categoryDemand()[c]);
+        }
+        if (max < 0.1) {
+          throw new SettingsException("drift.category_demand", "leaves every category weight of segment "
+              + users.segments().get(seg) + " below 0.1 (numpy draws all-small Dirichlets by another algorithm, not"
+              + " ported)");
+        }
+      }
+    }
     for (String seg : drift.swapSegments()) {
       if (!users.segments().contains(seg)) {
         throw new SettingsException("drift.swap_segments", "'" + seg + "' is not a segment; segments: "
@@ -302,18 +319,28 @@ public record SimSettings(
    * @param segmentMix the new mix (empty: unchanged)
    * @param priceScale the factor on every segment's price-sensitivity mean
    * @param swapSegments empty, or two segment names whose behaviour is exchanged
+   * @param categoryDemand empty, or one factor per catalog category on every segment's category
+   *     preference weights (the Dirichlet concentrations): demand shifts toward the categories with
+   *     the larger factors, and with it the queries' categories
    */
-  public record Drift(long at, double[] segmentMix, double priceScale, List<String> swapSegments) {
+  public record Drift(long at, double[] segmentMix, double priceScale, List<String> swapSegments,
+      double[] categoryDemand) {
     /** No shift. */
-    public static final Drift NONE = new Drift(-1, new double[0], 1.0, List.of());
+    public static final Drift NONE = new Drift(-1, new double[0], 1.0, List.of(), new double[0]);
 
     /** A shift of mix and price sensitivity only. */
     public Drift(long at, double[] segmentMix, double priceScale) {
-      this(at, segmentMix, priceScale, List.of());
+      this(at, segmentMix, priceScale, List.of(), new double[0]);
     }
 
     public Drift {
       segmentMix = segmentMix.clone();
+      categoryDemand = categoryDemand.clone();
+      for (double f : categoryDemand) {
+        if (!(f > 0) || Double.isInfinite(f)) {
+          throw new SettingsException("drift.category_demand", "every factor must be > 0, got " + f);
+        }
+      }
       swapSegments = List.copyOf(swapSegments);
       if (!swapSegments.isEmpty() && (swapSegments.size() != 2 || swapSegments.get(0).equals(swapSegments.get(1)))) {
         throw new SettingsException("drift.swap_segments", "must be empty or two different segment names, got "
@@ -330,6 +357,11 @@ public record SimSettings(
     /** Whether a shift is scheduled. */
     public boolean active() {
       return at >= 0;
+    }
+
+    @Override
+    public double[] categoryDemand() {
+      return categoryDemand.clone();
     }
 
     @Override
@@ -363,6 +395,15 @@ public record SimSettings(
     }
     for (int i = 0; i < pm.length; i++) {
       pm[i] *= drift.priceScale();
+    }
+    double[] demand = drift.categoryDemand();
+    if (demand.length > 0) {
+      for (int i = 0; i < cc.length; i++) {
+        cc[i] = cc[i].clone();
+        for (int c = 0; c < demand.length; c++) {
+          cc[i][c] *= demand[c];
+        }
+      }
     }
     Users u = new Users(users.segments(), mix, pm, ps, lm, ls, cc);
     return new SimSettings(seed, topK, catalog, u, queries, relevance, behavior, reward, retention, action, templates,

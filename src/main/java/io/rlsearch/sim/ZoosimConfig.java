@@ -175,7 +175,8 @@ public final class ZoosimConfig {
     long seed = c.getLong("seed");
     int topK = c.getInt("top_k");
     SimSettings.Drift drift = section(c, "drift", d -> new SimSettings.Drift(d.getLong("at"),
-        doubles(d, "drift", "segment_mix"), d.getDouble("price_scale"), d.getStringList("swap_segments")));
+        doubles(d, "drift", "segment_mix"), d.getDouble("price_scale"), d.getStringList("swap_segments"),
+        doubles(d, "drift", "category_demand")));
     return new SimSettings(seed, topK, catalog, users, queries, relevance, behavior, reward, retention,
         action, templates, quirks, drift);
   }

@@ -139,7 +139,7 @@ class TrainAgentsTest {
     assertEquals(5, k.get("agents").size());
     Run bad = run("nonstationary", "--scenario", "flip");
     assertEquals(2, bad.code());
-    assertTrue(bad.err().contains("--scenario must be mix or swap"), bad.err());
+    assertTrue(bad.err().contains("--scenario must be mix, swap or demand"), bad.err());
   }
 
   @Test

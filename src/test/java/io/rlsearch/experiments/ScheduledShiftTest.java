@@ -60,6 +60,38 @@ class ScheduledShiftTest {
   }
 
   @Test
+  void categoryDemandScalesEverySegmentsCategoryWeights() {
+    var sim = ZoosimConfig.fromString("drift { at = 0, category_demand = [0.5, 1, 4, 1] }");
+    var u = sim.users();
+    var s = sim.shifted().users();
+    for (int seg = 0; seg < u.segments().size(); seg++) {
+      assertEquals(u.catConc()[seg][0] * 0.5, s.catConc()[seg][0], 1e-12);
+      assertEquals(u.catConc()[seg][2] * 4, s.catConc()[seg][2], 1e-12);
+      assertEquals(u.catConc()[seg][1], s.catConc()[seg][1], 1e-12);
+    }
+    assertEquals(ZoosimConfig.fromString("").users().catConc()[0][0], sim.users().catConc()[0][0], 0.0,
+        "shifting leaves the unshifted settings as they were");
+    // Litter queries become more frequent after the shift (the queries follow the preferences).
+    World w = World.generate(ZoosimConfig.fromString("catalog { n_products = 300 }").withSeed(4), new NumpyRandom(4));
+    World after = new World(ZoosimConfig.fromString("catalog { n_products = 300 }\n"
+        + "drift { at = 0, category_demand = [0.5, 0.5, 6, 0.5] }").withSeed(4).shifted(), w.catalog());
+    int litter = w.settings().catalog().categories().indexOf("litter");
+    RunStreams streams = new RunStreams(4);
+    int before = 0;
+    int shifted = 0;
+    for (long id = 0; id < 400; id++) {
+      before += Population.firstSession(w, streams, id).query().intentCategory() == litter ? 1 : 0;
+      shifted += Population.firstSession(after, streams, id).query().intentCategory() == litter ? 1 : 0;
+    }
+    assertTrue(shifted > before + 40, "litter queries " + before + " -> " + shifted);
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> ZoosimConfig.fromString("drift { at = 0, category_demand = [1, 1] }"));
+    assertTrue(e.getMessage().contains("drift.category_demand") && e.getMessage().contains("(4)"), e.getMessage());
+    assertThrows(SettingsException.class,
+        () -> ZoosimConfig.fromString("drift { at = 0, category_demand = [1, 0, 1, 1] }"));
+  }
+
+  @Test
   void aBadShiftIsRefusedWithItsKey() {
     SettingsException e = assertThrows(SettingsException.class,
         () -> ZoosimConfig.fromString("drift { at = 10, segment_mix = [0.5, 0.5] }"));
