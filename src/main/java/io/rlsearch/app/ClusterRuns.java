@@ -78,6 +78,53 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
     return m;
   }
 
+  /**
+   * Runs a node with {@code roles}: a learner node waits for {@code minEnv} env nodes and their shard
+   * regions, runs the experiment, prints (and writes to {@code report}) the report, leaves, and
+   * returns the exit code; another node runs until its system terminates (Ctrl-C, SIGTERM).
+   */
+  static int runNode(com.typesafe.config.Config config, java.util.List<String> roles, RunConfig cfg, String agent,
+      long episodes, long seed, int roundSize, int minEnv, java.nio.file.Path report, boolean json,
+      java.io.PrintWriter out, java.io.PrintWriter err, String address) throws Exception {
+    try (ClusterRuns runs = new ClusterRuns()) {
+      RunDescriptor run = new RunDescriptor("run-" + seed + "-" + episodes + "-" + System.currentTimeMillis(),
+          cfg.renderedExperiment(), agent, seed, episodes, roundSize);
+      if (roles.contains("learner")) {
+        runs.agent(run); // refuses an unknown or offline agent before the cluster starts
+      }
+      io.rlsearch.actors.cluster.ClusterNode node = io.rlsearch.actors.cluster.ClusterNode.start(config, runs);
+      try {
+        if (!roles.contains("learner")) {
+          err.printf(java.util.Locale.ROOT, "node %s (%s) joined; Ctrl-C to stop%n", address, String.join(",", roles));
+          node.system().getWhenTerminated().toCompletableFuture().get();
+          return 0;
+        }
+        int envNodes = Math.max(minEnv, roles.contains("env") ? 1 : 0);
+        node.awaitUp("env", envNodes, startTimeout()).toCompletableFuture().get();
+        node.awaitRegions(envNodes, startTimeout()).toCompletableFuture().get();
+        ClusterCoordinator.Report r = node.run(run, runs, settings(config), System::nanoTime).toCompletableFuture()
+            .get(7, java.util.concurrent.TimeUnit.DAYS);
+        String text = Json.write(toJson(r, node.upWithRole("env")));
+        if (report != null) {
+          java.nio.file.Files.writeString(report, text + "\n");
+        }
+        if (json) {
+          out.println(text);
+        } else {
+          out.printf(java.util.Locale.ROOT, "%s: %d episodes on %d env node(s), mean reward %.3f, final %.3f,"
+              + " %,.0f episodes/s, lost %d, retries %d%n", agent, r.learned(), node.upWithRole("env"), r.meanReward(),
+              r.finalReward(), r.learned() / Math.max(r.wallSeconds(), 1e-9), r.lost(), r.retries());
+        }
+        return r.failure().isPresent() ? 1 : 0;
+      } catch (java.util.concurrent.ExecutionException e) {
+        err.println("rlsearch: " + e.getCause().getMessage());
+        return 1;
+      } finally {
+        node.close();
+      }
+    }
+  }
+
   static Duration startTimeout() {
     return Duration.ofSeconds(120);
   }

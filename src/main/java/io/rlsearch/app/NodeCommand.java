@@ -2,17 +2,12 @@ package io.rlsearch.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.rlsearch.actors.cluster.ClusterCoordinator;
 import io.rlsearch.actors.cluster.ClusterNode;
-import io.rlsearch.actors.cluster.RunDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -109,44 +104,7 @@ final class NodeCommand implements Callable<Integer> {
     if (n < 1 || round < 1 || minEnv < 0) {
       throw new Main.UsageException("--episodes and --round-size must be >= 1 and --min-env-nodes >= 0");
     }
-    try (ClusterRuns runs = new ClusterRuns()) {
-      RunDescriptor run = new RunDescriptor("run-" + s + "-" + n + "-" + System.currentTimeMillis(),
-          cfg.renderedExperiment(), name, s, n, round);
-      if (roles.contains("learner")) {
-        runs.agent(run); // refuses an unknown agent before the cluster starts
-      }
-      ClusterNode node = ClusterNode.start(config, runs);
-      try {
-        if (!roles.contains("learner")) {
-          spec.commandLine().getErr().printf(Locale.ROOT, "node %s:%d (%s) joined; Ctrl-C to stop%n", host, port,
-              String.join(",", roles));
-          node.system().getWhenTerminated().toCompletableFuture().get();
-          return 0;
-        }
-        int envNodes = Math.max(minEnv, roles.contains("env") ? 1 : 0);
-        node.awaitUp("env", envNodes, ClusterRuns.startTimeout()).toCompletableFuture().get();
-        node.awaitRegions(envNodes, ClusterRuns.startTimeout()).toCompletableFuture().get();
-        ClusterCoordinator.Report r = node.run(run, runs, ClusterRuns.settings(config), System::nanoTime).toCompletableFuture()
-            .get(7, TimeUnit.DAYS);
-        Map<String, Object> out = ClusterRuns.toJson(r, node.upWithRole("env"));
-        String text = Json.write(out);
-        if (report != null) {
-          Files.writeString(report, text + "\n");
-        }
-        if (json) {
-          spec.commandLine().getOut().println(text);
-        } else {
-          spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d episodes on %d env node(s), mean reward %.3f,"
-              + " final %.3f, %,.0f episodes/s, lost %d, retries %d%n", name, r.learned(), node.upWithRole("env"),
-              r.meanReward(), r.finalReward(), r.learned() / Math.max(r.wallSeconds(), 1e-9), r.lost(), r.retries());
-        }
-        return r.failure().isPresent() ? 1 : 0;
-      } catch (java.util.concurrent.ExecutionException e) {
-        spec.commandLine().getErr().println("rlsearch: node: " + e.getCause().getMessage());
-        return 1;
-      } finally {
-        node.close();
-      }
-    }
+    return ClusterRuns.runNode(config, roles, cfg, name, n, s, round, minEnv, report, json, spec.commandLine().getOut(),
+        spec.commandLine().getErr(), host + ":" + port);
   }
 }

@@ -80,7 +80,8 @@ final class RunConfig {
     }
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
       String key = e.getKey();
-      if (key.startsWith(openPrefix) || key.startsWith("rlsearch.dispatchers.")) {
+      if (key.startsWith(openPrefix) || key.startsWith("rlsearch.dispatchers.")
+          || (option.equals("--topology") && key.startsWith("rlsearch.cluster."))) {
         continue;
       }
       if (!defaults.hasPathOrNull(key)) {
@@ -104,6 +105,11 @@ final class RunConfig {
       }
     }
     return String.join(", ", names);
+  }
+
+  /** Whether the topology lays the run out on Pekko Cluster ({@code pekko.actor.provider = cluster}). */
+  boolean clustered() {
+    return topology.hasPath("pekko.actor.provider") && topology.getString("pekko.actor.provider").equals("cluster");
   }
 
   /** The ActorSystem's configuration: the topology over Pekko's reference configuration. */

@@ -119,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     RunConfig cfg = RunConfig.load(Optional.ofNullable(experiment), Optional.ofNullable(topology));
     String name = agent != null ? agent : cfg.agentName();
     if (checkpointEvery < 0) {
@@ -127,6 +127,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (checkpointEvery > 0 && checkpoint == null) {
       throw new Main.UsageException("--checkpoint-every needs --checkpoint FILE");
+    }
+    if (cfg.clustered()) {
+      return clustered(cfg, name);
     }
     boolean neural = RunConfig.NEURAL.contains(name);
     if (retention && (sessionsCap < 1 || sessionsCap > 1000)) {
@@ -165,6 +168,35 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> offline;
+
+  /**
+   * A topology with the cluster provider (e.g. {@code --topology actors/cluster.conf}): this process is
+   * a learner node of that cluster (its host, port, seed nodes and roles from the topology) and runs
+   * the experiment across it, as `node --role learner,...` does.
+   */
+  private Integer clustered(RunConfig cfg, String name) throws Exception {
+    if (retention || checkpoint != null || resume != null || faultRate != 0 || log != null || offlineLog != null
+        || shards != null) {
+      throw new Main.UsageException("a clustered topology runs deterministic rounds of single-session users: drop"
+          + " --retention, --checkpoint, --resume, --inject-faults, --log, --offline-log and --shards (the shards are"
+          + " rlsearch.cluster.shards)");
+    }
+    com.typesafe.config.Config config = io.rlsearch.actors.cluster.ClusterNode.config(cfg.topology);
+    List<String> roles = config.getStringList("rlsearch.cluster.roles");
+    if (!roles.contains("learner")) {
+      throw new Main.UsageException("rlsearch.cluster.roles: train runs the experiment, so this node needs the"
+          + " learner role; got " + roles + " (start other nodes with `./rlsearch node`)");
+    }
+    long s = seed != null ? seed : cfg.seed();
+    long n = episodes != null ? episodes : cfg.episodes();
+    if (s < 0 || n < 1) {
+      throw new Main.UsageException("--seed must be >= 0 and --episodes >= 1");
+    }
+    com.typesafe.config.Config k = config.getConfig("rlsearch.cluster");
+    return ClusterRuns.runNode(config, roles, cfg, name, n, s, k.getInt("round-size"), k.getInt("min-env-nodes"),
+        report, json, spec.commandLine().getOut(), spec.commandLine().getErr(),
+        k.getString("host") + ":" + k.getInt("port"));
+  }
 
   /** IQL or TD3+BC, trained on --offline-log before the run (bandit form), evaluated online by the run. */
   private AgentBuilder offlineActor(SharedLearner learner, String name) {

@@ -187,4 +187,24 @@ class RuntimeCommandsTest {
     assertEquals(0, j.get("transitions_lost").asLong());
     assertTrue(j.get("same_result_as_local").asBoolean(), "deterministic rounds: the local pipeline's result");
   }
+
+  @Test
+  void trainWithAClusteredTopologyRunsOnPekkoClusterWithoutAnyOtherChange() throws Exception {
+    int port;
+    try (java.net.ServerSocket sock = new java.net.ServerSocket(0)) {
+      port = sock.getLocalPort();
+    }
+    Path topology = Files.createTempFile("rlsearch-cluster", ".conf");
+    Files.writeString(topology, "include classpath(\"actors/cluster.conf\")\n"
+        + "rlsearch.cluster { port = " + port + ", seed-nodes = [\"127.0.0.1:" + port + "\"], round-size = 100 }\n");
+    Run r = run("train", "--topology", topology.toString(), "--agent", "linucb", "--episodes", "500", "--json");
+    assertEquals(0, r.code(), r.err());
+    com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+    assertEquals(500, j.get("transitions_consumed").asLong());
+    assertEquals(0, j.get("transitions_lost").asLong());
+    assertEquals(6, j.get("policy_versions").asLong(), "version 0 and one per round of 100");
+    Run refused = run("train", "--topology", topology.toString(), "--retention");
+    assertEquals(2, refused.code());
+    assertTrue(refused.err().contains("clustered topology"), refused.err());
+  }
 }

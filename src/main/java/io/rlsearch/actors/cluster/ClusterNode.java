@@ -43,12 +43,17 @@ public final class ClusterNode implements AutoCloseable {
    * roles, over {@code actors/cluster.conf}, {@code actors/local.conf} and Pekko's reference, resolved.
    */
   public static Config config(Config overlay, String host, int port, List<String> seedNodes, List<String> roles) {
+    return config(overlay.withFallback(com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of(
+        "rlsearch.cluster.host", host, "rlsearch.cluster.port", port, "rlsearch.cluster.seed-nodes", seedNodes,
+        "rlsearch.cluster.roles", roles))));
+  }
+
+  /** A node's configuration: {@code overlay} over {@code actors/cluster.conf}, {@code actors/local.conf} and Pekko's reference. */
+  public static Config config(Config overlay) {
     ClassLoader cl = ClusterNode.class.getClassLoader();
     com.typesafe.config.ConfigParseOptions must = com.typesafe.config.ConfigParseOptions.defaults()
         .setAllowMissing(false);
-    Config node = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("rlsearch.cluster.host", host,
-        "rlsearch.cluster.port", port, "rlsearch.cluster.seed-nodes", seedNodes, "rlsearch.cluster.roles", roles));
-    return overlay.withFallback(node)
+    return overlay
         .withFallback(com.typesafe.config.ConfigFactory.parseResources(cl, "actors/cluster.conf", must))
         .withFallback(com.typesafe.config.ConfigFactory.parseResources(cl, "actors/local.conf", must))
         .withFallback(com.typesafe.config.ConfigFactory.defaultReference(cl)).resolve();
