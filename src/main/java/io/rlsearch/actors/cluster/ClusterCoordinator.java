@@ -7,7 +7,6 @@ import io.rlsearch.core.Transition;
 import io.rlsearch.eval.OnlineMetrics;
 import io.rlsearch.experiments.RunStreams;
 import io.rlsearch.experiments.SessionRunner;
-import io.rlsearch.learn.ReplayBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -25,15 +24,15 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * The clustered run's learner, policy registry and replay buffer, run as a cluster singleton on a
- * node with the learner role. The run is cut into rounds; every episode of round r acts with policy
+ * The clustered run's learner, a cluster singleton on a node with the learner role, beside the run's
+ * policy registry ({@link PolicyRegistrySingleton}) and replay buffer ({@link ReplaySingleton}),
+ * singletons of their own. The run is cut into rounds; every episode of round r acts with policy
  * version r (the runtime's deterministic semantics, so the result equals the plain loop's). A round's
  * episodes go out in batches to the environment shards (Cluster Sharding entities, wherever they
  * live), at most {@code parallelism} batches at a time; each answer is a stream reference whose
@@ -45,9 +44,6 @@ import org.apache.pekko.stream.javadsl.Source;
 public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinator.Command> {
   /** Messages accepted by the coordinator. */
   public sealed interface Command extends CborSerializable {}
-
-  /** A node's cache asks for a version it missed. */
-  public record FetchPolicy(String runId, long version, ActorRef<PolicyPublished> replyTo) implements Command {}
 
   /** Replies with the run's counts so far. */
   public record GetProgress(ActorRef<Progress> replyTo) implements Command {}
@@ -99,14 +95,20 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
 
   private record RoundDone(List<List<Transition>> batches, Throwable failure) implements Command {}
 
+  private record Collected(ReplaySingleton.Stats replay, PolicyRegistrySingleton.History history, Throwable failure,
+      Optional<String> runFailure) implements Command {}
+
+  /** Transitions per message to the replay buffer (well under Artery's frame size if it lives elsewhere). */
+  static final int STORE_CHUNK = 200;
+
   private final RunDescriptor run;
   private final Settings settings;
   private final ActorRef<Report> replyTo;
-  private final ActorRef<Topic.Command<PolicyPublished>> topic;
+  private final ActorRef<PolicyRegistrySingleton.Command> registry;
+  private final ActorRef<ReplaySingleton.Command> replay;
   private final ClusterSharding sharding;
   private final UpdateRule rule;
   private final OnlineMetrics metrics = new OnlineMetrics();
-  private final ReplayBuffer replay;
   private final BitSet learned = new BitSet();
   private final AtomicLong retries = new AtomicLong();
   private final java.util.Set<String> nodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -117,28 +119,30 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   private final long rounds;
   private final long start;
   private final java.util.function.LongSupplier clock;
-  private PolicyPublished current;
 
   /** A coordinator that runs {@code run} at once and replies to {@code replyTo} at the end. */
   public static Behavior<Command> create(RunDescriptor run, RunFactory factory, Settings settings,
-      ActorRef<Topic.Command<PolicyPublished>> topic, ActorRef<Report> replyTo, java.util.function.LongSupplier clock) {
+      ActorRef<PolicyRegistrySingleton.Command> registry, ActorRef<ReplaySingleton.Command> replay,
+      ActorRef<Report> replyTo, java.util.function.LongSupplier clock) {
     Objects.requireNonNull(run, "run");
-    return Behaviors.setup(ctx -> new ClusterCoordinator(ctx, run, factory, settings, topic, replyTo, clock));
+    return Behaviors.setup(ctx -> new ClusterCoordinator(ctx, run, factory, settings, registry, replay, replyTo,
+        clock));
   }
 
   private ClusterCoordinator(ActorContext<Command> ctx, RunDescriptor run, RunFactory factory, Settings settings,
-      ActorRef<Topic.Command<PolicyPublished>> topic, ActorRef<Report> replyTo, java.util.function.LongSupplier clock) {
+      ActorRef<PolicyRegistrySingleton.Command> registry, ActorRef<ReplaySingleton.Command> replay,
+      ActorRef<Report> replyTo, java.util.function.LongSupplier clock) {
     super(ctx);
     this.clock = clock;
+    this.registry = registry;
+    this.replay = replay;
     this.run = run;
     this.settings = settings;
     this.replyTo = replyTo;
-    this.topic = topic;
     this.sharding = ClusterSharding.get(ctx.getSystem());
     AgentBuilder agent = factory.agent(run);
     SessionRunner probe = new SessionRunner(factory.world(run), factory.task(run), new RunStreams(run.seed()));
     this.rule = agent.create(probe.arms(), probe.contextDim());
-    this.replay = new ReplayBuffer(settings.replayCapacity(), probe.contextDim(), factory.task(run).actionDim());
     this.rounds = (run.users() + run.roundSize() - 1) / run.roundSize();
     this.start = clock.getAsLong();
     publish();
@@ -148,26 +152,18 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(FetchPolicy.class, this::onFetch)
         .onMessage(GetProgress.class, g -> {
           g.replyTo().tell(new Progress(learned.cardinality(), round, retries.get()));
           return this;
         })
         .onMessage(RoundDone.class, this::onRoundDone)
+        .onMessage(Collected.class, this::onCollected)
         .build();
   }
 
   private void publish() {
     Optional<AgentState> state = rule.state();
-    current = new PolicyPublished(run.runId(), version, state);
-    topic.tell(Topic.publish(current));
-  }
-
-  private Behavior<Command> onFetch(FetchPolicy f) {
-    if (f.runId().equals(run.runId()) && f.version() == version) {
-      f.replyTo().tell(current);
-    }
-    return this;
+    registry.tell(new PolicyRegistrySingleton.Publish(new PolicyPublished(run.runId(), version, state)));
   }
 
   private void startRound() {
@@ -191,10 +187,9 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   /** One batch to its shard, pulled back through its stream reference; sent again on failure. */
   private CompletionStage<List<Transition>> play(List<Long> batch, long v, int attempt) {
     String entity = "shard-" + Math.floorMod(batch.get(0) / settings.batch(), settings.shards());
-    ActorRef<Command> self = getContext().getSelf();
     var system = getContext().getSystem();
     CompletionStage<List<Transition>> once = sharding.entityRefFor(EnvEntity.TYPE, entity)
-        .<EnvEntity.Played>ask(r -> new EnvEntity.Play(run, batch, attempt, v, self, r), settings.askTimeout())
+        .<EnvEntity.Played>ask(r -> new EnvEntity.Play(run, batch, attempt, v, registry, r), settings.askTimeout())
         .thenCompose(p -> {
           nodes.add(p.node());
           return p.transitions().getSource().runWith(Sink.seq(), system);
@@ -222,6 +217,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
       ts.addAll(b);
     }
     ts.sort(Comparator.comparingLong(Transition::episode));
+    List<Transition> fresh = new ArrayList<>(ts.size());
     for (Transition t : ts) {
       produced++;
       int id = Math.toIntExact(t.episode());
@@ -230,11 +226,14 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         continue;
       }
       learned.set(id);
+      fresh.add(t);
       metrics.add(t);
-      replay.add(t.context(), t.arm(), t.action(), t.reward(), t.propensity(), t.episode(), t.policyVersion());
       if (rule.learns()) {
         rule.observe(t);
       }
+    }
+    for (int i = 0; i < fresh.size(); i += STORE_CHUNK) {
+      replay.tell(new ReplaySingleton.Store(List.copyOf(fresh.subList(i, Math.min(fresh.size(), i + STORE_CHUNK)))));
     }
     round++;
     version++;
@@ -247,15 +246,29 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   }
 
   private Behavior<Command> finish(Optional<String> failure) {
+    rule.close();
+    var system = getContext().getSystem();
+    CompletionStage<ReplaySingleton.Stats> stats = org.apache.pekko.actor.typed.javadsl.AskPattern.ask(replay,
+        ReplaySingleton.GetStats::new, settings.askTimeout(), system.scheduler());
+    CompletionStage<PolicyRegistrySingleton.History> history = org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
+        registry, PolicyRegistrySingleton.GetHistory::new, settings.askTimeout(), system.scheduler());
+    getContext().pipeToSelf(stats.thenCombine(history, (st, h) -> new Collected(st, h, null, failure)),
+        (c, e) -> c != null ? c : new Collected(null, null, e, failure));
+    return this;
+  }
+
+  private Behavior<Command> onCollected(Collected c) {
     OnlineMetrics.Report r = metrics.report();
     Map<String, io.rlsearch.eval.Summary> mean = r.mean();
     Map<String, io.rlsearch.eval.Summary> last = r.last();
     long count = learned.cardinality();
-    replyTo.tell(new Report(run, produced, count, duplicates, run.users() - count, retries.get(), version + 1,
-        replay.size(), count > 0 ? mean.get("reward").mean() : Double.NaN,
-        count > 0 ? last.get("reward").mean() : Double.NaN, count > 0 ? mean.get("gmv").mean() : Double.NaN,
-        List.copyOf(new java.util.TreeSet<>(nodes)), (clock.getAsLong() - start) / 1e9, failure));
-    rule.close();
+    Optional<String> failure = c.runFailure().isPresent() ? c.runFailure()
+        : c.failure() != null ? Optional.of("replay buffer or registry did not answer: " + c.failure()) : Optional.empty();
+    replyTo.tell(new Report(run, produced, count, duplicates, run.users() - count, retries.get(),
+        c.history() != null ? c.history().versions().size() : version + 1, c.replay() != null ? c.replay().size() : 0,
+        count > 0 ? mean.get("reward").mean() : Double.NaN, count > 0 ? last.get("reward").mean() : Double.NaN,
+        count > 0 ? mean.get("gmv").mean() : Double.NaN, List.copyOf(new java.util.TreeSet<>(nodes)),
+        (clock.getAsLong() - start) / 1e9, failure));
     // Stays (idle) rather than stopping: the singleton manager would start a stopped singleton again.
     long learnedCount = count;
     return Behaviors.receive(Command.class)
@@ -266,4 +279,5 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         .onAnyMessage(m -> Behaviors.same())
         .build();
   }
+
 }

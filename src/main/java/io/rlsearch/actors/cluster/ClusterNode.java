@@ -26,8 +26,9 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * One node of a clustered run: an ActorSystem named {@value #SYSTEM} with the cluster provider, the
  * node's policy cache subscribed to the policy topic, the environment shard entities (hosted where
  * the node has the {@code env} role, proxied elsewhere), and a join to the seed nodes. A node with
- * the {@code learner} role can {@link #run} an experiment: the coordinator starts as a cluster
- * singleton on the oldest learner node and the report comes back here.
+ * the {@code learner} role can {@link #run} an experiment: the learner (coordinator), the policy
+ * registry and the replay buffer start as cluster singletons on the oldest learner node and the
+ * report comes back here.
  */
 public final class ClusterNode implements AutoCloseable {
   /** Every node's ActorSystem name (nodes of different names never join). */
@@ -160,9 +161,17 @@ public final class ClusterNode implements AutoCloseable {
           result.complete(r);
           return Behaviors.stopped();
         }).build(), "report-" + run.runId(), Props.empty());
+    ClusterSingletonSettings learner = ClusterSingletonSettings.create(system).withRole("learner");
+    ActorRef<PolicyRegistrySingleton.Command> registry = ClusterSingleton.get(system).init(SingletonActor.of(
+        PolicyRegistrySingleton.create(topic), "registry-" + run.runId()).withSettings(learner));
+    io.rlsearch.experiments.SessionRunner probe = new io.rlsearch.experiments.SessionRunner(factory.world(run),
+        factory.task(run), new io.rlsearch.experiments.RunStreams(run.seed()));
+    ActorRef<ReplaySingleton.Command> replay = ClusterSingleton.get(system).init(SingletonActor.of(
+        ReplaySingleton.create(settings.replayCapacity(), probe.contextDim(), factory.task(run).actionDim()),
+        "replay-" + run.runId()).withSettings(learner));
     coordinators.put(run.runId(), ClusterSingleton.get(system).init(SingletonActor.of(ClusterCoordinator.create(run,
-        factory, settings, topic, receiver, nanoClock), "coordinator-" + run.runId()).withSettings(
-        ClusterSingletonSettings.create(system).withRole("learner"))));
+        factory, settings, registry, replay, receiver, nanoClock), "coordinator-" + run.runId()).withSettings(
+        learner)));
     return result;
   }
 

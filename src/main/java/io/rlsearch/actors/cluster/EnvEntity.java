@@ -38,7 +38,7 @@ public final class EnvEntity extends AbstractBehavior<EnvEntity.Command> {
    * @param attempt the attempt (0 first; a retry after a failure or a lost node is the same sessions)
    */
   public record Play(RunDescriptor run, List<Long> episodes, int attempt, long version,
-      ActorRef<ClusterCoordinator.Command> coordinator, ActorRef<Played> replyTo) implements Command {
+      ActorRef<PolicyRegistrySingleton.Command> registry, ActorRef<Played> replyTo) implements Command {
     public Play {
       Objects.requireNonNull(run, "run");
       episodes = List.copyOf(episodes);
@@ -81,7 +81,7 @@ public final class EnvEntity extends AbstractBehavior<EnvEntity.Command> {
 
   private Behavior<Command> onPlay(Play p) {
     getContext().ask(PolicyCache.Ready.class, cache,
-        java.time.Duration.ofSeconds(30), r -> new PolicyCache.Get(p.run(), p.version(), p.coordinator(), r),
+        java.time.Duration.ofSeconds(30), r -> new PolicyCache.Get(p.run(), p.version(), p.registry(), r),
         (ready, failure) -> ready != null ? new WithPolicy(p, ready) : new NoPolicy(p, String.valueOf(failure)));
     return this;
   }

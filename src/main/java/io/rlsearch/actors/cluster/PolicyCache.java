@@ -27,7 +27,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * One per node: builds each run's world, task and agent once (from the descriptor) and keeps its
  * policy versions as snapshots restored from the published learner states. Versions arrive by
  * pub-sub; one a shard asks for before it arrived (a node that joined late, or a message in flight)
- * is fetched from the coordinator. Local messages only: worlds and snapshots never leave the node.
+ * is fetched from the run's policy registry. Local messages only: worlds and snapshots never leave the node.
  */
 public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
   /** The topic every node's cache subscribes to. */
@@ -42,9 +42,9 @@ public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
   /**
    * Asks for a run's context and its policy at {@code version}; answered when the version is here.
    *
-   * @param coordinator where a missing version is fetched from
+   * @param registry where a missing version is fetched from
    */
-  public record Get(RunDescriptor run, long version, ActorRef<ClusterCoordinator.Command> coordinator,
+  public record Get(RunDescriptor run, long version, ActorRef<PolicyRegistrySingleton.Command> registry,
       ActorRef<Ready> replyTo) implements Command {}
 
   /** A run's node-local context and the asked version's snapshot (local only). */
@@ -101,7 +101,7 @@ public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
     String key = g.run().runId() + "/" + g.version();
     waiting.computeIfAbsent(key, k -> new ArrayList<>()).add(g);
     if (fetching.add(key)) {
-      g.coordinator().tell(new ClusterCoordinator.FetchPolicy(g.run().runId(), g.version(), publishedAdapter));
+      g.registry().tell(new PolicyRegistrySingleton.FetchPolicy(g.run().runId(), g.version(), publishedAdapter));
     }
     return this;
   }

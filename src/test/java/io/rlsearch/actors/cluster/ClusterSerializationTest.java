@@ -79,8 +79,18 @@ class ClusterSerializationTest {
     EnvEntity.Played played = roundTrip(new EnvEntity.Played(List.of(3L), ref, "node"));
     assertEquals(List.of(t), played.transitions().getSource().runWith(org.apache.pekko.stream.javadsl.Sink.seq(),
         system).toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS));
-    ClusterCoordinator.FetchPolicy f = new ClusterCoordinator.FetchPolicy("r", 2, probe.ref().unsafeUpcast());
+    PolicyRegistrySingleton.FetchPolicy f = new PolicyRegistrySingleton.FetchPolicy("r", 2,
+        probe.ref().unsafeUpcast());
     assertEquals(f, roundTrip(f));
+    PolicyRegistrySingleton.Publish pub = roundTrip(new PolicyRegistrySingleton.Publish(p));
+    assertEquals(4, pub.policy().version());
+    assertEquals(new PolicyRegistrySingleton.History(List.of(0L, 1L)),
+        roundTrip(new PolicyRegistrySingleton.History(List.of(0L, 1L))));
+    ReplaySingleton.Store store = roundTrip(new ReplaySingleton.Store(List.of(t, t)));
+    assertEquals(List.of(t, t), store.transitions());
+    assertEquals(new ReplaySingleton.Stats(5, 4, 10), roundTrip(new ReplaySingleton.Stats(5, 4, 10)));
+    var getStats = new ReplaySingleton.GetStats(probe.ref().unsafeUpcast());
+    assertEquals(getStats, roundTrip(getStats));
     ClusterCoordinator.Settings settings = new ClusterCoordinator.Settings(4, 8, 2, Duration.ofSeconds(3),
         Duration.ofMillis(500), 5, 100);
     assertEquals(settings, roundTrip(settings));

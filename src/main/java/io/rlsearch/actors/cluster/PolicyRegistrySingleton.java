@@ -1,0 +1,66 @@
+package io.rlsearch.actors.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * A clustered run's policy registry, a cluster singleton on a learner node: takes each version the
+ * learner publishes, keeps the latest ones and the history of version numbers, pushes every version
+ * to all nodes by pub-sub and answers the nodes that ask for one they missed.
+ */
+public final class PolicyRegistrySingleton {
+  /** Versions kept to answer late requests. */
+  static final int KEEP = 8;
+
+  private PolicyRegistrySingleton() {}
+
+  /** Messages accepted by the registry. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** A new version, from the learner. */
+  public record Publish(PolicyPublished policy) implements Command {}
+
+  /** A node's cache asks for a version it missed. */
+  public record FetchPolicy(String runId, long version, ActorRef<PolicyPublished> replyTo) implements Command {}
+
+  /** Replies with the version numbers published so far. */
+  public record GetHistory(ActorRef<History> replyTo) implements Command {}
+
+  /** The version numbers published, in order. */
+  public record History(List<Long> versions) implements CborSerializable {}
+
+  /** A registry publishing to {@code topic}. */
+  public static Behavior<Command> create(ActorRef<Topic.Command<PolicyPublished>> topic) {
+    return Behaviors.setup(ctx -> {
+      TreeMap<Long, PolicyPublished> kept = new TreeMap<>();
+      List<Long> history = new ArrayList<>();
+      return Behaviors.receive(Command.class)
+          .onMessage(Publish.class, p -> {
+            kept.put(p.policy().version(), p.policy());
+            history.add(p.policy().version());
+            while (kept.size() > KEEP) {
+              kept.pollFirstEntry();
+            }
+            topic.tell(Topic.publish(p.policy()));
+            return Behaviors.same();
+          })
+          .onMessage(FetchPolicy.class, f -> {
+            PolicyPublished p = kept.get(f.version());
+            if (p != null && p.runId().equals(f.runId())) {
+              f.replyTo().tell(p);
+            }
+            return Behaviors.same();
+          })
+          .onMessage(GetHistory.class, g -> {
+            g.replyTo().tell(new History(List.copyOf(history)));
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+}
