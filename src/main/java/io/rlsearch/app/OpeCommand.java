@@ -204,28 +204,7 @@ final class OpeCommand implements Callable<Integer> {
     set.put("cross_fit", s.crossFit());
     set.put("ci", s.bootstrap() > 0 ? "bootstrap percentile, " + s.bootstrap() + " resamples" : "normal, own standard error");
     out.put("settings", set);
-    out.put("behavior_value", interval(r.behaviorValue()));
-    Map<String, Object> truth = interval(r.truth());
-    truth.put("episodes", r.truth().n());
-    out.put("truth", truth);
-    Map<String, Object> ests = new LinkedHashMap<>();
-    for (Estimate e : r.estimators().values()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("estimate", e.value());
-      m.put("ci_low", e.ciLow());
-      m.put("ci_high", e.ciHigh());
-      m.put("ess", e.ess());
-      m.put("max_weight", e.maxWeight());
-      m.put("std_error", e.stdError());
-      m.put("error_vs_truth", e.value() - r.truth().mean());
-      m.put("ci_covers_truth", e.ciLow() <= r.truth().mean() && r.truth().mean() <= e.ciHigh());
-      m.put("within_truth_ci", r.truth().ciLow() <= e.value() && e.value() <= r.truth().ciHigh());
-      if (!e.note().isEmpty()) {
-        m.put("note", e.note());
-      }
-      ests.put(e.estimator(), m);
-    }
-    out.put("estimators", ests);
+    putResults(out, r.behaviorValue(), r.truth(), r.estimators().values());
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("logged", r.logged());
     counts.put("evaluated", r.evaluated());
@@ -233,6 +212,36 @@ final class OpeCommand implements Callable<Integer> {
     r.logFile().ifPresent(f -> out.put("log", f.toString()));
     out.put("wall_seconds", wall);
     return out;
+  }
+
+  /**
+   * The results every OPE study reports, template or slate: the behaviour's value, the on-policy truth
+   * and each estimator against it.
+   */
+  static void putResults(Map<String, Object> out, Summary behavior, Summary truthValue,
+      java.util.Collection<Estimate> estimators) {
+    out.put("behavior_value", interval(behavior));
+    Map<String, Object> truth = interval(truthValue);
+    truth.put("episodes", truthValue.n());
+    out.put("truth", truth);
+    Map<String, Object> ests = new LinkedHashMap<>();
+    for (Estimate e : estimators) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("estimate", e.value());
+      m.put("ci_low", e.ciLow());
+      m.put("ci_high", e.ciHigh());
+      m.put("ess", e.ess());
+      m.put("max_weight", e.maxWeight());
+      m.put("std_error", e.stdError());
+      m.put("error_vs_truth", e.value() - truthValue.mean());
+      m.put("ci_covers_truth", e.ciLow() <= truthValue.mean() && truthValue.mean() <= e.ciHigh());
+      m.put("within_truth_ci", truthValue.ciLow() <= e.value() && e.value() <= truthValue.ciHigh());
+      if (!e.note().isEmpty()) {
+        m.put("note", e.note());
+      }
+      ests.put(e.estimator(), m);
+    }
+    out.put("estimators", ests);
   }
 
   private static Map<String, Object> interval(Summary x) {

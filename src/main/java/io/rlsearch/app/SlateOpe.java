@@ -1,8 +1,6 @@
 package io.rlsearch.app;
 
 import io.rlsearch.core.random.NumpyRandom;
-import io.rlsearch.eval.Summary;
-import io.rlsearch.eval.ope.Estimate;
 import io.rlsearch.experiments.SlateOpeStudy;
 import io.rlsearch.sim.SimSettings;
 import io.rlsearch.sim.World;
@@ -92,40 +90,13 @@ final class SlateOpe {
     set.put("cross_fit", 2);
     set.put("ci", "t interval, own standard error");
     out.put("settings", set);
-    out.put("behavior_value", interval(r.behaviorValue()));
-    Map<String, Object> truth = interval(r.truth());
-    truth.put("episodes", r.truth().n());
-    out.put("truth", truth);
-    Map<String, Object> ests = new LinkedHashMap<>();
-    for (Estimate e : r.estimators().values()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("estimate", e.value());
-      m.put("ci_low", e.ciLow());
-      m.put("ci_high", e.ciHigh());
-      m.put("ess", e.ess());
-      m.put("max_weight", e.maxWeight());
-      m.put("std_error", e.stdError());
-      m.put("error_vs_truth", e.value() - r.truth().mean());
-      m.put("ci_covers_truth", e.ciLow() <= r.truth().mean() && r.truth().mean() <= e.ciHigh());
-      m.put("within_truth_ci", r.truth().ciLow() <= e.value() && e.value() <= r.truth().ciHigh());
-      m.put("note", e.note());
-      ests.put(e.estimator(), m);
-    }
-    out.put("estimators", ests);
+    OpeCommand.putResults(out, r.behaviorValue(), r.truth(), r.estimators().values());
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("logged", s.episodes());
     counts.put("evaluated", s.episodes());
     out.put("decisions", counts);
     out.put("wall_seconds", (System.nanoTime() - start) / 1e9);
     return out;
-  }
-
-  private static Map<String, Object> interval(Summary x) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("value", x.mean());
-    m.put("ci_low", x.ciLow());
-    m.put("ci_high", x.ciHigh());
-    return m;
   }
 
   @SuppressWarnings("unchecked")
