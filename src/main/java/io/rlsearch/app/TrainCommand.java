@@ -156,10 +156,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     try (SharedLearner learner = neural ? new SharedLearner() : null) {
       AgentBuilder builder;
-      if (name.equals("cql")) {
-        builder = offlineCql(learner);
-      } else if (offlineAgent) {
-        builder = offlineActor(learner, name);
+      if (offlineAgent) {
+        builder = offlineAgent(learner, name);
       } else {
         builder = neural ? RunConfig.neural(name, learner, retention) : cfg.agent(name);
       }
@@ -198,77 +196,63 @@ final class TrainCommand implements Callable<Integer> {
         k.getString("host") + ":" + k.getInt("port"));
   }
 
-  /** IQL or TD3+BC, trained on --offline-log before the run (bandit form), evaluated online by the run. */
-  private AgentBuilder offlineActor(SharedLearner learner, String name) {
+  /**
+   * An offline agent (cql, iql, td3_bc) trained on --offline-log before the run, then frozen and
+   * evaluated online by the run; the report's {@code offline} holds the training and the direct-method
+   * estimate on that log. CQL trains in its bootstrapped form with --retention; iql and td3_bc in the
+   * bandit form.
+   */
+  private AgentBuilder offlineAgent(SharedLearner learner, String name) {
     List<io.rlsearch.eval.ope.LoggedDecision> data;
     try {
       data = io.rlsearch.eval.ope.DecisionLog.read(offlineLog);
     } catch (io.rlsearch.eval.ope.DecisionLog.FormatException | java.io.UncheckedIOException e) {
       throw new Main.UsageException("--offline-log: " + e.getMessage());
     }
-    io.rlsearch.learn.OfflineAgents.Settings os = new io.rlsearch.learn.OfflineAgents.Settings(new int[] {128, 128},
-        3e-4, offlineSteps, 128, 0.7, 3.0, 2.5, Task.BoostWeights.battle().aMax(), 42);
-    io.rlsearch.learn.OfflineAgents.Trained t;
-    io.rlsearch.eval.ope.Estimate dm;
-    try {
-      t = name.equals("iql") ? io.rlsearch.learn.OfflineAgents.iql(learner, os, data)
-          : io.rlsearch.learn.OfflineAgents.td3bc(learner, os, data);
-      dm = io.rlsearch.learn.NeuralDirectMethod.estimate(learner, io.rlsearch.learn.NeuralDirectMethod.Settings.defaults(),
-          data, t.policy());
-    } catch (IllegalArgumentException e) {
-      throw new Main.UsageException("--offline-log: " + e.getMessage());
-    }
-    offline = new LinkedHashMap<>();
-    offline.put("log", offlineLog.toString());
-    offline.put("transitions", t.transitions());
-    offline.put("steps", offlineSteps);
-    offline.put("form", "bandit");
-    offline.put("critic_loss", t.criticLoss());
-    offline.put("actor_loss", t.actorLoss());
-    Map<String, Object> ope = new LinkedHashMap<>();
-    ope.put("estimator", dm.estimator());
-    ope.put("estimate", dm.value());
-    ope.put("ci_low", dm.ciLow());
-    ope.put("ci_high", dm.ciHigh());
-    ope.put("note", dm.note() + "; scored on the training log's own contexts");
-    offline.put("ope", ope);
-    return io.rlsearch.learn.OfflineAgents.frozen(t.policy());
-  }
-
-  private AgentBuilder offlineCql(SharedLearner learner) {
-    List<io.rlsearch.eval.ope.LoggedDecision> data;
-    try {
-      data = io.rlsearch.eval.ope.DecisionLog.read(offlineLog);
-    } catch (io.rlsearch.eval.ope.DecisionLog.FormatException | java.io.UncheckedIOException e) {
-      throw new Main.UsageException("--offline-log: " + e.getMessage());
-    }
+    double aMax = Task.BoostWeights.battle().aMax();
     double g = retention ? 0.9 : 0.0;
-    io.rlsearch.learn.CqlAgent.Trained t;
-    io.rlsearch.eval.ope.Estimate dm;
+    offline = new LinkedHashMap<>();
+    offline.put("log", offlineLog.toString());
+    io.rlsearch.agents.spi.PolicySnapshot policy;
+    AgentBuilder frozen;
     try {
-      t = io.rlsearch.learn.CqlAgent.train(learner,
-          io.rlsearch.learn.CqlAgent.Settings.battle(Task.BoostWeights.battle().aMax()).withGamma(g)
-              .withSteps(offlineSteps), data);
-      dm = io.rlsearch.learn.NeuralDirectMethod.estimate(learner, io.rlsearch.learn.NeuralDirectMethod.Settings.defaults(),
-          data, t.policy());
+      if (name.equals("cql")) {
+        io.rlsearch.learn.CqlAgent.Trained t = io.rlsearch.learn.CqlAgent.train(learner,
+            io.rlsearch.learn.CqlAgent.Settings.battle(aMax).withGamma(g).withSteps(offlineSteps), data);
+        offline.put("transitions", t.transitions());
+        offline.put("steps", offlineSteps);
+        offline.put("form", g > 0 ? "bootstrapped, gamma " + g : "bandit");
+        offline.put("bellman", t.bellman());
+        offline.put("penalty", t.penalty());
+        policy = t.policy();
+        frozen = io.rlsearch.learn.CqlAgent.frozen(t.policy());
+      } else {
+        io.rlsearch.learn.OfflineAgents.Settings os = new io.rlsearch.learn.OfflineAgents.Settings(
+            new int[] {128, 128}, 3e-4, offlineSteps, 128, 0.7, 3.0, 2.5, aMax, 42);
+        io.rlsearch.learn.OfflineAgents.Trained t = name.equals("iql")
+            ? io.rlsearch.learn.OfflineAgents.iql(learner, os, data)
+            : io.rlsearch.learn.OfflineAgents.td3bc(learner, os, data);
+        offline.put("transitions", t.transitions());
+        offline.put("steps", offlineSteps);
+        offline.put("form", "bandit");
+        offline.put("critic_loss", t.criticLoss());
+        offline.put("actor_loss", t.actorLoss());
+        policy = t.policy();
+        frozen = io.rlsearch.learn.OfflineAgents.frozen(t.policy());
+      }
+      io.rlsearch.eval.ope.Estimate dm = io.rlsearch.learn.NeuralDirectMethod.estimate(learner,
+          io.rlsearch.learn.NeuralDirectMethod.Settings.defaults(), data, policy);
+      Map<String, Object> ope = new LinkedHashMap<>();
+      ope.put("estimator", dm.estimator());
+      ope.put("estimate", dm.value());
+      ope.put("ci_low", dm.ciLow());
+      ope.put("ci_high", dm.ciHigh());
+      ope.put("note", dm.note() + "; scored on the training log's own contexts");
+      offline.put("ope", ope);
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException("--offline-log: " + e.getMessage());
     }
-    offline = new LinkedHashMap<>();
-    offline.put("log", offlineLog.toString());
-    offline.put("transitions", t.transitions());
-    offline.put("steps", offlineSteps);
-    offline.put("form", g > 0 ? "bootstrapped, gamma " + g : "bandit");
-    offline.put("bellman", t.bellman());
-    offline.put("penalty", t.penalty());
-    Map<String, Object> ope = new LinkedHashMap<>();
-    ope.put("estimator", dm.estimator());
-    ope.put("estimate", dm.value());
-    ope.put("ci_low", dm.ciLow());
-    ope.put("ci_high", dm.ciHigh());
-    ope.put("note", dm.note() + "; scored on the training log's own contexts");
-    offline.put("ope", ope);
-    return io.rlsearch.learn.CqlAgent.frozen(t.policy());
+    return frozen;
   }
 
   private Integer run(RunConfig cfg, String name, AgentBuilder builder, boolean neural,
