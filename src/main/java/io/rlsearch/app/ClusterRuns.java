@@ -20,9 +20,12 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
     return configs.computeIfAbsent(d.experiment(), RunConfig::ofRenderedExperiment);
   }
 
+  private final Map<String, World> worlds = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The run's world, generated once per node (the learner, the registry's replay sizing and the cache all ask). */
   @Override
   public World world(RunDescriptor d) {
-    return config(d).world(d.seed());
+    return worlds.computeIfAbsent(d.runId(), id -> config(d).world(d.seed()));
   }
 
   @Override

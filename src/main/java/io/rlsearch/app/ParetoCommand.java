@@ -325,22 +325,20 @@ final class ParetoCommand implements Callable<Integer> {
     return (double) below / windows;
   }
 
-  /** Means and violation rate over {@code ts} from index {@code from}. */
+  /** Means and violation rate over {@code ts}. */
   private static RunFigures figures(List<Transition> ts, ToDoubleFunction<Transition> metric, boolean windowed,
       double t, boolean free) {
     int n = ts.size();
-    int from = 0;
     double gmv = 0;
     double cm2 = 0;
     double exp = 0;
-    for (int i = from; i < n; i++) {
+    for (int i = 0; i < n; i++) {
       Transition tr = ts.get(i);
       gmv += tr.breakdown().gmv();
       cm2 += tr.breakdown().cm2();
       exp += tr.exposurePl();
     }
-    int m = n - from;
-    return new RunFigures(gmv / m, cm2 / m, exp / m, free ? Double.NaN : violations(ts, from, metric, windowed, t), Double.NaN,
+    return new RunFigures(gmv / n, cm2 / n, exp / n, free ? Double.NaN : violations(ts, 0, metric, windowed, t), Double.NaN,
         Double.NaN, Double.NaN);
   }
 

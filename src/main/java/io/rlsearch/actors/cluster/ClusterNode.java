@@ -101,23 +101,8 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Completes when at least {@code n} members with {@code role} are Up, or fails after {@code timeout}. */
   public CompletionStage<Long> awaitUp(String role, int n, Duration timeout) {
-    CompletableFuture<Long> f = new CompletableFuture<>();
-    // Polls every 200 ms, as many times as the timeout allows (the scheduler keeps the time).
-    long[] polls = {Math.max(1, timeout.toMillis() / 200)};
-    Runnable[] check = new Runnable[1];
-    check[0] = () -> {
-      long up = upWithRole(role);
-      if (up >= n) {
-        f.complete(up);
-      } else if (--polls[0] <= 0) {
-        f.completeExceptionally(new IllegalStateException("only " + up + " " + role + " node(s) up after " + timeout
-            + ", need " + n));
-      } else {
-        system.scheduler().scheduleOnce(Duration.ofMillis(200), check[0], system.executionContext());
-      }
-    };
-    check[0].run();
-    return f;
+    return poll(() -> CompletableFuture.completedFuture(upWithRole(role)), n, timeout, role + " node(s) up")
+        .thenApply(Long::valueOf);
   }
 
   /**
@@ -126,25 +111,36 @@ public final class ClusterNode implements AutoCloseable {
    * nodes already registered and spreads them only by later rebalancing).
    */
   public CompletionStage<Integer> awaitRegions(int n, Duration timeout) {
-    CompletableFuture<Integer> f = new CompletableFuture<>();
-    long[] polls = {Math.max(1, timeout.toMillis() / 200)};
-    Runnable[] check = new Runnable[1];
-    check[0] = () -> org.apache.pekko.actor.typed.javadsl.AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+    return poll(() -> org.apache.pekko.actor.typed.javadsl.AskPattern.<
+            org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
             org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>ask(
             ClusterSharding.get(system).shardState(),
             r -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(EnvEntity.TYPE,
                 Duration.ofSeconds(2), r), Duration.ofSeconds(5), system.scheduler())
-        .whenComplete((stats, failure) -> {
-          int regions = stats == null ? 0 : stats.getRegions().size();
-          if (regions >= n) {
-            f.complete(regions);
-          } else if (--polls[0] <= 0) {
-            f.completeExceptionally(new IllegalStateException("only " + regions + " shard region(s) registered after "
-                + timeout + ", need " + n));
-          } else {
-            system.scheduler().scheduleOnce(Duration.ofMillis(200), check[0], system.executionContext());
-          }
-        });
+        .handle((stats, failure) -> stats == null ? 0L : (long) stats.getRegions().size()),
+        n, timeout, "shard region(s) registered").thenApply(Long::intValue);
+  }
+
+  /**
+   * Polls {@code count} every 200 ms until it reaches {@code n}, as many times as {@code timeout}
+   * allows (the scheduler keeps the time), then fails naming {@code what}.
+   */
+  private CompletionStage<Long> poll(java.util.function.Supplier<CompletionStage<Long>> count, int n,
+      Duration timeout, String what) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    long[] polls = {Math.max(1, timeout.toMillis() / 200)};
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> count.get().whenComplete((c, failure) -> {
+      long seen = c == null ? 0 : c;
+      if (seen >= n) {
+        f.complete(seen);
+      } else if (--polls[0] <= 0) {
+        f.completeExceptionally(new IllegalStateException("only " + seen + " " + what + " after " + timeout
+            + ", need " + n));
+      } else {
+        system.scheduler().scheduleOnce(Duration.ofMillis(200), check[0], system.executionContext());
+      }
+    });
     check[0].run();
     return f;
   }
