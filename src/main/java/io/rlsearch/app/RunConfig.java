@@ -221,7 +221,7 @@ final class RunConfig {
             Optional.empty(), positive(experiment, "linucb.lambda")));
       case "restart_linucb":
         return BanditAgents.adaptiveLinUcb(name, linUcbSettings(), new BanditAgents.Adaptation(1.0, 0,
-            Optional.of(new io.rlsearch.eval.drift.PageHinkley.Settings(1.0, 500.0, 500,
+            Optional.of(new io.rlsearch.eval.drift.PageHinkley.Settings(0.1, 50.0, 500,
                 io.rlsearch.eval.drift.DriftDetector.Form.TEXTBOOK)), positive(experiment, "linucb.lambda")));
       case "sliding_ts":
         return BanditAgents.adaptiveThompson(name, new LinearThompson.Settings(positive(experiment, "ts.lambda"),

@@ -154,6 +154,11 @@ public final class BanditAgents {
     };
   }
 
+  /** Restarts after detected changes of a rule built here (0 for rules that never restart). */
+  static long restarts(UpdateRule rule) {
+    return rule instanceof RidgeRule r ? r.restarts() : 0;
+  }
+
   private static int checkArm(int arm, int arms) {
     if (arm < 0 || arm >= arms) {
       throw new IllegalArgumentException("template id must be in 0.." + (arms - 1) + ", got " + arm);
@@ -176,8 +181,10 @@ public final class BanditAgents {
   /**
    * How a ridge rule follows a world that changes (Chapter 15): discounting (every arm's statistics
    * fade by {@code gamma} per step, the prior kept at {@code lambda}), a sliding window (the oldest of
-   * the last {@code window} observations is removed), or restarts (every arm back to its prior when a
-   * Page-Hinkley test on the reward signals a drop).
+   * the last {@code window} observations is removed), or restarts (every arm and the detector back to
+   * their start when a Page-Hinkley test on the standardised reward signals a drop; its delta and
+   * threshold are in standard deviations of the reward, estimated over its first min-instances
+   * rewards after each start).
    *
    * @param gamma discount per step (1: none)
    * @param window observations kept (0: all)
@@ -211,6 +218,9 @@ public final class BanditAgents {
     private final java.util.ArrayDeque<Observation> window = new java.util.ArrayDeque<>();
     private final io.rlsearch.eval.drift.PageHinkley detector;
     private long restarts;
+    private long scaleN;
+    private double scaleMean;
+    private double scaleM2;
 
     RidgeRule(String name, RidgeArm[] arms, double weight, SnapshotFactory factory) {
       this(name, arms, weight, factory, 0);
@@ -229,6 +239,26 @@ public final class BanditAgents {
       this.observed = observed;
       this.adaptation = adaptation;
       this.detector = adaptation.restart().map(io.rlsearch.eval.drift.PageHinkley::new).orElse(null);
+    }
+
+    /**
+     * Feeds the detector the reward in units of its spread: the first {@code minInstances} rewards
+     * after a (re)start estimate the mean and standard deviation, and later ones go in as
+     * {@code -(r - mean) / sd}, so the detector's delta and threshold are in standard deviations
+     * whatever the reward's scale.
+     */
+    private boolean watch(double reward) {
+      int warm = adaptation.restart().orElseThrow().minInstances();
+      if (scaleN < warm) {
+        scaleN++;
+        double d = reward - scaleMean;
+        scaleMean += d / scaleN;
+        scaleM2 += d * (reward - scaleMean);
+        return false;
+      }
+      double sd = scaleN > 1 ? Math.sqrt(scaleM2 / (scaleN - 1)) : 0;
+      double z = sd > 0 ? (reward - scaleMean) / sd : 0;
+      return detector.update(-z);
     }
 
     /** Restarts after detected changes. */
@@ -256,11 +286,17 @@ public final class BanditAgents {
           arms[old.arm()].downdate(old.x(), old.r(), weight);
         }
       }
-      if (detector != null && detector.update(-reward)) {
+      if (detector != null && watch(reward)) {
         for (RidgeArm a : arms) {
           a.reset(adaptation.lambda());
         }
         window.clear();
+        // The detector restarts with the arms: its baseline held the old world's rewards, and a
+        // persisting drop would otherwise alarm again and wipe the bandit every few dozen steps.
+        detector.reset();
+        scaleN = 0;
+        scaleMean = 0;
+        scaleM2 = 0;
         restarts++;
       }
     }

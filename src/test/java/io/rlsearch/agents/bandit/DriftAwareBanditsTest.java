@@ -52,8 +52,11 @@ class DriftAwareBanditsTest {
         new BanditAgents.Adaptation(0.99, 0, Optional.empty(), 1.0));
     AgentBuilder sliding = BanditAgents.adaptiveThompson("sliding_ts", ts, 4,
         new BanditAgents.Adaptation(1.0, 300, Optional.empty(), 1.0));
-    AgentBuilder restart = BanditAgents.adaptiveLinUcb("restart_linucb", lin, new BanditAgents.Adaptation(1.0, 0,
-        Optional.of(new PageHinkley.Settings(0.05, 30.0, 100, DriftDetector.Form.TEXTBOOK)), 1.0));
+    // A restart forgets everything, so what follows is a fresh bandit's exploration: with a width of
+    // two noise sds (the reward noise is 0.5) it finds the new best arm.
+    AgentBuilder restart = BanditAgents.adaptiveLinUcb("restart_linucb", new LinUcb.Settings(1.0, 1.0, false),
+        new BanditAgents.Adaptation(1.0, 0,
+        Optional.of(new PageHinkley.Settings(0.1, 50.0, 100, DriftDetector.Form.TEXTBOOK)), 1.0));
     // Expected value per step after the change (the best arm earns 1); seeds 1 and 2.
     for (long seed : new long[] {1, 2}) {
       double pl = afterChange(plainLin, seed);
@@ -68,5 +71,42 @@ class DriftAwareBanditsTest {
       assertTrue(rl > pl + 0.2, all);
       assertTrue(dl > 0.8 && st > 0.8 && rl > 0.8, all);
     }
+  }
+
+  /** Restarts of a restart bandit fed {@code steps} rewards of {@code reward(t)} through arm 0. */
+  private static long restarts(AgentBuilder b, int steps, java.util.function.IntToDoubleFunction reward) {
+    UpdateRule rule = b.create(2, 1);
+    double[] x = {1.0};
+    for (int t = 0; t < steps; t++) {
+      rule.observe(x, Decision.arm(t % 2, 0.5), reward.applyAsDouble(t));
+    }
+    return BanditAgents.restarts(rule);
+  }
+
+  private static AgentBuilder restartBandit() {
+    return BanditAgents.adaptiveLinUcb("restart_linucb", new LinUcb.Settings(1.0, 0.5, false),
+        new BanditAgents.Adaptation(1.0, 0, Optional.of(new PageHinkley.Settings(0.1, 50.0, 100,
+            DriftDetector.Form.TEXTBOOK)), 1.0));
+  }
+
+  @Test
+  void aPersistingDropRestartsTheBanditOnceNotAgainAndAgain() {
+    // Mean 10 then 8 from step 2,000 on (noise sd 1): one change, so one restart; a detector whose
+    // baseline still holds the old mean would alarm every few dozen steps after it.
+    NumpyRandom noise = new NumpyRandom(7);
+    long n = restarts(restartBandit(), 6000, t -> (t < 2000 ? 10.0 : 8.0) + noise.normal(0, 1));
+    assertTrue(n >= 1 && n <= 2, "restarts after one persisting drop: " + n);
+  }
+
+  @Test
+  void theDetectorWorksInUnitsOfTheRewardsSpreadSoStationaryNoiseOfAnyScaleRestartsNothing() {
+    // The battle's scale: a session reward of mean 8 and sd 25, no change at all.
+    NumpyRandom noise = new NumpyRandom(11);
+    long wide = restarts(restartBandit(), 20000, t -> 8.0 + noise.normal(0, 25));
+    assertTrue(wide == 0, "restarts on stationary rewards of sd 25: " + wide);
+    // And a drop of one sd is found at that scale too.
+    NumpyRandom noise2 = new NumpyRandom(12);
+    long drop = restarts(restartBandit(), 8000, t -> (t < 4000 ? 8.0 : -17.0) + noise2.normal(0, 25));
+    assertTrue(drop >= 1 && drop <= 2, "restarts after a drop of one sd at sd 25: " + drop);
   }
 }
