@@ -14,9 +14,10 @@ import io.rlsearch.core.random.NumpyRandom;
  * <p>Snapshot semantics (the runtime acts with frozen snapshots, so a step counter cannot advance per
  * selection as in {@link LinUcb#select}): LinUCB's adaptive width uses {@code t = observations + 1}
  * at the snapshot; Thompson sampling draws its posterior sample from the episode's policy stream,
- * one {@code standard_normal(d)} per arm in arm order, and estimates the propensity of its choice by
- * Monte Carlo over {@code propensitySamples} draws (the played draw and {@code propensitySamples - 1}
- * more), so the logged propensity is never 0.
+ * one {@code standard_normal(d)} per arm in arm order, and logs the exact probability of its choice (a
+ * one-dimensional integral over independent Gaussian scores, {@code ThompsonSnapshot.choiceProbability}).
+ * A Monte-Carlo count that includes the played draw would log {@code p + (1 - p) / S} in expectation,
+ * several times too much for a rare arm, which shrinks its importance weights by as much.
  */
 public final class BanditAgents {
   private BanditAgents() {}
@@ -65,7 +66,10 @@ public final class BanditAgents {
     };
   }
 
-  /** Linear Thompson sampling with {@code settings} and a Monte Carlo propensity over {@code propensitySamples} draws. */
+  /**
+   * Linear Thompson sampling with {@code settings}. {@code propensitySamples} is validated and kept for
+   * configuration files that set it, but no longer used: the logged propensity is exact.
+   */
   public static AgentBuilder thompson(LinearThompson.Settings settings, int propensitySamples) {
     if (propensitySamples < 1) {
       throw new IllegalArgumentException("propensity samples must be >= 1, got " + propensitySamples);
@@ -458,6 +462,24 @@ public final class BanditAgents {
     }
   }
 
+  /**
+   * The standard normal CDF through the complementary error function (Chebyshev fit of Numerical
+   * Recipes' erfcc, fractional error below 1.2e-7 everywhere).
+   */
+  static double normalCdf(double z) {
+    double x = -z / Math.sqrt(2);
+    double ax = Math.abs(x);
+    double t = 1.0 / (1.0 + 0.5 * ax);
+    double erfc = t * Math.exp(-ax * ax - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223
+        + t * 0.17087277)))))))));
+    double erfcX = x >= 0 ? erfc : 2 - erfc;
+    return 0.5 * erfcX;
+  }
+
+  /** Simpson intervals of the exact propensity's integral. */
+  static final int PROPENSITY_GRID = 256;
+
   /** Thompson sampling frozen at a version. */
   private static final class ThompsonSnapshot implements PolicySnapshot {
     private final long version;
@@ -486,13 +508,45 @@ public final class BanditAgents {
     public Decision act(double[] x, NumpyRandom rng) {
       double[] z = new double[arms[0].d()];
       int chosen = draw(x, rng, z);
-      int same = 1;
-      for (int k = 1; k < samples; k++) {
-        if (draw(x, rng, z) == chosen) {
-          same++;
-        }
+      return Decision.arm(chosen, choiceProbability(x, chosen));
+    }
+
+    /**
+     * The exact probability that arm {@code k} has the largest sampled score: each arm's score
+     * {@code theta_a^T x} with {@code theta_a ~ N(mean_a, A_a^-1)} is an independent Gaussian of mean
+     * {@code mean_a^T x} and variance {@code x^T A_a^-1 x}, so {@code P(k) = E_t[prod_{j != k}
+     * Phi((mu_k + s_k t - mu_j) / s_j)]} over a standard normal t, a one-dimensional integral taken by
+     * composite Simpson over t in [-8, 8] (the mass outside is below 1e-15). Floored at 1e-12 (the arm
+     * was chosen, so its probability is not 0).
+     */
+    double choiceProbability(double[] x, int k) {
+      int n = arms.length;
+      double[] mu = new double[n];
+      double[] sd = new double[n];
+      for (int a = 0; a < n; a++) {
+        mu[a] = arms[a].dotTheta(x);
+        sd[a] = Math.sqrt(Math.max(arms[a].quadraticForm(x), 0));
       }
-      return Decision.arm(chosen, (double) same / samples);
+      if (n == 1) {
+        return 1.0;
+      }
+      int steps = PROPENSITY_GRID;
+      double lo = -8;
+      double h = 16.0 / steps;
+      double sum = 0;
+      for (int i = 0; i <= steps; i++) {
+        double t = lo + i * h;
+        double s = mu[k] + sd[k] * t;
+        double f = Math.exp(-0.5 * t * t);
+        for (int j = 0; j < n && f > 0; j++) {
+          if (j != k) {
+            f *= sd[j] > 0 ? normalCdf((s - mu[j]) / sd[j]) : (s > mu[j] ? 1 : s == mu[j] ? 0.5 : 0);
+          }
+        }
+        sum += (i == 0 || i == steps ? 1 : i % 2 == 1 ? 4 : 2) * f;
+      }
+      double p = sum * h / 3 / Math.sqrt(2 * Math.PI);
+      return Math.min(1.0, Math.max(p, 1e-12));
     }
 
     private int draw(double[] x, NumpyRandom rng, double[] z) {

@@ -70,6 +70,38 @@ class BanditAgentsTest {
   }
 
   @Test
+  void thompsonLogsTheExactProbabilityOfItsChoiceSoRareArmsAreNotOverWeighted() {
+    // Three arms on a constant context: one clearly best, one close behind, one rarely sampled.
+    UpdateRule rule = BanditAgents.thompson(new LinearThompson.Settings(1.0, 1.0), 16).create(3, 1);
+    double[] x = {1.0};
+    for (int i = 0; i < 30; i++) {
+      rule.observe(x, Decision.arm(0, 1.0), 1.0);
+      rule.observe(x, Decision.arm(1, 1.0), 0.8);
+    }
+    for (int i = 0; i < 4; i++) {
+      rule.observe(x, Decision.arm(2, 1.0), 0.2);
+    }
+    PolicySnapshot s = rule.snapshot(1);
+    int n = 40_000;
+    int[] count = new int[3];
+    double[] logged = new double[3];
+    for (int i = 0; i < n; i++) {
+      Decision d = s.act(x, new NumpyRandom(1000 + i));
+      count[d.arm()]++;
+      logged[d.arm()] += d.propensity();
+    }
+    for (int a = 0; a < 3; a++) {
+      double freq = (double) count[a] / n;
+      assertTrue(count[a] > 100, "arm " + a + " played " + count[a] + " times");
+      double meanLogged = logged[a] / count[a];
+      // The logged propensity of a decision is that arm's probability, so over the decisions that
+      // chose it, it averages to the arm's frequency (4 standard errors of the frequency).
+      double tol = 4 * Math.sqrt(freq * (1 - freq) / n);
+      assertEquals(freq, meanLogged, tol, "arm " + a + ": played " + freq + ", logged " + meanLogged);
+    }
+  }
+
+  @Test
   void fixedAndRandomAgentsLearnNothingAndReportTheirPropensities() {
     UpdateRule fixed = BanditAgents.fixed("static:Premium", 4).create(8, 3);
     assertTrue(!fixed.learns());
