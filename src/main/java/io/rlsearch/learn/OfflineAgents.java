@@ -184,6 +184,27 @@ public final class OfflineAgents {
     }
   }
 
+  /**
+   * One sample's TD3+BC actor objective, {@code -lambda q(x, clip(pi)) + |pi - a|^2 / ad} (the paper's
+   * mean squared error over the action's dimensions, so alpha keeps its meaning at any dimension), and its
+   * gradient in pi written to {@code g} (the clip passes no gradient outside the box).
+   *
+   * @param qGrad the critic's input gradient at (x, clip(pi)); the action's part starts at {@code actionAt}
+   * @param off where this sample's action starts in {@code pi}, {@code a} and {@code g}
+   */
+  static double actorTerm(double lambda, double qValue, float[] qGrad, int actionAt, float[] pi, float[] a, int off,
+      int ad, double aMax, float[] g) {
+    double loss = -lambda * qValue;
+    for (int j = 0; j < ad; j++) {
+      float p = pi[off + j];
+      boolean inside = Math.abs(p) < aMax;
+      double diff = p - a[off + j];
+      loss += diff * diff / ad;
+      g[off + j] = (float) ((inside ? -lambda * qGrad[actionAt + j] : 0) + 2 * diff / ad);
+    }
+    return loss;
+  }
+
   /** Trains TD3+BC on the continuous decisions of {@code log}. */
   public static Trained td3bc(SharedLearner learner, Settings s, List<LoggedDecision> log) {
     Data d = Data.of(log, s.aMax(), "TD3+BC");
@@ -219,15 +240,7 @@ public final class OfflineAgents {
             row[d.dim() + j] = (float) Math.max(-s.aMax(), Math.min(s.aMax(), pi[b * d.ad() + j]));
           }
           float[] grad = q.inputGradient(row);
-          loss -= lambda * q.forward1(row);
-          for (int j = 0; j < d.ad(); j++) {
-            float p = pi[b * d.ad() + j];
-            boolean inside = Math.abs(p) < s.aMax();
-            double diff = p - ab[b * d.ad() + j];
-            loss += diff * diff;
-            // d/dpi of -lambda q(x, clip(pi)) + |pi - a|^2 (the clip passes no gradient outside the box)
-            g[b * d.ad() + j] = (float) ((inside ? -lambda * grad[d.dim() + j] : 0) + 2 * diff);
-          }
+          loss += actorTerm(lambda, q.forward1(row), grad, d.dim(), pi, ab, b * d.ad(), d.ad(), s.aMax(), g);
         }
         actor.outputGradientStep(xb, g, m);
         actorLoss = loss / m;

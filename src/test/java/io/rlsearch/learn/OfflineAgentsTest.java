@@ -81,4 +81,29 @@ class OfflineAgentsTest {
         arms));
     assertTrue(e.getMessage().contains("continuous decisions"), e.getMessage());
   }
+
+  @Test
+  void td3bcAveragesTheBehaviourCloningTermOverTheActionAsThePaperDoes() {
+    // Fujimoto and Gu's actor loss is -lambda Q + mse(pi, a), the squared error averaged over the action's
+    // dimensions: with Q out of it, pi one away from a in all 10 dimensions costs 1, not 10.
+    int ad = 10;
+    float[] pi = new float[ad];
+    java.util.Arrays.fill(pi, 1f);
+    float[] a = new float[ad];
+    float[] g = new float[ad];
+    double loss = OfflineAgents.actorTerm(0.0, 0.0, new float[ad], 0, pi, a, 0, ad, 3.0, g);
+    org.junit.jupiter.api.Assertions.assertEquals(1.0, loss, 1e-12);
+    for (float v : g) {
+      org.junit.jupiter.api.Assertions.assertEquals(2.0 / ad, v, 1e-6);
+    }
+    // The critic's part is unchanged: -lambda q and -lambda dq/da inside the box, nothing outside.
+    float[] grad = {5f, 0.5f, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    float[] piIn = new float[ad];
+    piIn[1] = 3.5f;
+    float[] g2 = new float[ad];
+    double l2 = OfflineAgents.actorTerm(2.0, 4.0, grad, 1, piIn, a, 0, ad, 3.0, g2);
+    org.junit.jupiter.api.Assertions.assertEquals(-8.0 + 3.5 * 3.5 / ad, l2, 1e-6);
+    org.junit.jupiter.api.Assertions.assertEquals(-1.0, g2[0], 1e-6);
+    org.junit.jupiter.api.Assertions.assertEquals(2 * 3.5 / ad, g2[1], 1e-6);
+  }
 }
