@@ -32,11 +32,23 @@ import java.util.Objects;
  *     type over the top k; NaN when not measured)
  * @param diversity diversity@k: the share of the catalog's categories among the top k shown
  *     ({@code k = min(5, categories)}; NaN when not measured)
+ * @param positionRewards per position shown, the reward that position earned (its click's share and,
+ *     if bought, its item's GMV, CM2 and strategic terms); they sum to {@code reward}. Empty when the
+ *     task does not report them
  */
 public record Transition(long episode, long user, int session, String agent, long policyVersion, double[] context,
     int arm, double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
     double satisfaction, int segment, int[] slate, int[] clicked, int[] bought, double rankChange,
-    double exposurePl, double diversity) {
+    double exposurePl, double diversity, double[] positionRewards) {
+  /** A transition with every measure but the per-position rewards. */
+  public Transition(long episode, long user, int session, String agent, long policyVersion, double[] context, int arm,
+      double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
+      double satisfaction, int segment, int[] slate, int[] clicked, int[] bought, double rankChange,
+      double exposurePl, double diversity) {
+    this(episode, user, session, agent, policyVersion, context, arm, action, propensity, reward, breakdown, orders,
+        impressions, satisfaction, segment, slate, clicked, bought, rankChange, exposurePl, diversity, null);
+  }
+
   /** A transition without per-position outcomes. */
   public Transition(long episode, long user, int session, String agent, long policyVersion, double[] context, int arm,
       double[] action, double propensity, double reward, RewardBreakdown breakdown, int orders, int impressions,
@@ -78,6 +90,11 @@ public record Transition(long episode, long user, int session, String agent, lon
     slate = slate == null ? new int[0] : slate.clone();
     clicked = clicked == null ? new int[0] : clicked.clone();
     bought = bought == null ? new int[0] : bought.clone();
+    positionRewards = positionRewards == null ? new double[0] : positionRewards.clone();
+    if (positionRewards.length > 0 && positionRewards.length != clicked.length) {
+      throw new IllegalArgumentException("position rewards need one entry per position shown; got "
+          + positionRewards.length + " for " + clicked.length + " positions");
+    }
     if (clicked.length != bought.length || (slate.length > 0 && slate.length != clicked.length)) {
       throw new IllegalArgumentException("slate, clicked and bought need one entry per position shown; got "
           + slate.length + ", " + clicked.length + ", " + bought.length);
@@ -105,6 +122,11 @@ public record Transition(long episode, long user, int session, String agent, lon
   }
 
   @Override
+  public double[] positionRewards() {
+    return positionRewards.clone();
+  }
+
+  @Override
   public double[] context() {
     return context.clone();
   }
@@ -128,7 +150,7 @@ public record Transition(long episode, long user, int session, String agent, lon
         && Double.compare(satisfaction, t.satisfaction) == 0 && segment == t.segment && Arrays.equals(slate, t.slate)
         && Arrays.equals(clicked, t.clicked) && Arrays.equals(bought, t.bought)
         && Double.compare(rankChange, t.rankChange) == 0 && Double.compare(exposurePl, t.exposurePl) == 0
-        && Double.compare(diversity, t.diversity) == 0;
+        && Double.compare(diversity, t.diversity) == 0 && Arrays.equals(positionRewards, t.positionRewards);
   }
 
   @Override

@@ -10,11 +10,11 @@ import io.rlsearch.sim.User;
 interface SessionEpisode {
   /** The outcome of playing a decision. */
   record Played(double reward, RewardBreakdown parts, int orders, double satisfaction, int[] slate, int[] clicked,
-      int[] bought, double rankChange, double exposurePl, double diversity) {
+      int[] bought, double rankChange, double exposurePl, double diversity, double[] positionRewards) {
     Played(double reward, RewardBreakdown parts, io.rlsearch.sim.SessionOutcome out, double rankChange,
         double exposurePl, double diversity) {
       this(reward, parts, out.totalBuys(), out.satisfaction(), null, out.clicks(), out.buys(), rankChange, exposurePl,
-          diversity);
+          diversity, null);
     }
   }
 

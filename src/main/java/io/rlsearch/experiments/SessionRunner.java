@@ -101,7 +101,8 @@ public final class SessionRunner {
     SessionEpisode.Played p = episodes[slot].play(d, sessionRng[slot]);
     Transition t = new Transition(a.episode(), a.user(), a.session(), agent, version, context[slot], d.arm(),
         d.action(), d.propensity(), p.reward(), p.parts(), p.orders(), episodes[slot].impressions(), p.satisfaction(),
-        a.profile().segment(), p.slate(), p.clicked(), p.bought(), p.rankChange(), p.exposurePl(), p.diversity());
+        a.profile().segment(), p.slate(), p.clicked(), p.bought(), p.rankChange(), p.exposurePl(), p.diversity(),
+        p.positionRewards());
     current[slot] = null;
     return t;
   }

@@ -165,6 +165,7 @@ final class SlateEpisode implements SessionEpisode {
     int shown = out.clicks().length;
     return new Played(rewardFn.scalar(parts), parts, out.totalBuys(), out.satisfaction(),
         java.util.Arrays.copyOf(order, shown), out.clicks(), out.buys(), Double.NaN,
-        SessionEpisode.exposurePl(world, ranking, query.queryType()), SessionEpisode.diversity(world, ranking));
+        SessionEpisode.exposurePl(world, ranking, query.queryType()), SessionEpisode.diversity(world, ranking),
+        java.util.Arrays.copyOf(lastPositionRewards, shown));
   }
 }

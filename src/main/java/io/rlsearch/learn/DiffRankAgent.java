@@ -26,8 +26,8 @@ import io.rlsearch.core.random.NumpyRandom;
  *
  * <p>The agent learns, from the sessions it sees, a model of the position-biased cascade: a
  * position-aware click model {@code P(click | s, i, k)} and an item-value network {@code g(s, i)}
- * (the reward a click on the item brings; zoosim reports rewards per session, so a session's reward
- * is split evenly over its clicks). The scorer {@code f(s, i)} is then trained to maximise the
+ * (the reward a click on the item brings: the click's term and, if it was bought, the item's GMV, CM2
+ * and strategic terms, from the transition's per-position rewards). The scorer {@code f(s, i)} is then trained to maximise the
  * expected reward of its ranking under that model, {@code sum_k sum_i P_tau(f)[k, i] P(click | s, i, k)
  * g(s, i)} over the positions a user sees, where {@code P_tau(f)} is NeuralSort's relaxed
  * permutation of the scores: the gradient flows through the sort. Exploration samples Plackett-Luce
@@ -184,15 +184,15 @@ public final class DiffRankAgent {
         throw new IllegalArgumentException("diffrank learns from slate transitions of " + (s.contextDim()
             + s.candidates() * s.itemDim()) + " context values with the slate shown");
       }
-      int clicks = 0;
       for (int k = 0; k < slate.length; k++) {
         click.update(x, x, s.contextDim() + slate[k] * s.itemDim(), k, clicked[k] == 1);
-        clicks += clicked[k];
       }
+      double[] earned = SlateInputs.clickTargets(t);
+      int c = 0;
       for (int k = 0; k < slate.length; k++) {
         if (clicked[k] == 1) {
           SlateInputs.itemRow(x, s.contextDim(), s.itemDim(), slate[k], ix, iNext * in);
-          iy[iNext] = (float) (t.reward() / clicks);
+          iy[iNext] = (float) earned[c++];
           iNext = (iNext + 1) % s.buffer();
           iSize = Math.min(iSize + 1, s.buffer());
         }

@@ -19,8 +19,8 @@ import java.util.Map;
  *
  * <p><b>Decomposed</b> (Ie et al., 2019, the default): an item network {@code Q(s, i)} and a
  * position-aware logistic click model. Every shown position trains the click model. Each clicked
- * item is a consumed item: its target is its share of the session's reward (split evenly over the
- * session's clicks: zoosim reports the reward per session) plus, with {@code gamma > 0}, the
+ * item is a consumed item: its target is what its position earned (its click's term and, if bought,
+ * its item's GMV, CM2 and strategic terms: the transition's per-position rewards) plus, with {@code gamma > 0}, the
  * discounted choice-weighted value of the greedy slate at the same user's next session, computed
  * with a target copy of the networks refreshed every {@code targetEvery} updates. A session waits
  * for the user's next one; when {@code terminalAfter} other sessions have arrived first, the user is
@@ -219,14 +219,13 @@ public final class SlateQAgent {
       expirePending();
       if (clicks > 0) {
         float[][] inputs = new float[clicks][];
-        double[] share = new double[clicks];
+        double[] share = SlateInputs.clickTargets(t);
         int c = 0;
         for (int k = 0; k < slate.length; k++) {
           if (clicked[k] == 1) {
             float[] row = new float[in];
             SlateInputs.itemRow(x, s.contextDim(), s.itemDim(), slate[k], row, 0);
             inputs[c] = row;
-            share[c] = t.reward() / clicks;
             c++;
           }
         }

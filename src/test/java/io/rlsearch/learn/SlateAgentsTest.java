@@ -236,4 +236,15 @@ class SlateAgentsTest {
     }
     return s / v.length;
   }
+
+  @Test
+  void eachClickedItemIsCreditedWithWhatItsPositionEarnedNotAnEvenShare() {
+    // Three positions: the first clicked, the second skipped, the third clicked and bought. The bought
+    // item earned its GMV, CM2 and strategic terms besides its click; the other only its click.
+    double[] perPosition = {0.1, 0.0, 12.5};
+    Transition t = new Transition(1, 1, 0, "slateq", 0, new double[] {0}, -1, new double[] {1, 2, 3}, 1.0, 12.6,
+        RewardBreakdown.ZERO, 1, 3, 0, 0, new int[] {0, 1, 2}, new int[] {1, 0, 1}, new int[] {0, 0, 1}, Double.NaN,
+        Double.NaN, Double.NaN, perPosition);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.1, 12.5}, SlateInputs.clickTargets(t), 1e-12);
+  }
 }
