@@ -174,6 +174,12 @@ final class RunConfig {
   /** Agents of {@link #NEURAL} that act on the slate task (the others act on the boost weights). */
   static final List<String> SLATE = List.of("slateq", "slateq_simplified", "diffrank");
 
+  /**
+   * Sessions PPO waits for a returning user's next session before taking the user to have left (as
+   * SlateQ's terminal-after).
+   */
+  static final int PPO_TERMINAL_AFTER = 256;
+
   /** The task a {@link #NEURAL} agent acts on. */
   static Task neuralTask(String name) {
     return SLATE.contains(name) ? Task.Slate.reference() : Task.BoostWeights.battle();
@@ -201,7 +207,8 @@ final class RunConfig {
           io.rlsearch.learn.NeuralAgents.ReinforceSettings.battle(false));
       case "reinforce_baseline" -> io.rlsearch.learn.NeuralAgents.reinforce(learner,
           io.rlsearch.learn.NeuralAgents.ReinforceSettings.battle(true));
-      case "ppo" -> io.rlsearch.learn.PpoAgent.builder(learner, io.rlsearch.learn.PpoAgent.Settings.battle());
+      case "ppo" -> io.rlsearch.learn.PpoAgent.builder(learner, io.rlsearch.learn.PpoAgent.Settings.battle(),
+          multiSession ? PPO_TERMINAL_AFTER : 0);
       default -> throw new SettingsException("agent", "'" + name + "' is not a neural agent; accepted: "
           + String.join(", ", NEURAL));
     };

@@ -34,9 +34,11 @@ import java.util.Map;
  * the ratio nor push the policy far (Hilton et al., 2021, "batch size-invariance for policy
  * optimization"; Espeholt et al., 2018).
  *
- * <p>A user's sessions that continue in a later rollout are cut at the rollout's end without a
- * bootstrap value (the next context is not known yet); for one-session episodes (the Battle Royale)
- * nothing is cut.
+ * <p>Over returning users ({@code terminalAfter > 0}) a user's last session in a rollout is held for
+ * the user's next session, whose value bootstraps it, until {@code terminalAfter} other sessions have
+ * arrived (then the user has left: bootstrap 0); for one-session episodes (the Battle Royale) every
+ * session ends its trajectory. Policy advantages are standardised before the truncated importance
+ * weight multiplies them ({@link #estimates}).
  */
 public final class PpoAgent {
   private PpoAgent() {}
@@ -85,8 +87,114 @@ public final class PpoAgent {
     }
   }
 
-  /** The PPO agent ("ppo"). */
+  /**
+   * A rollout laid out for learning: the transitions' indices grouped by user in session order
+   * ({@code trajectories}), for each trajectory the index of the transition whose value bootstraps its
+   * end ({@code bootstrapFrom}, -1 when the trajectory ended), and the transitions held back for their
+   * user's next session ({@code held}).
+   */
+  record Split(List<int[]> trajectories, int[] bootstrapFrom, int[] held) {}
+
+  /**
+   * Splits {@code ts} (in arrival order; {@code arrivedAt[i]} counts the transitions that arrived
+   * before {@code ts[i]}, {@code arrivals} all so far) into trajectories. A user's last session here
+   * is held back for the user's next session while fewer than {@code terminalAfter} transitions have
+   * arrived after it (the user may still return: the session before it bootstraps on its value); once
+   * that many have, the user is taken to have left and the trajectory ends there (bootstrap 0). With
+   * {@code terminalAfter} 0 every session is its user's last (one-session episodes).
+   */
+  static Split split(List<Transition> ts, long[] arrivedAt, long arrivals, int terminalAfter) {
+    Map<Long, List<Integer>> byUser = new LinkedHashMap<>();
+    for (int i = 0; i < ts.size(); i++) {
+      byUser.computeIfAbsent(ts.get(i).user(), u -> new ArrayList<>()).add(i);
+    }
+    List<int[]> traj = new ArrayList<>();
+    List<Integer> boot = new ArrayList<>();
+    List<Integer> held = new ArrayList<>();
+    for (List<Integer> idx : byUser.values()) {
+      idx.sort(Comparator.comparingInt(i -> ts.get(i).session()));
+      int last = idx.get(idx.size() - 1);
+      boolean mayReturn = terminalAfter > 0 && arrivals - 1 - arrivedAt[last] < terminalAfter;
+      if (mayReturn) {
+        held.add(last);
+        if (idx.size() > 1) {
+          traj.add(idx.subList(0, idx.size() - 1).stream().mapToInt(Integer::intValue).toArray());
+          boot.add(last);
+        }
+      } else {
+        traj.add(idx.stream().mapToInt(Integer::intValue).toArray());
+        boot.add(-1);
+      }
+    }
+    held.sort(Comparator.naturalOrder());
+    return new Split(traj, boot.stream().mapToInt(Integer::intValue).toArray(),
+        held.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /**
+   * Policy advantages and value targets of a split rollout. Value targets are V-trace's
+   * ({@code rhoBar = cBar = 1}), each trajectory bootstrapped on its {@code bootstrapFrom} value. The
+   * policy advantage of step t is IMPALA's {@code r_t + gamma vs_{t+1} - V(x_t)}, standardised over the
+   * rollout when {@code normalize}, and only then weighted by the truncated importance ratio
+   * {@code min(1, pi_old / mu)}: standardising weighted advantages would re-centre the samples that
+   * truncation zeroed and give them weight again. Entries of held transitions are 0.
+   */
+  static Advantages.Estimates estimates(double[] rewards, double[] values, double[] ratios, Split split, double gamma,
+      double lambda, boolean normalize) {
+    int n = rewards.length;
+    double[] adv = new double[n];
+    double[] targets = new double[n];
+    int learned = 0;
+    for (int[] traj : split.trajectories()) {
+      learned += traj.length;
+    }
+    int[] order = new int[learned];
+    double[] raw = new double[learned];
+    int o = 0;
+    for (int ti = 0; ti < split.trajectories().size(); ti++) {
+      int[] traj = split.trajectories().get(ti);
+      int from = split.bootstrapFrom()[ti];
+      double bootstrap = from >= 0 ? values[from] : 0.0;
+      int m = traj.length;
+      double[] r = new double[m];
+      double[] vv = new double[m];
+      double[] ratio = new double[m];
+      for (int k = 0; k < m; k++) {
+        r[k] = rewards[traj[k]];
+        vv[k] = values[traj[k]];
+        ratio[k] = ratios[traj[k]];
+      }
+      double[] vs = Advantages.vtraceGae(r, vv, ratio, bootstrap, gamma, lambda, 1.0, 1.0).targets();
+      for (int k = 0; k < m; k++) {
+        targets[traj[k]] = vs[k];
+        double next = k + 1 < m ? vs[k + 1] : bootstrap;
+        order[o] = traj[k];
+        raw[o++] = r[k] + gamma * next - vv[k];
+      }
+    }
+    if (normalize) {
+      Rule.standardise(raw);
+    }
+    for (int k = 0; k < learned; k++) {
+      adv[order[k]] = Math.min(1.0, ratios[order[k]]) * raw[k];
+    }
+    return new Advantages.Estimates(adv, targets);
+  }
+
+  /** The PPO agent ("ppo") for one-session episodes: every session is its user's last. */
   public static AgentBuilder builder(SharedLearner learner, Settings s) {
+    return builder(learner, s, 0);
+  }
+
+  /**
+   * The PPO agent ("ppo") over returning users: a user's last session in a rollout waits for the
+   * user's next one (its value bootstraps the session before) until {@code terminalAfter} other
+   * sessions have arrived, when the user is taken to have left; 0 for one-session episodes.
+   */
+  public static AgentBuilder builder(SharedLearner learner, Settings s, int terminalAfter) {
+    if (terminalAfter < 0) {
+      throw new IllegalArgumentException("terminalAfter must be >= 0, got " + terminalAfter);
+    }
     return new AgentBuilder() {
       @Override
       public String name() {
@@ -95,13 +203,13 @@ public final class PpoAgent {
 
       @Override
       public UpdateRule create(int arms, int dim) {
-        return new Rule(learner, s, dim, 10, null);
+        return new Rule(learner, s, dim, 10, null, terminalAfter);
       }
 
       @Override
       public UpdateRule restore(PolicySnapshot snapshot) {
         GaussianPolicySnapshot g = (GaussianPolicySnapshot) snapshot;
-        return new Rule(learner, s, g.mu().inputs(), g.mu().outputs(), g);
+        return new Rule(learner, s, g.mu().inputs(), g.mu().outputs(), g, terminalAfter);
       }
 
       @Override
@@ -111,7 +219,7 @@ public final class PpoAgent {
         int ad = Math.toIntExact(state.counter("action_dim"));
         Mlp like = MlpInit.create(NeuralAgents.sizes(dim, s.hidden(), ad), Mlp.Activation.TANH, new NumpyRandom(0));
         Rule r = new Rule(learner, s, dim, ad, new GaussianPolicySnapshot("ppo", 0, Mlp.fromState(state, "mu", like),
-            state.array("log_std", ad)));
+            state.array("log_std", ad)), terminalAfter);
         r.value.load(Mlp.fromState(state, "value", r.value.export()));
         r.updates = state.counter("updates");
         int n = Math.toIntExact(state.counter("rollout"));
@@ -122,10 +230,15 @@ public final class PpoAgent {
         double[] u = state.array("rollout.user", n);
         double[] ss = state.array("rollout.session", n);
         double[] ep = state.array("rollout.episode", n);
+        // Checkpoints written before held sessions existed have no arrival order: their rollout arrived in order.
+        double[] arr = state.has("rollout.arrival") ? state.array("rollout.arrival", n) : null;
+        r.arrivals = state.counters().containsKey("arrivals") ? state.counter("arrivals") : n;
+        r.fresh = Math.toIntExact(state.counters().containsKey("fresh") ? state.counter("fresh") : n);
         for (int i = 0; i < n; i++) {
           r.rollout.add(new Transition((long) ep[i], (long) u[i], (int) ss[i], "ppo", 0,
               java.util.Arrays.copyOfRange(c, i * dim, (i + 1) * dim), -1, java.util.Arrays.copyOfRange(a, i * ad,
               (i + 1) * ad), p[i], rw[i], io.rlsearch.core.RewardBreakdown.ZERO, 0, 0, 0, 0));
+          r.arrivedAt.add(arr != null ? (long) arr[i] : r.arrivals - n + i);
         }
         return r;
       }
@@ -139,13 +252,21 @@ public final class PpoAgent {
     private final RegressionModel value;
     private final int dim;
     private final int actionDim;
+    /** Transitions not learned yet: sessions held for their user's next one, then the new ones. */
     private final List<Transition> rollout = new ArrayList<>();
+    /** For each of {@link #rollout}, the transitions that had arrived before it. */
+    private final List<Long> arrivedAt = new ArrayList<>();
+    private final int terminalAfter;
+    private long arrivals;
+    /** Transitions arrived since the last update. */
+    private int fresh;
     private final NumpyRandom rng;
     private long updates;
     private double lastClipFraction;
 
-    Rule(SharedLearner learner, Settings s, int dim, int actionDim, GaussianPolicySnapshot from) {
+    Rule(SharedLearner learner, Settings s, int dim, int actionDim, GaussianPolicySnapshot from, int terminalAfter) {
       this.s = s;
+      this.terminalAfter = terminalAfter;
       this.dim = dim;
       this.actionDim = actionDim;
       int[] ps = NeuralAgents.sizes(dim, s.hidden(), actionDim);
@@ -170,9 +291,10 @@ public final class PpoAgent {
         throw new IllegalArgumentException("PPO learns from continuous actions of " + actionDim + " values");
       }
       rollout.add(t);
-      if (rollout.size() >= s.rollout()) {
+      arrivedAt.add(arrivals++);
+      fresh++;
+      if (fresh >= s.rollout()) {
         train();
-        rollout.clear();
       }
     }
 
@@ -219,43 +341,46 @@ public final class PpoAgent {
         logpOld[i] = old.logDensity(xi, ai);
         values[i] = v.forward1(xf);
       }
-      double[] adv = new double[n];
-      double[] targets = new double[n];
-      for (List<Integer> traj : trajectories()) {
-        int m = traj.size();
-        double[] r = new double[m];
-        double[] vv = new double[m];
-        double[] ratio = new double[m];
-        for (int k = 0; k < m; k++) {
-          int i = traj.get(k);
-          r[k] = rewards[i];
-          vv[k] = values[i];
-          ratio[k] = Math.exp(Math.min(50, logpOld[i] - logMu[i]));
-        }
-        Advantages.Estimates e = Advantages.vtraceGae(r, vv, ratio, 0.0, s.gamma(), s.lambda(), 1.0, 1.0);
-        double[] ea = e.advantages();
-        double[] et = e.targets();
-        for (int k = 0; k < m; k++) {
-          adv[traj.get(k)] = ea[k];
-          targets[traj.get(k)] = et[k];
-        }
+      double[] ratios = new double[n];
+      for (int i = 0; i < n; i++) {
+        ratios[i] = Math.exp(Math.min(50, logpOld[i] - logMu[i]));
       }
-      if (s.normalizeAdvantages()) {
-        standardise(adv);
+      long[] at = new long[n];
+      for (int i = 0; i < n; i++) {
+        at[i] = arrivedAt.get(i);
       }
-      int[] perm = new int[n];
+      Split split = split(rollout, at, arrivals, terminalAfter);
+      Advantages.Estimates est = estimates(rewards, values, ratios, split, s.gamma(), s.lambda(),
+          s.normalizeAdvantages());
+      double[] adv = est.advantages();
+      double[] targets = est.targets();
+      int[] learnIdx = split.trajectories().stream().flatMapToInt(java.util.Arrays::stream).sorted().toArray();
+      List<Transition> keep = new ArrayList<>();
+      List<Long> keepAt = new ArrayList<>();
+      for (int h : split.held()) {
+        keep.add(rollout.get(h));
+        keepAt.add(arrivedAt.get(h));
+      }
+      rollout.clear();
+      rollout.addAll(keep);
+      arrivedAt.clear();
+      arrivedAt.addAll(keepAt);
+      fresh = 0;
+      if (learnIdx.length == 0) {
+        return;
+      }
+      int nl = learnIdx.length;
+      int[] perm = new int[nl];
       for (int epoch = 0; epoch < s.epochs(); epoch++) {
-        for (int i = 0; i < n; i++) {
-          perm[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
+        System.arraycopy(learnIdx, 0, perm, 0, nl);
+        for (int i = nl - 1; i > 0; i--) {
           int j = (int) rng.integers(0, i + 1);
           int tmp = perm[i];
           perm[i] = perm[j];
           perm[j] = tmp;
         }
-        for (int start = 0; start < n; start += s.minibatch()) {
-          int m = Math.min(s.minibatch(), n - start);
+        for (int start = 0; start < nl; start += s.minibatch()) {
+          int m = Math.min(s.minibatch(), nl - start);
           float[] xb = new float[m * dim];
           double[] ab = new double[m * actionDim];
           double[] advb = new double[m];
@@ -271,29 +396,17 @@ public final class PpoAgent {
           updates++;
         }
       }
-      float[] y = new float[n];
-      for (int i = 0; i < n; i++) {
-        y[i] = (float) targets[i];
+      float[] xl = new float[nl * dim];
+      float[] y = new float[nl];
+      for (int k = 0; k < nl; k++) {
+        System.arraycopy(x, learnIdx[k] * dim, xl, k * dim, dim);
+        y[k] = (float) targets[learnIdx[k]];
       }
-      value.fit(x, y, n, s.epochs(), s.minibatch(), rng);
-      updates += (long) s.epochs() * ((n + s.minibatch() - 1) / s.minibatch());
+      value.fit(xl, y, nl, s.epochs(), s.minibatch(), rng);
+      updates += (long) s.epochs() * ((nl + s.minibatch() - 1) / s.minibatch());
     }
 
-    /** The rollout's trajectories: indices grouped by user, in session order. */
-    private List<List<Integer>> trajectories() {
-      Map<Long, List<Integer>> byUser = new LinkedHashMap<>();
-      for (int i = 0; i < rollout.size(); i++) {
-        byUser.computeIfAbsent(rollout.get(i).user(), u -> new ArrayList<>()).add(i);
-      }
-      List<List<Integer>> out = new ArrayList<>();
-      for (List<Integer> idx : byUser.values()) {
-        idx.sort(Comparator.comparingInt(i -> rollout.get(i).session()));
-        out.add(idx);
-      }
-      return out;
-    }
-
-    private static void standardise(double[] v) {
+    static void standardise(double[] v) {
       if (v.length < 2) {
         return;
       }
@@ -349,8 +462,13 @@ public final class PpoAgent {
       m.put("rollout.user", u);
       m.put("rollout.session", ss);
       m.put("rollout.episode", ep);
+      double[] arr = new double[n];
+      for (int i = 0; i < n; i++) {
+        arr[i] = arrivedAt.get(i);
+      }
+      m.put("rollout.arrival", arr);
       return java.util.Optional.of(new AgentState("ppo", m, Map.of("dim", (long) dim, "action_dim", (long) actionDim,
-          "rollout", (long) n, "updates", updates)));
+          "rollout", (long) n, "updates", updates, "arrivals", arrivals, "fresh", (long) fresh)));
     }
 
     @Override
