@@ -94,9 +94,35 @@ public sealed interface Task {
     }
 
     /**
-     * The Battle Royale's task (spec 7.9): rich-estimated 17-d observations, a_max 3.0, and the four
-     * weight templates of its LinUCB: Neutral, "Revenue" (3 on feature 0), "Conversion" (3 on
-     * feature 1), "OwnBrand" (3 on feature 2).
+     * The Battle Royale's task: rich-estimated 17-d observations, a_max 3.0, and, for the discrete
+     * agents, the Chapter-6 templates carried over to boost weights on the standardised product
+     * features: Neutral (all 0), Positive CM2 (+3 on cm2), Private Label (+3 on is_pl), Personal (+3 on
+     * the user-product affinity, in place of Strategic, which has no boost feature), Popular (+3 on
+     * bestseller), Premium (+3 on price), Budget (-3 on price), Discount (+3 on discount). The reference
+     * gave its LinUCB four vectors (Neutral and +3 on cm2, discount or is_pl), which leave out the price
+     * and affinity directions where much of this world's reward lies.
+     */
+    public static BoostWeights battleTemplates() {
+      int[][] axes = {{}, {0, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}, {5, -1}, {1, 1}};
+      List<double[]> arms = new java.util.ArrayList<>();
+      for (int[] ax : axes) {
+        double[] w = new double[10];
+        if (ax.length > 0) {
+          w[ax[0]] = 3.0 * ax[1];
+        }
+        arms.add(w);
+      }
+      return new BoostWeights(ContextFeatures.Mode.RICH_EST, 3.0, arms);
+    }
+
+    /** Names of {@link #battleTemplates()}'s arms, in order. */
+    public static final List<String> BATTLE_ARMS = List.of("Neutral", "Positive CM2", "Private Label", "Personal",
+        "Popular", "Premium", "Budget", "Discount");
+
+    /**
+     * The reference's Battle Royale task: the same observations and box, and its LinUCB's four weight
+     * templates: Neutral, "Revenue" (3 on cm2), "Conversion" (3 on discount), "OwnBrand" (3 on is_pl).
+     * The serving path, pareto and the offline studies act on it.
      */
     public static BoostWeights battle() {
       double[] neutral = new double[10];

@@ -24,21 +24,63 @@ public final class NeuralAgents {
   private NeuralAgents() {}
 
   /**
-   * Q-ensemble settings (the Battle Royale's: 5 members, hidden (64, 64), lr 1e-3, UCB beta 1.0,
-   * update on every 64 transitions for 5 epochs in minibatches of 128, CEM defaults, seed 42).
+   * Q-ensemble settings.
+   *
+   * @param members ensemble members
+   * @param hidden hidden sizes of each member (relu)
+   * @param lr Adam's learning rate
+   * @param weightDecay L2 weight decay
+   * @param ucbBeta the acting bonus on the members' spread: CEM maximises {@code mean + beta std}
+   * @param updateEvery transitions between updates
+   * @param epochs per update: passes over the buffer (the reference's form) or, with a replay buffer,
+   *     gradient steps per member
+   * @param batch minibatch size
+   * @param cem the action search
+   * @param seed initialisation, minibatch and bootstrap seed
+   * @param replay transitions kept; equal to {@code updateEvery}, the reference's form: fit the last
+   *     {@code updateEvery} transitions, then forget them
+   * @param bootstrap whether each member learns from its own bootstrap resample of the replay (each
+   *     transition is in a member's data with probability 1/2), so the members' spread reflects what the
+   *     data does not pin down (Osband et al., 2016)
+   * @param standardise whether targets are the rewards in units of their running standard deviation
+   *     (centred on their running mean), so lr and beta do not depend on the reward's scale
    */
   public record QEnsembleSettings(int members, int[] hidden, double lr, double weightDecay, double ucbBeta,
-      int updateEvery, int epochs, int batch, Cem.Settings cem, long seed) {
+      int updateEvery, int epochs, int batch, Cem.Settings cem, long seed, int replay, boolean bootstrap,
+      boolean standardise) {
     public QEnsembleSettings {
       hidden = hidden.clone();
-      if (members < 1 || updateEvery < 1 || epochs < 1 || batch < 1 || !(lr > 0)) {
-        throw new IllegalArgumentException("Q-ensemble needs members, update interval, epochs, batch >= 1 and lr > 0");
+      if (members < 1 || updateEvery < 1 || epochs < 1 || batch < 1 || !(lr > 0) || replay < updateEvery) {
+        throw new IllegalArgumentException("Q-ensemble needs members, update interval, epochs, batch >= 1, lr > 0 and"
+            + " a replay of at least the update interval");
       }
     }
 
-    /** The Battle Royale's settings for box {@code aMax}. */
+    /** The reference's form: fit the last {@code updateEvery} transitions for {@code epochs} passes, then forget them. */
+    public QEnsembleSettings(int members, int[] hidden, double lr, double weightDecay, double ucbBeta, int updateEvery,
+        int epochs, int batch, Cem.Settings cem, long seed) {
+      this(members, hidden, lr, weightDecay, ucbBeta, updateEvery, epochs, batch, cem, seed, updateEvery, false, false);
+    }
+
+    @Override
+    public int[] hidden() {
+      return hidden.clone();
+    }
+
+    /** Whether this is the reference's form (no replay: the buffer is cleared after each fit). */
+    boolean referenceForm() {
+      return replay == updateEvery && !bootstrap;
+    }
+
+    /**
+     * The Battle Royale's Q-ensemble for box {@code aMax}: 5 members (64, 64), lr 1e-3, a replay of
+     * 10,000 transitions with bootstrapped members, standardised targets, an update every 32
+     * transitions of 8 minibatch steps of 64 per member, UCB beta 1 (in standard deviations), and a
+     * CEM that can reach the box's edges: 32 samples, 4 iterations, initial std aMax / 2, smoothing 0.2.
+     */
     public static QEnsembleSettings battle(double aMax) {
-      return new QEnsembleSettings(5, new int[] {64, 64}, 1e-3, 0, 1.0, 64, 5, 128, Cem.Settings.defaults(aMax), 42);
+      return new QEnsembleSettings(5, new int[] {64, 64}, 1e-3, 0, 1.0, 32, 8, 64,
+          new Cem.Settings(32, 0.2, 4, aMax / 2, 0.05, 0.2, aMax, false, 0), 42, 10_000, true, true);
     }
   }
 
@@ -82,6 +124,27 @@ public final class NeuralAgents {
           r.y[i] = (float) by[i];
         }
         r.n = n;
+        if (state.has("buffer.mask")) {
+          double[] bm = state.array("buffer.mask", n * s.members());
+          for (int k = 0; k < s.members(); k++) {
+            for (int i = 0; i < n; i++) {
+              r.mask[k][i] = bm[k * n + i] != 0;
+            }
+          }
+          double[] ret = state.array("returns", 2);
+          r.rMean = ret[0];
+          r.rM2 = ret[1];
+          r.added = state.counter("added");
+          r.sinceUpdate = Math.toIntExact(state.counter("since_update"));
+          r.seen = state.counter("returns_seen");
+        } else {
+          // A checkpoint of the reference's form: the buffer is the transitions since the last fit.
+          r.added = n;
+          r.sinceUpdate = n;
+          for (int k = 0; k < s.members(); k++) {
+            java.util.Arrays.fill(r.mask[k], 0, n, true);
+          }
+        }
         return r;
       }
     };
@@ -92,10 +155,21 @@ public final class NeuralAgents {
     private final int dim;
     private final int actionDim;
     private final List<RegressionModel> members = new ArrayList<>();
+    /** The replay: inputs, rewards and each member's bootstrap mask, a ring of {@code s.replay()}. */
     private final float[] x;
     private final float[] y;
+    private final boolean[][] mask;
     private final NumpyRandom rng;
+    /** Transitions held (at most the replay's size). */
     private int n;
+    /** Transitions ever added (the ring's write position is {@code added % replay}). */
+    private long added;
+    private int sinceUpdate;
+    private long seen;
+    private double rMean;
+    private double rM2;
+    /** The members' weights as last exported; null after an update. */
+    private List<Mlp> exported;
 
     QEnsembleRule(SharedLearner learner, QEnsembleSettings s, int dim, int actionDim, List<Mlp> from) {
       this.s = s;
@@ -106,8 +180,9 @@ public final class NeuralAgents {
         Mlp init = from != null ? from.get(i) : MlpInit.create(sizes, Mlp.Activation.RELU, new NumpyRandom(s.seed() + i));
         members.add(learner.regression("q" + i, init, s.lr(), s.weightDecay()));
       }
-      this.x = new float[s.updateEvery() * (dim + actionDim)];
-      this.y = new float[s.updateEvery()];
+      this.x = new float[s.replay() * (dim + actionDim)];
+      this.y = new float[s.replay()];
+      this.mask = new boolean[s.members()][s.replay()];
       this.rng = new NumpyRandom(s.seed() + 1000);
     }
 
@@ -118,19 +193,63 @@ public final class NeuralAgents {
       }
       double[] a = decision.action();
       int in = dim + actionDim;
+      int at = (int) (added % s.replay());
       for (int i = 0; i < dim; i++) {
-        x[n * in + i] = (float) context[i];
+        x[at * in + i] = (float) context[i];
       }
       for (int i = 0; i < actionDim; i++) {
-        x[n * in + dim + i] = (float) a[i];
+        x[at * in + dim + i] = (float) a[i];
       }
-      y[n] = (float) reward;
-      n++;
-      if (n == s.updateEvery()) {
+      y[at] = (float) reward;
+      for (int k = 0; k < members.size(); k++) {
+        mask[k][at] = !s.bootstrap() || rng.random() < 0.5;
+      }
+      added++;
+      n = (int) Math.min(added, s.replay());
+      sinceUpdate++;
+      seen++;
+      double d = reward - rMean;
+      rMean += d / seen;
+      rM2 += d * (reward - rMean);
+      if (sinceUpdate == s.updateEvery()) {
+        update();
+        sinceUpdate = 0;
+      }
+    }
+
+    private void update() {
+      exported = null;
+      if (s.referenceForm()) {
         for (RegressionModel m : members) {
           m.fit(x, y, n, s.epochs(), s.batch(), rng);
         }
         n = 0;
+        added = 0;
+        return;
+      }
+      int in = dim + actionDim;
+      double mu = s.standardise() ? rMean : 0;
+      double sd = s.standardise() && seen > 1 ? Math.max(Math.sqrt(rM2 / (seen - 1)), 1e-8) : 1;
+      int rows = s.epochs() * s.batch();
+      float[] xb = new float[rows * in];
+      float[] yb = new float[rows];
+      for (int k = 0; k < members.size(); k++) {
+        int[] idx = new int[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+          if (mask[k][i]) {
+            idx[m++] = i;
+          }
+        }
+        if (m == 0) {
+          continue;
+        }
+        for (int r = 0; r < rows; r++) {
+          int i = idx[(int) rng.integers(0, m)];
+          System.arraycopy(x, i * in, xb, r * in, in);
+          yb[r] = (float) ((y[i] - mu) / sd);
+        }
+        members.get(k).fit(xb, yb, rows, 1, s.batch(), rng);
       }
     }
 
@@ -143,25 +262,41 @@ public final class NeuralAgents {
       int in = dim + actionDim;
       double[] bx = new double[n * in];
       double[] by = new double[n];
+      double[] bm = new double[n * members.size()];
       for (int i = 0; i < bx.length; i++) {
         bx[i] = x[i];
       }
       for (int i = 0; i < n; i++) {
         by[i] = y[i];
+        for (int k = 0; k < members.size(); k++) {
+          bm[k * n + i] = mask[k][i] ? 1 : 0;
+        }
       }
       a.put("buffer.x", bx);
       a.put("buffer.y", by);
-      return java.util.Optional.of(new AgentState("contq", a, Map.of("dim", (long) dim, "action_dim", (long) actionDim,
-          "buffered", (long) n)));
+      a.put("buffer.mask", bm);
+      a.put("returns", new double[] {rMean, rM2});
+      Map<String, Long> c = new HashMap<>();
+      c.put("dim", (long) dim);
+      c.put("action_dim", (long) actionDim);
+      c.put("buffered", (long) n);
+      c.put("added", added);
+      c.put("since_update", (long) sinceUpdate);
+      c.put("returns_seen", seen);
+      return java.util.Optional.of(new AgentState("contq", a, c));
     }
 
     @Override
     public PolicySnapshot snapshot(long version) {
-      List<Mlp> w = new ArrayList<>();
-      for (RegressionModel m : members) {
-        w.add(m.export());
+      // The weights change only at an update: between two, snapshots share the exported members.
+      if (exported == null) {
+        List<Mlp> w = new ArrayList<>();
+        for (RegressionModel m : members) {
+          w.add(m.export());
+        }
+        exported = List.copyOf(w);
       }
-      return new QEnsembleSnapshot(version, w, s.ucbBeta(), s.cem(), actionDim);
+      return new QEnsembleSnapshot(version, exported, s.ucbBeta(), s.cem(), actionDim);
     }
 
     @Override
@@ -192,21 +327,55 @@ public final class NeuralAgents {
   }
 
   /**
-   * REINFORCE settings (the Battle Royale's: lr 3e-4, entropy 0.05, gamma irrelevant for one-step
-   * episodes, EMA baseline momentum 0.9, clip 1.0, hidden (64, 64) tanh; value net (64, 64) relu, lr 1e-3).
+   * REINFORCE settings.
+   *
+   * @param lr policy learning rate (Adam)
+   * @param entropyCoef entropy bonus
+   * @param baselineMomentum momentum of an exponential-moving-average baseline (the reference's form, with
+   *     batch 1 and no normalisation); 0 for none
+   * @param clipNorm global gradient-norm cap
+   * @param hidden hidden sizes of the mean network (tanh)
+   * @param valueBaseline whether a learned value V(x) is the baseline ("reinforce_baseline")
+   * @param valueLr the value network's learning rate
+   * @param seed initialisation seed
+   * @param batch episodes per policy update (one Adam step on their mean gradient)
+   * @param normalise whether the batch's returns are divided by the running standard deviation of the
+   *     returns (and, with a value baseline, the advantages standardised over the batch), so the step
+   *     size does not depend on the reward's scale
+   * @param initLogStd the policy's initial log standard deviation (per action dimension)
    */
   public record ReinforceSettings(double lr, double entropyCoef, double baselineMomentum, double clipNorm, int[] hidden,
-      boolean valueBaseline, double valueLr, long seed) {
+      boolean valueBaseline, double valueLr, long seed, int batch, boolean normalise, double initLogStd) {
     public ReinforceSettings {
       hidden = hidden.clone();
-      if (!(lr > 0) || !(entropyCoef >= 0) || !(baselineMomentum >= 0 && baselineMomentum < 1) || !(valueLr > 0)) {
-        throw new IllegalArgumentException("REINFORCE needs lr > 0, entropy >= 0, momentum in [0, 1), value lr > 0");
+      if (!(lr > 0) || !(entropyCoef >= 0) || !(baselineMomentum >= 0 && baselineMomentum < 1) || !(valueLr > 0)
+          || batch < 1 || !(initLogStd >= -2 && initLogStd <= 1)) {
+        throw new IllegalArgumentException("REINFORCE needs lr > 0, entropy >= 0, momentum in [0, 1), value lr > 0,"
+            + " batch >= 1 and an initial log-std in [-2, 1]");
       }
     }
 
-    /** The Battle Royale's REINFORCE; with {@code valueBaseline}, REINFORCE with a learned baseline. */
+    /** The reference's form: one step per episode on the raw return, an EMA baseline when momentum > 0, std 1. */
+    public ReinforceSettings(double lr, double entropyCoef, double baselineMomentum, double clipNorm, int[] hidden,
+        boolean valueBaseline, double valueLr, long seed) {
+      this(lr, entropyCoef, baselineMomentum, clipNorm, hidden, valueBaseline, valueLr, seed, 1, false, 0.0);
+    }
+
+    @Override
+    public int[] hidden() {
+      return hidden.clone();
+    }
+
+    /**
+     * The Battle Royale's REINFORCE. {@code reinforce} is the estimator without a baseline,
+     * {@code reinforce_baseline} the one with a learned value baseline. Both: batches of 16 episodes,
+     * returns in units of their running standard deviation (advantages standardised over the batch with
+     * the baseline), an initial std of e^0.4 = 1.5 (half the box, so the first actions cover it rather
+     * than sit near 0), lr 1e-3 (a step per 16 episodes), entropy 0.01, hidden (64, 64).
+     */
     public static ReinforceSettings battle(boolean valueBaseline) {
-      return new ReinforceSettings(3e-4, 0.05, 0.9, 1.0, new int[] {64, 64}, valueBaseline, 1e-3, 42);
+      return new ReinforceSettings(1e-3, 0.01, 0.0, 1.0, new int[] {64, 64}, valueBaseline, 1e-3, 42, 16, true,
+          0.4);
     }
   }
 
@@ -244,6 +413,25 @@ public final class NeuralAgents {
         }
         r.baseline = state.array("baseline", 1)[0];
         r.baselineStarted = state.counter("baseline_started") != 0;
+        if (state.has("returns")) {
+          double[] ret = state.array("returns", 2);
+          r.retMean = ret[0];
+          r.retM2 = ret[1];
+          r.seen = state.counter("returns_seen");
+          int n = Math.toIntExact(state.counter("pending"));
+          double[] px = state.array("pending.context", n * dim);
+          double[] pa = state.array("pending.action", n * actionDim);
+          double[] pr = state.array("pending.reward", n);
+          for (int i = 0; i < n; i++) {
+            float[] xi = new float[dim];
+            for (int j = 0; j < dim; j++) {
+              xi[j] = (float) px[i * dim + j];
+            }
+            r.bx.add(xi);
+            r.ba.add(java.util.Arrays.copyOfRange(pa, i * actionDim, (i + 1) * actionDim));
+            r.br.add(pr[i]);
+          }
+        }
         return r;
       }
     };
@@ -255,17 +443,32 @@ public final class NeuralAgents {
     private final GaussianPolicyModel policy;
     private final RegressionModel value;
     private final int dim;
+    private final int actionDim;
     private double baseline;
     private boolean baselineStarted;
+    /** Running count, mean and sum of squares of the returns (for the scale). */
+    private long seen;
+    private double retMean;
+    private double retM2;
+    private final List<float[]> bx = new ArrayList<>();
+    private final List<double[]> ba = new ArrayList<>();
+    private final List<Double> br = new ArrayList<>();
+    private Mlp exportedMu;
+    private double[] exportedLogStd;
 
     ReinforceRule(SharedLearner learner, ReinforceSettings s, String name, int dim, int actionDim,
         GaussianPolicySnapshot from) {
       this.s = s;
       this.name = name;
       this.dim = dim;
+      this.actionDim = actionDim;
       int[] sizes = sizes(dim, s.hidden(), actionDim);
       Mlp mu = from != null ? from.mu() : MlpInit.create(sizes, Mlp.Activation.TANH, new NumpyRandom(s.seed()));
-      double[] logStd = from != null ? from.logStd() : new double[actionDim];
+      double[] logStd = new double[actionDim];
+      java.util.Arrays.fill(logStd, s.initLogStd());
+      if (from != null) {
+        logStd = from.logStd();
+      }
       this.policy = learner.gaussianPolicy(name + "-policy", mu, logStd, s.lr());
       if (s.valueBaseline()) {
         int[] vs = new int[s.hidden().length + 2];
@@ -288,25 +491,73 @@ public final class NeuralAgents {
       for (int i = 0; i < dim; i++) {
         x[i] = (float) context[i];
       }
-      double advantage;
+      seen++;
+      double d = reward - retMean;
+      retMean += d / seen;
+      retM2 += d * (reward - retMean);
+      bx.add(x);
+      ba.add(decision.action());
+      br.add(reward);
+      if (bx.size() >= s.batch()) {
+        update();
+      }
+    }
+
+    /** One policy step on the batch gathered (and the value fit, with a value baseline). */
+    private void update() {
+      int n = bx.size();
+      float[] x = new float[n * dim];
+      double[] a = new double[n * actionDim];
+      double[] adv = new double[n];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(bx.get(i), 0, x, i * dim, dim);
+        System.arraycopy(ba.get(i), 0, a, i * actionDim, actionDim);
+      }
       if (value != null) {
-        Mlp v = value.export();
-        advantage = reward - v.forward1(x);
-        value.fit(x, new float[] {(float) reward}, 1, 1, 1, new NumpyRandom(0));
-      } else {
+        float[] v = value.predict(x, n);
+        for (int i = 0; i < n; i++) {
+          adv[i] = br.get(i) - v[i];
+        }
+        if (s.normalise()) {
+          PpoAgent.Rule.standardise(adv);
+        }
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+          y[i] = br.get(i).floatValue();
+        }
+        value.fit(x, y, n, 1, n, new NumpyRandom(0));
+      } else if (s.baselineMomentum() > 0) {
         // The reference updates its running baseline first, then takes G - b (one-step episodes skip
         // the return normalisation).
-        baseline = baselineStarted ? s.baselineMomentum() * baseline + (1 - s.baselineMomentum()) * reward
-            : (1 - s.baselineMomentum()) * reward;
-        baselineStarted = true;
-        advantage = reward - baseline;
+        for (int i = 0; i < n; i++) {
+          double r = br.get(i);
+          baseline = baselineStarted ? s.baselineMomentum() * baseline + (1 - s.baselineMomentum()) * r
+              : (1 - s.baselineMomentum()) * r;
+          baselineStarted = true;
+          adv[i] = r - baseline;
+        }
+      } else {
+        // No baseline: the return itself, in units of the returns' running standard deviation.
+        double sd = seen > 1 ? Math.sqrt(retM2 / (seen - 1)) : 1.0;
+        for (int i = 0; i < n; i++) {
+          adv[i] = s.normalise() ? br.get(i) / Math.max(sd, 1e-8) : br.get(i);
+        }
       }
-      policy.update(x, decision.action(), new double[] {advantage}, 1, s.entropyCoef(), s.clipNorm());
+      policy.update(x, a, adv, n, s.entropyCoef(), s.clipNorm());
+      exportedMu = null;
+      bx.clear();
+      ba.clear();
+      br.clear();
     }
 
     @Override
     public PolicySnapshot snapshot(long version) {
-      return new GaussianPolicySnapshot(name, version, policy.exportMu(), policy.logStd());
+      // The policy changes only at a batch's step: between two, snapshots share the exported weights.
+      if (exportedMu == null) {
+        exportedMu = policy.exportMu();
+        exportedLogStd = policy.logStd();
+      }
+      return new GaussianPolicySnapshot(name, version, exportedMu, exportedLogStd);
     }
 
     @Override
@@ -319,8 +570,23 @@ public final class NeuralAgents {
         value.export().putState("value", a);
       }
       a.put("baseline", new double[] {baseline});
+      a.put("returns", new double[] {retMean, retM2});
+      int n = bx.size();
+      double[] px = new double[n * dim];
+      double[] pa = new double[n * actionDim];
+      double[] pr = new double[n];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < dim; j++) {
+          px[i * dim + j] = bx.get(i)[j];
+        }
+        System.arraycopy(ba.get(i), 0, pa, i * actionDim, actionDim);
+        pr[i] = br.get(i);
+      }
+      a.put("pending.context", px);
+      a.put("pending.action", pa);
+      a.put("pending.reward", pr);
       return java.util.Optional.of(new AgentState(name, a, Map.of("dim", (long) dim, "action_dim", (long) mu.outputs(),
-          "baseline_started", baselineStarted ? 1L : 0L)));
+          "baseline_started", baselineStarted ? 1L : 0L, "returns_seen", seen, "pending", (long) n)));
     }
 
     @Override

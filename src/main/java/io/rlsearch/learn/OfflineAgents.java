@@ -15,7 +15,7 @@ import java.util.List;
  *   <li><b>IQL</b> (Kostrikov et al., 2022): twin critics on the reward; a value network fitted to
  *       the tau-expectile of {@code min(q1, q2)} over the logged actions (an in-sample maximum, no
  *       action outside the data is ever queried); a deterministic actor extracted by
- *       advantage-weighted regression on the logged actions, weights {@code min(exp(beta (q - v)),
+ *       advantage-weighted regression on the logged actions, weights {@code min(exp(beta (q - v) / sd_r),
  *       100)}.</li>
  *   <li><b>TD3+BC</b> (Fujimoto and Gu, 2021): twin critics on the reward; a deterministic actor
  *       maximising {@code lambda q1(x, pi(x)) - |pi(x) - a|^2} with {@code lambda = alpha / mean |q|},
@@ -133,6 +133,22 @@ public final class OfflineAgents {
     return last;
   }
 
+  /** The sample standard deviation of {@code r} (1 when it is 0 or undefined). */
+  static double rewardSd(float[] r) {
+    int n = r.length;
+    double m = 0;
+    for (float v : r) {
+      m += v;
+    }
+    m /= Math.max(n, 1);
+    double ss = 0;
+    for (float v : r) {
+      ss += (v - m) * (v - m);
+    }
+    double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 1.0;
+    return sd > 1e-12 ? sd : 1.0;
+  }
+
   private static float[] ones(int m) {
     float[] w = new float[m];
     java.util.Arrays.fill(w, 1f);
@@ -170,8 +186,11 @@ public final class OfflineAgents {
       }
       float[] vs = v.predict(d.x(), d.n());
       float[] w = new float[d.n()];
+      // Advantages in units of the logged rewards' standard deviation: beta 3 on raw rewards of sd 10-30
+      // put nearly every weight at the cap (filtered behaviour cloning).
+      double sd = rewardSd(d.r());
       for (int i = 0; i < d.n(); i++) {
-        w[i] = (float) Math.min(Math.exp(s.beta() * (q[i] - vs[i])), 100.0);
+        w[i] = (float) Math.min(Math.exp(s.beta() * (q[i] - vs[i]) / sd), 100.0);
       }
       double actorLoss = Double.NaN;
       for (int step = 0; step < s.steps(); step++) {

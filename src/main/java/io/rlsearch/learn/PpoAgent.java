@@ -263,6 +263,8 @@ public final class PpoAgent {
     private final NumpyRandom rng;
     private long updates;
     private double lastClipFraction;
+    private Mlp exportedMu;
+    private double[] exportedLogStd;
 
     Rule(SharedLearner learner, Settings s, int dim, int actionDim, GaussianPolicySnapshot from, int terminalAfter) {
       this.s = s;
@@ -309,6 +311,7 @@ public final class PpoAgent {
     }
 
     private void train() {
+      exportedMu = null;
       int n = rollout.size();
       float[] x = new float[n * dim];
       double[] a = new double[n * actionDim];
@@ -427,7 +430,12 @@ public final class PpoAgent {
 
     @Override
     public PolicySnapshot snapshot(long version) {
-      return new GaussianPolicySnapshot("ppo", version, policy.exportMu(), policy.logStd());
+      // The policy changes only at a rollout's update: between two, snapshots share the exported weights.
+      if (exportedMu == null) {
+        exportedMu = policy.exportMu();
+        exportedLogStd = policy.logStd();
+      }
+      return new GaussianPolicySnapshot("ppo", version, exportedMu, exportedLogStd);
     }
 
     /** Weights, log-stds and the rollout gathered so far (Adam's moments and the minibatch stream restart). */

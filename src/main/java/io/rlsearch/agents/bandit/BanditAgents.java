@@ -32,8 +32,17 @@ public final class BanditAgents {
     return new Stateless("random", (nArms, version) -> new RandomSnapshot(version, nArms));
   }
 
-  /** LinUCB with {@code settings}. */
+  /** LinUCB with {@code settings}; the width is in reward units. */
   public static AgentBuilder linUcb(LinUcb.Settings settings) {
+    return linUcb(settings, false);
+  }
+
+  /**
+   * LinUCB with {@code settings}; with {@code scaled}, the width is {@code alpha} times the residual
+   * standard deviation of the rewards, estimated online ({@link #noiseScale}), so alpha means the same
+   * at any reward scale.
+   */
+  public static AgentBuilder linUcb(LinUcb.Settings settings, boolean scaled) {
     return new AgentBuilder() {
       @Override
       public String name() {
@@ -46,7 +55,8 @@ public final class BanditAgents {
         for (int i = 0; i < arms; i++) {
           a[i] = new RidgeArm(dim, settings.lambda());
         }
-        return new RidgeRule("linucb", a, 1.0, (frozen, version, observed) -> new LinUcbSnapshot(version, frozen, settings, observed));
+        return new RidgeRule("linucb", a, 1.0, (frozen, version, observed, scale) -> new LinUcbSnapshot(version, frozen,
+            settings, observed, scale), 0, Adaptation.none(settings.lambda()), scaled);
       }
 
       @Override
@@ -54,14 +64,15 @@ public final class BanditAgents {
         if (!(snapshot instanceof LinUcbSnapshot s)) {
           throw new IllegalArgumentException("not a LinUCB snapshot: " + snapshot.agent());
         }
-        return new RidgeRule("linucb", thaw(s.arms), 1.0, (frozen, version, observed) -> new LinUcbSnapshot(version,
-            frozen, settings, observed), s.observed);
+        return new RidgeRule("linucb", thaw(s.arms), 1.0, (frozen, version, observed, scale) -> new LinUcbSnapshot(
+            version, frozen, settings, observed, scale), s.observed, Adaptation.none(settings.lambda()), scaled)
+            .withNoise(s.observed, s.scale);
       }
 
       @Override
       public UpdateRule restoreState(AgentState state) {
-        return ridgeRestore(state, "linucb", 1.0, (frozen, version, observed) -> new LinUcbSnapshot(version, frozen,
-            settings, observed));
+        return ridgeRestore(state, "linucb", 1.0, (frozen, version, observed, scale) -> new LinUcbSnapshot(version,
+            frozen, settings, observed, scale), scaled);
       }
     };
   }
@@ -71,6 +82,14 @@ public final class BanditAgents {
    * configuration files that set it, but no longer used: the logged propensity is exact.
    */
   public static AgentBuilder thompson(LinearThompson.Settings settings, int propensitySamples) {
+    return thompson(settings, propensitySamples, false);
+  }
+
+  /**
+   * Linear Thompson sampling; with {@code scaled}, the posterior's covariance is scaled by the residual
+   * variance of the rewards estimated online ({@link #noiseScale}) instead of {@code sigma^2}.
+   */
+  public static AgentBuilder thompson(LinearThompson.Settings settings, int propensitySamples, boolean scaled) {
     if (propensitySamples < 1) {
       throw new IllegalArgumentException("propensity samples must be >= 1, got " + propensitySamples);
     }
@@ -87,8 +106,8 @@ public final class BanditAgents {
         for (int i = 0; i < arms; i++) {
           a[i] = new RidgeArm(dim, settings.lambda());
         }
-        return new RidgeRule("ts", a, w, (frozen, version, observed) -> new ThompsonSnapshot(version, frozen, propensitySamples,
-            observed));
+        return new RidgeRule("ts", a, w, (frozen, version, observed, scale) -> new ThompsonSnapshot(version, frozen,
+            propensitySamples, observed, scale), 0, Adaptation.none(settings.lambda()), scaled);
       }
 
       @Override
@@ -96,14 +115,15 @@ public final class BanditAgents {
         if (!(snapshot instanceof ThompsonSnapshot s)) {
           throw new IllegalArgumentException("not a Thompson sampling snapshot: " + snapshot.agent());
         }
-        return new RidgeRule("ts", thaw(s.arms), w, (frozen, version, observed) -> new ThompsonSnapshot(version, frozen,
-            propensitySamples, observed), s.observed);
+        return new RidgeRule("ts", thaw(s.arms), w, (frozen, version, observed, scale) -> new ThompsonSnapshot(version,
+            frozen, propensitySamples, observed, scale), s.observed, Adaptation.none(settings.lambda()), scaled)
+            .withNoise(s.observed, s.scale);
       }
 
       @Override
       public UpdateRule restoreState(AgentState state) {
-        return ridgeRestore(state, "ts", w, (frozen, version, observed) -> new ThompsonSnapshot(version, frozen,
-            propensitySamples, observed));
+        return ridgeRestore(state, "ts", w, (frozen, version, observed, scale) -> new ThompsonSnapshot(version, frozen,
+            propensitySamples, observed, scale), scaled);
       }
     };
   }
@@ -113,7 +133,8 @@ public final class BanditAgents {
    * changing world as {@code adaptation} says.
    */
   public static AgentBuilder adaptiveLinUcb(String name, LinUcb.Settings settings, Adaptation adaptation) {
-    SnapshotFactory f = (frozen, version, observed) -> new LinUcbSnapshot(version, frozen, settings, observed);
+    SnapshotFactory f = (frozen, version, observed, scale) -> new LinUcbSnapshot(version, frozen, settings, observed,
+        scale);
     return adaptive(name, settings.lambda(), 1.0, f, adaptation);
   }
 
@@ -121,7 +142,8 @@ public final class BanditAgents {
   public static AgentBuilder adaptiveThompson(String name, LinearThompson.Settings settings, int propensitySamples,
       Adaptation adaptation) {
     double w = 1.0 / (settings.sigma() * settings.sigma());
-    SnapshotFactory f = (frozen, version, observed) -> new ThompsonSnapshot(version, frozen, propensitySamples, observed);
+    SnapshotFactory f = (frozen, version, observed, scale) -> new ThompsonSnapshot(version, frozen, propensitySamples,
+        observed, scale);
     return adaptive(name, settings.lambda(), w, f, adaptation);
   }
 
@@ -139,7 +161,7 @@ public final class BanditAgents {
         for (int i = 0; i < arms; i++) {
           a[i] = new RidgeArm(dim, lambda);
         }
-        return new RidgeRule(name, a, weight, f, 0, adaptation);
+        return new RidgeRule(name, a, weight, f, 0, adaptation, false);
       }
 
       @Override
@@ -147,15 +169,24 @@ public final class BanditAgents {
         RidgeArm.Frozen[] frozen = snapshot instanceof LinUcbSnapshot ls ? ls.arms
             : ((ThompsonSnapshot) snapshot).arms;
         long observed = snapshot instanceof LinUcbSnapshot ls2 ? ls2.observed : ((ThompsonSnapshot) snapshot).observed;
-        return new RidgeRule(name, thaw(frozen), weight, f, observed, adaptation);
+        return new RidgeRule(name, thaw(frozen), weight, f, observed, adaptation, false);
       }
 
       @Override
       public UpdateRule restoreState(AgentState state) {
-        RidgeRule r = ridgeRestore(state, name, weight, f);
-        return new RidgeRule(name, r.arms, weight, f, r.observed, adaptation);
+        RidgeRule r = ridgeRestore(state, name, weight, f, false);
+        return new RidgeRule(name, r.arms, weight, f, r.observed, adaptation, false);
       }
     };
+  }
+
+  /**
+   * The residual standard deviation of the rewards: the root mean square of the prequential residuals
+   * (each reward minus its arm's prediction before it), with one pseudo-residual of 1 as a prior so
+   * that the first snapshot has a width: {@code sqrt((1 + sum e^2) / (1 + n))}.
+   */
+  static double noiseScale(long n, double sumSq) {
+    return Math.sqrt((1 + sumSq) / (1 + n));
   }
 
   /** Restarts after detected changes of a rule built here (0 for rules that never restart). */
@@ -179,7 +210,7 @@ public final class BanditAgents {
   }
 
   private interface SnapshotFactory {
-    PolicySnapshot make(RidgeArm.Frozen[] arms, long version, long observed);
+    PolicySnapshot make(RidgeArm.Frozen[] arms, long version, long observed, double scale);
   }
 
   /**
@@ -225,17 +256,26 @@ public final class BanditAgents {
     private long scaleN;
     private double scaleMean;
     private double scaleM2;
+    private final boolean scaled;
+    /** Rewards seen by the noise estimate and their summed squared prediction residuals. */
+    private long noiseN;
+    private double noiseSumSq;
 
-    RidgeRule(String name, RidgeArm[] arms, double weight, SnapshotFactory factory) {
-      this(name, arms, weight, factory, 0);
+    /** This rule with the noise estimate of {@code n} residuals of root mean square {@code scale}. */
+    RidgeRule withNoise(long n, double scale) {
+      noiseN = n;
+      noiseSumSq = Math.max(0, scale * scale * (n + 1) - 1);
+      return this;
     }
 
-    RidgeRule(String name, RidgeArm[] arms, double weight, SnapshotFactory factory, long observed) {
-      this(name, arms, weight, factory, observed, Adaptation.none(1.0));
+    /** The width or posterior scale the snapshots use: the residual sd when scaled, else 1. */
+    double scale() {
+      return scaled ? noiseScale(noiseN, noiseSumSq) : 1.0;
     }
 
     RidgeRule(String name, RidgeArm[] arms, double weight, SnapshotFactory factory, long observed,
-        Adaptation adaptation) {
+        Adaptation adaptation, boolean scaled) {
+      this.scaled = scaled;
       this.name = name;
       this.arms = arms;
       this.weight = weight;
@@ -281,6 +321,10 @@ public final class BanditAgents {
           a.discount(adaptation.gamma(), adaptation.lambda());
         }
       }
+      // Prequential residual: the arm's prediction before it sees this reward.
+      double e = reward - arms[arm].dotTheta(context);
+      noiseSumSq += e * e;
+      noiseN++;
       arms[arm].update(context, reward, weight);
       observed++;
       if (adaptation.window() > 0) {
@@ -311,7 +355,7 @@ public final class BanditAgents {
       for (int i = 0; i < arms.length; i++) {
         f[i] = arms[i].freeze();
       }
-      return factory.make(f, version, observed);
+      return factory.make(f, version, observed, scale());
     }
 
     @Override
@@ -321,7 +365,12 @@ public final class BanditAgents {
 
     @Override
     public java.util.Optional<AgentState> state() {
-      return java.util.Optional.of(ridgeState(name, arms, observed));
+      AgentState st = ridgeState(name, arms, observed);
+      java.util.Map<String, double[]> a = new java.util.HashMap<>(st.arrays());
+      java.util.Map<String, Long> c = new java.util.HashMap<>(st.counters());
+      a.put("noise.sum_sq", new double[] {noiseSumSq});
+      c.put("noise.n", noiseN);
+      return java.util.Optional.of(new AgentState(name, a, c));
     }
   }
 
@@ -342,7 +391,8 @@ public final class BanditAgents {
     return new AgentState(name, a, c);
   }
 
-  private static RidgeRule ridgeRestore(AgentState s, String name, double weight, SnapshotFactory factory) {
+  private static RidgeRule ridgeRestore(AgentState s, String name, double weight, SnapshotFactory factory,
+      boolean scaled) {
     checkAgent(s, name);
     int n = Math.toIntExact(s.counter("arms"));
     int d = Math.toIntExact(s.counter("dim"));
@@ -351,7 +401,12 @@ public final class BanditAgents {
       arms[i] = RidgeArm.thaw(new RidgeArm.Frozen(d, s.array("arm" + i + ".theta", d), s.array("arm" + i + ".l", d * d),
           s.array("arm" + i + ".a", d * d), s.array("arm" + i + ".b", d), s.counter("arm" + i + ".updates")));
     }
-    return new RidgeRule(name, arms, weight, factory, s.counter("observed"));
+    RidgeRule r = new RidgeRule(name, arms, weight, factory, s.counter("observed"), Adaptation.none(1.0), scaled);
+    if (s.has("noise.sum_sq")) {
+      r.noiseSumSq = s.array("noise.sum_sq", 1)[0];
+      r.noiseN = s.counter("noise.n");
+    }
+    return r;
   }
 
   private static void checkAgent(AgentState s, String name) {
@@ -423,18 +478,42 @@ public final class BanditAgents {
     }
   }
 
+  /** A ridge bandit without exploration: the arm with the largest predicted reward. */
+  private record MeanSnapshot(String agent, long version, RidgeArm.Frozen[] arms) implements PolicySnapshot {
+    @Override
+    public Decision act(double[] x, NumpyRandom rng) {
+      int best = 0;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (int a = 0; a < arms.length; a++) {
+        double s = arms[a].dotTheta(x);
+        if (s > bestScore) {
+          bestScore = s;
+          best = a;
+        }
+      }
+      return Decision.arm(best, 1.0);
+    }
+  }
+
   /** LinUCB frozen at a version: the arm with the largest upper confidence bound. */
   private static final class LinUcbSnapshot implements PolicySnapshot {
     private final long version;
     private final RidgeArm.Frozen[] arms;
     private final double width;
     private final long observed;
+    private final double scale;
 
-    LinUcbSnapshot(long version, RidgeArm.Frozen[] arms, LinUcb.Settings s, long observed) {
+    LinUcbSnapshot(long version, RidgeArm.Frozen[] arms, LinUcb.Settings s, long observed, double scale) {
       this.version = version;
       this.arms = arms;
       this.observed = observed;
-      this.width = s.adaptiveAlpha() ? s.alpha() * Math.sqrt(Math.log1p(observed + 1)) : s.alpha();
+      this.scale = scale;
+      this.width = scale * (s.adaptiveAlpha() ? s.alpha() * Math.sqrt(Math.log1p(observed + 1)) : s.alpha());
+    }
+
+    @Override
+    public PolicySnapshot greedy() {
+      return new MeanSnapshot("linucb", version, arms);
     }
 
     @Override
@@ -486,12 +565,19 @@ public final class BanditAgents {
     private final RidgeArm.Frozen[] arms;
     private final int samples;
     private final long observed;
+    private final double scale;
 
-    ThompsonSnapshot(long version, RidgeArm.Frozen[] arms, int samples, long observed) {
+    ThompsonSnapshot(long version, RidgeArm.Frozen[] arms, int samples, long observed, double scale) {
       this.version = version;
       this.arms = arms;
       this.samples = samples;
       this.observed = observed;
+      this.scale = scale;
+    }
+
+    @Override
+    public PolicySnapshot greedy() {
+      return new MeanSnapshot("ts", version, arms);
     }
 
     @Override
@@ -525,7 +611,7 @@ public final class BanditAgents {
       double[] sd = new double[n];
       for (int a = 0; a < n; a++) {
         mu[a] = arms[a].dotTheta(x);
-        sd[a] = Math.sqrt(Math.max(arms[a].quadraticForm(x), 0));
+        sd[a] = scale * Math.sqrt(Math.max(arms[a].quadraticForm(x), 0));
       }
       if (n == 1) {
         return 1.0;
@@ -554,7 +640,7 @@ public final class BanditAgents {
       double bestScore = Double.NEGATIVE_INFINITY;
       for (int a = 0; a < arms.length; a++) {
         for (int i = 0; i < z.length; i++) {
-          z[i] = rng.standardNormal();
+          z[i] = scale * rng.standardNormal();
         }
         double s = arms[a].sampledScore(z, x);
         if (s > bestScore) {

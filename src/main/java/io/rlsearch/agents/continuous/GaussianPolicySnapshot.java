@@ -83,6 +83,28 @@ public final class GaussianPolicySnapshot implements PolicySnapshot {
   }
 
   @Override
+  public PolicySnapshot greedy() {
+    GaussianPolicySnapshot self = this;
+    return new PolicySnapshot() {
+      @Override
+      public String agent() {
+        return self.agent();
+      }
+
+      @Override
+      public long version() {
+        return self.version();
+      }
+
+      @Override
+      public Decision act(double[] x, NumpyRandom rng) {
+        // The mean action; a point mass has no density, so the decision logs 1 as the deterministic policies do.
+        return Decision.continuous(self.mean(x), 1.0);
+      }
+    };
+  }
+
+  @Override
   public Decision act(double[] x, NumpyRandom rng) {
     return sample(mean(x), rng);
   }

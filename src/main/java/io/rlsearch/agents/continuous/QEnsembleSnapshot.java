@@ -48,34 +48,48 @@ public final class QEnsembleSnapshot implements PolicySnapshot {
     return version;
   }
 
-  /** Ensemble mean and population std of Q for each action row in context {@code x}. */
+  /**
+   * Ensemble mean and population std of Q for each action row in context {@code x}: every member scores
+   * all rows in one batched pass ({@link Mlp#forwardBatch}).
+   */
   public double[][] predict(double[] x, double[][] actions) {
     int k = members.size();
-    double[] mean = new double[actions.length];
-    double[] std = new double[actions.length];
-    float[] in = new float[x.length + actionDim];
-    for (int i = 0; i < x.length; i++) {
-      in[i] = (float) x[i];
-    }
-    double[] q = new double[k];
-    for (int r = 0; r < actions.length; r++) {
-      for (int d = 0; d < actionDim; d++) {
-        in[x.length + d] = (float) actions[r][d];
+    int n = actions.length;
+    int in = x.length + actionDim;
+    float[] rows = new float[n * in];
+    for (int r = 0; r < n; r++) {
+      for (int i = 0; i < x.length; i++) {
+        rows[r * in + i] = (float) x[i];
       }
+      for (int d = 0; d < actionDim; d++) {
+        rows[r * in + x.length + d] = (float) actions[r][d];
+      }
+    }
+    double[] mean = new double[n];
+    float[][] q = new float[k][];
+    for (int j = 0; j < k; j++) {
+      q[j] = members.get(j).forwardBatch(rows, n);
+    }
+    double[] std = new double[n];
+    for (int r = 0; r < n; r++) {
       double m = 0;
       for (int j = 0; j < k; j++) {
-        q[j] = members.get(j).forward1(in);
-        m += q[j];
+        m += q[j][r];
       }
       m /= k;
       double v = 0;
       for (int j = 0; j < k; j++) {
-        v += (q[j] - m) * (q[j] - m);
+        v += (q[j][r] - m) * (q[j][r] - m);
       }
       mean[r] = m;
       std[r] = Math.sqrt(v / k);
     }
     return new double[][] {mean, std};
+  }
+
+  @Override
+  public PolicySnapshot greedy() {
+    return beta == 0 ? this : new QEnsembleSnapshot(version, members, 0.0, cem, actionDim);
   }
 
   @Override

@@ -137,6 +137,75 @@ public final class Mlp {
     return h;
   }
 
+  /** Each layer's weights transposed ({@code [in][out]}), built on first use; a benign race. */
+  private volatile float[][] transposed;
+
+  private float[][] transposed() {
+    float[][] t = transposed;
+    if (t == null) {
+      t = new float[weights.length][];
+      for (int l = 0; l < weights.length; l++) {
+        int in = sizes[l];
+        int out = sizes[l + 1];
+        float[] w = weights[l];
+        float[] wt = new float[in * out];
+        for (int o = 0; o < out; o++) {
+          for (int i = 0; i < in; i++) {
+            wt[i * out + o] = w[o * in + i];
+          }
+        }
+        t[l] = wt;
+      }
+      transposed = t;
+    }
+    return t;
+  }
+
+  /**
+   * The outputs of {@code n} input rows at once ({@code x} row-major, {@code n x inputs}; the result
+   * {@code n x outputs}). Each layer is computed as a sum of the transposed weights' rows scaled by
+   * the inputs, a loop over outputs that the JIT vectorises (a per-output dot product is a
+   * floating-point reduction it may not reorder); the sums are in another order than
+   * {@link #forward}'s, so results agree to rounding, not bit for bit. Thread-safe.
+   */
+  public float[] forwardBatch(float[] x, int n) {
+    if (x.length < n * sizes[0]) {
+      throw new IllegalArgumentException("need " + n + " rows of " + sizes[0] + " inputs, got " + x.length + " values");
+    }
+    float[][] wt = transposed();
+    float[] h = x;
+    for (int l = 0; l < weights.length; l++) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      float[] w = wt[l];
+      float[] b = bias[l];
+      float[] next = new float[n * out];
+      boolean hidden = l < weights.length - 1;
+      for (int r = 0; r < n; r++) {
+        int ro = r * out;
+        System.arraycopy(b, 0, next, ro, out);
+        int ri = r * in;
+        for (int i = 0; i < in; i++) {
+          float v = h[ri + i];
+          if (v == 0f) {
+            continue;
+          }
+          int wi = i * out;
+          for (int o = 0; o < out; o++) {
+            next[ro + o] += w[wi + o] * v;
+          }
+        }
+        if (hidden) {
+          for (int o = 0; o < out; o++) {
+            next[ro + o] = activate(next[ro + o]);
+          }
+        }
+      }
+      h = next;
+    }
+    return h;
+  }
+
   /**
    * The gradient of a one-output network's output with respect to its input, by back-propagation
    * (ReLU's derivative at 0 taken as 0). Thread-safe.

@@ -77,6 +77,11 @@ public final class DiffRankSnapshot implements PolicySnapshot {
   }
 
   @Override
+  public PolicySnapshot greedy() {
+    return temperature == 0 ? this : new DiffRankSnapshot(version, scorer, 0.0, contextDim, itemDim, candidates);
+  }
+
+  @Override
   public Decision act(double[] x, NumpyRandom rng) {
     double[] s = scores(x);
     if (temperature > 0) {

@@ -158,6 +158,11 @@ public final class SlateQSnapshot implements PolicySnapshot {
   }
 
   @Override
+  public PolicySnapshot greedy() {
+    return epsilon == 0 ? this : new SlateQSnapshot(version, mode, q, choice, 0.0, contextDim, itemDim, candidates, shown);
+  }
+
+  @Override
   public Decision act(double[] x, NumpyRandom rng) {
     double[] s = scores(x);
     if (epsilon > 0 && rng.random() < epsilon) {
