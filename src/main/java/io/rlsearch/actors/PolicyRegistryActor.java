@@ -57,8 +57,9 @@ public final class PolicyRegistryActor extends AbstractBehavior<PolicyRegistryAc
    * @param versions the version numbers, oldest first
    * @param current the current version
    * @param refused publications refused as stale
+   * @param latest the current snapshot (immutable, plain Java: what the run ended with)
    */
-  public record History(String agent, List<Long> versions, long current, long refused) {
+  public record History(String agent, List<Long> versions, long current, long refused, PolicySnapshot latest) {
     public History {
       versions = List.copyOf(versions);
     }
@@ -112,7 +113,7 @@ public final class PolicyRegistryActor extends AbstractBehavior<PolicyRegistryAc
   }
 
   private Behavior<Command> onGetHistory(GetHistory g) {
-    g.replyTo().tell(new History(current.agent(), versions, current.version(), refused));
+    g.replyTo().tell(new History(current.agent(), versions, current.version(), refused, current));
     return this;
   }
 

@@ -10,6 +10,8 @@ import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.app.report.BattleReport;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.Summary;
+import io.rlsearch.experiments.BattleStudy;
+import io.rlsearch.experiments.BoostReference;
 import io.rlsearch.experiments.Task;
 import io.rlsearch.learn.NeuralAgents;
 import io.rlsearch.eval.ope.DecisionLog;
@@ -43,20 +45,23 @@ import picocli.CommandLine.Spec;
 
 /** {@code battle}: the Battle Royale, every agent on the same users, through the actor runtime. */
 @Command(name = "battle", mixinStandardHelpOptions = true,
-    description = {"The Battle Royale (spec 7.9): every agent learns online on the Gym task (rich-estimated 17-d"
-        + " observation, 10 boost weights in [-3, 3]) for N episodes, each in its own pipeline on the actor"
-        + " runtime, all side by side. Paired by default: every agent meets the same users, queries and"
-        + " noise (common random numbers), so differences to Static are measured per episode. Prints a"
-        + " table sorted by the final-50 return; several seeds give confidence intervals over seeds.",
-        "Agents available: static, random, linucb, ts, contq, reinforce, reinforce_baseline, ppo, cql, slateq,"
-        + " diffrank (default: all of these), slateq_simplified (the reference's slate regression) and"
-        + " static_slate (the candidates in base-relevance order: on the same users it plays exactly Static's"
-        + " sessions, which makes Static the slate agents' baseline too).",
+    description = {"The Battle Royale: every agent learns online on the Gym task (rich-estimated 17-d observation,"
+        + " 10 boost weights in [-3, 3]) for N episodes, each in its own pipeline on the actor runtime, all side by"
+        + " side and on the same users (common random numbers). Then each trained policy, without exploration,"
+        + " serves the same held-out users; the table sorts by that evaluation, with the training return beside"
+        + " it, paired differences to random and static, and each agent's share of the best per-segment boost"
+        + " vectors (an upper reference found by search on the simulator, beside the best fixed vector).",
+        "Several seeds (the default: 4) give 95% intervals over seeds; one seed gives none.",
+        "Agents available: static, random, linucb, ts, contq, reinforce (no baseline), reinforce_baseline"
+        + " (learned value baseline), ppo, cql, slateq, diffrank (default: all of these), slateq_simplified (the"
+        + " reference's slate regression) and static_slate (the candidates in base-relevance order). static and"
+        + " random always run. linucb and ts choose among the 8 Chapter-6 templates carried over to boost weights.",
         "slateq, slateq_simplified and diffrank act on the slate task (the slate env: 50 candidates by base"
         + " relevance, one score each) with the same users and queries; the others on the 10 boost weights.",
         "cql is offline: before the battle it is trained (1,000 steps) on 500 decisions of the uniform random"
         + " policy, logged through the runtime on other users of the same world (or on --cql-log FILE), and it"
-        + " does not learn during the battle, as the reference."})
+        + " does not learn during the battle.",
+        "Agents' defaults and why they fit the reward's scale: docs/battle.md."})
 final class BattleCommand implements Callable<Integer> {
   static final List<String> AVAILABLE = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
       "reinforce_baseline", "ppo", "cql", "slateq", "slateq_simplified", "diffrank", "static_slate");
@@ -73,8 +78,9 @@ final class BattleCommand implements Callable<Integer> {
       description = "Episodes per agent and seed (default: ${DEFAULT-VALUE}, the reference's).")
   int episodes;
 
-  @Option(names = "--seeds", paramLabel = "LIST", split = ",", defaultValue = "2025",
-      description = "Seeds (world and streams), one run of every agent each (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seeds", paramLabel = "LIST", split = ",", defaultValue = "2025,2026,2027,2028",
+      description = "Seeds (world and streams), one run of every agent each; intervals are over them (default:"
+          + " ${DEFAULT-VALUE}: four, the fewest whose ranking held between disjoint seed sets, see docs/battle.md).")
   List<Long> seeds;
 
   @Option(names = "--agents", paramLabel = "LIST", split = ",",
@@ -99,6 +105,17 @@ final class BattleCommand implements Callable<Integer> {
       description = "CQL's offline training steps (minibatches of 64; default: ${DEFAULT-VALUE}, the reference's).")
   int cqlSteps;
 
+  @Option(names = "--round", paramLabel = "N", defaultValue = "10",
+      description = "Episodes per round: every episode of a round acts with the policy learned from all the rounds"
+          + " before it, and the round's transitions are learned in episode order (default: ${DEFAULT-VALUE}; 1"
+          + " updates the acting policy after every episode, the reference's protocol, at ten times the messaging).")
+  int round;
+
+  @Option(names = "--eval-users", paramLabel = "N", defaultValue = "2000",
+      description = "Held-out users per seed that every trained policy serves without exploration (default:"
+          + " ${DEFAULT-VALUE}).")
+  int evalUsers;
+
   @Mixin ConfigOption config = new ConfigOption();
 
   @Mixin DashboardOption dashboard = new DashboardOption();
@@ -115,6 +132,12 @@ final class BattleCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (episodes < 50 || episodes > 1_000_000) {
       throw new Main.UsageException("--episodes must be in 50..1000000 (the final-50 figure needs 50), got " + episodes);
+    }
+    if (round < 1 || round > episodes) {
+      throw new Main.UsageException("--round must be in 1.." + episodes + " (the episodes), got " + round);
+    }
+    if (evalUsers < 1 || evalUsers > 1_000_000) {
+      throw new Main.UsageException("--eval-users must be in 1..1000000, got " + evalUsers);
     }
     if (cqlSteps < 1 || cqlSteps > 1_000_000) {
       throw new Main.UsageException("--cql-steps must be in 1..1000000, got " + cqlSteps);
@@ -133,67 +156,77 @@ final class BattleCommand implements Callable<Integer> {
         throw new Main.UsageException("--agents: unknown agent '" + n + "'; available: " + String.join(", ", AVAILABLE));
       }
     }
+    // Every agent is compared with static and random on the same users: both always run.
+    if (!names.contains("random")) {
+      names = new ArrayList<>(names);
+      names.add(0, "random");
+    }
     if (!names.contains("static")) {
       names = new ArrayList<>(names);
       names.add(0, "static");
     }
     SimSettings sim = config.load();
-    Task.BoostWeights task = Task.BoostWeights.battle();
+    Task.BoostWeights task = Task.BoostWeights.battleTemplates();
     RunConfig topo = RunConfig.load(Optional.empty(), Optional.empty());
     long start = System.nanoTime();
-    Map<String, List<Guardian.RunReport>> reports = new LinkedHashMap<>();
-    Map<String, Double> walls = new LinkedHashMap<>();
-    for (String n : names) {
-      reports.put(n, new ArrayList<>());
-      walls.put(n, 0.0);
-    }
     io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("battle", System::nanoTime);
     Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, topo.systemConfig(),
         spec.commandLine().getErr());
+    BattleStudy.Result result;
     try (SharedLearner learner = new SharedLearner()) {
       telemetry.counter("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
           learner::gradientSteps);
       telemetry.gauge("rlsearch_learner_loss", "Moving average of the shared learner's regression losses",
           learner::lossAverage);
-      for (long seed : seeds) {
-        World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
+      List<String> order = names;
+      BattleStudy.Trainer trainer = (world, seed, agentNames) -> {
         List<RunSpec> specs = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-          long streamSeed = sharedEnv ? seed * 64 + i : seed;
-          String n = names.get(i);
-          AgentBuilder builder = n.equals("cql") ? offlineCql(learner, world, task, topo, seed)
-              : agent(n, learner, task);
-          specs.add(spec(world, slateAgent(n) ? Task.Slate.reference() : task, builder, streamSeed, episodes,
-              Optional.empty()));
+        try {
+          for (int i = 0; i < agentNames.size(); i++) {
+            long streamSeed = sharedEnv ? seed * 64 + i : seed;
+            String n = agentNames.get(i);
+            AgentBuilder builder = n.equals("cql") ? offlineCql(learner, world, task, topo, seed)
+                : agent(n, learner, task);
+            specs.add(spec(world, slateAgent(n) ? Task.Slate.reference() : task, builder, streamSeed, episodes,
+                Optional.empty(), round));
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
         }
         if (dash.isPresent()) {
           specs.replaceAll(sp -> sp.observed(telemetry));
         }
         List<PipelineRunner.Outcome> outs = PipelineRunner.runAll(specs, topo.systemConfig());
-        for (int i = 0; i < names.size(); i++) {
+        List<BattleStudy.Trained> trained = new ArrayList<>();
+        for (int i = 0; i < agentNames.size(); i++) {
           Guardian.RunReport r = outs.get(i).report();
           if (r.failure().isPresent() || r.lost() != 0) {
-            throw new IllegalStateException("agent " + names.get(i) + " (seed " + seed + ") failed: "
+            throw new IllegalStateException("agent " + agentNames.get(i) + " (seed " + seed + ") failed: "
                 + r.failure().orElse("lost " + r.lost() + " transitions"));
           }
-          reports.get(names.get(i)).add(r);
-          walls.merge(names.get(i), outs.get(i).wallSeconds(), Double::sum);
+          io.rlsearch.eval.OnlineMetrics.Report m = r.evaluator().metrics();
+          trained.add(new BattleStudy.Trained(agentNames.get(i), slateAgent(agentNames.get(i)), r.history().latest(),
+              m.rewards(), m.mean().get("gmv").mean(), m.mean().get("cm2").mean(), m.mean().get("exposure_pl").mean(),
+              m.cm2FloorViolationRate(cm2Floor, 100), m.mean().get("diversity").mean(), outs.get(i).wallSeconds()));
         }
+        return trained;
+      };
+      try {
+        result = BattleStudy.run(sim, new BattleStudy.Settings(seeds, order, evalUsers,
+            BoostReference.Settings.battle(0), Math.max(1, Runtime.getRuntime().availableProcessors())), trainer);
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
       }
     } finally {
       dash.ifPresent(io.rlsearch.app.metrics.Dashboard::close);
     }
     double wall = (System.nanoTime() - start) / 1e9;
-    List<Row> rows = new ArrayList<>();
-    List<double[]> staticReturns = returns(reports.get("static"));
-    for (String n : names) {
-      rows.add(row(n, reports.get(n), walls.get(n), staticReturns));
-    }
-    rows.sort(Comparator.comparingDouble(Row::final50).reversed());
-    if (reports.containsKey("cql")) {
+    if (cqlTrainingByAgent()) {
       // Beside each seed's off-policy estimate, the value CQL's policy had online (mean return per
-      // episode over the battle's episodes for that seed, CI over episodes).
-      List<double[]> cqlReturns = returns(reports.get("cql"));
+      // episode over the battle's episodes for that seed; the policy is frozen, so the interval over
+      // its episodes is the estimate's truth's interval).
+      List<double[]> cqlReturns = result.agents().stream().filter(a -> a.name().equals("cql")).findFirst()
+          .orElseThrow().curves();
       for (int i = 0; i < cqlTraining.size() && i < cqlReturns.size(); i++) {
         Summary on = Summary.of(cqlReturns.get(i));
         Map<String, Object> online = new LinkedHashMap<>();
@@ -206,28 +239,33 @@ final class BattleCommand implements Callable<Integer> {
         ope.put("online_within_ci", on.mean() >= (double) ope.get("ci_low") && on.mean() <= (double) ope.get("ci_high"));
       }
     }
-    Map<String, Object> result = toJson(rows, wall);
+    Map<String, Object> json = toJson(result, wall);
     if (out != null) {
-      List<BattleReport.Agent> ra = new ArrayList<>();
-      for (Row r : rows) {
-        ra.add(new BattleReport.Agent(r.name, r.mean.mean(), r.mean.ciLow(), r.mean.ciHigh(), r.final50, r.gmv, r.cm2,
-            r.wall, r.returns));
-      }
-      BattleReport.write(out, ra, seeds, episodes, "rlsearch Battle Royale");
-      java.nio.file.Files.writeString(out.resolve("results.json"), Json.write(result) + System.lineSeparator());
+      BattleReport.write(out, result, episodes, "rlsearch Battle Royale");
+      java.nio.file.Files.writeString(out.resolve("results.json"), Json.write(json) + System.lineSeparator());
     }
-    if (json) {
-      spec.commandLine().getOut().println(Json.write(result));
+    if (this.json) {
+      spec.commandLine().getOut().println(Json.write(json));
     } else {
-      print(spec.commandLine().getOut(), rows, wall);
+      print(spec.commandLine().getOut(), result, wall);
     }
     return 0;
   }
 
+  private boolean cqlTrainingByAgent() {
+    return !cqlTraining.isEmpty();
+  }
+
   static RunSpec spec(World world, Task task, AgentBuilder agent, long streamSeed, long users,
       Optional<Path> log) {
-    return new RunSpec(world, task, agent, streamSeed, users, false, 1, 1.0, 1, 1, 1, 64, (int) Math.max(users, 1), 0, 3,
-        Duration.ofMinutes(5), Duration.ofMinutes(10), 2, log, "", 1);
+    return spec(world, task, agent, streamSeed, users, log, 1);
+  }
+
+  /** A run in deterministic rounds of {@code round} episodes (each round acts with the policy learned before it). */
+  static RunSpec spec(World world, Task task, AgentBuilder agent, long streamSeed, long users, Optional<Path> log,
+      int round) {
+    return new RunSpec(world, task, agent, streamSeed, users, false, 1, 1.0, 1, round, 1, 64, (int) Math.max(users, 1),
+        0, 3, Duration.ofMinutes(5), Duration.ofMinutes(10), 2, log, "", 1);
   }
 
   /**
@@ -309,8 +347,8 @@ final class BattleCommand implements Callable<Integer> {
     return switch (name) {
       case "static" -> ContinuousAgents.constant("static", new double[10]);
       case "random" -> ContinuousAgents.uniform("random", 10, task.aMax());
-      case "linucb" -> BanditAgents.linUcb(new LinUcb.Settings(1.0, 0.5, false));
-      case "ts" -> BanditAgents.thompson(LinearThompson.Settings.defaults(), 16);
+      case "linucb" -> BanditAgents.linUcb(new LinUcb.Settings(1.0, 2.0, false), true);
+      case "ts" -> BanditAgents.thompson(LinearThompson.Settings.defaults(), 16, true);
       case "contq" -> NeuralAgents.qEnsemble(learner, NeuralAgents.QEnsembleSettings.battle(task.aMax()));
       case "reinforce" -> NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(false));
       case "reinforce_baseline" -> NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(true));
@@ -331,88 +369,63 @@ final class BattleCommand implements Callable<Integer> {
     };
   }
 
-  private record Row(String name, Summary mean, double final50, double gmv, double cm2, double wall, List<double[]> returns,
-      Summary vsStatic, double exposurePl, double cm2Violations, double diversity) {}
-
-  private static List<double[]> returns(List<Guardian.RunReport> rs) {
-    List<double[]> out = new ArrayList<>();
-    for (Guardian.RunReport r : rs) {
-      out.add(r.evaluator().metrics().rewards());
-    }
-    return out;
+  private static Map<String, Object> interval(Summary s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mean", s.mean());
+    m.put("ci_low", s.n() >= 2 ? s.ciLow() : null);
+    m.put("ci_high", s.n() >= 2 ? s.ciHigh() : null);
+    return m;
   }
 
-  private Row row(String name, List<Guardian.RunReport> rs, double wall, List<double[]> staticReturns) {
-    List<double[]> ret = returns(rs);
-    double[] perSeed = new double[rs.size()];
-    double final50 = 0;
-    double gmv = 0;
-    double cm2 = 0;
-    double[] diffs = new double[rs.size()];
-    double exposure = 0;
-    double violations = 0;
-    double diversity = 0;
-    for (int s = 0; s < rs.size(); s++) {
-      exposure += rs.get(s).evaluator().metrics().mean().get("exposure_pl").mean() / rs.size();
-      diversity += rs.get(s).evaluator().metrics().mean().get("diversity").mean() / rs.size();
-      violations += rs.get(s).evaluator().metrics().cm2FloorViolationRate(cm2Floor, 100) / rs.size();
-      double[] r = ret.get(s);
-      perSeed[s] = Arrays.stream(r).average().orElse(Double.NaN);
-      final50 += Arrays.stream(r, r.length - 50, r.length).average().orElse(Double.NaN) / rs.size();
-      gmv += rs.get(s).evaluator().metrics().mean().get("gmv").mean() / rs.size();
-      cm2 += rs.get(s).evaluator().metrics().mean().get("cm2").mean() / rs.size();
-      diffs[s] = perSeed[s] - Arrays.stream(staticReturns.get(s)).average().orElse(Double.NaN);
-    }
-    Summary mean;
-    Summary vs;
-    if (rs.size() >= 2) {
-      mean = Summary.of(perSeed);
-      vs = Summary.of(diffs);
-    } else {
-      // One seed: intervals over episodes; the difference to Static is paired episode by episode
-      // (same users) unless the environment is shared.
-      mean = Summary.of(ret.get(0));
-      double[] d = new double[ret.get(0).length];
-      for (int e = 0; e < d.length; e++) {
-        d[e] = ret.get(0)[e] - staticReturns.get(0)[e];
-      }
-      vs = Summary.of(d);
-    }
-    return new Row(name, mean, final50, gmv, cm2, wall, ret, vs, exposure, violations, diversity);
-  }
-
-  private Map<String, Object> toJson(List<Row> rows, double wall) {
+  private Map<String, Object> toJson(BattleStudy.Result r, double wall) {
     Map<String, Object> m = new LinkedHashMap<>();
     List<Object> list = new ArrayList<>();
-    for (Row r : rows) {
-      Map<String, Object> a = new LinkedHashMap<>();
-      a.put("name", r.name);
-      a.put("mean_return", r.mean.mean());
-      a.put("ci_low", r.mean.ciLow());
-      a.put("ci_high", r.mean.ciHigh());
-      a.put("final_50", r.final50);
-      a.put("gmv", r.gmv);
-      a.put("cm2", r.cm2);
-      a.put("wall_s", r.wall);
-      a.put("task", slateAgent(r.name) ? "slate" : "weights");
-      a.put("exposure_pl", r.exposurePl);
-      a.put("cm2_floor_violation_rate", r.cm2Violations);
-      a.put("diversity_at_5", r.diversity);
-      Map<String, Object> vs = new LinkedHashMap<>();
-      vs.put("mean", r.vsStatic.mean());
-      vs.put("ci_low", r.vsStatic.ciLow());
-      vs.put("ci_high", r.vsStatic.ciHigh());
-      a.put("vs_static", vs);
-      list.add(a);
+    boolean several = r.seeds().size() >= 2;
+    for (BattleStudy.AgentResult a : r.agents()) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("name", a.name());
+      j.put("eval_return", interval(a.evalReturn()));
+      j.put("eval_vs_random", interval(a.evalVsRandom()));
+      j.put("eval_vs_static", interval(a.evalVsStatic()));
+      j.put("share_of_reference", a.shareOfReference());
+      j.put("eval_per_seed", a.evalPerSeed());
+      j.put("eval_gmv", a.evalGmv().mean());
+      j.put("eval_cm2", a.evalCm2().mean());
+      j.put("mean_return", a.trainReturn().mean());
+      j.put("ci_low", several ? a.trainReturn().ciLow() : null);
+      j.put("ci_high", several ? a.trainReturn().ciHigh() : null);
+      j.put("final_50", a.final50());
+      j.put("gmv", a.gmv());
+      j.put("cm2", a.cm2());
+      j.put("wall_s", a.wallSeconds());
+      j.put("task", a.slate() ? "slate" : "weights");
+      j.put("exposure_pl", a.exposurePl());
+      j.put("cm2_floor_violation_rate", a.cm2Violations());
+      j.put("diversity_at_5", a.diversity());
+      double[] vs = new double[a.curves().size()];
+      BattleStudy.AgentResult st = r.agents().stream().filter(x -> x.name().equals("static")).findFirst().orElseThrow();
+      for (int s = 0; s < vs.length; s++) {
+        vs[s] = java.util.Arrays.stream(a.curves().get(s)).average().orElse(Double.NaN)
+            - java.util.Arrays.stream(st.curves().get(s)).average().orElse(Double.NaN);
+      }
+      j.put("vs_static", interval(Summary.of(vs)));
+      list.add(j);
     }
     m.put("agents", list);
+    Map<String, Object> ref = new LinkedHashMap<>();
+    ref.put("fixed", Map.of("eval_return", interval(r.fixedReference())));
+    ref.put("per_segment", Map.of("eval_return", interval(r.perSegmentReference())));
+    m.put("reference", ref);
+    m.put("eval_users", r.evalUsers());
     m.put("episodes", episodes);
-    m.put("seeds", seeds);
+    m.put("seeds", r.seeds());
     m.put("paired", !sharedEnv);
-    m.put("task", Task.BoostWeights.battle().describe());
+    m.put("task", Task.BoostWeights.battleTemplates().describe());
     m.put("slate_task", Task.Slate.reference().describe());
     m.put("cm2_floor", cm2Floor);
-    m.put("ci", seeds.size() >= 2 ? "over seeds" : "over episodes (one seed)");
+    m.put("ci", several ? "95% over seeds (Student t of the per-seed means)"
+        : "none: one seed (intervals are over seeds; run several)");
+    m.put("sorted_by", "eval_return");
     m.put("wall_s", wall);
     if (!cqlTraining.isEmpty()) {
       m.put("cql_training", cqlTraining);
@@ -420,23 +433,30 @@ final class BattleCommand implements Callable<Integer> {
     return m;
   }
 
-  private void print(PrintWriter w, List<Row> rows, double wall) {
-    w.printf(Locale.ROOT, "Battle Royale: %d episodes per agent, seeds %s, %s; %s%n", episodes, seeds,
-        sharedEnv ? "unpaired (shared env)" : "paired (same users for every agent)", Task.BoostWeights.battle().describe());
-    w.printf(Locale.ROOT, "%-19s %9s %20s %9s %8s %7s %22s %7s %7s %7s %7s%n", "agent", "mean", "95% CI", "final 50",
-        "GMV", "CM2", "vs Static (95% CI)", "PL exp", "CM2<fl", "div@5", "wall s");
-    for (Row r : rows) {
-      w.printf(Locale.ROOT, "%-19s %9.3f [%8.3f,%8.3f] %9.3f %8.3f %7.3f %7.3f [%6.3f,%6.3f] %7.3f %7.3f %7.3f %7.1f%n",
-          r.name, r.mean.mean(), r.mean.ciLow(), r.mean.ciHigh(), r.final50, r.gmv, r.cm2, r.vsStatic.mean(),
-          nz(r.vsStatic.ciLow()), nz(r.vsStatic.ciHigh()), r.exposurePl, r.cm2Violations, r.diversity, r.wall);
-    }
-    w.printf(Locale.ROOT, "PL exp: private-label share of exposure; CM2<fl: share of 100-episode windows with mean CM2"
-        + " below %.2f; div@5: share of the categories among the top 5%n", cm2Floor);
-    w.printf(Locale.ROOT, "CIs %s; wall time %.1f s (agents run side by side)%n",
-        seeds.size() >= 2 ? "over seeds" : "over episodes", wall);
+  private static String ci(Summary s) {
+    return s.n() >= 2 ? String.format(Locale.ROOT, "[%7.2f,%7.2f]", s.ciLow(), s.ciHigh()) : "        -        ";
   }
 
-  private static double nz(double v) {
-    return Double.isNaN(v) ? 0.0 : v;
+  private void print(PrintWriter w, BattleStudy.Result r, double wall) {
+    w.printf(Locale.ROOT, "Battle Royale: %d training episodes per agent, seeds %s, %s; %s%n", episodes, r.seeds(),
+        sharedEnv ? "unpaired (shared env)" : "paired (same users for every agent)", Task.BoostWeights.battleTemplates().describe());
+    w.printf(Locale.ROOT, "Evaluation: each policy without exploration on the same %d held-out users per seed%n",
+        r.evalUsers());
+    w.printf(Locale.ROOT, "%-19s %8s %17s %8s %17s %8s %17s %8s %8s %6s %6s %6s %6s%n", "agent", "eval", "95% CI",
+        "vs rand", "95% CI", "vs stat", "95% CI", "%ref", "train", "GMV", "CM2", "PL exp", "div@5");
+    for (BattleStudy.AgentResult a : r.agents()) {
+      w.printf(Locale.ROOT, "%-19s %8.2f %17s %8.2f %17s %8.2f %17s %7.1f%% %8.2f %6.2f %6.2f %6.3f %6.3f%n", a.name(),
+          a.evalReturn().mean(), ci(a.evalReturn()), a.evalVsRandom().mean(), ci(a.evalVsRandom()),
+          a.evalVsStatic().mean(), ci(a.evalVsStatic()), 100 * a.shareOfReference(), a.trainReturn().mean(),
+          a.evalGmv().mean(), a.evalCm2().mean(), a.exposurePl(), a.diversity());
+    }
+    w.printf(Locale.ROOT, "%-19s %8.2f %17s   (best fixed boost vector, found by search; no learning)%n",
+        "ref: fixed", r.fixedReference().mean(), ci(r.fixedReference()));
+    w.printf(Locale.ROOT, "%-19s %8.2f %17s   (best boost vector per user segment; %%ref is relative to it)%n",
+        "ref: per segment", r.perSegmentReference().mean(), ci(r.perSegmentReference()));
+    w.printf(Locale.ROOT, "eval: held-out reward of the greedy policy; train: mean reward while learning (exploring);"
+        + " GMV, CM2: held-out; PL exp, div@5: while learning%n");
+    w.printf(Locale.ROOT, "%s; wall time %.1f s%n", r.seeds().size() >= 2 ? "CIs 95% over seeds"
+        : "one seed: no interval (intervals are over seeds; give several with --seeds)", wall);
   }
 }

@@ -98,34 +98,57 @@ class RuntimeCommandsTest {
   }
 
   @Test
-  void battleJsonIsSortedByFinalReturnAndOutWritesTheReport() throws Exception {
+  void battleJsonIsSortedByTheHeldOutEvaluationAndOutWritesTheReport() throws Exception {
     Path world = dir.resolve("world.conf");
     Files.writeString(world, "catalog { n_products = 400 }\n");
     Path outDir = dir.resolve("battle");
-    Run r = run("battle", "--episodes", "60", "--agents", "random,linucb,contq,reinforce,ppo,cql", "--cql-steps", "50", "--config", world.toString(),
-        "--out", outDir.toString(), "--json");
+    Run r = run("battle", "--episodes", "60", "--seeds", "3,4", "--eval-users", "100", "--agents",
+        "linucb,contq,reinforce,ppo,cql", "--cql-steps", "50", "--config", world.toString(), "--out",
+        outDir.toString(), "--json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = JSON.readTree(r.out());
     assertEquals(60, j.get("episodes").asInt());
-    assertEquals(7, j.get("agents").size(), "static is always included as the reference");
+    assertEquals(100, j.get("eval_users").asInt());
+    assertEquals(2, j.get("seeds").size());
+    assertEquals(7, j.get("agents").size(), "static and random always run as the baselines");
     assertEquals(500, j.get("cql_training").get(0).get("transitions").asInt(), "CQL trains on 500 logged decisions");
+    assertTrue(j.get("reference").get("fixed").get("eval_return").has("mean"));
+    assertTrue(j.get("reference").get("per_segment").get("eval_return").get("ci_low").isNumber());
+    assertTrue(j.get("wall_s").asDouble() > 0);
     double prev = Double.POSITIVE_INFINITY;
     for (JsonNode a : j.get("agents")) {
-      for (String f : new String[] {"name", "mean_return", "ci_low", "ci_high", "final_50", "gmv", "cm2", "wall_s"}) {
+      for (String f : new String[] {"name", "mean_return", "ci_low", "ci_high", "final_50", "gmv", "cm2", "wall_s",
+          "eval_return", "eval_vs_random", "eval_vs_static", "share_of_reference"}) {
         assertTrue(a.has(f), "missing " + f);
       }
-      assertTrue(a.get("final_50").asDouble() <= prev);
-      prev = a.get("final_50").asDouble();
+      for (String f : new String[] {"eval_return", "eval_vs_random", "eval_vs_static"}) {
+        for (String g : new String[] {"mean", "ci_low", "ci_high"}) {
+          assertTrue(a.get(f).get(g).isNumber(), f + "." + g + " of " + a);
+        }
+      }
+      double e = a.get("eval_return").get("mean").asDouble();
+      assertTrue(e <= prev, "sorted by eval_return");
+      prev = e;
+      if (a.get("name").asText().equals("static")) {
+        assertEquals(0.0, a.get("eval_vs_static").get("mean").asDouble(), 0.0);
+      }
     }
-    for (String f : new String[] {"results.json", "results.csv", "curves.csv", "report.html", "cql_dataset.jsonl"}) {
+    for (String f : new String[] {"results.json", "results.csv", "curves.csv", "report.html", "cql_dataset_3.jsonl"}) {
       assertTrue(Files.size(outDir.resolve(f)) > 0, f);
     }
     String html = Files.readString(outDir.resolve("report.html"));
-    // Self-contained: the live page's chart library inlined, nothing fetched (the library's licence
-    // comment names its home page; that is text, not a request).
-    assertTrue(html.contains("new uPlot(") && html.contains("uPlot"), "no chart");
+    // Self-contained: inline SVG, nothing fetched.
+    assertTrue(html.contains("<svg class='forest'") && html.contains("<svg class='curve'"), "no charts");
     assertTrue(!html.contains("src=") && !html.contains("<link") && !html.contains("@import")
         && !html.contains("url(http") && !html.contains("fetch("), "external resources");
+    // One seed: no interval over seeds, and the output says so.
+    Run one = run("battle", "--episodes", "50", "--eval-users", "20", "--agents", "linucb", "--config",
+        world.toString(), "--json");
+    assertEquals(0, one.code(), one.err());
+    JsonNode o = JSON.readTree(one.out());
+    assertTrue(o.get("agents").get(0).get("eval_return").get("ci_low").isNull());
+    assertTrue(o.get("ci").asText().startsWith("none"), o.get("ci").asText());
+    assertEquals(2, run("battle", "--eval-users", "0").code());
     assertEquals(2, run("battle", "--agents", "nosuch").code());
     Path bad = dir.resolve("bad.jsonl");
     Files.writeString(bad, "{not json\n");
