@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
         + " serves the same held-out users; the table sorts by that evaluation, with the training return beside"
         + " it, paired differences to random and static, and each agent's share of the best per-segment boost"
         + " vectors (an upper reference found by search on the simulator, beside the best fixed vector).",
-        "Several seeds (the default: 4) give 95% intervals over seeds; one seed gives none.",
+        "Several seeds (the default: 4) give 95%% intervals over seeds; one seed gives none.",
         "Agents available: static, random, linucb, ts, contq, reinforce (no baseline), reinforce_baseline"
         + " (learned value baseline), ppo, cql, slateq, diffrank (default: all of these), slateq_simplified (the"
         + " reference's slate regression) and static_slate (the candidates in base-relevance order). static and"
@@ -105,6 +105,12 @@ final class BattleCommand implements Callable<Integer> {
       description = "CQL's offline training steps (minibatches of 64; default: ${DEFAULT-VALUE}, the reference's).")
   int cqlSteps;
 
+  @Option(names = "--world-seed", paramLabel = "S|each", defaultValue = "2025",
+      description = "The world (catalog, segments) every seed plays in: one world is the benchmark and the seeds vary"
+          + " its users, queries and behaviour draws (default: ${DEFAULT-VALUE}, the book's); 'each' draws a world per"
+          + " seed from the seed itself.")
+  String worldSeed;
+
   @Option(names = "--round", paramLabel = "N", defaultValue = "10",
       description = "Episodes per round: every episode of a round acts with the policy learned from all the rounds"
           + " before it, and the round's transitions are learned in episode order (default: ${DEFAULT-VALUE}; 1"
@@ -132,6 +138,19 @@ final class BattleCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (episodes < 50 || episodes > 1_000_000) {
       throw new Main.UsageException("--episodes must be in 50..1000000 (the final-50 figure needs 50), got " + episodes);
+    }
+    if (!worldSeed.equals("each")) {
+      long ws;
+      try {
+        ws = Long.parseLong(worldSeed);
+      } catch (NumberFormatException e) {
+        throw new Main.UsageException("--world-seed must be an integer in 0.." + Integer.MAX_VALUE + " or 'each', got '"
+            + worldSeed + "'");
+      }
+      if (ws < 0 || ws > Integer.MAX_VALUE) {
+        throw new Main.UsageException("--world-seed must be an integer in 0.." + Integer.MAX_VALUE + " or 'each', got "
+            + ws);
+      }
     }
     if (round < 1 || round > episodes) {
       throw new Main.UsageException("--round must be in 1.." + episodes + " (the episodes), got " + round);
@@ -213,7 +232,9 @@ final class BattleCommand implements Callable<Integer> {
       };
       try {
         result = BattleStudy.run(sim, new BattleStudy.Settings(seeds, order, evalUsers,
-            BoostReference.Settings.battle(0), Math.max(1, Runtime.getRuntime().availableProcessors())), trainer);
+            BoostReference.Settings.battle(0), Math.max(1, Runtime.getRuntime().availableProcessors()),
+            worldSeed.equals("each") ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(Long.parseLong(worldSeed))), trainer);
       } catch (java.io.UncheckedIOException e) {
         throw e.getCause();
       }
@@ -417,6 +438,7 @@ final class BattleCommand implements Callable<Integer> {
     ref.put("per_segment", Map.of("eval_return", interval(r.perSegmentReference())));
     m.put("reference", ref);
     m.put("eval_users", r.evalUsers());
+    m.put("world_seed", worldSeed.equals("each") ? "each" : (Object) Long.parseLong(worldSeed));
     m.put("episodes", episodes);
     m.put("seeds", r.seeds());
     m.put("paired", !sharedEnv);
@@ -438,7 +460,8 @@ final class BattleCommand implements Callable<Integer> {
   }
 
   private void print(PrintWriter w, BattleStudy.Result r, double wall) {
-    w.printf(Locale.ROOT, "Battle Royale: %d training episodes per agent, seeds %s, %s; %s%n", episodes, r.seeds(),
+    w.printf(Locale.ROOT, "Battle Royale: %d training episodes per agent, %s, seeds %s, %s; %s%n", episodes,
+        worldSeed.equals("each") ? "a world per seed" : "world " + worldSeed, r.seeds(),
         sharedEnv ? "unpaired (shared env)" : "paired (same users for every agent)", Task.BoostWeights.battleTemplates().describe());
     w.printf(Locale.ROOT, "Evaluation: each policy without exploration on the same %d held-out users per seed%n",
         r.evalUsers());

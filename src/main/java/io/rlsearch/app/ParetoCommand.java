@@ -194,7 +194,7 @@ final class ParetoCommand implements Callable<Integer> {
     ToDoubleFunction<Transition> metric = metric(exposure);
     boolean windowed = !(exposure && perSession);
     ConstrainedAgent.Settings s = new ConstrainedAgent.Settings(List.of(c), 0.0, lr, free ? 0.0 : 100.0, DUAL_EVERY,
-        NeuralAgents.ReinforceSettings.battle(true), true, normalized);
+        NeuralAgents.ReinforceSettings.reference(true), true, normalized);
     Task.BoostWeights task = Task.BoostWeights.battle();
     RunStreams streams = new RunStreams(seed);
     SessionRunner runner = new SessionRunner(world, task, streams);

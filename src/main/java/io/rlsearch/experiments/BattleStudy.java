@@ -62,9 +62,17 @@ public final class BattleStudy {
    * @param evalUsers held-out users per seed
    * @param reference the reference search's settings (its seed is replaced per seed)
    * @param threads threads the evaluation and the search score users on (results do not depend on them)
+   * @param worldSeed the world every seed plays in, if one world is the benchmark; empty: each seed draws
+   *     its own world
    */
   public record Settings(List<Long> seeds, List<String> agents, int evalUsers, BoostReference.Settings reference,
-      int threads) {
+      int threads, java.util.OptionalLong worldSeed) {
+    /** Each seed in a world of its own. */
+    public Settings(List<Long> seeds, List<String> agents, int evalUsers, BoostReference.Settings reference,
+        int threads) {
+      this(seeds, agents, evalUsers, reference, threads, java.util.OptionalLong.empty());
+    }
+
     public Settings {
       seeds = List.copyOf(seeds);
       agents = List.copyOf(agents);
@@ -131,35 +139,38 @@ public final class BattleStudy {
     }
     double[] fixed = new double[nSeeds];
     double[] perSeg = new double[nSeeds];
-    Task.BoostWeights weights = Task.BoostWeights.battleTemplates();
-    Task.Slate slate = Task.Slate.reference();
-    for (int si = 0; si < nSeeds; si++) {
-      long seed = s.seeds().get(si);
-      World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
-      List<Trained> ts = trainer.train(world, seed, s.agents());
-      BoostReference.Settings rs = s.reference();
-      BoostReference.Found found = BoostReference.search(world, weights, seed * 64 + 60,
-          new BoostReference.Settings(rs.users(), rs.population(), rs.iterations(), rs.elite(), seed * 64 + 59),
-          s.threads());
-      List<BattleEvaluation.Entry> entries = new ArrayList<>();
-      for (Trained t : ts) {
-        trained.get(t.name()).add(t);
-        entries.add(new BattleEvaluation.Entry(t.name(), t.policy().greedy(), t.slate()));
+    // A seed's evaluation (the reference search and the held-out users) is pure Java and independent of
+    // the next seed's training, which waits mostly on the shared learner: it runs beside it.
+    java.util.concurrent.ExecutorService evaluator = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "rlsearch-battle-evaluation");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<SeedEvaluation>> pending = new ArrayList<>();
+      for (int si = 0; si < nSeeds; si++) {
+        long seed = s.seeds().get(si);
+        long ws = s.worldSeed().orElse(seed);
+        World world = World.generate(sim.withSeed(ws), new NumpyRandom(ws));
+        List<Trained> ts = trainer.train(world, seed, s.agents());
+        for (Trained t : ts) {
+          trained.get(t.name()).add(t);
+        }
+        pending.add(evaluator.submit(() -> evaluate(world, seed, ts, s)));
       }
-      entries.add(new BattleEvaluation.Entry("reference_fixed", BoostReference.fixed("reference_fixed", found.fixed()),
-          false));
-      entries.add(new BattleEvaluation.Entry("reference_per_segment", BoostReference.perSegment(
-          "reference_per_segment", found.perSegment()), false));
-      BattleEvaluation.Result r = BattleEvaluation.run(world, weights, slate, entries, seed * 64 + 61, s.evalUsers(),
-          s.threads());
-      for (int p = 0; p < ts.size(); p++) {
-        String n = ts.get(p).name();
-        eval.get(n)[si] = r.mean(p);
-        evalGmv.get(n)[si] = Arrays.stream(r.gmv()[p]).average().orElse(Double.NaN);
-        evalCm2.get(n)[si] = Arrays.stream(r.cm2()[p]).average().orElse(Double.NaN);
+      for (int si = 0; si < nSeeds; si++) {
+        SeedEvaluation e = await(pending.get(si));
+        for (int p = 0; p < e.names().size(); p++) {
+          String n = e.names().get(p);
+          eval.get(n)[si] = e.result().mean(p);
+          evalGmv.get(n)[si] = Arrays.stream(e.result().gmv()[p]).average().orElse(Double.NaN);
+          evalCm2.get(n)[si] = Arrays.stream(e.result().cm2()[p]).average().orElse(Double.NaN);
+        }
+        fixed[si] = e.result().mean(e.names().size());
+        perSeg[si] = e.result().mean(e.names().size() + 1);
       }
-      fixed[si] = r.mean(ts.size());
-      perSeg[si] = r.mean(ts.size() + 1);
+    } finally {
+      evaluator.shutdownNow();
     }
     double perSegMean = Arrays.stream(perSeg).average().orElse(Double.NaN);
     List<AgentResult> out = new ArrayList<>();
@@ -200,6 +211,47 @@ public final class BattleStudy {
     }
     out.sort(Comparator.comparingDouble((AgentResult x) -> x.evalReturn().mean()).reversed());
     return new Result(out, Summary.of(fixed), Summary.of(perSeg), s.seeds(), s.evalUsers());
+  }
+
+  /** One seed's held-out results: the agents' (in {@code names} order), then the two references. */
+  private record SeedEvaluation(List<String> names, BattleEvaluation.Result result) {}
+
+  private static SeedEvaluation evaluate(World world, long seed, List<Trained> ts, Settings s) {
+    Task.BoostWeights weights = Task.BoostWeights.battleTemplates();
+    BoostReference.Settings rs = s.reference();
+    BoostReference.Found found = BoostReference.search(world, weights, seed * 64 + 60,
+        new BoostReference.Settings(rs.users(), rs.population(), rs.iterations(), rs.elite(), seed * 64 + 59),
+        s.threads());
+    List<BattleEvaluation.Entry> entries = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Trained t : ts) {
+      names.add(t.name());
+      entries.add(new BattleEvaluation.Entry(t.name(), t.policy().greedy(), t.slate()));
+    }
+    entries.add(new BattleEvaluation.Entry("reference_fixed", BoostReference.fixed("reference_fixed", found.fixed()),
+        false));
+    entries.add(new BattleEvaluation.Entry("reference_per_segment", BoostReference.perSegment("reference_per_segment",
+        found.perSegment()), false));
+    return new SeedEvaluation(names, BattleEvaluation.run(world, weights, Task.Slate.reference(), entries,
+        seed * 64 + 61, s.evalUsers(), s.threads()));
+  }
+
+  private static <T> T await(java.util.concurrent.Future<T> f) {
+    try {
+      return f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while evaluating", e);
+    }
   }
 
   /**

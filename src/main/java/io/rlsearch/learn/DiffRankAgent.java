@@ -233,16 +233,25 @@ public final class DiffRankAgent {
       float[] w = new float[b * k * n];
       float[] row = new float[in];
       double[] ctx = new double[cd + n * d];
+      float[][] picked = new float[b][];
       for (int bi = 0; bi < b; bi++) {
         float[] x = sessions[(int) rng.integers(0, size)];
-        for (int j = 0; j < x.length; j++) {
-          ctx[j] = x[j];
-        }
+        picked[bi] = x;
         for (int i = 0; i < n; i++) {
           System.arraycopy(x, 0, row, 0, cd);
           System.arraycopy(x, cd + i * d, row, cd, d);
           System.arraycopy(row, 0, xs, (bi * n + i) * in, in);
-          double gi = g.forward1(row);
+        }
+      }
+      // The item values of every (session, candidate) row in one batched pass.
+      float[] gv = g.forwardBatch(xs, b * n);
+      for (int bi = 0; bi < b; bi++) {
+        float[] x = picked[bi];
+        for (int j = 0; j < x.length; j++) {
+          ctx[j] = x[j];
+        }
+        for (int i = 0; i < n; i++) {
+          double gi = gv[bi * n + i];
           double z = click.logit(ctx, ctx, cd + i * d);
           for (int kk = 0; kk < k; kk++) {
             w[(bi * k + kk) * n + i] = (float) (click.clickProbability(z, kk) * gi);

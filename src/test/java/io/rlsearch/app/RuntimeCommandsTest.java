@@ -142,8 +142,8 @@ class RuntimeCommandsTest {
     assertTrue(!html.contains("src=") && !html.contains("<link") && !html.contains("@import")
         && !html.contains("url(http") && !html.contains("fetch("), "external resources");
     // One seed: no interval over seeds, and the output says so.
-    Run one = run("battle", "--episodes", "50", "--eval-users", "20", "--agents", "linucb", "--config",
-        world.toString(), "--json");
+    Run one = run("battle", "--episodes", "50", "--seeds", "3", "--eval-users", "20", "--agents", "linucb",
+        "--config", world.toString(), "--json");
     assertEquals(0, one.code(), one.err());
     JsonNode o = JSON.readTree(one.out());
     assertTrue(o.get("agents").get(0).get("eval_return").get("ci_low").isNull());
@@ -180,10 +180,10 @@ class RuntimeCommandsTest {
     assertEquals(0, r.code(), r.err());
     JsonNode j = JSON.readTree(r.out());
     assertEquals(2, j.get("agents").size());
-    // 256 transitions: the Q-ensemble fits 5 members x 5 epochs on each 64 (100 steps); PPO takes
+    // 256 transitions: the Q-ensemble takes 8 minibatch steps per member (5) every 32 (320 steps); PPO takes
     // 4 epochs x 4 minibatches of policy and as many of value steps per rollout of 64 (128 steps).
     assertEquals("contq", j.get("agents").get(0).get("agent").asText());
-    assertEquals(100, j.get("agents").get(0).get("gradient_steps").asLong());
+    assertEquals(320, j.get("agents").get(0).get("gradient_steps").asLong());
     assertEquals("ppo", j.get("agents").get(1).get("agent").asText());
     assertEquals(128, j.get("agents").get(1).get("gradient_steps").asLong());
     for (JsonNode a : j.get("agents")) {

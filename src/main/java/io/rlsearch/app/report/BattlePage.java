@@ -53,7 +53,7 @@ final class BattlePage {
     int left = 170;
     int width = 900;
     int plotW = width - left - 30;
-    int top = 24;
+    int top = 38;
     int height = top + rowH * as.size() + 40;
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
@@ -85,14 +85,15 @@ final class BattlePage {
           height - 30, x, height - 14, fmt(t)));
     }
     if (vsStatic) {
-      marker(b, 0, "static", "#444", "4,3", range, left, plotW, top, height);
+      marker(b, 0, "static", "#444", "4,3", range, left, plotW, top, height, 0);
     } else {
       BattleStudy.AgentResult random = find(as, "random");
       BattleStudy.AgentResult st = find(as, "static");
-      marker(b, st.evalReturn().mean(), "static", "#444", "4,3", range, left, plotW, top, height);
-      marker(b, random.evalReturn().mean(), "random", "#444", "2,3", range, left, plotW, top, height);
-      marker(b, r.fixedReference().mean(), "best fixed", "#999", "", range, left, plotW, top, height);
-      marker(b, r.perSegmentReference().mean(), "best per segment", "#999", "", range, left, plotW, top, height);
+      // Labels alternate between two lines so that close markers stay legible.
+      marker(b, st.evalReturn().mean(), "static", "#444", "4,3", range, left, plotW, top, height, 0);
+      marker(b, random.evalReturn().mean(), "random", "#444", "2,3", range, left, plotW, top, height, 1);
+      marker(b, r.fixedReference().mean(), "best fixed", "#999", "", range, left, plotW, top, height, 0);
+      marker(b, r.perSegmentReference().mean(), "best per segment", "#999", "", range, left, plotW, top, height, 1);
     }
     for (int i = 0; i < as.size(); i++) {
       BattleStudy.AgentResult a = as.get(i);
@@ -107,19 +108,17 @@ final class BattlePage {
       }
       b.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%d' r='5' fill='%s'><title>%s: %s</title></circle>\n",
           xOf(s.mean(), range, left, plotW), y, c, esc(a.name()), fmt(s.mean())));
-      b.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' fill='#555'>%s</text>\n",
-          width - 26, y + 4, ""));
     }
     b.append("</svg>\n");
     return b.toString();
   }
 
   private static void marker(StringBuilder b, double v, String label, String colour, String dash, double[] range,
-      int left, int plotW, int top, int height) {
+      int left, int plotW, int top, int height, int line) {
     double x = xOf(v, range, left, plotW);
     b.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='%s' stroke-width='1.5'%s/>"
         + "<text x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='%s'>%s</text>\n", x, top, x, height - 30,
-        colour, dash.isEmpty() ? "" : " stroke-dasharray='" + dash + "'", x, top - 8, colour, esc(label)));
+        colour, dash.isEmpty() ? "" : " stroke-dasharray='" + dash + "'", x, top - 8 - 13 * line, colour, esc(label)));
   }
 
   private static String curves(BattleStudy.Result r, int episodes) {
