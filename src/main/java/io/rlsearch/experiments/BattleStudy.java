@@ -159,7 +159,7 @@ public final class BattleStudy {
         pending.add(evaluator.submit(() -> evaluate(world, seed, ts, s)));
       }
       for (int si = 0; si < nSeeds; si++) {
-        SeedEvaluation e = await(pending.get(si));
+        SeedEvaluation e = Parallel.await(pending.get(si));
         for (int p = 0; p < e.names().size(); p++) {
           String n = e.names().get(p);
           eval.get(n)[si] = e.result().mean(p);
@@ -234,24 +234,6 @@ public final class BattleStudy {
         found.perSegment()), false));
     return new SeedEvaluation(names, BattleEvaluation.run(world, weights, Task.Slate.reference(), entries,
         seed * 64 + 61, s.evalUsers(), s.threads()));
-  }
-
-  private static <T> T await(java.util.concurrent.Future<T> f) {
-    try {
-      return f.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(c);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while evaluating", e);
-    }
   }
 
   /**

@@ -166,22 +166,7 @@ public final class BoostReference {
   /** A policy that always plays {@code w}. */
   public static PolicySnapshot fixed(String name, double[] w) {
     double[] v = w.clone();
-    return new PolicySnapshot() {
-      @Override
-      public String agent() {
-        return name;
-      }
-
-      @Override
-      public long version() {
-        return 0;
-      }
-
-      @Override
-      public Decision act(double[] x, NumpyRandom rng) {
-        return Decision.continuous(v, 1.0);
-      }
-    };
+    return policy(name, x -> v);
   }
 
   /**
@@ -193,6 +178,19 @@ public final class BoostReference {
     for (int k = 0; k < w.length; k++) {
       v[k] = w[k].clone();
     }
+    return policy(name, x -> {
+      int seg = 0;
+      for (int k = 1; k < v.length; k++) {
+        if (x[k] > x[seg]) {
+          seg = k;
+        }
+      }
+      return v[seg];
+    });
+  }
+
+  /** A deterministic boost-weight policy (version 0) acting by {@code weights}. */
+  private static PolicySnapshot policy(String name, java.util.function.Function<double[], double[]> weights) {
     return new PolicySnapshot() {
       @Override
       public String agent() {
@@ -206,13 +204,7 @@ public final class BoostReference {
 
       @Override
       public Decision act(double[] x, NumpyRandom rng) {
-        int seg = 0;
-        for (int k = 1; k < v.length; k++) {
-          if (x[k] > x[seg]) {
-            seg = k;
-          }
-        }
-        return Decision.continuous(v[seg], 1.0);
+        return Decision.continuous(weights.apply(x), 1.0);
       }
     };
   }

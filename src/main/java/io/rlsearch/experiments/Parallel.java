@@ -53,24 +53,29 @@ final class Parallel {
         fs.add(pool.submit(() -> work.run(p[0], p[1])));
       }
       for (Future<?> f : fs) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          Throwable c = e.getCause();
-          if (c instanceof RuntimeException re) {
-            throw re;
-          }
-          if (c instanceof Error err) {
-            throw err;
-          }
-          throw new IllegalStateException(c);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", e);
-        }
+        await(f);
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** The future's value; its failure rethrown as it was (a checked one wrapped), an interrupt kept. */
+  static <T> T await(Future<T> f) {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 }

@@ -40,8 +40,8 @@ final class BattlePage {
     b.append("<h2 id='curves'>Learning curves (training reward while exploring)</h2>\n");
     b.append(curves(r, episodes));
     b.append("<p class='note'>Each panel one agent, all on one scale: the training reward (moving average over 50 "
-        + "episodes), mean over seeds, with its 95% band over seeds; the horizontal line is the agent's held-out "
-        + "greedy evaluation.</p>\n");
+        + "episodes), each seed faint and their mean bold (clipped to the panel); the dashed line is the agent's "
+        + "held-out greedy evaluation.</p>\n");
     b.append(table(r));
     b.append("</body></html>\n");
     return b.toString();
@@ -131,13 +131,18 @@ final class BattlePage {
     for (BattleStudy.AgentResult a : r.agents()) {
       double[][] mb = meanBand(a.curves(), window);
       bands.add(mb);
+      // The scale follows the mean curves and the evaluations; the bands (heavy-tailed rewards over a
+      // few seeds) are clipped to it rather than flattening every curve.
       for (int i = 0; i < mb[0].length; i++) {
-        lo = Math.min(lo, mb[0][i] - mb[1][i]);
-        hi = Math.max(hi, mb[0][i] + mb[1][i]);
+        lo = Math.min(lo, mb[0][i]);
+        hi = Math.max(hi, mb[0][i]);
       }
       lo = Math.min(lo, a.evalReturn().mean());
       hi = Math.max(hi, a.evalReturn().mean());
     }
+    double padding = (hi - lo) * 0.1 + 1e-9;
+    lo -= padding;
+    hi += padding;
     StringBuilder b = new StringBuilder("<div class='grid'>\n");
     for (int k = 0; k < r.agents().size(); k++) {
       BattleStudy.AgentResult a = r.agents().get(k);
@@ -159,21 +164,26 @@ final class BattlePage {
       }
       b.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='10' text-anchor='end' fill='#777'>%d eps"
           + "</text>", pl + pw, h - 5, n));
-      StringBuilder upper = new StringBuilder();
-      StringBuilder lower = new StringBuilder();
       StringBuilder line = new StringBuilder();
       int stride = Math.max(1, n / 200);
+      // Each seed's smoothed curve, faint; their mean, bold.
+      for (double[] sc : smoothed(a.curves(), window)) {
+        StringBuilder seedLine = new StringBuilder();
+        for (int i = 0; i < Math.min(n, sc.length); i += stride) {
+          double x = pl + (double) i / Math.max(1, n - 1) * pw;
+          double v = Math.max(lo, Math.min(hi, sc[i]));
+          seedLine.append(String.format(Locale.ROOT, "%s%.1f,%.1f", seedLine.length() == 0 ? "" : " ", x,
+              pt + ph - (v - lo) / (hi - lo) * ph));
+        }
+        b.append(String.format(Locale.ROOT, "<polyline points='%s' fill='none' stroke='%s' stroke-opacity='0.3'"
+            + " stroke-width='1'/>", seedLine, c));
+      }
       for (int i = 0; i < n; i += stride) {
         double x = pl + (double) i / Math.max(1, n - 1) * pw;
         line.append(String.format(Locale.ROOT, "%s%.1f,%.1f", line.length() == 0 ? "" : " ", x,
             pt + ph - (mb[0][i] - lo) / (hi - lo) * ph));
-        upper.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, pt + ph - (mb[0][i] + mb[1][i] - lo) / (hi - lo) * ph));
-        lower.insert(0, String.format(Locale.ROOT, "%.1f,%.1f ", x, pt + ph - (mb[0][i] - mb[1][i] - lo) / (hi - lo)
-            * ph));
       }
-      b.append(String.format(Locale.ROOT, "<polygon points='%s%s' fill='%s' fill-opacity='0.18' stroke='none'/>",
-          upper, lower, c));
-      b.append(String.format(Locale.ROOT, "<polyline points='%s' fill='none' stroke='%s' stroke-width='1.6'/>", line,
+      b.append(String.format(Locale.ROOT, "<polyline points='%s' fill='none' stroke='%s' stroke-width='2'/>", line,
           c));
       double ey = pt + ph - (a.evalReturn().mean() - lo) / (hi - lo) * ph;
       b.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#222' "
@@ -183,6 +193,15 @@ final class BattlePage {
     }
     b.append("</div>\n");
     return b.toString();
+  }
+
+  /** Each seed's moving-average curve. */
+  static List<double[]> smoothed(List<double[]> curves, int window) {
+    List<double[]> out = new ArrayList<>();
+    for (double[] c : curves) {
+      out.add(BattleReport.smooth(c, window));
+    }
+    return out;
   }
 
   /** Mean over seeds of the moving-average curve, and the half-width of its 95% band over seeds (0 for one seed). */
