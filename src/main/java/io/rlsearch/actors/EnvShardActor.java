@@ -76,9 +76,15 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
   /** A supervised shard (restarts on failure, without limit). */
   public static Behavior<Command> create(World world, Task task, RunStreams streams,
       ActorRef<PolicyServerActor.Command> policy, ActorRef<Restarted> restarts, Settings settings) {
-    return Behaviors.supervise(Behaviors.<Command>withStash(64, stash -> Behaviors.setup(ctx ->
-        new EnvShardActor(ctx, stash, new SessionRunner(world, task, streams, settings.batch()), streams, policy,
-            restarts, settings))))
+    return create(world, task, streams, policy, restarts, settings, CrashSwitch.NONE);
+  }
+
+  /** As above, with an injected crash (a test tool) inside the supervision. */
+  public static Behavior<Command> create(World world, Task task, RunStreams streams,
+      ActorRef<PolicyServerActor.Command> policy, ActorRef<Restarted> restarts, Settings settings, CrashSwitch crash) {
+    return Behaviors.supervise(crash.wrap("shard", Command.class, Behaviors.<Command>withStash(64, stash ->
+        Behaviors.setup(ctx -> new EnvShardActor(ctx, stash, new SessionRunner(world, task, streams, settings.batch()),
+            streams, policy, restarts, settings)))))
         .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLoggingEnabled(false));
   }
 

@@ -77,7 +77,13 @@ public final class EvaluatorActor extends AbstractBehavior<EvaluatorActor.Comman
 
   /** A supervised evaluator over {@code state}. */
   public static Behavior<Command> create(State state) {
-    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new EvaluatorActor(ctx, state)))
+    return create(state, CrashSwitch.NONE);
+  }
+
+  /** As above, with an injected crash (a test tool) inside the supervision. */
+  public static Behavior<Command> create(State state, CrashSwitch crash) {
+    return Behaviors.supervise(crash.wrap("evaluator", Command.class,
+        Behaviors.<Command>setup(ctx -> new EvaluatorActor(ctx, state))))
         .onFailure(RuntimeException.class, SupervisorStrategy.restart());
   }
 

@@ -136,31 +136,41 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         : spec.agent().create(probe.arms(), probe.contextDim());
     PolicySnapshot v0 = initialRule.snapshot(spec.resume().map(Checkpointing.Resume::version).orElse(0L));
     initialRule.close();
-    registry = ctx.spawn(PolicyRegistryActor.create(v0), "policy-registry");
-    server = ctx.spawn(PolicyServerActor.create(registry, streams, spec.roundSize(), spec.maxBatch(), spec.maxWait(),
-        spec.inference().get()), "policy-server");
+    CrashSwitch crash = spec.crash();
+    // The registry, the policy server and the replay buffer hold state a restart could not rebuild: they
+    // are not restarted, and the guardian, which watches every child, fails the run when one stops.
+    registry = ctx.spawn(crash.wrap("registry", PolicyRegistryActor.Command.class, PolicyRegistryActor.create(v0)),
+        "policy-registry");
+    server = ctx.spawn(crash.wrap("policy-server", PolicyServerActor.Command.class, PolicyServerActor.create(registry,
+        streams, spec.roundSize(), spec.maxBatch(), spec.maxWait(), spec.inference().get())), "policy-server");
     ActorRef<EnvShardActor.Restarted> restarts = ctx.messageAdapter(EnvShardActor.Restarted.class, ShardRestarted::new);
     List<ActorRef<EnvShardActor.Command>> shards = new ArrayList<>();
     for (int i = 0; i < spec.shards(); i++) {
       shards.add(ctx.spawn(EnvShardActor.create(spec.world(), spec.task(), streams, server, restarts,
-          new EnvShardActor.Settings(i, spec.faultRate(), spec.batch())), "env-shard-" + i,
+          new EnvShardActor.Settings(i, spec.faultRate(), spec.batch()), crash), "env-shard-" + i,
           spec.shardDispatcher().isEmpty() ? DispatcherSelector.defaultDispatcher()
               : DispatcherSelector.fromConfig(spec.shardDispatcher())));
     }
     population = ctx.spawn(UserPopulationActor.create(new UserPopulationActor.State(
         new Population(spec.world(), streams, spec.users(), spec.retention(), spec.sessionsCap(), spec.firstUser()),
-        spec.roundSize())), "user-population");
+        spec.roundSize()), crash), "user-population");
     learner = ctx.spawn(LearnerActor.create(resumable(spec), registry,
         new LearnerActor.Settings(spec.roundSize(), spec.episodeIdSpace(), spec.publishEvery(),
             spec.firstUser() * spec.sessionsCap(), spec.sessionsCap(),
             spec.checkpointing().map(Checkpointing::every).orElse(0L)), new LearnerActor.State(),
         spec.checkpointing().isPresent() ? ctx.messageAdapter(LearnerActor.Checkpointed.class, SaveCheckpoint::new)
-            : null), "learner");
-    replay = ctx.spawn(ReplayActor.create(spec.replayCapacity(), probe.contextDim(),
-        new io.rlsearch.core.random.NumpyRandom(io.rlsearch.core.random.SeedSequence.of(spec.seed()).child(5))),
-        "replay");
+            : null, crash), "learner");
+    replay = ctx.spawn(crash.wrap("replay", ReplayActor.Command.class, ReplayActor.create(spec.replayCapacity(),
+        probe.contextDim(), new io.rlsearch.core.random.NumpyRandom(
+            io.rlsearch.core.random.SeedSequence.of(spec.seed()).child(5)))), "replay");
     evaluator = ctx.spawn(EvaluatorActor.create(new EvaluatorActor.State(spec.retention()
-        ? Optional.of(new RetentionMetrics(spec.users(), spec.gamma())) : Optional.empty())), "evaluator");
+        ? Optional.of(new RetentionMetrics(spec.users(), spec.gamma())) : Optional.empty()), crash), "evaluator");
+    for (ActorRef<?> child : List.of(registry, server, population, learner, replay, evaluator)) {
+      ctx.watch(child);
+    }
+    for (ActorRef<EnvShardActor.Command> shard : shards) {
+      ctx.watch(shard);
+    }
     runStream(ctx, shards);
     if (spec.observer().isPresent()) {
       healthTicks = Optional.of(ctx.getSystem().scheduler().scheduleAtFixedRate(java.time.Duration.ofMillis(500),
@@ -323,6 +333,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         .onMessage(StreamDone.class, this::onStreamDone)
         .onMessage(Collected.class, this::onCollected)
         .onMessage(Collect.class, c -> collect())
+        .onSignal(org.apache.pekko.actor.typed.Terminated.class, this::onChildStopped)
         .build();
   }
 
@@ -341,7 +352,30 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     return this;
   }
 
+  /** Children that stopped before the run ended (their parts of the report are missing). */
+  private final java.util.Set<String> stopped = new java.util.LinkedHashSet<>();
+
+  /**
+   * A child stopped while the run was going on: an actor whose state cannot be rebuilt failed, or a
+   * supervised one gave up. The run cannot complete: report at once, with what the live actors say.
+   */
+  private Behavior<Command> onChildStopped(org.apache.pekko.actor.typed.Terminated t) {
+    String name = t.getRef().path().name();
+    stopped.add(name);
+    String cause = t instanceof org.apache.pekko.actor.typed.ChildFailed f ? ": " + f.getCause().getMessage() : "";
+    if (failure.isEmpty()) {
+      failure = Optional.of(new IllegalStateException("the " + name + " actor stopped" + cause));
+      getContext().getLog().error("Run failed: the [{}] actor stopped{}", name, cause);
+      return collect();
+    }
+    return this;
+  }
+
   private Behavior<Command> onStreamDone(StreamDone d) {
+    if (!stopped.isEmpty()) {
+      // A stopped child already failed the run and started the report; the stream's end adds nothing.
+      return this;
+    }
     failure = d.failure();
     d.failure().ifPresent(f -> getContext().getLog().error("Run failed: [{}]", f.toString()));
     return collect();
@@ -354,15 +388,38 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    */
   private Behavior<Command> collect() {
     parts.clear();
-    awaiting = 6;
+    awaiting = 0;
     ActorContext<Command> ctx = getContext();
     java.time.Duration t = java.time.Duration.ofSeconds(30);
-    ctx.ask(LearnerActor.Stats.class, learner, t, LearnerActor.GetStats::new, this::collected);
-    ctx.ask(PolicyRegistryActor.History.class, registry, t, PolicyRegistryActor.GetHistory::new, this::collected);
-    ctx.ask(PolicyServerActor.Stats.class, server, t, PolicyServerActor.GetStats::new, this::collected);
-    ctx.ask(ReplayActor.Stats.class, replay, t, ReplayActor.GetStats::new, this::collected);
-    ctx.ask(EvaluatorActor.Report.class, evaluator, t, EvaluatorActor.GetReport::new, this::collected);
-    ctx.ask(UserPopulationActor.Stats.class, population, t, UserPopulationActor.GetStats::new, this::collected);
+    // A stopped child would only let the question time out: its part stays missing.
+    if (!stopped.contains(learner.path().name())) {
+      awaiting++;
+      ctx.ask(LearnerActor.Stats.class, learner, t, LearnerActor.GetStats::new, this::collected);
+    }
+    if (!stopped.contains(registry.path().name())) {
+      awaiting++;
+      ctx.ask(PolicyRegistryActor.History.class, registry, t, PolicyRegistryActor.GetHistory::new, this::collected);
+    }
+    if (!stopped.contains(server.path().name())) {
+      awaiting++;
+      ctx.ask(PolicyServerActor.Stats.class, server, t, PolicyServerActor.GetStats::new, this::collected);
+    }
+    if (!stopped.contains(replay.path().name())) {
+      awaiting++;
+      ctx.ask(ReplayActor.Stats.class, replay, t, ReplayActor.GetStats::new, this::collected);
+    }
+    if (!stopped.contains(evaluator.path().name())) {
+      awaiting++;
+      ctx.ask(EvaluatorActor.Report.class, evaluator, t, EvaluatorActor.GetReport::new, this::collected);
+    }
+    if (!stopped.contains(population.path().name())) {
+      awaiting++;
+      ctx.ask(UserPopulationActor.Stats.class, population, t, UserPopulationActor.GetStats::new, this::collected);
+    }
+    if (awaiting == 0) {
+      replyTo.tell(report());
+      return Behaviors.stopped();
+    }
     return this;
   }
 
@@ -398,7 +455,19 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         return type.cast(p);
       }
     }
-    throw new IllegalStateException("no " + type.getSimpleName() + " collected: " + parts);
+    if (failure.isEmpty()) {
+      throw new IllegalStateException("no " + type.getSimpleName() + " collected: " + parts);
+    }
+    // A failed run reports what it has: a part its actor could not give counts nothing.
+    Object empty = type == LearnerActor.Stats.class ? new LearnerActor.Stats(0, 0, 0, 0, 0, false, 0)
+        : type == PolicyRegistryActor.History.class ? new PolicyRegistryActor.History(spec.agent().name(),
+            List.of(), 0, 0, null)
+        : type == PolicyServerActor.Stats.class ? new PolicyServerActor.Stats(0, 0, 0)
+        : type == ReplayActor.Stats.class ? new ReplayActor.Stats(0, 0, spec.replayCapacity(), 0, 0, false)
+        : type == EvaluatorActor.Report.class ? new EvaluatorActor.Report(0, 0,
+            new io.rlsearch.eval.OnlineMetrics().report(), Optional.empty(), false)
+        : new UserPopulationActor.Stats(0, 0, 0, 0, false);
+    return type.cast(empty);
   }
 
   private RunReport report() {

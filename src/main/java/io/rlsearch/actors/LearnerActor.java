@@ -141,7 +141,14 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   /** A supervised learner that sends its state to {@code checkpoints} (may be null: no checkpoints). */
   public static Behavior<Command> create(AgentBuilder agent, ActorRef<PolicyRegistryActor.Command> registry,
       Settings settings, State state, ActorRef<Checkpointed> checkpoints) {
-    return Behaviors.supervise(Behaviors.<Command>withStash(1 << 20, stash -> Behaviors.setup(ctx -> {
+    return create(agent, registry, settings, state, checkpoints, CrashSwitch.NONE);
+  }
+
+  /** As above, with an injected crash (a test tool) inside the supervision. */
+  public static Behavior<Command> create(AgentBuilder agent, ActorRef<PolicyRegistryActor.Command> registry,
+      Settings settings, State state, ActorRef<Checkpointed> checkpoints, CrashSwitch crash) {
+    return Behaviors.supervise(crash.wrap("learner", Command.class, Behaviors.<Command>withStash(1 << 20, stash ->
+        Behaviors.setup(ctx -> {
       ctx.ask(PolicySnapshot.class, registry, Duration.ofSeconds(30), PolicyRegistryActor.GetCurrent::new,
           (snapshot, failure) -> {
             if (snapshot == null) {
@@ -150,7 +157,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
             return new Restored(snapshot);
           });
       return restoring(ctx, stash, agent, registry, settings, state, checkpoints);
-    }))).onFailure(RuntimeException.class, SupervisorStrategy.restart());
+    })))).onFailure(RuntimeException.class, SupervisorStrategy.restart());
   }
 
   private static Behavior<Command> restoring(ActorContext<Command> ctx, StashBuffer<Command> stash, AgentBuilder agent,

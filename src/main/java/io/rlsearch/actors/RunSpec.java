@@ -38,13 +38,27 @@ import java.util.Optional;
  * @param maxWait the longest the policy server holds a batch open for more requests (zero: until its mailbox drains)
  * @param inference makes the policy server's inference engine (closed by the server)
  * @param observer watches the run (metrics, live page), if anything does
+ * @param crash an injected crash for chaos runs ({@link CrashSwitch#NONE}: none)
  */
 public record RunSpec(World world, Task task, AgentBuilder agent, long seed, long users,
     boolean retention, int sessionsCap, double gamma, int shards, int roundSize, int publishEvery, int maxBatch,
     int replayCapacity, double faultRate, int maxRetries, Duration sessionTimeout, Duration pullTimeout,
     int pullParallelism, Optional<Path> decisionLog, String shardDispatcher, int batch,
     Optional<Checkpointing.Resume> resume, Optional<Checkpointing> checkpointing, Duration maxWait,
-    java.util.function.Supplier<io.rlsearch.agents.spi.InferenceEngine> inference, Optional<RunObserver> observer) {
+    java.util.function.Supplier<io.rlsearch.agents.spi.InferenceEngine> inference, Optional<RunObserver> observer,
+    CrashSwitch crash) {
+  /** A run as above, without an injected crash. */
+  public RunSpec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
+      double gamma, int shards, int roundSize, int publishEvery, int maxBatch, int replayCapacity, double faultRate,
+      int maxRetries, Duration sessionTimeout, Duration pullTimeout, int pullParallelism, Optional<Path> decisionLog,
+      String shardDispatcher, int batch, Optional<Checkpointing.Resume> resume, Optional<Checkpointing> checkpointing,
+      Duration maxWait, java.util.function.Supplier<io.rlsearch.agents.spi.InferenceEngine> inference,
+      Optional<RunObserver> observer) {
+    this(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, roundSize, publishEvery, maxBatch,
+        replayCapacity, faultRate, maxRetries, sessionTimeout, pullTimeout, pullParallelism, decisionLog, shardDispatcher,
+        batch, resume, checkpointing, maxWait, inference, observer, CrashSwitch.NONE);
+  }
+
   /** A run as above, unobserved. */
   public RunSpec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
       double gamma, int shards, int roundSize, int publishEvery, int maxBatch, int replayCapacity, double faultRate,
@@ -60,14 +74,21 @@ public record RunSpec(World world, Task task, AgentBuilder agent, long seed, lon
   public RunSpec withRoundSize(int n) {
     return new RunSpec(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, n, publishEvery,
         maxBatch, replayCapacity, faultRate, maxRetries, sessionTimeout, pullTimeout, pullParallelism, decisionLog,
-        shardDispatcher, batch, resume, checkpointing, maxWait, inference, observer);
+        shardDispatcher, batch, resume, checkpointing, maxWait, inference, observer, crash);
+  }
+
+  /** The same run with a crash injected by {@code c} (a test tool). */
+  public RunSpec withCrash(CrashSwitch c) {
+    return new RunSpec(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, roundSize, publishEvery,
+        maxBatch, replayCapacity, faultRate, maxRetries, sessionTimeout, pullTimeout, pullParallelism, decisionLog,
+        shardDispatcher, batch, resume, checkpointing, maxWait, inference, observer, c);
   }
 
   /** The same run, watched by {@code o}. */
   public RunSpec observed(RunObserver o) {
     return new RunSpec(world, task, agent, seed, users, retention, sessionsCap, gamma, shards, roundSize, publishEvery,
         maxBatch, replayCapacity, faultRate, maxRetries, sessionTimeout, pullTimeout, pullParallelism, decisionLog,
-        shardDispatcher, batch, resume, checkpointing, maxWait, inference, Optional.of(o));
+        shardDispatcher, batch, resume, checkpointing, maxWait, inference, Optional.of(o), crash);
   }
 
   /** A run from the start, without checkpoints. */
@@ -86,6 +107,7 @@ public record RunSpec(World world, Task task, AgentBuilder agent, long seed, lon
     Objects.requireNonNull(maxWait, "maxWait");
     Objects.requireNonNull(inference, "inference");
     Objects.requireNonNull(observer, "observer");
+    Objects.requireNonNull(crash, "crash");
     require(!maxWait.isNegative() && maxWait.compareTo(Duration.ofSeconds(1)) <= 0,
         "max wait must lie in [0, 1s], got " + maxWait);
     Objects.requireNonNull(world, "world");

@@ -132,7 +132,13 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
 
   /** A supervised population actor over {@code state}. */
   public static Behavior<Command> create(State state) {
-    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new UserPopulationActor(ctx, state)))
+    return create(state, CrashSwitch.NONE);
+  }
+
+  /** As above, with an injected crash (a test tool) inside the supervision. */
+  public static Behavior<Command> create(State state, CrashSwitch crash) {
+    return Behaviors.supervise(crash.wrap("population", Command.class,
+        Behaviors.<Command>setup(ctx -> new UserPopulationActor(ctx, state))))
         .onFailure(RuntimeException.class, SupervisorStrategy.restart());
   }
 

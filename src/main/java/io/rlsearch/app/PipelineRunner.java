@@ -28,6 +28,19 @@ final class PipelineRunner {
   private PipelineRunner() {}
 
   /**
+   * How long a run may take before its report is given up on: ten minutes plus 10 ms per episode, far
+   * beyond any run that moves (the guardian reports a stopped actor at once; this bounds the rest).
+   */
+  static Duration deadline(RunSpec spec) {
+    return Duration.ofMinutes(10).plusMillis(Math.multiplyExact(spec.users(), (long) spec.sessionsCap()) * 10);
+  }
+
+  private static IllegalStateException stuck(Duration d) {
+    return new IllegalStateException("no report within " + d.toSeconds() + " s: the run is stuck (nothing failed that"
+        + " the guardian saw)");
+  }
+
+  /**
    * Runs several pipelines side by side in one ActorSystem (each its own guardian and actors) and
    * returns their outcomes in order; each wall time runs from that guardian's start to its report.
    */
@@ -50,10 +63,19 @@ final class PipelineRunner {
       return Behaviors.empty();
     });
     ActorSystem<Void> system = ActorSystem.create(root, "rlsearch", systemConfig);
+    Duration limit = Duration.ZERO;
+    for (RunSpec sp : specs) {
+      limit = limit.compareTo(deadline(sp)) < 0 ? deadline(sp) : limit;
+    }
+    long until = System.nanoTime() + limit.toNanos();
     try {
       List<Outcome> out = new java.util.ArrayList<>();
       for (CompletableFuture<Outcome> f : results) {
-        out.add(f.get());
+        try {
+          out.add(f.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+          throw stuck(limit);
+        }
       }
       return out;
     } catch (InterruptedException e) {
@@ -92,12 +114,17 @@ final class PipelineRunner {
           .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
           .setUpdateIntervalMillis(250).build() : null;
       Guardian.RunReport report;
+      Duration limit = deadline(spec);
+      long until = System.nanoTime() + limit.toNanos();
       try {
         while (true) {
           try {
             report = result.get(250, TimeUnit.MILLISECONDS);
             break;
           } catch (java.util.concurrent.TimeoutException e) {
+            if (System.nanoTime() > until) {
+              throw stuck(limit);
+            }
             if (bar != null) {
               Long produced = AskPattern.<Guardian.Command, Long>ask(guardianRef.join(), Guardian.GetProgress::new,
                   Duration.ofSeconds(1), system.scheduler()).toCompletableFuture().exceptionally(x -> null).join();

@@ -75,6 +75,13 @@ final class TrainCommand implements Callable<Integer> {
       description = "Probability that a shard throws on a session attempt (the session is retried; default 0).")
   double faultRate;
 
+  @Option(names = "--crash", paramLabel = "ROLE@N",
+      description = "A test tool for chaos runs: the actor of ROLE (population, shard, policy-server, learner,"
+          + " replay, evaluator, registry) throws once at its Nth message. A supervised role restarts and the run"
+          + " completes; one whose state cannot be rebuilt stops, and the run fails at once with one line. --json"
+          + " reports crashes_injected.")
+  String crash;
+
   @Option(names = "--log", paramLabel = "FILE", description = "Write every decision to FILE (JSON Lines, for `ope`).")
   Path log;
 
@@ -174,9 +181,9 @@ final class TrainCommand implements Callable<Integer> {
    */
   private Integer clustered(RunConfig cfg, String name) throws Exception {
     if (retention || checkpoint != null || resume != null || faultRate != 0 || log != null || offlineLog != null
-        || shards != null) {
+        || shards != null || crash != null) {
       throw new Main.UsageException("a clustered topology runs deterministic rounds of single-session users: drop"
-          + " --retention, --checkpoint, --resume, --inject-faults, --log, --offline-log and --shards (the shards are"
+          + " --retention, --checkpoint, --resume, --inject-faults, --crash, --log, --offline-log and --shards (the shards are"
           + " rlsearch.cluster.shards)");
     }
     com.typesafe.config.Config config = io.rlsearch.actors.cluster.ClusterNode.config(cfg.topology);
@@ -272,6 +279,12 @@ final class TrainCommand implements Callable<Integer> {
     if (!(faultRate >= 0 && faultRate < 1)) {
       throw new Main.UsageException("--inject-faults must lie in [0, 1), got " + faultRate);
     }
+    io.rlsearch.actors.CrashSwitch crashSwitch;
+    try {
+      crashSwitch = crash == null ? io.rlsearch.actors.CrashSwitch.NONE : io.rlsearch.actors.CrashSwitch.parse(crash);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException(e.getMessage());
+    }
     boolean det = deterministic || cfg.deterministic();
     Task task = neural ? RunConfig.neuralTask(name) : new Task.BoostTemplates(cfg.features());
     Map<String, String> config = new LinkedHashMap<>();
@@ -309,7 +322,8 @@ final class TrainCommand implements Callable<Integer> {
           new Checkpoints.Checkpoint(config, usersDone, version, before + learned, state)), checkpointEvery));
     }
     RunSpec runSpec = cfg.spec(cfg.world(s), task, builder, s, n, retention, retention ? sessionsCap : 1,
-        retention ? gamma : 1.0, k, det, faultRate, Optional.ofNullable(log), from, saving, learner);
+        retention ? gamma : 1.0, k, det, faultRate, Optional.ofNullable(log), from, saving, learner)
+        .withCrash(crashSwitch);
     if (from.isPresent()) {
       try {
         // Fail fast, with one line, on a state that does not fit the agent (before any actor starts).
@@ -368,6 +382,7 @@ final class TrainCommand implements Callable<Integer> {
     m.put("transitions_consumed_by", r.consumed());
     m.put("transitions_lost", r.lost());
     m.put("restarts", r.shardRestarts() + r.learner().restarts());
+    m.put("crashes_injected", r.spec().crash().injected());
     m.put("retries", r.retries());
     m.put("duplicates_ignored", r.evaluator().duplicates());
     m.put("policy_versions", r.history().versions().size());

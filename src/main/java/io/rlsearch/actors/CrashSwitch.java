@@ -1,0 +1,98 @@
+package io.rlsearch.actors;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * A test tool for chaos runs ({@code train --crash ROLE@N}): the actor of that role throws once, right
+ * after it has handled its Nth message (all of that role's actors counted together, restarts included).
+ * It fires inside the actor's supervision, so a supervised role restarts as it would on a real fault
+ * and an unsupervised one stops. Thread-safe; one switch per run.
+ */
+public final class CrashSwitch {
+  /** The roles a crash can be injected into. */
+  public static final List<String> ROLES = List.of("population", "shard", "policy-server", "learner", "replay",
+      "evaluator", "registry");
+
+  /** No crash. */
+  public static final CrashSwitch NONE = new CrashSwitch("", 0);
+
+  /** The exception an injected crash throws. */
+  public static final class InjectedCrash extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InjectedCrash(String role, long n) {
+      super("injected crash of the " + role + " at its message " + n + " (--crash)", null, false, false);
+    }
+  }
+
+  private final String role;
+  private final long n;
+  private final AtomicLong seen = new AtomicLong();
+  private final AtomicBoolean fired = new AtomicBoolean();
+
+  private CrashSwitch(String role, long n) {
+    this.role = role;
+    this.n = n;
+  }
+
+  /** A switch for {@code ROLE@N}; one line naming what is accepted otherwise. */
+  public static CrashSwitch parse(String spec) {
+    int at = spec.lastIndexOf('@');
+    String role = at < 0 ? spec : spec.substring(0, at);
+    if (!ROLES.contains(role)) {
+      throw new IllegalArgumentException("--crash takes ROLE@N with ROLE one of " + String.join(", ", ROLES)
+          + "; got '" + spec + "'");
+    }
+    long n;
+    try {
+      n = at < 0 ? -1 : Long.parseLong(spec.substring(at + 1));
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException("--crash takes ROLE@N with N >= 1 (the role's Nth message); got '" + spec
+          + "'");
+    }
+    return new CrashSwitch(role, n);
+  }
+
+  /** Whether the crash has been injected. */
+  public boolean fired() {
+    return fired.get();
+  }
+
+  /** Crashes injected so far (0 or 1). */
+  public long injected() {
+    return fired.get() ? 1 : 0;
+  }
+
+  /** The role it crashes ("" for none). */
+  public String role() {
+    return role;
+  }
+
+  /** {@code inner}, throwing once at the role's Nth message if this switch is for {@code actorRole}. */
+  public <T> Behavior<T> wrap(String actorRole, Class<T> type, Behavior<T> inner) {
+    if (!actorRole.equals(role)) {
+      return inner;
+    }
+    return Behaviors.intercept(() -> new BehaviorInterceptor<T, T>(type) {
+      @Override
+      public Behavior<T> aroundReceive(TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
+        // The message is handled, then the actor fails: everything it held outside its surviving state
+        // (its behaviour, stash, timers, anything in hand) is lost, as in a crash between two messages.
+        Behavior<T> next = target.apply(ctx, msg);
+        if (seen.incrementAndGet() == n && fired.compareAndSet(false, true)) {
+          throw new InjectedCrash(role, n);
+        }
+        return next;
+      }
+    }, inner);
+  }
+}
