@@ -80,7 +80,7 @@ final class BattleCommand implements Callable<Integer> {
 
   @Option(names = "--seeds", paramLabel = "LIST", split = ",", defaultValue = "2025,2026,2027,2028",
       description = "Seeds (world and streams), one run of every agent each; intervals are over them (default:"
-          + " ${DEFAULT-VALUE}: four, the fewest whose ranking held between disjoint seed sets, see docs/battle.md).")
+          + " ${DEFAULT-VALUE}; with four the ranking held between disjoint seed sets, see docs/battle.md).")
   List<Long> seeds;
 
   @Option(names = "--agents", paramLabel = "LIST", split = ",",
