@@ -389,38 +389,29 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private Behavior<Command> collect() {
     parts.clear();
     awaiting = 0;
-    ActorContext<Command> ctx = getContext();
     java.time.Duration t = java.time.Duration.ofSeconds(30);
     // A stopped child would only let the question time out: its part stays missing.
-    if (!stopped.contains(learner.path().name())) {
-      awaiting++;
-      ctx.ask(LearnerActor.Stats.class, learner, t, LearnerActor.GetStats::new, this::collected);
-    }
-    if (!stopped.contains(registry.path().name())) {
-      awaiting++;
-      ctx.ask(PolicyRegistryActor.History.class, registry, t, PolicyRegistryActor.GetHistory::new, this::collected);
-    }
-    if (!stopped.contains(server.path().name())) {
-      awaiting++;
-      ctx.ask(PolicyServerActor.Stats.class, server, t, PolicyServerActor.GetStats::new, this::collected);
-    }
-    if (!stopped.contains(replay.path().name())) {
-      awaiting++;
-      ctx.ask(ReplayActor.Stats.class, replay, t, ReplayActor.GetStats::new, this::collected);
-    }
-    if (!stopped.contains(evaluator.path().name())) {
-      awaiting++;
-      ctx.ask(EvaluatorActor.Report.class, evaluator, t, EvaluatorActor.GetReport::new, this::collected);
-    }
-    if (!stopped.contains(population.path().name())) {
-      awaiting++;
-      ctx.ask(UserPopulationActor.Stats.class, population, t, UserPopulationActor.GetStats::new, this::collected);
-    }
+    askPart(learner, LearnerActor.Stats.class, LearnerActor.GetStats::new, t);
+    askPart(registry, PolicyRegistryActor.History.class, PolicyRegistryActor.GetHistory::new, t);
+    askPart(server, PolicyServerActor.Stats.class, PolicyServerActor.GetStats::new, t);
+    askPart(replay, ReplayActor.Stats.class, ReplayActor.GetStats::new, t);
+    askPart(evaluator, EvaluatorActor.Report.class, EvaluatorActor.GetReport::new, t);
+    askPart(population, UserPopulationActor.Stats.class, UserPopulationActor.GetStats::new, t);
     if (awaiting == 0) {
       replyTo.tell(report());
       return Behaviors.stopped();
     }
     return this;
+  }
+
+  /** Asks a live child for its part of the report (a stopped one is skipped). */
+  private <R, M> void askPart(ActorRef<M> child, Class<R> type, java.util.function.Function<ActorRef<R>, M> request,
+      java.time.Duration t) {
+    if (stopped.contains(child.path().name())) {
+      return;
+    }
+    awaiting++;
+    getContext().ask(type, child, t, request::apply, this::collected);
   }
 
   private Command collected(Object part, Throwable err) {
