@@ -376,7 +376,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       // A stopped child already failed the run and started the report; the stream's end adds nothing.
       return this;
     }
-    failure = d.failure();
+    // The stream's clean end does not clear a failure already recorded (a final checkpoint not saved).
+    if (failure.isEmpty()) {
+      failure = d.failure();
+    }
     d.failure().ifPresent(f -> getContext().getLog().error("Run failed: [{}]", f.toString()));
     return collect();
   }

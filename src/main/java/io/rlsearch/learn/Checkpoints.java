@@ -109,6 +109,12 @@ public final class Checkpoints {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      // The rename is durable only once the directory's entry is on disk too.
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      } catch (IOException | UnsupportedOperationException e) {
+        // Some file systems cannot open or force a directory; the file itself was forced above.
+      }
     } finally {
       Files.deleteIfExists(tmp);
     }

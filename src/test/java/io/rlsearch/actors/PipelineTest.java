@@ -136,4 +136,24 @@ class PipelineTest {
     assertEquals(0, one.lost());
     assertEquals(120, one.population().retired());
   }
+
+  @Test
+  void aFinalCheckpointThatFailsFailsTheRunEvenWhenTheStreamEndsWell() {
+    // The sink refuses the final save (every = 0: only the final one). The stream itself completes;
+    // its clean end must not wipe out the failed checkpoint.
+    for (int rep = 0; rep < 5; rep++) {
+      Checkpointing failing = new Checkpointing((state, version, usersDone, learned) -> {
+        throw new java.io.IOException("disk full");
+      }, 0);
+      RunSpec spec = Runs.train(WORLD, LINUCB, 7, 300, 2, 0, 0, Optional.empty());
+      spec = new RunSpec(spec.world(), spec.task(), spec.agent(), spec.seed(), spec.users(), false, 1, 1.0,
+          spec.shards(), spec.roundSize(), spec.publishEvery(), spec.maxBatch(), spec.replayCapacity(), 0,
+          spec.maxRetries(), spec.sessionTimeout(), spec.pullTimeout(), spec.pullParallelism(), Optional.empty(), "",
+          spec.batch(), Optional.empty(), Optional.of(failing), Duration.ZERO,
+          () -> io.rlsearch.agents.spi.InferenceEngine.JAVA);
+      Guardian.RunReport r = run(spec);
+      assertTrue(r.failure().isPresent() && r.failure().get().contains("final checkpoint"),
+          "run " + rep + ": " + r.failure());
+    }
+  }
 }
