@@ -64,8 +64,8 @@ public final class CqlAgent {
 
     /**
      * The Battle Royale's CQL: critics (64, 64) like the battle's other networks (the reference's
-     * (256, 256) cost 16 times the arithmetic per step and per candidate for no gain on 500 logged
-     * decisions), lr 3e-4, alpha 1.0 on rewards in units of their standard deviation (on raw rewards of
+     * (256, 256) cost 16 times the arithmetic per step and per candidate, more than the battle's time
+     * budget allows), lr 3e-4, alpha 1.0 on rewards in units of their standard deviation (on raw rewards of
      * sd 10-30 the penalty was lost next to the regression loss), 20 sampled actions in the logsumexp,
      * 100 candidates, bandit form, 1,000 steps of minibatches of 64.
      */
