@@ -132,6 +132,16 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     private long learnedAtCheckpoint;
   }
 
+  /**
+   * Restarts allowed within {@link #RESTART_WINDOW}: a transition the agent cannot learn is re-sent at
+   * every restart and fails again, so past this the learner stops and its guardian fails the run with
+   * one line instead of restarting forever.
+   */
+  static final int MAX_RESTARTS = 10;
+
+  /** The window {@link #MAX_RESTARTS} counts in. */
+  static final Duration RESTART_WINDOW = Duration.ofMinutes(1);
+
   /** A supervised learner. */
   public static Behavior<Command> create(AgentBuilder agent, ActorRef<PolicyRegistryActor.Command> registry,
       Settings settings, State state) {
@@ -157,14 +167,14 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
             return new Restored(snapshot);
           });
       return restoring(ctx, stash, agent, registry, settings, state, checkpoints);
-    })))).onFailure(RuntimeException.class, SupervisorStrategy.restart());
+    })))).onFailure(RuntimeException.class, SupervisorStrategy.restart().withLimit(MAX_RESTARTS, RESTART_WINDOW));
   }
 
   private static Behavior<Command> restoring(ActorContext<Command> ctx, StashBuffer<Command> stash, AgentBuilder agent,
       ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state, ActorRef<Checkpointed> checkpoints) {
     return Behaviors.receive(Command.class)
         .onMessage(Restored.class, r -> stash.unstashAll(new LearnerActor(ctx, agent.restore(r.snapshot()),
-            r.snapshot().version(), registry, settings, state, checkpoints)))
+            r.snapshot().version(), registry, settings, state, checkpoints, stash)))
         .onAnyMessage(m -> {
           stash.stash(m);
           return Behaviors.same();
@@ -184,9 +194,14 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private List<Transition> inHandBatch = List.of();
   private int learnedOfBatch;
 
+  /** The messages held while restoring; those not yet handled when a crash comes are sent again. */
+  private final StashBuffer<Command> stash;
+
   private LearnerActor(ActorContext<Command> ctx, UpdateRule rule, long version,
-      ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state, ActorRef<Checkpointed> checkpoints) {
+      ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state, ActorRef<Checkpointed> checkpoints,
+      StashBuffer<Command> stash) {
     super(ctx);
+    this.stash = stash;
     this.rule = rule;
     this.checkpoints = checkpoints;
     this.version = version;
@@ -251,13 +266,15 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
         publish();
       }
     } else {
-      rule.observe(t);
-      state.learned++;
+      // Held before it is learned: if learning it crashes, the restart sends it again (and a transition
+      // that always fails ends with the restarts' limit, not in silence).
       if (rule.learns()) {
         sinceSnapshot.add(t);
-        if (sinceSnapshot.size() >= settings.publishEvery() || state.completed) {
-          publish();
-        }
+      }
+      rule.observe(t);
+      state.learned++;
+      if (rule.learns() && (sinceSnapshot.size() >= settings.publishEvery() || state.completed)) {
+        publish();
       }
     }
     return this;
@@ -341,6 +358,10 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       }
       inHand.tell(Ack.INSTANCE);
     }
+    // A crash while the stash was being handed over leaves its rest unhandled: send it again, in order
+    // (stream elements among it keep their acknowledgement).
+    stash.forEach(m -> getContext().getSelf().tell(m));
+    stash.clear();
     return this;
   }
 }

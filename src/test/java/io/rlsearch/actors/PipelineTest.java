@@ -156,4 +156,54 @@ class PipelineTest {
           "run " + rep + ": " + r.failure());
     }
   }
+
+  @Test
+  void aPoisonTransitionStopsTheLearnerAfterBoundedRestartsAndFailsTheRunInsteadOfStalling() {
+    // LinUCB that cannot learn episode 40: every restart sends it again and it fails again.
+    io.rlsearch.agents.spi.AgentBuilder poison = new io.rlsearch.agents.spi.AgentBuilder() {
+      @Override
+      public String name() {
+        return LINUCB.name();
+      }
+
+      @Override
+      public io.rlsearch.agents.spi.UpdateRule create(int arms, int dim) {
+        return wrap(LINUCB.create(arms, dim));
+      }
+
+      @Override
+      public io.rlsearch.agents.spi.UpdateRule restore(io.rlsearch.agents.spi.PolicySnapshot s) {
+        return wrap(LINUCB.restore(s));
+      }
+
+      private io.rlsearch.agents.spi.UpdateRule wrap(io.rlsearch.agents.spi.UpdateRule r) {
+        return new io.rlsearch.agents.spi.UpdateRule() {
+          @Override
+          public void observe(double[] c, io.rlsearch.agents.spi.Decision d, double reward) {
+            r.observe(c, d, reward);
+          }
+
+          @Override
+          public void observe(io.rlsearch.core.Transition t) {
+            if (t.episode() == 40) {
+              throw new IllegalStateException("poison transition " + t.episode());
+            }
+            r.observe(t);
+          }
+
+          @Override
+          public io.rlsearch.agents.spi.PolicySnapshot snapshot(long version) {
+            return r.snapshot(version);
+          }
+
+          @Override
+          public boolean learns() {
+            return true;
+          }
+        };
+      }
+    };
+    Guardian.RunReport r = run(Runs.train(WORLD, poison, 3, 300, 2, 0, 0, Optional.empty()));
+    assertTrue(r.failure().isPresent() && r.failure().get().contains("learner"), String.valueOf(r.failure()));
+  }
 }
