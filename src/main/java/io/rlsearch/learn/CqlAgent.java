@@ -137,20 +137,9 @@ public final class CqlAgent {
     // Rewards in units of their standard deviation (and, in the bandit form, centred): alpha then weighs
     // the conservative penalty against a regression loss of order 1 whatever the reward's scale. The
     // policy's argmax is unchanged by the affine map, and the snapshot maps values back to reward units.
-    double rMean = 0;
-    for (int i = 0; i < n; i++) {
-      rMean += r[i];
-    }
-    rMean /= n;
-    double rVar = 0;
-    for (int i = 0; i < n; i++) {
-      rVar += (r[i] - rMean) * (r[i] - rMean);
-    }
-    double rSd = n > 1 ? Math.sqrt(rVar / (n - 1)) : 1.0;
-    if (!(rSd > 1e-12)) {
-      rSd = 1.0;
-    }
-    double shift = s.gamma() > 0 ? 0.0 : rMean;
+    double[] stats = OfflineAgents.rewardMeanSd(r);
+    double rSd = stats[1];
+    double shift = s.gamma() > 0 ? 0.0 : stats[0];
     for (int i = 0; i < n; i++) {
       r[i] = (float) ((r[i] - shift) / rSd);
     }

@@ -135,6 +135,11 @@ public final class OfflineAgents {
 
   /** The sample standard deviation of {@code r} (1 when it is 0 or undefined). */
   static double rewardSd(float[] r) {
+    return rewardMeanSd(r)[1];
+  }
+
+  /** The mean and sample standard deviation of {@code r} (the latter 1 when it is 0 or undefined). */
+  static double[] rewardMeanSd(float[] r) {
     int n = r.length;
     double m = 0;
     for (float v : r) {
@@ -146,7 +151,7 @@ public final class OfflineAgents {
       ss += (v - m) * (v - m);
     }
     double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 1.0;
-    return sd > 1e-12 ? sd : 1.0;
+    return new double[] {m, sd > 1e-12 ? sd : 1.0};
   }
 
   private static float[] ones(int m) {

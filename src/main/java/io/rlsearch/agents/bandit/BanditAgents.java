@@ -107,7 +107,7 @@ public final class BanditAgents {
           a[i] = new RidgeArm(dim, settings.lambda());
         }
         return new RidgeRule("ts", a, w, (frozen, version, observed, scale) -> new ThompsonSnapshot(version, frozen,
-            propensitySamples, observed, scale), 0, Adaptation.none(settings.lambda()), scaled);
+            observed, scale), 0, Adaptation.none(settings.lambda()), scaled);
       }
 
       @Override
@@ -116,14 +116,14 @@ public final class BanditAgents {
           throw new IllegalArgumentException("not a Thompson sampling snapshot: " + snapshot.agent());
         }
         return new RidgeRule("ts", thaw(s.arms), w, (frozen, version, observed, scale) -> new ThompsonSnapshot(version,
-            frozen, propensitySamples, observed, scale), s.observed, Adaptation.none(settings.lambda()), scaled)
+            frozen, observed, scale), s.observed, Adaptation.none(settings.lambda()), scaled)
             .withNoise(s.observed, s.scale);
       }
 
       @Override
       public UpdateRule restoreState(AgentState state) {
         return ridgeRestore(state, "ts", w, (frozen, version, observed, scale) -> new ThompsonSnapshot(version, frozen,
-            propensitySamples, observed, scale), scaled);
+            observed, scale), scaled);
       }
     };
   }
@@ -142,8 +142,7 @@ public final class BanditAgents {
   public static AgentBuilder adaptiveThompson(String name, LinearThompson.Settings settings, int propensitySamples,
       Adaptation adaptation) {
     double w = 1.0 / (settings.sigma() * settings.sigma());
-    SnapshotFactory f = (frozen, version, observed, scale) -> new ThompsonSnapshot(version, frozen, propensitySamples,
-        observed, scale);
+    SnapshotFactory f = (frozen, version, observed, scale) -> new ThompsonSnapshot(version, frozen, observed, scale);
     return adaptive(name, settings.lambda(), w, f, adaptation);
   }
 
@@ -563,14 +562,12 @@ public final class BanditAgents {
   private static final class ThompsonSnapshot implements PolicySnapshot {
     private final long version;
     private final RidgeArm.Frozen[] arms;
-    private final int samples;
     private final long observed;
     private final double scale;
 
-    ThompsonSnapshot(long version, RidgeArm.Frozen[] arms, int samples, long observed, double scale) {
+    ThompsonSnapshot(long version, RidgeArm.Frozen[] arms, long observed, double scale) {
       this.version = version;
       this.arms = arms;
-      this.samples = samples;
       this.observed = observed;
       this.scale = scale;
     }

@@ -57,7 +57,6 @@ final class BattlePage {
     int height = top + rowH * as.size() + 40;
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    List<double[]> marks = new ArrayList<>();
     for (BattleStudy.AgentResult a : as) {
       Summary s = vsStatic ? a.evalVsStatic() : a.evalReturn();
       lo = Math.min(lo, s.n() >= 2 ? s.ciLow() : s.mean());
@@ -127,15 +126,18 @@ final class BattlePage {
     int window = Math.max(1, Math.min(50, episodes / 10));
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    List<double[][]> bands = new ArrayList<>();
+    List<List<double[]>> seedCurves = new ArrayList<>();
+    List<double[]> means = new ArrayList<>();
     for (BattleStudy.AgentResult a : r.agents()) {
-      double[][] mb = meanBand(a.curves(), window);
-      bands.add(mb);
-      // The scale follows the mean curves and the evaluations; the bands (heavy-tailed rewards over a
-      // few seeds) are clipped to it rather than flattening every curve.
-      for (int i = 0; i < mb[0].length; i++) {
-        lo = Math.min(lo, mb[0][i]);
-        hi = Math.max(hi, mb[0][i]);
+      List<double[]> sm = smoothed(a.curves(), window);
+      double[] m = mean(sm);
+      seedCurves.add(sm);
+      means.add(m);
+      // The scale follows the mean curves and the evaluations; single seeds' curves (heavy-tailed
+      // rewards) are clipped to it rather than flattening every panel.
+      for (double v : m) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
       }
       lo = Math.min(lo, a.evalReturn().mean());
       hi = Math.max(hi, a.evalReturn().mean());
@@ -146,9 +148,9 @@ final class BattlePage {
     StringBuilder b = new StringBuilder("<div class='grid'>\n");
     for (int k = 0; k < r.agents().size(); k++) {
       BattleStudy.AgentResult a = r.agents().get(k);
-      double[][] mb = bands.get(k);
+      double[] mean = means.get(k);
       String c = COLOURS[k % COLOURS.length];
-      int n = mb[0].length;
+      int n = mean.length;
       int pl = 34;
       int pt = 18;
       int pw = w - pl - 6;
@@ -167,7 +169,7 @@ final class BattlePage {
       StringBuilder line = new StringBuilder();
       int stride = Math.max(1, n / 200);
       // Each seed's smoothed curve, faint; their mean, bold.
-      for (double[] sc : smoothed(a.curves(), window)) {
+      for (double[] sc : seedCurves.get(k)) {
         StringBuilder seedLine = new StringBuilder();
         for (int i = 0; i < Math.min(n, sc.length); i += stride) {
           double x = pl + (double) i / Math.max(1, n - 1) * pw;
@@ -181,7 +183,7 @@ final class BattlePage {
       for (int i = 0; i < n; i += stride) {
         double x = pl + (double) i / Math.max(1, n - 1) * pw;
         line.append(String.format(Locale.ROOT, "%s%.1f,%.1f", line.length() == 0 ? "" : " ", x,
-            pt + ph - (mb[0][i] - lo) / (hi - lo) * ph));
+            pt + ph - (mean[i] - lo) / (hi - lo) * ph));
       }
       b.append(String.format(Locale.ROOT, "<polyline points='%s' fill='none' stroke='%s' stroke-width='2'/>", line,
           c));
@@ -204,25 +206,16 @@ final class BattlePage {
     return out;
   }
 
-  /** Mean over seeds of the moving-average curve, and the half-width of its 95% band over seeds (0 for one seed). */
-  static double[][] meanBand(List<double[]> curves, int window) {
-    int n = curves.stream().mapToInt(c -> c.length).min().orElse(0);
-    double[][] sm = new double[curves.size()][];
-    for (int s = 0; s < curves.size(); s++) {
-      sm[s] = BattleReport.smooth(curves.get(s), window);
-    }
+  /** Mean over seeds of the seeds' smoothed curves (as long as the shortest). */
+  static double[] mean(List<double[]> smoothed) {
+    int n = smoothed.stream().mapToInt(c -> c.length).min().orElse(0);
     double[] mean = new double[n];
-    double[] half = new double[n];
-    for (int i = 0; i < n; i++) {
-      double[] v = new double[sm.length];
-      for (int s = 0; s < sm.length; s++) {
-        v[s] = sm[s][i];
+    for (double[] c : smoothed) {
+      for (int i = 0; i < n; i++) {
+        mean[i] += c[i] / smoothed.size();
       }
-      Summary su = Summary.of(v);
-      mean[i] = su.mean();
-      half[i] = su.n() >= 2 ? su.halfWidth() : 0;
     }
-    return new double[][] {mean, half};
+    return mean;
   }
 
   private static String table(BattleStudy.Result r) {
