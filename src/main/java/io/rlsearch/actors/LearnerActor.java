@@ -31,10 +31,14 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
  *   <li>Throughput mode: each transition is learned on arrival and a snapshot is published every
  *       {@code publishEvery} transitions (and at the end); fixed policies publish nothing new.
  * </ul>
- * On start (and after a crash) the learner restores its update rule from the registry's current
- * snapshot. A crash re-sends to itself, before the restart, every transition learned or held since
- * that snapshot, so the restored learner catches up exactly and nothing is lost; the element in hand
- * is acknowledged so the stream goes on.
+ * On start the learner restores its update rule from the registry's current snapshot. It then keeps a
+ * restore point: the agent's whole state ({@link UpdateRule#state}: weights, value nets, buffers,
+ * random streams) at a published version, taken again every {@link #RESTORE_EVERY} transitions
+ * learned. A crash re-sends to itself, before the restart, every transition learned or held since
+ * that point; the restarted learner rebuilds the agent from it and learns them again in the same
+ * order, so it catches up to where it was, without publishing again the versions it had published,
+ * and nothing is lost; the element in hand is acknowledged so the stream goes on. Agents without a
+ * whole state restart from the last published snapshot, as the registry holds it.
  */
 public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   /** Messages accepted by the learner. */
@@ -94,8 +98,6 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
 
   private record Restored(PolicySnapshot snapshot) implements Command {}
 
-  private record Replay(Transition transition) implements Command {}
-
   /**
    * Learner settings.
    *
@@ -130,7 +132,22 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     private boolean completed;
     private long checkpoints;
     private long learnedAtCheckpoint;
+    /** The agent's whole state at {@link #restoreVersion} (null: restart from the registry's snapshot). */
+    private io.rlsearch.agents.spi.AgentState restorePoint;
+    private long restoreVersion;
+    /** Transitions learned when the restore point was taken (the count a restart goes back to). */
+    private long learnedAtRestore;
+    /** The highest version sent to the registry: catching up after a restart does not send it again. */
+    private long publishedVersion = -1;
+    /**
+     * What a restart learns again from the restore point before it handles any message, in order: kept
+     * here until it is all learned, so a crash while learning it again starts over from the same point.
+     */
+    private List<Transition> toRelearn = List.of();
   }
+
+  /** Transitions learned between two restore points (at most this many are learned again after a crash). */
+  static final int RESTORE_EVERY = 1024;
 
   /**
    * Restarts allowed within {@link #RESTART_WINDOW}: a transition the agent cannot learn is re-sent at
@@ -159,6 +176,14 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       Settings settings, State state, ActorRef<Checkpointed> checkpoints, CrashSwitch crash) {
     return Behaviors.supervise(crash.wrap("learner", Command.class, Behaviors.<Command>withStash(1 << 20, stash ->
         Behaviors.setup(ctx -> {
+      if (state.restorePoint != null) {
+        // A restart: the agent's whole state at the restore point, and the count of what it had learned.
+        state.learned = state.learnedAtRestore;
+        LearnerActor restarted = new LearnerActor(ctx, agent.restoreState(state.restorePoint), state.restoreVersion,
+            registry, settings, state, checkpoints, stash);
+        restarted.relearn();
+        return restarted;
+      }
       ctx.ask(PolicySnapshot.class, registry, Duration.ofSeconds(30), PolicyRegistryActor.GetCurrent::new,
           (snapshot, failure) -> {
             if (snapshot == null) {
@@ -173,8 +198,12 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private static Behavior<Command> restoring(ActorContext<Command> ctx, StashBuffer<Command> stash, AgentBuilder agent,
       ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state, ActorRef<Checkpointed> checkpoints) {
     return Behaviors.receive(Command.class)
-        .onMessage(Restored.class, r -> stash.unstashAll(new LearnerActor(ctx, agent.restore(r.snapshot()),
-            r.snapshot().version(), registry, settings, state, checkpoints, stash)))
+        .onMessage(Restored.class, r -> {
+          LearnerActor restored = new LearnerActor(ctx, agent.restore(r.snapshot()), r.snapshot().version(), registry,
+              settings, state, checkpoints, stash);
+          restored.relearn();
+          return stash.unstashAll(restored);
+        })
         .onAnyMessage(m -> {
           stash.stash(m);
           return Behaviors.same();
@@ -189,7 +218,10 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private final State state;
   private long version;
   private final TreeMap<Long, Transition> round = new TreeMap<>();
-  private final List<Transition> sinceSnapshot = new ArrayList<>();
+  /** Transitions taken into the agent since the restore point, in the order it took them. */
+  private final List<Transition> sinceRestore = new ArrayList<>();
+  /** Transitions learned since the last publish (throughput mode). */
+  private int sincePublish;
   private ActorRef<Ack> inHand;
   private List<Transition> inHandBatch = List.of();
   private int learnedOfBatch;
@@ -208,6 +240,14 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     this.registry = registry;
     this.settings = settings;
     this.state = state;
+    if (state.restorePoint == null) {
+      // Started (or restarted, for an agent without a whole state) from the registry's snapshot.
+      state.learned = state.learnedAtRestore;
+      state.restoreVersion = version;
+      if (rule.learns()) {
+        state.restorePoint = rule.state().orElse(null);
+      }
+    }
   }
 
   @Override
@@ -215,10 +255,6 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     return newReceiveBuilder()
         .onMessage(Init.class, i -> ack(i.ackTo()))
         .onMessage(Element.class, this::onElement)
-        .onMessage(Replay.class, r -> {
-          state.seen.set(Math.toIntExact(r.transition().episode()));
-          return learn(r.transition());
-        })
         .onMessage(Completed.class, c -> onCompleted())
         .onMessage(Failed.class, this::onFailed)
         .onMessage(GetStats.class, this::onGetStats)
@@ -232,6 +268,20 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
         })
         .build();
   }
+
+  /** Learns again, before any message, what the crashed learner had taken in since the restore point. */
+  private void relearn() {
+    List<Transition> todo = state.toRelearn;
+    relearning = true;
+    for (Transition t : todo) {
+      state.seen.set(Math.toIntExact(t.episode()));
+      learn(t);
+    }
+    relearning = false;
+    state.toRelearn = List.of();
+  }
+
+  private boolean relearning;
 
   private Behavior<Command> onElement(Element e) {
     inHand = e.ackTo();
@@ -262,6 +312,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
           rule.observe(x);
           state.learned++;
         }
+        sinceRestore.addAll(round.values());
         round.clear();
         publish();
       }
@@ -269,11 +320,12 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       // Held before it is learned: if learning it crashes, the restart sends it again (and a transition
       // that always fails ends with the restarts' limit, not in silence).
       if (rule.learns()) {
-        sinceSnapshot.add(t);
+        sinceRestore.add(t);
+        sincePublish++;
       }
       rule.observe(t);
       state.learned++;
-      if (rule.learns() && (sinceSnapshot.size() >= settings.publishEvery() || state.completed)) {
+      if (rule.learns() && (sincePublish >= settings.publishEvery() || state.completed)) {
         publish();
       }
     }
@@ -282,12 +334,28 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
 
   private void publish() {
     version++;
-    registry.tell(new PolicyRegistryActor.Publish(rule.snapshot(version)));
-    state.published++;
-    sinceSnapshot.clear();
-    if (checkpoints != null && settings.checkpointEvery() > 0
-        && state.learned - state.learnedAtCheckpoint >= settings.checkpointEvery()) {
-      checkpoint(false);
+    sincePublish = 0;
+    if (version > state.publishedVersion) {
+      // Catching up after a restart re-learns versions already published: they are not sent again.
+      registry.tell(new PolicyRegistryActor.Publish(rule.snapshot(version)));
+      state.published++;
+      state.publishedVersion = version;
+      if (checkpoints != null && settings.checkpointEvery() > 0
+          && state.learned - state.learnedAtCheckpoint >= settings.checkpointEvery()) {
+        checkpoint(false);
+      }
+    }
+    if (state.restorePoint == null) {
+      // No whole state: the published snapshot is the restore point.
+      state.restoreVersion = version;
+      state.learnedAtRestore = state.learned;
+      sinceRestore.clear();
+    } else if (!relearning && state.learned - state.learnedAtRestore >= RESTORE_EVERY) {
+      // (Not while learning again: what is left to learn again is counted from the current point.)
+      state.restorePoint = rule.state().orElseThrow();
+      state.restoreVersion = version;
+      state.learnedAtRestore = state.learned;
+      sinceRestore.clear();
     }
   }
 
@@ -308,7 +376,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   }
 
   private Behavior<Command> onCompleted() {
-    if (settings.roundSize() == 0 && rule.learns() && !sinceSnapshot.isEmpty()) {
+    if (settings.roundSize() == 0 && rule.learns() && sincePublish > 0) {
       publish();
     }
     if (checkpoints != null) {
@@ -338,26 +406,26 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     rule.close();
     state.restarts++;
     int rest = inHand != null ? inHandBatch.size() - learnedOfBatch : 0;
-    getContext().getLog().warn("Learner restarting from version [{}]; re-sending [{}] transitions", version,
-        round.size() + sinceSnapshot.size() + rest);
-    // The restored learner starts from the last published snapshot: everything learned or held
-    // since then is sent again, in order, ahead of any element the stream sends after the ack.
-    for (Transition t : sinceSnapshot) {
-      getContext().getSelf().tell(new Replay(t));
-    }
-    for (Transition t : round.values()) {
-      getContext().getSelf().tell(new Replay(t));
-    }
+    getContext().getLog().warn("Learner restarting from version [{}]; re-sending [{}] transitions",
+        state.restoreVersion, round.size() + sinceRestore.size() + rest);
+    // The restored learner starts from the restore point: everything learned or held since then is
+    // learned again, in order, before it handles any message (a crash while learning it again happens
+    // before this learner exists, and leaves the list in place).
+    List<Transition> again = new ArrayList<>(sinceRestore);
+    again.addAll(round.values());
     if (inHand != null) {
       // The batch in hand: the transitions not yet taken in (the one that failed and those after it).
       for (int i = learnedOfBatch; i < inHandBatch.size(); i++) {
         Transition t = inHandBatch.get(i);
-        if (!round.containsKey(t.episode()) && !sinceSnapshot.contains(t)) {
-          getContext().getSelf().tell(new Replay(t));
+        boolean taken = round.containsKey(t.episode())
+            || (i == learnedOfBatch && !sinceRestore.isEmpty() && sinceRestore.get(sinceRestore.size() - 1) == t);
+        if (!taken) {
+          again.add(t);
         }
       }
       inHand.tell(Ack.INSTANCE);
     }
+    state.toRelearn = List.copyOf(again);
     // A crash while the stash was being handed over leaves its rest unhandled: send it again, in order
     // (stream elements among it keep their acknowledgement).
     stash.forEach(m -> getContext().getSelf().tell(m));

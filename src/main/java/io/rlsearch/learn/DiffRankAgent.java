@@ -114,6 +114,7 @@ public final class DiffRankAgent {
         r.click.load(state.array("click"), state.counter("click_updates"));
         r.updates = state.counter("updates");
         r.seen = state.counter("seen");
+        r.rng.restoreState("rng", state.counters());
         return r;
       }
     };
@@ -310,8 +311,10 @@ public final class DiffRankAgent {
       value.export().putState("value", a);
       a.put("click", click.parameters());
       a.put("temperature", new double[] {temperature});
-      return java.util.Optional.of(new io.rlsearch.agents.spi.AgentState("diffrank", a, java.util.Map.of(
-          "click_updates", click.updates(), "updates", updates, "seen", seen)));
+      java.util.Map<String, Long> c = new java.util.HashMap<>(java.util.Map.of("click_updates", click.updates(),
+          "updates", updates, "seen", seen));
+      rng.putState("rng", c);
+      return java.util.Optional.of(new io.rlsearch.agents.spi.AgentState("diffrank", a, c));
     }
 
     /** Scorer batches skipped because the agent's model estimates were not finite. */

@@ -137,6 +137,7 @@ public final class NeuralAgents {
           r.added = state.counter("added");
           r.sinceUpdate = Math.toIntExact(state.counter("since_update"));
           r.seen = state.counter("returns_seen");
+          r.rng.restoreState("rng", state.counters());
         } else {
           // A checkpoint of the reference's form: the buffer is the transitions since the last fit.
           r.added = n;
@@ -283,6 +284,7 @@ public final class NeuralAgents {
       c.put("added", added);
       c.put("since_update", (long) sinceUpdate);
       c.put("returns_seen", seen);
+      rng.putState("rng", c);
       return java.util.Optional.of(new AgentState("contq", a, c));
     }
 

@@ -222,6 +222,7 @@ public final class PpoAgent {
             state.array("log_std", ad)), terminalAfter);
         r.value.load(Mlp.fromState(state, "value", r.value.export()));
         r.updates = state.counter("updates");
+        r.rng.restoreState("rng", state.counters());
         int n = Math.toIntExact(state.counter("rollout"));
         double[] c = state.array("rollout.context", n * dim);
         double[] a = state.array("rollout.action", n * ad);
@@ -438,7 +439,7 @@ public final class PpoAgent {
       return new GaussianPolicySnapshot("ppo", version, exportedMu, exportedLogStd);
     }
 
-    /** Weights, log-stds and the rollout gathered so far (Adam's moments and the minibatch stream restart). */
+    /** Weights, log-stds, the rollout gathered so far and the minibatch stream (Adam's moments restart). */
     @Override
     public java.util.Optional<AgentState> state() {
       Map<String, double[]> m = new java.util.HashMap<>();
@@ -475,8 +476,10 @@ public final class PpoAgent {
         arr[i] = arrivedAt.get(i);
       }
       m.put("rollout.arrival", arr);
-      return java.util.Optional.of(new AgentState("ppo", m, Map.of("dim", (long) dim, "action_dim", (long) actionDim,
-          "rollout", (long) n, "updates", updates, "arrivals", arrivals, "fresh", (long) fresh)));
+      Map<String, Long> counters = new java.util.HashMap<>(Map.of("dim", (long) dim, "action_dim", (long) actionDim,
+          "rollout", (long) n, "updates", updates, "arrivals", arrivals, "fresh", (long) fresh));
+      rng.putState("rng", counters);
+      return java.util.Optional.of(new AgentState("ppo", m, counters));
     }
 
     @Override

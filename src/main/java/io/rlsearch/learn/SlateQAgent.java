@@ -123,6 +123,7 @@ public final class SlateQAgent {
         Rule r = new Rule(learner, s, new SlateQSnapshot(0, s.mode(), Mlp.fromState(state, "q", like), click,
             state.array("epsilon", 1)[0], s.contextDim(), s.itemDim(), s.candidates(), s.shown()));
         r.updates = state.counter("updates");
+        r.rng.restoreState("rng", state.counters());
         return r;
       }
     };
@@ -354,9 +355,11 @@ public final class SlateQAgent {
       q.export().putState("q", a);
       a.put("click", choice.parameters());
       a.put("epsilon", new double[] {epsilon});
+      java.util.Map<String, Long> c = new java.util.HashMap<>(java.util.Map.of("click_updates", choice.updates(),
+          "updates", updates));
+      rng.putState("rng", c);
       return java.util.Optional.of(new io.rlsearch.agents.spi.AgentState(
-          s.mode() == SlateQSnapshot.Mode.DECOMPOSED ? "slateq" : "slateq_simplified", a,
-          java.util.Map.of("click_updates", choice.updates(), "updates", updates)));
+          s.mode() == SlateQSnapshot.Mode.DECOMPOSED ? "slateq" : "slateq_simplified", a, c));
     }
 
     @Override

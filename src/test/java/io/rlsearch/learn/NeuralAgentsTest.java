@@ -155,6 +155,10 @@ class NeuralAgentsTest {
             reward(d.action()), io.rlsearch.core.RewardBreakdown.ZERO, 0, 0, 0, 0));
       }
       io.rlsearch.agents.spi.AgentState state = rule.state().orElseThrow();
+      if (!b.name().startsWith("reinforce")) {
+        // The minibatch and bootstrap streams are part of the state (a restarted learner draws on where it was).
+        assertTrue(state.counters().containsKey("rng.0"), b.name());
+      }
       java.nio.file.Path f = dir.resolve(b.name() + ".ckpt");
       Checkpoints.write(f, new Checkpoints.Checkpoint(java.util.Map.of("agent", b.name()), 21, 21, 21, state));
       Checkpoints.Checkpoint back = Checkpoints.read(f);

@@ -37,6 +37,40 @@ public final class NumpyRandom {
     return new NumpyRandom(bits.copy());
   }
 
+  /** The generator's whole state (see {@link Pcg64#state}). */
+  public long[] state() {
+    return bits.state();
+  }
+
+  /** Puts the generator back in a state {@link #state} returned. */
+  public void restore(long[] state) {
+    bits.restore(state);
+  }
+
+  /** Stores the state as counters {@code prefix.0 .. prefix.5} of {@code counters}. */
+  public void putState(String prefix, java.util.Map<String, Long> counters) {
+    long[] s = state();
+    for (int i = 0; i < s.length; i++) {
+      counters.put(prefix + "." + i, s[i]);
+    }
+  }
+
+  /** Restores the state stored by {@link #putState}; leaves the generator as it is when absent (older checkpoints). */
+  public void restoreState(String prefix, java.util.Map<String, Long> counters) {
+    if (!counters.containsKey(prefix + ".0")) {
+      return;
+    }
+    long[] s = new long[6];
+    for (int i = 0; i < s.length; i++) {
+      Long v = counters.get(prefix + "." + i);
+      if (v == null) {
+        throw new IllegalArgumentException("random stream state '" + prefix + "' lacks word " + i);
+      }
+      s[i] = v;
+    }
+    restore(s);
+  }
+
   /** The next raw 64-bit word ({@code bit_generator.random_raw()}). */
   public long nextRaw() {
     return bits.nextLong();

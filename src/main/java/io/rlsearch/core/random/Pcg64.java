@@ -17,8 +17,8 @@ public final class Pcg64 {
 
   private long stateHi;
   private long stateLo;
-  private final long incHi;
-  private final long incLo;
+  private long incHi;
+  private long incLo;
   private boolean hasUint32;
   private int uinteger;
 
@@ -52,6 +52,28 @@ public final class Pcg64 {
   /** An independent copy in the same state. */
   public Pcg64 copy() {
     return new Pcg64(this);
+  }
+
+  /**
+   * The whole generator state as six words (state, increment, the buffered 32-bit half), for
+   * checkpoints: {@link #restore} puts a generator back exactly where it was.
+   */
+  public long[] state() {
+    return new long[] {stateHi, stateLo, incHi, incLo, hasUint32 ? 1 : 0, uinteger};
+  }
+
+  /** Puts this generator in the state {@link #state} returned. */
+  public void restore(long[] s) {
+    if (s.length != 6) {
+      throw new IllegalArgumentException("a PCG64 state has 6 words, got " + s.length);
+    }
+    stateHi = s[0];
+    stateLo = s[1];
+    incHi = s[2];
+    incLo = s[3];
+    hasUint32 = s[4] != 0;
+    uinteger = (int) s[5];
+    b4Ready = false;
   }
 
   private void step() {
