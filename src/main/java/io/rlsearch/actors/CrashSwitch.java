@@ -27,18 +27,44 @@ public final class CrashSwitch {
     private static final long serialVersionUID = 1L;
 
     InjectedCrash(String role, long n) {
-      super("injected crash of the " + role + " at its message " + n + " (--crash)", null, false, false);
+      super("injected crash of the " + role + " at its " + (n == 1 ? "first" : "message " + n) + " (--crash)", null,
+          false, false);
     }
   }
 
   private final String role;
   private final long n;
+  private final boolean midElement;
   private final AtomicLong seen = new AtomicLong();
   private final AtomicBoolean fired = new AtomicBoolean();
 
   private CrashSwitch(String role, long n) {
+    this(role, n, false);
+  }
+
+  private CrashSwitch(String role, long n, boolean midElement) {
     this.role = role;
     this.n = n;
+    this.midElement = midElement;
+  }
+
+  /**
+   * A switch that throws once in the middle of a batch: when the role's actor is about to take in its
+   * Nth transition (the stream sinks: population, learner, evaluator), with the batch's earlier
+   * transitions taken in and the later ones not.
+   */
+  public static CrashSwitch midElement(String role, long n) {
+    if (!List.of("population", "learner", "evaluator").contains(role) || n < 1) {
+      throw new IllegalArgumentException("a mid-batch crash takes population, learner or evaluator and N >= 1");
+    }
+    return new CrashSwitch(role, n, true);
+  }
+
+  /** Called by a stream sink before it takes in a transition: throws if this is the mid-batch crash. */
+  public void transition(String actorRole) {
+    if (midElement && actorRole.equals(role) && seen.incrementAndGet() == n && fired.compareAndSet(false, true)) {
+      throw new InjectedCrash(role, n);
+    }
   }
 
   /** A switch for {@code ROLE@N}; one line naming what is accepted otherwise. */
@@ -79,7 +105,7 @@ public final class CrashSwitch {
 
   /** {@code inner}, throwing once at the role's Nth message if this switch is for {@code actorRole}. */
   public <T> Behavior<T> wrap(String actorRole, Class<T> type, Behavior<T> inner) {
-    if (!actorRole.equals(role)) {
+    if (!actorRole.equals(role) || midElement) {
       return inner;
     }
     return Behaviors.intercept(() -> new BehaviorInterceptor<T, T>(type) {

@@ -68,6 +68,8 @@ public final class EvaluatorActor extends AbstractBehavior<EvaluatorActor.Comman
     private final Optional<RetentionMetrics> retention;
     private long consumed;
     private boolean completed;
+    /** The rest of a batch a crash interrupted, taken in first by the restarted evaluator. */
+    private List<Transition> pending = List.of();
 
     /** State with optional retention metrics. */
     public State(Optional<RetentionMetrics> retention) {
@@ -83,16 +85,30 @@ public final class EvaluatorActor extends AbstractBehavior<EvaluatorActor.Comman
   /** As above, with an injected crash (a test tool) inside the supervision. */
   public static Behavior<Command> create(State state, CrashSwitch crash) {
     return Behaviors.supervise(crash.wrap("evaluator", Command.class,
-        Behaviors.<Command>setup(ctx -> new EvaluatorActor(ctx, state))))
-        .onFailure(RuntimeException.class, SupervisorStrategy.restart());
+        Behaviors.<Command>setup(ctx -> {
+          EvaluatorActor a = new EvaluatorActor(ctx, state, crash);
+          // The rest of the batch a crash interrupted, before any message (a crash here keeps it in place).
+          List<Transition> rest = state.pending;
+          for (Transition t : rest) {
+            a.take(t);
+          }
+          state.pending = List.of();
+          return a;
+        })))
+        .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLimit(LearnerActor.MAX_RESTARTS,
+            LearnerActor.RESTART_WINDOW));
   }
 
   private final State state;
+  private final CrashSwitch crash;
   private ActorRef<Ack> inHand;
+  private List<Transition> inHandBatch = List.of();
+  private int takenOfBatch;
 
-  private EvaluatorActor(ActorContext<Command> ctx, State state) {
+  private EvaluatorActor(ActorContext<Command> ctx, State state, CrashSwitch crash) {
     super(ctx);
     this.state = state;
+    this.crash = crash;
   }
 
   @Override
@@ -112,14 +128,25 @@ public final class EvaluatorActor extends AbstractBehavior<EvaluatorActor.Comman
 
   private Behavior<Command> onElement(Element e) {
     inHand = e.ackTo();
+    inHandBatch = e.transitions();
+    takenOfBatch = 0;
     for (Transition t : e.transitions()) {
-      state.consumed++;
-      if (state.metrics.add(t)) {
-        state.retention.ifPresent(r -> r.add(t));
-      }
+      crash.transition("evaluator");
+      take(t);
+      takenOfBatch++;
     }
     inHand = null;
+    inHandBatch = List.of();
     return ack(e.ackTo());
+  }
+
+  /** Takes one transition in (retention first: a crash in either leaves the episode unrecorded, to retry). */
+  private void take(Transition t) {
+    if (!state.metrics.seen(t)) {
+      state.retention.ifPresent(r -> r.add(t));
+    }
+    state.metrics.add(t);
+    state.consumed++;
   }
 
   private Behavior<Command> ack(ActorRef<Ack> to) {
@@ -145,6 +172,10 @@ public final class EvaluatorActor extends AbstractBehavior<EvaluatorActor.Comman
 
   private Behavior<Command> onPreRestart() {
     if (inHand != null) {
+      // The batch's rest (from the transition that failed) is taken in by the restarted evaluator before
+      // anything else: acknowledged now, it is not lost; a transition that always fails ends in the
+      // restarts' limit, the evaluator stops and the run fails with one line.
+      state.pending = List.copyOf(inHandBatch.subList(takenOfBatch, inHandBatch.size()));
       inHand.tell(Ack.INSTANCE);
       inHand = null;
     }

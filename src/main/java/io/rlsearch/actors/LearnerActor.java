@@ -180,7 +180,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
         // A restart: the agent's whole state at the restore point, and the count of what it had learned.
         state.learned = state.learnedAtRestore;
         LearnerActor restarted = new LearnerActor(ctx, agent.restoreState(state.restorePoint), state.restoreVersion,
-            registry, settings, state, checkpoints, stash);
+            registry, settings, state, checkpoints, stash, crash);
         restarted.relearn();
         return restarted;
       }
@@ -191,16 +191,17 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
             }
             return new Restored(snapshot);
           });
-      return restoring(ctx, stash, agent, registry, settings, state, checkpoints);
+      return restoring(ctx, stash, agent, registry, settings, state, checkpoints, crash);
     })))).onFailure(RuntimeException.class, SupervisorStrategy.restart().withLimit(MAX_RESTARTS, RESTART_WINDOW));
   }
 
   private static Behavior<Command> restoring(ActorContext<Command> ctx, StashBuffer<Command> stash, AgentBuilder agent,
-      ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state, ActorRef<Checkpointed> checkpoints) {
+      ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state, ActorRef<Checkpointed> checkpoints,
+      CrashSwitch crash) {
     return Behaviors.receive(Command.class)
         .onMessage(Restored.class, r -> {
           LearnerActor restored = new LearnerActor(ctx, agent.restore(r.snapshot()), r.snapshot().version(), registry,
-              settings, state, checkpoints, stash);
+              settings, state, checkpoints, stash, crash);
           restored.relearn();
           return stash.unstashAll(restored);
         })
@@ -212,6 +213,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   }
 
   private final UpdateRule rule;
+  private final CrashSwitch crash;
   private final ActorRef<Checkpointed> checkpoints;
   private final ActorRef<PolicyRegistryActor.Command> registry;
   private final Settings settings;
@@ -231,9 +233,10 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
 
   private LearnerActor(ActorContext<Command> ctx, UpdateRule rule, long version,
       ActorRef<PolicyRegistryActor.Command> registry, Settings settings, State state, ActorRef<Checkpointed> checkpoints,
-      StashBuffer<Command> stash) {
+      StashBuffer<Command> stash, CrashSwitch crash) {
     super(ctx);
     this.stash = stash;
+    this.crash = crash;
     this.rule = rule;
     this.checkpoints = checkpoints;
     this.version = version;
@@ -287,8 +290,9 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     inHand = e.ackTo();
     inHandBatch = e.transitions();
     learnedOfBatch = 0;
+    state.consumed += e.transitions().size();
     for (Transition t : e.transitions()) {
-      state.consumed++;
+      crash.transition("learner");
       int id = Math.toIntExact(t.episode());
       if (state.seen.get(id)) {
         state.duplicates++;
@@ -417,9 +421,17 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       // The batch in hand: the transitions not yet taken in (the one that failed and those after it).
       for (int i = learnedOfBatch; i < inHandBatch.size(); i++) {
         Transition t = inHandBatch.get(i);
-        boolean taken = round.containsKey(t.episode())
-            || (i == learnedOfBatch && !sinceRestore.isEmpty() && sinceRestore.get(sinceRestore.size() - 1) == t);
-        if (!taken) {
+        if (i == learnedOfBatch) {
+          // The one that failed: held already if it failed while being learned.
+          boolean taken = round.containsKey(t.episode())
+              || (!sinceRestore.isEmpty() && sinceRestore.get(sinceRestore.size() - 1) == t);
+          if (!taken) {
+            again.add(t);
+          }
+        } else if (state.seen.get(Math.toIntExact(t.episode()))) {
+          state.duplicates++;
+        } else {
+          state.seen.set(Math.toIntExact(t.episode()));
           again.add(t);
         }
       }

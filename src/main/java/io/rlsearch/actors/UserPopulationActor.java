@@ -94,6 +94,8 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
     private final List<Pull> held = new ArrayList<>();
     private long feedback;
     private boolean completed;
+    /** The rest of a feedback batch a crash interrupted, taken in first by the restarted actor. */
+    private List<Transition> pending = List.of();
 
     /**
      * State over {@code population}.
@@ -138,16 +140,29 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
   /** As above, with an injected crash (a test tool) inside the supervision. */
   public static Behavior<Command> create(State state, CrashSwitch crash) {
     return Behaviors.supervise(crash.wrap("population", Command.class,
-        Behaviors.<Command>setup(ctx -> new UserPopulationActor(ctx, state))))
-        .onFailure(RuntimeException.class, SupervisorStrategy.restart());
+        Behaviors.<Command>setup(ctx -> {
+          UserPopulationActor a = new UserPopulationActor(ctx, state, crash);
+          // The rest of the feedback batch a crash interrupted, before any message (a crash here keeps it).
+          for (Transition t : state.pending) {
+            a.take(t);
+          }
+          state.pending = List.of();
+          return a;
+        })))
+        .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLimit(LearnerActor.MAX_RESTARTS,
+            LearnerActor.RESTART_WINDOW));
   }
 
   private final State state;
+  private final CrashSwitch crash;
   private ActorRef<Ack> inHand;
+  private List<Transition> inHandBatch = List.of();
+  private int takenOfBatch;
 
-  private UserPopulationActor(ActorContext<Command> ctx, State state) {
+  private UserPopulationActor(ActorContext<Command> ctx, State state, CrashSwitch crash) {
     super(ctx);
     this.state = state;
+    this.crash = crash;
   }
 
   @Override
@@ -183,13 +198,22 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
 
   private Behavior<Command> onFeedback(Feedback f) {
     inHand = f.ackTo();
+    inHandBatch = f.transitions();
+    takenOfBatch = 0;
     for (Transition t : f.transitions()) {
-      state.feedback++;
-      state.population.finished(t.user(), t.session(), t.clicks(), t.satisfaction());
+      crash.transition("population");
+      take(t);
+      takenOfBatch++;
     }
     serveHeld();
     inHand = null;
+    inHandBatch = List.of();
     return ack(f.ackTo());
+  }
+
+  private void take(Transition t) {
+    state.population.finished(t.user(), t.session(), t.clicks(), t.satisfaction());
+    state.feedback++;
   }
 
   private void serveHeld() {
@@ -227,6 +251,9 @@ public final class UserPopulationActor extends AbstractBehavior<UserPopulationAc
 
   private Behavior<Command> onPreRestart() {
     if (inHand != null) {
+      // The batch's rest (from the transition that failed) is taken in by the restarted actor first: the
+      // users it finishes are not lost (before, they never finished and the run waited for them).
+      state.pending = List.copyOf(inHandBatch.subList(takenOfBatch, inHandBatch.size()));
       inHand.tell(Ack.INSTANCE);
       inHand = null;
     }

@@ -44,6 +44,24 @@ public record Summary(long n, double mean, double std, double ciLow, double ciHi
     return new Summary(n, mean, std, mean - half, mean + half);
   }
 
+  /**
+   * The summary of a sample given by its size, mean and sum of squared deviations from the mean (as
+   * Welford's running sums give them); the same interval as {@link #of}.
+   */
+  public static Summary ofMoments(long n, double mean, double m2) {
+    if (n == 0) {
+      return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+    if (n == 1) {
+      return new Summary(1, mean, Double.NaN, Double.NaN, Double.NaN);
+    }
+    double std = Math.sqrt(m2 / (n - 1));
+    long df = n - 1;
+    double t = df < T975.length ? T975[(int) df] : 1.959964;
+    double half = t * std / Math.sqrt(n);
+    return new Summary(n, mean, std, mean - half, mean + half);
+  }
+
   /** Half-width of the 95% interval. */
   public double halfWidth() {
     return (ciHigh - ciLow) / 2;

@@ -104,6 +104,36 @@ class PipelineTest {
   }
 
   @Test
+  void aCrashInTheMiddleOfABatchLosesNoneOfItsRest() {
+    // Deterministic: the same result as without the crash, for each stream sink crashing mid-batch.
+    RunSpec spec = Runs.train(WORLD, LINUCB, 5, 800, 2, 50, 0, Optional.empty());
+    Guardian.RunReport clean = run(spec);
+    for (String role : List.of("learner", "evaluator")) {
+      CrashSwitch crash = CrashSwitch.midElement(role, 301);
+      Guardian.RunReport r = run(spec.withCrash(crash));
+      assertTrue(crash.fired(), role);
+      assertTrue(r.failure().isEmpty(), role + ": " + r.failure());
+      assertEquals(0, r.lost(), role);
+      assertEquals(800, r.learner().learned(), role);
+      assertEquals(800, r.evaluator().metrics().episodes(), role);
+      assertEquals(800, r.evaluator().consumed(), role);
+      assertArrayEquals(clean.evaluator().metrics().rewards(), r.evaluator().metrics().rewards(), role);
+      assertEquals(clean.history().versions(), r.history().versions(), role);
+    }
+    // The population learns from feedback which users come back: a retention run.
+    AgentBuilder neutral = BanditAgents.fixed("static:Neutral", 0);
+    RunSpec ret = Runs.retention(WORLD, neutral, 21, 120, 2);
+    Guardian.RunReport base = run(ret);
+    CrashSwitch crash = CrashSwitch.midElement("population", 77);
+    Guardian.RunReport r = run(ret.withCrash(crash));
+    assertTrue(crash.fired());
+    assertTrue(r.failure().isEmpty(), String.valueOf(r.failure()));
+    assertEquals(0, r.lost());
+    assertEquals(base.produced(), r.produced());
+    assertEquals(base.evaluator().retention().orElseThrow().value(), r.evaluator().retention().orElseThrow().value());
+  }
+
+  @Test
   void throughputRunCountsEveryTransitionAndLogsEveryDecision() {
     Path log = dir.resolve("decisions.jsonl");
     AgentBuilder ts = BanditAgents.thompson(new LinearThompson.Settings(1.0, 1.0), 8);
