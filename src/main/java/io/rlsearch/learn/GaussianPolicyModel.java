@@ -205,10 +205,23 @@ public final class GaussianPolicyModel implements AutoCloseable {
     System.arraycopy(ls, 0, logStd, 0, logStd.length);
   }
 
+  private Runnable onClose = () -> {};
+  private boolean closed;
+
+  /** Runs {@code r} once when this model is closed (its learner stops holding it). */
+  void onClose(Runnable r) {
+    this.onClose = r;
+  }
+
   @Override
   public void close() {
     synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
       closeLocked();
+      onClose.run();
     }
   }
 

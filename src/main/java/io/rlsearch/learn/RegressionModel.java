@@ -295,10 +295,23 @@ public final class RegressionModel implements AutoCloseable {
     }
   }
 
+  private Runnable onClose = () -> {};
+  private boolean closed;
+
+  /** Runs {@code r} once when this model is closed (its learner stops holding it). */
+  void onClose(Runnable r) {
+    this.onClose = r;
+  }
+
   @Override
   public void close() {
     synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
       closeLocked();
+      onClose.run();
     }
   }
 

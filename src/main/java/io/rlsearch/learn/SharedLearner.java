@@ -22,7 +22,8 @@ import java.util.List;
 public final class SharedLearner implements AutoCloseable {
   private final NDManager root;
   private final Device device;
-  private final List<AutoCloseable> owned = new ArrayList<>();
+  /** Models open in this learner (a model leaves when it is closed: restores and restarts do not pile up). */
+  private final java.util.Set<AutoCloseable> owned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final Object lock = new Object();
   private final java.util.concurrent.atomic.AtomicLong gradientSteps = new java.util.concurrent.atomic.AtomicLong();
 
@@ -53,8 +54,8 @@ public final class SharedLearner implements AutoCloseable {
     synchronized (lock) {
       RegressionModel m = new RegressionModel(root.newSubManager(), lock, name, init, lr, weightDecay, clipNorm,
           this::countStep);
-
       owned.add(m);
+      m.onClose(() -> owned.remove(m));
       return m;
     }
   }
@@ -64,6 +65,7 @@ public final class SharedLearner implements AutoCloseable {
     synchronized (lock) {
       GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), lock, name, mu, logStd, lr, this::countStep);
       owned.add(m);
+      m.onClose(() -> owned.remove(m));
       return m;
     }
   }
@@ -114,8 +116,15 @@ public final class SharedLearner implements AutoCloseable {
     }
   }
 
+  /** Models open in this learner. */
+  int openModels() {
+    synchronized (lock) {
+      return owned.size();
+    }
+  }
+
   private void closeAll() {
-    for (AutoCloseable c : owned) {
+    for (AutoCloseable c : new ArrayList<>(owned)) {
       try {
         c.close();
       } catch (Exception e) {

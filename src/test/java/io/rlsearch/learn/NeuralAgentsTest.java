@@ -135,6 +135,20 @@ class NeuralAgentsTest {
   }
 
   @Test
+  void closedModelsLeaveTheSharedLearner() {
+    // Every restore (a learner restart, a policy version on a cluster node) builds models and closes them.
+    int before = learner.openModels();
+    AgentBuilder b = PpoAgent.builder(learner, new PpoAgent.Settings(1e-3, 1e-3, 16, 1, 8, 0.2, 0.0, 0.9, 0.9, 1.0,
+        new int[] {8}, true, 3));
+    for (int i = 0; i < 50; i++) {
+      UpdateRule r = b.create(0, 3);
+      r.close();
+      r.close();
+    }
+    assertEquals(before, learner.openModels());
+  }
+
+  @Test
   void everyNeuralAgentsStateRoundTripsThroughACheckpointFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     AgentBuilder[] builders = {
