@@ -72,6 +72,30 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private record SaveCheckpoint(LearnerActor.Checkpointed c) implements Command {}
 
+  /** A checkpoint written (error empty) or not, by the writer on the blocking-IO dispatcher. */
+  private record CheckpointWritten(LearnerActor.Checkpointed c, Optional<String> error) implements Command {}
+
+  /** The checkpoint writer's request. */
+  private record WriteCheckpoint(LearnerActor.Checkpointed c, ActorRef<CheckpointWritten> replyTo) {}
+
+  /**
+   * Writes checkpoints one at a time, in order (file IO and fsync: it runs on Pekko's blocking-IO
+   * dispatcher, never on the one the streams and timers use).
+   */
+  private static Behavior<WriteCheckpoint> checkpointWriter(Checkpointing checkpointing) {
+    return Behaviors.receiveMessage(w -> {
+      LearnerActor.Checkpointed c = w.c();
+      Optional<String> error = Optional.empty();
+      try {
+        checkpointing.sink().save(c.state(), c.version(), c.usersDone(), c.learned());
+      } catch (java.io.IOException | RuntimeException e) {
+        error = Optional.of(e.getMessage() != null ? e.getMessage() : e.toString());
+      }
+      w.replyTo().tell(new CheckpointWritten(c, error));
+      return Behaviors.same();
+    });
+  }
+
   private enum Health implements Command { INSTANCE }
 
   private record HealthPart(Object part) implements Command {}
@@ -108,6 +132,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     return Behaviors.setup(ctx -> new Guardian(ctx, spec, replyTo));
   }
 
+  /** The dispatcher the learner (and a DJL policy server) runs on, when the system's config has it. */
+  static final String LEARNER_DISPATCHER = "rlsearch.dispatchers.learner";
+
   private final RunSpec spec;
   private final ActorRef<RunReport> replyTo;
   private final TransitionGraph.Counters counters = new TransitionGraph.Counters();
@@ -117,6 +144,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private final ActorRef<ReplayActor.Command> replay;
   private final ActorRef<EvaluatorActor.Command> evaluator;
   private final ActorRef<UserPopulationActor.Command> population;
+  private final Optional<ActorRef<WriteCheckpoint>> checkpointWriter;
   private long shardRestarts;
   private long checkpointsSaved;
   private long checkpointFailures;
@@ -141,8 +169,17 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     // are not restarted, and the guardian, which watches every child, fails the run when one stops.
     registry = ctx.spawn(crash.wrap("registry", PolicyRegistryActor.Command.class, PolicyRegistryActor.create(v0)),
         "policy-registry");
+    // The learner, and the policy server when it infers through DJL, run on the learner's dispatcher: one
+    // thread owns DJL, so their native work waits in mailboxes, not parked on a lock holding a thread the
+    // streams, acknowledgements and timers need (topology: rlsearch.dispatchers.learner).
+    com.typesafe.config.Config conf = ctx.getSystem().settings().config();
+    DispatcherSelector learnerDispatcher = conf.hasPath(LEARNER_DISPATCHER)
+        ? DispatcherSelector.fromConfig(LEARNER_DISPATCHER) : DispatcherSelector.defaultDispatcher();
+    io.rlsearch.agents.spi.InferenceEngine engine = spec.inference().get();
     server = ctx.spawn(crash.wrap("policy-server", PolicyServerActor.Command.class, PolicyServerActor.create(registry,
-        streams, spec.roundSize(), spec.maxBatch(), spec.maxWait(), spec.inference().get())), "policy-server");
+        streams, spec.roundSize(), spec.maxBatch(), spec.maxWait(), engine)), "policy-server",
+        engine == io.rlsearch.agents.spi.InferenceEngine.JAVA ? DispatcherSelector.defaultDispatcher()
+            : learnerDispatcher);
     ActorRef<EnvShardActor.Restarted> restarts = ctx.messageAdapter(EnvShardActor.Restarted.class, ShardRestarted::new);
     List<ActorRef<EnvShardActor.Command>> shards = new ArrayList<>();
     for (int i = 0; i < spec.shards(); i++) {
@@ -159,7 +196,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
             spec.firstUser() * spec.sessionsCap(), spec.sessionsCap(),
             spec.checkpointing().map(Checkpointing::every).orElse(0L)), new LearnerActor.State(),
         spec.checkpointing().isPresent() ? ctx.messageAdapter(LearnerActor.Checkpointed.class, SaveCheckpoint::new)
-            : null, crash), "learner");
+            : null, crash), "learner", learnerDispatcher);
+    checkpointWriter = spec.checkpointing().map(c -> ctx.spawn(checkpointWriter(c), "checkpoint-writer",
+        DispatcherSelector.blocking()));
     replay = ctx.spawn(crash.wrap("replay", ReplayActor.Command.class, ReplayActor.create(spec.replayCapacity(),
         probe.contextDim(), new io.rlsearch.core.random.NumpyRandom(
             io.rlsearch.core.random.SeedSequence.of(spec.seed()).child(5)))), "replay");
@@ -328,6 +367,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
           return this;
         })
         .onMessage(SaveCheckpoint.class, this::onSaveCheckpoint)
+        .onMessage(CheckpointWritten.class, this::onCheckpointWritten)
         .onMessage(Health.class, h -> askHealth())
         .onMessage(HealthPart.class, this::onHealthPart)
         .onMessage(StreamDone.class, this::onStreamDone)
@@ -338,15 +378,18 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   private Behavior<Command> onSaveCheckpoint(SaveCheckpoint m) {
-    LearnerActor.Checkpointed c = m.c();
-    try {
-      spec.checkpointing().orElseThrow().sink().save(c.state(), c.version(), c.usersDone(), c.learned());
+    checkpointWriter.orElseThrow().tell(new WriteCheckpoint(m.c(), getContext().getSelf().narrow()));
+    return this;
+  }
+
+  private Behavior<Command> onCheckpointWritten(CheckpointWritten w) {
+    if (w.error().isEmpty()) {
       checkpointsSaved++;
-    } catch (java.io.IOException | RuntimeException e) {
+    } else {
       checkpointFailures++;
-      getContext().getLog().error("Checkpoint at version [{}] not saved: [{}]", c.version(), e.toString());
-      if (c.last() && failure.isEmpty()) {
-        failure = Optional.of(new IllegalStateException("the final checkpoint was not saved: " + e.getMessage(), e));
+      getContext().getLog().error("Checkpoint at version [{}] not saved: [{}]", w.c().version(), w.error().get());
+      if (w.c().last() && failure.isEmpty()) {
+        failure = Optional.of(new IllegalStateException("the final checkpoint was not saved: " + w.error().get()));
       }
     }
     return this;
