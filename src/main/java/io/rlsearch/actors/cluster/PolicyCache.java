@@ -9,11 +9,9 @@ import io.rlsearch.experiments.Task;
 import io.rlsearch.sim.World;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -26,8 +24,13 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 /**
  * One per node: builds each run's world, task and agent once (from the descriptor) and keeps its
  * policy versions as snapshots restored from the published learner states. Versions arrive by
- * pub-sub; one a shard asks for before it arrived (a node that joined late, or a message in flight)
- * is fetched from the run's policy registry. Local messages only: worlds and snapshots never leave the node.
+ * pub-sub; one a shard asks for before it arrived (a node that joined late, or a message in flight
+ * or lost) is fetched from the run's policy registry, and fetched again every
+ * {@link #FETCH_INTERVAL} until it arrives, whatever became of the request or its answer (the
+ * registry answers a version it does not hold yet with {@link PolicyRegistrySingleton.PolicyMissing}).
+ * Requests waiting longer than {@link #GIVE_UP} are dropped (their askers have given up). The
+ * contexts of the {@link #RUNS} runs asked for last are kept. Local messages only: worlds and
+ * snapshots never leave the node.
  */
 public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
   /** The topic every node's cache subscribes to. */
@@ -35,6 +38,15 @@ public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
 
   /** Versions kept per run. */
   static final int KEEP = 4;
+
+  /** Runs whose worlds and versions are kept (the least recently asked for is dropped beyond). */
+  static final int RUNS = 2;
+
+  /** A missing version is fetched again after this. */
+  static final java.time.Duration FETCH_INTERVAL = java.time.Duration.ofSeconds(1);
+
+  /** Requests for a version still missing after this are dropped. */
+  static final java.time.Duration GIVE_UP = java.time.Duration.ofMinutes(5);
 
   /** Messages accepted by the cache. */
   public sealed interface Command {}
@@ -56,39 +68,78 @@ public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
 
   private record Published(PolicyPublished p) implements Command {}
 
+  private record Fetched(PolicyRegistrySingleton.FetchReply reply) implements Command {}
+
+  private record Refetch(String key) implements Command {}
+
+  /** A version being fetched: who waits for it, where from, and how many times it was asked for. */
+  private static final class Fetch {
+    final List<Get> waiters = new ArrayList<>();
+    final ActorRef<PolicyRegistrySingleton.Command> registry;
+    final RunDescriptor run;
+    final long version;
+    long attempts;
+
+    Fetch(Get first) {
+      this.registry = first.registry();
+      this.run = first.run();
+      this.version = first.version();
+    }
+  }
+
   private final RunFactory factory;
-  private final Map<String, RunContext> runs = new HashMap<>();
+  /** Contexts in the order they were last asked for (least recent first). */
+  private final java.util.LinkedHashMap<String, RunContext> runs = new java.util.LinkedHashMap<>(4, 0.75f, true);
   private final Map<String, TreeMap<Long, PolicySnapshot>> versions = new HashMap<>();
-  private final Map<String, List<Get>> waiting = new HashMap<>();
-  private final Set<String> fetching = new HashSet<>();
+  private final Map<String, Fetch> fetching = new HashMap<>();
   private final ActorRef<PolicyPublished> publishedAdapter;
+  private final ActorRef<PolicyRegistrySingleton.FetchReply> fetchAdapter;
+  private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
 
   /** The node's cache, subscribed to {@code topic}. */
   public static Behavior<Command> create(RunFactory factory, ActorRef<Topic.Command<PolicyPublished>> topic) {
     Objects.requireNonNull(factory, "factory");
-    return Behaviors.setup(ctx -> new PolicyCache(ctx, factory, topic));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PolicyCache(ctx, factory, topic, timers)));
   }
 
-  private PolicyCache(ActorContext<Command> ctx, RunFactory factory, ActorRef<Topic.Command<PolicyPublished>> topic) {
+  private PolicyCache(ActorContext<Command> ctx, RunFactory factory, ActorRef<Topic.Command<PolicyPublished>> topic,
+      org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers) {
     super(ctx);
     this.factory = factory;
+    this.timers = timers;
     this.publishedAdapter = ctx.messageAdapter(PolicyPublished.class, Published::new);
+    this.fetchAdapter = ctx.messageAdapter(PolicyRegistrySingleton.FetchReply.class, Fetched::new);
     topic.tell(Topic.subscribe(publishedAdapter));
   }
 
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder().onMessage(Get.class, this::onGet).onMessage(Published.class, this::onPublished).build();
+    return newReceiveBuilder()
+        .onMessage(Get.class, this::onGet)
+        .onMessage(Published.class, m -> onPolicy(m.p()))
+        .onMessage(Fetched.class, this::onFetched)
+        .onMessage(Refetch.class, this::onRefetch)
+        .build();
   }
 
   private RunContext context(RunDescriptor d) {
-    return runs.computeIfAbsent(d.runId(), id -> {
+    RunContext c = runs.computeIfAbsent(d.runId(), id -> {
       World w = factory.world(d);
       Task t = factory.task(d);
       RunStreams s = new RunStreams(d.seed());
       SessionRunner probe = new SessionRunner(w, t, s);
       return new RunContext(d, w, t, s, factory.agent(d), probe.arms(), probe.contextDim());
     });
+    while (runs.size() > RUNS) {
+      String eldest = runs.keySet().iterator().next();
+      runs.remove(eldest);
+      versions.remove(eldest);
+    }
+    return c;
+  }
+
+  private static String key(String runId, long version) {
+    return runId + "/" + version;
   }
 
   private Behavior<Command> onGet(Get g) {
@@ -98,21 +149,50 @@ public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
       g.replyTo().tell(new Ready(c, s));
       return this;
     }
-    String key = g.run().runId() + "/" + g.version();
-    waiting.computeIfAbsent(key, k -> new ArrayList<>()).add(g);
-    if (fetching.add(key)) {
-      g.registry().tell(new PolicyRegistrySingleton.FetchPolicy(g.run().runId(), g.version(), publishedAdapter));
+    String key = key(g.run().runId(), g.version());
+    Fetch f = fetching.get(key);
+    if (f == null) {
+      f = new Fetch(g);
+      fetching.put(key, f);
+      fetch(key, f);
     }
+    f.waiters.add(g);
     return this;
   }
 
-  private Behavior<Command> onPublished(Published m) {
-    PolicyPublished p = m.p();
+  private void fetch(String key, Fetch f) {
+    f.attempts++;
+    f.registry.tell(new PolicyRegistrySingleton.FetchPolicy(f.run.runId(), f.version, fetchAdapter));
+    timers.startSingleTimer(key, new Refetch(key), FETCH_INTERVAL);
+  }
+
+  private Behavior<Command> onRefetch(Refetch r) {
+    Fetch f = fetching.get(r.key());
+    if (f == null) {
+      return this;
+    }
+    if (f.attempts * FETCH_INTERVAL.toMillis() >= GIVE_UP.toMillis()) {
+      getContext().getLog().warn("policy version {} of run {} still missing after {}: {} request(s) dropped",
+          f.version, f.run.runId(), GIVE_UP, f.waiters.size());
+      fetching.remove(r.key());
+      return this;
+    }
+    fetch(r.key(), f);
+    return this;
+  }
+
+  private Behavior<Command> onFetched(Fetched m) {
+    // A missing version is asked for again when the timer fires (it may be published by then).
+    return m.reply() instanceof PolicyPublished p ? onPolicy(p) : this;
+  }
+
+  private Behavior<Command> onPolicy(PolicyPublished p) {
+    String key = key(p.runId(), p.version());
+    Fetch f = fetching.remove(key);
+    timers.cancel(key);
+    List<Get> waiters = f != null ? f.waiters : List.of();
     RunContext c = runs.get(p.runId());
-    String key = p.runId() + "/" + p.version();
-    List<Get> waiters = waiting.remove(key);
-    fetching.remove(key);
-    if (c == null && waiters != null && !waiters.isEmpty()) {
+    if (c == null && !waiters.isEmpty()) {
       c = context(waiters.get(0).run());
     }
     if (c == null) {
@@ -131,11 +211,9 @@ public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
         vs.pollFirstEntry();
       }
     }
-    if (waiters != null) {
-      PolicySnapshot s = vs.get(p.version());
-      for (Get g : waiters) {
-        g.replyTo().tell(new Ready(c, s));
-      }
+    PolicySnapshot s = vs.get(p.version());
+    for (Get g : waiters) {
+      g.replyTo().tell(new Ready(c, s));
     }
     return this;
   }

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param version the version
  * @param state the learner's state at that version
  */
-public record PolicyPublished(String runId, long version, Optional<AgentState> state) implements CborSerializable {
+public record PolicyPublished(String runId, long version, Optional<AgentState> state)
+    implements PolicyRegistrySingleton.FetchReply {
   public PolicyPublished {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(state, "state");

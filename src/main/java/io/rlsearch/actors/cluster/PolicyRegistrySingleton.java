@@ -25,8 +25,14 @@ public final class PolicyRegistrySingleton {
   /** A new version, from the learner. */
   public record Publish(PolicyPublished policy) implements Command {}
 
-  /** A node's cache asks for a version it missed. */
-  public record FetchPolicy(String runId, long version, ActorRef<PolicyPublished> replyTo) implements Command {}
+  /** A node's cache asks for a version it missed; answered with the version or {@link PolicyMissing}. */
+  public record FetchPolicy(String runId, long version, ActorRef<FetchReply> replyTo) implements Command {}
+
+  /** The answer to {@link FetchPolicy}: {@link PolicyPublished} or {@link PolicyMissing}. */
+  public interface FetchReply extends CborSerializable {}
+
+  /** The registry does not hold that version (not published yet, or long replaced). */
+  public record PolicyMissing(String runId, long version) implements FetchReply {}
 
   /** Replies with the version numbers published so far. */
   public record GetHistory(ActorRef<History> replyTo) implements Command {}
@@ -41,8 +47,11 @@ public final class PolicyRegistrySingleton {
       List<Long> history = new ArrayList<>();
       return Behaviors.receive(Command.class)
           .onMessage(Publish.class, p -> {
+            // A coordinator that resumed (another learner node, or a restart) publishes its version again.
+            if (!history.contains(p.policy().version())) {
+              history.add(p.policy().version());
+            }
             kept.put(p.policy().version(), p.policy());
-            history.add(p.policy().version());
             while (kept.size() > KEEP) {
               kept.pollFirstEntry();
             }
@@ -53,6 +62,8 @@ public final class PolicyRegistrySingleton {
             PolicyPublished p = kept.get(f.version());
             if (p != null && p.runId().equals(f.runId())) {
               f.replyTo().tell(p);
+            } else {
+              f.replyTo().tell(new PolicyMissing(f.runId(), f.version()));
             }
             return Behaviors.same();
           })
