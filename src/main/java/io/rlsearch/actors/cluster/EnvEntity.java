@@ -4,7 +4,6 @@ import io.rlsearch.core.Transition;
 import io.rlsearch.experiments.Population;
 import io.rlsearch.experiments.SessionRunner;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,10 +23,18 @@ import org.apache.pekko.stream.javadsl.StreamRefs;
  * policy version (from its node's {@link PolicyCache}) and offers their transitions as a stream
  * reference, which the coordinator pulls across nodes with backpressure. Holds no state a restart
  * or a move to another node would lose: every session's draws come from its own streams.
+ *
+ * <p>A request is answered at once with the stream reference: the wait for the policy version and
+ * the sessions' simulation happen inside that stream, on the compute dispatcher, so the coordinator's
+ * deadline on the answer (delivery) is separate from its deadline on the work
+ * ({@code rlsearch.cluster.work-timeout}), and a slow batch is not mistaken for a lost one.
  */
 public final class EnvEntity extends AbstractBehavior<EnvEntity.Command> {
   /** The entity type of environment shards. */
   public static final EntityTypeKey<Command> TYPE = EntityTypeKey.create(Command.class, "env-shard");
+
+  /** The dispatcher sessions are simulated on (when the node's configuration has it). */
+  static final String COMPUTE = "rlsearch.dispatchers.compute";
 
   /** Messages accepted by a shard. */
   public sealed interface Command extends CborSerializable {}
@@ -51,12 +58,12 @@ public final class EnvEntity extends AbstractBehavior<EnvEntity.Command> {
   /** The transitions of a batch, as a stream reference on the shard's node, and the node that played them. */
   public record Played(List<Long> episodes, SourceRef<Transition> transitions, String node) implements CborSerializable {}
 
-  private record WithPolicy(Play play, PolicyCache.Ready ready) implements Command {}
-
-  private record NoPolicy(Play play, String reason) implements Command {}
-
   private final ActorRef<PolicyCache.Command> cache;
-  private final Map<String, SessionRunner> runners = new HashMap<>();
+  private final java.time.Duration workTimeout;
+  private final org.apache.pekko.stream.Attributes onCompute;
+  /** Session runners per run (the last two runs), borrowed by the batches being simulated. */
+  private final Map<String, java.util.concurrent.ConcurrentLinkedQueue<SessionRunner>> runners =
+      new java.util.LinkedHashMap<>();
 
   /** A shard on this node, served by the node's cache. */
   public static Behavior<Command> create(ActorRef<PolicyCache.Command> cache) {
@@ -66,38 +73,50 @@ public final class EnvEntity extends AbstractBehavior<EnvEntity.Command> {
   private EnvEntity(ActorContext<Command> ctx, ActorRef<PolicyCache.Command> cache) {
     super(ctx);
     this.cache = cache;
+    com.typesafe.config.Config c = ctx.getSystem().settings().config();
+    this.workTimeout = c.hasPath("rlsearch.cluster.work-timeout") ? c.getDuration("rlsearch.cluster.work-timeout")
+        : java.time.Duration.ofMinutes(2);
+    this.onCompute = c.hasPath(COMPUTE) ? org.apache.pekko.stream.ActorAttributes.dispatcher(COMPUTE)
+        : org.apache.pekko.stream.Attributes.none();
   }
 
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder().onMessage(Play.class, this::onPlay).onMessage(WithPolicy.class, this::onWithPolicy)
-        .onMessage(NoPolicy.class, n -> {
-          // No answer: the coordinator's ask times out and the batch is retried.
-          getContext().getLog().warn("no policy version {} for run {}: {}", n.play().version(), n.play().run().runId(),
-              n.reason());
-          return this;
-        }).build();
+    return newReceiveBuilder().onMessage(Play.class, this::onPlay).build();
   }
 
   private Behavior<Command> onPlay(Play p) {
-    getContext().ask(PolicyCache.Ready.class, cache,
-        java.time.Duration.ofSeconds(30), r -> new PolicyCache.Get(p.run(), p.version(), p.registry(), r),
-        (ready, failure) -> ready != null ? new WithPolicy(p, ready) : new NoPolicy(p, String.valueOf(failure)));
+    var system = getContext().getSystem();
+    java.util.concurrent.ConcurrentLinkedQueue<SessionRunner> pool = runners.computeIfAbsent(p.run().runId(),
+        id -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+    while (runners.size() > PolicyCache.RUNS) {
+      runners.remove(runners.keySet().iterator().next());
+    }
+    java.util.concurrent.CompletionStage<PolicyCache.Ready> ready = org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
+        cache, r -> new PolicyCache.Get(p.run(), p.version(), p.registry(), r), workTimeout, system.scheduler());
+    SourceRef<Transition> ref = Source.completionStage(ready)
+        .map(rd -> play(p, rd, pool))
+        .withAttributes(onCompute)
+        .mapConcat(ts -> ts)
+        .runWith(StreamRefs.sourceRef(), system);
+    p.replyTo().tell(new Played(p.episodes(), ref, system.address().toString()));
     return this;
   }
 
-  private Behavior<Command> onWithPolicy(WithPolicy w) {
-    Play p = w.play();
-    PolicyCache.RunContext c = w.ready().context();
-    SessionRunner runner = runners.computeIfAbsent(p.run().runId(), id -> new SessionRunner(c.world(), c.task(),
-        c.streams()));
+  /** Simulates the batch (on a stream thread: a runner is borrowed from the pool, or built). */
+  private static List<Transition> play(Play p, PolicyCache.Ready ready, 
+      java.util.concurrent.ConcurrentLinkedQueue<SessionRunner> pool) {
+    PolicyCache.RunContext c = ready.context();
+    SessionRunner runner = pool.poll();
+    if (runner == null) {
+      runner = new SessionRunner(c.world(), c.task(), c.streams());
+    }
     List<Transition> out = new ArrayList<>(p.episodes().size());
     for (long e : p.episodes()) {
       double[] x = runner.prepare(Population.firstSession(c.world(), c.streams(), e));
-      out.add(runner.finish(w.ready().snapshot().act(x, c.streams().policy(e)), c.agent().name(), p.version()));
+      out.add(runner.finish(ready.snapshot().act(x, c.streams().policy(e)), c.agent().name(), p.version()));
     }
-    SourceRef<Transition> ref = Source.from(out).runWith(StreamRefs.sourceRef(), getContext().getSystem());
-    p.replyTo().tell(new Played(p.episodes(), ref, getContext().getSystem().address().toString()));
-    return this;
+    pool.offer(runner);
+    return out;
   }
 }
