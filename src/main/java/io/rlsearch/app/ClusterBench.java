@@ -127,7 +127,7 @@ final class ClusterBench implements Callable<Integer> {
           }
           ClusterCoordinator.Report r = node.run(run, runs, ClusterRuns.settings(ClusterNode.config(ConfigFactory.empty(),
               "127.0.0.1", first, seeds, List.of("learner", "env"))), System::nanoTime).toCompletableFuture()
-              .get(7, TimeUnit.DAYS);
+              .get(PipelineRunner.deadline(episodes).toSeconds(), TimeUnit.SECONDS);
           double rate = r.learned() / Math.max(r.wallSeconds(), 1e-9);
           out.put("nodes", nodes);
           out.put("agent", name);

@@ -53,7 +53,8 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
     com.typesafe.config.Config k = c.getConfig("rlsearch.cluster");
     return new ClusterCoordinator.Settings(k.getInt("shards"), k.getInt("batch"), k.getInt("parallelism"),
         k.getDuration("ask-timeout"), k.getDuration("retry-pause"), k.getInt("max-retries"),
-        k.getInt("replay-capacity"));
+        k.getInt("replay-capacity"), k.getDuration("work-timeout"), k.getString("checkpoint-dir"),
+        k.getInt("checkpoint-every"));
   }
 
   /** The report as JSON, with train's field names where they mean the same. */
@@ -77,6 +78,7 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
     m.put("final", Map.of("reward", r.finalReward()));
     m.put("episodes_per_sec", r.learned() / Math.max(r.wallSeconds(), 1e-9));
     m.put("wall_s", r.wallSeconds());
+    m.put("resumed_at_round", r.resumedAtRound());
     r.failure().ifPresent(f -> m.put("failure", f));
     return m;
   }
@@ -88,10 +90,10 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
    */
   static int runNode(com.typesafe.config.Config config, java.util.List<String> roles, RunConfig cfg, String agent,
       long episodes, long seed, int roundSize, int minEnv, java.nio.file.Path report, boolean json,
-      java.io.PrintWriter out, java.io.PrintWriter err, String address) throws Exception {
+      java.io.PrintWriter out, java.io.PrintWriter err, String address, String runId) throws Exception {
     try (ClusterRuns runs = new ClusterRuns()) {
-      RunDescriptor run = new RunDescriptor("run-" + seed + "-" + episodes + "-" + System.currentTimeMillis(),
-          cfg.renderedExperiment(), agent, seed, episodes, roundSize);
+      RunDescriptor run = new RunDescriptor(runId != null ? runId : runId(cfg.renderedExperiment(), agent, seed,
+          episodes, roundSize), cfg.renderedExperiment(), agent, seed, episodes, roundSize);
       if (roles.contains("learner")) {
         runs.agent(run); // refuses an unknown or offline agent before the cluster starts
       }
@@ -105,8 +107,15 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
         int envNodes = Math.max(minEnv, roles.contains("env") ? 1 : 0);
         node.awaitUp("env", envNodes, startTimeout()).toCompletableFuture().get();
         node.awaitRegions(envNodes, startTimeout()).toCompletableFuture().get();
-        ClusterCoordinator.Report r = node.run(run, runs, settings(config), System::nanoTime).toCompletableFuture()
-            .get(7, java.util.concurrent.TimeUnit.DAYS);
+        Duration limit = PipelineRunner.deadline(episodes);
+        ClusterCoordinator.Report r;
+        try {
+          r = node.run(run, runs, settings(config), System::nanoTime).toCompletableFuture()
+              .get(limit.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          err.println("rlsearch: no report within " + limit.toSeconds() + " s: the clustered run is stuck");
+          return 1;
+        }
         String text = Json.write(toJson(r, node.upWithRole("env")));
         if (report != null) {
           java.nio.file.Files.writeString(report, text + "\n");
@@ -125,6 +134,20 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
       } finally {
         node.close();
       }
+    }
+  }
+
+  /**
+   * The run's id when none is given: the same on every learner node started with the same experiment
+   * and flags, so each of them starts the same singletons and one takes over if another is lost.
+   */
+  static String runId(String experiment, String agent, long seed, long episodes, int roundSize) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest((experiment + "\n" + agent + "\n" + seed
+          + "\n" + episodes + "\n" + roundSize).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "run-" + agent + "-" + seed + "-" + episodes + "-" + java.util.HexFormat.of().formatHex(d, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -66,6 +66,17 @@ final class NodeCommand implements Callable<Integer> {
       description = "Env nodes to wait for before the run starts (default: rlsearch.cluster.min-env-nodes, 1).")
   Integer minEnvNodes;
 
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "The run's id (default: derived from the experiment, agent, seed, episodes and round size, so"
+          + " every learner node started with the same ones runs the same run and one resumes it if another is lost).")
+  String runId;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+      description = "Learner nodes: write the coordinator's checkpoint there every rlsearch.cluster.checkpoint-every"
+          + " rounds, and resume from it (a directory every learner node reaches; default:"
+          + " rlsearch.cluster.checkpoint-dir, none).")
+  Path checkpointDir;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
   Path report;
 
@@ -94,6 +105,13 @@ final class NodeCommand implements Callable<Integer> {
       }
       overlay = ConfigFactory.parseFile(topology.toFile());
     }
+    if (runId != null && !runId.matches("[A-Za-z0-9._-]{1,100}")) {
+      throw new Main.UsageException("--run-id takes 1 to 100 letters, digits, '.', '_' or '-'; got '" + runId + "'");
+    }
+    if (checkpointDir != null) {
+      overlay = ConfigFactory.parseMap(java.util.Map.of("rlsearch.cluster.checkpoint-dir",
+          checkpointDir.toAbsolutePath().toString())).withFallback(overlay);
+    }
     Config config = ClusterNode.config(overlay, host, port, seedNodes, roles);
     RunConfig cfg = RunConfig.load(Optional.ofNullable(experiment), Optional.empty());
     String name = agent != null ? agent : cfg.agentName();
@@ -105,6 +123,6 @@ final class NodeCommand implements Callable<Integer> {
       throw new Main.UsageException("--episodes and --round-size must be >= 1 and --min-env-nodes >= 0");
     }
     return ClusterRuns.runNode(config, roles, cfg, name, n, s, round, minEnv, report, json, spec.commandLine().getOut(),
-        spec.commandLine().getErr(), host + ":" + port);
+        spec.commandLine().getErr(), host + ":" + port, runId);
   }
 }

@@ -32,7 +32,12 @@ final class PipelineRunner {
    * beyond any run that moves (the guardian reports a stopped actor at once; this bounds the rest).
    */
   static Duration deadline(RunSpec spec) {
-    return Duration.ofMinutes(10).plusMillis(Math.multiplyExact(spec.users(), (long) spec.sessionsCap()) * 10);
+    return deadline(Math.multiplyExact(spec.users(), (long) spec.sessionsCap()));
+  }
+
+  /** The same deadline for a run of {@code episodes} episodes (clustered runs too). */
+  static Duration deadline(long episodes) {
+    return Duration.ofMinutes(10).plusMillis(Math.multiplyExact(episodes, 10L));
   }
 
   private static IllegalStateException stuck(Duration d) {

@@ -200,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
     com.typesafe.config.Config k = config.getConfig("rlsearch.cluster");
     return ClusterRuns.runNode(config, roles, cfg, name, n, s, k.getInt("round-size"), k.getInt("min-env-nodes"),
         report, json, spec.commandLine().getOut(), spec.commandLine().getErr(),
-        k.getString("host") + ":" + k.getInt("port"));
+        k.getString("host") + ":" + k.getInt("port"), null);
   }
 
   /**

@@ -135,20 +135,36 @@ public final class OnlineMetrics {
     return t.episode() <= Integer.MAX_VALUE && t.episode() >= 0 && seen.get((int) t.episode());
   }
 
+  /** A transition's metric values, in {@link #NAMES} order. */
+  public static double[] row(Transition t) {
+    return new double[] {t.reward(), t.breakdown().gmv(), t.breakdown().cm2(), t.ctr(), t.orders(), t.exposurePl(),
+        t.diversity()};
+  }
+
   /** Adds a transition; false (and nothing recorded) if its episode was seen before. */
   public boolean add(Transition t) {
-    if (t.episode() > Integer.MAX_VALUE || t.episode() < 0) {
-      throw new IllegalArgumentException("episode id outside 0..2^31-1: " + t.episode());
+    return add(t.episode(), t.policyVersion(), t.arm(), row(t));
+  }
+
+  /**
+   * Adds an episode's metric values ({@link #row} of its transition: what a checkpoint keeps); false (and
+   * nothing recorded) if the episode was seen before.
+   */
+  public boolean add(long episodeId, long policyVersion, int armPlayed, double[] row) {
+    if (episodeId > Integer.MAX_VALUE || episodeId < 0) {
+      throw new IllegalArgumentException("episode id outside 0..2^31-1: " + episodeId);
     }
-    int id = (int) t.episode();
+    if (row.length != NAMES.size()) {
+      throw new IllegalArgumentException("a metrics row has " + NAMES.size() + " values, got " + row.length);
+    }
+    int id = (int) episodeId;
     if (seen.get(id)) {
       duplicates++;
       return false;
     }
     seen.set(id);
-    double[] row = {t.reward(), t.breakdown().gmv(), t.breakdown().cm2(), t.ctr(), t.orders(), t.exposurePl(),
-        t.diversity()};
-    fold(t.episode(), t.policyVersion(), row);
+    row = row.clone();
+    fold(episodeId, policyVersion, row);
     total++;
     if (n >= detail) {
       return true;
@@ -162,16 +178,12 @@ public final class OnlineMetrics {
         values[k] = Arrays.copyOf(values[k], cap);
       }
     }
-    episode[n] = t.episode();
-    version[n] = t.policyVersion();
-    arm[n] = t.arm();
-    values[0][n] = t.reward();
-    values[1][n] = t.breakdown().gmv();
-    values[2][n] = t.breakdown().cm2();
-    values[3][n] = t.ctr();
-    values[4][n] = t.orders();
-    values[5][n] = t.exposurePl();
-    values[6][n] = t.diversity();
+    episode[n] = episodeId;
+    version[n] = policyVersion;
+    arm[n] = armPlayed;
+    for (int k = 0; k < row.length; k++) {
+      values[k][n] = row[k];
+    }
     n++;
     return true;
   }

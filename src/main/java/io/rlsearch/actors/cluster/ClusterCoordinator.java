@@ -40,6 +40,18 @@ import org.apache.pekko.stream.javadsl.Source;
  * died, a shard moved) is sent again after a pause, the same sessions with the next attempt number;
  * transitions are deduplicated by episode and counted. After a round the learner learns its
  * transitions in episode order and publishes the next version to every node.
+ *
+ * <p>A batch has two deadlines: its shard must answer within {@code askTimeout} (the answer is a
+ * stream reference, sent at once), and its transitions must arrive within {@code workTimeout} (the
+ * wait for the policy version and the simulation): a slow batch is not sent again as a lost one.
+ *
+ * <p>With a checkpoint directory, the coordinator writes its whole state (the agent's, the round, the
+ * counts and every learned episode's metrics) every {@code checkpointEvery} rounds, off its thread on
+ * Pekko's blocking-IO dispatcher. It is supervised: a coordinator that fails, or one that starts on
+ * another learner node because the node it ran on was lost (the singleton moves to the oldest learner
+ * node left), resumes from the run's checkpoint, so the rounds played since are played again with the
+ * same policy versions and the run's result is the one it would have had. After 5 failures the run
+ * ends with a report naming the failure.
  */
 public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinator.Command> {
   /** Messages accepted by the coordinator. */
@@ -68,10 +80,11 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
    * @param nodes nodes whose shards played at least one accepted batch
    * @param wallSeconds from the first round to the report, by the clock the run was given
    * @param failure why the run stopped early, if it did
+   * @param resumedAtRound the round the last coordinator resumed at from the checkpoint (-1: it did not)
    */
   public record Report(RunDescriptor run, long produced, long learned, long duplicates, long lost, long retries,
       long versions, long replayStored, double meanReward, double finalReward, double meanGmv, List<String> nodes,
-      double wallSeconds, Optional<String> failure) implements CborSerializable {}
+      double wallSeconds, Optional<String> failure, long resumedAtRound) implements CborSerializable {}
 
   /**
    * Settings.
@@ -85,15 +98,31 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
    * @param replayCapacity the replay buffer's capacity
    */
   public record Settings(int shards, int batch, int parallelism, Duration askTimeout, Duration retryPause,
-      int maxRetries, int replayCapacity) implements CborSerializable {
+      int maxRetries, int replayCapacity, Duration workTimeout, String checkpointDir, int checkpointEvery)
+      implements CborSerializable {
     public Settings {
-      if (shards < 1 || batch < 1 || parallelism < 1 || maxRetries < 0 || replayCapacity < 1) {
-        throw new IllegalArgumentException("cluster settings need shards, batch, parallelism and capacity >= 1");
+      if (shards < 1 || batch < 1 || parallelism < 1 || maxRetries < 0 || replayCapacity < 1 || checkpointEvery < 0) {
+        throw new IllegalArgumentException("cluster settings need shards, batch, parallelism and capacity >= 1"
+            + " and checkpoint-every >= 0");
       }
+      Objects.requireNonNull(checkpointDir, "checkpointDir");
+    }
+
+    /** Settings with a two-minute work deadline and no checkpoints. */
+    public Settings(int shards, int batch, int parallelism, Duration askTimeout, Duration retryPause, int maxRetries,
+        int replayCapacity) {
+      this(shards, batch, parallelism, askTimeout, retryPause, maxRetries, replayCapacity, Duration.ofMinutes(2), "",
+          0);
+    }
+
+    /** These settings with checkpoints into {@code dir} every {@code rounds} rounds. */
+    public Settings withCheckpoints(String dir, int rounds) {
+      return new Settings(shards, batch, parallelism, askTimeout, retryPause, maxRetries, replayCapacity, workTimeout,
+          dir, rounds);
     }
   }
 
-  private record RoundDone(List<List<Transition>> batches, Throwable failure) implements Command {}
+  private record RoundDone(int incarnation, List<List<Transition>> batches, Throwable failure) implements Command {}
 
   private record Collected(ReplaySingleton.Stats replay, PolicyRegistrySingleton.History history, Throwable failure,
       Optional<String> runFailure) implements Command {}
@@ -109,6 +138,13 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   private final ClusterSharding sharding;
   private final UpdateRule rule;
   private final OnlineMetrics metrics = new OnlineMetrics();
+  /** Every learned episode's id, version, arm and metric values (10 numbers each), for checkpoints. */
+  private double[] rows = new double[1024];
+  private int rowCount;
+  private final int incarnation;
+  private final Optional<ActorRef<org.apache.pekko.actor.typed.pubsub.Topic.Command<Report>>> reports;
+  private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+  private long resumedAtRound = -1;
   private final BitSet learned = new BitSet();
   private final AtomicLong retries = new AtomicLong();
   private final java.util.Set<String> nodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -120,19 +156,47 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   private final long start;
   private final java.util.function.LongSupplier clock;
 
+  /** Failures after which the coordinator gives up and reports the run failed. */
+  static final int MAX_FAILURES = 5;
+
   /** A coordinator that runs {@code run} at once and replies to {@code replyTo} at the end. */
   public static Behavior<Command> create(RunDescriptor run, RunFactory factory, Settings settings,
       ActorRef<PolicyRegistrySingleton.Command> registry, ActorRef<ReplaySingleton.Command> replay,
       ActorRef<Report> replyTo, java.util.function.LongSupplier clock) {
+    return create(run, factory, settings, registry, replay, replyTo, Optional.empty(), clock);
+  }
+
+  /**
+   * As above, also publishing the report to {@code reports} (every learner node hears it, whichever ran
+   * the run to its end). Supervised: restarted after a failure (resuming from the checkpoint, if any).
+   */
+  public static Behavior<Command> create(RunDescriptor run, RunFactory factory, Settings settings,
+      ActorRef<PolicyRegistrySingleton.Command> registry, ActorRef<ReplaySingleton.Command> replay,
+      ActorRef<Report> replyTo, Optional<ActorRef<org.apache.pekko.actor.typed.pubsub.Topic.Command<Report>>> reports,
+      java.util.function.LongSupplier clock) {
     Objects.requireNonNull(run, "run");
-    return Behaviors.setup(ctx -> new ClusterCoordinator(ctx, run, factory, settings, registry, replay, replyTo,
-        clock));
+    int[] incarnations = {0};
+    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> {
+      int incarnation = ++incarnations[0];
+      if (incarnation > MAX_FAILURES) {
+        Report r = new Report(run, 0, 0, 0, run.users(), 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, List.of(), 0,
+            Optional.of("the coordinator failed " + MAX_FAILURES + " times; see the learner node's log"), -1);
+        replyTo.tell(r);
+        reports.ifPresent(t -> t.tell(org.apache.pekko.actor.typed.pubsub.Topic.publish(r)));
+        return idle(0, 0, 0);
+      }
+      return new ClusterCoordinator(ctx, run, factory, settings, registry, replay, replyTo, reports, clock, incarnation);
+    })).onFailure(RuntimeException.class, org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
+        Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
   }
 
   private ClusterCoordinator(ActorContext<Command> ctx, RunDescriptor run, RunFactory factory, Settings settings,
       ActorRef<PolicyRegistrySingleton.Command> registry, ActorRef<ReplaySingleton.Command> replay,
-      ActorRef<Report> replyTo, java.util.function.LongSupplier clock) {
+      ActorRef<Report> replyTo, Optional<ActorRef<org.apache.pekko.actor.typed.pubsub.Topic.Command<Report>>> reports,
+      java.util.function.LongSupplier clock, int incarnation) {
     super(ctx);
+    this.incarnation = incarnation;
+    this.reports = reports;
     this.clock = clock;
     this.registry = registry;
     this.replay = replay;
@@ -142,11 +206,132 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     this.sharding = ClusterSharding.get(ctx.getSystem());
     AgentBuilder agent = factory.agent(run);
     SessionRunner probe = new SessionRunner(factory.world(run), factory.task(run), new RunStreams(run.seed()));
-    this.rule = agent.create(probe.arms(), probe.contextDim());
     this.rounds = (run.users() + run.roundSize() - 1) / run.roundSize();
     this.start = clock.getAsLong();
+    Optional<io.rlsearch.learn.Checkpoints.Checkpoint> cp = readCheckpoint();
+    if (cp.isPresent()) {
+      this.rule = resume(agent, cp.get(), probe);
+      ctx.getLog().warn("Run [{}] resumed from its checkpoint at round [{}] (coordinator start {})", run.runId(), round,
+          incarnation);
+    } else {
+      this.rule = agent.create(probe.arms(), probe.contextDim());
+    }
     publish();
-    startRound();
+    if (round >= rounds) {
+      finish(Optional.empty());
+    } else {
+      startRound();
+    }
+  }
+
+  /** The idle behaviour after the report: answers progress, ignores the rest. */
+  private static Behavior<Command> idle(long learnedCount, long round, long retries) {
+    // Stays (idle) rather than stopping: the singleton manager would start a stopped singleton again.
+    return Behaviors.receive(Command.class)
+        .onMessage(GetProgress.class, g -> {
+          g.replyTo().tell(new Progress(learnedCount, round, retries));
+          return Behaviors.same();
+        })
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private java.nio.file.Path checkpointFile() {
+    return java.nio.file.Path.of(settings.checkpointDir()).resolve(run.runId().replaceAll("[^A-Za-z0-9._-]", "_")
+        + ".ckpt");
+  }
+
+  private Optional<io.rlsearch.learn.Checkpoints.Checkpoint> readCheckpoint() {
+    if (settings.checkpointDir().isEmpty() || !java.nio.file.Files.exists(checkpointFile())) {
+      return Optional.empty();
+    }
+    io.rlsearch.learn.Checkpoints.Checkpoint c = io.rlsearch.learn.Checkpoints.read(checkpointFile());
+    if (!run.runId().equals(c.config().get("run_id"))) {
+      throw new IllegalStateException("checkpoint " + checkpointFile() + " is of run " + c.config().get("run_id")
+          + ", not " + run.runId());
+    }
+    return Optional.of(c);
+  }
+
+  /** The agent and the run's counts as the checkpoint holds them. */
+  private UpdateRule resume(AgentBuilder agent, io.rlsearch.learn.Checkpoints.Checkpoint c, SessionRunner probe) {
+    AgentState all = c.state();
+    round = all.counter("run.round");
+    version = c.version();
+    produced = all.counter("run.produced");
+    duplicates = all.counter("run.duplicates");
+    retries.set(all.counter("run.retries"));
+    double[] r = all.array("run.rows");
+    for (int i = 0; i + 10 <= r.length; i += 10) {
+      addRow((long) r[i], (long) r[i + 1], (int) r[i + 2], java.util.Arrays.copyOfRange(r, i + 3, i + 10));
+    }
+    resumedAtRound = round;
+    if (all.counters().getOrDefault("run.stateless", 0L) == 1L) {
+      return agent.create(probe.arms(), probe.contextDim());
+    }
+    java.util.Map<String, double[]> arrays = new java.util.HashMap<>();
+    java.util.Map<String, Long> counters = new java.util.HashMap<>();
+    all.arrays().forEach((k, v) -> {
+      if (k.startsWith("agent.")) {
+        arrays.put(k.substring(6), v);
+      }
+    });
+    all.counters().forEach((k, v) -> {
+      if (k.startsWith("agent.")) {
+        counters.put(k.substring(6), v);
+      }
+    });
+    return agent.restoreState(new AgentState(c.config().get("agent"), arrays, counters));
+  }
+
+  private void addRow(long episode, long v, int arm, double[] values) {
+    learned.set(Math.toIntExact(episode));
+    metrics.add(episode, v, arm, values);
+    if (rowCount + 10 > rows.length) {
+      rows = java.util.Arrays.copyOf(rows, rows.length * 2);
+    }
+    rows[rowCount++] = episode;
+    rows[rowCount++] = v;
+    rows[rowCount++] = arm;
+    System.arraycopy(values, 0, rows, rowCount, values.length);
+    rowCount += values.length;
+  }
+
+  /** Every checkpointEvery rounds: the whole state, written off this thread, one write after another. */
+  private void checkpoint() {
+    if (settings.checkpointDir().isEmpty() || settings.checkpointEvery() == 0 || round % settings.checkpointEvery() != 0
+        || round >= rounds) {
+      return;
+    }
+    java.util.Map<String, double[]> arrays = new java.util.HashMap<>();
+    java.util.Map<String, Long> counters = new java.util.HashMap<>();
+    Optional<AgentState> st = rule.state();
+    st.ifPresent(a -> {
+      a.arrays().forEach((k, v) -> arrays.put("agent." + k, v));
+      a.counters().forEach((k, v) -> counters.put("agent." + k, v));
+    });
+    counters.put("run.stateless", st.isPresent() ? 0L : 1L);
+    counters.put("run.round", round);
+    counters.put("run.produced", produced);
+    counters.put("run.duplicates", duplicates);
+    counters.put("run.retries", retries.get());
+    arrays.put("run.rows", java.util.Arrays.copyOf(rows, rowCount));
+    io.rlsearch.learn.Checkpoints.Checkpoint c = new io.rlsearch.learn.Checkpoints.Checkpoint(java.util.Map.of(
+        "run_id", run.runId(), "agent", st.map(AgentState::agent).orElse(run.agent())), round * run.roundSize(),
+        version, learned.cardinality(), new AgentState("cluster-run", arrays, counters));
+    java.nio.file.Path file = checkpointFile();
+    var log = getContext().getLog();
+    java.util.concurrent.Executor blocking = getContext().getSystem().dispatchers().lookup(
+        org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+    long r = round;
+    lastWrite = lastWrite.thenRunAsync(() -> {
+      try {
+        java.nio.file.Files.createDirectories(file.getParent());
+        io.rlsearch.learn.Checkpoints.write(file, c);
+      } catch (java.io.IOException | RuntimeException e) {
+        log.error("Checkpoint of run [{}] at round [{}] not saved: [{}]", run.runId(), r, e.toString());
+      }
+    }, blocking);
   }
 
   @Override
@@ -178,10 +363,11 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
       batches.add(b);
     }
     long v = version;
+    int me = incarnation;
     CompletionStage<List<List<Transition>>> done = Source.from(batches)
         .mapAsyncUnordered(settings.parallelism(), b -> play(b, v, 0))
         .runWith(Sink.seq(), getContext().getSystem());
-    getContext().pipeToSelf(done, RoundDone::new);
+    getContext().pipeToSelf(done, (b, f) -> new RoundDone(me, b, f));
   }
 
   /** One batch to its shard, pulled back through its stream reference; sent again on failure. */
@@ -192,7 +378,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         .<EnvEntity.Played>ask(r -> new EnvEntity.Play(run, batch, attempt, v, registry, r), settings.askTimeout())
         .thenCompose(p -> {
           nodes.add(p.node());
-          return p.transitions().getSource().runWith(Sink.seq(), system);
+          // The answer came at once; the work (policy wait and sessions) has its own deadline.
+          return p.transitions().getSource().completionTimeout(settings.workTimeout()).runWith(Sink.seq(), system);
         });
     return once.handle((ts, failure) -> {
       if (failure == null) {
@@ -208,6 +395,9 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   }
 
   private Behavior<Command> onRoundDone(RoundDone d) {
+    if (d.incarnation() != incarnation) {
+      return this; // a round of the coordinator before a restart: played again since
+    }
     if (d.failure() != null) {
       return finish(Optional.of("round " + round + " failed after " + settings.maxRetries() + " retries: "
           + d.failure()));
@@ -225,9 +415,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         duplicates++;
         continue;
       }
-      learned.set(id);
       fresh.add(t);
-      metrics.add(t);
+      addRow(t.episode(), t.policyVersion(), t.arm(), OnlineMetrics.row(t));
       if (rule.learns()) {
         rule.observe(t);
       }
@@ -241,6 +430,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     if (round >= rounds) {
       return finish(Optional.empty());
     }
+    checkpoint();
     startRound();
     return this;
   }
@@ -264,20 +454,27 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     long count = learned.cardinality();
     Optional<String> failure = c.runFailure().isPresent() ? c.runFailure()
         : c.failure() != null ? Optional.of("replay buffer or registry did not answer: " + c.failure()) : Optional.empty();
-    replyTo.tell(new Report(run, produced, count, duplicates, run.users() - count, retries.get(),
-        c.history() != null ? c.history().versions().size() : version + 1, c.replay() != null ? c.replay().size() : 0,
+    // Versions: the coordinator's own count (a registry that moved with a lost node starts its history
+    // afresh at the resumed version).
+    Report report = new Report(run, produced, count, duplicates, run.users() - count, retries.get(), version + 1,
+        c.replay() != null ? c.replay().size() : 0,
         count > 0 ? mean.get("reward").mean() : Double.NaN, count > 0 ? last.get("reward").mean() : Double.NaN,
         count > 0 ? mean.get("gmv").mean() : Double.NaN, List.copyOf(new java.util.TreeSet<>(nodes)),
-        (clock.getAsLong() - start) / 1e9, failure));
-    // Stays (idle) rather than stopping: the singleton manager would start a stopped singleton again.
-    long learnedCount = count;
-    return Behaviors.receive(Command.class)
-        .onMessage(GetProgress.class, g -> {
-          g.replyTo().tell(new Progress(learnedCount, round, retries.get()));
-          return Behaviors.same();
-        })
-        .onAnyMessage(m -> Behaviors.same())
-        .build();
+        (clock.getAsLong() - start) / 1e9, failure, resumedAtRound);
+    replyTo.tell(report);
+    reports.ifPresent(t -> t.tell(org.apache.pekko.actor.typed.pubsub.Topic.publish(report)));
+    if (failure.isEmpty() && !settings.checkpointDir().isEmpty()) {
+      // The run is over: its checkpoint would only make a later run of the same id start near the end.
+      java.nio.file.Path file = checkpointFile();
+      lastWrite = lastWrite.thenRunAsync(() -> {
+        try {
+          java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+          // Left in place: a run of the same id would resume from it and reach the same result.
+        }
+      }, getContext().getSystem().dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
+    }
+    return idle(count, round, retries.get());
   }
 
 }

@@ -36,6 +36,13 @@ public final class ClusterNode implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final ActorRef<Topic.Command<PolicyPublished>> topic;
+  private final ActorRef<Topic.Command<ClusterCoordinator.Report>> reports;
+
+  /** The topic run reports are published to (every learner node of a run hears its end). */
+  static final String REPORTS = "rlsearch-reports";
+
+  /** The dispatcher the coordinator and the policy cache (the node's DJL work) run on. */
+  static final String LEARNER_DISPATCHER = "rlsearch.dispatchers.learner";
   private final java.util.Map<String, ActorRef<ClusterCoordinator.Command>> coordinators =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -60,9 +67,16 @@ public final class ClusterNode implements AutoCloseable {
         .withFallback(com.typesafe.config.ConfigFactory.defaultReference(cl)).resolve();
   }
 
-  private ClusterNode(ActorSystem<Void> system, ActorRef<Topic.Command<PolicyPublished>> topic) {
+  private ClusterNode(ActorSystem<Void> system, ActorRef<Topic.Command<PolicyPublished>> topic,
+      ActorRef<Topic.Command<ClusterCoordinator.Report>> reports) {
     this.system = system;
     this.topic = topic;
+    this.reports = reports;
+  }
+
+  private static Props learnerProps(ActorSystem<?> system) {
+    return system.settings().config().hasPath(LEARNER_DISPATCHER)
+        ? org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(LEARNER_DISPATCHER) : Props.empty();
   }
 
   /**
@@ -76,8 +90,11 @@ public final class ClusterNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM, withRoles);
     ActorRef<Topic.Command<PolicyPublished>> topic = system.systemActorOf(
         Topic.create(PolicyPublished.class, PolicyCache.TOPIC), "policy-topic", Props.empty());
+    ActorRef<Topic.Command<ClusterCoordinator.Report>> reports = system.systemActorOf(
+        Topic.create(ClusterCoordinator.Report.class, REPORTS), "report-topic", Props.empty());
+    // The cache builds worlds and restores agents (DJL for neural ones): not on the default dispatcher.
     ActorRef<PolicyCache.Command> cache = system.systemActorOf(PolicyCache.create(factory, topic), "policy-cache",
-        Props.empty());
+        learnerProps(system));
     ClusterSharding.get(system).init(Entity.of(EnvEntity.TYPE, ctx -> EnvEntity.create(cache)).withRole("env"));
     List<Address> seeds = new ArrayList<>();
     for (String s : c.getStringList("seed-nodes")) {
@@ -85,7 +102,7 @@ public final class ClusterNode implements AutoCloseable {
       seeds.add(new Address("pekko", SYSTEM, s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
     }
     Cluster.get(system).manager().tell(new JoinSeedNodes(seeds));
-    return new ClusterNode(system, topic);
+    return new ClusterNode(system, topic, reports);
   }
 
   /** The node's ActorSystem. */
@@ -111,13 +128,14 @@ public final class ClusterNode implements AutoCloseable {
    * nodes already registered and spreads them only by later rebalancing).
    */
   public CompletionStage<Integer> awaitRegions(int n, Duration timeout) {
-    return poll(() -> org.apache.pekko.actor.typed.javadsl.AskPattern.<
-            org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
-            org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>ask(
-            ClusterSharding.get(system).shardState(),
-            r -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(EnvEntity.TYPE,
-                Duration.ofSeconds(2), r), Duration.ofSeconds(5), system.scheduler())
-        .handle((stats, failure) -> stats == null ? 0L : (long) stats.getRegions().size()),
+    // The shard coordinator's list of regions, asked through this node's region or proxy: a node without
+    // the env role has only a proxy, and the sharding statistics query sees no region from there.
+    org.apache.pekko.actor.ActorRef region = org.apache.pekko.cluster.sharding.ClusterSharding.get(
+        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system)).shardRegion(EnvEntity.TYPE.name());
+    return poll(() -> org.apache.pekko.pattern.Patterns.ask(region,
+            org.apache.pekko.cluster.sharding.ShardRegion.getCurrentRegionsInstance(), Duration.ofSeconds(5))
+        .handle((r, failure) -> r instanceof org.apache.pekko.cluster.sharding.ShardRegion.CurrentRegions c
+            ? (long) c.getRegions().size() : 0L),
         n, timeout, "shard region(s) registered").thenApply(Long::intValue);
   }
 
@@ -152,11 +170,20 @@ public final class ClusterNode implements AutoCloseable {
   public CompletionStage<ClusterCoordinator.Report> run(RunDescriptor run, RunFactory factory,
       ClusterCoordinator.Settings settings, java.util.function.LongSupplier nanoClock) {
     CompletableFuture<ClusterCoordinator.Report> result = new CompletableFuture<>();
+    // The report comes from the coordinator, wherever it ran the run to its end: directly when it ran on
+    // this node, by the reports topic when it ran (or resumed) on another learner node.
     ActorRef<ClusterCoordinator.Report> receiver = system.systemActorOf(
-        Behaviors.receive(ClusterCoordinator.Report.class).onMessage(ClusterCoordinator.Report.class, r -> {
-          result.complete(r);
-          return Behaviors.stopped();
-        }).build(), "report-" + run.runId(), Props.empty());
+        Behaviors.<ClusterCoordinator.Report>setup(ctx -> {
+          reports.tell(Topic.subscribe(ctx.getSelf()));
+          return Behaviors.receive(ClusterCoordinator.Report.class).onMessage(ClusterCoordinator.Report.class, r -> {
+            if (!r.run().runId().equals(run.runId())) {
+              return Behaviors.same();
+            }
+            result.complete(r);
+            reports.tell(Topic.unsubscribe(ctx.getSelf()));
+            return Behaviors.stopped();
+          }).build();
+        }), "report-" + run.runId(), Props.empty());
     ClusterSingletonSettings learner = ClusterSingletonSettings.create(system).withRole("learner");
     ActorRef<PolicyRegistrySingleton.Command> registry = ClusterSingleton.get(system).init(SingletonActor.of(
         PolicyRegistrySingleton.create(topic), "registry-" + run.runId()).withSettings(learner));
@@ -166,8 +193,8 @@ public final class ClusterNode implements AutoCloseable {
         ReplaySingleton.create(settings.replayCapacity(), probe.contextDim(), factory.task(run).actionDim()),
         "replay-" + run.runId()).withSettings(learner));
     coordinators.put(run.runId(), ClusterSingleton.get(system).init(SingletonActor.of(ClusterCoordinator.create(run,
-        factory, settings, registry, replay, receiver, nanoClock), "coordinator-" + run.runId()).withSettings(
-        learner)));
+        factory, settings, registry, replay, receiver, java.util.Optional.of(reports), nanoClock),
+        "coordinator-" + run.runId()).withSettings(learner).withProps(learnerProps(system))));
     return result;
   }
 

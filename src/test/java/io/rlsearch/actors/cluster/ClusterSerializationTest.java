@@ -67,8 +67,10 @@ class ClusterSerializationTest {
     assertEquals(Optional.empty(), roundTrip(new PolicyPublished("r", 0, Optional.empty())).state());
     var probe = org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.<Object>create(system);
     ClusterCoordinator.Report report = new ClusterCoordinator.Report(run, 100, 100, 0, 0, 2, 11, 100, 1.5, 2.5, 1.0,
-        List.of("a"), 3.0, Optional.empty());
+        List.of("a"), 3.0, Optional.empty(), 4);
     assertEquals(report, roundTrip(report));
+    assertEquals(new PolicyRegistrySingleton.PolicyMissing("r", 3), roundTrip(new PolicyRegistrySingleton.PolicyMissing(
+        "r", 3)));
     assertEquals(new ClusterCoordinator.Progress(1, 2, 3), roundTrip(new ClusterCoordinator.Progress(1, 2, 3)));
     EnvEntity.Play play = new EnvEntity.Play(run, List.of(1L, 2L), 0, 3, probe.ref().unsafeUpcast(),
         probe.ref().unsafeUpcast());
