@@ -288,7 +288,18 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     var scheduler = ctx.getSystem().scheduler();
     List<Flow<List<Population.Arrival>, List<Transition>, NotUsed>> shardFlows = new ArrayList<>();
     for (ActorRef<EnvShardActor.Command> s : shardRefs) {
-      shardFlows.add(TransitionGraph.shard(s, spec.sessionTimeout(), spec.maxRetries(), scheduler, counters));
+      Flow<List<Population.Arrival>, List<Transition>, NotUsed> shard = TransitionGraph.shard(s, spec.sessionTimeout(),
+          spec.maxRetries(), scheduler, counters);
+      if (spec.roundSize() > 0) {
+        // Deterministic mode: a batch first waits for its round's version (the learner's work, up to
+        // pull_timeout), then goes to its shard, whose session_timeout covers the sessions alone.
+        shard = Flow.<List<Population.Arrival>>create()
+            .mapAsync(1, a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<PolicyServerActor.Command, Long>ask(server,
+                r -> new PolicyServerActor.AwaitRound(a.get(0).episode(), r), spec.pullTimeout(), scheduler)
+                .thenApply(v -> a))
+            .via(shard);
+      }
+      shardFlows.add(shard);
     }
     Sink<List<Transition>, NotUsed> toLearner = ActorSink.actorRefWithBackpressure(learner, (ackTo, t) -> new LearnerActor.Element(t, ackTo),
         LearnerActor.Init::new, Ack.INSTANCE, LearnerActor.Completed.INSTANCE, LearnerActor.Failed::new);

@@ -63,6 +63,17 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
     }
   }
 
+  /**
+   * Replies with the current version once it serves {@code episode} (deterministic mode: once its
+   * round's version is published; at once otherwise). The stream waits for this before it gives a
+   * shard the round's sessions, so a shard's deadline covers its own work, not the learner's round.
+   */
+  public record AwaitRound(long episode, ActorRef<Long> replyTo) implements Command {
+    public AwaitRound {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
   /** Replies with batching statistics. */
   public record GetStats(ActorRef<Stats> replyTo) implements Command {
     public GetStats {
@@ -125,6 +136,7 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
   private final List<Act> pending = new ArrayList<>();
   private int pendingEpisodes;
   private final List<Act> waiting = new ArrayList<>();
+  private final List<AwaitRound> awaitingRound = new ArrayList<>();
   private boolean flushScheduled;
   private long requests;
   private long batches;
@@ -147,6 +159,7 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Act.class, this::onAct)
+        .onMessage(AwaitRound.class, this::onAwaitRound)
         .onMessage(NewSnapshot.class, this::onNewSnapshot)
         .onMessage(Flush.class, f -> onFlush())
         .onMessage(GetStats.class, this::onGetStats)
@@ -155,6 +168,19 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
           return this;
         })
         .build();
+  }
+
+  private boolean serves(long episode) {
+    return current != null && (roundSize == 0 || episode / roundSize <= current.version());
+  }
+
+  private Behavior<Command> onAwaitRound(AwaitRound a) {
+    if (serves(a.episode())) {
+      a.replyTo().tell(current.version());
+    } else {
+      awaitingRound.add(a);
+    }
+    return this;
   }
 
   private Behavior<Command> onAct(Act a) {
@@ -185,6 +211,13 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
 
   private Behavior<Command> onNewSnapshot(NewSnapshot s) {
     current = s.snapshot();
+    awaitingRound.removeIf(a -> {
+      if (serves(a.episode())) {
+        a.replyTo().tell(current.version());
+        return true;
+      }
+      return false;
+    });
     if (!waiting.isEmpty()) {
       List<Act> ready = new ArrayList<>(waiting);
       waiting.clear();

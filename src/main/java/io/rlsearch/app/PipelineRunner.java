@@ -27,6 +27,9 @@ final class PipelineRunner {
 
   private PipelineRunner() {}
 
+  /** Dead letters are summarised at most this often (the first is logged at once). */
+  static final Duration DEAD_LETTER_INTERVAL = Duration.ofSeconds(10);
+
   /**
    * How long a run may take before its report is given up on: ten minutes plus 10 ms per episode, far
    * beyond any run that moves (the guardian reports a stopped actor at once; this bounds the rest).
@@ -55,6 +58,7 @@ final class PipelineRunner {
       results.add(new CompletableFuture<>());
     }
     Behavior<Void> root = Behaviors.setup(ctx -> {
+      ctx.spawn(io.rlsearch.actors.DeadLetterMonitor.create(DEAD_LETTER_INTERVAL), "dead-letters");
       for (int i = 0; i < specs.size(); i++) {
         CompletableFuture<Outcome> f = results.get(i);
         long start = System.nanoTime();
@@ -103,6 +107,7 @@ final class PipelineRunner {
     CompletableFuture<ActorRef<Guardian.Command>> guardianRef = new CompletableFuture<>();
     long[] started = new long[1];
     Behavior<Void> root = Behaviors.setup(ctx -> {
+      ctx.spawn(io.rlsearch.actors.DeadLetterMonitor.create(DEAD_LETTER_INTERVAL), "dead-letters");
       ActorRef<Guardian.RunReport> sink = ctx.spawn(Behaviors.receive(Guardian.RunReport.class)
           .onMessage(Guardian.RunReport.class, r -> {
             result.complete(r);

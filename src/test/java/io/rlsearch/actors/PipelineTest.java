@@ -8,6 +8,7 @@ import io.rlsearch.agents.bandit.BanditAgents;
 import io.rlsearch.agents.bandit.LinUcb;
 import io.rlsearch.agents.bandit.LinearThompson;
 import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.agents.spi.UpdateRule;
 import io.rlsearch.eval.OnlineMetrics;
 import io.rlsearch.eval.ope.DecisionLog;
 import io.rlsearch.eval.ope.LoggedDecision;
@@ -101,6 +102,64 @@ class PipelineTest {
     assertEquals(800, crashed.learner().learned());
     assertArrayEquals(clean.evaluator().metrics().rewards(), crashed.evaluator().metrics().rewards());
     assertEquals(clean.history().versions(), crashed.history().versions());
+  }
+
+  /** LinUCB learning slowly: each transition takes {@code millis} (a learner round of a big network). */
+  private static AgentBuilder slow(AgentBuilder base, long millis) {
+    return new AgentBuilder() {
+      @Override
+      public String name() {
+        return base.name();
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        return slowRule(base.create(arms, dim), millis);
+      }
+
+      @Override
+      public UpdateRule restore(io.rlsearch.agents.spi.PolicySnapshot snapshot) {
+        return slowRule(base.restore(snapshot), millis);
+      }
+    };
+  }
+
+  private static UpdateRule slowRule(UpdateRule r, long millis) {
+    return new UpdateRule() {
+      @Override
+      public void observe(double[] context, io.rlsearch.agents.spi.Decision decision, double reward) {
+        try {
+          Thread.sleep(millis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        r.observe(context, decision, reward);
+      }
+
+      @Override
+      public io.rlsearch.agents.spi.PolicySnapshot snapshot(long version) {
+        return r.snapshot(version);
+      }
+
+      @Override
+      public boolean learns() {
+        return true;
+      }
+    };
+  }
+
+  @Test
+  void aSlowLearnerRoundIsWaitedForNotRetriedAsAFailedSession() {
+    // A round takes about 100 x 5 ms to learn; a session attempt may take 300 ms. The shards' requests
+    // for the next round wait for its version: that wait is not the sessions' work.
+    RunSpec spec = new RunSpec(WORLD, new io.rlsearch.experiments.Task.BoostTemplates(TemplateBandits.FeatureMode.RICH),
+        slow(LINUCB, 5), 8, 400, false, 1, 1.0, 2, 100, 50, 64, 10_000, 0.0, 3, Duration.ofMillis(300),
+        Duration.ofMinutes(2), 4, Optional.empty(), "", 8);
+    Guardian.RunReport r = run(spec);
+    assertTrue(r.failure().isEmpty(), String.valueOf(r.failure()));
+    assertEquals(0, r.retries(), "no session was retried");
+    assertEquals(400, r.learner().learned());
+    assertEquals(0, r.lost());
   }
 
   @Test
