@@ -165,10 +165,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     PolicySnapshot v0 = initialRule.snapshot(spec.resume().map(Checkpointing.Resume::version).orElse(0L));
     initialRule.close();
     CrashSwitch crash = spec.crash();
-    // The registry, the policy server and the replay buffer hold state a restart could not rebuild: they
-    // are not restarted, and the guardian, which watches every child, fails the run when one stops.
-    registry = ctx.spawn(crash.wrap("registry", PolicyRegistryActor.Command.class, PolicyRegistryActor.create(v0)),
-        "policy-registry");
+    // Every child is supervised and restarts (at most 10 times a minute) with its state kept: the
+    // registry's versions and subscribers, the replay buffer, the server's held requests, the learner's
+    // restore point, the evaluator's metrics, the population. One that gives up stops, and the guardian,
+    // which watches every child, fails the run with one line.
+    registry = ctx.spawn(PolicyRegistryActor.create(v0, crash), "policy-registry");
     // The learner, and the policy server when it infers through DJL, run on the learner's dispatcher: one
     // thread owns DJL, so their native work waits in mailboxes, not parked on a lock holding a thread the
     // streams, acknowledgements and timers need (topology: rlsearch.dispatchers.learner).
@@ -176,8 +177,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     DispatcherSelector learnerDispatcher = conf.hasPath(LEARNER_DISPATCHER)
         ? DispatcherSelector.fromConfig(LEARNER_DISPATCHER) : DispatcherSelector.defaultDispatcher();
     io.rlsearch.agents.spi.InferenceEngine engine = spec.inference().get();
-    server = ctx.spawn(crash.wrap("policy-server", PolicyServerActor.Command.class, PolicyServerActor.create(registry,
-        streams, spec.roundSize(), spec.maxBatch(), spec.maxWait(), engine)), "policy-server",
+    server = ctx.spawn(PolicyServerActor.create(registry, streams, spec.roundSize(), spec.maxBatch(), spec.maxWait(),
+        engine, crash), "policy-server",
         engine == io.rlsearch.agents.spi.InferenceEngine.JAVA ? DispatcherSelector.defaultDispatcher()
             : learnerDispatcher);
     ActorRef<EnvShardActor.Restarted> restarts = ctx.messageAdapter(EnvShardActor.Restarted.class, ShardRestarted::new);
@@ -199,9 +200,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
             : null, crash), "learner", learnerDispatcher);
     checkpointWriter = spec.checkpointing().map(c -> ctx.spawn(checkpointWriter(c), "checkpoint-writer",
         DispatcherSelector.blocking()));
-    replay = ctx.spawn(crash.wrap("replay", ReplayActor.Command.class, ReplayActor.create(spec.replayCapacity(),
-        probe.contextDim(), new io.rlsearch.core.random.NumpyRandom(
-            io.rlsearch.core.random.SeedSequence.of(spec.seed()).child(5)))), "replay");
+    replay = ctx.spawn(ReplayActor.create(spec.replayCapacity(), probe.contextDim(), new io.rlsearch.core.random.NumpyRandom(
+        io.rlsearch.core.random.SeedSequence.of(spec.seed()).child(5)), crash), "replay");
     evaluator = ctx.spawn(EvaluatorActor.create(new EvaluatorActor.State(spec.retention()
         ? Optional.of(new RetentionMetrics(spec.users(), spec.gamma())) : Optional.empty()), crash), "evaluator");
     for (ActorRef<?> child : List.of(registry, server, population, learner, replay, evaluator)) {

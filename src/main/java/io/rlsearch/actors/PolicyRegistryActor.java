@@ -67,19 +67,41 @@ public final class PolicyRegistryActor extends AbstractBehavior<PolicyRegistryAc
 
   /** A registry starting at {@code initial}. */
   public static Behavior<Command> create(PolicySnapshot initial) {
-    Objects.requireNonNull(initial, "initial");
-    return Behaviors.setup(ctx -> new PolicyRegistryActor(ctx, initial));
+    return create(initial, CrashSwitch.NONE);
   }
 
-  private PolicySnapshot current;
-  private final List<Long> versions = new ArrayList<>();
-  private final List<ActorRef<PolicySnapshot>> subscribers = new ArrayList<>();
-  private long refused;
+  /**
+   * As above, with an injected crash (a test tool) inside its supervision: the registry's state (the
+   * current version, the history, the subscribers) survives a restart, which it takes up to
+   * {@link LearnerActor#MAX_RESTARTS} times a minute.
+   */
+  public static Behavior<Command> create(PolicySnapshot initial, CrashSwitch crash) {
+    Objects.requireNonNull(initial, "initial");
+    State state = new State(initial);
+    return Behaviors.supervise(crash.wrap("registry", Command.class,
+        Behaviors.<Command>setup(ctx -> new PolicyRegistryActor(ctx, state))))
+        .onFailure(RuntimeException.class, org.apache.pekko.actor.typed.SupervisorStrategy.restart().withLimit(
+            LearnerActor.MAX_RESTARTS, LearnerActor.RESTART_WINDOW));
+  }
 
-  private PolicyRegistryActor(ActorContext<Command> ctx, PolicySnapshot initial) {
+  /** The registry's state; survives restarts. */
+  private static final class State {
+    PolicySnapshot current;
+    final List<Long> versions = new ArrayList<>();
+    final List<ActorRef<PolicySnapshot>> subscribers = new ArrayList<>();
+    long refused;
+
+    State(PolicySnapshot initial) {
+      current = initial;
+      versions.add(initial.version());
+    }
+  }
+
+  private final State st;
+
+  private PolicyRegistryActor(ActorContext<Command> ctx, State state) {
     super(ctx);
-    this.current = initial;
-    versions.add(initial.version());
+    this.st = state;
   }
 
   @Override
@@ -93,33 +115,35 @@ public final class PolicyRegistryActor extends AbstractBehavior<PolicyRegistryAc
   }
 
   private Behavior<Command> onPublish(Publish p) {
-    if (p.snapshot().version() <= current.version()) {
-      refused++;
-      getContext().getLog().warn("Refused stale policy version [{}]: current is [{}]", p.snapshot().version(),
-          current.version());
+    if (p.snapshot().version() <= st.current.version()) {
+      st.refused++;
+      getContext().getLog().warn("Refused stale policy version [{}]: st.current is [{}]", p.snapshot().version(),
+          st.current.version());
       return this;
     }
-    current = p.snapshot();
-    versions.add(current.version());
-    for (ActorRef<PolicySnapshot> s : subscribers) {
-      s.tell(current);
+    st.current = p.snapshot();
+    st.versions.add(st.current.version());
+    for (ActorRef<PolicySnapshot> s : st.subscribers) {
+      s.tell(st.current);
     }
     return this;
   }
 
   private Behavior<Command> onGetCurrent(GetCurrent g) {
-    g.replyTo().tell(current);
+    g.replyTo().tell(st.current);
     return this;
   }
 
   private Behavior<Command> onGetHistory(GetHistory g) {
-    g.replyTo().tell(new History(current.agent(), versions, current.version(), refused, current));
+    g.replyTo().tell(new History(st.current.agent(), st.versions, st.current.version(), st.refused, st.current));
     return this;
   }
 
   private Behavior<Command> onSubscribe(Subscribe s) {
-    subscribers.add(s.subscriber());
-    s.subscriber().tell(current);
+    if (!st.subscribers.contains(s.subscriber())) {
+      st.subscribers.add(s.subscriber()); // a restarted subscriber subscribes again
+    }
+    s.subscriber().tell(st.current);
     return this;
   }
 }

@@ -121,9 +121,38 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
     if (roundSize < 0 || maxBatch < 1 || maxWait.isNegative()) {
       throw new IllegalArgumentException("policy server needs round size >= 0, max batch >= 1 and max wait >= 0");
     }
+    return create(registry, streams, roundSize, maxBatch, maxWait, engine, CrashSwitch.NONE);
+  }
+
+  /**
+   * As above, with an injected crash (a test tool) inside its supervision. A restarted server (up to
+   * {@link LearnerActor#MAX_RESTARTS} a minute) subscribes to the registry again and handles again the
+   * requests it held or had not answered, so no shard waits for an answer that will not come.
+   */
+  public static Behavior<Command> create(ActorRef<PolicyRegistryActor.Command> registry, RunStreams streams,
+      int roundSize, int maxBatch, java.time.Duration maxWait, InferenceEngine engine, CrashSwitch crash) {
+    if (roundSize < 0 || maxBatch < 1 || maxWait.isNegative()) {
+      throw new IllegalArgumentException("policy server needs round size >= 0, max batch >= 1 and max wait >= 0");
+    }
     Objects.requireNonNull(engine, "engine");
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PolicyServerActor(ctx, timers, registry, streams,
-        roundSize, maxBatch, maxWait, engine)));
+    Counts counts = new Counts();
+    return Behaviors.supervise(crash.wrap("policy-server", Command.class, Behaviors.<Command>setup(ctx -> {
+      for (Command c : counts.redo) {
+        ctx.getSelf().tell(c);
+      }
+      counts.redo = List.of();
+      return Behaviors.withTimers(timers -> new PolicyServerActor(ctx, timers, registry, streams, roundSize, maxBatch,
+          maxWait, engine, counts));
+    }))).onFailure(RuntimeException.class, org.apache.pekko.actor.typed.SupervisorStrategy.restart().withLimit(
+        LearnerActor.MAX_RESTARTS, LearnerActor.RESTART_WINDOW));
+  }
+
+  /** What survives a restart: the statistics, and the requests to handle again. */
+  private static final class Counts {
+    long requests;
+    long batches;
+    int largestBatch;
+    List<Command> redo = List.of();
   }
 
   private final RunStreams streams;
@@ -138,14 +167,13 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
   private final List<Act> waiting = new ArrayList<>();
   private final List<AwaitRound> awaitingRound = new ArrayList<>();
   private boolean flushScheduled;
-  private long requests;
-  private long batches;
-  private int largestBatch;
+  private final Counts counts;
 
   private PolicyServerActor(ActorContext<Command> ctx, org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
       ActorRef<PolicyRegistryActor.Command> registry, RunStreams streams, int roundSize, int maxBatch,
-      java.time.Duration maxWait, InferenceEngine engine) {
+      java.time.Duration maxWait, InferenceEngine engine, Counts counts) {
     super(ctx);
+    this.counts = counts;
     this.timers = timers;
     this.streams = streams;
     this.roundSize = roundSize;
@@ -165,6 +193,14 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
         .onMessage(GetStats.class, this::onGetStats)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, sig -> {
           engine.close();
+          return this;
+        })
+        .onSignal(org.apache.pekko.actor.typed.PreRestart.class, sig -> {
+          // Every request held or not answered yet is handled again by the restarted server.
+          List<Command> redo = new ArrayList<>(pending);
+          redo.addAll(waiting);
+          redo.addAll(awaitingRound);
+          counts.redo = List.copyOf(redo);
           return this;
         })
         .build();
@@ -259,15 +295,15 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
       }
       a.replyTo().tell(new Acted(ids, ds, current.agent(), current.version()));
     }
-    requests += pendingEpisodes;
-    batches++;
-    largestBatch = Math.max(largestBatch, pendingEpisodes);
+    counts.requests += pendingEpisodes;
+    counts.batches++;
+    counts.largestBatch = Math.max(counts.largestBatch, pendingEpisodes);
     pending.clear();
     pendingEpisodes = 0;
   }
 
   private Behavior<Command> onGetStats(GetStats g) {
-    g.replyTo().tell(new Stats(requests, batches, largestBatch));
+    g.replyTo().tell(new Stats(counts.requests, counts.batches, counts.largestBatch));
     return this;
   }
 }

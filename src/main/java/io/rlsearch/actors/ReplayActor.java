@@ -67,18 +67,53 @@ public final class ReplayActor extends AbstractBehavior<ReplayActor.Command> {
 
   /** A replay actor with a buffer of {@code capacity}; sampling draws from {@code rng}. */
   public static Behavior<Command> create(int capacity, int obsDim, NumpyRandom rng) {
-    return Behaviors.setup(ctx -> new ReplayActor(ctx, new ReplayBuffer(capacity, obsDim, 0), rng));
+    return create(capacity, obsDim, rng, CrashSwitch.NONE);
+  }
+
+  /**
+   * As above, with an injected crash (a test tool) inside its supervision: the buffer survives a
+   * restart (up to {@link LearnerActor#MAX_RESTARTS} a minute), and the rest of a batch a crash
+   * interrupted is stored first by the restarted actor.
+   */
+  public static Behavior<Command> create(int capacity, int obsDim, NumpyRandom rng, CrashSwitch crash) {
+    State state = new State(new ReplayBuffer(capacity, obsDim, 0), rng);
+    return Behaviors.supervise(crash.wrap("replay", Command.class, Behaviors.<Command>setup(ctx -> {
+      ReplayActor a = new ReplayActor(ctx, state);
+      for (Transition t : state.pending) {
+        a.store(t);
+      }
+      state.pending = List.of();
+      return a;
+    }))).onFailure(RuntimeException.class, org.apache.pekko.actor.typed.SupervisorStrategy.restart().withLimit(
+        LearnerActor.MAX_RESTARTS, LearnerActor.RESTART_WINDOW));
+  }
+
+  /** The buffer and what survives a restart with it. */
+  private static final class State {
+    final ReplayBuffer buffer;
+    final NumpyRandom rng;
+    boolean completed;
+    List<Transition> pending = List.of();
+
+    State(ReplayBuffer buffer, NumpyRandom rng) {
+      this.buffer = buffer;
+      this.rng = rng;
+    }
   }
 
   private static final double[] NO_ACTION = new double[0];
+  private final State state;
   private final ReplayBuffer buffer;
   private final NumpyRandom rng;
-  private boolean completed;
+  private ActorRef<Ack> inHand;
+  private List<Transition> inHandBatch = List.of();
+  private int storedOfBatch;
 
-  private ReplayActor(ActorContext<Command> ctx, ReplayBuffer buffer, NumpyRandom rng) {
+  private ReplayActor(ActorContext<Command> ctx, State state) {
     super(ctx);
-    this.buffer = buffer;
-    this.rng = rng;
+    this.state = state;
+    this.buffer = state.buffer;
+    this.rng = state.rng;
   }
 
   @Override
@@ -87,21 +122,39 @@ public final class ReplayActor extends AbstractBehavior<ReplayActor.Command> {
         .onMessage(Init.class, i -> ack(i.ackTo()))
         .onMessage(Element.class, this::onElement)
         .onMessage(Completed.class, c -> {
-          completed = true;
+          state.completed = true;
           return this;
         })
         .onMessage(Failed.class, f -> this)
         .onMessage(TakeOldest.class, t -> reply(t.replyTo(), buffer.takeOldest(t.n())))
         .onMessage(Sample.class, s -> reply(s.replyTo(), buffer.sampleUniform(s.n(), rng)))
         .onMessage(GetStats.class, this::onGetStats)
+        .onSignal(org.apache.pekko.actor.typed.PreRestart.class, s -> {
+          if (inHand != null) {
+            state.pending = List.copyOf(inHandBatch.subList(storedOfBatch, inHandBatch.size()));
+            inHand.tell(Ack.INSTANCE);
+            inHand = null;
+          }
+          return this;
+        })
         .build();
   }
 
   private Behavior<Command> onElement(Element e) {
+    inHand = e.ackTo();
+    inHandBatch = e.transitions();
+    storedOfBatch = 0;
     for (Transition t : e.transitions()) {
-      buffer.add(t.context(), t.arm(), NO_ACTION, t.reward(), t.propensity(), t.episode(), t.policyVersion());
+      store(t);
+      storedOfBatch++;
     }
+    inHand = null;
+    inHandBatch = List.of();
     return ack(e.ackTo());
+  }
+
+  private void store(Transition t) {
+    buffer.add(t.context(), t.arm(), NO_ACTION, t.reward(), t.propensity(), t.episode(), t.policyVersion());
   }
 
   private Behavior<Command> reply(ActorRef<ReplayBuffer.Batch> to, ReplayBuffer.Batch b) {
@@ -116,7 +169,7 @@ public final class ReplayActor extends AbstractBehavior<ReplayActor.Command> {
 
   private Behavior<Command> onGetStats(GetStats g) {
     g.replyTo().tell(new Stats(buffer.added(), buffer.size(), buffer.capacity(), buffer.overwritten(),
-        buffer.memoryBytes(), completed));
+        buffer.memoryBytes(), state.completed));
     return this;
   }
 }
