@@ -87,7 +87,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       LearnerActor.Checkpointed c = w.c();
       Optional<String> error = Optional.empty();
       try {
-        checkpointing.sink().save(c.state(), c.version(), c.usersDone(), c.learned());
+        checkpointing.sink().save(c.state(), c.version(), c.usersDone(), c.learned(), c.learnedBeyond());
       } catch (java.io.IOException | RuntimeException e) {
         error = Optional.of(e.getMessage() != null ? e.getMessage() : e.toString());
       }
@@ -195,7 +195,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     learner = ctx.spawn(LearnerActor.create(resumable(spec), registry,
         new LearnerActor.Settings(spec.roundSize(), spec.episodeIdSpace(), spec.publishEvery(),
             spec.firstUser() * spec.sessionsCap(), spec.sessionsCap(),
-            spec.checkpointing().map(Checkpointing::every).orElse(0L)), new LearnerActor.State(),
+            spec.checkpointing().map(Checkpointing::every).orElse(0L)),
+        new LearnerActor.State(spec.resume().map(Checkpointing.Resume::learnedBeyond).orElse(new long[0])),
         spec.checkpointing().isPresent() ? ctx.messageAdapter(LearnerActor.Checkpointed.class, SaveCheckpoint::new)
             : null, crash), "learner", learnerDispatcher);
     checkpointWriter = spec.checkpointing().map(c -> ctx.spawn(checkpointWriter(c), "checkpoint-writer",

@@ -94,7 +94,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
    * @param last whether this is the end-of-run checkpoint
    */
   public record Checkpointed(io.rlsearch.agents.spi.AgentState state, long version, long usersDone, long learned,
-      boolean last) {}
+      boolean last, long[] learnedBeyond) {}
 
   private record Restored(PolicySnapshot snapshot) implements Command {}
 
@@ -139,6 +139,19 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     private long learnedAtRestore;
     /** The highest version sent to the registry: catching up after a restart does not send it again. */
     private long publishedVersion = -1;
+
+    /** Counters of a fresh run. */
+    public State() {}
+
+    /**
+     * Counters of a resumed run: the episodes its checkpoint had learned already (past its first user)
+     * are duplicates, not learned a second time.
+     */
+    public State(long[] learnedAlready) {
+      for (long e : learnedAlready) {
+        seen.set(Math.toIntExact(e));
+      }
+    }
     /**
      * What a restart learns again from the restore point before it handles any message, in order: kept
      * here until it is all learned, so a crash while learning it again starts over from the same point.
@@ -374,7 +387,10 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       prefix = Math.min(prefix, round.firstKey());
     }
     long usersDone = last ? settings.episodes() / settings.sessionsCap() : prefix / settings.sessionsCap();
-    checkpoints.tell(new Checkpointed(s.get(), version, usersDone, state.learned, last));
+    // Learned past the prefix (out of order): a resumed run runs these users again but does not learn them.
+    long[] beyond = last ? new long[0] : state.seen.stream().filter(e -> e >= usersDone * settings.sessionsCap())
+        .filter(e -> round.isEmpty() || !round.containsKey((long) e)).asLongStream().toArray();
+    checkpoints.tell(new Checkpointed(s.get(), version, usersDone, state.learned, last, beyond));
     state.checkpoints++;
     state.learnedAtCheckpoint = state.learned;
   }

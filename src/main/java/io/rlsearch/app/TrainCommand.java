@@ -41,9 +41,9 @@ import picocli.CommandLine.Spec;
         "Checkpoints: --checkpoint FILE saves the learner's whole state (atomically, with a checksum and the"
         + " run's config) at the end and every --checkpoint-every transitions; --resume FILE continues from one:"
         + " the run starts at the first user the checkpoint had not learned and goes on to --episodes users in"
-        + " all. A corrupt checkpoint, or one made with another agent, seed, task or settings, is refused. Replay"
-        + " buffers and optimiser moments are not saved: a resumed neural run continues closely, not bit for"
-        + " bit."})
+        + " all. A corrupt checkpoint, or one made with another agent, seed, task or settings, is refused. The"
+        + " optimiser's moments (DJL's Adam) and SlateQ's and DiffRank's replay buffers are not saved: a resumed"
+        + " neural run continues closely, not bit for bit."})
 final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -77,9 +77,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--crash", paramLabel = "ROLE@N",
       description = "A test tool for chaos runs: the actor of ROLE (population, shard, policy-server, learner,"
-          + " replay, evaluator, registry) throws once at its Nth message. A supervised role restarts and the run"
-          + " completes; one whose state cannot be rebuilt stops, and the run fails at once with one line. --json"
-          + " reports crashes_injected.")
+          + " replay, evaluator, registry) throws once at its Nth message. Every role is supervised and keeps its"
+          + " state across the restart, so the run completes with nothing lost; a role that keeps failing stops"
+          + " after 10 restarts in a minute and the run fails with one line. --json reports crashes_injected.")
   String crash;
 
   @Option(names = "--log", paramLabel = "FILE", description = "Write every decision to FILE (JSON Lines, for `ope`).")
@@ -312,14 +312,15 @@ final class TrainCommand implements Callable<Integer> {
         throw new Main.UsageException("--resume: the checkpoint has already run " + resumed.usersDone() + " of "
             + n + " episodes; ask for more with --episodes");
       }
-      from = Optional.of(new Checkpointing.Resume(resumed.state(), resumed.version(), resumed.usersDone()));
+      from = Optional.of(new Checkpointing.Resume(resumed.state(), resumed.version(), resumed.usersDone(),
+          resumed.learnedBeyond()));
     }
     Optional<Checkpointing> saving = Optional.empty();
     if (checkpoint != null) {
       Path file = checkpoint;
       long before = resumed == null ? 0 : resumed.learned();
-      saving = Optional.of(new Checkpointing((state, version, usersDone, learned) -> Checkpoints.write(file,
-          new Checkpoints.Checkpoint(config, usersDone, version, before + learned, state)), checkpointEvery));
+      saving = Optional.of(new Checkpointing((state, version, usersDone, learned, beyond) -> Checkpoints.write(file,
+          new Checkpoints.Checkpoint(config, usersDone, version, before + learned, state, beyond)), checkpointEvery));
     }
     RunSpec runSpec = cfg.spec(cfg.world(s), task, builder, s, n, retention, retention ? sessionsCap : 1,
         retention ? gamma : 1.0, k, det, faultRate, Optional.ofNullable(log), from, saving, learner)

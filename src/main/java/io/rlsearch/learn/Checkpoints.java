@@ -50,10 +50,19 @@ public final class Checkpoints {
    * @param version the policy version of the state
    * @param learned transitions learned by the run that wrote it
    * @param state the agent's state
+   * @param learnedBeyond episodes past {@code usersDone} that were learned too (throughput mode learns out
+   *     of order): a run resumed from this checkpoint does not learn them again
    */
-  public record Checkpoint(Map<String, String> config, long usersDone, long version, long learned, AgentState state) {
+  public record Checkpoint(Map<String, String> config, long usersDone, long version, long learned, AgentState state,
+      long[] learnedBeyond) {
     public Checkpoint {
       config = java.util.Collections.unmodifiableMap(new TreeMap<>(config));
+      learnedBeyond = learnedBeyond.clone();
+    }
+
+    /** A checkpoint with nothing learned past {@code usersDone}. */
+    public Checkpoint(Map<String, String> config, long usersDone, long version, long learned, AgentState state) {
+      this(config, usersDone, version, learned, state, new long[0]);
     }
   }
 
@@ -76,6 +85,10 @@ public final class Checkpoints {
     progress.put("users_done", c.usersDone());
     progress.put("version", c.version());
     progress.put("learned", c.learned());
+    var beyond = progress.putArray("learned_beyond");
+    for (long e : c.learnedBeyond()) {
+      beyond.add(e);
+    }
     ObjectNode st = body.putObject("state");
     st.put("agent", c.state().agent());
     ObjectNode counters = st.putObject("counters");
@@ -184,8 +197,13 @@ public final class Checkpoints {
         }
         arrays.put(e.getKey(), v);
       }
+      JsonNode b = progress.get("learned_beyond");
+      long[] beyond = new long[b == null ? 0 : b.size()];
+      for (int i = 0; i < beyond.length; i++) {
+        beyond[i] = b.get(i).asLong();
+      }
       return new Checkpoint(config, progress.get("users_done").asLong(), progress.get("version").asLong(),
-          progress.get("learned").asLong(), new AgentState(st.get("agent").asText(), arrays, counters));
+          progress.get("learned").asLong(), new AgentState(st.get("agent").asText(), arrays, counters), beyond);
     } catch (JsonProcessingException | NullPointerException e) {
       // The checksum matched, so the writer wrote this: a checkpoint of an incompatible layout.
       throw new CheckpointException("checkpoint " + file + " has an unexpected layout: " + e.getMessage());

@@ -148,6 +148,36 @@ class PipelineTest {
     };
   }
 
+  /** A throughput run of {@code users} with checkpoints every 100 transitions, kept in {@code saved}. */
+  private static RunSpec checkpointed(long users, Optional<Checkpointing.Resume> from,
+      List<io.rlsearch.learn.Checkpoints.Checkpoint> saved) {
+    Checkpointing saving = new Checkpointing((state, version, usersDone, learned, beyond) -> saved.add(
+        new io.rlsearch.learn.Checkpoints.Checkpoint(java.util.Map.of(), usersDone, version, learned, state, beyond)), 100);
+    return new RunSpec(WORLD, new io.rlsearch.experiments.Task.BoostTemplates(TemplateBandits.FeatureMode.RICH), LINUCB,
+        3, users, false, 1, 1.0, 3, 0, 50, 64, 10_000, 0.0, 20, Duration.ofSeconds(20), Duration.ofMinutes(2), 4,
+        Optional.empty(), "", 8, from, Optional.of(saving), Duration.ZERO,
+        () -> io.rlsearch.agents.spi.InferenceEngine.JAVA);
+  }
+
+  @Test
+  void aThroughputResumeDoesNotLearnAgainWhatItsCheckpointLearnedOutOfOrder() {
+    // Throughput mode learns episodes as they come, out of order: a checkpoint's users_done is the prefix
+    // learned, and it lists the episodes learned past it.
+    List<io.rlsearch.learn.Checkpoints.Checkpoint> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
+    run(checkpointed(1200, Optional.empty(), saved));
+    io.rlsearch.learn.Checkpoints.Checkpoint mid = saved.stream().filter(c -> c.learnedBeyond().length > 0)
+        .filter(c -> c.usersDone() < 1000).findFirst().orElseThrow(() -> new AssertionError(
+            "no checkpoint learned past its prefix: " + saved.size() + " saved"));
+    assertEquals(mid.learned(), mid.usersDone() + mid.learnedBeyond().length, "prefix and beyond: all it learned");
+    List<io.rlsearch.learn.Checkpoints.Checkpoint> after = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Guardian.RunReport r = run(checkpointed(1200, Optional.of(new Checkpointing.Resume(mid.state(), mid.version(),
+        mid.usersDone(), mid.learnedBeyond())), after));
+    assertEquals(0, r.lost());
+    assertEquals(1200 - mid.usersDone(), r.produced(), "the users from the prefix on run again");
+    assertEquals(1200 - mid.learned(), r.learner().learned(), "each episode learned once over the two runs");
+    assertEquals(mid.learnedBeyond().length, r.learner().duplicates());
+  }
+
   @Test
   void aSlowLearnerRoundIsWaitedForNotRetriedAsAFailedSession() {
     // A round takes about 100 x 5 ms to learn; a session attempt may take 300 ms. The shards' requests
@@ -231,7 +261,7 @@ class PipelineTest {
     // The sink refuses the final save (every = 0: only the final one). The stream itself completes;
     // its clean end must not wipe out the failed checkpoint.
     for (int rep = 0; rep < 5; rep++) {
-      Checkpointing failing = new Checkpointing((state, version, usersDone, learned) -> {
+      Checkpointing failing = new Checkpointing((state, version, usersDone, learned, beyond) -> {
         throw new java.io.IOException("disk full");
       }, 0);
       RunSpec spec = Runs.train(WORLD, LINUCB, 7, 300, 2, 0, 0, Optional.empty());

@@ -98,7 +98,9 @@ public final class ServingSystem implements AutoCloseable {
     this.registry = spawn(ServingRegistryActor.create(initialName, initialSource, initial, s.shards(), System::nanoTime),
         "registry");
     this.monitor = spawn(ServingMonitorActor.create(registry, 1, s.monitor()), "monitor");
-    this.log = s.decisionLog().map(p -> spawn(DecisionLogActor.create(p), "decision-log"));
+    // The decision log writes a file: on Pekko's blocking-IO dispatcher, not the one serving runs on.
+    this.log = s.decisionLog().map(p -> spawn(DecisionLogActor.create(p), "decision-log",
+        org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
     ActorRef<LoggedDecision> writer = log.map(l -> spawn(DecisionLogActor.writer(l), "decision-log-writer"))
         .orElse(null);
     Props shardProps = config.hasPath("rlsearch.mailboxes.serving")
