@@ -204,6 +204,7 @@ final class ServingApi extends AllDirectives {
       if (vm != null) {
         Map<String, Object> mm = new LinkedHashMap<>();
         mm.put("requests", vm.requests());
+        mm.put("errors", vm.errors());
         mm.put("reward", Json.interval(vm.reward()));
         mm.put("gmv", Json.interval(vm.gmv()));
         mm.put("cm2", Json.interval(vm.cm2()));

@@ -23,10 +23,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * <p>A request (a user and a query, drawn from the request's own streams) is served in one message:
  * the version is chosen (the canary for its share of request ids, the live version otherwise), the
  * policy ranks, the simulated user responds, and the outcome goes back to the requester, to the
- * monitor and to the decision log, tagged with the version and propensity. A new routing table is
+ * monitor and to the decision log, tagged with the version and propensity; a request whose policy
+ * throws is answered with the error and reported to the monitor as a failure. A new routing table is
  * applied between requests, so a request in flight always finishes on the version it started with;
- * the shard acknowledges every table to the registry. With a shadow, the shadow's action for the same
- * request is computed (never served) and sent to the monitor with the live outcome.
+ * the shard acknowledges every table to the registry. With a shadow, the answered request goes to the
+ * {@link ShadowActor}, which computes the shadow's action apart (never served).
  */
 public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Command> {
   /** Messages accepted by a shard: requests, and routing tables ({@link Routing}). */
@@ -60,8 +61,18 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
   public record Served(long id, long sentNanos, long version, long epoch, double reward, double gmv, double cm2,
       Optional<String> error) {}
 
-  /** Serving outcomes go here too (null: nowhere). */
-  public record Sinks(ActorRef<ServingMonitorActor.Command> monitor, ActorRef<LoggedDecision> decisionLog) {}
+  /**
+   * Serving outcomes go here too (null: nowhere).
+   *
+   * @param shadow where served requests go for the shadow, with its queue (null: no shadow is computed)
+   */
+  public record Sinks(ActorRef<ServingMonitorActor.Command> monitor, ActorRef<LoggedDecision> decisionLog,
+      ActorRef<ShadowActor.Work> shadow, ShadowActor.Queue shadowQueue) {
+    /** Sinks without a shadow. */
+    public Sinks(ActorRef<ServingMonitorActor.Command> monitor, ActorRef<LoggedDecision> decisionLog) {
+      this(monitor, decisionLog, null, null);
+    }
+  }
 
   /** A shard that subscribes to {@code registry}'s routing. */
   public static Behavior<Command> create(int index, World world, Task task, RunStreams streams,
@@ -122,33 +133,37 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     }
     Routing r = routing;
     Routing.Version v = r.serving(s.id());
+    double[] x;
+    Decision d;
+    Transition t;
     try {
       Population.Arrival a = Population.firstSession(world, streams, s.id());
-      double[] x = runner.prepare(a);
-      Decision d = v.policy().act(x, streams.policy(s.id()));
-      Transition t = runner.finish(d, v.name(), v.id());
-      if (sinks.monitor() != null) {
-        sinks.monitor().tell(new ServingMonitorActor.Outcome(v.id(), t.reward(), t.breakdown().gmv(),
-            t.breakdown().cm2(), t.rankChange()));
-        if (r.shadow().isPresent() && d.continuous()) {
-          Routing.Version sh = r.shadow().get();
-          // The shadow's own stream for this request: its choice does not disturb the live one's.
-          Decision ds = sh.policy().act(x, streams.fault(s.id(), 1_000_000));
-          if (ds.continuous()) {
-            sinks.monitor().tell(new ServingMonitorActor.ShadowSample(sh.id(), x, d.action(), t.reward(), ds.action()));
-          }
-        }
-      }
-      if (sinks.decisionLog() != null) {
-        sinks.decisionLog().tell(new LoggedDecision(v.name(), v.id(), s.id(), 0, x, t.arm(), t.action(), t.propensity(),
-            null, t.reward(), true, new LoggedDecision.Outcome(t.breakdown().gmv(), t.breakdown().cm2(),
-                t.breakdown().strat(), t.breakdown().clicks(), t.orders())));
-      }
-      s.replyTo().tell(new Served(s.id(), s.sentNanos(), v.id(), r.epoch(), t.reward(), t.breakdown().gmv(),
-          t.breakdown().cm2(), Optional.empty()));
+      x = runner.prepare(a);
+      d = v.policy().act(x, streams.policy(s.id()));
+      t = runner.finish(d, v.name(), v.id());
     } catch (RuntimeException e) {
+      // A failed request is an outcome too: the monitor's error-rate guardrail rolls the version back.
+      if (sinks.monitor() != null) {
+        sinks.monitor().tell(new ServingMonitorActor.Failure(v.id()));
+      }
       s.replyTo().tell(new Served(s.id(), s.sentNanos(), 0, r.epoch(), Double.NaN, Double.NaN, Double.NaN,
           Optional.of("version " + v.id() + " failed: " + e.getMessage())));
+      return this;
+    }
+    if (sinks.monitor() != null) {
+      sinks.monitor().tell(new ServingMonitorActor.Outcome(v.id(), t.reward(), t.breakdown().gmv(),
+          t.breakdown().cm2(), t.rankChange()));
+    }
+    if (sinks.decisionLog() != null) {
+      sinks.decisionLog().tell(new LoggedDecision(v.name(), v.id(), s.id(), 0, x, t.arm(), t.action(), t.propensity(),
+          null, t.reward(), true, new LoggedDecision.Outcome(t.breakdown().gmv(), t.breakdown().cm2(),
+              t.breakdown().strat(), t.breakdown().clicks(), t.orders())));
+    }
+    s.replyTo().tell(new Served(s.id(), s.sentNanos(), v.id(), r.epoch(), t.reward(), t.breakdown().gmv(),
+        t.breakdown().cm2(), Optional.empty()));
+    // The shadow, after the answer and in its own actor: it can neither fail nor delay the live request.
+    if (r.shadow().isPresent() && d.continuous() && sinks.shadow() != null && sinks.shadowQueue().offer()) {
+      sinks.shadow().tell(new ShadowActor.Work(r.shadow().get(), s.id(), x, d.action(), t.reward()));
     }
     return this;
   }

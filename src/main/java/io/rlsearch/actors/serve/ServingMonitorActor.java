@@ -44,6 +44,9 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
    */
   public record Outcome(long version, double reward, double gmv, double cm2, double rankChange) implements Command {}
 
+  /** A request that failed: the version's policy threw. An outcome too, for the error-rate guardrail. */
+  public record Failure(long version) implements Command {}
+
   /** A live decision with the shadow's action on the same request. */
   public record ShadowSample(long shadowVersion, double[] context, double[] servedAction, double reward,
       double[] shadowAction) implements Command {
@@ -70,7 +73,8 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
    * @param cm2 CM2 per request
    * @param rankChange mean rank change against the base ranking
    */
-  public record VersionMetrics(long requests, Summary reward, Summary gmv, Summary cm2, double rankChange) {}
+  public record VersionMetrics(long requests, Summary reward, Summary gmv, Summary cm2, double rankChange,
+      long errors) {}
 
   /**
    * The monitor's figures.
@@ -143,6 +147,7 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     final Sums gmv = new Sums();
     final Sums cm2 = new Sums();
     final Sums rank = new Sums();
+    long errors;
   }
 
   private final ActorRef<ServingRegistryActor.Command> registry;
@@ -168,6 +173,7 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Outcome.class, this::onOutcome)
+        .onMessage(Failure.class, this::onFailure)
         .onMessage(ShadowSample.class, this::onShadowSample)
         .onMessage(NewRouting.class, this::onRouting)
         .onMessage(GetMetrics.class, this::onGetMetrics)
@@ -216,6 +222,17 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     return this;
   }
 
+  private Behavior<Command> onFailure(Failure f) {
+    PerVersion pv = perVersion.computeIfAbsent(f.version(), v -> new PerVersion());
+    pv.errors++;
+    Optional<ServingGuard.Breach> b = guard.observeError(f.version());
+    if (b.isPresent()) {
+      breaches.add(b.get());
+      registry.tell(new ServingRegistryActor.Breached(b.get(), pv.reward.n + pv.errors));
+    }
+    return this;
+  }
+
   private Behavior<Command> onShadowSample(ShadowSample s) {
     ArrayDeque<ShadowSample> q = shadowSamples.computeIfAbsent(s.shadowVersion(), v -> new ArrayDeque<>());
     q.add(s);
@@ -257,7 +274,7 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     for (Map.Entry<Long, PerVersion> e : perVersion.entrySet()) {
       PerVersion pv = e.getValue();
       out.put(e.getKey(), new VersionMetrics(pv.reward.n, pv.reward.summary(), pv.gmv.summary(), pv.cm2.summary(),
-          pv.rank.n == 0 ? Double.NaN : pv.rank.sum / pv.rank.n));
+          pv.rank.n == 0 ? Double.NaN : pv.rank.sum / pv.rank.n, pv.errors));
     }
     g.replyTo().tell(new Metrics(out, Map.copyOf(shadowEstimates), List.copyOf(breaches), guard.knownGood()));
     return this;

@@ -21,6 +21,8 @@ import java.util.Optional;
  *   <li><b>CM2 floor</b>: the mean CM2 of each window of {@code cm2Window} requests below the floor.
  *   <li><b>Stability</b>: the mean rank change against the base ranking over each window of
  *       {@code stabilityWindow} requests above {@code maxRankChange} (1 disables it).
+ *   <li><b>Error rate</b>: the share of requests that failed (the policy threw) over each window of
+ *       {@code errorWindow} requests above {@code maxErrorRate}.
  * </ul>
  * A watched version that serves {@code goodAfter} requests without a breach becomes the known-good
  * version (its outcomes then form the baseline). Until the baseline holds {@code minBaseline}
@@ -40,23 +42,35 @@ public final class ServingGuard {
    * @param stabilityWindow requests per rank-change window
    * @param maxRankChange the highest mean rank change a window may have (1: no limit)
    * @param goodAfter requests without a breach after which a watched version is known-good
+   * @param errorWindow requests per error-rate window
+   * @param maxErrorRate the highest share of failed requests a window may have
    */
   public record Settings(int batch, double phDelta, double phThreshold, int minBaseline, int cm2Window,
-      double cm2Floor, int stabilityWindow, double maxRankChange, long goodAfter) {
+      double cm2Floor, int stabilityWindow, double maxRankChange, long goodAfter, int errorWindow,
+      double maxErrorRate) {
     public Settings {
       if (batch < 1 || !(phDelta >= 0) || !(phThreshold > 0) || minBaseline < 2 || cm2Window < 1
-          || stabilityWindow < 1 || !(maxRankChange > 0 && maxRankChange <= 1) || goodAfter < 1) {
+          || stabilityWindow < 1 || !(maxRankChange > 0 && maxRankChange <= 1) || goodAfter < 1 || errorWindow < 1
+          || !(maxErrorRate >= 0 && maxErrorRate < 1)) {
         throw new IllegalArgumentException("guard settings out of range: batch, windows, good-after >= 1,"
-            + " min baseline >= 2, delta >= 0, threshold > 0, max rank change in (0, 1]");
+            + " min baseline >= 2, delta >= 0, threshold > 0, max rank change in (0, 1], max error rate in [0, 1)");
       }
+    }
+
+    /** Settings with the default error-rate guardrail (windows of 20 requests, at most 10% failed). */
+    public Settings(int batch, double phDelta, double phThreshold, int minBaseline, int cm2Window, double cm2Floor,
+        int stabilityWindow, double maxRankChange, long goodAfter) {
+      this(batch, phDelta, phThreshold, minBaseline, cm2Window, cm2Floor, stabilityWindow, maxRankChange, goodAfter,
+          20, 0.1);
     }
 
     /**
      * Defaults: batches of 50, delta 0.5 and threshold 5 standard errors, 200 baseline requests, CM2
-     * floor 0.2 per request over windows of 200, no stability limit, known-good after 2,000 requests.
+     * floor 0.2 per request over windows of 200, no stability limit, known-good after 2,000 requests,
+     * at most 10% failed requests per window of 20.
      */
     public static Settings defaults() {
-      return new Settings(50, 0.5, 5.0, 200, 200, 0.2, 200, 1.0, 2000);
+      return new Settings(50, 0.5, 5.0, 200, 200, 0.2, 200, 1.0, 2000, 20, 0.1);
     }
   }
 
@@ -103,6 +117,8 @@ public final class ServingGuard {
     int cm2Count;
     double rankSum;
     int rankCount;
+    int errorCount;
+    int errorWindowCount;
     final Moments own = new Moments();
 
     Watch(long version) {
@@ -150,6 +166,35 @@ public final class ServingGuard {
     return Optional.ofNullable(becameGood.poll());
   }
 
+  /**
+   * Takes one request that failed (the version's policy threw): a breach of a watched version, if its
+   * error rate over the window passed the limit. The known-good version's failures are counted by the
+   * caller; there is nothing to roll it back to.
+   */
+  public Optional<Breach> observeError(long version) {
+    Watch w = watched.get(version);
+    if (w == null) {
+      return Optional.empty();
+    }
+    w.requests++;
+    w.errorCount++;
+    return errorWindow(w);
+  }
+
+  private Optional<Breach> errorWindow(Watch w) {
+    if (++w.errorWindowCount < s.errorWindow()) {
+      return Optional.empty();
+    }
+    int errors = w.errorCount;
+    w.errorCount = 0;
+    w.errorWindowCount = 0;
+    if ((double) errors / s.errorWindow() > s.maxErrorRate()) {
+      return breach(w, "error_rate", String.format(java.util.Locale.ROOT,
+          "%d of the last %d requests failed (more than %.0f%%)", errors, s.errorWindow(), 100 * s.maxErrorRate()));
+    }
+    return Optional.empty();
+  }
+
   /** Takes one served request's outcome; a breach of a watched version, if this request caused one. */
   public Optional<Breach> observe(long version, double reward, double gmv, double cm2, double rankChange) {
     double[] x = {reward, gmv, cm2};
@@ -163,6 +208,10 @@ public final class ServingGuard {
     }
     w.requests++;
     w.own.add(x);
+    Optional<Breach> errors = errorWindow(w);
+    if (errors.isPresent()) {
+      return errors;
+    }
     // CM2 floor over non-overlapping windows.
     if (!Double.isNaN(s.cm2Floor())) {
       w.cm2Sum += cm2;

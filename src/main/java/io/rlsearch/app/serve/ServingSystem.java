@@ -82,6 +82,7 @@ public final class ServingSystem implements AutoCloseable {
   private final ActorRef<ServeShardActor.Served> collector;
   private final Optional<ActorRef<DecisionLogActor.Command>> log;
   private final Recorder latency = new Recorder(3);
+  private final io.rlsearch.actors.serve.ShadowActor.Queue shadowQueue = new io.rlsearch.actors.serve.ShadowActor.Queue();
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
@@ -103,11 +104,13 @@ public final class ServingSystem implements AutoCloseable {
         org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
     ActorRef<LoggedDecision> writer = log.map(l -> spawn(DecisionLogActor.writer(l), "decision-log-writer"))
         .orElse(null);
+    ActorRef<io.rlsearch.actors.serve.ShadowActor.Work> shadow = spawn(io.rlsearch.actors.serve.ShadowActor.create(
+        streams, monitor, shadowQueue), "shadow");
     Props shardProps = config.hasPath("rlsearch.mailboxes.serving")
         ? MailboxSelector.fromConfig("rlsearch.mailboxes.serving") : Props.empty();
     for (int i = 0; i < s.shards(); i++) {
       shards.add(spawn(ServeShardActor.create(i, world, task, streams, registry,
-          new ServeShardActor.Sinks(monitor, writer)), "shard-" + i, shardProps));
+          new ServeShardActor.Sinks(monitor, writer, shadow, shadowQueue)), "shard-" + i, shardProps));
     }
     this.collector = spawn(Behaviors.receiveMessage(this::collect), "collector");
   }

@@ -52,10 +52,12 @@ class ServingActorsTest {
   private static Stack stack(int shards, ServingMonitorActor.Settings settings) {
     var registry = testKit.spawn(ServingRegistryActor.create("good", "built-in", GOOD, shards, System::nanoTime));
     var monitor = testKit.spawn(ServingMonitorActor.create(registry, 1, settings));
+    ShadowActor.Queue queue = new ShadowActor.Queue();
+    var shadow = testKit.spawn(ShadowActor.create(STREAMS, monitor, queue));
     List<ActorRef<ServeShardActor.Command>> s = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
       s.add(testKit.spawn(ServeShardActor.create(i, WORLD, TASK, STREAMS, registry,
-          new ServeShardActor.Sinks(monitor, null))));
+          new ServeShardActor.Sinks(monitor, null, shadow, queue))));
     }
     return new Stack(registry, monitor, s);
   }
@@ -139,14 +141,79 @@ class ServingActorsTest {
     serve(st, 0, 1);
     serve(st, 1, 600).forEach(s -> assertEquals(1, s.version()));
     TestProbe<ServingMonitorActor.Metrics> m = testKit.createTestProbe();
-    st.monitor().tell(new ServingMonitorActor.GetMetrics(m.ref()));
-    ServingMonitorActor.Metrics metrics = m.receiveMessage();
+    // The shadow runs apart from the live requests: its estimate comes shortly after.
+    ServingMonitorActor.Metrics metrics = m.awaitAssert(Duration.ofSeconds(10), () -> {
+      st.monitor().tell(new ServingMonitorActor.GetMetrics(m.ref()));
+      ServingMonitorActor.Metrics x = m.receiveMessage();
+      assertTrue(x.shadow().containsKey(v2));
+      return x;
+    });
     assertTrue(metrics.shadow().containsKey(v2), "a shadow estimate after 200 samples: " + metrics.shadow());
     assertFalse(metrics.versions().containsKey(v2), "the shadow served nothing");
     assertTrue(state(st).versions().get(1).shadow());
     // The estimate gates a promotion: a near-identical version passes a 0.5 ratio, nothing passes 100x.
     assertEquals(409, control(to -> new ServingRegistryActor.Promote(v2, Optional.of(100.0), to), st).status());
     assertTrue(control(to -> new ServingRegistryActor.Promote(v2, Optional.of(0.5), to), st).ok());
+  }
+
+  /** A version whose every decision throws (a checkpoint of another task, a bug in a policy). */
+  static final PolicySnapshot THROWS = new PolicySnapshot() {
+    @Override
+    public String agent() {
+      return "throws";
+    }
+
+    @Override
+    public long version() {
+      return 0;
+    }
+
+    @Override
+    public io.rlsearch.agents.spi.Decision act(double[] x, io.rlsearch.core.random.NumpyRandom rng) {
+      throw new IllegalStateException("expected 10 weights");
+    }
+  };
+
+  @Test
+  void aShadowThatThrowsFailsNoLiveRequest() {
+    Stack st = stack(2, ServingMonitorActor.Settings.defaults());
+    long v2 = register(st, "throws", THROWS);
+    assertTrue(control(to -> new ServingRegistryActor.Shadow(v2, to), st).ok());
+    serve(st, 0, 1);
+    serve(st, 1, 200).forEach(s -> {
+      assertTrue(s.error().isEmpty(), "a live request failed: " + s.error());
+      assertEquals(1, s.version());
+    });
+  }
+
+  @Test
+  void aVersionThatFailsItsRequestsIsRolledBackByTheErrorRateGuardrail() {
+    Stack st = stack(2, ServingMonitorActor.Settings.defaults());
+    serve(st, 0, 400);
+    long bad = register(st, "throws", THROWS);
+    assertTrue(control(to -> new ServingRegistryActor.Promote(bad, Optional.empty(), to), st).ok());
+    long failed = 0;
+    long id = 400;
+    for (int chunk = 0; chunk < 20; chunk++, id += 25) {
+      long f = serve(st, id, 25).stream().filter(x -> x.error().isPresent()).count();
+      failed += f;
+      if (f == 0 && failed > 0) {
+        break;
+      }
+    }
+    ServingRegistryActor.State s = state(st);
+    assertEquals(1, s.rollbacks(), "the failing version was rolled back: " + s.events());
+    assertTrue(s.events().stream().anyMatch(e -> e.kind().equals("rollback") && e.detail().contains("error_rate")),
+        s.events().toString());
+    // The breach comes with the first window of 20 failures; the rollback reaches the shards a moment
+    // later (these chunks are sent back to back, far faster than real traffic).
+    assertTrue(s.events().stream().anyMatch(e -> e.kind().equals("breach") && e.detail().endsWith("after 20 requests")),
+        s.events().toString());
+    assertTrue(failed >= 20 && failed < 500, "failed requests before the rollback: " + failed);
+    assertTrue(s.versions().get(0).live(), "version 1 is live again");
+    TestProbe<ServingMonitorActor.Metrics> m = testKit.createTestProbe();
+    st.monitor().tell(new ServingMonitorActor.GetMetrics(m.ref()));
+    assertEquals(failed, m.receiveMessage().versions().get(bad).errors());
   }
 
   @Test
