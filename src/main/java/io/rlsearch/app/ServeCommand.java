@@ -216,13 +216,14 @@ final class ServeCommand implements Callable<Integer> {
       }
       boolean all = run.system().awaitAnswers(Duration.ofSeconds(30));
       long lines = run.system().flushLog();
-      long[] c = run.system().counts();
+      io.rlsearch.app.serve.ServingSystem.Counts c = run.system().countsNow();
       Histogram h = run.system().latency().getIntervalHistogram();
       Map<String, Object> out = new LinkedHashMap<>();
-      out.put("requests", c[0]);
-      out.put("answered", c[1]);
-      out.put("failed", c[2]);
-      out.put("dropped", c[0] - c[1]);
+      out.put("requests", c.sent());
+      out.put("answered", c.answered());
+      out.put("failed", c.failed());
+      out.put("shed", c.shed());
+      out.put("dropped", c.sent() - c.shed() - c.answered());
       out.put("latency_p50_us", (double) h.getValueAtPercentile(50));
       out.put("latency_p99_us", (double) h.getValueAtPercentile(99));
       out.put("decision_log_lines", lines);
@@ -230,10 +231,10 @@ final class ServeCommand implements Callable<Integer> {
       if (json) {
         spec.commandLine().getOut().println(Json.write(out));
       } else {
-        spec.commandLine().getErr().printf("rlsearch: stopped: %d requests, %d failed, %d dropped; %d decisions"
-            + " logged%n", c[0], c[2], c[0] - c[1], lines);
+        spec.commandLine().getErr().printf("rlsearch: stopped: %d requests, %d failed, %d shed, %d dropped; %d"
+            + " decisions logged%n", c.sent(), c.failed(), c.shed(), c.sent() - c.shed() - c.answered(), lines);
       }
-      return all && c[2] == 0 ? 0 : 1;
+      return all && c.failed() == 0 ? 0 : 1;
     } finally {
       run.close();
       stopped.countDown();

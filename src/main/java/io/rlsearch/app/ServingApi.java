@@ -89,10 +89,11 @@ final class ServingApi extends AllDirectives {
           m.put("epoch", st.epoch());
           m.put("live", st.versions().stream().filter(ServingRegistryActor.VersionInfo::live).findFirst()
               .map(ServingRegistryActor.VersionInfo::id).orElse(0L));
-          long[] c = sys.counts();
-          m.put("requests", c[0]);
-          m.put("answered", c[1]);
-          m.put("failed", c[2]);
+          ServingSystem.Counts c = sys.countsNow();
+          m.put("requests", c.sent());
+          m.put("answered", c.answered());
+          m.put("failed", c.failed());
+          m.put("shed", c.shed());
           return complete(json(200, m));
         })), methodNotAllowed("GET"))),
         path("policies", () -> concat(get(() -> onSuccess(askRegistry(ServingRegistryActor.GetState::new),

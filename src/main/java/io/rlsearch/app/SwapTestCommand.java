@@ -68,7 +68,8 @@ final class SwapTestCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a summary.")
   boolean json;
 
-  private record RunResult(long sent, long answered, long failed, Histogram latency, ServingRegistryActor.State state,
+  private record RunResult(long sent, long answered, long failed, long shed, Histogram latency,
+      ServingRegistryActor.State state,
       ServingMonitorActor.Metrics metrics, double[] rewards, long[] versions, long badId, long firstBadRequest) {}
 
   @Override
@@ -109,7 +110,7 @@ final class SwapTestCommand implements Callable<Integer> {
     } else {
       print(spec.commandLine().getOut(), out);
     }
-    return r.failed() == 0 && r.sent() == r.answered() ? 0 : 1;
+    return r.failed() == 0 && r.sent() == r.answered() + r.shed() ? 0 : 1;
   }
 
   private RunResult run(World world, RunConfig topo, int k, double badTime, double duration) {
@@ -143,19 +144,21 @@ final class SwapTestCommand implements Callable<Integer> {
         }
         if (!badDone[0] && elapsed >= badTime) {
           sys.registry().tell(new ServingRegistryActor.Promote(bad, Optional.empty(), ignore.unsafeUpcast()));
-          firstBad[0] = sys.counts()[0];
+          firstBad[0] = sys.countsNow().sent();
           badDone[0] = true;
         }
       }, () -> false);
       boolean all = sys.awaitAnswers(Duration.ofSeconds(30));
-      long[] c = sys.counts();
+      ServingSystem.Counts c = sys.countsNow();
       Histogram h = sys.latency().getIntervalHistogram();
       ServingRegistryActor.State st = sys.ask(ServingRegistryActor.GetState::new);
       ServingMonitorActor.Metrics m = sys.metrics();
       if (!all) {
-        spec.commandLine().getErr().println("rlsearch: swap-test: " + (c[0] - c[1]) + " requests unanswered after 30 s");
+        spec.commandLine().getErr().println("rlsearch: swap-test: " + (c.admitted() - c.answered())
+            + " requests unanswered after 30 s");
       }
-      return new RunResult(c[0], c[1], c[2], h, st, m, sys.rewards().clone(), sys.versions().clone(), bad, firstBad[0]);
+      return new RunResult(c.sent(), c.answered(), c.failed(), c.shed(), h, st, m, sys.rewards().clone(),
+          sys.versions().clone(), bad, firstBad[0]);
     }
   }
 
@@ -191,7 +194,8 @@ final class SwapTestCommand implements Callable<Integer> {
     m.put("shards", shards);
     m.put("requests", r.sent());
     m.put("failed", r.failed());
-    m.put("dropped", r.sent() - r.answered());
+    m.put("shed", r.shed());
+    m.put("dropped", r.sent() - r.shed() - r.answered());
     m.put("latency_p50_us", (double) r.latency().getValueAtPercentile(50));
     m.put("latency_p99_us", (double) r.latency().getValueAtPercentile(99));
     m.put("latency_p999_us", (double) r.latency().getValueAtPercentile(99.9));
@@ -211,7 +215,8 @@ final class SwapTestCommand implements Callable<Integer> {
       m.put("p99_ratio_vs_no_swaps", (double) r.latency().getValueAtPercentile(99)
           / Math.max(1, b.latency().getValueAtPercentile(99)));
       m.put("failed_no_swaps", b.failed());
-      m.put("dropped_no_swaps", b.sent() - b.answered());
+      m.put("dropped_no_swaps", b.sent() - b.shed() - b.answered());
+      m.put("shed_no_swaps", b.shed());
     });
     m.put("bad_policy_at_s", badTime);
     m.put("events", ServingApi.events(r.state().events(), false));
@@ -229,9 +234,9 @@ final class SwapTestCommand implements Callable<Integer> {
   }
 
   private static void print(PrintWriter w, Map<String, Object> m) {
-    w.printf(Locale.ROOT, "swap-test: %.0f requests/s for %.0f s on %d shards: %d requests, %d failed, %d dropped%n",
-        (double) m.get("rate"), (double) m.get("duration_s"), (int) m.get("shards"), (long) m.get("requests"),
-        (long) m.get("failed"), (long) m.get("dropped"));
+    w.printf(Locale.ROOT, "swap-test: %.0f requests/s for %.0f s on %d shards: %d requests, %d failed, %d shed, %d"
+        + " dropped%n", (double) m.get("rate"), (double) m.get("duration_s"), (int) m.get("shards"),
+        (long) m.get("requests"), (long) m.get("failed"), (long) m.get("shed"), (long) m.get("dropped"));
     w.printf(Locale.ROOT, "latency p50 %.0f us, p99 %.0f us, p99.9 %.0f us%s%n", (double) m.get("latency_p50_us"),
         (double) m.get("latency_p99_us"), (double) m.get("latency_p999_us"),
         m.containsKey("latency_p99_us_no_swaps") ? String.format(Locale.ROOT, " (without swaps p99 %.0f us: ratio %.2f)",

@@ -42,6 +42,7 @@ class ServingApiTest {
   @Test
   void everyEndpointAndItsBadRequests() throws Exception {
     Path log = dir.resolve("decisions.jsonl");
+    long answered;
     try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "cm2_price", List.of(), 2, Optional.of(log), 3,
         "127.0.0.1", 0, Optional.empty(), 0)) {
       int p = run.port();
@@ -81,9 +82,12 @@ class ServingApiTest {
       assertEquals(405, call(p, "POST", "/policies", null).status());
       assertEquals(404, call(p, "GET", "/nothing", null).status());
       assertTrue(call(p, "GET", "/policies", null).body().get("events").toString().contains("by hand: test"));
-      assertEquals(run.system().counts()[0], run.system().flushLog(), "every served decision is logged");
+      answered = run.system().countsNow().answered();
+      assertEquals(400, run.system().countsNow().sent());
+      assertEquals(answered, run.system().flushLog(), "every served decision is logged");
     }
-    assertEquals(400, Files.readAllLines(log).size());
+    // A cold JVM may shed some of the 400 (admission control); every answered one is in the log.
+    assertEquals(answered, Files.readAllLines(log).size());
   }
 
   @Test

@@ -43,6 +43,7 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
   private final Counter rollbacks;
   private final Counter requests;
   private final Counter failed;
+  private final Counter shed;
   private final Summary latency;
   private final Gauge replayFill;
   private final Gauge batchSize;
@@ -175,6 +176,8 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
         .labelNames("run").register(registry);
     requests = Counter.builder().name("rlsearch_requests").help("Serving requests answered")
         .labelNames("run", "version").register(registry);
+    shed = Counter.builder().name("rlsearch_requests_shed").help("Serving requests shed by admission control")
+        .labelNames("run").register(registry);
     failed = Counter.builder().name("rlsearch_requests_failed").help("Serving requests that failed")
         .labelNames("run").register(registry);
     replayFill = Gauge.builder().name("rlsearch_replay_fill").help("Replay buffer fill (share of its capacity)")
@@ -355,6 +358,11 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
   public void gauge(String name, String help, java.util.function.DoubleSupplier value) {
     io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name(name).help(help).labelNames("run")
         .callback(cb -> cb.call(value.getAsDouble(), run)).register(registry);
+  }
+
+  /** A serving request shed by admission control (its shard's queue was full). */
+  public void shed() {
+    shed.labelValues(run).inc();
   }
 
   /** A serving request answered by {@code version} with {@code reward} after {@code latencyMicros}. */
