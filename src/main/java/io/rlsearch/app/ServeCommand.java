@@ -118,6 +118,8 @@ final class ServeCommand implements Callable<Integer> {
         }
       }
       if (!policyFiles.isEmpty()) {
+        io.rlsearch.experiments.SessionRunner probe = new io.rlsearch.experiments.SessionRunner(world,
+            Task.BoostWeights.battle(), new io.rlsearch.experiments.RunStreams(seed));
         try (SharedLearner learner = new SharedLearner()) {
           for (String pf : policyFiles) {
             int eq = pf.indexOf('=');
@@ -133,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
                       + " weight-task agents: contq, reinforce, reinforce_baseline, ppo, random_weights");
                 }
                 return RunConfig.neural(agent, learner, false);
-              }));
+              }, probe.contextDim(), Task.BoostWeights.battle().actionDim()));
             } catch (Checkpoints.CheckpointException | IllegalArgumentException e) {
               throw new Main.UsageException("--policy-file " + name + ": " + e.getMessage());
             }

@@ -91,6 +91,24 @@ class ServingApiTest {
   }
 
   @Test
+  void aCheckpointThatDoesNotFitTheServingTaskIsRefusedAtStartUpWithOneLine() throws Exception {
+    // A REINFORCE state trained on 5-value contexts: the serving task's contexts have more.
+    Path bad = dir.resolve("other-task.ckpt");
+    try (io.rlsearch.learn.SharedLearner learner = new io.rlsearch.learn.SharedLearner()) {
+      var rule = io.rlsearch.learn.NeuralAgents.reinforce(learner,
+          io.rlsearch.learn.NeuralAgents.ReinforceSettings.battle(true)).create(0, 5);
+      io.rlsearch.learn.Checkpoints.write(bad, new io.rlsearch.learn.Checkpoints.Checkpoint(java.util.Map.of(
+          "agent", "reinforce_baseline"), 10, 1, 10, rule.state().orElseThrow()));
+      rule.close();
+    }
+    Main.UsageException e = assertThrows(Main.UsageException.class, () -> ServeCommand.start(Runs.smallWorld(3),
+        "neutral", List.of("other=" + bad), 1, Optional.empty(), 3, "127.0.0.1", 0, Optional.empty(), 0));
+    assertTrue(e.getMessage().startsWith("--policy-file other: the checkpoint's policy cannot act on this task's"),
+        e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+  }
+
+  @Test
   void mutatingCallsNeedTheTokenAndAnOpenBindNeedsOne() throws Exception {
     try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "neutral", List.of(), 1, Optional.empty(), 3,
         "127.0.0.1", 0, Optional.of("s3cret"), 0)) {

@@ -65,4 +65,38 @@ public final class PolicyCatalog {
       rule.close();
     }
   }
+
+  /**
+   * The policy of a checkpoint file, refused unless it fits the serving task: its agent acts on
+   * contexts of {@code contextDim} values with {@code actionDim} finite weights (a checkpoint of
+   * another task, features or dimension would fail every request it served).
+   *
+   * @throws IllegalArgumentException naming what does not fit
+   */
+  public static PolicySnapshot fromCheckpoint(Path file, Function<String, AgentBuilder> builders, int contextDim,
+      int actionDim) {
+    PolicySnapshot p;
+    try {
+      p = fromCheckpoint(file, builders);
+    } catch (IllegalArgumentException | IllegalStateException | ArrayIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("the checkpoint does not restore: " + e.getMessage());
+    }
+    io.rlsearch.agents.spi.Decision d;
+    try {
+      d = p.act(new double[contextDim], new io.rlsearch.core.random.NumpyRandom(0));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("the checkpoint's policy cannot act on this task's contexts of " + contextDim
+          + " values: " + e.getMessage());
+    }
+    if (!d.continuous() || d.action().length != actionDim) {
+      throw new IllegalArgumentException("the checkpoint's policy gives " + (d.continuous() ? d.action().length
+          + " weights" : "an arm") + "; serving needs " + actionDim + " weights");
+    }
+    for (double w : d.action()) {
+      if (!Double.isFinite(w)) {
+        throw new IllegalArgumentException("the checkpoint's policy gives a weight that is not finite: " + w);
+      }
+    }
+    return p;
+  }
 }
