@@ -217,7 +217,8 @@ final class ServeCommand implements Callable<Integer> {
         }
       }
       boolean all = run.system().awaitAnswers(Duration.ofSeconds(30));
-      long lines = run.system().flushLog();
+      io.rlsearch.actors.serve.DecisionLogActor.Flushed logged = run.system().flushLogCounts();
+      long lines = logged.lines();
       io.rlsearch.app.serve.ServingSystem.Counts c = run.system().countsNow();
       Histogram h = run.system().latency().getIntervalHistogram();
       Map<String, Object> out = new LinkedHashMap<>();
@@ -229,6 +230,7 @@ final class ServeCommand implements Callable<Integer> {
       out.put("latency_p50_us", (double) h.getValueAtPercentile(50));
       out.put("latency_p99_us", (double) h.getValueAtPercentile(99));
       out.put("decision_log_lines", lines);
+      out.put("decision_log_lost", logged.lost());
       out.put("wall_s", (System.nanoTime() - start) / 1e9);
       if (json) {
         spec.commandLine().getOut().println(Json.write(out));
@@ -236,7 +238,7 @@ final class ServeCommand implements Callable<Integer> {
         spec.commandLine().getErr().printf("rlsearch: stopped: %d requests, %d failed, %d shed, %d dropped; %d"
             + " decisions logged%n", c.sent(), c.failed(), c.shed(), c.sent() - c.shed() - c.answered(), lines);
       }
-      return all && c.failed() == 0 ? 0 : 1;
+      return all && c.failed() == 0 && logged.lost() == 0 ? 0 : 1;
     } finally {
       run.close();
       stopped.countDown();

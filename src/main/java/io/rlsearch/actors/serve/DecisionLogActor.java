@@ -4,7 +4,6 @@ import io.rlsearch.eval.ope.DecisionLog;
 import io.rlsearch.eval.ope.LoggedDecision;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The serving path's decision log: every served decision as a JSON Line (the format `ope` reads),
- * buffered, flushed on request and when the actor stops (a clean shutdown loses nothing).
+ * The serving path's decision log: every served decision as a JSON Line (the format `ope` reads).
+ *
+ * <p>Nothing already on disk is truncated: a file that exists is first moved aside to the first free
+ * {@code NAME.1}, {@code NAME.2}, ... Lines are buffered and flushed every second, on request, and
+ * when the actor stops; the serving system drains and flushes it in a coordinated-shutdown task before
+ * the actor system stops, so a SIGTERM under load loses no answered decision. A line that cannot be
+ * written is counted as lost and reported (the first at once, then every 10 s, at ERROR), and the
+ * log goes on with the next lines: the loss is loud, never silent.
  */
 public final class DecisionLogActor extends AbstractBehavior<DecisionLogActor.Command> {
   /** Messages accepted by the log. */
@@ -27,12 +32,23 @@ public final class DecisionLogActor extends AbstractBehavior<DecisionLogActor.Co
   /** A decision to write. */
   public record Write(LoggedDecision decision) implements Command {}
 
-  /** Flushes and replies with the lines written so far. */
-  public record Flush(ActorRef<Long> replyTo) implements Command {}
+  /** Flushes and replies with the lines written and lost so far. */
+  public record Flush(ActorRef<Flushed> replyTo) implements Command {}
 
-  /** A log writing to {@code file} (replaced if it exists). */
+  /** The log's counts after a flush: lines written, and lines that could not be written. */
+  public record Flushed(long lines, long lost) {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  /** How often buffered lines are flushed. */
+  static final java.time.Duration FLUSH_EVERY = java.time.Duration.ofSeconds(1);
+
+  /** A log writing to {@code file} (an existing file is moved aside first, never truncated). */
   public static Behavior<Command> create(Path file) {
-    return Behaviors.setup(ctx -> new DecisionLogActor(ctx, file));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, FLUSH_EVERY);
+      return new DecisionLogActor(ctx, file);
+    }));
   }
 
   /** The adapter shards write through. */
@@ -43,16 +59,39 @@ public final class DecisionLogActor extends AbstractBehavior<DecisionLogActor.Co
     });
   }
 
+  /** Moves an existing {@code file} to the first free {@code file.N}; the path it was moved to, if any. */
+  static java.util.Optional<Path> rotate(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return java.util.Optional.empty();
+    }
+    for (int n = 1; ; n++) {
+      Path aside = file.resolveSibling(file.getFileName() + "." + n);
+      if (!Files.exists(aside)) {
+        Files.move(file, aside);
+        return java.util.Optional.of(aside);
+      }
+    }
+  }
+
   private final BufferedWriter out;
+  private final Path file;
   private long lines;
+  private long lost;
+  private long lostReported;
+  private String lastError = "";
+  private long ticks;
 
   private DecisionLogActor(ActorContext<Command> ctx, Path file) throws IOException {
     super(ctx);
+    this.file = file;
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null) {
       Files.createDirectories(dir);
     }
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    java.util.Optional<Path> aside = rotate(file);
+    aside.ifPresent(a -> ctx.getLog().warn("decision log {} existed: moved to {}", file, a));
+    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE);
   }
 
   @Override
@@ -62,33 +101,68 @@ public final class DecisionLogActor extends AbstractBehavior<DecisionLogActor.Co
           try {
             out.write(DecisionLog.toLine(w.decision()));
             out.write('\n');
+            lines++;
           } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the decision log: " + e.getMessage(), e);
+            lost(1, e);
           }
-          lines++;
           return this;
         })
         .onMessage(Flush.class, f -> {
           flush();
-          f.replyTo().tell(lines);
+          f.replyTo().tell(new Flushed(lines, lost));
+          return this;
+        })
+        .onMessage(Tick.class, t -> {
+          flush();
+          if (++ticks % 10 == 0) {
+            report();
+          }
           return this;
         })
         .onSignal(PostStop.class, s -> {
+          flush();
           try {
             out.close();
           } catch (IOException e) {
-            getContext().getLog().error("Decision log not closed cleanly: [{}]", e.toString());
+            getContext().getLog().error("Decision log {} not closed cleanly: [{}]", file, e.toString());
           }
           return this;
         })
         .build();
   }
 
+  private long unflushed() {
+    return lines - flushedLines;
+  }
+
+  private long flushedLines;
+
   private void flush() {
     try {
       out.flush();
+      flushedLines = lines;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot flush the decision log: " + e.getMessage(), e);
+      // The buffered lines are gone with the failed flush: counted as lost (written no more).
+      long gone = unflushed();
+      lines -= gone;
+      lost(gone, e);
+    }
+  }
+
+  private void lost(long n, IOException e) {
+    lost += n;
+    lastError = e.getMessage();
+    if (lostReported == 0) {
+      report();
+    }
+  }
+
+  /** Reports the lines lost since the last report (the first loss at once, then every 10 ticks). */
+  private void report() {
+    if (lost > lostReported) {
+      getContext().getLog().error("decision log {}: {} line(s) could not be written ({} lost in all): {}", file,
+          lost - lostReported, lost, lastError);
+      lostReported = lost;
     }
   }
 }

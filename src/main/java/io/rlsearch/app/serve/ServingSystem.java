@@ -153,6 +153,8 @@ public final class ServingSystem implements AutoCloseable {
           new ServeShardActor.Sinks(monitor, writer, shadow, shadowQueue)), "shard-" + i, shardProps));
     }
     this.collector = spawn(Behaviors.receiveMessage(this::collect), "collector");
+    org.apache.pekko.actor.CoordinatedShutdown.get(system).addTask(
+        org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-serving", this::drain);
   }
 
   private <T> ActorRef<T> spawn(Behavior<T> b, String name) {
@@ -252,7 +254,7 @@ public final class ServingSystem implements AutoCloseable {
     double interval = 1e9 / rate;
     long t0 = System.nanoTime();
     long lastTick = t0;
-    for (long i = 0; i < n && !stop.getAsBoolean(); i++) {
+    for (long i = 0; i < n && !stop.getAsBoolean() && !draining.get(); i++) {
       long due = t0 + (long) (i * interval);
       long now = System.nanoTime();
       // Sleep (no spinning: the generator must not take a core from the shards); oversleeping
@@ -312,8 +314,60 @@ public final class ServingSystem implements AutoCloseable {
 
   /** Flushes the decision log; the lines written. */
   public long flushLog() {
-    return log.map(l -> AskPattern.<DecisionLogActor.Command, Long>ask(l, DecisionLogActor.Flush::new,
-        Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().join()).orElse(0L);
+    return flushLogCounts().lines();
+  }
+
+  /**
+   * Flushes the decision log; its lines written and lost. After the coordinated shutdown drained it
+   * (the actor system is stopping), the counts of that last flush.
+   */
+  public DecisionLogActor.Flushed flushLogCounts() {
+    DecisionLogActor.Flushed d = drained;
+    if (d != null) {
+      return d;
+    }
+    return log.map(l -> AskPattern.<DecisionLogActor.Command, DecisionLogActor.Flushed>ask(l,
+        DecisionLogActor.Flush::new, Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().join())
+        .orElse(new DecisionLogActor.Flushed(0, 0));
+  }
+
+  private volatile DecisionLogActor.Flushed drained;
+  private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Whether the system is draining for a shutdown (the traffic stops). */
+  public boolean draining() {
+    return draining.get();
+  }
+
+  /**
+   * The coordinated shutdown's task (SIGTERM, Ctrl-C, or the system terminating): stop the traffic,
+   * wait up to 10 s for the admitted requests' answers, then flush the decision log; every line queued
+   * before the flush is written first (one mailbox, in order).
+   */
+  private java.util.concurrent.CompletionStage<org.apache.pekko.Done> drain() {
+    draining.set(true);
+    java.util.concurrent.CompletableFuture<org.apache.pekko.Done> done = new java.util.concurrent.CompletableFuture<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      if (answered.get() < admitted.get() && System.nanoTime() < deadline) {
+        system.scheduler().scheduleOnce(Duration.ofMillis(5), check[0], system.executionContext());
+        return;
+      }
+      if (log.isEmpty()) {
+        done.complete(org.apache.pekko.Done.getInstance());
+        return;
+      }
+      AskPattern.<DecisionLogActor.Command, DecisionLogActor.Flushed>ask(log.get(), DecisionLogActor.Flush::new,
+          Duration.ofSeconds(20), system.scheduler()).whenComplete((f, e) -> {
+            if (f != null) {
+              drained = f;
+            }
+            done.complete(org.apache.pekko.Done.getInstance());
+          });
+    };
+    check[0].run();
+    return done;
   }
 
   @Override
