@@ -30,8 +30,8 @@ public final class DeadLetterMonitor {
       org.apache.pekko.actor.typed.javadsl.TimerScheduler<Object> timers) {
     return Behaviors.receive(Object.class)
         .onMessage(DeadLetter.class, d -> {
-          ctx.getLog().warn("dead letter: {} to {} (later ones are counted and summarised every {} s)",
-              describe(d), d.recipient().path(), interval.toSeconds());
+          ctx.getLog().warn("dead letter: {} to {} from {} (later ones are counted and summarised every {} s)",
+              describe(d), d.recipient().path(), d.sender().path(), interval.toSeconds());
           timers.startSingleTimer(Tick.INSTANCE, Tick.INSTANCE, interval);
           return counting(ctx, interval, timers, 0, null);
         })

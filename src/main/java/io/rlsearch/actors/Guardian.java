@@ -177,10 +177,12 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     DispatcherSelector learnerDispatcher = conf.hasPath(LEARNER_DISPATCHER)
         ? DispatcherSelector.fromConfig(LEARNER_DISPATCHER) : DispatcherSelector.defaultDispatcher();
     io.rlsearch.agents.spi.InferenceEngine engine = spec.inference().get();
+    // The server joins the learner's thread only when it infers through DJL (Gaussian policies): a
+    // Q-ensemble's CEM search is plain Java and runs beside the learner's training, not after it.
+    boolean djlServer = engine != io.rlsearch.agents.spi.InferenceEngine.JAVA
+        && v0 instanceof io.rlsearch.agents.continuous.GaussianPolicySnapshot;
     server = ctx.spawn(PolicyServerActor.create(registry, streams, spec.roundSize(), spec.maxBatch(), spec.maxWait(),
-        engine, crash), "policy-server",
-        engine == io.rlsearch.agents.spi.InferenceEngine.JAVA ? DispatcherSelector.defaultDispatcher()
-            : learnerDispatcher);
+        engine, crash), "policy-server", djlServer ? learnerDispatcher : DispatcherSelector.defaultDispatcher());
     ActorRef<EnvShardActor.Restarted> restarts = ctx.messageAdapter(EnvShardActor.Restarted.class, ShardRestarted::new);
     List<ActorRef<EnvShardActor.Command>> shards = new ArrayList<>();
     for (int i = 0; i < spec.shards(); i++) {
@@ -294,10 +296,18 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       if (spec.roundSize() > 0) {
         // Deterministic mode: a batch first waits for its round's version (the learner's work, up to
         // pull_timeout), then goes to its shard, whose session_timeout covers the sessions alone.
+        // A round already known to be served passes at once: one ask per round, not per batch.
+        java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong(-1);
+        int roundSize = spec.roundSize();
         shard = Flow.<List<Population.Arrival>>create()
-            .mapAsync(1, a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<PolicyServerActor.Command, Long>ask(server,
-                r -> new PolicyServerActor.AwaitRound(a.get(0).episode(), r), spec.pullTimeout(), scheduler)
-                .thenApply(v -> a))
+            .mapAsync(1, a -> a.get(0).episode() / roundSize <= served.get()
+                ? java.util.concurrent.CompletableFuture.completedFuture(a)
+                : org.apache.pekko.actor.typed.javadsl.AskPattern.<PolicyServerActor.Command, Long>ask(server,
+                    r -> new PolicyServerActor.AwaitRound(a.get(0).episode(), r), spec.pullTimeout(), scheduler)
+                    .thenApply(v -> {
+                      served.accumulateAndGet(v, Math::max);
+                      return a;
+                    }))
             .via(shard);
       }
       shardFlows.add(shard);

@@ -62,23 +62,46 @@ final class PipelineBench implements Callable<Integer> {
       }
     }
     RunConfig cfg = RunConfig.load(Optional.ofNullable(experiment), Optional.ofNullable(topology));
-    AgentBuilder builder = cfg.agent(agent != null ? agent : cfg.agentName());
+    String name = agent != null ? agent : cfg.agentName();
+    if (RunConfig.OFFLINE.contains(name)) {
+      throw new Main.UsageException("--agent: " + name + " trains offline first; bench pipeline takes the online"
+          + " agents");
+    }
+    boolean neural = RunConfig.NEURAL.contains(name);
+    if (neural && overheadPairs > 0) {
+      throw new Main.UsageException("--dashboard-overhead is measured with the template agents; got --agent " + name);
+    }
+    try (io.rlsearch.learn.SharedLearner learner = neural ? new io.rlsearch.learn.SharedLearner() : null) {
+      AgentBuilder builder = neural ? RunConfig.neural(name, learner, false) : cfg.agent(name);
+      io.rlsearch.experiments.Task task = neural ? RunConfig.neuralTask(name)
+          : new io.rlsearch.experiments.Task.BoostTemplates(cfg.features());
+      return measure(cfg, builder, task, Optional.ofNullable(learner));
+    }
+  }
+
+  private RunSpec spec(RunConfig cfg, World world, io.rlsearch.experiments.Task task, AgentBuilder builder, long seed,
+      long n, int k, Optional<io.rlsearch.learn.SharedLearner> learner) {
+    return cfg.spec(world, task, builder, seed, n, false, 1, 1.0, k, false, 0, Optional.empty(), Optional.empty(),
+        Optional.empty(), learner);
+  }
+
+  private Integer measure(RunConfig cfg, AgentBuilder builder, io.rlsearch.experiments.Task task,
+      Optional<io.rlsearch.learn.SharedLearner> learner) {
     long seed = cfg.seed();
     World world = cfg.world(seed);
-    RunSpec probe = cfg.spec(world, builder, seed, 1, false, 1, 1.0, 1, false, 0, Optional.empty());
+    RunSpec probe = spec(cfg, world, task, builder, seed, 1, 1, learner);
     int round = probe.publishEvery();
     long warm = Math.min(2000, episodes);
-    SyncRunner.run(world, new io.rlsearch.experiments.Task.BoostTemplates(cfg.features()), builder, new RunStreams(seed), warm, round, false);
-    PipelineRunner.run(cfg.spec(world, builder, seed, warm, false, 1, 1.0, 2, false, 0, Optional.empty()),
-        cfg.systemConfig(), false, "warm-up");
+    SyncRunner.run(world, task, builder, new RunStreams(seed), warm, round, false);
+    PipelineRunner.run(spec(cfg, world, task, builder, seed, warm, 2, learner), cfg.systemConfig(), false, "warm-up");
     long t0 = System.nanoTime();
-    SyncRunner.run(world, new io.rlsearch.experiments.Task.BoostTemplates(cfg.features()), builder, new RunStreams(seed), episodes, round, false);
+    SyncRunner.run(world, task, builder, new RunStreams(seed), episodes, round, false);
     double syncRate = episodes / ((System.nanoTime() - t0) / 1e9);
     List<Map<String, Object>> rows = new ArrayList<>();
     double best = 0;
     for (int k : shards) {
-      PipelineRunner.Outcome o = PipelineRunner.run(cfg.spec(world, builder, seed, episodes, false, 1, 1.0, k, false, 0,
-          Optional.empty()), cfg.systemConfig(), false, "pipeline");
+      PipelineRunner.Outcome o = PipelineRunner.run(spec(cfg, world, task, builder, seed, episodes, k, learner),
+          cfg.systemConfig(), false, "pipeline");
       if (o.report().failure().isPresent() || o.report().lost() != 0) {
         throw new IllegalStateException("pipeline run with " + k + " shards failed or lost transitions: "
             + o.report().failure().orElse("lost " + o.report().lost()));
