@@ -38,9 +38,12 @@ import picocli.CommandLine.Spec;
         "HTTP on 127.0.0.1 by default: the live page at /, Prometheus metrics at GET /metrics, server-sent"
         + " events at GET /events, GET /policies, POST /policies/{version}/promote, POST"
         + " /policies/{version}/canary (body {\"share\": s}), POST /policies/{version}/shadow, POST /rollback,"
-        + " GET /health. Binding to another address needs --token (or RLSEARCH_TOKEN): every mutating call then"
-        + " needs 'Authorization: Bearer <token>'. Ctrl-C (or --duration) stops cleanly: traffic stops, answers"
-        + " are awaited, the decision log is flushed."})
+        + " GET /health. A token (RLSEARCH_TOKEN or --token-file FILE; never on the command line, where ps shows"
+        + " it) makes every mutating call need 'Authorization: Bearer <token>'. Binding to another address needs"
+        + " one, and then every endpoint needs it, reads too. Mutating calls need 'Content-Type: application/json'"
+        + " and are refused from a foreign Origin (a web page cannot drive the API); bodies are capped at 4 KiB."
+        + " Ctrl-C or SIGTERM (or --duration) stops cleanly: traffic stops, answers are awaited, the decision log"
+        + " is flushed."})
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -53,8 +56,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String bind;
 
-  @Option(names = "--token", paramLabel = "T", description = "Bearer token for mutating calls (default: $RLSEARCH_TOKEN).")
+  @Option(names = "--token", paramLabel = "T", hidden = true)
   String token;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "Read the bearer token from FILE (default: $RLSEARCH_TOKEN; none on 127.0.0.1).")
+  Path tokenFile;
 
   @Option(names = "--policy", paramLabel = "V", defaultValue = "cm2_price",
       description = "The live version at start: a built-in name (default: ${DEFAULT-VALUE}).")
@@ -100,8 +107,8 @@ final class ServeCommand implements Callable<Integer> {
       String bind, int port, Optional<String> token, int record) {
     boolean local = bind.equals("127.0.0.1") || bind.equals("localhost") || bind.equals("::1");
     if (!local && token.isEmpty()) {
-      throw new Main.UsageException("--bind " + bind + " exposes the control API beyond this machine: give --token T"
-          + " (or RLSEARCH_TOKEN) so that every mutating call needs 'Authorization: Bearer T'");
+      throw new Main.UsageException("--bind " + bind + " exposes the control API beyond this machine: give a token"
+          + " (RLSEARCH_TOKEN or --token-file FILE) so that every call needs 'Authorization: Bearer <token>'");
     }
     if (!PolicyCatalog.builtIns().containsKey(live)) {
       throw new Main.UsageException("--policy: no built-in '" + live + "'; built-ins: "
@@ -142,7 +149,7 @@ final class ServeCommand implements Callable<Integer> {
           }
         }
       }
-      ServingApi api = new ServingApi(sys, token);
+      ServingApi api = new ServingApi(sys, token, local, port);
       io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("serve", System::nanoTime);
       sys.attach(telemetry);
       io.rlsearch.app.metrics.DashboardRoutes dash = new io.rlsearch.app.metrics.DashboardRoutes(telemetry, sys.system());
@@ -181,7 +188,22 @@ final class ServeCommand implements Callable<Integer> {
     if (duration != null && !(duration > 0)) {
       throw new Main.UsageException("--duration must be > 0 seconds, got " + duration);
     }
-    Optional<String> tok = Optional.ofNullable(token != null ? token : System.getenv("RLSEARCH_TOKEN"))
+    if (token != null) {
+      throw new Main.UsageException("--token puts the secret where ps shows it: give it in RLSEARCH_TOKEN or"
+          + " --token-file FILE");
+    }
+    String fromFile = null;
+    if (tokenFile != null) {
+      try {
+        fromFile = java.nio.file.Files.readString(tokenFile).strip();
+      } catch (java.io.IOException e) {
+        throw new Main.UsageException("--token-file: cannot read " + tokenFile + ": " + e.getMessage());
+      }
+      if (fromFile.isEmpty() || fromFile.lines().count() != 1) {
+        throw new Main.UsageException("--token-file: " + tokenFile + " must hold the token on one line");
+      }
+    }
+    Optional<String> tok = Optional.ofNullable(fromFile != null ? fromFile : System.getenv("RLSEARCH_TOKEN"))
         .filter(s -> !s.isBlank());
     SimSettings sim = config.load();
     World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));

@@ -39,10 +39,33 @@ final class ServingApi extends AllDirectives {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ServingSystem sys;
   private final Optional<String> token;
+  private final boolean loopback;
+  private final int port;
 
-  ServingApi(ServingSystem sys, Optional<String> token) {
+  /** Request bodies larger than this are refused (413). */
+  static final long MAX_BODY = 4096;
+
+  /** The longest rollback reason kept. */
+  static final int MAX_REASON = 200;
+
+  /**
+   * The API of {@code sys}.
+   *
+   * @param loopback whether it is bound to a loopback address (off loopback, every endpoint needs the token)
+   * @param port the port it is bound to (0 when not known yet: any loopback origin's port is accepted)
+   */
+  ServingApi(ServingSystem sys, Optional<String> token, boolean loopback, int port) {
+    if (!loopback && token.isEmpty()) {
+      throw new IllegalArgumentException("an API bound beyond loopback needs a token");
+    }
     this.sys = sys;
     this.token = token;
+    this.loopback = loopback;
+    this.port = port;
+  }
+
+  ServingApi(ServingSystem sys, Optional<String> token) {
+    this(sys, token, true, 0);
   }
 
   private static HttpResponse json(int status, Object body) {
@@ -65,14 +88,48 @@ final class ServingApi extends AllDirectives {
         sys.system().scheduler());
   }
 
-  /** The routes, then {@code extra} (e.g. the live page's), then the JSON 404 for anything else. */
+  /**
+   * The routes, then {@code extra} (e.g. the live page's), then the JSON 404 for anything else; off
+   * loopback, every one of them behind the token.
+   */
   Route routeWith(Route extra) {
-    return concat(controlRoutes(), extra, notFound());
+    Route all = concat(controlRoutes(), extra, notFound());
+    return loopback ? all : authorised(() -> all);
   }
 
   /** The routes. */
   Route route() {
-    return concat(controlRoutes(), notFound());
+    Route all = concat(controlRoutes(), notFound());
+    return loopback ? all : authorised(() -> all);
+  }
+
+  /**
+   * A mutating call: the token (when there is one), a JSON content type (so a browser must ask first,
+   * with a preflight this server never grants) and no foreign {@code Origin}.
+   */
+  private Route mutating(java.util.function.Supplier<Route> inner) {
+    return authorised(() -> optionalHeaderValueByName("Origin", origin -> {
+      if (origin.isPresent() && !sameOrigin(origin.get())) {
+        return complete(error(403, "mutating calls from another origin (" + origin.get() + ") are refused"));
+      }
+      return extractRequest(req -> {
+        String ct = req.entity().getContentType().mediaType().toString();
+        if (!ct.equals("application/json")) {
+          return complete(error(415, "mutating calls need 'Content-Type: application/json' (a body of {} will do);"
+              + " got " + ct));
+        }
+        return inner.get();
+      });
+    }));
+  }
+
+  private boolean sameOrigin(String origin) {
+    for (String host : List.of("127.0.0.1", "localhost", "[::1]")) {
+      if (origin.equals("http://" + host + ":" + port) || (port == 0 && origin.startsWith("http://" + host + ":"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Route notFound() {
@@ -100,7 +157,7 @@ final class ServingApi extends AllDirectives {
             st -> onSuccess(askMonitor(), metrics -> complete(json(200, policies(st, metrics)))))),
             methodNotAllowed("GET"))),
         path(PathMatchers.segment("policies").slash(PathMatchers.segment()).slash("promote"),
-            v -> concat(post(() -> authorised(() -> withBody(body -> version(v, id -> {
+            v -> concat(post(() -> mutating(() -> withBody(body -> version(v, id -> {
               Optional<Double> gate = Optional.empty();
               if (body.has("min_shadow_ratio")) {
                 if (!body.get("min_shadow_ratio").isNumber()) {
@@ -112,7 +169,7 @@ final class ServingApi extends AllDirectives {
               return reply(askRegistry(to -> new ServingRegistryActor.Promote(id, g, to)));
             })))), methodNotAllowed("POST"))),
         path(PathMatchers.segment("policies").slash(PathMatchers.segment()).slash("canary"),
-            v -> concat(post(() -> authorised(() -> withBody(body -> version(v, id -> {
+            v -> concat(post(() -> mutating(() -> withBody(body -> version(v, id -> {
               if (!body.has("share") || !body.get("share").isNumber()) {
                 return complete(error(400, "the body must be {\"share\": s} with s in [0, 1] (0 ends the canary)"));
               }
@@ -120,10 +177,13 @@ final class ServingApi extends AllDirectives {
               return reply(askRegistry(to -> new ServingRegistryActor.Canary(id, share, to)));
             })))), methodNotAllowed("POST"))),
         path(PathMatchers.segment("policies").slash(PathMatchers.segment()).slash("shadow"),
-            v -> concat(post(() -> authorised(() -> version(v,
+            v -> concat(post(() -> mutating(() -> version(v,
                 id -> reply(askRegistry(to -> new ServingRegistryActor.Shadow(id, to)))))), methodNotAllowed("POST"))),
-        path("rollback", () -> concat(post(() -> authorised(() -> withBody(body -> {
+        path("rollback", () -> concat(post(() -> mutating(() -> withBody(body -> {
           String reason = body.has("reason") ? body.get("reason").asText() : "requested over HTTP";
+          if (reason.length() > MAX_REASON) {
+            return complete(error(400, "the reason has " + reason.length() + " characters; at most " + MAX_REASON));
+          }
           return reply(askRegistry(to -> new ServingRegistryActor.Rollback(reason, to)));
         }))), methodNotAllowed("POST"))));
   }
@@ -156,7 +216,17 @@ final class ServingApi extends AllDirectives {
   }
 
   private Route withBody(Function<JsonNode, Route> inner) {
-    return entity(Unmarshaller.entityToString(), text -> {
+    return extractRequest(req -> {
+      java.util.OptionalLong length = req.entity().getContentLengthOption();
+      if (length.isPresent() && length.getAsLong() > MAX_BODY) {
+        return complete(error(413, "the body has " + length.getAsLong() + " bytes; at most " + MAX_BODY));
+      }
+      return boundedBody(inner);
+    });
+  }
+
+  private Route boundedBody(Function<JsonNode, Route> inner) {
+    return withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), text -> {
       if (text.isBlank()) {
         return inner.apply(JSON.createObjectNode());
       }
@@ -170,7 +240,7 @@ final class ServingApi extends AllDirectives {
         return complete(error(400, "the body must be a JSON object"));
       }
       return inner.apply(body);
-    });
+    }));
   }
 
   private Route authorised(java.util.function.Supplier<Route> inner) {

@@ -27,9 +27,17 @@ class ServingApiTest {
   private record Res(int status, JsonNode body) {}
 
   private static Res call(int port, String method, String path, String body, Optional<String> token) throws Exception {
+    // A well-behaved client: JSON for every mutating call.
+    return call(port, method, path, body, token, method.equals("POST") ? java.util.Map.of("Content-Type",
+        "application/json") : java.util.Map.of());
+  }
+
+  private static Res call(int port, String method, String path, String body, Optional<String> token,
+      java.util.Map<String, String> headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+    headers.forEach(b::header);
     HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), path + ": " + r.body());
     return new Res(r.statusCode(), JSON.readTree(r.body()));
@@ -106,6 +114,42 @@ class ServingApiTest {
     assertTrue(e.getMessage().startsWith("--policy-file other: the checkpoint's policy cannot act on this task's"),
         e.getMessage());
     assertEquals(1, e.getMessage().lines().count());
+  }
+
+  @Test
+  void aWebPageCannotDriveTheApiAndBodiesAreCapped() throws Exception {
+    try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "neutral", List.of(), 1, Optional.empty(), 3,
+        "127.0.0.1", 0, Optional.empty(), 0)) {
+      int p = run.port();
+      // What a page's form or fetch without a preflight can send: no JSON content type.
+      assertEquals(415, call(p, "POST", "/policies/6/promote", null, Optional.empty(), java.util.Map.of()).status());
+      assertEquals(415, call(p, "POST", "/policies/6/promote", "{}", Optional.empty(),
+          java.util.Map.of("Content-Type", "text/plain")).status());
+      assertEquals(403, call(p, "POST", "/policies/6/promote", "{}", Optional.empty(),
+          java.util.Map.of("Content-Type", "application/json", "Origin", "https://evil.example")).status());
+      assertEquals(1, call(p, "GET", "/health", null).body().get("live").asLong(), "nothing was promoted");
+      assertEquals(200, call(p, "POST", "/policies/2/promote", "{}", Optional.empty(),
+          java.util.Map.of("Content-Type", "application/json", "Origin", "http://127.0.0.1:" + p)).status());
+      String longReason = "x".repeat(ServingApi.MAX_REASON + 1);
+      assertEquals(400, call(p, "POST", "/rollback", "{\"reason\": \"" + longReason + "\"}").status());
+      HttpResponse<String> big = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/rollback"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"" + "y".repeat(10_000) + "\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(413, big.statusCode(), big.body());
+    }
+  }
+
+  @Test
+  void offLoopbackEveryEndpointNeedsTheToken() throws Exception {
+    try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "neutral", List.of(), 1, Optional.empty(), 3,
+        "0.0.0.0", 0, Optional.of("s3cret"), 0)) {
+      int p = run.port();
+      assertEquals(401, call(p, "GET", "/policies", null).status(), "reads show checkpoint paths: token needed");
+      assertEquals(401, call(p, "GET", "/health", null).status());
+      assertEquals(200, call(p, "GET", "/policies", null, Optional.of("s3cret")).status());
+      assertEquals(200, call(p, "POST", "/policies/2/promote", null, Optional.of("s3cret")).status());
+    }
   }
 
   @Test

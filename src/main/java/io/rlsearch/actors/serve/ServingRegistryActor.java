@@ -93,8 +93,12 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
    * @param kind register, promote, canary, shadow, rollback, breach, good
    * @param version the version concerned
    * @param detail why, or what
+   * @param seq the event's number (0 first): the registry keeps the last {@link #EVENTS_KEPT}
    */
-  public record Event(double atMs, String kind, long version, String detail) {}
+  public record Event(double atMs, String kind, long version, String detail, long seq) {}
+
+  /** Events kept (a ring: older ones are dropped, their numbers tell how many). */
+  public static final int EVENTS_KEPT = 1000;
 
   /**
    * A registered version as the state shows it.
@@ -137,7 +141,8 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
 
   private final Map<Long, Entry> versions = new LinkedHashMap<>();
   private final List<ActorRef<Routing>> subscribers = new ArrayList<>();
-  private final List<Event> events = new ArrayList<>();
+  private final java.util.ArrayDeque<Event> events = new java.util.ArrayDeque<>();
+  private long eventCount;
   private final List<Double> swapVisibleMs = new ArrayList<>();
   private final Map<Long, Long> swapStarted = new HashMap<>();
   private final Map<Long, Set<Integer>> swapAcks = new HashMap<>();
@@ -174,7 +179,10 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
   }
 
   private void event(String kind, long version, String detail) {
-    events.add(new Event((clock.getAsLong() - start) / 1e6, kind, version, detail));
+    events.add(new Event((clock.getAsLong() - start) / 1e6, kind, version, detail, eventCount++));
+    while (events.size() > EVENTS_KEPT) {
+      events.poll();
+    }
   }
 
   @Override

@@ -80,7 +80,7 @@ public final class ServingSystem implements AutoCloseable {
   public record Counts(long sent, long admitted, long answered, long failed, long shed) {}
 
   private volatile Optional<io.rlsearch.app.metrics.Telemetry> telemetry = Optional.empty();
-  private int eventsForwarded;
+  private long eventsForwarded;
 
   /**
    * Feeds {@code t} with every answered request and, every 250 ms, the registry's new events (for the
@@ -95,13 +95,12 @@ public final class ServingSystem implements AutoCloseable {
       } catch (RuntimeException stopping) {
         return;
       }
-      List<ServingRegistryActor.Event> ev = st.events();
-      for (int i = eventsForwarded; i < ev.size(); i++) {
-        if (!ev.get(i).kind().equals("register")) {
-          t.policyEvent(ev.get(i).kind(), ev.get(i).version(), ev.get(i).detail());
+      for (ServingRegistryActor.Event e : st.events()) {
+        if (e.seq() >= eventsForwarded && !e.kind().equals("register")) {
+          t.policyEvent(e.kind(), e.version(), e.detail());
         }
+        eventsForwarded = Math.max(eventsForwarded, e.seq() + 1);
       }
-      eventsForwarded = ev.size();
     }, system.executionContext());
   }
 
