@@ -14,9 +14,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code drift}: the Chapter-10 drift scenario over several seeds. */
 @Command(name = "drift", mixinStandardHelpOptions = true,
-    description = "The Chapter-10 drift scenario (spec 8.3): 4 arms whose click and conversion rates change at"
-        + " the drift step; LinUCB with a guardrail (Page-Hinkley on -reward, fallback to arm 0 after --patience"
-        + " alarms within 200 steps, or net alarms with --reference-detectors; probing back) against the same LinUCB without one, on common random numbers. Reports"
+    description = "The Chapter-10 drift scenario: 4 arms whose click and conversion rates change at the drift step;"
+        + " LinUCB with a guardrail against the same LinUCB without one, on common random numbers. The default"
+        + " guardrail is calibrated: a CUSUM on standardised batch means of 20 rewards whose threshold gives a"
+        + " false-alarm budget of --arl0 steps on average (far beyond the run: well under one false alarm per"
+        + " run); one alarm falls back to arm 0 for --probe steps, then a fresh LinUCB serves (the old one"
+        + " learned the world before the change). --book: the book's guardrail instead (Page-Hinkley on -reward,"
+        + " --threshold and --delta in reward units, fallback after --patience alarms within 200 steps, or net"
+        + " alarms with --reference-detectors; the primary kept), which reproduces its Chapter-10 figures and"
+        + " alarms about every 57 steps on unchanged rewards. Reports"
         + " detection delay, recovery time and false alarms with 95%% CIs over seeds, and the reward per step"
         + " after the drift with and without the guardrail.")
 final class DriftCommand implements Callable<Integer> {
@@ -53,6 +59,14 @@ final class DriftCommand implements Callable<Integer> {
       description = "Fallback steps before probing the primary again (default: ${DEFAULT-VALUE}).")
   int probe;
 
+  @Option(names = "--arl0", paramLabel = "STEPS", defaultValue = "10000",
+      description = "The calibrated guardrail's false-alarm budget: average steps between false alarms on"
+          + " unchanged rewards (default: ${DEFAULT-VALUE}).")
+  double arl0;
+
+  @Option(names = "--book", description = "The book's guardrail (Page-Hinkley; --threshold, --delta, --patience).")
+  boolean book;
+
   @Option(names = "--reference-detectors",
       description = "Detectors as the reference codes them (mean includes the current sample, no reset after an"
           + " alarm) instead of the textbook form.")
@@ -76,8 +90,16 @@ final class DriftCommand implements Callable<Integer> {
     if (!(threshold > 0) || !(delta >= 0) || patience < 1 || probe < 1) {
       throw new Main.UsageException("--threshold must be > 0, --delta >= 0, --patience and --probe >= 1");
     }
-    DriftScenario.Settings s = new DriftScenario.Settings(seeds, seed, steps, driftAt, 1.5, threshold, delta, 30,
-        referenceDetectors ? DriftDetector.Form.REFERENCE : DriftDetector.Form.TEXTBOOK, patience, probe);
+    if (!book && !(arl0 >= 20 && arl0 <= 1e9)) {
+      throw new Main.UsageException("--arl0 must be in 20..1e9 steps, got " + arl0);
+    }
+    if (!book && referenceDetectors) {
+      throw new Main.UsageException("--reference-detectors goes with --book (the calibrated guardrail has one form)");
+    }
+    DriftScenario.Settings s = book
+        ? new DriftScenario.Settings(seeds, seed, steps, driftAt, 1.5, threshold, delta, 30,
+            referenceDetectors ? DriftDetector.Form.REFERENCE : DriftDetector.Form.TEXTBOOK, patience, probe)
+        : DriftScenario.Settings.calibrated(seeds, seed, steps, driftAt, arl0, probe);
     long start = System.nanoTime();
     DriftScenario.Result r = DriftScenario.run(s);
     double wall = (System.nanoTime() - start) / 1e9;
@@ -97,8 +119,12 @@ final class DriftCommand implements Callable<Integer> {
     set.put("seed", s.seed());
     set.put("steps", s.steps());
     set.put("drift_at", s.driftAt());
-    set.put("detector", "page_hinkley(-reward), threshold " + s.phThreshold() + ", delta " + s.phDelta() + ", min "
-        + s.phMin() + ", " + s.form().name().toLowerCase(Locale.ROOT) + " form");
+    set.put("detector", s.calibrated()
+        ? "calibrated cusum(-reward), batches of 20, k 0.5 standard errors, arl0 " + s.arl0() + " steps"
+        : "page_hinkley(-reward), threshold " + s.phThreshold() + ", delta " + s.phDelta() + ", min " + s.phMin() + ", "
+            + s.form().name().toLowerCase(Locale.ROOT) + " form");
+    set.put("guardrail", s.calibrated() ? "calibrated" : "book");
+    set.put("restart_primary", s.restartPrimary());
     set.put("patience", s.patience());
     set.put("probe", s.probeAfter());
     out.put("settings", set);
@@ -127,8 +153,10 @@ final class DriftCommand implements Callable<Integer> {
 
   private static void print(PrintWriter out, DriftScenario.Result r, double wall) {
     DriftScenario.Settings s = r.settings();
-    out.printf(Locale.ROOT, "Chapter-10 drift scenario: %d runs of %d steps, drift at %d, %s detectors%n", s.runs(),
-        s.steps(), s.driftAt(), s.form().name().toLowerCase(Locale.ROOT));
+    out.printf(Locale.ROOT, "Chapter-10 drift scenario: %d runs of %d steps, drift at %d, %s%n", s.runs(),
+        s.steps(), s.driftAt(), s.calibrated() ? String.format(Locale.ROOT, "calibrated guardrail (false-alarm"
+            + " budget %.0f steps)", s.arl0()) : "the book's guardrail, " + s.form().name().toLowerCase(Locale.ROOT)
+            + " detectors");
     line(out, "detection delay (steps)", r.detectionDelay(), s.runs());
     line(out, "fallback delay (steps)", r.fallbackDelay(), s.runs());
     line(out, "recovery time, guarded", r.recoveryTime(), s.runs());

@@ -44,8 +44,25 @@ public final class DriftScenario {
    * min 30, patience 5, probe 100).
    */
   public record Settings(int runs, long seed, int steps, int driftAt, double linAlpha, double phThreshold,
-      double phDelta, int phMin, DriftDetector.Form form, int patience, int probeAfter) {
+      double phDelta, int phMin, DriftDetector.Form form, int patience, int probeAfter, double arl0,
+      boolean restartPrimary) {
+    /** The book's detector (Page-Hinkley, threshold and delta in reward units), the primary kept. */
+    public Settings(int runs, long seed, int steps, int driftAt, double linAlpha, double phThreshold, double phDelta,
+        int phMin, DriftDetector.Form form, int patience, int probeAfter) {
+      this(runs, seed, steps, driftAt, linAlpha, phThreshold, phDelta, phMin, form, patience, probeAfter, Double.NaN,
+          false);
+    }
+
+    /** Whether the detector is the calibrated CUSUM (a false-alarm budget) rather than the book's. */
+    public boolean calibrated() {
+      return !Double.isNaN(arl0);
+    }
+
     public Settings {
+      if (!Double.isNaN(arl0) && !(arl0 >= CALIBRATED_BATCH)) {
+        throw new IllegalArgumentException("the false-alarm budget must be at least " + CALIBRATED_BATCH
+            + " steps, got " + arl0);
+      }
       if (runs < 2) {
         throw new IllegalArgumentException("seeds must be >= 2 for confidence intervals, got " + runs);
       }
@@ -62,6 +79,28 @@ public final class DriftScenario {
     public static Settings demo(int runs, long seed) {
       return new Settings(runs, seed, 3000, 1500, 1.5, 30, 0.01, 30, DriftDetector.Form.TEXTBOOK, 5, 100);
     }
+
+    /**
+     * The calibrated defaults: a CUSUM on standardised batch means of 20 rewards with a false-alarm
+     * budget of {@code arl0} steps (one alarm falls back), the primary restarted when it serves again.
+     */
+    public static Settings calibrated(int runs, long seed, int steps, int driftAt, double arl0, int probeAfter) {
+      return new Settings(runs, seed, steps, driftAt, 1.5, 30, 0.01, 30, DriftDetector.Form.TEXTBOOK, 1, probeAfter,
+          arl0, true);
+    }
+  }
+
+  /** Rewards per batch mean of the calibrated detector. */
+  static final int CALIBRATED_BATCH = 20;
+
+  /** The calibrated detector's warm-up, in batches (200 steps, the pre-drift window). */
+  static final int CALIBRATED_WARMUP = 10;
+
+  private static DriftDetector detector(Settings s) {
+    return s.calibrated()
+        ? new io.rlsearch.eval.drift.CalibratedCusum(new io.rlsearch.eval.drift.CalibratedCusum.Settings(
+            CALIBRATED_BATCH, CALIBRATED_WARMUP, 0.5, s.arl0()))
+        : new PageHinkley(new PageHinkley.Settings(s.phDelta(), s.phThreshold(), s.phMin(), s.form()));
   }
 
   /** One run's figures (NaN where the event never happened). */
@@ -97,10 +136,10 @@ public final class DriftScenario {
 
   static Run runOne(Settings s, NumpyRandom rng) {
     SafetyMonitor guarded = new SafetyMonitor(new LinUcb(ARMS, DIM, new LinUcb.Settings(1.0, s.linAlpha(), false)),
-        new FixedArmBandit(ARMS, DIM, 0),
-        new PageHinkley(new PageHinkley.Settings(s.phDelta(), s.phThreshold(), s.phMin(), s.form())),
+        new FixedArmBandit(ARMS, DIM, 0), detector(s),
         new SafetyMonitor.Settings(s.patience(), s.probeAfter(), 50, 0.3, Double.NaN, 100,
-            s.form() == DriftDetector.Form.REFERENCE ? 0 : ALARM_MEMORY));
+            s.form() == DriftDetector.Form.REFERENCE ? 0 : ALARM_MEMORY),
+        s.restartPrimary() ? () -> new LinUcb(ARMS, DIM, new LinUcb.Settings(1.0, s.linAlpha(), false)) : null);
     LinUcb plain = new LinUcb(ARMS, DIM, new LinUcb.Settings(1.0, s.linAlpha(), false));
     double[] withG = new double[s.steps()];
     double[] without = new double[s.steps()];

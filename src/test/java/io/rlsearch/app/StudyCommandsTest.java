@@ -143,5 +143,12 @@ class StudyCommandsTest {
     assertTrue(j.get("reward_with_guardrail").isNumber());
     assertTrue(j.get("reward_without_guardrail").isNumber());
     assertEquals(2, run("drift", "--seeds", "1").code());
+    assertTrue(j.get("settings").get("detector").asText().startsWith("calibrated cusum"), j.toString());
+    Run book = run("drift", "--seeds", "3", "--book", "--json");
+    assertEquals(0, book.code(), book.err());
+    assertTrue(JSON.readTree(book.out()).get("settings").get("detector").asText().startsWith("page_hinkley"));
+    Run bad = run("drift", "--arl0", "5");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--arl0 must be in 20..1e9"), bad.err());
   }
 }

@@ -36,4 +36,17 @@ class DriftScenarioTest {
       assertTrue(run.detectionDelay() >= 0);
     }
   }
+
+  @Test
+  void theCalibratedGuardrailRaisesNoFalseAlarmAndCostsNoRewardWhereTheBooksCostsSome() {
+    DriftScenario.Result book = DriftScenario.run(DriftScenario.Settings.demo(20, 10));
+    DriftScenario.Result cal = DriftScenario.run(DriftScenario.Settings.calibrated(20, 10, 3000, 1500, 10_000, 100));
+    // The book's detector alarms about every 57 steps on unchanged rewards, and its fallbacks cost reward.
+    assertTrue(book.falseAlarms().mean() > 10, "book false alarms " + book.falseAlarms().mean());
+    assertTrue(book.rewardDifference().ciHigh() < 0, "book difference " + book.rewardDifference());
+    // A budget of 10,000 steps: 1,300 watched steps before the drift expect 0.13 false alarms a run.
+    assertTrue(cal.falseAlarms().mean() < 0.5, "calibrated false alarms " + cal.falseAlarms().mean());
+    assertTrue(cal.rewardDifference().ciHigh() >= 0, "the guardrail's cost is not significant: "
+        + cal.rewardDifference());
+  }
 }

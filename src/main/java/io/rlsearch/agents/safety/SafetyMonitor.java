@@ -67,7 +67,9 @@ public final class SafetyMonitor {
    */
   public record Event(long step, boolean toFallback, Reason reason) {}
 
-  private final ContextualBandit primary;
+  private ContextualBandit primary;
+  private final java.util.function.Supplier<ContextualBandit> freshPrimary;
+  private boolean driftFallback;
   private final ContextualBandit safe;
   private final DriftDetector detector;
   private final Settings settings;
@@ -86,6 +88,16 @@ public final class SafetyMonitor {
 
   /** A monitor of {@code primary} falling back to {@code safe}, watching rewards with {@code detector}. */
   public SafetyMonitor(ContextualBandit primary, ContextualBandit safe, DriftDetector detector, Settings settings) {
+    this(primary, safe, detector, settings, null);
+  }
+
+  /**
+   * As above; after a fallback for drift, the primary that serves again is {@code freshPrimary}'s new
+   * one (null: the same): what the old one learned described the world before the change.
+   */
+  public SafetyMonitor(ContextualBandit primary, ContextualBandit safe, DriftDetector detector, Settings settings,
+      java.util.function.Supplier<ContextualBandit> freshPrimary) {
+    this.freshPrimary = freshPrimary;
     this.primary = Objects.requireNonNull(primary, "primary");
     this.safe = Objects.requireNonNull(safe, "safe");
     this.detector = Objects.requireNonNull(detector, "detector");
@@ -109,6 +121,9 @@ public final class SafetyMonitor {
       safe.update(arm, x, reward);
       if (++fallbackCounter >= settings.probeAfter()) {
         inFallback = false;
+        if (driftFallback && freshPrimary != null) {
+          primary = freshPrimary.get();
+        }
         detector.reset();
         fallbackCounter = 0;
         driftCounter = 0;
@@ -155,6 +170,7 @@ public final class SafetyMonitor {
       return;
     }
     inFallback = true;
+    driftFallback = reason == Reason.DRIFT;
     detector.reset();
     driftCounter = 0;
     alarmSteps.clear();

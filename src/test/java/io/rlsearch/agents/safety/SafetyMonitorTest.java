@@ -136,4 +136,28 @@ class SafetyMonitorTest {
       return new FixedArmBandit(4, 1, 0).diagnostics();
     }
   }
+
+  @Test
+  void afterADriftFallbackAFreshPrimaryServes() {
+    int[] built = {0};
+    SafetyMonitor m = new SafetyMonitor(new FixedArmBandit(4, 1, 2), new FixedArmBandit(4, 1, 0),
+        new PageHinkley(new PageHinkley.Settings(0.1, 1, 5, Form.TEXTBOOK)),
+        new SafetyMonitor.Settings(1, 10, 50, 0.3, Double.NaN, 100, 0), () -> {
+          built[0]++;
+          return new FixedArmBandit(4, 1, 3);
+        });
+    for (int i = 0; i < 20; i++) {
+      m.update(m.select(X), X, 1.0, Double.NaN);
+    }
+    for (int i = 0; i < 20 && !m.inFallback(); i++) {
+      m.update(m.select(X), X, 0.0, Double.NaN);
+    }
+    assertTrue(m.inFallback());
+    for (int i = 0; i < 10; i++) {
+      m.update(m.select(X), X, 0.5, Double.NaN);
+    }
+    assertFalse(m.inFallback());
+    assertEquals(1, built[0], "one fresh primary after the drift");
+    assertEquals(3, m.select(X), "the fresh primary serves");
+  }
 }
