@@ -65,14 +65,23 @@ public final class ServingGuard {
     }
 
     /**
-     * Defaults: batches of 50, delta 0.5 and threshold 5 standard errors, 200 baseline requests, CM2
-     * floor 0.2 per request over windows of 200, no stability limit, known-good after 2,000 requests,
-     * at most 10% failed requests per window of 20.
+     * Defaults: batches of 50, delta 0.5 standard errors and the threshold of a false-alarm budget of
+     * {@link #ARL0} requests per metric, 200 baseline requests, CM2 floor 0.2 per request over windows of
+     * 200, no stability limit, known-good after 2,000 requests, at most 10% failed requests per window
+     * of 20.
      */
     public static Settings defaults() {
-      return new Settings(50, 0.5, 5.0, 200, 200, 0.2, 200, 1.0, 2000, 20, 0.1);
+      return new Settings(50, 0.5, io.rlsearch.eval.drift.CalibratedCusum.threshold(0.5, ARL0 / 50.0), 200, 200, 0.2,
+          200, 1.0, 2000, 20, 0.1);
     }
   }
+
+  /**
+   * The drift tests' false-alarm budget: requests between false alarms per metric on a version exactly
+   * like the known-good one (three metrics over a 2,000-request watch: at most 0.6% of clean watches).
+   */
+  public static final double ARL0 = 1_000_000;
+
 
   /** The metrics watched. */
   public enum Metric { REWARD, GMV, CM2 }
@@ -256,7 +265,10 @@ public final class ServingGuard {
             continue;
           }
           double drop = (baseline.mean[i] - batchMean[i]) / se;
-          w.cusum[i] = Math.max(0, w.cusum[i] + drop - s.phDelta());
+          // The baseline's own error is a bias shared by every batch of the watch: the tolerated drop
+          // grows by two of its standard errors (sqrt(batch / baseline) batch standard errors).
+          double k = s.phDelta() + 2 * Math.sqrt((double) s.batch() / baseline.n);
+          w.cusum[i] = Math.max(0, w.cusum[i] + drop - k);
           if (w.cusum[i] > s.phThreshold()) {
             return breach(w, "drift:" + m.name().toLowerCase(java.util.Locale.ROOT), String.format(
                 java.util.Locale.ROOT, "%s fell from %.3f (known-good version %d) to %.3f over the last batch of %d",

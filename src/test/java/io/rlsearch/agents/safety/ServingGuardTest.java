@@ -81,4 +81,31 @@ class ServingGuardTest {
     s.watch(3);
     assertEquals("stability", feed(s, 3, 300, 1.0, 1.0, 0.9, r).orElseThrow().guardrail());
   }
+
+  @Test
+  void onCleanTrafficFewerThanOneWatchInAHundredEndsInAFalseRollback() {
+    // A version exactly like the known-good one, watched for its 2,000 requests, 1,000 times over:
+    // skewed outcomes (most sessions earn nothing, a few earn a lot), as serving's do.
+    io.rlsearch.core.random.NumpyRandom rng = new io.rlsearch.core.random.NumpyRandom(11);
+    int falseRollbacks = 0;
+    int watches = 1000;
+    for (int w = 0; w < watches; w++) {
+      ServingGuard g = new ServingGuard(ServingGuard.Settings.defaults(), 1);
+      for (int i = 0; i < 400; i++) {
+        double r = rng.random() < 0.1 ? 20 + rng.normal(0, 3) : rng.normal(0, 0.3);
+        g.observe(1, r, 0.9 * r, 0.3 + 0.05 * rng.standardNormal(), Double.NaN);
+      }
+      g.watch(2);
+      for (int i = 0; i < 2000; i++) {
+        double r = rng.random() < 0.1 ? 20 + rng.normal(0, 3) : rng.normal(0, 0.3);
+        if (g.observe(2, r, 0.9 * r, 0.3 + 0.05 * rng.standardNormal(), Double.NaN).isPresent()) {
+          falseRollbacks++;
+          break;
+        }
+      }
+    }
+    // The budget: 1,000,000 requests per false alarm per metric; three metrics over a 2,000-request
+    // watch expect at most 0.6% (a 400-request baseline makes it a little more likely).
+    assertTrue(falseRollbacks <= 10, falseRollbacks + " false rollbacks in " + watches + " clean watches");
+  }
 }
