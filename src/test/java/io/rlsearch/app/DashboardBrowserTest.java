@@ -61,8 +61,8 @@ class DashboardBrowserTest {
         wait.until(d -> count(d, "metrics") > first + 2);
         // Promote the bad version (6: bury); the guardrails roll it back and the page shows it.
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-            "http://127.0.0.1:" + run.port() + "/policies/6/promote")).POST(HttpRequest.BodyPublishers.noBody())
-            .build(), HttpResponse.BodyHandlers.ofString());
+            "http://127.0.0.1:" + run.port() + "/policies/6/promote")).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         new WebDriverWait(browser, Duration.ofSeconds(60)).until(d ->
             !d.findElements(By.cssSelector("#timeline div.rollback")).isEmpty());
@@ -72,6 +72,52 @@ class DashboardBrowserTest {
         Files.createDirectories(shot.getParent());
         Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         assertTrue(Files.size(shot) > 10_000, "screenshot written");
+      } finally {
+        browser.quit();
+        stop.set(true);
+        traffic.join(10_000);
+      }
+    }
+  }
+
+  @Test
+  void aPageOpenedAfterARollbackShowsItAndHidesWhatTheRunDoesNotHave() throws Exception {
+    Assumptions.assumeTrue(CHROMIUM.canExecute() && DRIVER.canExecute(),
+        "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+    try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "cm2_price", List.of(), 2, Optional.empty(),
+        3, "127.0.0.1", 0, Optional.empty(), 0)) {
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread traffic = new Thread(() -> run.system().drive(0, 400, 120, t -> { }, stop::get), "traffic");
+      traffic.start();
+      HttpClient http = HttpClient.newHttpClient();
+      http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + run.port() + "/policies/6/promote"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      // The rollback happens before any page is open.
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      boolean rolledBack = false;
+      while (!rolledBack && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        rolledBack = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + run.port() + "/policies"))
+            .build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"rollback\"");
+      }
+      assertTrue(rolledBack, "the bad version was rolled back");
+      Thread.sleep(600); // the page's event forwarder polls the registry every 250 ms
+      ChromeOptions options = new ChromeOptions();
+      options.setBinary(CHROMIUM);
+      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+          "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+          "--disable-sync", "--window-size=1400,1000");
+      ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER)
+          .usingAnyFreePort().build();
+      WebDriver browser = new ChromeDriver(service, options);
+      try {
+        browser.get("http://127.0.0.1:" + run.port() + "/");
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d ->
+            !d.findElements(By.cssSelector("#timeline div.rollback")).isEmpty());
+        assertTrue(browser.findElement(By.cssSelector("#timeline div.rollback")).getText().contains("v6"));
+        assertTrue(count(browser, "metrics") > 0, "the series' recent history was drawn");
+        assertTrue(!browser.findElement(By.id("retention-panel")).isDisplayed(), "a serving run has no retention");
       } finally {
         browser.quit();
         stop.set(true);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -57,17 +58,49 @@ public final class DashboardRoutes extends AllDirectives {
     telemetry.listen(this::offer);
   }
 
+  /** Policy events kept for a page opened later (every one, up to this many). */
+  static final int POLICY_HISTORY = 500;
+
+  /** Other events (metrics, health) kept for a page opened later: the last few minutes of each series. */
+  static final int SERIES_HISTORY = 2000;
+
+  private final java.util.ArrayDeque<String> policyHistory = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<String> seriesHistory = new java.util.ArrayDeque<>();
+
   private void offer(Map<String, Object> event) {
+    String line;
     try {
-      queue.offer(JSON.writeValueAsString(event));
+      line = JSON.writeValueAsString(event);
     } catch (JsonProcessingException e) {
       dropped.incrementAndGet();
+      return;
+    }
+    synchronized (policyHistory) {
+      java.util.ArrayDeque<String> h = "event".equals(event.get("type")) ? policyHistory : seriesHistory;
+      h.addLast(line);
+      if (h.size() > (h == policyHistory ? POLICY_HISTORY : SERIES_HISTORY)) {
+        h.removeFirst();
+      }
+    }
+    queue.offer(line);
+  }
+
+  /** What happened before now: the kept series events, then the policy events, in order of time each. */
+  List<String> history() {
+    synchronized (policyHistory) {
+      List<String> out = new java.util.ArrayList<>(seriesHistory);
+      out.addAll(policyHistory);
+      return out;
     }
   }
 
-  /** The event stream as one subscriber sees it (dropping, with keep-alive). */
+  /**
+   * The event stream as one subscriber sees it (dropping, with keep-alive): first the recent history
+   * (a page opened after a rollback shows it), then what happens next.
+   */
   public Source<String, NotUsed> events() {
-    return hub.buffer(256, OverflowStrategy.dropHead());
+    return hub.buffer(256, OverflowStrategy.dropHead()).prepend(Source.lazySource(() -> Source.from(history()))
+        .mapMaterializedValue(f -> NotUsed.getInstance()));
   }
 
   /** The routes. */
