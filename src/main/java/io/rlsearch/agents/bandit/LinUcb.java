@@ -7,7 +7,8 @@ package io.rlsearch.agents.bandit;
  *
  * <p>As the reference ({@code zoosim/policies/lin_ucb.py}, spec 7.1): {@code A_a = lambda I} at the
  * start, the step counter advances on every {@link #select}, and with {@code adaptiveAlpha} the width
- * is {@code alpha sqrt(ln(1 + t))}; ties go to the lowest arm. Use it when the reward is roughly
+ * is {@code alpha sqrt(ln(1 + t))}; ties (bounds within a relative {@link #TIE_TOLERANCE}, equal but
+ * for rounding) go to the lowest arm. Use it when the reward is roughly
  * linear in the context per arm and exploration should be deterministic.
  */
 public final class LinUcb implements ContextualBandit {
@@ -34,6 +35,12 @@ public final class LinUcb implements ContextualBandit {
       return new Settings(1.0, 1.0, false);
     }
   }
+
+  /**
+   * Relative difference below which two upper confidence bounds are a tie. Rounding differs by a few
+   * ulps (1e-16 relative) between solvers; real differences between arms are many orders larger.
+   */
+  static final double TIE_TOLERANCE = 1e-12;
 
   private final Settings settings;
   private final RidgeArm[] arms;
@@ -84,7 +91,10 @@ public final class LinUcb implements ContextualBandit {
     double bestScore = Double.NEGATIVE_INFINITY;
     for (int a = 0; a < arms.length; a++) {
       double s = arms[a].dotTheta(x) + width * Math.sqrt(Math.max(arms[a].quadraticForm(x), 0));
-      if (s > bestScore) {
+      // Scores equal in exact arithmetic (arms whose statistics give the same bound for this context)
+      // differ only by rounding, which depends on how the ridge system is solved: within TIE_TOLERANCE
+      // they are a tie, and a tie goes to the lowest arm.
+      if (a == 0 || s > bestScore + TIE_TOLERANCE * Math.max(1.0, Math.abs(bestScore))) {
         bestScore = s;
         best = a;
       }
