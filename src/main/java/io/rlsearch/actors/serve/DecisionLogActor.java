@@ -51,10 +51,17 @@ public final class DecisionLogActor extends AbstractBehavior<DecisionLogActor.Co
     }));
   }
 
-  /** The adapter shards write through. */
-  public static Behavior<LoggedDecision> writer(ActorRef<Command> log) {
-    return Behaviors.receiveMessage(d -> {
-      log.tell(new Write(d));
+  /**
+   * The adapter shards write through. A {@link Flush} sent to it reaches the log after every decision
+   * the adapter received before it (one mailbox, in order): what a drain must flush.
+   */
+  public static Behavior<Object> writer(ActorRef<Command> log) {
+    return Behaviors.receiveMessage(m -> {
+      if (m instanceof LoggedDecision d) {
+        log.tell(new Write(d));
+      } else if (m instanceof Flush f) {
+        log.tell(f);
+      }
       return Behaviors.same();
     });
   }

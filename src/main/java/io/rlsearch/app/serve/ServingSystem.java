@@ -110,6 +110,8 @@ public final class ServingSystem implements AutoCloseable {
   private final List<ActorRef<ServeShardActor.Command>> shards = new ArrayList<>();
   private final ActorRef<ServeShardActor.Served> collector;
   private final Optional<ActorRef<DecisionLogActor.Command>> log;
+  /** The shards' way to the log; flushes go through it too, behind the decisions it holds. */
+  private final Optional<ActorRef<Object>> writer;
   private final Recorder latency = new Recorder(3);
   private final io.rlsearch.actors.serve.ShadowActor.Queue shadowQueue = new io.rlsearch.actors.serve.ShadowActor.Queue();
   private final AtomicLong answered = new AtomicLong();
@@ -141,8 +143,8 @@ public final class ServingSystem implements AutoCloseable {
     // The decision log writes a file: on Pekko's blocking-IO dispatcher, not the one serving runs on.
     this.log = s.decisionLog().map(p -> spawn(DecisionLogActor.create(p), "decision-log",
         org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
-    ActorRef<LoggedDecision> writer = log.map(l -> spawn(DecisionLogActor.writer(l), "decision-log-writer"))
-        .orElse(null);
+    this.writer = log.map(l -> spawn(DecisionLogActor.writer(l), "decision-log-writer"));
+    ActorRef<LoggedDecision> writer = this.writer.<ActorRef<LoggedDecision>>map(w -> w.narrow()).orElse(null);
     ActorRef<io.rlsearch.actors.serve.ShadowActor.Work> shadow = spawn(io.rlsearch.actors.serve.ShadowActor.create(
         streams, monitor, shadowQueue), "shadow");
     Props shardProps = config.hasPath("rlsearch.mailboxes.serving")
@@ -325,8 +327,8 @@ public final class ServingSystem implements AutoCloseable {
     if (d != null) {
       return d;
     }
-    return log.map(l -> AskPattern.<DecisionLogActor.Command, DecisionLogActor.Flushed>ask(l,
-        DecisionLogActor.Flush::new, Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().join())
+    return writer.map(w -> AskPattern.<Object, DecisionLogActor.Flushed>ask(w, DecisionLogActor.Flush::new,
+        Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().join())
         .orElse(new DecisionLogActor.Flushed(0, 0));
   }
 
@@ -353,11 +355,12 @@ public final class ServingSystem implements AutoCloseable {
         system.scheduler().scheduleOnce(Duration.ofMillis(5), check[0], system.executionContext());
         return;
       }
-      if (log.isEmpty()) {
+      if (writer.isEmpty()) {
         done.complete(org.apache.pekko.Done.getInstance());
         return;
       }
-      AskPattern.<DecisionLogActor.Command, DecisionLogActor.Flushed>ask(log.get(), DecisionLogActor.Flush::new,
+      // Through the shards' writer: the flush comes after every decision they sent before their answers.
+      AskPattern.<Object, DecisionLogActor.Flushed>ask(writer.get(), DecisionLogActor.Flush::new,
           Duration.ofSeconds(20), system.scheduler()).whenComplete((f, e) -> {
             if (f != null) {
               drained = f;
