@@ -3,7 +3,7 @@ package io.rlsearch.sim;
 import java.util.List;
 
 /**
- * The 8 standard boost templates of Chapter 6 (spec 3.7) and the catalog statistics they use.
+ * The 8 standard boost templates of Chapter 6 (docs/world.md) and the catalog statistics they use.
  *
  * <p>A template adds a fixed boost to each product's base score (it does not weight the features).
  * Boosts are float32, as the reference's {@code BoostTemplate.apply} returns them.
