@@ -44,14 +44,7 @@ class DashboardBrowserTest {
       AtomicBoolean stop = new AtomicBoolean();
       Thread traffic = new Thread(() -> run.system().drive(0, 400, 120, t -> { }, stop::get), "traffic");
       traffic.start();
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary(CHROMIUM);
-      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-          "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-          "--disable-sync", "--window-size=1400,1000");
-      ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER)
-          .usingAnyFreePort().build();
-      WebDriver browser = new ChromeDriver(service, options);
+      WebDriver browser = browser();
       try {
         browser.get("http://127.0.0.1:" + run.port() + "/");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -103,14 +96,7 @@ class DashboardBrowserTest {
       }
       assertTrue(rolledBack, "the bad version was rolled back");
       Thread.sleep(600); // the page's event forwarder polls the registry every 250 ms
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary(CHROMIUM);
-      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-          "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-          "--disable-sync", "--window-size=1400,1000");
-      ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER)
-          .usingAnyFreePort().build();
-      WebDriver browser = new ChromeDriver(service, options);
+      WebDriver browser = browser();
       try {
         browser.get("http://127.0.0.1:" + run.port() + "/");
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(d ->
@@ -124,6 +110,18 @@ class DashboardBrowserTest {
         traffic.join(10_000);
       }
     }
+  }
+
+  /** Headless Chromium through Debian's chromedriver. */
+  private static WebDriver browser() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--window-size=1400,1000");
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER)
+        .usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
   }
 
   private static long count(WebDriver d, String what) {

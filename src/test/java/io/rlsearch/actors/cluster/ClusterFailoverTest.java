@@ -3,8 +3,6 @@ package io.rlsearch.actors.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.experiments.RunStreams;
@@ -14,7 +12,6 @@ import io.rlsearch.learn.NeuralAgents;
 import io.rlsearch.learn.SharedLearner;
 import io.rlsearch.sim.World;
 import io.rlsearch.sim.ZoosimConfig;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,20 +53,6 @@ class ClusterFailoverTest {
     }
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static Config fast() {
-    return ConfigFactory.parseString("pekko.cluster.split-brain-resolver.stable-after = 2s\n"
-        + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 2s\n"
-        + "pekko.cluster.sharding.rebalance-interval = 1s\n"
-        + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n"
-        + "pekko.loglevel = ERROR");
-  }
-
   private static final ClusterCoordinator.Settings SETTINGS = new ClusterCoordinator.Settings(6, 25, 6,
       Duration.ofSeconds(5), Duration.ofMillis(500), 60, 10_000);
 
@@ -81,14 +64,14 @@ class ClusterFailoverTest {
       plain = SyncRunner.run(f.world(run), f.task(run), f.agent(run), new RunStreams(run.seed()), run.users(),
           run.roundSize(), false);
     }
-    int[] ports = {freePort(), freePort()};
+    int[] ports = {ClusterRunTest.freePort(), ClusterRunTest.freePort()};
     List<String> seeds = List.of("127.0.0.1:" + ports[0]);
     List<ClusterNode> nodes = new ArrayList<>();
     List<ContqFactory> factories = List.of(new ContqFactory(), new ContqFactory());
     try {
-      nodes.add(ClusterNode.start(ClusterNode.config(fast(), "127.0.0.1", ports[0], seeds, List.of("learner")),
+      nodes.add(ClusterNode.start(ClusterNode.config(ClusterRunTest.fast(), "127.0.0.1", ports[0], seeds, List.of("learner")),
           factories.get(0)));
-      nodes.add(ClusterNode.start(ClusterNode.config(fast(), "127.0.0.1", ports[1], seeds, List.of("env")),
+      nodes.add(ClusterNode.start(ClusterNode.config(ClusterRunTest.fast(), "127.0.0.1", ports[1], seeds, List.of("env")),
           factories.get(1)));
       nodes.get(0).awaitUp("env", 1, Duration.ofSeconds(30)).toCompletableFuture().get(40, TimeUnit.SECONDS);
       // Asked on the learner node, which hosts no shard (its sharding is a proxy).
@@ -116,16 +99,16 @@ class ClusterFailoverTest {
     ClusterRunTest.Factory f = new ClusterRunTest.Factory();
     SyncRunner.Result plain = SyncRunner.run(f.world(run), f.task(run), f.agent(run), new RunStreams(run.seed()),
         run.users(), run.roundSize(), false);
-    int[] ports = {freePort(), freePort(), freePort()};
+    int[] ports = {ClusterRunTest.freePort(), ClusterRunTest.freePort(), ClusterRunTest.freePort()};
     List<String> seeds = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
     List<ClusterNode> nodes = new ArrayList<>();
     try {
-      nodes.add(ClusterNode.start(ClusterNode.config(fast(), "127.0.0.1", ports[0], seeds, List.of("learner", "env")),
+      nodes.add(ClusterNode.start(ClusterNode.config(ClusterRunTest.fast(), "127.0.0.1", ports[0], seeds, List.of("learner", "env")),
           new ClusterRunTest.Factory()));
       nodes.get(0).awaitUp("learner", 1, Duration.ofSeconds(30)).toCompletableFuture().get(40, TimeUnit.SECONDS);
-      nodes.add(ClusterNode.start(ClusterNode.config(fast(), "127.0.0.1", ports[1], seeds, List.of("learner", "env")),
+      nodes.add(ClusterNode.start(ClusterNode.config(ClusterRunTest.fast(), "127.0.0.1", ports[1], seeds, List.of("learner", "env")),
           new ClusterRunTest.Factory()));
-      nodes.add(ClusterNode.start(ClusterNode.config(fast(), "127.0.0.1", ports[2], seeds, List.of("env")),
+      nodes.add(ClusterNode.start(ClusterNode.config(ClusterRunTest.fast(), "127.0.0.1", ports[2], seeds, List.of("env")),
           new ClusterRunTest.Factory()));
       nodes.get(0).awaitUp("env", 3, Duration.ofSeconds(30)).toCompletableFuture().get(40, TimeUnit.SECONDS);
       nodes.get(0).awaitRegions(3, Duration.ofSeconds(30)).toCompletableFuture().get(40, TimeUnit.SECONDS);

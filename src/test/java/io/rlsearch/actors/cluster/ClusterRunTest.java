@@ -47,7 +47,7 @@ class ClusterRunTest {
     }
   }
 
-  private static int freePort() throws Exception {
+  static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
@@ -56,7 +56,7 @@ class ClusterRunTest {
   private static final ClusterCoordinator.Settings SETTINGS = new ClusterCoordinator.Settings(6, 10, 6,
       Duration.ofSeconds(3), Duration.ofMillis(500), 60, 10_000);
 
-  private static Config fast() {
+  static Config fast() {
     // Quicker failure detection and downing than production, so the test's fault is handled in seconds.
     return ConfigFactory.parseString("pekko.cluster.split-brain-resolver.stable-after = 2s\n"
         + "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 2s\n"
