@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "rlsearch 0.1.0",
     description = "Reinforcement learning for e-commerce search ranking: the zoosim world and its learners.",
-    subcommands = {WorldCommand.class, BenchCommand.class, BattleCommand.class, TemplatesCommand.class, OpeCommand.class, DriftCommand.class, TrainCommand.class, RetentionCommand.class, SwapTestCommand.class, ServeCommand.class, ParetoCommand.class, NonstationaryCommand.class, ToyCommand.class, LogCommand.class, OfflineCommand.class, DiversityCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {WorldCommand.class, BenchCommand.class, BattleCommand.class, TemplatesCommand.class, OpeCommand.class, DriftCommand.class, TrainCommand.class, RetentionCommand.class, SwapTestCommand.class, ServeCommand.class, ParetoCommand.class, NonstationaryCommand.class, ToyCommand.class, LogCommand.class, OfflineCommand.class, DiversityCommand.class, NodeCommand.class, LabCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

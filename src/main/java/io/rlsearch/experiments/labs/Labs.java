@@ -1,0 +1,22 @@
+package io.rlsearch.experiments.labs;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The labs, in the book's order. */
+public final class Labs {
+  private static final List<Lab> ALL = List.of(
+      new ValueStabilityLab());
+
+  private Labs() {}
+
+  /** Every lab, by chapter. */
+  public static List<Lab> all() {
+    return ALL;
+  }
+
+  /** The lab called {@code name}. */
+  public static Optional<Lab> find(String name) {
+    return ALL.stream().filter(l -> l.name().equals(name)).findFirst();
+  }
+}
