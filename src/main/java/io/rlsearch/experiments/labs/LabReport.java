@@ -76,9 +76,15 @@ public final class LabReport {
    * A scalar the book prints to {@code decimals} decimals: a match when ours rounds to the same.
    */
   public LabReport decimals(String key, double ours, double bookValue, int decimals, String source) {
+    return decimals(key, ours, bookValue, decimals, source, null);
+  }
+
+  /** As {@link #decimals(String, double, double, int, String)}, with {@code why} explaining a miss. */
+  public LabReport decimals(String key, double ours, double bookValue, int decimals, String source, String why) {
     boolean same = round(ours, decimals).equals(round(bookValue, decimals));
     return put(key, ours, bookValue, source, same ? MATCH
-        : "ours " + round(ours, decimals) + " against the book's " + round(bookValue, decimals));
+        : "ours " + round(ours, decimals) + " against the book's " + round(bookValue, decimals)
+            + (why == null ? "" : ": " + why));
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.Optional;
 /** The labs, in the book's order. */
 public final class Labs {
   private static final List<Lab> ALL = List.of(
+      new OracleLab(),
       new BellmanLab(),
       new ValueStabilityLab());
 
