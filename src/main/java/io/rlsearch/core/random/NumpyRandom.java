@@ -248,6 +248,31 @@ public final class NumpyRandom {
     return loc + scale * standardNormal();
   }
 
+  /**
+   * {@code poisson(lam)} for {@code 0 <= lam < 10}: numpy's multiplication method (uniforms multiplied
+   * until the product falls to {@code exp(-lam)} or below). Larger rates take numpy's PTRS rejection
+   * sampler, which is not implemented here.
+   */
+  public long poisson(double lam) {
+    if (!(lam >= 0) || lam >= 10) {
+      throw new IllegalArgumentException("poisson: lam must lie in [0, 10), got " + lam);
+    }
+    if (lam == 0) {
+      return 0;
+    }
+    double enlam = Math.exp(-lam);
+    long x = 0;
+    double prod = 1.0;
+    for (;;) {
+      prod *= random();
+      if (prod > enlam) {
+        x++;
+      } else {
+        return x;
+      }
+    }
+  }
+
   /** {@code lognormal(mean, sigma)} = exp(normal(mean, sigma)). */
   public double lognormal(double mean, double sigma) {
     return Math.exp(normal(mean, sigma));

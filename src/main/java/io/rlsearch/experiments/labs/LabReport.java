@@ -158,8 +158,9 @@ public final class LabReport {
     return this;
   }
 
-  private static String round(double x, int decimals) {
-    String s = String.format(Locale.ROOT, "%." + decimals + "f", x);
-    return s.equals(String.format(Locale.ROOT, "%." + decimals + "f", -0.0)) ? s.substring(1) : s;
+  /** {@code x} to {@code decimals} places as Python's format rounds it: the exact binary value, half to even. */
+  static String round(double x, int decimals) {
+    String s = new java.math.BigDecimal(x).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
+    return s.startsWith("-") && s.matches("-0(\\.0*)?") ? s.substring(1) : s;
   }
 }

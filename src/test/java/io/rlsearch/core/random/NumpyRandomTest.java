@@ -173,6 +173,26 @@ class NumpyRandomTest {
   }
 
   @Test
+  void poissonFollowsNumpysMultiplicationMethod() {
+    // numpy 2.x: default_rng(5).poisson(4.0) x 8, then random(); default_rng(6).poisson(0.7) x 8, then random()
+    NumpyRandom a = new NumpyRandom(5);
+    long[] got = new long[8];
+    for (int i = 0; i < 8; i++) {
+      got[i] = a.poisson(4.0);
+    }
+    assertArrayEquals(new long[] {4, 2, 3, 7, 3, 5, 1, 3}, got);
+    assertEquals(0.8062153310270436, a.random(), 0.0);
+    NumpyRandom b = new NumpyRandom(6);
+    for (int i = 0; i < 8; i++) {
+      got[i] = b.poisson(0.7);
+    }
+    assertArrayEquals(new long[] {1, 0, 0, 2, 0, 1, 0, 1}, got);
+    assertEquals(0.9787675621852967, b.random(), 0.0);
+    assertThrows(IllegalArgumentException.class, () -> b.poisson(10.0));
+    assertThrows(IllegalArgumentException.class, () -> b.poisson(Double.NaN));
+  }
+
+  @Test
   void bulkFillsEqualDrawByDrawCalls() {
     for (long seed : new long[] {0, 1, 42, 20251108}) {
       for (int n : new int[] {1, 7, 16, 17, 100, 10_000}) {
