@@ -8,6 +8,7 @@ public final class Labs {
   private static final List<Lab> ALL = List.of(
       new OracleLab(),
       new RewardLab(),
+      new ClickModelsLab(),
       new BellmanLab(),
       new ValueStabilityLab());
 
