@@ -10,6 +10,7 @@ public final class Labs {
       new RewardLab(),
       new ClickModelsLab(),
       new BellmanLab(),
+      new TemplatesLab(),
       new ValueStabilityLab());
 
   private Labs() {}
