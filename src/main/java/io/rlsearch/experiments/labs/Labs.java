@@ -11,6 +11,7 @@ public final class Labs {
       new ClickModelsLab(),
       new BellmanLab(),
       new TemplatesLab(),
+      new DriftLab(),
       new ValueStabilityLab());
 
   private Labs() {}
