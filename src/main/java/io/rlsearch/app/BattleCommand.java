@@ -54,8 +54,10 @@ import picocli.CommandLine.Spec;
         "Several seeds (the default: 4) give 95%% intervals over seeds; one seed gives none.",
         "Agents available: static, random, linucb, ts, contq, reinforce (no baseline), reinforce_baseline"
         + " (learned value baseline), ppo, cql, slateq, diffrank (default: all of these), slateq_simplified (the"
-        + " reference's slate regression) and static_slate (the candidates in base-relevance order). static and"
-        + " random always run. linucb and ts choose among the 8 Chapter-6 templates carried over to boost weights.",
+        + " reference's slate regression), static_slate (the candidates in base-relevance order), neural_linear"
+        + " (LinUCB on a learned representation, after 300 uniform decisions) and neural_ensemble (a bootstrapped"
+        + " network ensemble with a UCB bonus). static and random always run. linucb, ts, neural_linear and"
+        + " neural_ensemble choose among the 8 Chapter-6 templates carried over to boost weights.",
         "slateq, slateq_simplified and diffrank act on the slate task (the slate env: 50 candidates by base"
         + " relevance, one score each) with the same users and queries; the others on the 10 boost weights.",
         "cql is offline: before the battle it is trained (1,000 steps) on 500 decisions of the uniform random"
@@ -64,7 +66,8 @@ import picocli.CommandLine.Spec;
         "Agents' defaults and why they fit the reward's scale: docs/battle.md."})
 final class BattleCommand implements Callable<Integer> {
   static final List<String> AVAILABLE = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
-      "reinforce_baseline", "ppo", "cql", "slateq", "slateq_simplified", "diffrank", "static_slate");
+      "reinforce_baseline", "ppo", "cql", "slateq", "slateq_simplified", "diffrank", "static_slate", "neural_linear",
+      "neural_ensemble");
   static final List<String> DEFAULT = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
       "reinforce_baseline", "ppo", "cql", "slateq", "diffrank");
   /** Decisions of the random policy CQL is trained on (the reference's 500). */
@@ -371,6 +374,9 @@ final class BattleCommand implements Callable<Integer> {
       case "linucb" -> BanditAgents.linUcb(new LinUcb.Settings(1.0, 2.0, false), true);
       case "ts" -> BanditAgents.thompson(LinearThompson.Settings.defaults(), 16, true);
       case "contq" -> NeuralAgents.qEnsemble(learner, NeuralAgents.QEnsembleSettings.battle(task.aMax()));
+      case "neural_linear" -> io.rlsearch.learn.NeuralLinearAgent.builder(learner,
+          io.rlsearch.learn.NeuralLinearAgent.Settings.battle());
+      case "neural_ensemble" -> NeuralAgents.neuralEnsemble(learner, NeuralAgents.QEnsembleSettings.templates());
       case "reinforce" -> NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(false));
       case "reinforce_baseline" -> NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(true));
       case "ppo" -> PpoAgent.builder(learner, PpoAgent.Settings.battle());

@@ -30,8 +30,7 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
 
   @Override
   public Task task(RunDescriptor d) {
-    return RunConfig.NEURAL.contains(d.agent()) ? RunConfig.neuralTask(d.agent())
-        : new Task.BoostTemplates(config(d).features());
+    return config(d).taskFor(d.agent());
   }
 
   @Override

@@ -73,8 +73,7 @@ final class PipelineBench implements Callable<Integer> {
     }
     try (io.rlsearch.learn.SharedLearner learner = neural ? new io.rlsearch.learn.SharedLearner() : null) {
       AgentBuilder builder = neural ? RunConfig.neural(name, learner, false) : cfg.agent(name);
-      io.rlsearch.experiments.Task task = neural ? RunConfig.neuralTask(name)
-          : new io.rlsearch.experiments.Task.BoostTemplates(cfg.features());
+      io.rlsearch.experiments.Task task = cfg.taskFor(name);
       return measure(cfg, builder, task, Optional.ofNullable(learner));
     }
   }

@@ -166,7 +166,10 @@ final class RunConfig {
 
   /** The neural agents (they act on the boost-weight task and train in a shared DJL learner). */
   static final List<String> NEURAL = List.of("contq", "reinforce", "reinforce_baseline", "ppo", "slateq",
-      "slateq_simplified", "diffrank", "cql", "iql", "td3_bc", "random_weights");
+      "slateq_simplified", "diffrank", "cql", "iql", "td3_bc", "random_weights", "neural_linear", "neural_ensemble");
+
+  /** Agents of {@link #NEURAL} that choose among the boost templates (the template task). */
+  static final List<String> TEMPLATE_NEURAL = List.of("neural_linear", "neural_ensemble");
 
   /** Agents of {@link #NEURAL} trained offline from a logged-decision file before they act. */
   static final List<String> OFFLINE = List.of("cql", "iql", "td3_bc");
@@ -179,6 +182,12 @@ final class RunConfig {
    * SlateQ's terminal-after).
    */
   static final int PPO_TERMINAL_AFTER = 256;
+
+  /** The task agent {@code name} acts on: the template task for the template agents, else its neural task. */
+  Task taskFor(String name) {
+    return NEURAL.contains(name) && !TEMPLATE_NEURAL.contains(name) ? neuralTask(name)
+        : new Task.BoostTemplates(features());
+  }
 
   /** The task a {@link #NEURAL} agent acts on. */
   static Task neuralTask(String name) {
@@ -199,6 +208,10 @@ final class RunConfig {
           io.rlsearch.learn.SlateQAgent.Settings.battle(io.rlsearch.agents.slate.SlateQSnapshot.Mode.SIMPLIFIED));
       case "diffrank" -> io.rlsearch.learn.DiffRankAgent.builder(learner,
           io.rlsearch.learn.DiffRankAgent.Settings.battle());
+      case "neural_linear" -> io.rlsearch.learn.NeuralLinearAgent.builder(learner,
+          io.rlsearch.learn.NeuralLinearAgent.Settings.reference());
+      case "neural_ensemble" -> io.rlsearch.learn.NeuralAgents.neuralEnsemble(learner,
+          io.rlsearch.learn.NeuralAgents.QEnsembleSettings.templates());
       case "random_weights" -> io.rlsearch.agents.continuous.ContinuousAgents.uniform("random_weights", 10,
           task.aMax());
       case "contq" -> io.rlsearch.learn.NeuralAgents.qEnsemble(learner,

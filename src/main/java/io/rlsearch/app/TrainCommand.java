@@ -286,7 +286,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException(e.getMessage());
     }
     boolean det = deterministic || cfg.deterministic();
-    Task task = neural ? RunConfig.neuralTask(name) : new Task.BoostTemplates(cfg.features());
+    Task task = cfg.taskFor(name);
     Map<String, String> config = new LinkedHashMap<>();
     config.put("agent", builder.name());
     config.put("agent_settings", neural ? "battle" : cfg.agentSettings(name));

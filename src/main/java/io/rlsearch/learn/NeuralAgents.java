@@ -73,6 +73,16 @@ public final class NeuralAgents {
     }
 
     /**
+     * The neural ensemble bandit's settings (the book's Chapter-6a demo: 5 members of (64, 64), lr
+     * 1e-3, beta 2, an update every 10 transitions), with a replay of 10,000 bootstrapped transitions,
+     * standardised targets (beta in standard deviations of the reward, at any reward scale) and 4
+     * minibatch steps of 64 per member per update.
+     */
+    public static QEnsembleSettings templates() {
+      return new QEnsembleSettings(5, new int[] {64, 64}, 1e-3, 0, 2.0, 10, 4, 64, null, 42, 10_000, true, true);
+    }
+
+    /**
      * The Battle Royale's Q-ensemble for box {@code aMax}: 5 members (64, 64), lr 1e-3, a replay of
      * 10,000 transitions with bootstrapped members, standardised targets, an update every 32
      * transitions of 8 minibatch steps of 64 per member, UCB beta 1 (in standard deviations), and a
@@ -86,26 +96,46 @@ public final class NeuralAgents {
 
   /** The continuous Q-ensemble agent ("contq"). */
   public static AgentBuilder qEnsemble(SharedLearner learner, QEnsembleSettings s) {
+    return ensemble("contq", learner, s, false);
+  }
+
+  /**
+   * The neural ensemble bandit ("neural_ensemble", the book's Chapter 6a): a Q-ensemble over
+   * {@code context ‖ one-hot(template)} that plays the template with the largest
+   * {@code mean + beta std} over its members; it chooses among arms (the template task).
+   */
+  public static AgentBuilder neuralEnsemble(SharedLearner learner, QEnsembleSettings s) {
+    return ensemble("neural_ensemble", learner, s, true);
+  }
+
+  private static AgentBuilder ensemble(String name, SharedLearner learner, QEnsembleSettings s, boolean discrete) {
     return new AgentBuilder() {
       @Override
       public String name() {
-        return "contq";
+        return name;
       }
 
       @Override
       public UpdateRule create(int arms, int dim) {
-        return new QEnsembleRule(learner, s, dim, 10, null);
+        return new QEnsembleRule(name, learner, s, dim, discrete ? arms : 10, discrete, null);
       }
 
       @Override
       public UpdateRule restore(PolicySnapshot snapshot) {
+        if (discrete) {
+          if (!(snapshot instanceof io.rlsearch.agents.bandit.NeuralEnsembleSnapshot e)) {
+            throw new IllegalArgumentException("not a neural ensemble snapshot: " + snapshot.agent());
+          }
+          return new QEnsembleRule(name, learner, s, e.members().get(0).inputs() - e.arms(), e.arms(), true,
+              e.members());
+        }
         QEnsembleSnapshot q = (QEnsembleSnapshot) snapshot;
-        return new QEnsembleRule(learner, s, q.members().get(0).inputs() - 10, 10, q.members());
+        return new QEnsembleRule(name, learner, s, q.members().get(0).inputs() - 10, 10, false, q.members());
       }
 
       @Override
       public UpdateRule restoreState(AgentState state) {
-        checkAgent(state, "contq");
+        checkAgent(state, name);
         int dim = Math.toIntExact(state.counter("dim"));
         int actionDim = Math.toIntExact(state.counter("action_dim"));
         List<Mlp> members = new ArrayList<>();
@@ -113,7 +143,7 @@ public final class NeuralAgents {
           Mlp like = MlpInit.create(qSizes(s, dim, actionDim), Mlp.Activation.RELU, new NumpyRandom(0));
           members.add(Mlp.fromState(state, "q" + i, like));
         }
-        QEnsembleRule r = new QEnsembleRule(learner, s, dim, actionDim, members);
+        QEnsembleRule r = new QEnsembleRule(name, learner, s, dim, actionDim, discrete, members);
         int n = Math.toIntExact(state.counter("buffered"));
         double[] bx = state.array("buffer.x", n * (dim + actionDim));
         double[] by = state.array("buffer.y", n);
@@ -152,6 +182,8 @@ public final class NeuralAgents {
   }
 
   private static final class QEnsembleRule implements UpdateRule {
+    private final String name;
+    private final boolean discrete;
     private final QEnsembleSettings s;
     private final int dim;
     private final int actionDim;
@@ -172,7 +204,10 @@ public final class NeuralAgents {
     /** The members' weights as last exported; null after an update. */
     private List<Mlp> exported;
 
-    QEnsembleRule(SharedLearner learner, QEnsembleSettings s, int dim, int actionDim, List<Mlp> from) {
+    QEnsembleRule(String name, SharedLearner learner, QEnsembleSettings s, int dim, int actionDim, boolean discrete,
+        List<Mlp> from) {
+      this.name = name;
+      this.discrete = discrete;
       this.s = s;
       this.dim = dim;
       this.actionDim = actionDim;
@@ -189,10 +224,17 @@ public final class NeuralAgents {
 
     @Override
     public void observe(double[] context, Decision decision, double reward) {
-      if (!decision.continuous()) {
-        throw new IllegalArgumentException("the Q-ensemble learns from continuous actions");
+      if (decision.continuous() == discrete) {
+        throw new IllegalArgumentException(discrete ? "the neural ensemble bandit learns from templates (arms)"
+            : "the Q-ensemble learns from continuous actions");
       }
-      double[] a = decision.action();
+      double[] a;
+      if (discrete) {
+        a = new double[actionDim];
+        a[decision.arm()] = 1;
+      } else {
+        a = decision.action();
+      }
       int in = dim + actionDim;
       int at = (int) (added % s.replay());
       for (int i = 0; i < dim; i++) {
@@ -285,7 +327,7 @@ public final class NeuralAgents {
       c.put("since_update", (long) sinceUpdate);
       c.put("returns_seen", seen);
       rng.putState("rng", c);
-      return java.util.Optional.of(new AgentState("contq", a, c));
+      return java.util.Optional.of(new AgentState(name, a, c));
     }
 
     @Override
@@ -298,7 +340,8 @@ public final class NeuralAgents {
         }
         exported = List.copyOf(w);
       }
-      return new QEnsembleSnapshot(version, exported, s.ucbBeta(), s.cem(), actionDim);
+      return discrete ? new io.rlsearch.agents.bandit.NeuralEnsembleSnapshot(version, exported, s.ucbBeta(), actionDim)
+          : new QEnsembleSnapshot(version, exported, s.ucbBeta(), s.cem(), actionDim);
     }
 
     @Override
