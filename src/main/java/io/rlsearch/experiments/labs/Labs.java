@@ -12,6 +12,8 @@ public final class Labs {
       new BellmanLab(),
       new TemplatesLab(),
       new DriftLab(),
+      new RetentionLabs.Ranking(),
+      new RetentionLabs.Curves(),
       new ValueStabilityLab());
 
   private Labs() {}
