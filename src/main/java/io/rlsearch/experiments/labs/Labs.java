@@ -10,6 +10,8 @@ public final class Labs {
       new RewardLab(),
       new ClickModelsLab(),
       new BellmanLab(),
+      new WorldLabs.GenerativeWorld(),
+      new WorldLabs.Pipeline(),
       new TemplatesLab(),
       new DriftLab(),
       new RetentionLabs.Ranking(),
