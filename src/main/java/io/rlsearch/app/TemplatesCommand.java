@@ -74,6 +74,11 @@ final class TemplatesCommand implements Callable<Integer> {
           + " the book's recorded runs used 3.0).")
   Double popularAmplitude;
 
+  @Option(names = "--rich-regularization", paramLabel = "R", defaultValue = "none",
+      description = "With --features rich: none, blend (the sensitivities blended 0.6/0.4 with the segment mean,"
+          + " shrunk by 0.9, clipped to 3.5) or quantized (as blend, on a 0.25 grid) (default: ${DEFAULT-VALUE}).")
+  String richRegularization;
+
   @Mixin ConfigOption config = new ConfigOption();
 
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
@@ -113,8 +118,18 @@ final class TemplatesCommand implements Callable<Integer> {
       }
       sim = sim.withPopularAmplitude(popularAmplitude);
     }
+    TemplateBandits.RichRegularization reg;
+    try {
+      reg = TemplateBandits.RichRegularization.parse(richRegularization);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--rich-regularization must be none, blend or quantized; got '"
+          + richRegularization + "'");
+    }
+    if (reg != TemplateBandits.RichRegularization.NONE && mode != FeatureMode.RICH) {
+      throw new Main.UsageException("--rich-regularization " + richRegularization + " goes with --features rich");
+    }
     TemplateBandits.Settings s = new TemplateBandits.Settings(mode, est, nStatic, nBandit, worldSeed, banditSeed,
-        prior, alpha, sigma);
+        prior, alpha, sigma, reg);
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(3,
         Runtime.getRuntime().availableProcessors())));
@@ -144,6 +159,7 @@ final class TemplatesCommand implements Callable<Integer> {
     Map<String, Object> out = new LinkedHashMap<>();
     Map<String, Object> set = new LinkedHashMap<>();
     set.put("features", s.features().cliName());
+    set.put("rich_regularization", s.richRegularization().cliName());
     set.put("estimator", s.estimator().name().toLowerCase(Locale.ROOT));
     set.put("n_static", s.nStatic());
     set.put("n_bandit", s.nBandit());

@@ -79,6 +79,37 @@ public final class TemplateBandits {
   }
 
   /**
+   * How the rich (oracle) features' sensitivities are regularised before the bandits see them (the
+   * Chapter-6 bandit matrix's scenarios): not at all; blended with the segment mean
+   * ({@code 0.6 theta + 0.4 mean}), shrunk by 0.9 and clipped to [-3.5, 3.5]; or blended, shrunk and
+   * rounded to a 0.25 grid as well (which is the rich_est features' Chapter-6 estimate).
+   */
+  public enum RichRegularization {
+    NONE("none"), BLEND("blend"), QUANTIZED("quantized");
+
+    private final String cliName;
+
+    RichRegularization(String cliName) {
+      this.cliName = cliName;
+    }
+
+    /** The name on the command line. */
+    public String cliName() {
+      return cliName;
+    }
+
+    /** Parses {@code none|blend|quantized}. */
+    public static RichRegularization parse(String s) {
+      for (RichRegularization r : values()) {
+        if (r.cliName.equals(s)) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException("rich regularization must be none, blend or quantized; got '" + s + "'");
+    }
+  }
+
+  /**
    * Protocol settings.
    *
    * @param features context features
@@ -90,10 +121,23 @@ public final class TemplateBandits {
    * @param priorWeight pseudo-observations per template in the warm start (0 = none)
    * @param linAlpha LinUCB width
    * @param tsSigma Thompson sampling noise scale
+   * @param richRegularization how rich features' sensitivities are regularised (rich features only)
    */
   public record Settings(FeatureMode features, Estimator estimator, int nStatic, int nBandit, long worldSeed,
-      long banditSeed, int priorWeight, double linAlpha, double tsSigma) {
+      long banditSeed, int priorWeight, double linAlpha, double tsSigma, RichRegularization richRegularization) {
+    /** Settings without rich regularisation. */
+    public Settings(FeatureMode features, Estimator estimator, int nStatic, int nBandit, long worldSeed,
+        long banditSeed, int priorWeight, double linAlpha, double tsSigma) {
+      this(features, estimator, nStatic, nBandit, worldSeed, banditSeed, priorWeight, linAlpha, tsSigma,
+          RichRegularization.NONE);
+    }
+
     public Settings {
+      java.util.Objects.requireNonNull(richRegularization, "richRegularization");
+      if (richRegularization != RichRegularization.NONE && features != FeatureMode.RICH) {
+        throw new IllegalArgumentException("rich regularization applies to rich features only, got "
+            + features.cliName());
+      }
       if (nStatic < 1) {
         throw new IllegalArgumentException("n_static must be >= 1, got " + nStatic);
       }
@@ -312,7 +356,8 @@ public final class TemplateBandits {
   }
 
   private TemplateEpisode newEpisode() {
-    return new TemplateEpisode(world, boosts, settings.features(), settings.estimator());
+    return new TemplateEpisode(world, boosts, settings.features(), settings.estimator(),
+        settings.richRegularization());
   }
 
   /** Plays template {@code t}; adds reward, GMV, CM2, orders to {@code sums}; returns the reward. */

@@ -24,6 +24,7 @@ final class TemplateEpisode implements SessionEpisode {
   private final float[][] boosts;
   private final TemplateBandits.FeatureMode features;
   private final TemplateBandits.Estimator estimator;
+  private final TemplateBandits.RichRegularization regularization;
   private final EpisodeScorer scorer;
   private final ContextFeatures contexts;
   private final Behavior behavior;
@@ -33,6 +34,12 @@ final class TemplateEpisode implements SessionEpisode {
 
   TemplateEpisode(World world, float[][] boosts, TemplateBandits.FeatureMode features,
       TemplateBandits.Estimator estimator) {
+    this(world, boosts, features, estimator, TemplateBandits.RichRegularization.NONE);
+  }
+
+  TemplateEpisode(World world, float[][] boosts, TemplateBandits.FeatureMode features,
+      TemplateBandits.Estimator estimator, TemplateBandits.RichRegularization regularization) {
+    this.regularization = regularization;
     this.world = world;
     this.boosts = boosts;
     this.features = features;
@@ -79,7 +86,11 @@ final class TemplateEpisode implements SessionEpisode {
   public double[] context() {
     return switch (features) {
       case SIMPLE -> contexts.ch06Simple(user, query);
-      case RICH -> contexts.ch06Rich(user, query, scorer);
+      case RICH -> switch (regularization) {
+        case NONE -> contexts.ch06Rich(user, query, scorer);
+        case BLEND -> contexts.ch06RichBlended(user, query, scorer);
+        case QUANTIZED -> contexts.ch06RichEstimated(user, query, scorer);
+      };
       case RICH_EST -> estimator == TemplateBandits.Estimator.CH06
           ? contexts.ch06RichEstimated(user, query, scorer)
           : withBias(contexts.richEstimated(user, query, scorer));

@@ -136,6 +136,17 @@ public final class ContextFeatures {
     return withBias(richWith(u, q, scores, tp, tl));
   }
 
+  /**
+   * Chapter-6 rich features with the oracle sensitivities blended with the segment mean
+   * ({@code 0.6 theta + 0.4 mean}), shrunk by 0.9 and clipped to [-3.5, 3.5] (no grid); plus a bias.
+   */
+  public double[] ch06RichBlended(User u, Query q, EpisodeScorer scores) {
+    SimSettings.Users us = world.settings().users();
+    double tp = clip(0.9 * (0.6 * u.thetaPrice() + 0.4 * us.priceMean()[u.segment()]), -3.5, 3.5);
+    double tl = clip(0.9 * (0.6 * u.thetaPl() + 0.4 * us.plMean()[u.segment()]), -3.5, 3.5);
+    return withBias(richWith(u, q, scores, tp, tl));
+  }
+
   static double ch06Estimate(double theta, double segmentMean) {
     double blended = 0.6 * theta + 0.4 * segmentMean;
     double shrunk = 0.9 * blended;

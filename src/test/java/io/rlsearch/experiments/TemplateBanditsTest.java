@@ -147,4 +147,22 @@ class TemplateBanditsTest {
     assertEquals(6.182391636978594, r.ts().means().gmv());
     assertEquals(-27.95, r.linucb().deltaGmvPct(), 0.005);
   }
+
+  @Test
+  void richRegularizationIsForRichFeaturesAndQuantizedIsTheChapterSixEstimate() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TemplateBandits.Settings(
+        FeatureMode.SIMPLE, TemplateBandits.Estimator.CH06, 10, 10, 1, 2, 0, 1.0, 1.0,
+        TemplateBandits.RichRegularization.BLEND));
+    // Quantized oracle features are the rich_est features' Chapter-6 estimate: same protocol, same run.
+    TemplateBandits.Settings quantized = new TemplateBandits.Settings(FeatureMode.RICH, TemplateBandits.Estimator.CH06,
+        20, 300, 5, 6, 12, 0.85, 0.7, TemplateBandits.RichRegularization.QUANTIZED);
+    TemplateBandits.Settings est = new TemplateBandits.Settings(FeatureMode.RICH_EST, TemplateBandits.Estimator.CH06,
+        20, 300, 5, 6, 12, 0.85, 0.7);
+    TemplateBandits.Result q = new TemplateBandits(SMALL, quantized).run(Runnable::run);
+    TemplateBandits.Result e = new TemplateBandits(SMALL, est).run(Runnable::run);
+    assertEquals(e.linucb().means(), q.linucb().means());
+    TemplateBandits.Settings blend = new TemplateBandits.Settings(FeatureMode.RICH, TemplateBandits.Estimator.CH06,
+        20, 300, 5, 6, 12, 0.85, 0.7, TemplateBandits.RichRegularization.BLEND);
+    assertNotEquals(e.linucb().means(), new TemplateBandits(SMALL, blend).run(Runnable::run).linucb().means());
+  }
 }

@@ -13,6 +13,7 @@ public final class Labs {
       new WorldLabs.GenerativeWorld(),
       new WorldLabs.Pipeline(),
       new TemplatesLab(),
+      new BanditMatrixLab(),
       new DriftLab(),
       new RetentionLabs.Ranking(),
       new RetentionLabs.Curves(),
