@@ -14,6 +14,7 @@ public final class Labs {
       new WorldLabs.Pipeline(),
       new TemplatesLab(),
       new BanditMatrixLab(),
+      new LqrLab(),
       new DriftLab(),
       new RetentionLabs.Ranking(),
       new RetentionLabs.Curves(),
