@@ -7,6 +7,7 @@ import java.util.Optional;
 public final class Labs {
   private static final List<Lab> ALL = List.of(
       new OracleLab(),
+      new ToyExercisesLab(),
       new RewardLab(),
       new ClickModelsLab(),
       new BellmanLab(),

@@ -84,6 +84,12 @@ public final class OracleLab implements Lab {
 
   /** One session's reward (0.6 GMV + 0.3 CM2 + 0.1 clicks) on {@code default_rng(seed)}. */
   double session(int user, Integer[] ranking, long seed) {
+    double[] i = interaction(user, ranking, seed);
+    return 0.6 * i[0] + 0.3 * i[1] + 0.1 * i[2];
+  }
+
+  /** One session on {@code default_rng(seed)}: GMV, CM2 and clicks. */
+  double[] interaction(int user, Integer[] ranking, long seed) {
     NumpyRandom rng = new NumpyRandom(seed);
     double gmv = 0;
     double cm2 = 0;
@@ -101,13 +107,28 @@ public final class OracleLab implements Lab {
         }
       }
     }
-    return 0.6 * gmv + 0.3 * cm2 + 0.1 * clicks;
+    return new double[] {gmv, cm2, clicks};
   }
 
   /** The epsilon-greedy tabular learner (a contextual bandit: no bootstrap). */
   static final class Learner {
     final double[][] q = new double[3][25];
-    double epsilon = 0.9;
+    double epsilon;
+    final double decay;
+    final double floor;
+    final double lr;
+
+    /** Lab 0.1's learner: epsilon 0.9 decaying by 0.995 to 0.05, step 0.15. */
+    Learner() {
+      this(0.9, 0.995, 0.05, 0.15);
+    }
+
+    Learner(double epsilon, double decay, double floor, double lr) {
+      this.epsilon = epsilon;
+      this.decay = decay;
+      this.floor = floor;
+      this.lr = lr;
+    }
 
     int select(int user, NumpyRandom rng) {
       if (rng.random() < epsilon) {
@@ -123,13 +144,33 @@ public final class OracleLab implements Lab {
     }
 
     void update(int user, int a, double reward) {
-      q[user][a] += 0.15 * (reward - q[user][a]);
-      epsilon = Math.max(0.05, epsilon * 0.995);
+      q[user][a] += lr * (reward - q[user][a]);
+      epsilon = Math.max(floor, epsilon * decay);
     }
   }
 
   interface Policy {
     int select(int user, NumpyRandom rng);
+  }
+
+  /** Per user type, the grid action with the best mean reward over 200 sessions on seeds {@code seed ...}. */
+  int[] oracleActions(long seed) {
+    int[] oracleAction = new int[3];
+    for (int u = 0; u < 3; u++) {
+      double bestQ = Double.NEGATIVE_INFINITY;
+      for (int a = 0; a < 25; a++) {
+        Integer[] ranking = rank(actions[a]);
+        double s = 0;
+        for (int t = 0; t < 200; t++) {
+          s += session(u, ranking, seed + t);
+        }
+        if (s / 200 > bestQ) {
+          bestQ = s / 200;
+          oracleAction[u] = a;
+        }
+      }
+    }
+    return oracleAction;
   }
 
   /** Mean reward and per-user means over {@code n} episodes, the book's evaluation. */
@@ -165,21 +206,7 @@ public final class OracleLab implements Lab {
       }
     }
     double[] fin = evaluate(learner::select, 120, seed + 20000);
-    int[] oracleAction = new int[3];
-    for (int u = 0; u < 3; u++) {
-      double bestQ = Double.NEGATIVE_INFINITY;
-      for (int a = 0; a < 25; a++) {
-        Integer[] ranking = rank(actions[a]);
-        double s = 0;
-        for (int t = 0; t < 200; t++) {
-          s += session(u, ranking, seed + t);
-        }
-        if (s / 200 > bestQ) {
-          bestQ = s / 200;
-          oracleAction[u] = a;
-        }
-      }
-    }
+    int[] oracleAction = oracleActions(seed);
     double oracle = evaluate((u, r) -> oracleAction[u], 300, seed)[0];
     LabReport rep = new LabReport(name());
     rep.decimals("q_learning_final_mean", fin[0], 16.13, 2, SOURCE, STALE);

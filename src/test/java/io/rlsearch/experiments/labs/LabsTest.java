@@ -21,7 +21,8 @@ class LabsTest {
   private static final SimSettings DEFAULTS = SimSettings.defaults();
 
   @ParameterizedTest
-  @ValueSource(strings = {"ch01-reward", "ch02-click-models", "ch03-bellman", "ch11-value-stability"})
+  @ValueSource(strings = {"ch01-reward", "ch02-click-models", "ch03-bellman", "ch04-world", "ch05-pipeline",
+      "ch11-retention-curves", "ch11-value-stability"})
   void everyRecordedFigureMatches(String name) {
     LabReport r = Labs.find(name).orElseThrow().run(DEFAULTS);
     assertTrue(r.allMatch(), name + ": " + r.match());
@@ -45,6 +46,19 @@ class LabsTest {
     assertEquals(17.83824421181196, (double) r.figures().get("oracle_mean"), 1e-9);
     assertTrue(r.match().get("q_learning_final_mean").contains("earlier run"));
     assertEquals(LabReport.MATCH, r.match().get("reaches_90pct_of_oracle"));
+  }
+
+  @Test
+  void theToyExercisesEqualTheReferenceScript() {
+    LabReport r = Labs.find("ch00-exercises").orElseThrow().run(DEFAULTS);
+    // The reference's current script (numpy 2.x): Exercise 0.1's pure-GMV final reward, 0.4's tau = 0 GMV.
+    assertEquals(26.979647633343394, (double) r.figures().get("ex01.pure_gmv.final_reward"), 1e-9);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Double>> pareto = (List<Map<String, Double>>) r.figures().get("ex04.pareto");
+    assertEquals(25.042350148138347, pareto.get(0).get("gmv"), 1e-9);
+    assertEquals(0.455, pareto.get(1).get("violations"), 1e-12);
+    assertEquals(5682.105266367275, (double) r.figures().get("ex03.cumulative_regret"), 1e-6);
+    assertEquals(LabReport.MATCH, r.match().get("ex03.cumulative_regret"));
   }
 
   @Test
