@@ -59,6 +59,29 @@ public final class EpisodeScorer {
     pass(user, q, rng);
   }
 
+  /**
+   * {@code batch_base_scores} over a subset of the catalog, in the subset's order: one noise draw per
+   * listed product (this scorer's own scores are left as they are).
+   */
+  public double[] baseScores(Query q, int[] products, NumpyRandom rng) {
+    double[] noise = new double[products.length];
+    rng.fillNormal(noise, products.length, 0, rel.noiseSigma());
+    double[] lex = world.lexicalByCategory(q);
+    float[] phi = q.embRef();
+    double qn = 0;
+    for (float v : phi) {
+      qn += (double) v * v;
+    }
+    double qNorm = Math.max(Math.sqrt(qn), 1e-8);
+    double[] out = new double[products.length];
+    for (int k = 0; k < products.length; k++) {
+      int i = products[k];
+      double cos = (float) (dot(phi, cat.emb, i * Catalog.DIM) / (qNorm * Math.max(cat.embNorm[i], 1e-8)));
+      out[k] = (rel.wSem() * cos + rel.wLex() * lex[cat.category[i]]) + noise[k];
+    }
+    return out;
+  }
+
   private void pass(User user, Query q, NumpyRandom rng) {
     cachedBaseline = null;
     final int n = cat.n;

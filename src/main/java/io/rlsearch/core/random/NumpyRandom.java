@@ -384,6 +384,40 @@ public final class NumpyRandom {
     return out;
   }
 
+  /**
+   * {@code choice(population, size, replace=False)} (shuffled, as numpy's default): Floyd's
+   * algorithm, one bounded draw in {@code [0, j]} for each j of the last {@code size} integers, then a
+   * Fisher-Yates shuffle of the result. numpy switches to a partial shuffle of the whole population
+   * when it exceeds 10,000 and the sample is more than a fiftieth of it; that path is refused.
+   */
+  public int[] choiceWithoutReplacement(int population, int size) {
+    if (size < 0 || size > population) {
+      throw new IllegalArgumentException("choice without replacement: size must lie in [0, " + population
+          + "], got " + size);
+    }
+    if (population > 10_000 && size > population / 50) {
+      throw new IllegalArgumentException("choice without replacement: numpy's tail-shuffle path (population > 10000"
+          + " and size > population / 50) is not ported");
+    }
+    int[] idx = new int[size];
+    java.util.HashSet<Integer> seen = new java.util.HashSet<>();
+    for (int j = population - size; j < population; j++) {
+      int val = (int) integers(0, (long) j + 1);
+      int pick = seen.add(val) ? val : j;
+      if (pick == j) {
+        seen.add(j);
+      }
+      idx[j - population + size] = pick;
+    }
+    for (int i = size - 1; i >= 1; i--) {
+      int j = (int) integers(0, (long) i + 1);
+      int t = idx[j];
+      idx[j] = idx[i];
+      idx[i] = t;
+    }
+    return idx;
+  }
+
   /** {@code choice(len(p), p=p)}: one uniform draw located in the normalised cumulative sum. */
   public int choice(double[] p) {
     return Choice.cdfIndex(Choice.cdf(p), random());

@@ -10,6 +10,7 @@ public final class Labs {
       new ToyExercisesLab(),
       new RewardLab(),
       new ClickModelsLab(),
+      new BaseScoresLab(),
       new BellmanLab(),
       new WorldLabs.GenerativeWorld(),
       new WorldLabs.Pipeline(),

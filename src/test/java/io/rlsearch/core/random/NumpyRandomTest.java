@@ -193,6 +193,18 @@ class NumpyRandomTest {
   }
 
   @Test
+  void choiceWithoutReplacementIsNumpysFloydThenShuffle() {
+    // numpy 2.x: r = default_rng(11); r.choice(50, 7, replace=False); r.choice(10000, 30, replace=False)[:5]; r.random()
+    NumpyRandom r = new NumpyRandom(11);
+    assertArrayEquals(new int[] {28, 23, 29, 44, 35, 36, 5}, r.choiceWithoutReplacement(50, 7));
+    assertArrayEquals(new int[] {7524, 1454, 8388, 2473, 1377}, java.util.Arrays.copyOf(r.choiceWithoutReplacement(10000,
+        30), 5));
+    assertEquals(0.6733623572759108, r.random(), 0.0);
+    assertThrows(IllegalArgumentException.class, () -> r.choiceWithoutReplacement(5, 6));
+    assertThrows(IllegalArgumentException.class, () -> r.choiceWithoutReplacement(20_000, 1_000));
+  }
+
+  @Test
   void bulkFillsEqualDrawByDrawCalls() {
     for (long seed : new long[] {0, 1, 42, 20251108}) {
       for (int n : new int[] {1, 7, 16, 17, 100, 10_000}) {

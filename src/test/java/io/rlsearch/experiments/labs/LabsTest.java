@@ -21,7 +21,7 @@ class LabsTest {
   private static final SimSettings DEFAULTS = SimSettings.defaults();
 
   @ParameterizedTest
-  @ValueSource(strings = {"ch01-reward", "ch02-click-models", "ch03-bellman", "ch04-world", "ch05-pipeline",
+  @ValueSource(strings = {"ch01-reward", "ch02-base-scores", "ch02-click-models", "ch03-bellman", "ch04-world", "ch05-pipeline",
       "ch11-retention-curves", "ch11-value-stability"})
   void everyRecordedFigureMatches(String name) {
     LabReport r = Labs.find(name).orElseThrow().run(DEFAULTS);
@@ -79,7 +79,7 @@ class LabsTest {
       assertTrue(l.name().matches("ch\\d\\d[a-z]?-[a-z0-9-]+"), l.name());
       assertTrue(!l.shows().isBlank() && !l.chapter().isBlank(), l.name());
     }
-    assertTrue(names.containsAll(List.of("ch00-oracle", "ch01-reward", "ch02-click-models", "ch03-bellman",
+    assertTrue(names.containsAll(List.of("ch00-oracle", "ch01-reward", "ch02-base-scores", "ch02-click-models", "ch03-bellman",
         "ch11-value-stability")));
   }
 
