@@ -20,7 +20,8 @@ public final class Labs {
       new DriftLab(),
       new RetentionLabs.Ranking(),
       new RetentionLabs.Curves(),
-      new ValueStabilityLab());
+      new ValueStabilityLab(),
+      new FairnessLab());
 
   private Labs() {}
 
