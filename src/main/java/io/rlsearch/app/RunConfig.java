@@ -286,7 +286,8 @@ final class RunConfig {
 
   /** The experiment's settings for the agent, rendered (for checkpoint compatibility checks). */
   String agentSettings(String name) {
-    String key = name.equals("static") ? "static" : name;
+    // A name such as template:Premium is not a config path; only a plain name can have a section.
+    String key = com.typesafe.config.ConfigUtil.joinPath(name);
     return experiment.hasPath(key) ? experiment.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise())
         : "";
   }
