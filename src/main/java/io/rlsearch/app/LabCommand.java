@@ -46,7 +46,14 @@ final class LabCommand implements Callable<Integer> {
     }
     Lab lab = Labs.find(name).orElseThrow(() -> new Main.UsageException(
         "unknown lab '" + name + "'; one of: " + names()));
-    LabReport r = lab.run(SimSettings.defaults());
+    LabReport r;
+    if (lab.needsLearners()) {
+      try (io.rlsearch.learn.SharedLearner learner = new io.rlsearch.learn.SharedLearner()) {
+        r = lab.run(SimSettings.defaults(), new LabAgents(learner));
+      }
+    } else {
+      r = lab.run(SimSettings.defaults());
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("lab", r.lab());

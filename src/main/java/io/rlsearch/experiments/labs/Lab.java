@@ -26,4 +26,14 @@ public interface Lab {
    * @return the report
    */
   LabReport run(SimSettings settings);
+
+  /** Whether the lab trains neural agents (then it runs through {@link #run(SimSettings, LabLearners)}). */
+  default boolean needsLearners() {
+    return false;
+  }
+
+  /** Runs the lab with neural agents built by {@code learners} (labs without any ignore them). */
+  default LabReport run(SimSettings settings, LabLearners learners) {
+    return run(settings);
+  }
 }

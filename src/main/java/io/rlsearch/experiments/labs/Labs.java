@@ -21,13 +21,17 @@ public final class Labs {
       new RetentionLabs.Ranking(),
       new RetentionLabs.Curves(),
       new ValueStabilityLab(),
-      new FairnessLab());
+      new FairnessLab(),
+      new NeuralLabs.Bandits(),
+      new NeuralLabs.Calibration(),
+      new NeuralLabs.DiscreteVsContinuous(),
+      new NeuralLabs.Reinforce());
 
   private Labs() {}
 
-  /** Every lab, by chapter. */
+  /** Every lab, by chapter (names start with the chapter). */
   public static List<Lab> all() {
-    return ALL;
+    return ALL.stream().sorted(java.util.Comparator.comparing(Lab::name)).toList();
   }
 
   /** The lab called {@code name}. */

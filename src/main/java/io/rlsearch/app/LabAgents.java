@@ -1,0 +1,45 @@
+package io.rlsearch.app;
+
+import io.rlsearch.agents.continuous.Cem;
+import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.experiments.labs.LabLearners;
+import io.rlsearch.learn.NeuralAgents;
+import io.rlsearch.learn.NeuralLinearAgent;
+import io.rlsearch.learn.SharedLearner;
+
+/** The neural agents of the labs, on one shared DJL learner. */
+final class LabAgents implements LabLearners {
+  private final SharedLearner learner;
+
+  LabAgents(SharedLearner learner) {
+    this.learner = learner;
+  }
+
+  @Override
+  public AgentBuilder neuralLinear(int pretrain) {
+    NeuralLinearAgent.Settings r = NeuralLinearAgent.Settings.reference();
+    return NeuralLinearAgent.builder(learner, new NeuralLinearAgent.Settings(r.hidden(), r.features(), r.lr(), pretrain,
+        r.epochs(), r.batch(), r.alpha(), r.lambda(), r.seed()));
+  }
+
+  @Override
+  public AgentBuilder neuralEnsemble() {
+    return NeuralAgents.neuralEnsemble(learner, NeuralAgents.QEnsembleSettings.templates());
+  }
+
+  /**
+   * The Chapter-7 comparison's Q-ensemble: 3 members of (64), lr 5e-3, an update every 10 transitions
+   * of 2 minibatch steps of 64 per member from a bootstrapped replay of 5,000, standardised targets, UCB
+   * beta 1, and the battle's CEM for the box.
+   */
+  @Override
+  public AgentBuilder continuousQ(double aMax) {
+    return NeuralAgents.qEnsemble(learner, new NeuralAgents.QEnsembleSettings(3, new int[] {64}, 5e-3, 0, 1.0, 10, 2,
+        64, new Cem.Settings(32, 0.2, 4, aMax / 2, 0.05, 0.2, aMax, false, 0), 42, 5000, true, true));
+  }
+
+  @Override
+  public AgentBuilder reinforce(boolean valueBaseline) {
+    return NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.reference(valueBaseline));
+  }
+}
