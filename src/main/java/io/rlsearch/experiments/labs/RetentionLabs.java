@@ -77,7 +77,6 @@ public final class RetentionLabs {
     @Override
     public LabReport run(SimSettings settings) {
       int dim = settings.action().featureDim();
-      String[] names = {"uniform", "cm2_heavy"};
       double[][] actions = {new double[dim], cm2Heavy(dim)};
       double[] single = new double[2];
       double[] multi = new double[2];
@@ -87,18 +86,17 @@ public final class RetentionLabs {
       }
       double rho = spearman(single, multi);
       LabReport r = new LabReport(name());
-      Map<String, Double> s = new LinkedHashMap<>();
-      Map<String, Double> m = new LinkedHashMap<>();
-      for (int p = 0; p < 2; p++) {
-        s.put(names[p], single[p]);
-        m.put(names[p], multi[p]);
-      }
-      r.ours("single_step_value", s);
-      r.ours("multi_episode_value", m);
+      // The book prints no run; the reference's own script, run here (numpy 1.24, torch 1.13), printed these.
+      String ref = "scripts/ch11/lab_01_single_vs_multi_episode.py, the reference's script run on 2026-12-02";
+      r.decimals("single_step_value.uniform", single[0], 4.2119, 4, ref);
+      r.decimals("single_step_value.cm2_heavy", single[1], 12.9057, 4, ref);
+      r.decimals("multi_episode_value.uniform", multi[0], 6.8668, 4, ref);
+      r.decimals("multi_episode_value.cm2_heavy", multi[1], 32.3873, 4, ref);
       String src = "docs/book/ch11/exercises_labs.md (Lab 11.1, acceptance criterion)";
       r.put("spearman_rho", rho, 0.80, src, rho >= 0.80 ? LabReport.MATCH
           : "rho " + rho + " is below the criterion 0.80");
-      r.note("the book records no run of this lab, only its criterion (rho >= 0.80); with two policies rho is +1"
+      r.note("the book records no run of this lab, only its criterion (rho >= 0.80); the values are compared with"
+          + " the reference's script run on this machine. With two policies rho is +1"
           + " or -1: whether both values order the policies alike");
       return r;
     }

@@ -22,7 +22,7 @@ class LabsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"ch01-reward", "ch02-base-scores", "ch02-click-models", "ch03-bellman", "ch04-world", "ch05-pipeline",
-      "ch11-retention-curves", "ch11-value-stability"})
+      "ch11-ranking", "ch11-retention-curves", "ch11-value-stability"})
   void everyRecordedFigureMatches(String name) {
     LabReport r = Labs.find(name).orElseThrow().run(DEFAULTS);
     assertTrue(r.allMatch(), name + ": " + r.match());
