@@ -39,6 +39,36 @@ final class LabAgents implements LabLearners {
   }
 
   @Override
+  public Scorer scorer(int inputs, int hidden, double lr, long seed) {
+    io.rlsearch.agents.nn.Mlp init = io.rlsearch.learn.MlpInit.create(new int[] {inputs, hidden, 1},
+        io.rlsearch.agents.nn.Mlp.Activation.TANH, new io.rlsearch.core.random.NumpyRandom(seed));
+    io.rlsearch.learn.RegressionModel m = learner.regression("scorer", init, lr, 0);
+    return new Scorer() {
+      @Override
+      public float[] score(float[] x, int n) {
+        return m.predict(x, n);
+      }
+
+      @Override
+      public void step(float[] x, float[] g, int n) {
+        m.outputGradientStep(x, g, n);
+      }
+
+      @Override
+      public void close() {
+        m.close();
+      }
+    };
+  }
+
+  @Override
+  public AgentBuilder reinforceDeep() {
+    NeuralAgents.ReinforceSettings r = NeuralAgents.ReinforceSettings.reference(false);
+    return NeuralAgents.reinforce(learner, new NeuralAgents.ReinforceSettings(r.lr(), 0.02, r.baselineMomentum(),
+        r.clipNorm(), new int[] {128, 128}, false, r.valueLr(), r.seed()));
+  }
+
+  @Override
   public AgentBuilder reinforce(boolean valueBaseline) {
     return NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.reference(valueBaseline));
   }

@@ -21,11 +21,12 @@ import picocli.CommandLine.Spec;
 /** {@code retention}: multi-session users through the pipeline; per-user discounted value across seeds. */
 @Command(name = "retention", mixinStandardHelpOptions = true,
     description = {"Runs multi-session users through the actor pipeline: each user keeps returning (same user, new"
-        + " query) with the probability of the retention model (spec 4.2) until churn, at most --sessions-cap"
+        + " query) with the probability of the retention model  until churn, at most --sessions-cap"
         + " sessions. Per seed (one world per seed) it measures the mean discounted return per user"
         + " (sum gamma^k r_k over the user's sessions, of the scalar reward) and reports its spread over seeds.",
-        "With --policy neutral --users 600 --gamma 0.95 --seeds 11,13,17,19,23,29,31,37,41,43 it is the book's"
-        + " Chapter-11 value-stability lab."})
+        "With --policy neutral --users 600 --gamma 0.95 --seeds 11,13,17,19,23,29,31,37,41,43 it runs the protocol"
+        + " of the book's Chapter-11 value-stability lab on the runtime, where each user draws from its own"
+        + " streams; `lab ch11-value-stability` runs the lab's own draw order and reproduces its figures."})
 final class RetentionCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -18,4 +18,22 @@ public interface LabLearners {
 
   /** REINFORCE with the reference's settings: no baseline, or a learned value baseline. */
   AgentBuilder reinforce(boolean valueBaseline);
+
+  /** A trainable scalar network with one tanh hidden layer (Adam, learning rate {@code lr}). */
+  Scorer scorer(int inputs, int hidden, double lr, long seed);
+
+  /** A trainable scalar function of a vector: outputs for a batch, and an Adam step along given output gradients. */
+  interface Scorer extends AutoCloseable {
+    /** Outputs for {@code n} rows. */
+    float[] score(float[] x, int n);
+
+    /** One step lowering a loss whose gradient with respect to the mean-over-rows outputs is {@code g}. */
+    void step(float[] x, float[] g, int n);
+
+    @Override
+    void close();
+  }
+
+  /** The chapter's deep end-to-end REINFORCE: the reference's settings with (128, 128) and entropy 0.02. */
+  AgentBuilder reinforceDeep();
 }

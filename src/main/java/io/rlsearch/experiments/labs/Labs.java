@@ -25,7 +25,8 @@ public final class Labs {
       new NeuralLabs.Bandits(),
       new NeuralLabs.Calibration(),
       new NeuralLabs.DiscreteVsContinuous(),
-      new NeuralLabs.Reinforce());
+      new NeuralLabs.Reinforce(),
+      new NeuralLabs.BradleyTerry());
 
   private Labs() {}
 
