@@ -58,6 +58,11 @@ class LabsTest {
     assertEquals(25.042350148138347, pareto.get(0).get("gmv"), 1e-9);
     assertEquals(0.455, pareto.get(1).get("violations"), 1e-12);
     assertEquals(5682.105266367275, (double) r.figures().get("ex03.cumulative_regret"), 1e-6);
+    // Exercise 0.2, cold and warm starts (5 runs each): the script's means.
+    assertEquals(16.546306462592632, (double) r.figures().get("ex02.cold.uniform"), 1e-9);
+    assertEquals(10.810864789335639, (double) r.figures().get("ex02.cold.local"), 1e-9);
+    assertEquals(15.0744045030406, (double) r.figures().get("ex02.warm.uniform"), 1e-9);
+    assertEquals(15.262237619740972, (double) r.figures().get("ex02.warm.local"), 1e-9);
     assertEquals(LabReport.MATCH, r.match().get("ex03.cumulative_regret"));
   }
 
