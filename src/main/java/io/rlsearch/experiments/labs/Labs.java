@@ -17,6 +17,7 @@ public final class Labs {
       new TemplatesLab(),
       new BanditMatrixLab(),
       new LqrLab(),
+      new PolicyAblationLab(),
       new DriftLab(),
       new RetentionLabs.Ranking(),
       new RetentionLabs.Curves(),
