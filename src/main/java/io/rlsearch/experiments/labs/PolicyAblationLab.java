@@ -52,10 +52,10 @@ public final class PolicyAblationLab implements Lab {
     return "how the action distribution (Gaussian, fixed std, squashed, Beta) changes what REINFORCE learns";
   }
 
-  /** The digamma function: recurrence up to 6, then the asymptotic series. */
+  /** The digamma function: the recurrence up to 10, then the asymptotic series (error below 1e-13). */
   static double digamma(double x) {
     double r = 0;
-    while (x < 6) {
+    while (x < 10) {
       r -= 1 / x;
       x += 1;
     }
