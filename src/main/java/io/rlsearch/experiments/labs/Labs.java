@@ -27,7 +27,8 @@ public final class Labs {
       new NeuralLabs.Calibration(),
       new NeuralLabs.DiscreteVsContinuous(),
       new NeuralLabs.Reinforce(),
-      new NeuralLabs.BradleyTerry());
+      new NeuralLabs.BradleyTerry(),
+      new NeuralLabs.Rlhf());
 
   private Labs() {}
 
