@@ -190,7 +190,8 @@ public final class BoostReference {
   }
 
   /** A deterministic boost-weight policy (version 0) acting by {@code weights}. */
-  private static PolicySnapshot policy(String name, java.util.function.Function<double[], double[]> weights) {
+  /** A fixed deterministic policy: boost weights as a function of the context (logged propensity 1). */
+  public static PolicySnapshot policy(String name, java.util.function.Function<double[], double[]> weights) {
     return new PolicySnapshot() {
       @Override
       public String agent() {

@@ -466,22 +466,10 @@ public final class NeuralLabs {
     /** One Adam ascent step of size {@code lr} along {@code gw}/{@code gs} divided by {@code n}. */
     void ascend(double[][] gw, double[] gs, int n, double lr) {
       t++;
-      double c1 = 1 - Math.pow(0.9, t);
-      double c2 = 1 - Math.pow(0.999, t);
       for (int k = 0; k < 10; k++) {
-        for (int i = 0; i <= d; i++) {
-          double g = gw[k][i] / n;
-          m[k][i] = 0.9 * m[k][i] + 0.1 * g;
-          v[k][i] = 0.999 * v[k][i] + 0.001 * g * g;
-          w[k][i] += lr * (m[k][i] / c1) / (Math.sqrt(v[k][i] / c2) + 1e-8);
-          gw[k][i] = 0;
-        }
-        double g = gs[k] / n;
-        ms[k] = 0.9 * ms[k] + 0.1 * g;
-        vs[k] = 0.999 * vs[k] + 0.001 * g * g;
-        logStd[k] += lr * (ms[k] / c1) / (Math.sqrt(vs[k] / c2) + 1e-8);
-        gs[k] = 0;
+        Adam.ascend(w[k], gw[k], n, m[k], v[k], t, lr);
       }
+      Adam.ascend(logStd, gs, n, ms, vs, t, lr);
     }
 
     PolicySnapshotImpl snapshot(boolean meanOnly) {
@@ -556,23 +544,7 @@ public final class NeuralLabs {
     }
 
     static AgentBuilder fixed(String name, java.util.function.Function<double[], double[]> policy) {
-      io.rlsearch.agents.spi.PolicySnapshot snap = new io.rlsearch.agents.spi.PolicySnapshot() {
-        @Override
-        public String agent() {
-          return name;
-        }
-
-        @Override
-        public long version() {
-          return 0;
-        }
-
-        @Override
-        public Decision act(double[] x, NumpyRandom rng) {
-          return Decision.continuous(policy.apply(x), 1.0);
-        }
-      };
-      return PolicyAblationLab.frozen(snap);
+      return PolicyAblationLab.frozen(io.rlsearch.experiments.BoostReference.policy(name, policy));
     }
 
     static double gmv(List<Transition> ts) {

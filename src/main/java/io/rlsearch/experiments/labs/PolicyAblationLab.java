@@ -229,25 +229,12 @@ public final class PolicyAblationLab implements Lab {
     /** One Adam ascent step on the batch's mean score-function gradient. */
     private void step() {
       adamSteps++;
-      double lr = 0.01;
-      double c1 = 1 - Math.pow(0.9, adamSteps);
-      double c2 = 1 - Math.pow(0.999, adamSteps);
       for (int r = 0; r < gw.length; r++) {
-        for (int i = 0; i <= d; i++) {
-          double g = gw[r][i] / inBatch;
-          m.w[r][i] = 0.9 * m.w[r][i] + 0.1 * g;
-          v.w[r][i] = 0.999 * v.w[r][i] + 0.001 * g * g;
-          p.w[r][i] += lr * (m.w[r][i] / c1) / (Math.sqrt(v.w[r][i] / c2) + 1e-8);
-          gw[r][i] = 0;
-        }
+        Adam.ascend(p.w[r], gw[r], inBatch, m.w[r], v.w[r], adamSteps, 0.01);
       }
+      Adam.ascend(p.logStd, gs, inBatch, m.logStd, v.logStd, adamSteps, 0.01);
       for (int k = 0; k < DIM; k++) {
-        double g = gs[k] / inBatch;
-        m.logStd[k] = 0.9 * m.logStd[k] + 0.1 * g;
-        v.logStd[k] = 0.999 * v.logStd[k] + 0.001 * g * g;
-        p.logStd[k] += lr * (m.logStd[k] / c1) / (Math.sqrt(v.logStd[k] / c2) + 1e-8);
         p.logStd[k] = Math.max(Math.log(0.05), Math.min(Math.log(5), p.logStd[k]));
-        gs[k] = 0;
       }
       inBatch = 0;
     }

@@ -1,7 +1,6 @@
 package io.rlsearch.experiments.labs;
 
 import io.rlsearch.core.Action;
-import io.rlsearch.core.Step;
 import io.rlsearch.sim.Retention;
 import io.rlsearch.sim.SearchSimulator;
 import io.rlsearch.sim.SimSettings;
@@ -54,26 +53,6 @@ public final class RetentionLabs {
       return s / users;
     }
 
-    static double multiSession(SimSettings settings, long seed, double[] action, int users, double gamma) {
-      io.rlsearch.sim.MultiSessionEnv env = new io.rlsearch.sim.MultiSessionEnv(settings, seed);
-      double sum = 0;
-      for (int u = 0; u < users; u++) {
-        env.reset();
-        double v = 0;
-        double d = 1;
-        for (int t = 0; t < 100; t++) {
-          Step st = env.step(Action.of(action));
-          v += d * st.reward();
-          d *= gamma;
-          if (st.terminated()) {
-            break;
-          }
-        }
-        sum += v;
-      }
-      return sum / users;
-    }
-
     @Override
     public LabReport run(SimSettings settings) {
       int dim = settings.action().featureDim();
@@ -82,7 +61,7 @@ public final class RetentionLabs {
       double[] multi = new double[2];
       for (int p = 0; p < 2; p++) {
         single[p] = singleStep(settings, 11, actions[p], 200);
-        multi[p] = multiSession(settings, 11, actions[p], 200, 0.95);
+        multi[p] = ValueStabilityLab.estimate(settings, 11, 200, 0.95, actions[p]);
       }
       double rho = spearman(single, multi);
       LabReport r = new LabReport(name());

@@ -40,17 +40,22 @@ public final class ValueStabilityLab implements Lab {
     return "the zero-boost policy's discounted value over 600 users is stable across 10 seeds (CV below 0.10)";
   }
 
-  /** The mean discounted value per user for one seed, the lab's draw order. */
+  /** The zero-boost policy's mean discounted value per user for one seed, the lab's draw order. */
   public static double estimate(SimSettings settings, long seed, int users, double gamma) {
+    return estimate(settings, seed, users, gamma, new double[settings.action().featureDim()]);
+  }
+
+  /** A fixed boost vector's mean discounted value per user for one seed, the lab's draw order. */
+  public static double estimate(SimSettings settings, long seed, int users, double gamma, double[] boosts) {
     MultiSessionEnv env = new MultiSessionEnv(settings, seed);
-    Action zero = Action.zeros(settings.action().featureDim());
+    Action action = Action.of(boosts);
     double sum = 0;
     for (int u = 0; u < users; u++) {
       env.reset();
       double value = 0;
       double discount = 1;
       for (int s = 0; s < MAX_SESSIONS; s++) {
-        Step step = env.step(zero);
+        Step step = env.step(action);
         value += discount * step.reward();
         discount *= gamma;
         if (step.terminated()) {
