@@ -51,4 +51,22 @@ class LabCommandTest {
     Cli.Run both = Cli.run("lab", "ch03-bellman", "--list");
     assertEquals(2, both.code());
   }
+
+  @Test
+  void aLabThatTrainsNetworksGetsThemFromTheCommand() throws Exception {
+    Cli.Run r = Cli.run("lab", "ch08-bradley-terry", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    assertEquals("match", j.at("/match/loss_decreases").asText());
+    assertEquals(5, j.at("/figures/epoch_total_loss").size());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Tag("slow")
+  void theDiscreteAgainstContinuousLabReportsBothBoxes() throws Exception {
+    Cli.Run r = Cli.run("lab", "ch07-discrete-vs-continuous", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode pct = JSON.readTree(r.out()).at("/figures/continuous_vs_linucb_pct");
+    assertTrue(pct.has("0.5") && pct.has("5.0"), pct.toString());
+  }
 }
