@@ -90,8 +90,9 @@ final class LabCommand implements Callable<Integer> {
       out.println(Json.write(Map.of("labs", labs)));
     } else {
       int w = Labs.all().stream().mapToInt(l -> l.name().length()).max().orElse(4);
+      int c = Labs.all().stream().mapToInt(l -> l.chapter().length()).max().orElse(7);
       for (Lab l : Labs.all()) {
-        out.printf("%-" + w + "s  %-16s  %s%n", l.name(), l.chapter(), l.shows());
+        out.printf("%-" + w + "s  %-" + c + "s  %s%n", l.name(), l.chapter(), l.shows());
       }
     }
     return 0;
