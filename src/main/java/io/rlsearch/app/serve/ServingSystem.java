@@ -266,17 +266,24 @@ public final class ServingSystem implements AutoCloseable {
       }
       long id = first + i;
       int k = (int) (id % shards.size());
-      sent.incrementAndGet();
-      int held = inFlight[k].incrementAndGet();
-      if (held > queue) {
-        // Admission control: the shard's queue is full. The request is refused at once (shed) and
-        // counted; it never waits behind the others.
-        inFlight[k].decrementAndGet();
-        shedOne(id);
-      } else {
-        maxInFlight.accumulateAndGet(held, Math::max);
-        admitted.incrementAndGet();
-        shards.get(k).tell(new ServeShardActor.Serve(id, due, collector));
+      // Admission and the drain's start exclude each other: once the drain has begun, nothing more is
+      // admitted, so the answers it waits for (and the log it flushes) include every admitted request.
+      synchronized (admission) {
+        if (draining.get()) {
+          break;
+        }
+        sent.incrementAndGet();
+        int held = inFlight[k].incrementAndGet();
+        if (held > queue) {
+          // Admission control: the shard's queue is full. The request is refused at once (shed) and
+          // counted; it never waits behind the others.
+          inFlight[k].decrementAndGet();
+          shedOne(id);
+        } else {
+          maxInFlight.accumulateAndGet(held, Math::max);
+          admitted.incrementAndGet();
+          shards.get(k).tell(new ServeShardActor.Serve(id, due, collector));
+        }
       }
       if (now - lastTick >= 1_000_000) {
         onTick.accept((now - t0) / 1e9);
@@ -333,6 +340,8 @@ public final class ServingSystem implements AutoCloseable {
   }
 
   private volatile DecisionLogActor.Flushed drained;
+  /** Held while a request is admitted and while the drain starts (see {@link #drive}). */
+  private final Object admission = new Object();
   private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Whether the system is draining for a shutdown (the traffic stops). */
@@ -346,7 +355,9 @@ public final class ServingSystem implements AutoCloseable {
    * before the flush is written first (one mailbox, in order).
    */
   private java.util.concurrent.CompletionStage<org.apache.pekko.Done> drain() {
-    draining.set(true);
+    synchronized (admission) {
+      draining.set(true);
+    }
     java.util.concurrent.CompletableFuture<org.apache.pekko.Done> done = new java.util.concurrent.CompletableFuture<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     Runnable[] check = new Runnable[1];
