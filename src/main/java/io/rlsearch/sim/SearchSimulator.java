@@ -130,8 +130,9 @@ public final class SearchSimulator implements SearchEnv {
     double[] a = clip(action.values(), settings.action().aMax());
     scorer.drawBase(user, query, rng);
     int k = settings.topK();
-    int[] baseline = scorer.baseline(k);
+    // The ranking's pass collects the base-score baseline too; asked for after it, baseline() is a copy.
     int[] ranking = scorer.rankByWeights(user, query, a, k);
+    int[] baseline = scorer.baseline(k);
     return finish(ranking, baseline);
   }
 
