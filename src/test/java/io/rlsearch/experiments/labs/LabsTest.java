@@ -29,6 +29,14 @@ class LabsTest {
     assertTrue(r.figures().keySet().containsAll(r.book().keySet()));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"ch06-templates", "ch06-bandit-matrix"})
+  @org.junit.jupiter.api.Tag("slow")
+  void theChapterSixRecordedRunsMatchToSixDecimals(String name) {
+    LabReport r = Labs.find(name).orElseThrow().run(DEFAULTS);
+    assertTrue(r.allMatch(), name + ": " + r.match());
+  }
+
   @Test
   void valueStabilityReproducesEverySeedToFourDecimals() {
     double[] expected = {8.1101, 7.1644, 7.9486, 8.3764, 7.7241, 8.7478, 9.6739, 8.6162, 8.4765, 9.8536};
