@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** The {@code --config FILE} option every command shares. */
 final class ConfigOption {
   @Option(names = "--config", paramLabel = "FILE",
-      description = "HOCON file layered over config/zoosim.conf (keys: the spec's field names in sections"
+      description = "HOCON file layered over config/zoosim.conf (keys: its field names in sections"
           + " catalog, users, queries, relevance, behavior, reward, retention, action; seed, top_k).")
   Path file;
 

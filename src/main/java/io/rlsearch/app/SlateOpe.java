@@ -12,7 +12,7 @@ import java.util.Map;
 
 /** {@code ope --slate}: slate off-policy evaluation of a Plackett-Luce ranking policy (below the ope command). */
 final class SlateOpe {
-  /** The slate env's item features, in order (ZOOSIM-SPEC 3.5). */
+  /** The slate env's item features, in order (docs/world.md). */
   static final List<String> FEATURES = List.of("cm2", "discount", "pl", "pers", "bestseller", "price", "litter_cm2",
       "discount_price", "pl_affinity", "specificity");
 

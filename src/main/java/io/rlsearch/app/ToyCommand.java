@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code toy}: the book's Chapter-0 tabular Q-learning toy, a check that the random stream matches numpy's. */
 @Command(name = "toy", mixinStandardHelpOptions = true,
-    description = {"The book's Chapter-0 toy (spec 1.3): tabular Q-learning on 3 contexts x 25 weight pairs with"
+    description = {"The book's Chapter-0 toy: tabular Q-learning on 3 contexts x 25 weight pairs with"
         + " numpy's default_rng(seed). With the defaults it reproduces the reference's recorded values exactly"
         + " (last-100 mean 1.640; greedy (4,1), (1,4), (2,2); Q 1.948, 2.289, 0.942): a check that this machine's"
         + " build draws numpy's stream. Prints last_100_mean, greedy_actions and q_values by context."})

@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--log", paramLabel = "FILE", description = "Write every decision to FILE (JSON Lines, for `ope`).")
   Path log;
 
-  @Option(names = "--retention", description = "Users return for more sessions (the retention model of spec 4.2).")
+  @Option(names = "--retention", description = "Users return for more sessions (the retention model, docs/world.md).")
   boolean retention;
 
   @Option(names = "--sessions-cap", paramLabel = "N", defaultValue = "100",

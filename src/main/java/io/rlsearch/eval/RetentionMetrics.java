@@ -6,7 +6,7 @@ import java.util.BitSet;
 
 /**
  * Multi-session metrics per user: sessions, and the discounted return {@code sum_k gamma^k r_k} over
- * the user's sessions k = 0, 1, ... (the reference's {@code collect_trajectory}, spec 6.4: of the
+ * the user's sessions k = 0, 1, ... (the reference's {@code collect_trajectory}: of the
  * scalar reward). Deduplicated by episode id; order of arrival does not matter.
  */
 public final class RetentionMetrics {

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Chapter-10 drift scenario (spec 8.3, {@code scripts/ch10/ch10_drift_demo.py}): four arms whose
+ * The Chapter-10 drift scenario ({@code scripts/ch10/ch10_drift_demo.py}): four arms whose
  * click and conversion rates change abruptly mid-run; a LinUCB primary with and without a guardrail
  * that falls back to the always-arm-0 safe policy.
  *

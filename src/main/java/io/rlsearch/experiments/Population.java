@@ -18,7 +18,7 @@ import java.util.Optional;
  *
  * <p>User u draws everything from its own stream ({@link RunStreams#user}): its profile and first
  * query on arrival, then per finished session one uniform for the return decision (probability from
- * the retention model of spec 4.2, from the session's clicks and final satisfaction) and, if it
+ * the retention model (docs/world.md), from the session's clicks and final satisfaction) and, if it
  * returns, its next query; as the reference's {@code MultiSessionEnv} does on one stream. A user has
  * at most {@code sessionsCap} sessions (the reference's trajectory cap is 100). Returning users are
  * served before new arrivals. Finishing a session twice (a retried duplicate) changes nothing.

@@ -13,7 +13,7 @@ import io.rlsearch.sim.User;
 import io.rlsearch.sim.World;
 
 /**
- * A slate session (the slate env's step, spec 6.3): the top candidates by base relevance, each
+ * A slate session (the slate env's step): the top candidates by base relevance, each
  * described by its boost features z-scored across the candidates; the policy scores them and the
  * user browses them in score order. The context the policy sees is the env's context (8-d with the
  * one-hot quirk, segment and query-type one-hots otherwise) followed by the candidates' features,

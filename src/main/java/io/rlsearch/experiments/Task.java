@@ -15,7 +15,7 @@ import java.util.Objects;
  *       action), with the zoosim package's context features; a discrete agent picks one of
  *       {@code armWeights}: the Battle Royale's task.
  *   <li>{@link Slate}: one score per candidate for the top {@code candidates} products by base
- *       relevance (the slate env of spec 6.3); the policy sees the 8-d context followed by the
+ *       relevance (the slate env); the policy sees the 8-d context followed by the
  *       candidates' z-scored boost features, and the user browses the candidates in score order.
  * </ul>
  */

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * The Chapter-6 template-bandit protocol (spec 7.3; the reference's
+ * The Chapter-6 template-bandit protocol (the reference's
  * {@code scripts/ch06/template_bandits_demo.py::run_template_bandits_experiment}).
  *
  * <ol>
@@ -68,7 +68,7 @@ public final class TemplateBandits {
   }
 
   /**
-   * Which estimator of the user's sensitivities the rich_est features use (spec 3.8, 12.2 item 10).
+   * Which estimator of the user's sensitivities the rich_est features use.
    * The bias coordinate is appended in both cases.
    */
   public enum Estimator {

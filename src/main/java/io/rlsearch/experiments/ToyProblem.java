@@ -4,7 +4,7 @@ import io.rlsearch.core.random.NumpyRandom;
 import java.util.List;
 
 /**
- * The book's Chapter-0 toy (spec 1.3, {@code tests/ch00}): a tabular Q-learner on 3 contexts x 25
+ * The book's Chapter-0 toy ({@code tests/ch00}): a tabular Q-learner on 3 contexts x 25
  * actions, independent of zoosim. Action {@code a = 5 i + j} (row-major) sets the weights
  * {@code w_d = -1 + 0.5 i} and {@code w_q = -1 + 0.5 j}; the mean reward is {@code 2 w_d - 0.5 w_q}
  * (price_hunter), {@code 2 w_q - 0.5 w_d} (premium), {@code 1 - |w_d| - |w_q|} (bulk_buyer), plus

@@ -14,7 +14,7 @@ import io.rlsearch.sim.User;
 import io.rlsearch.sim.World;
 
 /**
- * A session ranked by boost weights (the Gym env's step, spec 3.6): base scores with the
+ * A session ranked by boost weights (the Gym env's step): base scores with the
  * personalisation feature, zoosim context features, {@code argsort(-(base + F clip(a)))}.
  */
 final class WeightsEpisode implements SessionEpisode {

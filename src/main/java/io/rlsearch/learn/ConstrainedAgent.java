@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The primal-dual constrained agent (CMDP, spec 7.11) on REINFORCE with a learned baseline: every
+ * The primal-dual constrained agent (CMDP) on REINFORCE with a learned baseline: every
  * session's reward is shaped by the Lagrangian terms of the constraints ({@link LagrangeDuals}) before
  * the policy learns from it, and every {@code dualEvery} sessions the multipliers take a dual-ascent
  * step on the window's mean of each constraint's value (CM2, rank change against the base ranking,

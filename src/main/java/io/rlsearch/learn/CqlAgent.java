@@ -17,7 +17,7 @@ import java.util.Map;
  * Conservative Q-learning (offline), trained from a logged-decision file in the shared learner.
  *
  * <ul>
- *   <li><b>Bandit form</b> ({@code gamma = 0}, spec 7.8): the critics regress on the logged reward.
+ *   <li><b>Bandit form</b> ({@code gamma = 0}): the critics regress on the logged reward.
  *   <li><b>Bootstrapped form</b> ({@code gamma > 0}, for the multi-session world): the target is
  *       {@code r + gamma * max_a' min(q1', q2')(x', a')} over sampled actions at the user's next
  *       session {@code x'} (the logged decision with the same episode and the next step), 0 after a

@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * The neural agents on the runtime's SPI, trained in the {@link SharedLearner}: the continuous
- * Q-ensemble with CEM ("ContQ", spec 7.4-7.5) and REINFORCE with an EMA or a learned value baseline
- * (spec 7.6). Snapshots carry exported weights and act in pure Java.
+ * Q-ensemble with CEM ("ContQ") and REINFORCE with an EMA or a learned value baseline.
+ * Snapshots carry exported weights and act in pure Java.
  */
 public final class NeuralAgents {
   private NeuralAgents() {}

@@ -135,7 +135,7 @@ public final class RegressionModel implements AutoCloseable {
   }
 
   /**
-   * One conservative Q-learning step (Kumar et al., 2020; spec 7.8): minimises
+   * One conservative Q-learning step (Kumar et al., 2020): minimises
    * {@code mean (q(x_i) - y_i)^2 + alpha * (mean_i logsumexp_j q(xr_ij) - mean_i q(x_i))}, where the
    * {@code xr_ij} are the same contexts with {@code k} sampled actions each.
    *

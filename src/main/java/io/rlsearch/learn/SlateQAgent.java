@@ -26,7 +26,7 @@ import java.util.Map;
  * for the user's next one; when {@code terminalAfter} other sessions have arrived first, the user is
  * taken to have left (no bootstrap). Acting ranks by {@code v(s, i) Q(s, i)}.
  *
- * <p><b>Simplified</b> (the reference, spec 7.7, a switch): a buffer of (context, scores, reward);
+ * <p><b>Simplified</b> (the reference, a switch): a buffer of (context, scores, reward);
  * each update samples 32 sessions, takes each one's top 5 stored scores as its slate and regresses
  * {@code sum_{i in slate} Q(s, i)} on the session's reward; no click model, no bootstrap.
  *
@@ -77,7 +77,7 @@ public final class SlateQAgent {
     }
 
     /**
-     * The Battle Royale's SlateQ (spec 7.9): the slate env's 8-d context, 50 candidates of 10
+     * The Battle Royale's SlateQ: the slate env's 8-d context, 50 candidates of 10
      * features, lr 5e-4, hidden (64, 64), batch 32, buffer 10,000, epsilon 1 -> 0.05 by 0.995, one
      * session per user (gamma 0), 20 positions seen.
      */

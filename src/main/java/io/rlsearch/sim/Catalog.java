@@ -201,7 +201,7 @@ public final class Catalog {
     return out;
   }
 
-  /** The torch seed of category {@code k}'s centre (a golden value of spec 3.1). */
+  /** The torch seed of category {@code k}'s centre (a golden value of the reference). */
   public long centerSeed(int k) {
     return centerSeeds[k];
   }

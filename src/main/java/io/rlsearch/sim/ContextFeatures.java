@@ -1,13 +1,13 @@
 package io.rlsearch.sim;
 
 /**
- * Context features for agents (spec 3.8), in both of the reference's versions.
+ * Context features for agents, in both of the reference's versions.
  *
  * <p>The zoosim package's versions ({@link #simple}, {@link #rich}, {@link #richEstimated}) are what
  * the Gym env emits; the Chapter-6 script's versions ({@link #ch06Simple}, {@link #ch06Rich},
  * {@link #ch06RichEstimated}) append a bias 1.0 and estimate the user's sensitivities differently.
  * Rich features aggregate the top-k products by base score (k = min(top_k, n)) and are standardised
- * with the reference's fixed constants, which do not match the catalog's scale (spec 12.2 item 11);
+ * with the reference's fixed constants, which do not match the catalog's scale;
  * they are reproduced as they are.
  */
 public final class ContextFeatures {

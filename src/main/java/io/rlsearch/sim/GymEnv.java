@@ -7,7 +7,7 @@ import io.rlsearch.core.Step;
 import io.rlsearch.core.random.NumpyRandom;
 
 /**
- * The Gymnasium wrapper (the reference's {@code GymZooplusEnv}, spec 6.2): vector observations, a
+ * The Gymnasium wrapper (the reference's {@code GymZooplusEnv}): vector observations, a
  * 10-d boost-weight action in [-a_max, a_max], one step per episode.
  *
  * <p>Observations are the non-rich encoding (intent ‖ query type ‖ segment one-hots, 11 values) or,

@@ -1,6 +1,6 @@
 package io.rlsearch.sim;
 
-/** Ranking metrics the environments report (spec 5.2). */
+/** Ranking metrics the environments report. */
 public final class Metrics {
   private Metrics() {}
 

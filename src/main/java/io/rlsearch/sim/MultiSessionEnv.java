@@ -10,7 +10,7 @@ import io.rlsearch.core.StepInfo;
 import io.rlsearch.core.random.NumpyRandom;
 
 /**
- * The multi-session environment (the reference's {@code MultiSessionEnv}, spec 6.4): the same user
+ * The multi-session environment (the reference's {@code MultiSessionEnv}): the same user
  * comes back for session after session until they churn.
  *
  * <p>{@link #reset} samples a user and a query; each {@link #step} ranks and simulates one session,

@@ -3,7 +3,7 @@ package io.rlsearch.sim;
 import io.rlsearch.core.random.NumpyRandom;
 
 /**
- * The logistic return hazard across sessions (spec 4.2):
+ * The logistic return hazard across sessions:
  * {@code p = sigmoid(logit(base_rate) + click_weight clicks + satisfaction_weight H)}.
  */
 public final class Retention {

@@ -10,7 +10,7 @@ import io.rlsearch.core.StepInfo;
 import io.rlsearch.core.random.NumpyRandom;
 
 /**
- * The single-step search environment (the reference's {@code ZooplusSearchEnv}, spec 6.1).
+ * The single-step search environment (the reference's {@code ZooplusSearchEnv}).
  *
  * <p>Construction draws the catalog from {@code default_rng(seed)}; {@link #reset} samples a user
  * and a query; {@link #step} draws fresh base-score noise, ranks the catalog by

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every setting of the zoosim world (ZOOSIM-SPEC section 2), read once from HOCON and validated.
+ * Every setting of the zoosim world (docs/world.md), read once from HOCON and validated.
  *
  * <p>Build it with {@link ZoosimConfig#load}, which layers a user file over {@code config/zoosim.conf}
  * and refuses unknown keys; {@link #fromConfig} reads every key eagerly, so a bad value fails at
@@ -89,7 +89,7 @@ public record SimSettings(
         new Templates(amplitude), quirks, drift);
   }
 
-  /** Catalog generation (spec 2.2); arrays are per category, in {@code categories} order. */
+  /** Catalog generation; arrays are per category, in {@code categories} order. */
   public record Catalog(
       int nProducts,
       List<String> categories,
@@ -152,7 +152,7 @@ public record SimSettings(
     }
   }
 
-  /** User segments (spec 2.3); arrays are per segment, in {@code segments} order. */
+  /** User segments; arrays are per segment, in {@code segments} order. */
   public record Users(
       List<String> segments,
       double[] segmentMix,
@@ -197,7 +197,7 @@ public record SimSettings(
     }
   }
 
-  /** Queries (spec 2.4); {@code specificity} is per query type, 0.5 where the file does not list it. */
+  /** Queries; {@code specificity} is per query type, 0.5 where the file does not list it. */
   public record Queries(List<String> queryTypes, double[] queryTypeMix, int tokenVocabSize, double[] specificity) {
     public Queries {
       queryTypes = List.copyOf(queryTypes);
@@ -210,14 +210,14 @@ public record SimSettings(
     }
   }
 
-  /** Hybrid base relevance (spec 2.5). */
+  /** Hybrid base relevance. */
   public record Relevance(double wSem, double wLex, double noiseSigma) {
     public Relevance {
       checkNonNegative("relevance.noise_sigma", noiseSigma);
     }
   }
 
-  /** The utility-based cascade (spec 2.6); {@code posBias} is per query type, in query-type order. */
+  /** The utility-based cascade; {@code posBias} is per query type, in query-type order. */
   public record Behavior(
       double alphaRel,
       double alphaPrice,
@@ -247,7 +247,7 @@ public record SimSettings(
     }
   }
 
-  /** The scalar reward's weights (spec 2.7). */
+  /** The scalar reward's weights. */
   public record Reward(double alphaGmv, double betaCm2, double gammaStrat, double deltaClicks) {
     public Reward {
       double ratio = alphaGmv == 0 ? Double.POSITIVE_INFINITY : deltaClicks / alphaGmv;
@@ -259,7 +259,7 @@ public record SimSettings(
     }
   }
 
-  /** Return across sessions (spec 2.8). */
+  /** Return across sessions. */
   public record Retention(double baseRate, double clickWeight, double satisfactionWeight) {
     public Retention {
       if (!(baseRate > 0 && baseRate < 1)) {
@@ -268,7 +268,7 @@ public record SimSettings(
     }
   }
 
-  /** The action space (spec 2.9); reserved keys are kept for the constrained agents. */
+  /** The action space; reserved keys are kept for the constrained agents. */
   public record Action(
       int featureDim,
       double aMax,
@@ -297,14 +297,14 @@ public record SimSettings(
     }
   }
 
-  /** The 8 standard templates (spec 3.7). */
+  /** The 8 standard templates. */
   public record Templates(double popularAmplitude) {
     public Templates {
       checkNonNegative("templates.popular_amplitude", popularAmplitude);
     }
   }
 
-  /** Reference behaviour that looks unintended (spec 12.2), reproduced while a switch is on. */
+  /** Reference behaviour that looks unintended, reproduced while a switch is on. */
   public record Quirks(boolean featuresInCatalogOrder, boolean slateContextOnehotsZero) {}
 
   /**

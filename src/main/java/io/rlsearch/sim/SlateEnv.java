@@ -10,7 +10,7 @@ import io.rlsearch.core.StepInfo;
 import io.rlsearch.core.random.NumpyRandom;
 
 /**
- * The slate environment (the reference's {@code SlateGymEnv}, spec 6.3): the agent scores the top
+ * The slate environment (the reference's {@code SlateGymEnv}): the agent scores the top
  * 50 candidates by base relevance, and the user session runs over the candidates in score order.
  *
  * <p>Observation: an 8-d context (3 + 3 one-hots ‖ theta_price, theta_pl) and a 50 x 10 block of the

@@ -1,5 +1,5 @@
 /**
- * zoosim, the e-commerce search world (ZOOSIM-SPEC sections 2-6): settings, catalog, users,
+ * zoosim, the e-commerce search world (docs/world.md): settings, catalog, users,
  * queries, base relevance, boost features, the utility-based cascade, reward, retention, templates,
  * and four environments (single-step, Gym, slate, multi-session).
  *

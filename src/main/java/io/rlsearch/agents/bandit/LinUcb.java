@@ -5,7 +5,7 @@ package io.rlsearch.agents.bandit;
  * one ridge regression per arm and the arm with the largest upper confidence bound
  * {@code theta_a . x + alpha_t sqrt(x^T A_a^-1 x)}.
  *
- * <p>As the reference ({@code zoosim/policies/lin_ucb.py}, spec 7.1): {@code A_a = lambda I} at the
+ * <p>As the reference ({@code zoosim/policies/lin_ucb.py}): {@code A_a = lambda I} at the
  * start, the step counter advances on every {@link #select}, and with {@code adaptiveAlpha} the width
  * is {@code alpha sqrt(ln(1 + t))}; ties (bounds within a relative {@link #TIE_TOLERANCE}, equal but
  * for rounding) go to the lowest arm. Use it when the reward is roughly

@@ -9,7 +9,7 @@ import io.rlsearch.core.random.NumpyRandom;
  * {@code theta~_a = theta_a + L_a^-T z} with {@code z ~ N(0, I)} for every arm in order and plays the
  * arm whose draw scores {@code x} highest.
  *
- * <p>As the reference ({@code zoosim/policies/thompson_sampling.py}, spec 7.2): the sampler is the
+ * <p>As the reference ({@code zoosim/policies/thompson_sampling.py}): the sampler is the
  * policy's own numpy generator, drawing {@code standard_normal(d)} per arm in arm order, and the
  * posterior covariance is {@code P_a^-1} (not scaled by sigma^2). With {@code sigma = 1} the posterior
  * mean equals LinUCB's ridge estimate on the same data. Use it when randomised exploration is wanted

@@ -71,7 +71,7 @@ public record Constraint(String name, double threshold, Sense sense, String metr
   }
 
   /**
-   * The reference's standard set (spec 7.11): a CM2 floor, a stability ceiling on the rank change,
+   * The reference's standard set: a CM2 floor, a stability ceiling on the rank change,
    * and a private-label exposure band.
    */
   public static List<Constraint> standard(double cm2Floor, double stabilityCeiling, double exposureLo,

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The dual side of the primal-dual constrained agent (spec 7.11): one multiplier per constraint,
+ * The dual side of the primal-dual constrained agent: one multiplier per constraint,
  * starting at {@code lambdaInit}; the shaped reward {@code r + sum_i lambda_i slack_i w_i}; and dual
  * ascent on the mean metric of each update window, {@code lambda_i <- clip(lambda_i - lr slack_i, 0,
  * lambdaMax)}, so a violated constraint (negative slack) raises its multiplier and a slack one lowers

@@ -1,5 +1,5 @@
 /**
  * Business constraints, framework-free: constraint records and the Lagrangian dual variables of the
- * primal-dual constrained agent (CMDP, spec 7.11).
+ * primal-dual constrained agent (CMDP).
  */
 package io.rlsearch.agents.constrained;

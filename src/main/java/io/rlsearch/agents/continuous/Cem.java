@@ -6,14 +6,14 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The cross-entropy method for maximising a black-box objective over a box (spec 7.5, the reference's
+ * The cross-entropy method for maximising a black-box objective over a box (the reference's
  * {@code cem_optimize}): sample around a Gaussian, keep the elites, move the Gaussian toward them with
  * smoothing, and return the best sample seen.
  *
  * <p>As the reference: samples are clipped to {@code [-aMax, aMax]}, then (with a trust region)
  * projected row-wise into the L2 ball around its centre; {@code alpha} is the weight on the old
  * distribution; the std has a floor. The reference re-creates its generator with the same seed on
- * every call (the same noise at every decision, spec 12.2 item 13); that is reproduced only with
+ * every call (the same noise at every decision); that is reproduced only with
  * {@code reseedEveryCall}, otherwise the caller's stream is used.
  */
 public final class Cem {

@@ -6,7 +6,7 @@ import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.core.random.NumpyRandom;
 
 /**
- * The greedy policy of a conservative Q-function pair (spec 7.8): draws {@code candidates} uniform
+ * The greedy policy of a conservative Q-function pair: draws {@code candidates} uniform
  * actions in {@code [-aMax, aMax]^d} from the episode's stream and plays the one with the highest
  * {@code min(q1, q2)}. Acting is deterministic given the stream; like the Q-ensemble's CEM choice it
  * has no closed-form density, so the logged propensity is 1 (a marker, not a density). The critics may

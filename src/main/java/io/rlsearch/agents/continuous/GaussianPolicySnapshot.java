@@ -6,7 +6,7 @@ import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.core.random.NumpyRandom;
 
 /**
- * A Gaussian policy frozen at a version (spec 7.6): {@code a ~ N(mu(x), diag(std^2))} with {@code mu}
+ * A Gaussian policy frozen at a version: {@code a ~ N(mu(x), diag(std^2))} with {@code mu}
  * an MLP and a state-independent {@code std = exp(clamp(log_std, -2, 1))}. Actions are not squashed
  * or clipped (the environment clips), as the reference. The logged propensity is the density of the
  * sampled action.

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A Q-ensemble policy frozen at a version (spec 7.4): the action maximising
+ * A Q-ensemble policy frozen at a version: the action maximising
  * {@code mean_k Q_k(x, a) + beta std_k Q_k(x, a)} over the box, found by CEM.
  *
  * <p>The action is a deterministic function of the context and the episode's policy stream (CEM's

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Wraps a primary policy with guardrails (the reference's {@code SafetyMonitor}, spec 8.3).
+ * Wraps a primary policy with guardrails (the reference's {@code SafetyMonitor}).
  *
  * <ul>
  *   <li><b>Drift</b>: every reward goes to a detector as {@code -reward} (a drop is an increase).

@@ -1,5 +1,5 @@
 /**
  * Guardrails around a learning policy: drift-triggered fallback to a safe policy, probing back,
- * stability monitoring and a CM2 floor (spec 8.3, with the floor the reference declares but never enforces).
+ * stability monitoring and a CM2 floor (with the floor the reference declares but never enforces).
  */
 package io.rlsearch.agents.safety;

@@ -18,7 +18,7 @@ import java.util.Comparator;
  *       with its conditional-choice score replaced by the position-aware click model's), and a
  *       slate's value is the choice-weighted sum {@code sum_k P(click | s, A_k, k) Q(s, A_k)} over the
  *       positions a user sees.
- *   <li>{@link Mode#SIMPLIFIED} (the reference, spec 7.7): candidates are ranked by {@code Q(s, i)}.
+ *   <li>{@link Mode#SIMPLIFIED} (the reference): candidates are ranked by {@code Q(s, i)}.
  * </ul>
  * Exploration as the reference: with probability epsilon every score gets N(0, 1) noise. The ranking
  * is deterministic given the stream, with no closed-form density, so the logged propensity is 1 (a

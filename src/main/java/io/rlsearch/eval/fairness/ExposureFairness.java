@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Exposure fairness of rankings (spec 5.2, the reference's {@code zoosim/evaluation/fairness.py}):
+ * Exposure fairness of rankings (the reference's {@code zoosim/evaluation/fairness.py}):
  * the attention a group of items receives is the sum of the position weights of the positions its
  * items hold, and a ranking's exposure shares are those sums normalised. Pure functions over group
  * labels and weights; the simulator maps products to groups (private label, category, strategic).

@@ -1,5 +1,5 @@
 /**
- * Exposure fairness of rankings and utility parity across segments (spec 5.2), framework-free: the
+ * Exposure fairness of rankings and utility parity across segments, framework-free: the
  * metrics the constrained agents and the reports use.
  */
 package io.rlsearch.eval.fairness;

@@ -2,13 +2,13 @@ package io.rlsearch.eval.ope;
 
 /**
  * Propensities of an epsilon-greedy logger over a continuous action box (the reference's
- * {@code epsilon_greedy_logger}, spec 8.1): with probability epsilon a uniform action in the box,
+ * {@code epsilon_greedy_logger}): with probability epsilon a uniform action in the box,
  * otherwise the behaviour policy's action, so the logged density of any action is
  * {@code (1 - eps) pi_b(a | x) + eps u} with u the uniform density.
  *
  * <p>The uniform density of the box {@code [low, high]^d} is {@code (high - low)^-d}. The reference
  * uses {@code 0.5^d}, the density of {@code [-1, 1]^d}, although its action box is
- * {@code [-a_max, a_max]^d} with {@code a_max = 5} (spec 12.2 item 7); that is kept only behind
+ * {@code [-a_max, a_max]^d} with {@code a_max = 5}; that is kept only behind
  * {@code referenceHalfDensity} so the reference's numbers can be reproduced.
  */
 public final class ContinuousPropensity {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Off-policy estimators of a target policy's value from logged trajectories (spec 8.1 and beyond).
+ * Off-policy estimators of a target policy's value from logged trajectories.
  *
  * <p>For step t of a trajectory {@code rho_t = pi_e(a_t | x_t) / pi_b(a_t | x_t)} ({@code 0} when the
  * logged propensity is below 1e-10, as the reference) and {@code W_t = prod_{k <= t} rho_k}.
