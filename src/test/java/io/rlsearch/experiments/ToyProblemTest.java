@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** The Chapter-0 toy against the reference's recorded values (spec 1.3, tests/ch00/test_toy_example.py). */
+/** The Chapter-0 toy against the reference's recorded values (tests/ch00/test_toy_example.py). */
 class ToyProblemTest {
   @Test
   void reproducesTheReferenceRecordedValues() {

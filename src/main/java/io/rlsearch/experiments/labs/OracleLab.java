@@ -134,13 +134,7 @@ public final class OracleLab implements Lab {
       if (rng.random() < epsilon) {
         return (int) rng.integers(0, 25);
       }
-      int best = 0;
-      for (int a = 1; a < 25; a++) {
-        if (q[user][a] > q[user][best]) {
-          best = a;
-        }
-      }
-      return best;
+      return ToyExercisesLab.argmax(q[user]);
     }
 
     void update(int user, int a, double reward) {

@@ -68,10 +68,6 @@ public final class PolicyAblationLab implements Lab {
     return z > 30 ? z : Math.log1p(Math.exp(z));
   }
 
-  static double sigmoid(double z) {
-    return 1 / (1 + Math.exp(-z));
-  }
-
   /**
    * A linear head's parameters: {@code w[k]} (k = 0 .. DIM-1 for the mean or the Beta's first
    * concentration, DIM .. 2 DIM - 1 for the second), each {@code d + 1} long (bias last), and
@@ -204,8 +200,8 @@ public final class PolicyAblationLab implements Lab {
             double al = 1 + softplus(za);
             double be = 1 + softplus(zb);
             double both = digamma(al + be);
-            add(k, x, adv * (Math.log(y) - digamma(al) + both) * sigmoid(za));
-            add(DIM + k, x, adv * (Math.log1p(-y) - digamma(be) + both) * sigmoid(zb));
+            add(k, x, adv * (Math.log(y) - digamma(al) + both) * io.rlsearch.sim.Stats.sigmoid(za));
+            add(DIM + k, x, adv * (Math.log1p(-y) - digamma(be) + both) * io.rlsearch.sim.Stats.sigmoid(zb));
           }
           default -> throw new IllegalStateException();
         }

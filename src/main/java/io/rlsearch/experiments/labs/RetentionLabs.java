@@ -81,25 +81,9 @@ public final class RetentionLabs {
     }
   }
 
-  /** Spearman's rank correlation (average ranks for ties). */
+  /** Spearman's rank correlation: Pearson's on the ranks (average ranks for ties). */
   static double spearman(double[] a, double[] b) {
-    double[] ra = ranks(a);
-    double[] rb = ranks(b);
-    double ma = 0;
-    double mb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ma += ra[i] / a.length;
-      mb += rb[i] / a.length;
-    }
-    double sab = 0;
-    double saa = 0;
-    double sbb = 0;
-    for (int i = 0; i < a.length; i++) {
-      sab += (ra[i] - ma) * (rb[i] - mb);
-      saa += (ra[i] - ma) * (ra[i] - ma);
-      sbb += (rb[i] - mb) * (rb[i] - mb);
-    }
-    return sab / Math.sqrt(saa * sbb);
+    return NeuralLabs.pearson(ranks(a), ranks(b));
   }
 
   static double[] ranks(double[] x) {

@@ -86,11 +86,6 @@ public final class RewardLab implements Lab {
     return new BigDecimal(x).setScale(2, RoundingMode.HALF_EVEN).doubleValue();
   }
 
-  static double mean(double[] x) {
-    double s = 0;
-    for (double v : x) {
-      s += v;
-    }
     return s / x.length;
   }
 
@@ -122,7 +117,7 @@ public final class RewardLab implements Lab {
       for (int i = 0; i < outs.length; i++) {
         rewards[i] = outs[i].reward(weights[c]);
       }
-      ours.put(names[c], mean(rewards));
+      ours.put(names[c], io.rlsearch.sim.Stats.mean(rewards));
       book.put(names[c], bookMeans[c]);
     }
     r.withinAll("weight_sensitivity_mean_reward", ours, book, 0.005, SOURCE + " (weight sensitivity)", null);
@@ -139,7 +134,7 @@ public final class RewardLab implements Lab {
       for (int i = 0; i < rewards.length; i++) {
         rewards[i] = session(seg, 0.5, 0.3, rng).reward(balanced);
       }
-      staticMeans[seg] = mean(rewards);
+      staticMeans[seg] = io.rlsearch.sim.Stats.mean(rewards);
     }
     double[] bestMeans = new double[SEGMENTS.length];
     Map<String, Object> bestWeights = new LinkedHashMap<>();
@@ -154,7 +149,7 @@ public final class RewardLab implements Lab {
           for (int k = 0; k < rewards.length; k++) {
             rewards[k] = session(seg, wd, wq, rng).reward(balanced);
           }
-          double m = mean(rewards);
+          double m = io.rlsearch.sim.Stats.mean(rewards);
           if (m > best) {
             best = m;
             bw = new double[] {wd, wq};
@@ -164,8 +159,8 @@ public final class RewardLab implements Lab {
       bestMeans[seg] = best;
       bestWeights.put(SEGMENTS[seg], java.util.List.of(bw[0], bw[1]));
     }
-    double staticMean = mean(staticMeans);
-    double contextualMean = mean(bestMeans);
+    double staticMean = io.rlsearch.sim.Stats.mean(staticMeans);
+    double contextualMean = io.rlsearch.sim.Stats.mean(bestMeans);
     String src = SOURCE + " (contextual reward variation)";
     r.decimals("static_mean", staticMean, 266.57, 2, src);
     r.decimals("contextual_mean", contextualMean, 324.66, 2, src);
