@@ -86,9 +86,6 @@ public final class RewardLab implements Lab {
     return new BigDecimal(x).setScale(2, RoundingMode.HALF_EVEN).doubleValue();
   }
 
-    return s / x.length;
-  }
-
   @Override
   public LabReport run(SimSettings settings) {
     LabReport r = new LabReport(name());
