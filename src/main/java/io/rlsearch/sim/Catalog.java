@@ -18,6 +18,8 @@ import io.rlsearch.core.random.TorchRandom;
 public final class Catalog {
   /** Embedding dimension (the reference draws {@code torch.randn(16)}). */
   public static final int DIM = 16;
+  /** Products per tile of {@link #embTiles}. */
+  static final int TILE = 4;
 
   final int n;
   final int[] category;
@@ -35,6 +37,14 @@ public final class Catalog {
   // derived
   final double[] log1pPrice;
   final double[] embNorm;
+  /** max(embNorm, 1e-8): the cosine's denominator floor, as the reference clamps it. */
+  final double[] embNormFloor;
+  /**
+   * The embeddings again, in tiles of {@link #TILE} products laid out dimension-major
+   * ({@code [tile][d][lane]}), so a SIMD lane per product reads one aligned run per dimension; the last
+   * partial tile is zero-padded. The row-major {@link #emb} stays the reference layout.
+   */
+  final float[] embTiles;
   final double[] litterCm2;
   final double[] embMean = new double[DIM];
   /** Raw product-only feature columns 0,1,2,4,5,6 and their population mean and std (std 0 -> 1). */
@@ -67,6 +77,8 @@ public final class Catalog {
     embeddingSeeds = new long[n];
     log1pPrice = new double[n];
     embNorm = new double[n];
+    embNormFloor = new double[n];
+    embTiles = new float[(n + TILE - 1) / TILE * TILE * DIM];
     litterCm2 = new double[n];
     rawColumns = new double[6][];
     columnMean = new double[6];
@@ -123,6 +135,10 @@ public final class Catalog {
         embMean[d] += v;
       }
       embNorm[i] = Math.sqrt(s);
+      embNormFloor[i] = Math.max(embNorm[i], 1e-8);
+      for (int d = 0; d < DIM; d++) {
+        embTiles[(i / TILE) * TILE * DIM + d * TILE + i % TILE] = emb[i * DIM + d];
+      }
     }
     for (int d = 0; d < DIM; d++) {
       embMean[d] /= n;

@@ -35,9 +35,19 @@ public final class EpisodeScorer {
   private final TopK baselineTop;
   /** The default-depth baseline of the current draw, when a pass already collected it. */
   private int[] cachedBaseline;
+  private final ScoringKernel kernel;
+  /** The ranking's columns x0..x6 in the kernel's order (index 3, the personalisation, unused). */
+  private final double[][] zCols;
+  private final double[][] rawCols;
+  private final double[] coef = new double[7];
 
   /** Scratch for {@code world}'s catalog, ranking up to {@code maxK} positions. */
   public EpisodeScorer(World world, int maxK) {
+    this(world, maxK, ScoringKernel.preferred());
+  }
+
+  EpisodeScorer(World world, int maxK, ScoringKernel kernel) {
+    this.kernel = kernel;
     this.world = world;
     this.cat = world.catalog();
     this.rel = world.settings().relevance();
@@ -47,6 +57,13 @@ public final class EpisodeScorer {
     this.pers = new double[cat.n];
     this.top = new TopK(Math.min(maxK, cat.n));
     this.baselineTop = new TopK(Math.min(maxK, cat.n));
+    this.zCols = kernelColumns(cat.zColumns);
+    this.rawCols = kernelColumns(cat.rawColumns);
+  }
+
+  private static double[][] kernelColumns(double[][] cols) {
+    return new double[][] {cols[Catalog.COL_CM2], cols[Catalog.COL_DISCOUNT], cols[Catalog.COL_PL], null,
+        cols[Catalog.COL_BESTSELLER], cols[Catalog.COL_PRICE], cols[Catalog.COL_LITTER_CM2]};
   }
 
   /** {@code batch_base_scores(query, catalog, rng)}: fills the base scores; no personalisation. */
@@ -76,7 +93,7 @@ public final class EpisodeScorer {
     double[] out = new double[products.length];
     for (int k = 0; k < products.length; k++) {
       int i = products[k];
-      double cos = (float) (dot(phi, cat.emb, i * Catalog.DIM) / (qNorm * Math.max(cat.embNorm[i], 1e-8)));
+      double cos = (float) (ScalarScoring.dot(phi, cat.emb, i * Catalog.DIM) / (qNorm * cat.embNormFloor[i]));
       out[k] = (rel.wSem() * cos + rel.wLex() * lex[cat.category[i]]) + noise[k];
     }
     return out;
@@ -85,8 +102,7 @@ public final class EpisodeScorer {
   private void pass(User user, Query q, NumpyRandom rng) {
     cachedBaseline = null;
     final int n = cat.n;
-    final double sigma = rel.noiseSigma();
-    rng.fillNormal(base, n, 0, sigma);
+    rng.fillNormal(base, n, 0, rel.noiseSigma());
     final double[] lex = world.lexicalByCategory(q);
     for (int k = 0; k < lex.length; k++) {
       lex[k] = rel.wLex() * lex[k];
@@ -97,25 +113,17 @@ public final class EpisodeScorer {
       qn += (double) v * v;
     }
     final double qNorm = Math.max(Math.sqrt(qn), 1e-8);
-    final float[] emb = cat.emb;
-    final double[] eNorm = cat.embNorm;
-    final int[] category = cat.category;
-    final double wSem = rel.wSem();
     if (user == null) {
       hasPers = false;
-      for (int i = 0; i < n; i++) {
-        int o = i * Catalog.DIM;
-        double dq = dot(phi, emb, o);
-        double cos = (float) (dq / (qNorm * Math.max(eNorm[i], 1e-8)));
-        sem[i] = cos;
-        base[i] = (wSem * cos + lex[category[i]]) + base[i];
-      }
+      kernel.relevance(cat, phi, qNorm, rel.wSem(), lex, null, base, sem, pers);
       return;
     }
     final float[] theta = user.embRef();
+    kernel.relevance(cat, phi, qNorm, rel.wSem(), lex, theta, base, sem, pers);
     // The personalisation column is z-scored over the catalog. Its mean is known from the embedding
     // moments (theta . mean(emb)); accumulating deviations from it gives the exact mean and variance
-    // of the float32 values in the same pass, without the cancellation of a raw sum of squares.
+    // of the float32 values, without the cancellation of a raw sum of squares. The sums run in catalog
+    // order (a serial chain: its order fixes the bits of the result).
     double m0 = 0;
     for (int d = 0; d < Catalog.DIM; d++) {
       m0 += theta[d] * cat.embMean[d];
@@ -123,15 +131,7 @@ public final class EpisodeScorer {
     double s1 = 0;
     double s2 = 0;
     for (int i = 0; i < n; i++) {
-      int o = i * Catalog.DIM;
-      double dq = dot(phi, emb, o);
-      double dt = dot(theta, emb, o);
-      double cos = (float) (dq / (qNorm * Math.max(eNorm[i], 1e-8)));
-      sem[i] = cos;
-      base[i] = (wSem * cos + lex[category[i]]) + base[i];
-      double p = (float) dt;
-      pers[i] = p;
-      double dev = p - m0;
+      double dev = pers[i] - m0;
       s1 += dev;
       s2 += dev * dev;
     }
@@ -141,19 +141,6 @@ public final class EpisodeScorer {
     persMean = m0 + shift;
     persStd = s > 0 ? s : 1;
     hasPers = true;
-  }
-
-  /**
-   * A 16-term dot product of float32 vectors accumulated in double in four independent chains, so the
-   * additions pipeline instead of waiting on each other (the result is rounded to float32 after, as
-   * torch returns float32; reassociating double sums moves it by far less than a float ulp).
-   */
-  private static double dot(float[] v, float[] emb, int o) {
-    double a0 = (double) v[0] * emb[o] + (double) v[4] * emb[o + 4] + (double) v[8] * emb[o + 8] + (double) v[12] * emb[o + 12];
-    double a1 = (double) v[1] * emb[o + 1] + (double) v[5] * emb[o + 5] + (double) v[9] * emb[o + 9] + (double) v[13] * emb[o + 13];
-    double a2 = (double) v[2] * emb[o + 2] + (double) v[6] * emb[o + 6] + (double) v[10] * emb[o + 10] + (double) v[14] * emb[o + 14];
-    double a3 = (double) v[3] * emb[o + 3] + (double) v[7] * emb[o + 7] + (double) v[11] * emb[o + 11] + (double) v[15] * emb[o + 15];
-    return (a0 + a1) + (a2 + a3);
   }
 
   /**
@@ -185,13 +172,7 @@ public final class EpisodeScorer {
     }
     TopK t = k == baselineTop.capacity() ? baselineTop : new TopK(Math.min(k, cat.n));
     t.clear();
-    double thr = t.threshold();
-    for (int i = 0; i < cat.n; i++) {
-      if (base[i] > thr) {
-        t.offer(i, base[i]);
-        thr = t.threshold();
-      }
-    }
+    kernel.rankByBase(base, t, cat.n);
     return copy(t);
   }
 
@@ -210,7 +191,6 @@ public final class EpisodeScorer {
       throw new IllegalStateException("rankByWeights needs the personalisation pass: drawBase(user, query, rng)");
     }
     double spec = world.settings().queries().specificity()[q.queryType()];
-    double[][] cols = standardize ? cat.zColumns : cat.rawColumns;
     double cCm2 = a[0];
     double cDisc;
     double cPl;
@@ -230,33 +210,19 @@ public final class EpisodeScorer {
       pm = 0;
       ps = 1;
     }
-    final double cPers = a[3] / ps;
-    final double cPrice = a[5];
-    final double cLit = a[6];
-    final double[] x0 = cols[Catalog.COL_CM2];
-    final double[] x1 = cols[Catalog.COL_DISCOUNT];
-    final double[] x2 = cols[Catalog.COL_PL];
-    final double[] x4 = cols[Catalog.COL_BESTSELLER];
-    final double[] x5 = cols[Catalog.COL_PRICE];
-    final double[] x6 = cols[Catalog.COL_LITTER_CM2];
+    double[] c = coef;
+    c[0] = cCm2;
+    c[1] = cDisc;
+    c[2] = cPl;
+    c[3] = a[3] / ps;
+    c[4] = cBest;
+    c[5] = a[5];
+    c[6] = a[6];
     TopK t = topFor(k);
-    double thr = t.threshold();
     // The base-score baseline of the same draw, collected in the same pass (the rank-change measure).
     TopK bt = baselineTop;
     bt.clear();
-    double bthr = bt.threshold();
-    for (int i = 0; i < cat.n; i++) {
-      double s = base[i] + (cCm2 * x0[i] + cDisc * x1[i] + cPl * x2[i] + cPers * (pers[i] - pm)
-          + cBest * x4[i] + cPrice * x5[i] + cLit * x6[i]);
-      if (s > thr) {
-        t.offer(i, s);
-        thr = t.threshold();
-      }
-      if (base[i] > bthr) {
-        bt.offer(i, base[i]);
-        bthr = bt.threshold();
-      }
-    }
+    kernel.rankByWeights(base, pers, pm, standardize ? zCols : rawCols, c, t, bt, cat.n);
     cachedBaseline = copy(bt);
     return copy(t);
   }
@@ -264,14 +230,7 @@ public final class EpisodeScorer {
   /** The top {@code k} of {@code argsort(-(base + boosts))} for per-product boosts (templates). */
   public int[] rankByBoosts(float[] boosts, int k) {
     TopK t = topFor(k);
-    double thr = t.threshold();
-    for (int i = 0; i < cat.n; i++) {
-      double s = base[i] + boosts[i];
-      if (s > thr) {
-        t.offer(i, s);
-        thr = t.threshold();
-      }
-    }
+    kernel.rankByBoosts(base, boosts, t, cat.n);
     return copy(t);
   }
 

@@ -1,0 +1,317 @@
+package io.rlsearch.sim;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API {@link ScoringKernel}: four products at a time in 256-bit double lanes over the
+ * catalog's tiled embeddings ({@code Catalog.embTiles}).
+ *
+ * <p>Each lane performs exactly the scalar kernel's operations in the same order: float32 inputs widened
+ * to double (exact), products (exact), the four dimension chains added in the same order, the same
+ * division and the same float32 roundings (a double-to-float conversion and back). Selections compare
+ * four scores to the current threshold at once and offer the lanes that pass one by one in catalog
+ * order, so ties and thresholds behave as in the scalar loop. The last partial tile runs the scalar
+ * code. Needs {@code --add-modules jdk.incubator.vector} at compile and run time; loaded only through
+ * {@link ScoringKernel#preferred}.
+ */
+final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable {
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_128;
+  private static final int L = 4;
+  private static final int TILE_FLOATS = L * Catalog.DIM;
+  /**
+   * Products per call of a vector loop. A loop that runs long inside one call is compiled on-stack
+   * (OSR), and on JDK 17 such compilations of Vector API loops intermittently keep boxing every vector
+   * (70 times slower, from one JVM launch to the next); loops of a few hundred iterations called many
+   * times are compiled as whole methods, which the JIT intrinsifies reliably.
+   */
+  private static final int CHUNK = 512;
+
+  @Override
+  public boolean usable() {
+    return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256 && Catalog.TILE == L;
+  }
+
+  @Override
+  public void relevance(Catalog cat, float[] phi, double qNorm, double wSem, double[] lexW, float[] theta,
+      double[] base, double[] sem, double[] pers) {
+    int full = cat.n / L * L;
+    for (int from = 0; from < full; from += CHUNK) {
+      int to = Math.min(full, from + CHUNK);
+      if (theta == null) {
+        queryOnly(cat, phi, lexW, base, sem, from, to);
+      } else {
+        withUser(cat, phi, theta, sem, pers, from, to);
+      }
+      finish(cat, qNorm, wSem, lexW, base, sem, theta == null ? null : pers, from, to);
+    }
+    ScalarScoring.relevanceRange(cat, phi, qNorm, wSem, lexW, theta, base, sem, pers, full, cat.n);
+  }
+
+  /** The dot products of products [from, to) (whole tiles), parked in sem (query) and pers (user). */
+  private static void withUser(Catalog cat, float[] phi, float[] theta, double[] sem, double[] pers, int from,
+      int to) {
+    final float[] emb = cat.embTiles;
+    final DoubleVector p0 = DoubleVector.broadcast(D, (double) phi[0]);
+    final DoubleVector p1 = DoubleVector.broadcast(D, (double) phi[1]);
+    final DoubleVector p2 = DoubleVector.broadcast(D, (double) phi[2]);
+    final DoubleVector p3 = DoubleVector.broadcast(D, (double) phi[3]);
+    final DoubleVector p4 = DoubleVector.broadcast(D, (double) phi[4]);
+    final DoubleVector p5 = DoubleVector.broadcast(D, (double) phi[5]);
+    final DoubleVector p6 = DoubleVector.broadcast(D, (double) phi[6]);
+    final DoubleVector p7 = DoubleVector.broadcast(D, (double) phi[7]);
+    final DoubleVector p8 = DoubleVector.broadcast(D, (double) phi[8]);
+    final DoubleVector p9 = DoubleVector.broadcast(D, (double) phi[9]);
+    final DoubleVector p10 = DoubleVector.broadcast(D, (double) phi[10]);
+    final DoubleVector p11 = DoubleVector.broadcast(D, (double) phi[11]);
+    final DoubleVector p12 = DoubleVector.broadcast(D, (double) phi[12]);
+    final DoubleVector p13 = DoubleVector.broadcast(D, (double) phi[13]);
+    final DoubleVector p14 = DoubleVector.broadcast(D, (double) phi[14]);
+    final DoubleVector p15 = DoubleVector.broadcast(D, (double) phi[15]);
+    final DoubleVector t0 = DoubleVector.broadcast(D, (double) theta[0]);
+    final DoubleVector t1 = DoubleVector.broadcast(D, (double) theta[1]);
+    final DoubleVector t2 = DoubleVector.broadcast(D, (double) theta[2]);
+    final DoubleVector t3 = DoubleVector.broadcast(D, (double) theta[3]);
+    final DoubleVector t4 = DoubleVector.broadcast(D, (double) theta[4]);
+    final DoubleVector t5 = DoubleVector.broadcast(D, (double) theta[5]);
+    final DoubleVector t6 = DoubleVector.broadcast(D, (double) theta[6]);
+    final DoubleVector t7 = DoubleVector.broadcast(D, (double) theta[7]);
+    final DoubleVector t8 = DoubleVector.broadcast(D, (double) theta[8]);
+    final DoubleVector t9 = DoubleVector.broadcast(D, (double) theta[9]);
+    final DoubleVector t10 = DoubleVector.broadcast(D, (double) theta[10]);
+    final DoubleVector t11 = DoubleVector.broadcast(D, (double) theta[11]);
+    final DoubleVector t12 = DoubleVector.broadcast(D, (double) theta[12]);
+    final DoubleVector t13 = DoubleVector.broadcast(D, (double) theta[13]);
+    final DoubleVector t14 = DoubleVector.broadcast(D, (double) theta[14]);
+    final DoubleVector t15 = DoubleVector.broadcast(D, (double) theta[15]);
+    for (int i = from, o = from * Catalog.DIM; i < to; i += L, o += TILE_FLOATS) {
+      DoubleVector e0 = (DoubleVector) FloatVector.fromArray(F, emb, o + 0).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector a0 = p0.mul(e0); DoubleVector b0 = t0.mul(e0);
+      DoubleVector e1 = (DoubleVector) FloatVector.fromArray(F, emb, o + 4).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector a1 = p1.mul(e1); DoubleVector b1 = t1.mul(e1);
+      DoubleVector e2 = (DoubleVector) FloatVector.fromArray(F, emb, o + 8).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector a2 = p2.mul(e2); DoubleVector b2 = t2.mul(e2);
+      DoubleVector e3 = (DoubleVector) FloatVector.fromArray(F, emb, o + 12).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector a3 = p3.mul(e3); DoubleVector b3 = t3.mul(e3);
+      DoubleVector e4 = (DoubleVector) FloatVector.fromArray(F, emb, o + 16).convertShape(VectorOperators.F2D, D, 0);
+      a0 = a0.add(p4.mul(e4)); b0 = b0.add(t4.mul(e4));
+      DoubleVector e5 = (DoubleVector) FloatVector.fromArray(F, emb, o + 20).convertShape(VectorOperators.F2D, D, 0);
+      a1 = a1.add(p5.mul(e5)); b1 = b1.add(t5.mul(e5));
+      DoubleVector e6 = (DoubleVector) FloatVector.fromArray(F, emb, o + 24).convertShape(VectorOperators.F2D, D, 0);
+      a2 = a2.add(p6.mul(e6)); b2 = b2.add(t6.mul(e6));
+      DoubleVector e7 = (DoubleVector) FloatVector.fromArray(F, emb, o + 28).convertShape(VectorOperators.F2D, D, 0);
+      a3 = a3.add(p7.mul(e7)); b3 = b3.add(t7.mul(e7));
+      DoubleVector e8 = (DoubleVector) FloatVector.fromArray(F, emb, o + 32).convertShape(VectorOperators.F2D, D, 0);
+      a0 = a0.add(p8.mul(e8)); b0 = b0.add(t8.mul(e8));
+      DoubleVector e9 = (DoubleVector) FloatVector.fromArray(F, emb, o + 36).convertShape(VectorOperators.F2D, D, 0);
+      a1 = a1.add(p9.mul(e9)); b1 = b1.add(t9.mul(e9));
+      DoubleVector e10 = (DoubleVector) FloatVector.fromArray(F, emb, o + 40).convertShape(VectorOperators.F2D, D, 0);
+      a2 = a2.add(p10.mul(e10)); b2 = b2.add(t10.mul(e10));
+      DoubleVector e11 = (DoubleVector) FloatVector.fromArray(F, emb, o + 44).convertShape(VectorOperators.F2D, D, 0);
+      a3 = a3.add(p11.mul(e11)); b3 = b3.add(t11.mul(e11));
+      DoubleVector e12 = (DoubleVector) FloatVector.fromArray(F, emb, o + 48).convertShape(VectorOperators.F2D, D, 0);
+      a0 = a0.add(p12.mul(e12)); b0 = b0.add(t12.mul(e12));
+      DoubleVector e13 = (DoubleVector) FloatVector.fromArray(F, emb, o + 52).convertShape(VectorOperators.F2D, D, 0);
+      a1 = a1.add(p13.mul(e13)); b1 = b1.add(t13.mul(e13));
+      DoubleVector e14 = (DoubleVector) FloatVector.fromArray(F, emb, o + 56).convertShape(VectorOperators.F2D, D, 0);
+      a2 = a2.add(p14.mul(e14)); b2 = b2.add(t14.mul(e14));
+      DoubleVector e15 = (DoubleVector) FloatVector.fromArray(F, emb, o + 60).convertShape(VectorOperators.F2D, D, 0);
+      a3 = a3.add(p15.mul(e15)); b3 = b3.add(t15.mul(e15));
+      // the raw dot products park in sem and pers until finish() rounds them
+      a0.add(a1).add(a2.add(a3)).intoArray(sem, i);
+      b0.add(b1).add(b2.add(b3)).intoArray(pers, i);
+    }
+  }
+
+  /** The query dot products of products [from, to) (whole tiles), parked in sem. */
+  private static void queryOnly(Catalog cat, float[] phi, double[] lexW, double[] base, double[] sem, int from,
+      int to) {
+    final float[] emb = cat.embTiles;
+    final DoubleVector p0 = DoubleVector.broadcast(D, (double) phi[0]);
+    final DoubleVector p1 = DoubleVector.broadcast(D, (double) phi[1]);
+    final DoubleVector p2 = DoubleVector.broadcast(D, (double) phi[2]);
+    final DoubleVector p3 = DoubleVector.broadcast(D, (double) phi[3]);
+    final DoubleVector p4 = DoubleVector.broadcast(D, (double) phi[4]);
+    final DoubleVector p5 = DoubleVector.broadcast(D, (double) phi[5]);
+    final DoubleVector p6 = DoubleVector.broadcast(D, (double) phi[6]);
+    final DoubleVector p7 = DoubleVector.broadcast(D, (double) phi[7]);
+    final DoubleVector p8 = DoubleVector.broadcast(D, (double) phi[8]);
+    final DoubleVector p9 = DoubleVector.broadcast(D, (double) phi[9]);
+    final DoubleVector p10 = DoubleVector.broadcast(D, (double) phi[10]);
+    final DoubleVector p11 = DoubleVector.broadcast(D, (double) phi[11]);
+    final DoubleVector p12 = DoubleVector.broadcast(D, (double) phi[12]);
+    final DoubleVector p13 = DoubleVector.broadcast(D, (double) phi[13]);
+    final DoubleVector p14 = DoubleVector.broadcast(D, (double) phi[14]);
+    final DoubleVector p15 = DoubleVector.broadcast(D, (double) phi[15]);
+    for (int i = from, o = from * Catalog.DIM; i < to; i += L, o += TILE_FLOATS) {
+      DoubleVector e0 = (DoubleVector) FloatVector.fromArray(F, emb, o + 0).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector a0 = p0.mul(e0);
+      DoubleVector e1 = (DoubleVector) FloatVector.fromArray(F, emb, o + 4).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector a1 = p1.mul(e1);
+      DoubleVector e2 = (DoubleVector) FloatVector.fromArray(F, emb, o + 8).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector a2 = p2.mul(e2);
+      DoubleVector e3 = (DoubleVector) FloatVector.fromArray(F, emb, o + 12).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector a3 = p3.mul(e3);
+      DoubleVector e4 = (DoubleVector) FloatVector.fromArray(F, emb, o + 16).convertShape(VectorOperators.F2D, D, 0);
+      a0 = a0.add(p4.mul(e4));
+      DoubleVector e5 = (DoubleVector) FloatVector.fromArray(F, emb, o + 20).convertShape(VectorOperators.F2D, D, 0);
+      a1 = a1.add(p5.mul(e5));
+      DoubleVector e6 = (DoubleVector) FloatVector.fromArray(F, emb, o + 24).convertShape(VectorOperators.F2D, D, 0);
+      a2 = a2.add(p6.mul(e6));
+      DoubleVector e7 = (DoubleVector) FloatVector.fromArray(F, emb, o + 28).convertShape(VectorOperators.F2D, D, 0);
+      a3 = a3.add(p7.mul(e7));
+      DoubleVector e8 = (DoubleVector) FloatVector.fromArray(F, emb, o + 32).convertShape(VectorOperators.F2D, D, 0);
+      a0 = a0.add(p8.mul(e8));
+      DoubleVector e9 = (DoubleVector) FloatVector.fromArray(F, emb, o + 36).convertShape(VectorOperators.F2D, D, 0);
+      a1 = a1.add(p9.mul(e9));
+      DoubleVector e10 = (DoubleVector) FloatVector.fromArray(F, emb, o + 40).convertShape(VectorOperators.F2D, D, 0);
+      a2 = a2.add(p10.mul(e10));
+      DoubleVector e11 = (DoubleVector) FloatVector.fromArray(F, emb, o + 44).convertShape(VectorOperators.F2D, D, 0);
+      a3 = a3.add(p11.mul(e11));
+      DoubleVector e12 = (DoubleVector) FloatVector.fromArray(F, emb, o + 48).convertShape(VectorOperators.F2D, D, 0);
+      a0 = a0.add(p12.mul(e12));
+      DoubleVector e13 = (DoubleVector) FloatVector.fromArray(F, emb, o + 52).convertShape(VectorOperators.F2D, D, 0);
+      a1 = a1.add(p13.mul(e13));
+      DoubleVector e14 = (DoubleVector) FloatVector.fromArray(F, emb, o + 56).convertShape(VectorOperators.F2D, D, 0);
+      a2 = a2.add(p14.mul(e14));
+      DoubleVector e15 = (DoubleVector) FloatVector.fromArray(F, emb, o + 60).convertShape(VectorOperators.F2D, D, 0);
+      a3 = a3.add(p15.mul(e15));
+      a0.add(a1).add(a2.add(a3)).intoArray(sem, i);
+    }
+  }
+
+  /**
+   * The per-product rest of the relevance pass over the parked dot products: {@code sem} holds
+   * q . e on entry and the float32 cosine on exit; {@code pers}, when not null, theta . e and then its
+   * float32 rounding.
+   */
+  private static void finish(Catalog cat, double qNorm, double wSem, double[] lexW, double[] base, double[] sem,
+      double[] pers, int from, int to) {
+    final double[] norm = cat.embNormFloor;
+    final int[] category = cat.category;
+    final DoubleVector qn = DoubleVector.broadcast(D, qNorm);
+    final DoubleVector ws = DoubleVector.broadcast(D, wSem);
+    for (int i = from; i < to; i += L) {
+      DoubleVector q = DoubleVector.fromArray(D, sem, i).div(qn.mul(DoubleVector.fromArray(D, norm, i)));
+      DoubleVector cos = (DoubleVector) q.convertShape(VectorOperators.D2F, F, 0).convertShape(VectorOperators.F2D, D, 0);
+      cos.intoArray(sem, i);
+      ws.mul(cos).add(DoubleVector.fromArray(D, lexW, 0, category, i)).add(DoubleVector.fromArray(D, base, i))
+          .intoArray(base, i);
+    }
+    if (pers != null) {
+      for (int i = from; i < to; i += L) {
+        ((DoubleVector) DoubleVector.fromArray(D, pers, i).convertShape(VectorOperators.D2F, F, 0)
+            .convertShape(VectorOperators.F2D, D, 0)).intoArray(pers, i);
+      }
+    }
+  }
+
+  @Override
+  public void rankByWeights(double[] base, double[] pers, double pm, double[][] cols, double[] c, TopK top,
+      TopK baseTop, int n) {
+    final int full = n / L * L;
+    for (int from = 0; from < full; from += CHUNK) {
+      weightsChunk(base, pers, pm, cols, c, top, baseTop, from, Math.min(full, from + CHUNK));
+    }
+    ScalarScoring.rankByWeightsRange(base, pers, pm, cols, c, top, baseTop, full, n);
+  }
+
+  private static void weightsChunk(double[] base, double[] pers, double pm, double[][] cols, double[] c, TopK top,
+      TopK baseTop, int from, int to) {
+    final double[] x0 = cols[0];
+    final double[] x1 = cols[1];
+    final double[] x2 = cols[2];
+    final double[] x4 = cols[4];
+    final double[] x5 = cols[5];
+    final double[] x6 = cols[6];
+    final DoubleVector c0 = DoubleVector.broadcast(D, c[0]);
+    final DoubleVector c1 = DoubleVector.broadcast(D, c[1]);
+    final DoubleVector c2 = DoubleVector.broadcast(D, c[2]);
+    final DoubleVector c3 = DoubleVector.broadcast(D, c[3]);
+    final DoubleVector c4 = DoubleVector.broadcast(D, c[4]);
+    final DoubleVector c5 = DoubleVector.broadcast(D, c[5]);
+    final DoubleVector c6 = DoubleVector.broadcast(D, c[6]);
+    final DoubleVector vpm = DoubleVector.broadcast(D, pm);
+    double thr = top.threshold();
+    double bthr = baseTop != null ? baseTop.threshold() : Double.POSITIVE_INFINITY;
+    for (int i = from; i < to; i += L) {
+      DoubleVector b = DoubleVector.fromArray(D, base, i);
+      DoubleVector s = b.add(c0.mul(DoubleVector.fromArray(D, x0, i))
+          .add(c1.mul(DoubleVector.fromArray(D, x1, i)))
+          .add(c2.mul(DoubleVector.fromArray(D, x2, i)))
+          .add(c3.mul(DoubleVector.fromArray(D, pers, i).sub(vpm)))
+          .add(c4.mul(DoubleVector.fromArray(D, x4, i)))
+          .add(c5.mul(DoubleVector.fromArray(D, x5, i)))
+          .add(c6.mul(DoubleVector.fromArray(D, x6, i))));
+      VectorMask<Double> hit = s.compare(VectorOperators.GT, thr);
+      VectorMask<Double> bhit = b.compare(VectorOperators.GT, bthr);
+      if (hit.or(bhit).anyTrue()) {
+        // lane by lane in catalog order, the thresholds moving as the scalar loop moves them
+        for (int l = 0; l < L; l++) {
+          double sl = s.lane(l);
+          if (sl > thr) {
+            top.offer(i + l, sl);
+            thr = top.threshold();
+          }
+          if (base[i + l] > bthr) {
+            baseTop.offer(i + l, base[i + l]);
+            bthr = baseTop.threshold();
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void rankByBoosts(double[] base, float[] boosts, TopK top, int n) {
+    final int full = n / L * L;
+    for (int from = 0; from < full; from += CHUNK) {
+      boostsChunk(base, boosts, top, from, Math.min(full, from + CHUNK));
+    }
+    ScalarScoring.rankByBoostsRange(base, boosts, top, full, n);
+  }
+
+  private static void boostsChunk(double[] base, float[] boosts, TopK top, int from, int to) {
+    double thr = top.threshold();
+    for (int i = from; i < to; i += L) {
+      DoubleVector s = DoubleVector.fromArray(D, base, i)
+          .add((DoubleVector) FloatVector.fromArray(F, boosts, i).convertShape(VectorOperators.F2D, D, 0));
+      if (s.compare(VectorOperators.GT, thr).anyTrue()) {
+        for (int l = 0; l < L; l++) {
+          double sl = s.lane(l);
+          if (sl > thr) {
+            top.offer(i + l, sl);
+            thr = top.threshold();
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void rankByBase(double[] base, TopK top, int n) {
+    final int full = n / L * L;
+    for (int from = 0; from < full; from += CHUNK) {
+      baseChunk(base, top, from, Math.min(full, from + CHUNK));
+    }
+    ScalarScoring.rankByBaseRange(base, top, full, n);
+  }
+
+  private static void baseChunk(double[] base, TopK top, int from, int to) {
+    double thr = top.threshold();
+    for (int i = from; i < to; i += L) {
+      if (DoubleVector.fromArray(D, base, i).compare(VectorOperators.GT, thr).anyTrue()) {
+        for (int l = 0; l < L; l++) {
+          if (base[i + l] > thr) {
+            top.offer(i + l, base[i + l]);
+            thr = top.threshold();
+          }
+        }
+      }
+    }
+  }
+}

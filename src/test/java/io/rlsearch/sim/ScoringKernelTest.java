@@ -1,0 +1,157 @@
+package io.rlsearch.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rlsearch.core.random.NumpyRandom;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API kernel against the scalar one: every score, cosine, personalisation value, moment and
+ * selection identical bit for bit, on the default world, on a catalog whose size is not a multiple of
+ * the tile (the scalar tail), without feature standardisation, and on synthetic scores full of ties.
+ */
+class ScoringKernelTest {
+
+  private static ScoringKernel vector() {
+    return ScoringKernel.vector().orElseThrow(() -> new AssertionError(
+        "the vector kernel must load in the test JVM (surefire passes --add-modules jdk.incubator.vector)"));
+  }
+
+  @Test
+  void theTestJvmRunsTheVectorKernelByDefault() {
+    assertTrue(vector() instanceof VectorScoring);
+    assertTrue(ScoringKernel.preferred() instanceof VectorScoring);
+  }
+
+  @Test
+  void defaultWorldIsIdenticalBitForBit() {
+    compareWorlds(SimSettings.defaults(), 11, 60);
+  }
+
+  @Test
+  void catalogWithAPartialTileIsIdentical() {
+    compareWorlds(ZoosimConfig.fromString("catalog { n_products = 1003 }"), 12, 200);
+  }
+
+  @Test
+  void rawFeaturesAreIdentical() {
+    compareWorlds(ZoosimConfig.fromString("catalog { n_products = 2001 }, action { standardize_features = false }"), 13,
+        150);
+  }
+
+  private static void compareWorlds(SimSettings s, long seed, int episodes) {
+    World w = World.generate(s, new NumpyRandom(seed));
+    EpisodeScorer scalar = new EpisodeScorer(w, s.topK(), ScoringKernel.scalar());
+    EpisodeScorer simd = new EpisodeScorer(w, s.topK(), vector());
+    NumpyRandom rng = new NumpyRandom(seed + 1);
+    NumpyRandom actions = new NumpyRandom(seed + 2);
+    float[][] templates = Templates.all(w.catalog(), s.action().aMax(), s.templates().popularAmplitude());
+    int n = w.catalog().size();
+    double[] rowA = new double[10];
+    double[] rowB = new double[10];
+    for (int e = 0; e < episodes; e++) {
+      User u = w.sampleUser(rng);
+      Query q = w.sampleQuery(u, rng);
+      NumpyRandom r1 = rng.copy();
+      NumpyRandom r2 = rng.copy();
+      boolean withUser = e % 3 != 2;
+      if (withUser) {
+        scalar.drawBase(u, q, r1);
+        simd.drawBase(u, q, r2);
+      } else {
+        scalar.drawBase(q, r1);
+        simd.drawBase(q, r2);
+      }
+      rng = r1;
+      assertBits(scalar.base, simd.base, "base", e);
+      assertBits(scalar.sem, simd.sem, "cosine", e);
+      if (withUser) {
+        assertBits(scalar.pers, simd.pers, "personalisation", e);
+        for (int i : new int[] {0, 1, n / 2, n - 1}) {
+          scalar.featureRow(u, q, i, rowA);
+          simd.featureRow(u, q, i, rowB);
+          assertBits(rowA, rowB, "feature row " + i, e);
+        }
+        double[] a = new double[10];
+        double scale = e % 5 == 0 ? 0 : e % 5 == 1 ? 100 : 1;
+        for (int k = 0; k < 10; k++) {
+          a[k] = scale * actions.normal(0, 1);
+        }
+        assertArrayEquals(scalar.rankByWeights(u, q, a, s.topK()), simd.rankByWeights(u, q, a, s.topK()),
+            "rankByWeights, episode " + e);
+        assertArrayEquals(scalar.baseline(s.topK()), simd.baseline(s.topK()), "cached baseline, episode " + e);
+      }
+      assertArrayEquals(scalar.baseline(s.topK()), simd.baseline(s.topK()), "baseline, episode " + e);
+      assertArrayEquals(scalar.baseline(57), simd.baseline(57), "baseline of 57, episode " + e);
+      float[] boosts = templates[e % templates.length];
+      assertArrayEquals(scalar.rankByBoosts(boosts, s.topK()), simd.rankByBoosts(boosts, s.topK()),
+          "rankByBoosts, episode " + e);
+    }
+  }
+
+  @Test
+  void tiesInfinitiesAndNaNsSelectTheSame() {
+    NumpyRandom rng = new NumpyRandom(5);
+    int n = 1030;
+    for (int round = 0; round < 40; round++) {
+      double[] base = new double[n];
+      double[] pers = new double[n];
+      double[][] cols = new double[7][];
+      for (int c = 0; c < 7; c++) {
+        cols[c] = new double[n];
+      }
+      float[] boosts = new float[n];
+      for (int i = 0; i < n; i++) {
+        // few distinct values: many exact ties, in and out of the top
+        base[i] = Math.floor(rng.random() * 6) / 2;
+        pers[i] = Math.floor(rng.random() * 3);
+        for (int c = 0; c < 7; c++) {
+          cols[c][i] = Math.floor(rng.random() * 3) - 1;
+        }
+        boosts[i] = (float) Math.floor(rng.random() * 3);
+      }
+      if (round % 4 == 1) {
+        base[(int) rng.integers(0, n)] = Double.POSITIVE_INFINITY;
+        base[(int) rng.integers(0, n)] = Double.NaN;
+        base[(int) rng.integers(0, n)] = Double.NEGATIVE_INFINITY;
+      }
+      double[] c = {1, -0.5, 0.25, 2, 0, 1, -1};
+      for (int k : new int[] {1, 4, 20, 100}) {
+        TopK t1 = new TopK(k);
+        TopK b1 = new TopK(k);
+        TopK t2 = new TopK(k);
+        TopK b2 = new TopK(k);
+        ScoringKernel.scalar().rankByWeights(base, pers, 0.5, cols, c, t1, b1, n);
+        vector().rankByWeights(base, pers, 0.5, cols, c, t2, b2, n);
+        assertArrayEquals(indices(t1), indices(t2), "weights, k " + k);
+        assertArrayEquals(indices(b1), indices(b2), "baseline, k " + k);
+        t1.clear();
+        t2.clear();
+        ScoringKernel.scalar().rankByBoosts(base, boosts, t1, n);
+        vector().rankByBoosts(base, boosts, t2, n);
+        assertArrayEquals(indices(t1), indices(t2), "boosts, k " + k);
+        t1.clear();
+        t2.clear();
+        ScoringKernel.scalar().rankByBase(base, t1, n);
+        vector().rankByBase(base, t2, n);
+        assertArrayEquals(indices(t1), indices(t2), "base, k " + k);
+        assertEquals(Math.min(k, n), t2.size());
+      }
+    }
+  }
+
+  private static int[] indices(TopK t) {
+    int[] out = new int[t.size()];
+    t.copyTo(out);
+    return out;
+  }
+
+  private static void assertBits(double[] expected, double[] actual, String what, int episode) {
+    long[] a = Arrays.stream(expected).mapToLong(Double::doubleToRawLongBits).toArray();
+    long[] b = Arrays.stream(actual).mapToLong(Double::doubleToRawLongBits).toArray();
+    assertArrayEquals(a, b, what + ", episode " + episode);
+  }
+}
