@@ -178,50 +178,89 @@ public final class NumpyRandom {
 
   /**
    * Fills {@code out[0..n)} with {@code loc + scale * standard_normal()}: exactly {@code n} calls of
-   * {@link #normal}, drawn in order. The 64-bit words come from {@link Pcg64#fill} in blocks that
-   * never run ahead of what the ziggurat consumes (each normal takes at least one word, so a block
-   * of as many words as normals remain is never too many), which keeps the generator's position
-   * exact. Normal draws never touch numpy's 32-bit half-word buffer, so it is unaffected.
+   * {@link #normal}, drawn in order. The 64-bit words come from {@link Pcg64#fill} in blocks of at most
+   * {@link #BLOCK} that never run ahead of what the ziggurat consumes (each normal takes at least one
+   * word, so a block of no more words than normals remain is never too many), which keeps the
+   * generator's position exact. Normal draws never touch numpy's 32-bit half-word buffer, so it is
+   * unaffected.
+   *
+   * <p>Blocks are short on purpose: the words stay in the L1 cache, and the generator's and the
+   * ziggurat's loops run a few hundred iterations per call, so the JIT compiles them as whole methods
+   * (a loop of 10,000 iterations in one call is compiled on-stack, which measured slower).
    */
   public void fillNormal(double[] out, int n, double loc, double scale) {
-    if (words == null || words.length < n) {
-      words = new long[Math.max(n, 16)];
+    if (words == null) {
+      words = new long[BLOCK];
     }
-    final long[] ki = ZigguratTables.KI;
-    final double[] wi = ZigguratTables.WI;
-    final double[] fi = ZigguratTables.FI;
     pos = 0;
     len = 0;
-    for (int i = 0; i < n; i++) {
-      double z;
-      draw:
-      for (;;) {
-        long r = word(n - i);
-        int idx = (int) (r & 0xFF);
-        r >>>= 8;
-        long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
-        // the sign as a bit flip: a branch on a random bit would mispredict half the time
-        double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * wi[idx]) ^ (r << 63));
-        if (rabs < ki[idx]) {
-          z = x;
-          break;
-        }
-        if (idx == 0) {
-          for (;;) {
-            double xx = -ZigguratTables.NOR_INV_R * Math.log1p(-wordDouble(n - i));
-            double yy = -Math.log1p(-wordDouble(n - i));
-            if (yy + yy > xx * xx) {
-              z = ((rabs >>> 8) & 1) != 0 ? -(ZigguratTables.NOR_R + xx) : ZigguratTables.NOR_R + xx;
-              break draw;
-            }
+    int i = 0;
+    while (i < n) {
+      if (pos == len) {
+        refill(n - i);
+      }
+      i = normalRun(out, i, n, loc, scale);
+    }
+  }
+
+  /** Words per block of {@link #fillNormal}. */
+  private static final int BLOCK = 256;
+
+  /**
+   * Draws normals into {@code out} from index {@code i} while the current block lasts (the common case,
+   * one word a normal, inline); returns the next index. A draw outside the ziggurat's rectangles takes
+   * the slow path, which may refill the block, and ends the run.
+   */
+  private int normalRun(double[] out, int i, int n, double loc, double scale) {
+    final long[] w = words;
+    final long[] ki = ZigguratTables.KI;
+    final double[] wi = ZigguratTables.WI;
+    int p = pos;
+    final int end = len;
+    while (p < end && i < n) {
+      long r = w[p++];
+      int idx = (int) (r & 0xFF);
+      r >>>= 8;
+      long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
+      // the sign as a bit flip: a branch on a random bit would mispredict half the time
+      double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * wi[idx]) ^ (r << 63));
+      if (rabs < ki[idx]) {
+        out[i++] = loc + scale * x;
+        continue;
+      }
+      pos = p;
+      out[i] = loc + scale * normalTail(idx, rabs, x, n - i);
+      return i + 1;
+    }
+    pos = p;
+    return i;
+  }
+
+  /** The ziggurat's rejection branch for a word that fell outside its rectangle ({@code remaining} normals to go). */
+  private double normalTail(int idx, long rabs, double x, int remaining) {
+    final double[] fi = ZigguratTables.FI;
+    for (;;) {
+      if (idx == 0) {
+        for (;;) {
+          double xx = -ZigguratTables.NOR_INV_R * Math.log1p(-wordDouble(remaining));
+          double yy = -Math.log1p(-wordDouble(remaining));
+          if (yy + yy > xx * xx) {
+            return ((rabs >>> 8) & 1) != 0 ? -(ZigguratTables.NOR_R + xx) : ZigguratTables.NOR_R + xx;
           }
         }
-        if ((fi[idx - 1] - fi[idx]) * wordDouble(n - i) + fi[idx] < Math.exp(-0.5 * x * x)) {
-          z = x;
-          break;
-        }
       }
-      out[i] = loc + scale * z;
+      if ((fi[idx - 1] - fi[idx]) * wordDouble(remaining) + fi[idx] < Math.exp(-0.5 * x * x)) {
+        return x;
+      }
+      // rejected: a fresh word, as the ziggurat's loop starts over
+      long r = word(remaining);
+      idx = (int) (r & 0xFF);
+      r >>>= 8;
+      rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
+      x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * ZigguratTables.WI[idx]) ^ (r << 63));
+      if (rabs < ZigguratTables.KI[idx]) {
+        return x;
+      }
     }
   }
 
@@ -229,12 +268,17 @@ public final class NumpyRandom {
   private int pos;
   private int len;
 
-  /** The next word of the current block; refills with {@code atLeastNeeded} words when empty. */
+  /** Starts a new block of min(BLOCK, atLeastNeeded) words (at least one). */
+  private void refill(int atLeastNeeded) {
+    len = Math.max(1, Math.min(BLOCK, atLeastNeeded));
+    bits.fill(words, len);
+    pos = 0;
+  }
+
+  /** The next word of the current block; refills with at most {@code atLeastNeeded} words when empty. */
   private long word(int atLeastNeeded) {
     if (pos == len) {
-      len = Math.max(1, atLeastNeeded);
-      bits.fill(words, len);
-      pos = 0;
+      refill(atLeastNeeded);
     }
     return words[pos++];
   }

@@ -81,8 +81,7 @@ public final class Pcg64 {
     long lo = stateLo * MULT_LO;
     long hi = mulHiMultLo(stateLo) + stateHi * MULT_LO + stateLo * MULT_HI;
     long newLo = lo + incLo;
-    long carry = Long.compareUnsigned(newLo, lo) < 0 ? 1 : 0;
-    stateHi = hi + incHi + carry;
+    stateHi = hi + incHi + carry(lo, incLo, newLo);
     stateLo = newLo;
   }
 
@@ -95,6 +94,9 @@ public final class Pcg64 {
   // Jump of 4 steps: s -> A4 s + B4 with A4 = M^4 and B4 = inc (1 + M + M^2 + M^3), so four
   // interleaved lanes advance independently and the multiplier latency overlaps.
   private static final long[] A4 = pow4();
+  // as constants, so the compiler folds the unsigned-multiply correction of A4's low word
+  private static final long A4_HI = A4[0];
+  private static final long A4_LO = A4[1];
   private long b4Hi;
   private long b4Lo;
   private boolean b4Ready;
@@ -143,8 +145,8 @@ public final class Pcg64 {
     if (!b4Ready) {
       prepareJump();
     }
-    final long aHi = A4[0];
-    final long aLo = A4[1];
+    final long aHi = A4_HI;
+    final long aLo = A4_LO;
     final long bHi = b4Hi;
     final long bLo = b4Lo;
     step();
@@ -172,22 +174,22 @@ public final class Pcg64 {
       long p0 = l0 * aLo;
       long n0 = p0 + bLo;
       h0 = Math.multiplyHigh(l0, aLo) + ((l0 >> 63) & aLo) + ((aLo >> 63) & l0) + h0 * aLo + l0 * aHi + bHi
-          + (Long.compareUnsigned(n0, p0) < 0 ? 1 : 0);
+          + carry(p0, bLo, n0);
       l0 = n0;
       long p1 = l1 * aLo;
       long n1 = p1 + bLo;
       h1 = Math.multiplyHigh(l1, aLo) + ((l1 >> 63) & aLo) + ((aLo >> 63) & l1) + h1 * aLo + l1 * aHi + bHi
-          + (Long.compareUnsigned(n1, p1) < 0 ? 1 : 0);
+          + carry(p1, bLo, n1);
       l1 = n1;
       long p2 = l2 * aLo;
       long n2 = p2 + bLo;
       h2 = Math.multiplyHigh(l2, aLo) + ((l2 >> 63) & aLo) + ((aLo >> 63) & l2) + h2 * aLo + l2 * aHi + bHi
-          + (Long.compareUnsigned(n2, p2) < 0 ? 1 : 0);
+          + carry(p2, bLo, n2);
       l2 = n2;
       long p3 = l3 * aLo;
       long n3 = p3 + bLo;
       h3 = Math.multiplyHigh(l3, aLo) + ((l3 >> 63) & aLo) + ((aLo >> 63) & l3) + h3 * aLo + l3 * aHi + bHi
-          + (Long.compareUnsigned(n3, p3) < 0 ? 1 : 0);
+          + carry(p3, bLo, n3);
       l3 = n3;
     }
     // the generator sits after the last output written (lane 3 of the last round)
@@ -196,6 +198,14 @@ public final class Pcg64 {
     for (; i < n; i++) {
       out[i] = nextLong();
     }
+  }
+
+  /**
+   * The carry out of the unsigned sum {@code a + b = sum}, without a branch: the carry is a coin flip
+   * for a random state, and a branch on it mispredicts half the time.
+   */
+  private static long carry(long a, long b, long sum) {
+    return ((a & b) | ((a | b) & ~sum)) >>> 63;
   }
 
   /** The next 64-bit output ({@code random_raw}). */
