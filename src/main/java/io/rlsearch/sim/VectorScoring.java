@@ -29,7 +29,7 @@ final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable 
    * (70 times slower, from one JVM launch to the next); loops of a few hundred iterations called many
    * times are compiled as whole methods, which the JIT intrinsifies reliably.
    */
-  private static final int CHUNK = 512;
+  private static final int CHUNK = 256;
 
   @Override
   public boolean usable() {
@@ -42,145 +42,73 @@ final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable 
     int full = cat.n / L * L;
     for (int from = 0; from < full; from += CHUNK) {
       int to = Math.min(full, from + CHUNK);
-      if (theta == null) {
-        queryOnly(cat, phi, lexW, base, sem, from, to);
-      } else {
-        withUser(cat, phi, theta, sem, pers, from, to);
+      // the raw dot products park in sem and pers until finish() rounds them
+      dots(cat.embTiles, phi, sem, from, to);
+      if (theta != null) {
+        dots(cat.embTiles, theta, pers, from, to);
       }
       finish(cat, qNorm, wSem, lexW, base, sem, theta == null ? null : pers, from, to);
     }
     ScalarScoring.relevanceRange(cat, phi, qNorm, wSem, lexW, theta, base, sem, pers, full, cat.n);
   }
 
-  /** The dot products of products [from, to) (whole tiles), parked in sem (query) and pers (user). */
-  private static void withUser(Catalog cat, float[] phi, float[] theta, double[] sem, double[] pers, int from,
-      int to) {
-    final float[] emb = cat.embTiles;
-    final DoubleVector p0 = DoubleVector.broadcast(D, (double) phi[0]);
-    final DoubleVector p1 = DoubleVector.broadcast(D, (double) phi[1]);
-    final DoubleVector p2 = DoubleVector.broadcast(D, (double) phi[2]);
-    final DoubleVector p3 = DoubleVector.broadcast(D, (double) phi[3]);
-    final DoubleVector p4 = DoubleVector.broadcast(D, (double) phi[4]);
-    final DoubleVector p5 = DoubleVector.broadcast(D, (double) phi[5]);
-    final DoubleVector p6 = DoubleVector.broadcast(D, (double) phi[6]);
-    final DoubleVector p7 = DoubleVector.broadcast(D, (double) phi[7]);
-    final DoubleVector p8 = DoubleVector.broadcast(D, (double) phi[8]);
-    final DoubleVector p9 = DoubleVector.broadcast(D, (double) phi[9]);
-    final DoubleVector p10 = DoubleVector.broadcast(D, (double) phi[10]);
-    final DoubleVector p11 = DoubleVector.broadcast(D, (double) phi[11]);
-    final DoubleVector p12 = DoubleVector.broadcast(D, (double) phi[12]);
-    final DoubleVector p13 = DoubleVector.broadcast(D, (double) phi[13]);
-    final DoubleVector p14 = DoubleVector.broadcast(D, (double) phi[14]);
-    final DoubleVector p15 = DoubleVector.broadcast(D, (double) phi[15]);
-    final DoubleVector t0 = DoubleVector.broadcast(D, (double) theta[0]);
-    final DoubleVector t1 = DoubleVector.broadcast(D, (double) theta[1]);
-    final DoubleVector t2 = DoubleVector.broadcast(D, (double) theta[2]);
-    final DoubleVector t3 = DoubleVector.broadcast(D, (double) theta[3]);
-    final DoubleVector t4 = DoubleVector.broadcast(D, (double) theta[4]);
-    final DoubleVector t5 = DoubleVector.broadcast(D, (double) theta[5]);
-    final DoubleVector t6 = DoubleVector.broadcast(D, (double) theta[6]);
-    final DoubleVector t7 = DoubleVector.broadcast(D, (double) theta[7]);
-    final DoubleVector t8 = DoubleVector.broadcast(D, (double) theta[8]);
-    final DoubleVector t9 = DoubleVector.broadcast(D, (double) theta[9]);
-    final DoubleVector t10 = DoubleVector.broadcast(D, (double) theta[10]);
-    final DoubleVector t11 = DoubleVector.broadcast(D, (double) theta[11]);
-    final DoubleVector t12 = DoubleVector.broadcast(D, (double) theta[12]);
-    final DoubleVector t13 = DoubleVector.broadcast(D, (double) theta[13]);
-    final DoubleVector t14 = DoubleVector.broadcast(D, (double) theta[14]);
-    final DoubleVector t15 = DoubleVector.broadcast(D, (double) theta[15]);
+  /**
+   * The dot products v . e_i of products [from, to) (whole tiles) into {@code out}: four chains over
+   * dimensions d = j (mod 4), summed (c0 + c1) + (c2 + c3), as the scalar kernel. One vector per call
+   * (not the query and the user together) keeps the live vectors near the register count, which the
+   * JIT compiles the same way every launch.
+   */
+  private static void dots(float[] emb, float[] v, double[] out, int from, int to) {
+    final DoubleVector v0 = DoubleVector.broadcast(D, (double) v[0]);
+    final DoubleVector v1 = DoubleVector.broadcast(D, (double) v[1]);
+    final DoubleVector v2 = DoubleVector.broadcast(D, (double) v[2]);
+    final DoubleVector v3 = DoubleVector.broadcast(D, (double) v[3]);
+    final DoubleVector v4 = DoubleVector.broadcast(D, (double) v[4]);
+    final DoubleVector v5 = DoubleVector.broadcast(D, (double) v[5]);
+    final DoubleVector v6 = DoubleVector.broadcast(D, (double) v[6]);
+    final DoubleVector v7 = DoubleVector.broadcast(D, (double) v[7]);
+    final DoubleVector v8 = DoubleVector.broadcast(D, (double) v[8]);
+    final DoubleVector v9 = DoubleVector.broadcast(D, (double) v[9]);
+    final DoubleVector v10 = DoubleVector.broadcast(D, (double) v[10]);
+    final DoubleVector v11 = DoubleVector.broadcast(D, (double) v[11]);
+    final DoubleVector v12 = DoubleVector.broadcast(D, (double) v[12]);
+    final DoubleVector v13 = DoubleVector.broadcast(D, (double) v[13]);
+    final DoubleVector v14 = DoubleVector.broadcast(D, (double) v[14]);
+    final DoubleVector v15 = DoubleVector.broadcast(D, (double) v[15]);
     for (int i = from, o = from * Catalog.DIM; i < to; i += L, o += TILE_FLOATS) {
       DoubleVector e0 = (DoubleVector) FloatVector.fromArray(F, emb, o + 0).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector a0 = p0.mul(e0); DoubleVector b0 = t0.mul(e0);
+      DoubleVector a0 = v0.mul(e0);
       DoubleVector e1 = (DoubleVector) FloatVector.fromArray(F, emb, o + 4).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector a1 = p1.mul(e1); DoubleVector b1 = t1.mul(e1);
+      DoubleVector a1 = v1.mul(e1);
       DoubleVector e2 = (DoubleVector) FloatVector.fromArray(F, emb, o + 8).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector a2 = p2.mul(e2); DoubleVector b2 = t2.mul(e2);
+      DoubleVector a2 = v2.mul(e2);
       DoubleVector e3 = (DoubleVector) FloatVector.fromArray(F, emb, o + 12).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector a3 = p3.mul(e3); DoubleVector b3 = t3.mul(e3);
+      DoubleVector a3 = v3.mul(e3);
       DoubleVector e4 = (DoubleVector) FloatVector.fromArray(F, emb, o + 16).convertShape(VectorOperators.F2D, D, 0);
-      a0 = a0.add(p4.mul(e4)); b0 = b0.add(t4.mul(e4));
+      a0 = a0.add(v4.mul(e4));
       DoubleVector e5 = (DoubleVector) FloatVector.fromArray(F, emb, o + 20).convertShape(VectorOperators.F2D, D, 0);
-      a1 = a1.add(p5.mul(e5)); b1 = b1.add(t5.mul(e5));
+      a1 = a1.add(v5.mul(e5));
       DoubleVector e6 = (DoubleVector) FloatVector.fromArray(F, emb, o + 24).convertShape(VectorOperators.F2D, D, 0);
-      a2 = a2.add(p6.mul(e6)); b2 = b2.add(t6.mul(e6));
+      a2 = a2.add(v6.mul(e6));
       DoubleVector e7 = (DoubleVector) FloatVector.fromArray(F, emb, o + 28).convertShape(VectorOperators.F2D, D, 0);
-      a3 = a3.add(p7.mul(e7)); b3 = b3.add(t7.mul(e7));
+      a3 = a3.add(v7.mul(e7));
       DoubleVector e8 = (DoubleVector) FloatVector.fromArray(F, emb, o + 32).convertShape(VectorOperators.F2D, D, 0);
-      a0 = a0.add(p8.mul(e8)); b0 = b0.add(t8.mul(e8));
+      a0 = a0.add(v8.mul(e8));
       DoubleVector e9 = (DoubleVector) FloatVector.fromArray(F, emb, o + 36).convertShape(VectorOperators.F2D, D, 0);
-      a1 = a1.add(p9.mul(e9)); b1 = b1.add(t9.mul(e9));
+      a1 = a1.add(v9.mul(e9));
       DoubleVector e10 = (DoubleVector) FloatVector.fromArray(F, emb, o + 40).convertShape(VectorOperators.F2D, D, 0);
-      a2 = a2.add(p10.mul(e10)); b2 = b2.add(t10.mul(e10));
+      a2 = a2.add(v10.mul(e10));
       DoubleVector e11 = (DoubleVector) FloatVector.fromArray(F, emb, o + 44).convertShape(VectorOperators.F2D, D, 0);
-      a3 = a3.add(p11.mul(e11)); b3 = b3.add(t11.mul(e11));
+      a3 = a3.add(v11.mul(e11));
       DoubleVector e12 = (DoubleVector) FloatVector.fromArray(F, emb, o + 48).convertShape(VectorOperators.F2D, D, 0);
-      a0 = a0.add(p12.mul(e12)); b0 = b0.add(t12.mul(e12));
+      a0 = a0.add(v12.mul(e12));
       DoubleVector e13 = (DoubleVector) FloatVector.fromArray(F, emb, o + 52).convertShape(VectorOperators.F2D, D, 0);
-      a1 = a1.add(p13.mul(e13)); b1 = b1.add(t13.mul(e13));
+      a1 = a1.add(v13.mul(e13));
       DoubleVector e14 = (DoubleVector) FloatVector.fromArray(F, emb, o + 56).convertShape(VectorOperators.F2D, D, 0);
-      a2 = a2.add(p14.mul(e14)); b2 = b2.add(t14.mul(e14));
+      a2 = a2.add(v14.mul(e14));
       DoubleVector e15 = (DoubleVector) FloatVector.fromArray(F, emb, o + 60).convertShape(VectorOperators.F2D, D, 0);
-      a3 = a3.add(p15.mul(e15)); b3 = b3.add(t15.mul(e15));
-      // the raw dot products park in sem and pers until finish() rounds them
-      a0.add(a1).add(a2.add(a3)).intoArray(sem, i);
-      b0.add(b1).add(b2.add(b3)).intoArray(pers, i);
-    }
-  }
-
-  /** The query dot products of products [from, to) (whole tiles), parked in sem. */
-  private static void queryOnly(Catalog cat, float[] phi, double[] lexW, double[] base, double[] sem, int from,
-      int to) {
-    final float[] emb = cat.embTiles;
-    final DoubleVector p0 = DoubleVector.broadcast(D, (double) phi[0]);
-    final DoubleVector p1 = DoubleVector.broadcast(D, (double) phi[1]);
-    final DoubleVector p2 = DoubleVector.broadcast(D, (double) phi[2]);
-    final DoubleVector p3 = DoubleVector.broadcast(D, (double) phi[3]);
-    final DoubleVector p4 = DoubleVector.broadcast(D, (double) phi[4]);
-    final DoubleVector p5 = DoubleVector.broadcast(D, (double) phi[5]);
-    final DoubleVector p6 = DoubleVector.broadcast(D, (double) phi[6]);
-    final DoubleVector p7 = DoubleVector.broadcast(D, (double) phi[7]);
-    final DoubleVector p8 = DoubleVector.broadcast(D, (double) phi[8]);
-    final DoubleVector p9 = DoubleVector.broadcast(D, (double) phi[9]);
-    final DoubleVector p10 = DoubleVector.broadcast(D, (double) phi[10]);
-    final DoubleVector p11 = DoubleVector.broadcast(D, (double) phi[11]);
-    final DoubleVector p12 = DoubleVector.broadcast(D, (double) phi[12]);
-    final DoubleVector p13 = DoubleVector.broadcast(D, (double) phi[13]);
-    final DoubleVector p14 = DoubleVector.broadcast(D, (double) phi[14]);
-    final DoubleVector p15 = DoubleVector.broadcast(D, (double) phi[15]);
-    for (int i = from, o = from * Catalog.DIM; i < to; i += L, o += TILE_FLOATS) {
-      DoubleVector e0 = (DoubleVector) FloatVector.fromArray(F, emb, o + 0).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector a0 = p0.mul(e0);
-      DoubleVector e1 = (DoubleVector) FloatVector.fromArray(F, emb, o + 4).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector a1 = p1.mul(e1);
-      DoubleVector e2 = (DoubleVector) FloatVector.fromArray(F, emb, o + 8).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector a2 = p2.mul(e2);
-      DoubleVector e3 = (DoubleVector) FloatVector.fromArray(F, emb, o + 12).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector a3 = p3.mul(e3);
-      DoubleVector e4 = (DoubleVector) FloatVector.fromArray(F, emb, o + 16).convertShape(VectorOperators.F2D, D, 0);
-      a0 = a0.add(p4.mul(e4));
-      DoubleVector e5 = (DoubleVector) FloatVector.fromArray(F, emb, o + 20).convertShape(VectorOperators.F2D, D, 0);
-      a1 = a1.add(p5.mul(e5));
-      DoubleVector e6 = (DoubleVector) FloatVector.fromArray(F, emb, o + 24).convertShape(VectorOperators.F2D, D, 0);
-      a2 = a2.add(p6.mul(e6));
-      DoubleVector e7 = (DoubleVector) FloatVector.fromArray(F, emb, o + 28).convertShape(VectorOperators.F2D, D, 0);
-      a3 = a3.add(p7.mul(e7));
-      DoubleVector e8 = (DoubleVector) FloatVector.fromArray(F, emb, o + 32).convertShape(VectorOperators.F2D, D, 0);
-      a0 = a0.add(p8.mul(e8));
-      DoubleVector e9 = (DoubleVector) FloatVector.fromArray(F, emb, o + 36).convertShape(VectorOperators.F2D, D, 0);
-      a1 = a1.add(p9.mul(e9));
-      DoubleVector e10 = (DoubleVector) FloatVector.fromArray(F, emb, o + 40).convertShape(VectorOperators.F2D, D, 0);
-      a2 = a2.add(p10.mul(e10));
-      DoubleVector e11 = (DoubleVector) FloatVector.fromArray(F, emb, o + 44).convertShape(VectorOperators.F2D, D, 0);
-      a3 = a3.add(p11.mul(e11));
-      DoubleVector e12 = (DoubleVector) FloatVector.fromArray(F, emb, o + 48).convertShape(VectorOperators.F2D, D, 0);
-      a0 = a0.add(p12.mul(e12));
-      DoubleVector e13 = (DoubleVector) FloatVector.fromArray(F, emb, o + 52).convertShape(VectorOperators.F2D, D, 0);
-      a1 = a1.add(p13.mul(e13));
-      DoubleVector e14 = (DoubleVector) FloatVector.fromArray(F, emb, o + 56).convertShape(VectorOperators.F2D, D, 0);
-      a2 = a2.add(p14.mul(e14));
-      DoubleVector e15 = (DoubleVector) FloatVector.fromArray(F, emb, o + 60).convertShape(VectorOperators.F2D, D, 0);
-      a3 = a3.add(p15.mul(e15));
-      a0.add(a1).add(a2.add(a3)).intoArray(sem, i);
+      a3 = a3.add(v15.mul(e15));
+      a0.add(a1).add(a2.add(a3)).intoArray(out, i);
     }
   }
 
@@ -236,6 +164,7 @@ final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable 
     final DoubleVector c5 = DoubleVector.broadcast(D, c[5]);
     final DoubleVector c6 = DoubleVector.broadcast(D, c[6]);
     final DoubleVector vpm = DoubleVector.broadcast(D, pm);
+    final double[] lanes = new double[L];
     double thr = top.threshold();
     double bthr = baseTop != null ? baseTop.threshold() : Double.POSITIVE_INFINITY;
     for (int i = from; i < to; i += L) {
@@ -250,9 +179,11 @@ final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable 
       VectorMask<Double> hit = s.compare(VectorOperators.GT, thr);
       VectorMask<Double> bhit = b.compare(VectorOperators.GT, bthr);
       if (hit.or(bhit).anyTrue()) {
-        // lane by lane in catalog order, the thresholds moving as the scalar loop moves them
+        // lane by lane in catalog order, the thresholds moving as the scalar loop moves them (the
+        // lanes are read back through an array: lane(i) with a variable i is not intrinsified on 17)
+        s.intoArray(lanes, 0);
         for (int l = 0; l < L; l++) {
-          double sl = s.lane(l);
+          double sl = lanes[l];
           if (sl > thr) {
             top.offer(i + l, sl);
             thr = top.threshold();
@@ -276,13 +207,15 @@ final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable 
   }
 
   private static void boostsChunk(double[] base, float[] boosts, TopK top, int from, int to) {
+    final double[] lanes = new double[L];
     double thr = top.threshold();
     for (int i = from; i < to; i += L) {
       DoubleVector s = DoubleVector.fromArray(D, base, i)
           .add((DoubleVector) FloatVector.fromArray(F, boosts, i).convertShape(VectorOperators.F2D, D, 0));
       if (s.compare(VectorOperators.GT, thr).anyTrue()) {
+        s.intoArray(lanes, 0);
         for (int l = 0; l < L; l++) {
-          double sl = s.lane(l);
+          double sl = lanes[l];
           if (sl > thr) {
             top.offer(i + l, sl);
             thr = top.threshold();

@@ -215,25 +215,25 @@ public final class NumpyRandom {
     final long[] w = words;
     final long[] ki = ZigguratTables.KI;
     final double[] wi = ZigguratTables.WI;
-    int p = pos;
-    final int end = len;
-    while (p < end && i < n) {
-      long r = w[p++];
+    final int p = pos;
+    final int m = Math.min(len - p, n - i);
+    // a counted loop (bounds checks hoisted, unrolled) with one rare early exit
+    for (int j = 0; j < m; j++) {
+      long r = w[p + j];
       int idx = (int) (r & 0xFF);
       r >>>= 8;
       long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
       // the sign as a bit flip: a branch on a random bit would mispredict half the time
       double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * wi[idx]) ^ (r << 63));
-      if (rabs < ki[idx]) {
-        out[i++] = loc + scale * x;
-        continue;
+      if (rabs >= ki[idx]) {
+        pos = p + j + 1;
+        out[i + j] = loc + scale * normalTail(idx, rabs, x, n - i - j);
+        return i + j + 1;
       }
-      pos = p;
-      out[i] = loc + scale * normalTail(idx, rabs, x, n - i);
-      return i + 1;
+      out[i + j] = loc + scale * x;
     }
-    pos = p;
-    return i;
+    pos = p + m;
+    return i + m;
   }
 
   /** The ziggurat's rejection branch for a word that fell outside its rectangle ({@code remaining} normals to go). */

@@ -161,16 +161,15 @@ public final class Pcg64 {
     step();
     long h3 = stateHi;
     long l3 = stateLo;
-    int i = 0;
-    for (;;) {
+    // a counted loop over whole rounds (the JIT removes its bounds checks and unrolls it); the last
+    // round only writes, so the generator ends on the last output
+    final int rounds = n >>> 2;
+    for (int r = 1; r < rounds; r++) {
+      int i = (r - 1) << 2;
       out[i] = Long.rotateRight(h0 ^ l0, (int) (h0 >>> 58));
       out[i + 1] = Long.rotateRight(h1 ^ l1, (int) (h1 >>> 58));
       out[i + 2] = Long.rotateRight(h2 ^ l2, (int) (h2 >>> 58));
       out[i + 3] = Long.rotateRight(h3 ^ l3, (int) (h3 >>> 58));
-      i += 4;
-      if (i + 4 > n) {
-        break;
-      }
       long p0 = l0 * aLo;
       long n0 = p0 + bLo;
       h0 = Math.multiplyHigh(l0, aLo) + ((l0 >> 63) & aLo) + ((aLo >> 63) & l0) + h0 * aLo + l0 * aHi + bHi
@@ -192,6 +191,12 @@ public final class Pcg64 {
           + carry(p3, bLo, n3);
       l3 = n3;
     }
+    int i = (rounds - 1) << 2;
+    out[i] = Long.rotateRight(h0 ^ l0, (int) (h0 >>> 58));
+    out[i + 1] = Long.rotateRight(h1 ^ l1, (int) (h1 >>> 58));
+    out[i + 2] = Long.rotateRight(h2 ^ l2, (int) (h2 >>> 58));
+    out[i + 3] = Long.rotateRight(h3 ^ l3, (int) (h3 >>> 58));
+    i += 4;
     // the generator sits after the last output written (lane 3 of the last round)
     stateHi = h3;
     stateLo = l3;
