@@ -21,6 +21,15 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Inherited by every command: engine start-up messages and informational logs on stderr. */
+  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Show informational logs and the engine's start-up messages (GPU probe, native warnings).")
+  void setVerbose(boolean verbose) {
+    if (verbose) {
+      Logging.verbose();
+    }
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");

@@ -3,7 +3,7 @@ package io.rlsearch.sim;
 import io.rlsearch.core.random.NumpyRandom;
 
 /**
- * The utility-based cascade (the reference's {@code simulate_session}, spec section 4).
+ * The utility-based cascade (the reference's {@code simulate_session}; the model is in docs/world.md).
  *
  * <p>The user scans the list top-down. At each position the item's utility
  * {@code U = a_rel cos + a_price theta_price log1p(price) + a_pl theta_pl is_pl + a_cat theta_cat[c] + N(0, sigma_u)}

@@ -43,6 +43,16 @@ class CommandLineTest {
   }
 
   @Test
+  void everyCommandTakesVerbose() {
+    picocli.CommandLine root = new picocli.CommandLine(new Main());
+    for (var e : root.getSubcommands().entrySet()) {
+      if (!e.getKey().equals("help")) {
+        assertTrue(e.getValue().getCommandSpec().findOption("--verbose") != null, e.getKey() + " lacks --verbose");
+      }
+    }
+  }
+
+  @Test
   void everyCommandsHelpRendersWithoutFormatWarnings() throws Exception {
     // A bare '%' in a description makes picocli print a warning to System.err and show the raw text.
     java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();

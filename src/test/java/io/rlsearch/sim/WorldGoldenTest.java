@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The golden values of ZOOSIM-SPEC section 3.1 (seed 20251108, the default world). */
+/** Golden values of the reference implementation's default world (seed 20251108), as the reference computes them. */
 class WorldGoldenTest {
   private static SimSettings settings;
   private static SearchSimulator env;
