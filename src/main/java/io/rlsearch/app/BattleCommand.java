@@ -134,6 +134,8 @@ final class BattleCommand implements Callable<Integer> {
           + " mean CM2 lies below it (default: ${DEFAULT-VALUE}).")
   double cm2Floor;
 
+  @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -195,7 +197,7 @@ final class BattleCommand implements Callable<Integer> {
     Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, topo.systemConfig(),
         spec.commandLine().getErr());
     BattleStudy.Result result;
-    try (SharedLearner learner = new SharedLearner()) {
+    try (SharedLearner learner = deviceOption.learner(Optional.of(topo))) {
       telemetry.counter("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
           learner::gradientSteps);
       telemetry.gauge("rlsearch_learner_loss", "Moving average of the shared learner's regression losses",

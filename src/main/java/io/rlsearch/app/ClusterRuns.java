@@ -40,7 +40,7 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
         throw new Main.UsageException(d.agent() + " trains offline first; clustered runs take the online agents");
       }
       if (learner == null) {
-        learner = new SharedLearner();
+        learner = new SharedLearner(config(d).learnerDevice());
       }
       return RunConfig.neural(d.agent(), learner, false);
     }

@@ -61,6 +61,8 @@ final class DiversityCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config = new ConfigOption();
 
+  @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -91,7 +93,7 @@ final class DiversityCommand implements Callable<Integer> {
     long start = System.nanoTime();
     World world = World.generate(config.load().withSeed(seed), new NumpyRandom(seed));
     List<Object> curves = new ArrayList<>();
-    try (SharedLearner learner = new SharedLearner()) {
+    try (SharedLearner learner = deviceOption.learner()) {
       for (String name : agents) {
         AgentBuilder b = name.equals("slateq")
             ? SlateQAgent.builder(learner, SlateQAgent.Settings.battle(SlateQSnapshot.Mode.DECOMPOSED))

@@ -55,6 +55,8 @@ final class InferenceBench implements Callable<Integer> {
       description = "The batched set-ups' bounded wait, e.g. 500us, 1ms (default: ${DEFAULT-VALUE}).")
   String maxWait;
 
+  @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -80,7 +82,7 @@ final class InferenceBench implements Callable<Integer> {
       throw new Main.UsageException("--max-wait must lie in 0..1s, got " + maxWait);
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    try (SharedLearner learner = new SharedLearner()) {
+    try (SharedLearner learner = deviceOption.learner()) {
       GaussianPolicySnapshot policy = new GaussianPolicySnapshot("bench", 1,
           MlpInit.create(new int[] {17, 64, 64, 10}, Mlp.Activation.TANH, new NumpyRandom(1)), new double[10]);
       List<Setup> setups = List.of(new Setup("unbatched", true, 1, Duration.ZERO),

@@ -29,6 +29,8 @@ final class LabCommand implements Callable<Integer> {
   @Option(names = "--list", description = "List the labs.")
   boolean list;
 
+  @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
   @Option(names = "--json", description = "Print one JSON object: {lab, figures, book, match} (with --list: {labs}).")
   boolean json;
 
@@ -48,7 +50,7 @@ final class LabCommand implements Callable<Integer> {
         "unknown lab '" + name + "'; one of: " + names()));
     LabReport r;
     if (lab.needsLearners()) {
-      try (io.rlsearch.learn.SharedLearner learner = new io.rlsearch.learn.SharedLearner()) {
+      try (io.rlsearch.learn.SharedLearner learner = deviceOption.learner()) {
         r = lab.run(SimSettings.defaults(), new LabAgents(learner));
       }
     } else {

@@ -44,6 +44,8 @@ final class LearnerBench implements Callable<Integer> {
 
   @Mixin ConfigOption config = new ConfigOption();
 
+  @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -59,7 +61,7 @@ final class LearnerBench implements Callable<Integer> {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("transitions", transitions);
     List<Object> rows = new ArrayList<>();
-    try (SharedLearner learner = new SharedLearner()) {
+    try (SharedLearner learner = deviceOption.learner()) {
       out.put("device", learner.device());
       int dim = data.get(0).context().length;
       List<AgentBuilder> agents = List.of(

@@ -54,7 +54,8 @@ public final class Main implements Runnable {
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      if (ex instanceof SettingsException || ex instanceof UsageException) {
+      if (ex instanceof SettingsException || ex instanceof UsageException
+          || ex instanceof io.rlsearch.learn.DeviceUnavailableException) {
         err.println("rlsearch: " + ex.getMessage());
         return 2;
       }

@@ -69,6 +69,8 @@ final class OfflineCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config = new ConfigOption();
 
+  @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -120,7 +122,7 @@ final class OfflineCommand implements Callable<Integer> {
     SessionRunner runner = new SessionRunner(world, task, evalStreams);
     List<Map<String, Object>> methods = new ArrayList<>();
     Map<String, Object> behaviour;
-    try (SharedLearner learner = new SharedLearner()) {
+    try (SharedLearner learner = deviceOption.learner()) {
       behaviour = online(runner, world, evalStreams, OfflineData.mixture(OfflineData.POLICIES, 0.5).create(0, 0)
           .snapshot(0));
       for (double a : alphas) {

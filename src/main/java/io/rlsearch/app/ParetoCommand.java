@@ -80,6 +80,8 @@ final class ParetoCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config = new ConfigOption();
 
+  @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -119,7 +121,7 @@ final class ParetoCommand implements Callable<Integer> {
     Map<String, Object> out = new LinkedHashMap<>();
     List<Map<String, Object>> points = new ArrayList<>();
     long start = System.nanoTime();
-    try (SharedLearner learner = new SharedLearner()) {
+    try (SharedLearner learner = deviceOption.learner()) {
       List<RunFigures> free = new ArrayList<>();
       for (long seed : seeds) {
         free.add(run(learner, sim, seed, exposure, Double.NaN, lr));

@@ -117,6 +117,16 @@ final class RunConfig {
     return topology.withFallback(ConfigFactory.defaultReference(RunConfig.class.getClassLoader())).resolve();
   }
 
+  /** The topology's {@code rlsearch.learner.device}. */
+  io.rlsearch.learn.LearnerDevice learnerDevice() {
+    String d = topology.getString("rlsearch.learner.device");
+    try {
+      return io.rlsearch.learn.LearnerDevice.parse(d);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException("rlsearch.learner.device", "must be auto, cpu or gpu; got '" + d + "'");
+    }
+  }
+
   String agentName() {
     return string(experiment, "agent");
   }

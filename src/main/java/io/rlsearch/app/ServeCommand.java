@@ -127,7 +127,7 @@ final class ServeCommand implements Callable<Integer> {
       if (!policyFiles.isEmpty()) {
         io.rlsearch.experiments.SessionRunner probe = new io.rlsearch.experiments.SessionRunner(world,
             Task.BoostWeights.battle(), new io.rlsearch.experiments.RunStreams(seed));
-        try (SharedLearner learner = new SharedLearner()) {
+        try (SharedLearner learner = new SharedLearner(topo.learnerDevice())) {
           for (String pf : policyFiles) {
             int eq = pf.indexOf('=');
             if (eq <= 0 || eq == pf.length() - 1) {

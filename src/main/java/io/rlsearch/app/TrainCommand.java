@@ -122,6 +122,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
   Path report;
 
+  @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
   @Option(names = "--json", description = "Print one JSON object instead of a summary.")
   boolean json;
 
@@ -161,7 +163,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--agent " + name + " trains in the bandit form (one session per decision);"
           + " multi-session logs are for cql with --retention");
     }
-    try (SharedLearner learner = neural ? new SharedLearner() : null) {
+    try (SharedLearner learner = neural ? deviceOption.learner(Optional.of(cfg)) : null) {
       AgentBuilder builder;
       if (offlineAgent) {
         builder = offlineAgent(learner, name);

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>Callers see plain Java: they create regression models from {@link Mlp} weights, train them on
  * float arrays and export {@link Mlp} weights back; no NDArray leaves this package. Models are closed
- * with the learner. Uses the GPU when DJL sees one, the CPU otherwise.
+ * with the learner. The device is chosen once, at construction ({@link LearnerDevice}).
  *
  * <p>Training is serialised: PyTorch's autograd recording is process-wide (DJL allows one gradient
  * collector at a time), so every training step of every model takes this learner's lock. Learners of
@@ -27,10 +27,29 @@ public final class SharedLearner implements AutoCloseable {
   private final Object lock = new Object();
   private final java.util.concurrent.atomic.AtomicLong gradientSteps = new java.util.concurrent.atomic.AtomicLong();
 
-  /** A learner on DJL's default engine (PyTorch) and device. */
+  /** A learner on PyTorch and its default device (a GPU when one is visible, the CPU otherwise). */
   public SharedLearner() {
+    this(LearnerDevice.AUTO);
+  }
+
+  /**
+   * A learner on PyTorch and the given device.
+   *
+   * @throws DeviceUnavailableException for {@link LearnerDevice#GPU} when PyTorch sees no GPU
+   */
+  public SharedLearner(LearnerDevice requested) {
     Engine engine = Engine.getEngine("PyTorch");
-    this.device = engine.defaultDevice();
+    this.device = switch (requested) {
+      case AUTO -> engine.defaultDevice();
+      case CPU -> Device.cpu();
+      case GPU -> {
+        if (engine.getGpuCount() < 1) {
+          throw new DeviceUnavailableException("device gpu: PyTorch sees no GPU on this machine (a GPU needs"
+              + " a CUDA driver and the build of the cuda profile: mvn -P cuda package); use auto or cpu");
+        }
+        yield Device.gpu();
+      }
+    };
     this.root = engine.newBaseManager(device);
   }
 

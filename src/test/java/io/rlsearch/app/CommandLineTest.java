@@ -43,6 +43,29 @@ class CommandLineTest {
   }
 
   @Test
+  void aGpuThatIsNotThereIsRefusedWithOneLine() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0,
+        "this machine has a GPU");
+    Run r = run("train", "--agent", "reinforce", "--device", "gpu", "--episodes", "10", "--json");
+    assertEquals(2, r.code(), r.err());
+    assertEquals("", r.out());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("device gpu: PyTorch sees no GPU"), r.err());
+  }
+
+  @Test
+  void aBadDeviceIsRefusedOnTheCommandLineAndInTheTopology(@TempDir Path dir) throws Exception {
+    Run r = run("train", "--agent", "reinforce", "--device", "tpu", "--episodes", "10");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--device: device must be auto, cpu or gpu; got 'tpu'"), r.err());
+    Path topo = dir.resolve("t.conf");
+    Files.writeString(topo, "rlsearch.learner.device = npu\n");
+    r = run("train", "--agent", "reinforce", "--topology", topo.toString(), "--episodes", "10");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("rlsearch.learner.device: must be auto, cpu or gpu; got 'npu'"), r.err());
+  }
+
+  @Test
   void everyCommandTakesVerbose() {
     picocli.CommandLine root = new picocli.CommandLine(new Main());
     for (var e : root.getSubcommands().entrySet()) {
