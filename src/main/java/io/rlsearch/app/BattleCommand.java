@@ -176,8 +176,9 @@ final class BattleCommand implements Callable<Integer> {
     }
     List<String> names = agents == null || agents.isEmpty() ? DEFAULT : agents;
     for (String n : names) {
-      if (!AVAILABLE.contains(n)) {
-        throw new Main.UsageException("--agents: unknown agent '" + n + "'; available: " + String.join(", ", AVAILABLE));
+      if (!AVAILABLE.contains(n) && Plugins.get(n) == null) {
+        throw new Main.UsageException("--agents: unknown agent '" + n + "'; available: " + String.join(", ", AVAILABLE)
+            + Plugins.listed());
       }
     }
     // Every agent is compared with static and random on the same users: both always run.
@@ -394,7 +395,13 @@ final class BattleCommand implements Callable<Integer> {
         }
         yield ContinuousAgents.constant("static_slate", order);
       }
-      default -> throw new Main.UsageException("unknown agent " + name);
+      default -> {
+        AgentBuilder plugin = Plugins.get(name);
+        if (plugin == null) {
+          throw new Main.UsageException("unknown agent " + name);
+        }
+        yield plugin;
+      }
     };
   }
 

@@ -268,8 +268,13 @@ final class RunConfig {
         if (name.startsWith("template:")) {
           return template(name.substring("template:".length()), "--agent");
         }
+        AgentBuilder plugin = Plugins.get(name);
+        if (plugin != null) {
+          return plugin;
+        }
         throw new SettingsException("agent", "'" + name + "' is not an agent; accepted: linucb, ts, discounted_linucb,"
-            + " restart_linucb, sliding_ts, random, static, template:NAME, " + String.join(", ", NEURAL));
+            + " restart_linucb, sliding_ts, random, static, template:NAME, " + String.join(", ", NEURAL)
+            + Plugins.listed());
     }
   }
 
