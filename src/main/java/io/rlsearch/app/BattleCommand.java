@@ -63,7 +63,9 @@ import picocli.CommandLine.Spec;
         "cql is offline: before the battle it is trained (1,000 steps) on 500 decisions of the uniform random"
         + " policy, logged through the runtime on other users of the same world (or on --cql-log FILE), and it"
         + " does not learn during the battle.",
-        "Agents' defaults and why they fit the reward's scale: docs/battle.md."})
+        "Agents' defaults and why they fit the reward's scale: docs/battle.md.",
+        "Agents registered through the agent SPI (a jar on RLSEARCH_CLASSPATH; docs/library.md) can be named too;"
+        + " they choose among the 8 templates, as linucb does."})
 final class BattleCommand implements Callable<Integer> {
   static final List<String> AVAILABLE = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
       "reinforce_baseline", "ppo", "cql", "slateq", "slateq_simplified", "diffrank", "static_slate", "neural_linear",
