@@ -76,8 +76,25 @@ class ArchitectureTest {
   }
 
   @Test
-  void noHiddenRandomnessOrClockBelowApp() {
+  void theLibraryDoesNotDependOnTheCommandLine() {
     noClasses().that().resideOutsideOfPackage("io.rlsearch.app..")
+        .should().dependOnClassesThat().resideInAPackage("io.rlsearch.app..")
+        .check(classes);
+    noClasses().that().resideInAnyPackage("io.rlsearch.actors..", "io.rlsearch.streams..", "io.rlsearch.learn..",
+            "io.rlsearch.experiments..", "io.rlsearch.sim..", "io.rlsearch.agents..", "io.rlsearch.eval..",
+            "io.rlsearch.core..")
+        .should().dependOnClassesThat().resideInAPackage("io.rlsearch.api..")
+        .check(classes);
+  }
+
+  /**
+   * The application layer is the command line ({@code app}) and the library's entry points
+   * ({@code api}: runs with deadlines and wall times, the real-time serving path); below it nothing
+   * reads a clock or hidden randomness.
+   */
+  @Test
+  void noHiddenRandomnessOrClockBelowApp() {
+    noClasses().that().resideOutsideOfPackages("io.rlsearch.app..", "io.rlsearch.api..")
         .should().callMethod(Math.class, "random")
         .orShould().callConstructor(java.util.Random.class)
         .orShould().callMethod(java.util.concurrent.ThreadLocalRandom.class, "current")

@@ -1,5 +1,9 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
+import io.rlsearch.api.PipelineRunner;
+import io.rlsearch.api.Agents;
+import io.rlsearch.api.RunConfig;
 import io.rlsearch.actors.Guardian;
 import io.rlsearch.actors.RunSpec;
 import io.rlsearch.agents.bandit.BanditAgents;
@@ -7,7 +11,7 @@ import io.rlsearch.agents.bandit.LinUcb;
 import io.rlsearch.agents.bandit.LinearThompson;
 import io.rlsearch.agents.continuous.ContinuousAgents;
 import io.rlsearch.agents.spi.AgentBuilder;
-import io.rlsearch.app.report.BattleReport;
+import io.rlsearch.api.report.BattleReport;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.Summary;
 import io.rlsearch.experiments.BattleStudy;
@@ -67,11 +71,8 @@ import picocli.CommandLine.Spec;
         "Agents registered through the agent SPI (a jar on RLSEARCH_CLASSPATH; docs/library.md) can be named too;"
         + " they choose among the 8 templates, as linucb does."})
 final class BattleCommand implements Callable<Integer> {
-  static final List<String> AVAILABLE = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
-      "reinforce_baseline", "ppo", "cql", "slateq", "slateq_simplified", "diffrank", "static_slate", "neural_linear",
-      "neural_ensemble");
-  static final List<String> DEFAULT = List.of("static", "random", "linucb", "ts", "contq", "reinforce",
-      "reinforce_baseline", "ppo", "cql", "slateq", "diffrank");
+  static final List<String> AVAILABLE = Agents.BATTLE;
+  static final List<String> DEFAULT = Agents.BATTLE_DEFAULT;
   /** Decisions of the random policy CQL is trained on (the reference's 500). */
   static final int CQL_DATASET = 500;
   /** Decisions of the random policy the CQL policy's off-policy estimate is computed on. */
@@ -178,9 +179,9 @@ final class BattleCommand implements Callable<Integer> {
     }
     List<String> names = agents == null || agents.isEmpty() ? DEFAULT : agents;
     for (String n : names) {
-      if (!AVAILABLE.contains(n) && Plugins.get(n) == null) {
+      if (!AVAILABLE.contains(n) && Agents.plugin(n) == null) {
         throw new Main.UsageException("--agents: unknown agent '" + n + "'; available: " + String.join(", ", AVAILABLE)
-            + Plugins.listed());
+            + Agents.pluginsListed());
       }
     }
     // Every agent is compared with static and random on the same users: both always run.
@@ -196,8 +197,8 @@ final class BattleCommand implements Callable<Integer> {
     Task.BoostWeights task = Task.BoostWeights.battleTemplates();
     RunConfig topo = RunConfig.load(Optional.empty(), Optional.empty());
     long start = System.nanoTime();
-    io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("battle", System::nanoTime);
-    Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, topo.systemConfig(),
+    io.rlsearch.api.metrics.Telemetry telemetry = new io.rlsearch.api.metrics.Telemetry("battle", System::nanoTime);
+    Optional<io.rlsearch.api.metrics.Dashboard> dash = dashboard.start(telemetry, topo.systemConfig(),
         spec.commandLine().getErr());
     BattleStudy.Result result;
     try (SharedLearner learner = deviceOption.learner(Optional.of(topo))) {
@@ -247,7 +248,7 @@ final class BattleCommand implements Callable<Integer> {
         throw e.getCause();
       }
     } finally {
-      dash.ifPresent(io.rlsearch.app.metrics.Dashboard::close);
+      dash.ifPresent(io.rlsearch.api.metrics.Dashboard::close);
     }
     double wall = (System.nanoTime() - start) / 1e9;
     if (cqlTrainingByAgent()) {
@@ -398,7 +399,7 @@ final class BattleCommand implements Callable<Integer> {
         yield ContinuousAgents.constant("static_slate", order);
       }
       default -> {
-        AgentBuilder plugin = Plugins.get(name);
+        AgentBuilder plugin = Agents.plugin(name);
         if (plugin == null) {
           throw new Main.UsageException("unknown agent " + name);
         }

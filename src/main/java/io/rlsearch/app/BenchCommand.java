@@ -1,5 +1,6 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
 import io.rlsearch.app.bench.EnvBenchmark;
 import io.rlsearch.app.bench.EnvDriver;
 import io.rlsearch.core.random.NumpyRandom;

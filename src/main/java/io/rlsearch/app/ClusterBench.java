@@ -1,5 +1,9 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
+import io.rlsearch.api.ClusterRuns;
+import io.rlsearch.api.PipelineRunner;
+import io.rlsearch.api.RunConfig;
 import com.typesafe.config.ConfigFactory;
 import io.rlsearch.actors.RunSpec;
 import io.rlsearch.actors.cluster.ClusterCoordinator;

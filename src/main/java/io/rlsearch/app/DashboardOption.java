@@ -1,7 +1,7 @@
 package io.rlsearch.app;
 
-import io.rlsearch.app.metrics.Dashboard;
-import io.rlsearch.app.metrics.Telemetry;
+import io.rlsearch.api.metrics.Dashboard;
+import io.rlsearch.api.metrics.Telemetry;
 import java.io.PrintWriter;
 import java.util.Optional;
 import picocli.CommandLine.Option;

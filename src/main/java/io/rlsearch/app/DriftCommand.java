@@ -1,5 +1,6 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
 import io.rlsearch.eval.Summary;
 import io.rlsearch.eval.drift.DriftDetector;
 import io.rlsearch.experiments.DriftScenario;

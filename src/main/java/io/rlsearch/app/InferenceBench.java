@@ -1,5 +1,6 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
 import com.typesafe.config.Config;
 import io.rlsearch.actors.PolicyRegistryActor;
 import io.rlsearch.actors.PolicyServerActor;

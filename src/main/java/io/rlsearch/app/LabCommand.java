@@ -1,5 +1,6 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
 import io.rlsearch.experiments.labs.Lab;
 import io.rlsearch.experiments.labs.LabReport;
 import io.rlsearch.experiments.labs.Labs;

@@ -1,5 +1,6 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.ope.DecisionLog;
 import io.rlsearch.eval.ope.LoggedDecision;

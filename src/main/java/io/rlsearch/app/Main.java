@@ -54,7 +54,7 @@ public final class Main implements Runnable {
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      if (ex instanceof SettingsException || ex instanceof UsageException
+      if (ex instanceof SettingsException || ex instanceof io.rlsearch.api.BadRequestException
           || ex instanceof io.rlsearch.learn.DeviceUnavailableException) {
         err.println("rlsearch: " + ex.getMessage());
         return 2;
@@ -77,7 +77,7 @@ public final class Main implements Runnable {
   }
 
   /** A bad request from the user (exit 2, one line). */
-  static final class UsageException extends RuntimeException {
+  static final class UsageException extends io.rlsearch.api.BadRequestException {
     private static final long serialVersionUID = 1L;
 
     UsageException(String message) {

@@ -1,5 +1,7 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.ClusterRuns;
+import io.rlsearch.api.RunConfig;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.rlsearch.actors.cluster.ClusterNode;

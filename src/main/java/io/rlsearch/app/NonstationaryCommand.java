@@ -1,5 +1,7 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
+import io.rlsearch.api.RunConfig;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.Summary;

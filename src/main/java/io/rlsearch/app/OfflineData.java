@@ -1,5 +1,7 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.PipelineRunner;
+import io.rlsearch.api.RunConfig;
 import io.rlsearch.actors.Guardian;
 import io.rlsearch.agents.continuous.ContinuousAgents;
 import io.rlsearch.agents.spi.AgentBuilder;

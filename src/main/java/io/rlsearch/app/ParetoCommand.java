@@ -1,5 +1,6 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
 import io.rlsearch.agents.constrained.Constraint;
 import io.rlsearch.agents.continuous.GaussianPolicySnapshot;
 import io.rlsearch.agents.spi.Decision;

@@ -1,5 +1,8 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
+import io.rlsearch.api.PipelineRunner;
+import io.rlsearch.api.RunConfig;
 import io.rlsearch.actors.RunSpec;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.experiments.RunStreams;
@@ -152,8 +155,8 @@ final class PipelineBench implements Callable<Integer> {
 
   /** One run with the metrics registry, the live page's server and one subscriber reading its events. */
   private DashboardRun withDashboard(RunConfig cfg, World world, AgentBuilder builder, long seed) {
-    io.rlsearch.app.metrics.Telemetry tel = new io.rlsearch.app.metrics.Telemetry("bench", System::nanoTime);
-    try (io.rlsearch.app.metrics.Dashboard dash = new io.rlsearch.app.metrics.Dashboard(tel, 0, cfg.systemConfig(),
+    io.rlsearch.api.metrics.Telemetry tel = new io.rlsearch.api.metrics.Telemetry("bench", System::nanoTime);
+    try (io.rlsearch.api.metrics.Dashboard dash = new io.rlsearch.api.metrics.Dashboard(tel, 0, cfg.systemConfig(),
         new java.io.PrintWriter(java.io.OutputStream.nullOutputStream()))) {
       java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
       java.util.concurrent.atomic.AtomicLong lines = new java.util.concurrent.atomic.AtomicLong();
@@ -208,7 +211,7 @@ final class PipelineBench implements Callable<Integer> {
           without += episodes / a.wallSeconds() / overheadPairs;
         } else if (which == 1) {
           PipelineRunner.Outcome m = PipelineRunner.run(cfg.spec(world, builder, seed, episodes, false, 1, 1.0, 2,
-              false, 0, Optional.empty()).observed(new io.rlsearch.app.metrics.Telemetry("bench", System::nanoTime)),
+              false, 0, Optional.empty()).observed(new io.rlsearch.api.metrics.Telemetry("bench", System::nanoTime)),
               cfg.systemConfig(), false, "pipeline");
           metricsOnly += episodes / m.wallSeconds() / overheadPairs;
         } else {

@@ -1,5 +1,8 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
+import io.rlsearch.api.PipelineRunner;
+import io.rlsearch.api.RunConfig;
 import io.rlsearch.actors.Guardian;
 import io.rlsearch.actors.RunSpec;
 import io.rlsearch.agents.bandit.BanditAgents;
@@ -94,8 +97,8 @@ final class RetentionCommand implements Callable<Integer> {
     long sessions = 0;
     double wall = 0;
     long lost = 0;
-    io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("retention", System::nanoTime);
-    Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, cfg.systemConfig(),
+    io.rlsearch.api.metrics.Telemetry telemetry = new io.rlsearch.api.metrics.Telemetry("retention", System::nanoTime);
+    Optional<io.rlsearch.api.metrics.Dashboard> dash = dashboard.start(telemetry, cfg.systemConfig(),
         spec.commandLine().getErr());
     try {
     for (int i = 0; i < seeds.size(); i++) {
@@ -120,7 +123,7 @@ final class RetentionCommand implements Callable<Integer> {
       lost += r.lost();
     }
     } finally {
-      dash.ifPresent(io.rlsearch.app.metrics.Dashboard::close);
+      dash.ifPresent(io.rlsearch.api.metrics.Dashboard::close);
     }
     double[] curve = new double[10];
     for (int j = 0; j < 10; j++) {

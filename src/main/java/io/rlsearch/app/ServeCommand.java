@@ -1,8 +1,10 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
+import io.rlsearch.api.RunConfig;
 import io.rlsearch.actors.serve.ServingMonitorActor;
-import io.rlsearch.app.serve.PolicyCatalog;
-import io.rlsearch.app.serve.ServingSystem;
+import io.rlsearch.api.serving.PolicyCatalog;
+import io.rlsearch.api.serving.ServingSystem;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.experiments.Task;
 import io.rlsearch.learn.Checkpoints;
@@ -150,9 +152,9 @@ final class ServeCommand implements Callable<Integer> {
         }
       }
       ServingApi api = new ServingApi(sys, token, local, port);
-      io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("serve", System::nanoTime);
+      io.rlsearch.api.metrics.Telemetry telemetry = new io.rlsearch.api.metrics.Telemetry("serve", System::nanoTime);
       sys.attach(telemetry);
-      io.rlsearch.app.metrics.DashboardRoutes dash = new io.rlsearch.app.metrics.DashboardRoutes(telemetry, sys.system());
+      io.rlsearch.api.metrics.DashboardRoutes dash = new io.rlsearch.api.metrics.DashboardRoutes(telemetry, sys.system());
       ServerBinding b = Http.get(sys.system()).newServerAt(bind, port).bind(api.routeWith(dash.route()))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       InetSocketAddress addr = b.localAddress();
@@ -241,7 +243,7 @@ final class ServeCommand implements Callable<Integer> {
       boolean all = run.system().awaitAnswers(Duration.ofSeconds(30));
       io.rlsearch.actors.serve.DecisionLogActor.Flushed logged = run.system().flushLogCounts();
       long lines = logged.lines();
-      io.rlsearch.app.serve.ServingSystem.Counts c = run.system().countsNow();
+      io.rlsearch.api.serving.ServingSystem.Counts c = run.system().countsNow();
       Histogram h = run.system().latency().getIntervalHistogram();
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("requests", c.sent());

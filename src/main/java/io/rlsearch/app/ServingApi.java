@@ -1,10 +1,11 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rlsearch.actors.serve.ServingMonitorActor;
 import io.rlsearch.actors.serve.ServingRegistryActor;
-import io.rlsearch.app.serve.ServingSystem;
+import io.rlsearch.api.serving.ServingSystem;
 import io.rlsearch.eval.Summary;
 import io.rlsearch.eval.ope.Estimate;
 import java.security.MessageDigest;

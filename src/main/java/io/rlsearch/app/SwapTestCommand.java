@@ -1,9 +1,11 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
+import io.rlsearch.api.RunConfig;
 import io.rlsearch.actors.serve.ServingMonitorActor;
 import io.rlsearch.actors.serve.ServingRegistryActor;
-import io.rlsearch.app.serve.PolicyCatalog;
-import io.rlsearch.app.serve.ServingSystem;
+import io.rlsearch.api.serving.PolicyCatalog;
+import io.rlsearch.api.serving.ServingSystem;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.experiments.Task;
 import io.rlsearch.sim.SimSettings;

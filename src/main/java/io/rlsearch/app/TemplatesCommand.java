@@ -1,5 +1,6 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
 import io.rlsearch.agents.bandit.BanditDiagnostics;
 import io.rlsearch.experiments.TemplateBandits;
 import io.rlsearch.experiments.TemplateBandits.FeatureMode;

@@ -1,5 +1,6 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
 import io.rlsearch.experiments.ToyProblem;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

@@ -1,5 +1,9 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
+import io.rlsearch.api.ClusterRuns;
+import io.rlsearch.api.PipelineRunner;
+import io.rlsearch.api.RunConfig;
 import io.rlsearch.actors.Checkpointing;
 import io.rlsearch.actors.Guardian;
 import io.rlsearch.actors.RunSpec;
@@ -336,19 +340,19 @@ final class TrainCommand implements Callable<Integer> {
             + e.getMessage());
       }
     }
-    io.rlsearch.app.metrics.Telemetry telemetry = new io.rlsearch.app.metrics.Telemetry("train", System::nanoTime);
+    io.rlsearch.api.metrics.Telemetry telemetry = new io.rlsearch.api.metrics.Telemetry("train", System::nanoTime);
     learner.ifPresent(l -> telemetry.counter("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner",
         l::gradientSteps));
     learner.ifPresent(l -> telemetry.gauge("rlsearch_learner_loss",
         "Moving average of the shared learner's regression losses", l::lossAverage));
-    Optional<io.rlsearch.app.metrics.Dashboard> dash = dashboard.start(telemetry, cfg.systemConfig(),
+    Optional<io.rlsearch.api.metrics.Dashboard> dash = dashboard.start(telemetry, cfg.systemConfig(),
         spec.commandLine().getErr());
     PipelineRunner.Outcome o;
     try {
       o = PipelineRunner.run(dash.isPresent() ? runSpec.observed(telemetry) : runSpec, cfg.systemConfig(), !json,
           "train " + builder.name());
     } finally {
-      dash.ifPresent(io.rlsearch.app.metrics.Dashboard::close);
+      dash.ifPresent(io.rlsearch.api.metrics.Dashboard::close);
     }
     Guardian.RunReport r = o.report();
     if (r.failure().isPresent()) {

@@ -1,5 +1,6 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.Json;
 import io.rlsearch.sim.Catalog;
 import io.rlsearch.sim.Query;
 import io.rlsearch.sim.SearchSimulator;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rlsearch.agents.continuous.ContinuousAgents;
 import io.rlsearch.agents.spi.PolicySnapshot;
-import io.rlsearch.app.report.BattleReport;
+import io.rlsearch.api.report.BattleReport;
 import io.rlsearch.experiments.BattleStudy;
 import io.rlsearch.experiments.BoostReference;
 import io.rlsearch.sim.SimSettings;

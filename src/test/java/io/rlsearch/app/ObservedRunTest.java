@@ -1,12 +1,14 @@
 package io.rlsearch.app;
 
+import io.rlsearch.api.PipelineRunner;
+import io.rlsearch.api.RunConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rlsearch.actors.RunObserver;
 import io.rlsearch.agents.bandit.BanditAgents;
 import io.rlsearch.agents.bandit.LinUcb;
-import io.rlsearch.app.metrics.Telemetry;
+import io.rlsearch.api.metrics.Telemetry;
 import io.rlsearch.core.Transition;
 import io.rlsearch.testing.Runs;
 import java.util.List;

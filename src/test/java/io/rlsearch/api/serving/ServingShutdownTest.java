@@ -1,4 +1,4 @@
-package io.rlsearch.app.serve;
+package io.rlsearch.api.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.rlsearch.app;
+package io.rlsearch.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** JSON output of the commands: one object, keys in insertion order. */
-final class Json {
+public final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Json() {}
 
-  static String write(Object value) {
+  public static String write(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -21,7 +21,7 @@ final class Json {
     }
   }
 
-  static Map<String, Object> summary(Summary s) {
+  public static Map<String, Object> summary(Summary s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("mean", s.mean());
     m.put("std", s.std());
@@ -31,7 +31,7 @@ final class Json {
   }
 
   /** A summary as {@code {mean, ci_low, ci_high}}: the 95% interval the reports print. */
-  static Map<String, Object> interval(Summary s) {
+  public static Map<String, Object> interval(Summary s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("mean", s.mean());
     m.put("ci_low", s.ciLow());

@@ -1,4 +1,4 @@
-package io.rlsearch.app.metrics;
+package io.rlsearch.api.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.rlsearch.app;
+package io.rlsearch.api;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -32,12 +32,12 @@ import java.util.TreeSet;
  * defaults ({@code config/experiments/default.conf}, {@code actors/local.conf}), refusing unknown keys
  * and bad values with one line, and builds the {@link RunSpec} and the ActorSystem's configuration.
  */
-final class RunConfig {
-  static final String EXPERIMENT_DEFAULTS = "config/experiments/default.conf";
-  static final String TOPOLOGY_DEFAULTS = "actors/local.conf";
+public final class RunConfig {
+  public static final String EXPERIMENT_DEFAULTS = "config/experiments/default.conf";
+  public static final String TOPOLOGY_DEFAULTS = "actors/local.conf";
 
-  final Config experiment;
-  final Config topology;
+  public final Config experiment;
+  public final Config topology;
 
   private RunConfig(Config experiment, Config topology) {
     this.experiment = experiment;
@@ -45,20 +45,20 @@ final class RunConfig {
   }
 
   /** The two files (absent: the defaults alone). */
-  static RunConfig load(Optional<Path> experimentFile, Optional<Path> topologyFile) {
+  public static RunConfig load(Optional<Path> experimentFile, Optional<Path> topologyFile) {
     Config exp = layered(EXPERIMENT_DEFAULTS, experimentFile, "--experiment", "experiment.world.");
     Config top = layered(TOPOLOGY_DEFAULTS, topologyFile, "--topology", "pekko.");
     return new RunConfig(exp.getConfig("experiment"), top);
   }
 
   /** An experiment block as rendered by {@link #renderedExperiment}, with the default topology. */
-  static RunConfig ofRenderedExperiment(String rendered) {
+  public static RunConfig ofRenderedExperiment(String rendered) {
     Config top = layered(TOPOLOGY_DEFAULTS, Optional.empty(), "--topology", "pekko.");
     return new RunConfig(ConfigFactory.parseString(rendered).resolve(), top);
   }
 
   /** The experiment block, rendered as HOCON (what a clustered run sends to every node). */
-  String renderedExperiment() {
+  public String renderedExperiment() {
     return experiment.root().render(com.typesafe.config.ConfigRenderOptions.concise());
   }
 
@@ -108,17 +108,17 @@ final class RunConfig {
   }
 
   /** Whether the topology lays the run out on Pekko Cluster ({@code pekko.actor.provider = cluster}). */
-  boolean clustered() {
+  public boolean clustered() {
     return topology.hasPath("pekko.actor.provider") && topology.getString("pekko.actor.provider").equals("cluster");
   }
 
   /** The ActorSystem's configuration: the topology over Pekko's reference configuration. */
-  Config systemConfig() {
+  public Config systemConfig() {
     return topology.withFallback(ConfigFactory.defaultReference(RunConfig.class.getClassLoader())).resolve();
   }
 
   /** The topology's {@code rlsearch.learner.device}. */
-  io.rlsearch.learn.LearnerDevice learnerDevice() {
+  public io.rlsearch.learn.LearnerDevice learnerDevice() {
     String d = topology.getString("rlsearch.learner.device");
     try {
       return io.rlsearch.learn.LearnerDevice.parse(d);
@@ -127,11 +127,11 @@ final class RunConfig {
     }
   }
 
-  String agentName() {
+  public String agentName() {
     return string(experiment, "agent");
   }
 
-  TemplateBandits.FeatureMode features() {
+  public TemplateBandits.FeatureMode features() {
     String f = string(experiment, "features");
     try {
       return TemplateBandits.FeatureMode.parse(f);
@@ -140,7 +140,7 @@ final class RunConfig {
     }
   }
 
-  long seed() {
+  public long seed() {
     long s = longValue(experiment, "seed");
     if (s < 0) {
       throw new SettingsException("experiment.seed", "must be >= 0, got " + s);
@@ -148,7 +148,7 @@ final class RunConfig {
     return s;
   }
 
-  long episodes() {
+  public long episodes() {
     long n = longValue(experiment, "episodes");
     if (n < 1 || n > Integer.MAX_VALUE) {
       throw new SettingsException("experiment.episodes", "must be in 1.." + Integer.MAX_VALUE + ", got " + n);
@@ -156,51 +156,51 @@ final class RunConfig {
     return n;
   }
 
-  boolean deterministic() {
+  public boolean deterministic() {
     return bool(experiment, "deterministic");
   }
 
-  int roundSize() {
+  public int roundSize() {
     return positiveInt(experiment, "round_size", "experiment.round_size");
   }
 
-  int shards() {
+  public int shards() {
     return positiveInt(topology, "rlsearch.topology.shards", "rlsearch.topology.shards");
   }
 
   /** The world of the experiment, with its seed set to {@code seed}. */
-  World world(long seed) {
+  public World world(long seed) {
     SimSettings s = ZoosimConfig.fromOverlay(experiment.getConfig("world")).withSeed(seed);
     return World.generate(s, new NumpyRandom(seed));
   }
 
   /** The neural agents (they act on the boost-weight task and train in a shared DJL learner). */
-  static final List<String> NEURAL = List.of("contq", "reinforce", "reinforce_baseline", "ppo", "slateq",
+  public static final List<String> NEURAL = List.of("contq", "reinforce", "reinforce_baseline", "ppo", "slateq",
       "slateq_simplified", "diffrank", "cql", "iql", "td3_bc", "random_weights", "neural_linear", "neural_ensemble");
 
   /** Agents of {@link #NEURAL} that choose among the boost templates (the template task). */
-  static final List<String> TEMPLATE_NEURAL = List.of("neural_linear", "neural_ensemble");
+  public static final List<String> TEMPLATE_NEURAL = List.of("neural_linear", "neural_ensemble");
 
   /** Agents of {@link #NEURAL} trained offline from a logged-decision file before they act. */
-  static final List<String> OFFLINE = List.of("cql", "iql", "td3_bc");
+  public static final List<String> OFFLINE = List.of("cql", "iql", "td3_bc");
 
   /** Agents of {@link #NEURAL} that act on the slate task (the others act on the boost weights). */
-  static final List<String> SLATE = List.of("slateq", "slateq_simplified", "diffrank");
+  public static final List<String> SLATE = List.of("slateq", "slateq_simplified", "diffrank");
 
   /**
    * Sessions PPO waits for a returning user's next session before taking the user to have left (as
    * SlateQ's terminal-after).
    */
-  static final int PPO_TERMINAL_AFTER = 256;
+  public static final int PPO_TERMINAL_AFTER = 256;
 
   /** The task agent {@code name} acts on: the template task for the template agents, else its neural task. */
-  Task taskFor(String name) {
+  public Task taskFor(String name) {
     return NEURAL.contains(name) && !TEMPLATE_NEURAL.contains(name) ? neuralTask(name)
         : new Task.BoostTemplates(features());
   }
 
   /** The task a {@link #NEURAL} agent acts on. */
-  static Task neuralTask(String name) {
+  public static Task neuralTask(String name) {
     return SLATE.contains(name) ? Task.Slate.reference() : Task.BoostWeights.battle();
   }
 
@@ -209,7 +209,7 @@ final class RunConfig {
    * {@code multiSession}, SlateQ bootstraps over a user's sessions (gamma 0.9). CQL is built apart
    * (it trains offline first).
    */
-  static AgentBuilder neural(String name, io.rlsearch.learn.SharedLearner learner, boolean multiSession) {
+  public static AgentBuilder neural(String name, io.rlsearch.learn.SharedLearner learner, boolean multiSession) {
     Task.BoostWeights task = Task.BoostWeights.battle();
     return switch (name) {
       case "slateq" -> io.rlsearch.learn.SlateQAgent.builder(learner, io.rlsearch.learn.SlateQAgent.Settings.battle(
@@ -238,7 +238,7 @@ final class RunConfig {
   }
 
   /** The agent called {@code name} with the experiment's hyper-parameters. */
-  AgentBuilder agent(String name) {
+  public AgentBuilder agent(String name) {
     switch (name) {
       case "linucb":
         return BanditAgents.linUcb(linUcbSettings());
@@ -268,13 +268,13 @@ final class RunConfig {
         if (name.startsWith("template:")) {
           return template(name.substring("template:".length()), "--agent");
         }
-        AgentBuilder plugin = Plugins.get(name);
+        AgentBuilder plugin = Agents.plugin(name);
         if (plugin != null) {
           return plugin;
         }
         throw new SettingsException("agent", "'" + name + "' is not an agent; accepted: linucb, ts, discounted_linucb,"
             + " restart_linucb, sliding_ts, random, static, template:NAME, " + String.join(", ", NEURAL)
-            + Plugins.listed());
+            + Agents.pluginsListed());
     }
   }
 
@@ -283,7 +283,7 @@ final class RunConfig {
         bool(experiment, "linucb.adaptive_alpha"));
   }
 
-  static AgentBuilder template(String name, String key) {
+  public static AgentBuilder template(String name, String key) {
     String canonical = name.equalsIgnoreCase("neutral") ? "Neutral" : name;
     int id = Templates.NAMES.indexOf(canonical);
     if (id < 0) {
@@ -293,14 +293,14 @@ final class RunConfig {
   }
 
   /** The run's specification with the topology's layout, on the template task. */
-  RunSpec spec(World world, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap, double gamma,
+  public RunSpec spec(World world, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap, double gamma,
       int shards, boolean deterministic, double faultRate, Optional<Path> log) {
     return spec(world, new Task.BoostTemplates(features()), agent, seed, users, retention, sessionsCap, gamma, shards,
         deterministic, faultRate, log, Optional.empty(), Optional.empty());
   }
 
   /** The experiment's settings for the agent, rendered (for checkpoint compatibility checks). */
-  String agentSettings(String name) {
+  public String agentSettings(String name) {
     // A name such as template:Premium is not a config path; only a plain name can have a section.
     String key = com.typesafe.config.ConfigUtil.joinPath(name);
     return experiment.hasPath(key) ? experiment.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise())
@@ -308,12 +308,12 @@ final class RunConfig {
   }
 
   /** The experiment's world overlay, rendered. */
-  String worldSettings() {
+  public String worldSettings() {
     return experiment.getValue("world").render(com.typesafe.config.ConfigRenderOptions.concise());
   }
 
   /** The run's specification with the topology's layout. */
-  RunSpec spec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
+  public RunSpec spec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
       double gamma, int shards, boolean deterministic, double faultRate, Optional<Path> log,
       Optional<io.rlsearch.actors.Checkpointing.Resume> resume,
       Optional<io.rlsearch.actors.Checkpointing> checkpointing) {
@@ -322,7 +322,7 @@ final class RunConfig {
   }
 
   /** The topology's inference engine: "java", "djl" or "auto". */
-  String inference() {
+  public String inference() {
     String e = string(topology.getConfig("rlsearch.topology"), "inference");
     if (!e.equals("java") && !e.equals("djl") && !e.equals("auto")) {
       throw new SettingsException("rlsearch.topology.inference", "must be java, djl or auto, got '" + e + "'");
@@ -331,7 +331,7 @@ final class RunConfig {
   }
 
   /** As above, with the shared learner a "djl" inference engine runs in (empty: the engine is java). */
-  RunSpec spec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
+  public RunSpec spec(World world, Task task, AgentBuilder agent, long seed, long users, boolean retention, int sessionsCap,
       double gamma, int shards, boolean deterministic, double faultRate, Optional<Path> log,
       Optional<io.rlsearch.actors.Checkpointing.Resume> resume,
       Optional<io.rlsearch.actors.Checkpointing> checkpointing, Optional<io.rlsearch.learn.SharedLearner> learner) {
@@ -356,7 +356,7 @@ final class RunConfig {
       if (e instanceof SettingsException) {
         throw e;
       }
-      throw new Main.UsageException(e.getMessage());
+      throw new BadRequestException(e.getMessage());
     }
   }
 

@@ -1,4 +1,4 @@
-package io.rlsearch.app;
+package io.rlsearch.api;
 
 import io.rlsearch.actors.cluster.ClusterCoordinator;
 import io.rlsearch.actors.cluster.RunDescriptor;
@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The command line's side of clustered runs: worlds and agents from the experiment a run carries. */
-final class ClusterRuns implements RunFactory, AutoCloseable {
+public final class ClusterRuns implements RunFactory, AutoCloseable {
   private final Map<String, RunConfig> configs = new java.util.concurrent.ConcurrentHashMap<>();
   private SharedLearner learner;
 
@@ -37,7 +37,7 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
   public synchronized AgentBuilder agent(RunDescriptor d) {
     if (RunConfig.NEURAL.contains(d.agent())) {
       if (RunConfig.OFFLINE.contains(d.agent())) {
-        throw new Main.UsageException(d.agent() + " trains offline first; clustered runs take the online agents");
+        throw new BadRequestException(d.agent() + " trains offline first; clustered runs take the online agents");
       }
       if (learner == null) {
         learner = new SharedLearner(config(d).learnerDevice());
@@ -48,7 +48,7 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
   }
 
   /** The coordinator's settings from the node's resolved configuration. */
-  static ClusterCoordinator.Settings settings(com.typesafe.config.Config c) {
+  public static ClusterCoordinator.Settings settings(com.typesafe.config.Config c) {
     com.typesafe.config.Config k = c.getConfig("rlsearch.cluster");
     return new ClusterCoordinator.Settings(k.getInt("shards"), k.getInt("batch"), k.getInt("parallelism"),
         k.getDuration("ask-timeout"), k.getDuration("retry-pause"), k.getInt("max-retries"),
@@ -57,7 +57,7 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
   }
 
   /** The report as JSON, with train's field names where they mean the same. */
-  static Map<String, Object> toJson(ClusterCoordinator.Report r, long nodes) {
+  public static Map<String, Object> toJson(ClusterCoordinator.Report r, long nodes) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("agent", r.run().agent());
     m.put("episodes", r.learned());
@@ -87,7 +87,7 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
    * regions, runs the experiment, prints (and writes to {@code report}) the report, leaves, and
    * returns the exit code; another node runs until its system terminates (Ctrl-C, SIGTERM).
    */
-  static int runNode(com.typesafe.config.Config config, java.util.List<String> roles, RunConfig cfg, String agent,
+  public static int runNode(com.typesafe.config.Config config, java.util.List<String> roles, RunConfig cfg, String agent,
       long episodes, long seed, int roundSize, int minEnv, java.nio.file.Path report, boolean json,
       java.io.PrintWriter out, java.io.PrintWriter err, String address, String runId) throws Exception {
     try (ClusterRuns runs = new ClusterRuns()) {
@@ -140,7 +140,7 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
    * The run's id when none is given: the same on every learner node started with the same experiment
    * and flags, so each of them starts the same singletons and one takes over if another is lost.
    */
-  static String runId(String experiment, String agent, long seed, long episodes, int roundSize) {
+  public static String runId(String experiment, String agent, long seed, long episodes, int roundSize) {
     try {
       byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest((experiment + "\n" + agent + "\n" + seed
           + "\n" + episodes + "\n" + roundSize).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -150,7 +150,7 @@ final class ClusterRuns implements RunFactory, AutoCloseable {
     }
   }
 
-  static Duration startTimeout() {
+  public static Duration startTimeout() {
     return Duration.ofSeconds(120);
   }
 

@@ -1,4 +1,4 @@
-package io.rlsearch.app;
+package io.rlsearch.api;
 
 import com.typesafe.config.Config;
 import io.rlsearch.actors.Guardian;
@@ -21,25 +21,25 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * from the guardian's start to its report (not the system's start-up). With a terminal attached, a
  * progress bar on stderr follows the transitions produced.
  */
-final class PipelineRunner {
+public final class PipelineRunner {
   /** A finished run and its wall time. */
-  record Outcome(Guardian.RunReport report, double wallSeconds) {}
+  public record Outcome(Guardian.RunReport report, double wallSeconds) {}
 
   private PipelineRunner() {}
 
   /** Dead letters are summarised at most this often (the first is logged at once). */
-  static final Duration DEAD_LETTER_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration DEAD_LETTER_INTERVAL = Duration.ofSeconds(10);
 
   /**
    * How long a run may take before its report is given up on: ten minutes plus 10 ms per episode, far
    * beyond any run that moves (the guardian reports a stopped actor at once; this bounds the rest).
    */
-  static Duration deadline(RunSpec spec) {
+  public static Duration deadline(RunSpec spec) {
     return deadline(Math.multiplyExact(spec.users(), (long) spec.sessionsCap()));
   }
 
   /** The same deadline for a run of {@code episodes} episodes (clustered runs too). */
-  static Duration deadline(long episodes) {
+  public static Duration deadline(long episodes) {
     return Duration.ofMinutes(10).plusMillis(Math.multiplyExact(episodes, 10L));
   }
 
@@ -52,7 +52,7 @@ final class PipelineRunner {
    * Runs several pipelines side by side in one ActorSystem (each its own guardian and actors) and
    * returns their outcomes in order; each wall time runs from that guardian's start to its report.
    */
-  static List<Outcome> runAll(List<RunSpec> specs, Config systemConfig) {
+  public static List<Outcome> runAll(List<RunSpec> specs, Config systemConfig) {
     List<CompletableFuture<Outcome>> results = new java.util.ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
       results.add(new CompletableFuture<>());
@@ -102,7 +102,7 @@ final class PipelineRunner {
     }
   }
 
-  static Outcome run(RunSpec spec, Config systemConfig, boolean progress, String label) {
+  public static Outcome run(RunSpec spec, Config systemConfig, boolean progress, String label) {
     CompletableFuture<Guardian.RunReport> result = new CompletableFuture<>();
     CompletableFuture<ActorRef<Guardian.Command>> guardianRef = new CompletableFuture<>();
     long[] started = new long[1];

@@ -1,4 +1,4 @@
-package io.rlsearch.app.serve;
+package io.rlsearch.api.serving;
 
 import io.rlsearch.agents.continuous.ContinuousAgents;
 import io.rlsearch.agents.spi.AgentBuilder;

@@ -1,4 +1,4 @@
-package io.rlsearch.app.metrics;
+package io.rlsearch.api.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

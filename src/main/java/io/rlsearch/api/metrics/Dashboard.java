@@ -1,4 +1,4 @@
-package io.rlsearch.app.metrics;
+package io.rlsearch.api.metrics;
 
 import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.rlsearch.app.serve;
+package io.rlsearch.api.serving;
 
 import com.typesafe.config.Config;
 import io.rlsearch.actors.serve.DecisionLogActor;
@@ -79,14 +79,14 @@ public final class ServingSystem implements AutoCloseable {
    */
   public record Counts(long sent, long admitted, long answered, long failed, long shed) {}
 
-  private volatile Optional<io.rlsearch.app.metrics.Telemetry> telemetry = Optional.empty();
+  private volatile Optional<io.rlsearch.api.metrics.Telemetry> telemetry = Optional.empty();
   private long eventsForwarded;
 
   /**
    * Feeds {@code t} with every answered request and, every 250 ms, the registry's new events (for the
    * metrics endpoint and the live page).
    */
-  public void attach(io.rlsearch.app.metrics.Telemetry t) {
+  public void attach(io.rlsearch.api.metrics.Telemetry t) {
     telemetry = Optional.of(t);
     system.scheduler().scheduleAtFixedRate(Duration.ofMillis(250), Duration.ofMillis(250), () -> {
       ServingRegistryActor.State st;
@@ -173,7 +173,7 @@ public final class ServingSystem implements AutoCloseable {
     long now = System.nanoTime();
     long micros = Math.max(0, now - s.sentNanos()) / 1000;
     latency.recordValue(micros);
-    Optional<io.rlsearch.app.metrics.Telemetry> t = telemetry;
+    Optional<io.rlsearch.api.metrics.Telemetry> t = telemetry;
     if (t.isPresent()) {
       t.get().request(s.version(), s.reward(), s.gmv(), s.cm2(), micros, s.error().isEmpty());
     }
@@ -298,7 +298,7 @@ public final class ServingSystem implements AutoCloseable {
 
   private void shedOne(long id) {
     long n = shed.incrementAndGet();
-    Optional<io.rlsearch.app.metrics.Telemetry> t = telemetry;
+    Optional<io.rlsearch.api.metrics.Telemetry> t = telemetry;
     if (t.isPresent()) {
       t.get().shed();
     }

@@ -1,4 +1,4 @@
-package io.rlsearch.app.report;
+package io.rlsearch.api.report;
 
 import io.rlsearch.eval.Summary;
 import io.rlsearch.experiments.BattleStudy;

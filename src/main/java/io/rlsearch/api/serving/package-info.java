@@ -3,4 +3,4 @@
  * open-loop traffic generator) and {@code swap-test} (the scripted swap experiment), with the policy
  * catalogue they draw versions from.
  */
-package io.rlsearch.app.serve;
+package io.rlsearch.api.serving;

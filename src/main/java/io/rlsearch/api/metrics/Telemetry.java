@@ -1,4 +1,4 @@
-package io.rlsearch.app.metrics;
+package io.rlsearch.api.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;

@@ -1,4 +1,4 @@
-package io.rlsearch.app.report;
+package io.rlsearch.api.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
