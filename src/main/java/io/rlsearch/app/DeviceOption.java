@@ -3,7 +3,6 @@ package io.rlsearch.app;
 import io.rlsearch.api.RunConfig;
 import io.rlsearch.learn.LearnerDevice;
 import io.rlsearch.learn.SharedLearner;
-import io.rlsearch.sim.SettingsException;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 

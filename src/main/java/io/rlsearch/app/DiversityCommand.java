@@ -1,14 +1,13 @@
 package io.rlsearch.app;
 
-import io.rlsearch.api.Json;
+import io.rlsearch.agents.slate.SlateQSnapshot;
 import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.api.Json;
 import io.rlsearch.core.random.NumpyRandom;
-import io.rlsearch.eval.Summary;
 import io.rlsearch.experiments.DiversityStudy;
 import io.rlsearch.learn.DiffRankAgent;
 import io.rlsearch.learn.SharedLearner;
 import io.rlsearch.learn.SlateQAgent;
-import io.rlsearch.agents.slate.SlateQSnapshot;
 import io.rlsearch.sim.World;
 import java.io.PrintWriter;
 import java.util.ArrayList;

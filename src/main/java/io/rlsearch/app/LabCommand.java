@@ -1,6 +1,7 @@
 package io.rlsearch.app;
 
 import io.rlsearch.api.Json;
+import io.rlsearch.api.LabAgents;
 import io.rlsearch.experiments.labs.Lab;
 import io.rlsearch.experiments.labs.LabReport;
 import io.rlsearch.experiments.labs.Labs;

@@ -1,6 +1,7 @@
 package io.rlsearch.app;
 
 import io.rlsearch.api.Json;
+import io.rlsearch.api.OfflineData;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.ope.DecisionLog;
 import io.rlsearch.eval.ope.LoggedDecision;

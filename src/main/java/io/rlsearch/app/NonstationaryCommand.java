@@ -1,9 +1,8 @@
 package io.rlsearch.app;
 
+import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.api.Json;
 import io.rlsearch.api.RunConfig;
-import io.rlsearch.agents.spi.AgentBuilder;
-import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.Summary;
 import io.rlsearch.experiments.NonstationaryStudy;
 import io.rlsearch.experiments.TemplateBandits;
@@ -171,7 +170,6 @@ final class NonstationaryCommand implements Callable<Integer> {
     }
     return 0;
   }
-
 
   @SuppressWarnings("unchecked")
   private void print(PrintWriter w, Map<String, Object> out) {

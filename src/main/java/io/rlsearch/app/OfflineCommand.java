@@ -1,7 +1,8 @@
 package io.rlsearch.app;
 
-import io.rlsearch.api.Json;
 import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.api.Json;
+import io.rlsearch.api.OfflineData;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.Summary;
 import io.rlsearch.eval.ope.DecisionLog;

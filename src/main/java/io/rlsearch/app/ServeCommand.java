@@ -1,9 +1,10 @@
 package io.rlsearch.app;
 
+import io.rlsearch.actors.serve.ServingMonitorActor;
 import io.rlsearch.api.Json;
 import io.rlsearch.api.RunConfig;
-import io.rlsearch.actors.serve.ServingMonitorActor;
 import io.rlsearch.api.serving.PolicyCatalog;
+import io.rlsearch.api.serving.ServingApi;
 import io.rlsearch.api.serving.ServingSystem;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.experiments.Task;

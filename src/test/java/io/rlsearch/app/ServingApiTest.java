@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rlsearch.api.serving.ServingApi;
 import io.rlsearch.testing.Runs;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package io.rlsearch.app;
+package io.rlsearch.api;
 
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.experiments.SlateOpeStudy;
@@ -11,21 +11,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /** {@code ope --slate}: slate off-policy evaluation of a Plackett-Luce ranking policy (below the ope command). */
-final class SlateOpe {
+public final class SlateOpe {
   /** The slate env's item features, in order (docs/world.md). */
-  static final List<String> FEATURES = List.of("cm2", "discount", "pl", "pers", "bestseller", "price", "litter_cm2",
+  public static final List<String> FEATURES = List.of("cm2", "discount", "pl", "pers", "bestseller", "price", "litter_cm2",
       "discount_price", "pl_affinity", "specificity");
 
-  static final String DEFAULT_BEHAVIOR = "pl:bestseller=1,cm2=0.5";
-  static final String DEFAULT_TARGET = "pl:bestseller=1,cm2=0.5,pl=0.3";
+  public static final String DEFAULT_BEHAVIOR = "pl:bestseller=1,cm2=0.5";
+  public static final String DEFAULT_TARGET = "pl:bestseller=1,cm2=0.5,pl=0.3";
 
   private SlateOpe() {}
 
   /** Parses {@code pl[:FEATURE=W,...,t=T]}. */
-  static SlateOpeStudy.Policy parse(String option, String text) {
+  public static SlateOpeStudy.Policy parse(String option, String text) {
     String[] kindRest = text.split(":", 2);
     if (!kindRest[0].equals("pl")) {
-      throw new Main.UsageException(option + ": a slate policy is pl[:FEATURE=W,...,t=T], got '" + text + "'");
+      throw new io.rlsearch.api.BadRequestException(option + ": a slate policy is pl[:FEATURE=W,...,t=T], got '" + text + "'");
     }
     double[] w = new double[FEATURES.size()];
     double t = 1.0;
@@ -33,27 +33,27 @@ final class SlateOpe {
       for (String kv : kindRest[1].split(",")) {
         String[] p = kv.split("=", 2);
         if (p.length != 2) {
-          throw new Main.UsageException(option + ": '" + kv + "' is not KEY=VALUE");
+          throw new io.rlsearch.api.BadRequestException(option + ": '" + kv + "' is not KEY=VALUE");
         }
         double v;
         try {
           v = Double.parseDouble(p[1].trim());
         } catch (NumberFormatException e) {
-          throw new Main.UsageException(option + ": '" + p[1] + "' is not a number");
+          throw new io.rlsearch.api.BadRequestException(option + ": '" + p[1] + "' is not a number");
         }
         String key = p[0].trim();
         if (key.equals("t")) {
           if (!(v > 0) || Double.isInfinite(v)) {
-            throw new Main.UsageException(option + ": t must be > 0, got " + v);
+            throw new io.rlsearch.api.BadRequestException(option + ": t must be > 0, got " + v);
           }
           t = v;
         } else if (FEATURES.contains(key)) {
           if (!Double.isFinite(v)) {
-            throw new Main.UsageException(option + ": " + key + " must be finite");
+            throw new io.rlsearch.api.BadRequestException(option + ": " + key + " must be finite");
           }
           w[FEATURES.indexOf(key)] = v;
         } else {
-          throw new Main.UsageException(option + ": unknown key '" + key + "'; accepted: t, " + String.join(", ",
+          throw new io.rlsearch.api.BadRequestException(option + ": unknown key '" + key + "'; accepted: t, " + String.join(", ",
               FEATURES));
         }
       }
@@ -61,7 +61,7 @@ final class SlateOpe {
     return new SlateOpeStudy.Policy(w, t);
   }
 
-  static String describe(SlateOpeStudy.Policy p) {
+  public static String describe(SlateOpeStudy.Policy p) {
     StringBuilder b = new StringBuilder("pl:");
     double[] w = p.weights();
     for (int i = 0; i < w.length; i++) {
@@ -72,7 +72,7 @@ final class SlateOpe {
     return b.append("t=").append(p.temperature()).toString();
   }
 
-  static Map<String, Object> run(SimSettings sim, SlateOpeStudy.Settings s) {
+  public static Map<String, Object> run(SimSettings sim, SlateOpeStudy.Settings s) {
     long start = System.nanoTime();
     World world = World.generate(sim.withSeed(s.seed()), new NumpyRandom(s.seed()));
     SlateOpeStudy.Result r = SlateOpeStudy.run(world, s);
@@ -90,7 +90,7 @@ final class SlateOpe {
     set.put("cross_fit", 2);
     set.put("ci", "t interval, own standard error");
     out.put("settings", set);
-    OpeCommand.putResults(out, r.behaviorValue(), r.truth(), r.estimators().values());
+    OpeResults.putResults(out, r.behaviorValue(), r.truth(), r.estimators().values());
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("logged", s.episodes());
     counts.put("evaluated", s.episodes());
@@ -100,7 +100,7 @@ final class SlateOpe {
   }
 
   @SuppressWarnings("unchecked")
-  static void print(PrintWriter out, Map<String, Object> j) {
+  public static void print(PrintWriter out, Map<String, Object> j) {
     Map<String, Object> s = (Map<String, Object>) j.get("settings");
     Map<String, Object> truth = (Map<String, Object>) j.get("truth");
     Map<String, Object> beh = (Map<String, Object>) j.get("behavior_value");

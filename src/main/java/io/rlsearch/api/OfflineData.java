@@ -1,10 +1,10 @@
-package io.rlsearch.app;
+package io.rlsearch.api;
 
-import io.rlsearch.api.PipelineRunner;
-import io.rlsearch.api.RunConfig;
 import io.rlsearch.actors.Guardian;
 import io.rlsearch.agents.continuous.ContinuousAgents;
 import io.rlsearch.agents.spi.AgentBuilder;
+import io.rlsearch.api.PipelineRunner;
+import io.rlsearch.api.RunConfig;
 import io.rlsearch.experiments.Task;
 import io.rlsearch.sim.World;
 import java.io.IOException;
@@ -16,20 +16,20 @@ import java.util.List;
 import java.util.Optional;
 
 /** Logged datasets for offline learners: a mixture of behaviour policies logged through the runtime. */
-final class OfflineData {
+public final class OfflineData {
   /** The behaviour policies a mixture may hold: the uniform one, and Gaussians around the task's arms. */
-  static final List<String> POLICIES = List.of("uniform", "neutral", "revenue", "conversion", "own_brand");
+  public static final List<String> POLICIES = List.of("uniform", "neutral", "revenue", "conversion", "own_brand");
 
   private OfflineData() {}
 
   /** The mixture of {@code names} (each a component) on the battle task. */
-  static AgentBuilder mixture(List<String> names, double sigma) {
+  public static AgentBuilder mixture(List<String> names, double sigma) {
     Task.BoostWeights task = Task.BoostWeights.battle();
     List<double[]> centres = new ArrayList<>();
     for (String n : names) {
       int i = POLICIES.indexOf(n);
       if (i < 0) {
-        throw new Main.UsageException("--policies: unknown policy '" + n + "'; accepted: " + String.join(", ",
+        throw new io.rlsearch.api.BadRequestException("--policies: unknown policy '" + n + "'; accepted: " + String.join(", ",
             POLICIES));
       }
       centres.add(i == 0 ? null : task.armWeights().get(i - 1));
@@ -42,14 +42,14 @@ final class OfflineData {
    * through the runtime (stream seed {@code streamSeed}) into {@code out}; refuses a run that lost
    * transitions or whose file does not hold one line per episode.
    */
-  static long log(World world, AgentBuilder agent, long streamSeed, int episodes, Path out) {
+  public static long log(World world, AgentBuilder agent, long streamSeed, int episodes, Path out) {
     RunConfig topo = RunConfig.load(Optional.empty(), Optional.empty());
     try {
       Path parent = out.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Guardian.RunReport r = PipelineRunner.runAll(List.of(BattleCommand.spec(world, Task.BoostWeights.battle(), agent,
+      Guardian.RunReport r = PipelineRunner.runAll(List.of(Battles.spec(world, Task.BoostWeights.battle(), agent,
           streamSeed, episodes, Optional.of(out))), topo.systemConfig()).get(0).report();
       if (r.failure().isPresent() || r.lost() != 0) {
         throw new IllegalStateException("logging failed: " + r.failure().orElse("lost " + r.lost() + " transitions"));

@@ -1,15 +1,14 @@
-package io.rlsearch.app;
+package io.rlsearch.api.serving;
 
-import io.rlsearch.api.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rlsearch.actors.serve.ServingMonitorActor;
 import io.rlsearch.actors.serve.ServingRegistryActor;
+import io.rlsearch.api.Json;
 import io.rlsearch.api.serving.ServingSystem;
-import io.rlsearch.eval.Summary;
 import io.rlsearch.eval.ope.Estimate;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +21,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -36,7 +34,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * for an unknown version or path, 405 for a wrong method, 401 for a mutating call without the bearer
  * token when one is configured, 409 when the state forbids the change.
  */
-final class ServingApi extends AllDirectives {
+public final class ServingApi extends AllDirectives {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ServingSystem sys;
   private final Optional<String> token;
@@ -44,10 +42,10 @@ final class ServingApi extends AllDirectives {
   private final int port;
 
   /** Request bodies larger than this are refused (413). */
-  static final long MAX_BODY = 4096;
+  public static final long MAX_BODY = 4096;
 
   /** The longest rollback reason kept. */
-  static final int MAX_REASON = 200;
+  public static final int MAX_REASON = 200;
 
   /**
    * The API of {@code sys}.
@@ -55,7 +53,7 @@ final class ServingApi extends AllDirectives {
    * @param loopback whether it is bound to a loopback address (off loopback, every endpoint needs the token)
    * @param port the port it is bound to (0 when not known yet: any loopback origin's port is accepted)
    */
-  ServingApi(ServingSystem sys, Optional<String> token, boolean loopback, int port) {
+  public ServingApi(ServingSystem sys, Optional<String> token, boolean loopback, int port) {
     if (!loopback && token.isEmpty()) {
       throw new IllegalArgumentException("an API bound beyond loopback needs a token");
     }
@@ -65,7 +63,7 @@ final class ServingApi extends AllDirectives {
     this.port = port;
   }
 
-  ServingApi(ServingSystem sys, Optional<String> token) {
+  public ServingApi(ServingSystem sys, Optional<String> token) {
     this(sys, token, true, 0);
   }
 
@@ -93,13 +91,13 @@ final class ServingApi extends AllDirectives {
    * The routes, then {@code extra} (e.g. the live page's), then the JSON 404 for anything else; off
    * loopback, every one of them behind the token.
    */
-  Route routeWith(Route extra) {
+  public Route routeWith(Route extra) {
     Route all = concat(controlRoutes(), extra, notFound());
     return loopback ? all : authorised(() -> all);
   }
 
   /** The routes. */
-  Route route() {
+  public Route route() {
     Route all = concat(controlRoutes(), notFound());
     return loopback ? all : authorised(() -> all);
   }
@@ -259,8 +257,7 @@ final class ServingApi extends AllDirectives {
     });
   }
 
-
-  static Map<String, Object> policies(ServingRegistryActor.State st, ServingMonitorActor.Metrics metrics) {
+  public static Map<String, Object> policies(ServingRegistryActor.State st, ServingMonitorActor.Metrics metrics) {
     Map<String, Object> out = new LinkedHashMap<>();
     List<Object> versions = new ArrayList<>();
     for (ServingRegistryActor.VersionInfo v : st.versions()) {
@@ -305,7 +302,7 @@ final class ServingApi extends AllDirectives {
   }
 
   /** The event log as JSON rows ({@code registrations}: whether to keep the "register" events). */
-  static List<Object> events(List<ServingRegistryActor.Event> log, boolean registrations) {
+  public static List<Object> events(List<ServingRegistryActor.Event> log, boolean registrations) {
     List<Object> events = new ArrayList<>();
     for (ServingRegistryActor.Event e : log) {
       if (!registrations && e.kind().equals("register")) {

@@ -1,4 +1,4 @@
-package io.rlsearch.app;
+package io.rlsearch.api;
 
 import io.rlsearch.agents.continuous.Cem;
 import io.rlsearch.agents.spi.AgentBuilder;
@@ -8,10 +8,10 @@ import io.rlsearch.learn.NeuralLinearAgent;
 import io.rlsearch.learn.SharedLearner;
 
 /** The neural agents of the labs, on one shared DJL learner. */
-final class LabAgents implements LabLearners {
+public final class LabAgents implements LabLearners {
   private final SharedLearner learner;
 
-  LabAgents(SharedLearner learner) {
+  public LabAgents(SharedLearner learner) {
     this.learner = learner;
   }
 
