@@ -54,7 +54,8 @@ public final class Battles {
   private Battles() {}
 
   /**
-   * A battle.
+   * A battle. Refusals name the {@code battle} command's option of the field ({@code --eval-users} for
+   * {@code evalUsers}, and so on).
    *
    * @param sim the world's settings (its seed is replaced per seed or by {@code worldSeed})
    * @param agents the line-up; static and random are added when missing (every agent is compared with both)
@@ -77,33 +78,33 @@ public final class Battles {
     public Request {
       Objects.requireNonNull(sim, "sim");
       if (episodes < 50 || episodes > 1_000_000) {
-        throw new BadRequestException("episodes must be in 50..1000000 (the final-50 figure needs 50), got " + episodes);
+        throw new BadRequestException("--episodes must be in 50..1000000 (the final-50 figure needs 50), got " + episodes);
       }
       if (worldSeed.isPresent() && (worldSeed.getAsLong() < 0 || worldSeed.getAsLong() > Integer.MAX_VALUE)) {
-        throw new BadRequestException("world seed must be an integer in 0.." + Integer.MAX_VALUE + " or 'each', got "
+        throw new BadRequestException("--world-seed must be an integer in 0.." + Integer.MAX_VALUE + " or 'each', got "
             + worldSeed.getAsLong());
       }
       if (round < 1 || round > episodes) {
-        throw new BadRequestException("round must be in 1.." + episodes + " (the episodes), got " + round);
+        throw new BadRequestException("--round must be in 1.." + episodes + " (the episodes), got " + round);
       }
       if (evalUsers < 1 || evalUsers > 1_000_000) {
-        throw new BadRequestException("eval users must be in 1..1000000, got " + evalUsers);
+        throw new BadRequestException("--eval-users must be in 1..1000000, got " + evalUsers);
       }
       if (cqlSteps < 1 || cqlSteps > 1_000_000) {
-        throw new BadRequestException("cql steps must be in 1..1000000, got " + cqlSteps);
+        throw new BadRequestException("--cql-steps must be in 1..1000000, got " + cqlSteps);
       }
       if (seeds.isEmpty()) {
-        throw new BadRequestException("seeds: at least one seed is needed");
+        throw new BadRequestException("--seeds needs at least one seed");
       }
       for (long s : seeds) {
         if (s < 0 || s > Integer.MAX_VALUE / 64) {
-          throw new BadRequestException("seeds must be in 0.." + Integer.MAX_VALUE / 64 + ", got " + s);
+          throw new BadRequestException("--seeds entries must be in 0.." + Integer.MAX_VALUE / 64 + ", got " + s);
         }
       }
       List<String> names = new ArrayList<>(agents.isEmpty() ? Agents.BATTLE_DEFAULT : agents);
       for (String n : names) {
         if (!Agents.BATTLE.contains(n) && Agents.plugin(n) == null) {
-          throw new BadRequestException("agents: unknown agent '" + n + "'; available: "
+          throw new BadRequestException("--agents: unknown agent '" + n + "'; available: "
               + String.join(", ", Agents.BATTLE) + Agents.pluginsListed());
         }
       }
@@ -233,7 +234,7 @@ public final class Battles {
       try {
         data = DecisionLog.read(req.cqlLog().get());
       } catch (DecisionLog.FormatException | UncheckedIOException e) {
-        throw new BadRequestException("cql log: " + e.getMessage());
+        throw new BadRequestException("--cql-log: " + e.getMessage());
       }
     } else {
       data = collectRandom(req, world, task, topo, seed * 64 + 63, CQL_DATASET, "cql_dataset", seed);

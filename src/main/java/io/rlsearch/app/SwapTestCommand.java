@@ -1,26 +1,16 @@
 package io.rlsearch.app;
 
-import io.rlsearch.actors.serve.ServingMonitorActor;
-import io.rlsearch.actors.serve.ServingRegistryActor;
 import io.rlsearch.api.Json;
 import io.rlsearch.api.RunConfig;
-import io.rlsearch.api.serving.PolicyCatalog;
-import io.rlsearch.api.serving.ServingApi;
-import io.rlsearch.api.serving.ServingSystem;
+import io.rlsearch.api.serving.SwapTest;
 import io.rlsearch.core.random.NumpyRandom;
-import io.rlsearch.experiments.Task;
 import io.rlsearch.sim.SimSettings;
 import io.rlsearch.sim.World;
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,10 +61,6 @@ final class SwapTestCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a summary.")
   boolean json;
 
-  private record RunResult(long sent, long answered, long failed, long shed, Histogram latency,
-      ServingRegistryActor.State state,
-      ServingMonitorActor.Metrics metrics, double[] rewards, long[] versions, long badId, long firstBadRequest) {}
-
   @Override
   public Integer call() {
     if (!(rate >= 1 && rate <= 100_000)) {
@@ -102,138 +88,20 @@ final class SwapTestCommand implements Callable<Integer> {
     if (!(warmup >= 0 && warmup <= 600)) {
       throw new Main.UsageException("--warmup must be in 0..600 seconds, got " + warmup);
     }
+    SwapTest test = new SwapTest(rate, shards, seed, swaps, duration, spec.commandLine().getErr());
     if (warmup > 0) {
-      run(world, topo, 0, -1, warmup);
+      test.run(world, topo, 0, -1, warmup);
     }
-    Optional<RunResult> base = noBaseline ? Optional.empty() : Optional.of(run(world, topo, 0, -1, duration));
-    RunResult r = run(world, topo, swaps, t, duration);
-    Map<String, Object> out = toJson(r, base, t);
+    Optional<SwapTest.RunResult> base = noBaseline ? Optional.empty()
+        : Optional.of(test.run(world, topo, 0, -1, duration));
+    SwapTest.RunResult r = test.run(world, topo, swaps, t, duration);
+    Map<String, Object> out = test.toJson(r, base, t);
     if (json) {
       spec.commandLine().getOut().println(Json.write(out));
     } else {
       print(spec.commandLine().getOut(), out);
     }
     return r.failed() == 0 && r.sent() == r.answered() + r.shed() ? 0 : 1;
-  }
-
-  private RunResult run(World world, RunConfig topo, int k, double badTime, double duration) {
-    int record = (int) Math.ceil(rate * duration) + 1;
-    ServingSystem.Settings s = new ServingSystem.Settings(shards, ServingMonitorActor.Settings.defaults(),
-        Optional.empty(), seed, record);
-    try (ServingSystem sys = new ServingSystem(world, Task.BoostWeights.battle(), "cm2_price", "built-in",
-        PolicyCatalog.builtIn("cm2_price"), s, topo.systemConfig())) {
-      NumpyRandom jitter = new NumpyRandom(seed + 17);
-      double[] base = PolicyCatalog.builtIns().get("cm2_price");
-      List<Long> good = new ArrayList<>();
-      for (int i = 0; i < k; i++) {
-        double[] w = base.clone();
-        for (int j = 0; j < w.length; j++) {
-          w[j] += jitter.normal(0, 0.05);
-        }
-        good.add(sys.register("cm2_price-r" + (i + 1), "retrained", PolicyCatalog.weights("cm2_price-r" + (i + 1), w)));
-      }
-      long bad = badTime >= 0 ? sys.register("bury", "built-in", PolicyCatalog.builtIn("bury")) : -1;
-      long[] nextSwap = {0};
-      long[] firstBad = {-1};
-      boolean[] badDone = {badTime < 0};
-      var ignore = sys.system().ignoreRef();
-      double swapEnd = badTime >= 0 ? badTime : duration;
-      sys.drive(0, rate, duration, elapsed -> {
-        int i = (int) nextSwap[0];
-        if (i < k && elapsed >= (i + 1) * swapEnd / (k + 1)) {
-          sys.registry().tell(new ServingRegistryActor.Promote(good.get(i), Optional.empty(),
-              ignore.unsafeUpcast()));
-          nextSwap[0]++;
-        }
-        if (!badDone[0] && elapsed >= badTime) {
-          sys.registry().tell(new ServingRegistryActor.Promote(bad, Optional.empty(), ignore.unsafeUpcast()));
-          firstBad[0] = sys.countsNow().sent();
-          badDone[0] = true;
-        }
-      }, () -> false);
-      boolean all = sys.awaitAnswers(Duration.ofSeconds(30));
-      ServingSystem.Counts c = sys.countsNow();
-      Histogram h = sys.latency().getIntervalHistogram();
-      ServingRegistryActor.State st = sys.ask(ServingRegistryActor.GetState::new);
-      ServingMonitorActor.Metrics m = sys.metrics();
-      if (!all) {
-        spec.commandLine().getErr().println("rlsearch: swap-test: " + (c.admitted() - c.answered())
-            + " requests unanswered after 30 s");
-      }
-      return new RunResult(c.sent(), c.answered(), c.failed(), c.shed(), h, st, m, sys.rewards().clone(),
-          sys.versions().clone(), bad, firstBad[0]);
-    }
-  }
-
-  private static double mean(double[] r, long[] v, java.util.function.LongPredicate idOk,
-      java.util.function.LongPredicate versionOk, int n) {
-    double s = 0;
-    long k = 0;
-    for (int i = 0; i < n; i++) {
-      if (v[i] != 0 && idOk.test(i) && versionOk.test(v[i])) {
-        s += r[i];
-        k++;
-      }
-    }
-    return k == 0 ? Double.NaN : s / k;
-  }
-
-  private Map<String, Object> toJson(RunResult r, Optional<RunResult> base, double badTime) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    int n = (int) Math.min(r.sent(), r.rewards().length);
-    long bad = r.badId();
-    long badServed = 0;
-    long lastBad = -1;
-    for (int i = 0; i < n; i++) {
-      if (r.versions()[i] == bad) {
-        badServed++;
-        lastBad = i;
-      }
-    }
-    long firstBad = r.firstBadRequest();
-    long afterFrom = lastBad;
-    m.put("rate", rate);
-    m.put("duration_s", duration);
-    m.put("shards", shards);
-    m.put("requests", r.sent());
-    m.put("failed", r.failed());
-    m.put("shed", r.shed());
-    m.put("dropped", r.sent() - r.shed() - r.answered());
-    m.put("latency_p50_us", (double) r.latency().getValueAtPercentile(50));
-    m.put("latency_p99_us", (double) r.latency().getValueAtPercentile(99));
-    m.put("latency_p999_us", (double) r.latency().getValueAtPercentile(99.9));
-    long promotions = r.state().events().stream().filter(e -> e.kind().equals("promote")).count() - 1;
-    m.put("swaps", promotions);
-    double p99 = percentile(r.state().swapVisibleMs(), 0.99);
-    m.put("swap_visible_ms_p99", p99);
-    m.put("swap_visible_ms_max", percentile(r.state().swapVisibleMs(), 1.0));
-    m.put("rollbacks", r.state().rollbacks());
-    m.put("rollback_after_requests", badServed);
-    m.put("reward_before", mean(r.rewards(), r.versions(), i -> firstBad < 0 || i < firstBad, v -> v != bad, n));
-    m.put("reward_during_bad", mean(r.rewards(), r.versions(), i -> true, v -> v == bad, n));
-    m.put("reward_after", lastBad < 0 ? Double.NaN
-        : mean(r.rewards(), r.versions(), i -> i > afterFrom, v -> v != bad, n));
-    base.ifPresent(b -> {
-      m.put("latency_p99_us_no_swaps", (double) b.latency().getValueAtPercentile(99));
-      m.put("p99_ratio_vs_no_swaps", (double) r.latency().getValueAtPercentile(99)
-          / Math.max(1, b.latency().getValueAtPercentile(99)));
-      m.put("failed_no_swaps", b.failed());
-      m.put("dropped_no_swaps", b.sent() - b.shed() - b.answered());
-      m.put("shed_no_swaps", b.shed());
-    });
-    m.put("bad_policy_at_s", badTime);
-    m.put("events", ServingApi.events(r.state().events(), false));
-    return m;
-  }
-
-  private static double percentile(List<Double> xs, double q) {
-    if (xs.isEmpty()) {
-      return Double.NaN;
-    }
-    List<Double> s = new ArrayList<>(xs);
-    s.sort(Double::compare);
-    int i = (int) Math.ceil(q * s.size()) - 1;
-    return s.get(Math.max(0, Math.min(s.size() - 1, i)));
   }
 
   private static void print(PrintWriter w, Map<String, Object> m) {

@@ -3,6 +3,7 @@ package io.rlsearch.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rlsearch.api.serving.Serving;
 import io.rlsearch.testing.Runs;
 import java.io.File;
 import java.net.URI;
@@ -39,7 +40,7 @@ class DashboardBrowserTest {
   void theChartsRenderAndUpdateAndARollbackAppearsOnTheTimeline() throws Exception {
     Assumptions.assumeTrue(CHROMIUM.canExecute() && DRIVER.canExecute(),
         "needs Debian's chromium and chromium-driver (.ci/run installs them)");
-    try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "cm2_price", List.of(), 2, Optional.empty(),
+    try (Serving.Running run = Serving.start(Runs.smallWorld(3), "cm2_price", List.of(), 2, Optional.empty(),
         3, "127.0.0.1", 0, Optional.empty(), 0)) {
       AtomicBoolean stop = new AtomicBoolean();
       Thread traffic = new Thread(() -> run.system().drive(0, 400, 120, t -> { }, stop::get), "traffic");
@@ -77,7 +78,7 @@ class DashboardBrowserTest {
   void aPageOpenedAfterARollbackShowsItAndHidesWhatTheRunDoesNotHave() throws Exception {
     Assumptions.assumeTrue(CHROMIUM.canExecute() && DRIVER.canExecute(),
         "needs Debian's chromium and chromium-driver (.ci/run installs them)");
-    try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "cm2_price", List.of(), 2, Optional.empty(),
+    try (Serving.Running run = Serving.start(Runs.smallWorld(3), "cm2_price", List.of(), 2, Optional.empty(),
         3, "127.0.0.1", 0, Optional.empty(), 0)) {
       AtomicBoolean stop = new AtomicBoolean();
       Thread traffic = new Thread(() -> run.system().drive(0, 400, 120, t -> { }, stop::get), "traffic");

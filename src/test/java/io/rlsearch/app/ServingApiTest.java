@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rlsearch.api.serving.Serving;
 import io.rlsearch.api.serving.ServingApi;
 import io.rlsearch.testing.Runs;
 import java.net.URI;
@@ -52,7 +53,7 @@ class ServingApiTest {
   void everyEndpointAndItsBadRequests() throws Exception {
     Path log = dir.resolve("decisions.jsonl");
     long answered;
-    try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "cm2_price", List.of(), 2, Optional.of(log), 3,
+    try (Serving.Running run = Serving.start(Runs.smallWorld(3), "cm2_price", List.of(), 2, Optional.of(log), 3,
         "127.0.0.1", 0, Optional.empty(), 0)) {
       int p = run.port();
       run.system().drive(0, 2000, 0.2, t -> { }, () -> false);
@@ -110,7 +111,7 @@ class ServingApiTest {
           "agent", "reinforce_baseline"), 10, 1, 10, rule.state().orElseThrow()));
       rule.close();
     }
-    Main.UsageException e = assertThrows(Main.UsageException.class, () -> ServeCommand.start(Runs.smallWorld(3),
+    io.rlsearch.api.BadRequestException e = assertThrows(io.rlsearch.api.BadRequestException.class, () -> Serving.start(Runs.smallWorld(3),
         "neutral", List.of("other=" + bad), 1, Optional.empty(), 3, "127.0.0.1", 0, Optional.empty(), 0));
     assertTrue(e.getMessage().startsWith("--policy-file other: the checkpoint's policy cannot act on this task's"),
         e.getMessage());
@@ -119,7 +120,7 @@ class ServingApiTest {
 
   @Test
   void aWebPageCannotDriveTheApiAndBodiesAreCapped() throws Exception {
-    try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "neutral", List.of(), 1, Optional.empty(), 3,
+    try (Serving.Running run = Serving.start(Runs.smallWorld(3), "neutral", List.of(), 1, Optional.empty(), 3,
         "127.0.0.1", 0, Optional.empty(), 0)) {
       int p = run.port();
       // What a page's form or fetch without a preflight can send: no JSON content type.
@@ -143,7 +144,7 @@ class ServingApiTest {
 
   @Test
   void offLoopbackEveryEndpointNeedsTheToken() throws Exception {
-    try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "neutral", List.of(), 1, Optional.empty(), 3,
+    try (Serving.Running run = Serving.start(Runs.smallWorld(3), "neutral", List.of(), 1, Optional.empty(), 3,
         "0.0.0.0", 0, Optional.of("s3cret"), 0)) {
       int p = run.port();
       assertEquals(401, call(p, "GET", "/policies", null).status(), "reads show checkpoint paths: token needed");
@@ -155,7 +156,7 @@ class ServingApiTest {
 
   @Test
   void mutatingCallsNeedTheTokenAndAnOpenBindNeedsOne() throws Exception {
-    try (ServeCommand.Running run = ServeCommand.start(Runs.smallWorld(3), "neutral", List.of(), 1, Optional.empty(), 3,
+    try (Serving.Running run = Serving.start(Runs.smallWorld(3), "neutral", List.of(), 1, Optional.empty(), 3,
         "127.0.0.1", 0, Optional.of("s3cret"), 0)) {
       int p = run.port();
       assertEquals(200, call(p, "GET", "/policies", null).status(), "reading needs no token");
@@ -164,7 +165,7 @@ class ServingApiTest {
       assertEquals(401, call(p, "POST", "/rollback", null).status());
       assertEquals(200, call(p, "POST", "/policies/2/promote", null, Optional.of("s3cret")).status());
     }
-    Main.UsageException e = assertThrows(Main.UsageException.class, () -> ServeCommand.start(Runs.smallWorld(3),
+    io.rlsearch.api.BadRequestException e = assertThrows(io.rlsearch.api.BadRequestException.class, () -> Serving.start(Runs.smallWorld(3),
         "neutral", List.of(), 1, Optional.empty(), 3, "0.0.0.0", 0, Optional.empty(), 0));
     assertTrue(e.getMessage().contains("--token"), e.getMessage());
   }

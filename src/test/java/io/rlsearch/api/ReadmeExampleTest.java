@@ -1,0 +1,40 @@
+package io.rlsearch.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rlsearch.core.Action;
+import io.rlsearch.core.SearchEnv;
+import io.rlsearch.core.Step;
+import io.rlsearch.sim.SearchSimulator;
+import io.rlsearch.sim.SimSettings;
+import io.rlsearch.sim.ZoosimConfig;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The README's Java example, as it is printed there (keep the two in step). */
+class ReadmeExampleTest {
+  @Test
+  void theReadmeExampleRuns() {
+    // --- README example begins
+    // A world and its single-step search env, from HOCON layered over the defaults.
+    SimSettings settings = ZoosimConfig.fromString("seed = 7\ncatalog { n_products = 2000 }");
+    SearchEnv env = new SearchSimulator(settings);
+    env.reset();
+    Step step = env.step(Action.zeros(env.actionDim()));   // 10 boost weights, all 0
+    System.out.printf("reward %.3f, GMV %.3f%n", step.reward(), step.info().reward().gmv());
+
+    // A training run on the actor runtime, with the embedded experiment and topology.
+    RunConfig cfg = RunConfig.load(Optional.empty(), Optional.empty());
+    Training.Result run = Training.run(cfg, Training.Request.of("linucb", 2_000));
+    Map<String, Object> json = Training.toJson(run);   // what `train --json` prints
+    System.out.println(json.get("mean") + ", lost " + run.report().lost());
+    // --- README example ends
+    assertTrue(Double.isFinite(step.reward()));
+    assertFalse(run.failed());
+    assertEquals(2000L, run.report().produced());
+    assertEquals(0L, json.get("transitions_lost"));
+  }
+}
