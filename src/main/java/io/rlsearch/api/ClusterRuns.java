@@ -83,6 +83,30 @@ public final class ClusterRuns implements RunFactory, AutoCloseable {
   }
 
   /**
+   * Runs the experiment of {@code cfg} across the cluster of its topology, this process being a
+   * learner node (its host, port, seed nodes and roles from the topology); prints the report as the
+   * train command does and returns its exit code.
+   */
+  public static int trainOnThisNode(RunConfig cfg, String agent, java.util.Optional<Long> episodes,
+      java.util.Optional<Long> seed, java.nio.file.Path report, boolean json, java.io.PrintWriter out,
+      java.io.PrintWriter err) throws Exception {
+    com.typesafe.config.Config config = io.rlsearch.actors.cluster.ClusterNode.config(cfg.topology);
+    java.util.List<String> roles = config.getStringList("rlsearch.cluster.roles");
+    if (!roles.contains("learner")) {
+      throw new BadRequestException("rlsearch.cluster.roles: train runs the experiment, so this node needs the"
+          + " learner role; got " + roles + " (start other nodes with `./rlsearch node`)");
+    }
+    long s = seed.orElse(cfg.seed());
+    long n = episodes.orElse(cfg.episodes());
+    if (s < 0 || n < 1) {
+      throw new BadRequestException("--seed must be >= 0 and --episodes >= 1");
+    }
+    com.typesafe.config.Config k = config.getConfig("rlsearch.cluster");
+    return runNode(config, roles, cfg, agent, n, s, k.getInt("round-size"), k.getInt("min-env-nodes"), report, json,
+        out, err, k.getString("host") + ":" + k.getInt("port"), null);
+  }
+
+  /**
    * Runs a node with {@code roles}: a learner node waits for {@code minEnv} env nodes and their shard
    * regions, runs the experiment, prints (and writes to {@code report}) the report, leaves, and
    * returns the exit code; another node runs until its system terminates (Ctrl-C, SIGTERM).

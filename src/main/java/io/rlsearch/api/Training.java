@@ -2,6 +2,7 @@ package io.rlsearch.api;
 
 import io.rlsearch.actors.Checkpointing;
 import io.rlsearch.actors.Guardian;
+import io.rlsearch.actors.RunObserver;
 import io.rlsearch.actors.RunSpec;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.api.metrics.Telemetry;
@@ -50,18 +51,26 @@ public final class Training {
    * @param resume a checkpoint to continue from
    * @param device the shared learner's device (empty: the topology's)
    * @param telemetry watches the run and the learner (metrics, the live page), if anything does
+   * @param observer a subscriber of the run's transitions and health, as they happen (beside telemetry)
    * @param progress a progress bar on a terminal's stderr
    */
   public record Request(Optional<String> agent, Optional<Long> episodes, Optional<Integer> shards, Optional<Long> seed,
       boolean deterministic, double faultRate, Optional<String> crash, Optional<Path> log, boolean retention,
       int sessionsCap, double gamma, Optional<Path> offlineLog, int offlineSteps, Optional<Path> checkpoint,
       long checkpointEvery, Optional<Path> resume, Optional<LearnerDevice> device, Optional<Telemetry> telemetry,
-      boolean progress) {
+      Optional<RunObserver> observer, boolean progress) {
     /** A plain run of {@code agent} for {@code episodes} users, everything else from the experiment. */
     public static Request of(String agent, long episodes) {
       return new Request(Optional.of(agent), Optional.of(episodes), Optional.empty(), Optional.empty(), false, 0,
           Optional.empty(), Optional.empty(), false, 100, 0.95, Optional.empty(), 1000, Optional.empty(), 0,
-          Optional.empty(), Optional.empty(), Optional.empty(), false);
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false);
+    }
+
+    /** The same run with {@code o} subscribed to its transitions and health. */
+    public Request withObserver(RunObserver o) {
+      return new Request(agent, episodes, shards, seed, deterministic, faultRate, crash, log, retention, sessionsCap,
+          gamma, offlineLog, offlineSteps, checkpoint, checkpointEvery, resume, device, telemetry, Optional.of(o),
+          progress);
     }
   }
 
@@ -76,6 +85,27 @@ public final class Training {
     /** Whether the run failed or lost transitions. */
     public boolean failed() {
       return report.failure().isPresent() || report.lost() != 0;
+    }
+  }
+
+  /** Two subscribers of one run, called in turn. */
+  private record BothObservers(RunObserver a, RunObserver b) implements RunObserver {
+    @Override
+    public void transitions(List<io.rlsearch.core.Transition> batch) {
+      a.transitions(batch);
+      b.transitions(batch);
+    }
+
+    @Override
+    public void shardRestarted() {
+      a.shardRestarted();
+      b.shardRestarted();
+    }
+
+    @Override
+    public void health(int replaySize, int replayCapacity, double meanBatch, long inFlight, long learnerConsumed) {
+      a.health(replaySize, replayCapacity, meanBatch, inFlight, learnerConsumed);
+      b.health(replaySize, replayCapacity, meanBatch, inFlight, learnerConsumed);
     }
   }
 
@@ -260,8 +290,13 @@ public final class Training {
       t.counter("rlsearch_learner_gradient_steps", "Optimiser steps of the shared learner", l::gradientSteps);
       t.gauge("rlsearch_learner_loss", "Moving average of the shared learner's regression losses", l::lossAverage);
     }));
-    PipelineRunner.Outcome o = PipelineRunner.run(req.telemetry().isPresent() ? runSpec.observed(req.telemetry().get())
-        : runSpec, cfg.systemConfig(), req.progress(), "train " + builder.name());
+    List<RunObserver> watchers = new java.util.ArrayList<>();
+    req.telemetry().ifPresent(watchers::add);
+    req.observer().ifPresent(watchers::add);
+    RunSpec observed = watchers.isEmpty() ? runSpec : runSpec.observed(watchers.size() == 1 ? watchers.get(0)
+        : new BothObservers(watchers.get(0), watchers.get(1)));
+    PipelineRunner.Outcome o = PipelineRunner.run(observed, cfg.systemConfig(), req.progress(),
+        "train " + builder.name());
     return new Result(o.report(), o.wallSeconds(), offline.isEmpty() ? Optional.empty() : Optional.of(offline));
   }
 

@@ -2,26 +2,18 @@ package io.rlsearch.app;
 
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.api.Json;
-import io.rlsearch.api.OfflineData;
-import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.api.OfflineStudy;
 import io.rlsearch.eval.Summary;
-import io.rlsearch.eval.ope.DecisionLog;
 import io.rlsearch.eval.ope.Estimate;
 import io.rlsearch.eval.ope.LoggedDecision;
 import io.rlsearch.experiments.Population;
 import io.rlsearch.experiments.RunStreams;
 import io.rlsearch.experiments.SessionRunner;
-import io.rlsearch.experiments.Task;
-import io.rlsearch.learn.CqlAgent;
 import io.rlsearch.learn.NeuralDirectMethod;
-import io.rlsearch.learn.OfflineAgents;
 import io.rlsearch.learn.SharedLearner;
 import io.rlsearch.sim.World;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,92 +70,8 @@ final class OfflineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (steps < 1 || steps > 1_000_000) {
-      throw new Main.UsageException("--steps must be in 1..1000000, got " + steps);
-    }
-    if (evalEpisodes < 2 || evalEpisodes > 10_000_000) {
-      throw new Main.UsageException("--eval-episodes must be in 2..10000000, got " + evalEpisodes);
-    }
-    if (log == null && (episodes < 20 || episodes > 10_000_000)) {
-      throw new Main.UsageException("--episodes must be in 20..10000000, got " + episodes);
-    }
-    for (double a : alphas) {
-      if (!(a >= 0) || Double.isInfinite(a)) {
-        throw new Main.UsageException("--alphas: " + a + " is not a weight >= 0");
-      }
-    }
-    long start = System.nanoTime();
-    World world = World.generate(config.load().withSeed(seed), new NumpyRandom(seed));
-    Task.BoostWeights task = Task.BoostWeights.battle();
-    List<LoggedDecision> all;
-    if (log != null) {
-      try {
-        all = DecisionLog.read(log);
-      } catch (DecisionLog.FormatException | UncheckedIOException e) {
-        throw new Main.UsageException("--log: " + e.getMessage());
-      }
-    } else {
-      Path tmp = Files.createTempFile("rlsearch-offline-", ".jsonl");
-      try {
-        OfflineData.log(world, OfflineData.mixture(OfflineData.POLICIES, 0.5), seed * 64 + 61, episodes, tmp);
-        all = DecisionLog.read(tmp);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    }
-    List<LoggedDecision> train = new ArrayList<>();
-    List<LoggedDecision> held = new ArrayList<>();
-    for (int i = 0; i < all.size(); i++) {
-      (i % 5 == 4 ? held : train).add(all.get(i));
-    }
-    if (train.stream().noneMatch(d -> d.arm() < 0) || held.stream().filter(d -> d.arm() < 0).count() < 4) {
-      throw new Main.UsageException("--log: offline learners need continuous decisions, at least 5 for training and"
-          + " 4 held out; the log has " + all.stream().filter(d -> d.arm() < 0).count() + " of " + all.size());
-    }
-    RunStreams evalStreams = new RunStreams(seed * 64 + 60);
-    SessionRunner runner = new SessionRunner(world, task, evalStreams);
-    List<Map<String, Object>> methods = new ArrayList<>();
-    Map<String, Object> behaviour;
-    try (SharedLearner learner = deviceOption.learner()) {
-      behaviour = online(runner, world, evalStreams, OfflineData.mixture(OfflineData.POLICIES, 0.5).create(0, 0)
-          .snapshot(0));
-      for (double a : alphas) {
-        long t0 = System.nanoTime();
-        CqlAgent.Trained t;
-        try {
-          t = CqlAgent.train(learner, CqlAgent.Settings.battle(task.aMax()).withSteps(steps).withAlpha(a), train);
-        } catch (IllegalArgumentException e) {
-          throw new Main.UsageException("cql: " + e.getMessage());
-        }
-        methods.add(method("cql", a, t.policy(), (System.nanoTime() - t0) / 1e9, learner, held, runner, world,
-            evalStreams));
-      }
-      OfflineAgents.Settings os = new OfflineAgents.Settings(new int[] {128, 128}, 3e-4, steps, 128, 0.7, 3.0, 2.5,
-          task.aMax(), 42);
-      long t0 = System.nanoTime();
-      OfflineAgents.Trained iql = OfflineAgents.iql(learner, os, train);
-      methods.add(method("iql", Double.NaN, iql.policy(), (System.nanoTime() - t0) / 1e9, learner, held, runner, world,
-          evalStreams));
-      t0 = System.nanoTime();
-      OfflineAgents.Trained td3 = OfflineAgents.td3bc(learner, os, train);
-      methods.add(method("td3_bc", Double.NaN, td3.policy(), (System.nanoTime() - t0) / 1e9, learner, held, runner,
-          world, evalStreams));
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("log", log == null ? null : log.toString());
-    data.put("policies", log == null ? OfflineData.POLICIES : null);
-    data.put("decisions", all.size());
-    data.put("train", train.size());
-    data.put("held_out", held.size());
-    data.put("behavior_value", all.stream().mapToDouble(LoggedDecision::reward).average().orElse(Double.NaN));
-    out.put("dataset", data);
-    out.put("seed", seed);
-    out.put("steps", steps);
-    out.put("eval_episodes", evalEpisodes);
-    out.put("behavior_online", behaviour);
-    out.put("methods", methods);
-    out.put("wall_s", (System.nanoTime() - start) / 1e9);
+    Map<String, Object> out = new OfflineStudy(log, episodes, evalEpisodes, alphas, steps, seed,
+        deviceOption.resolve(java.util.Optional.empty())).run(config.load(), System::nanoTime);
     if (json) {
       spec.commandLine().getOut().println(Json.write(out));
     } else {

@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
           Optional.ofNullable(log), retention, sessionsCap, gamma, Optional.ofNullable(offlineLog), offlineSteps,
           Optional.ofNullable(checkpoint), checkpointEvery, Optional.ofNullable(resume),
           deviceOption.device == null ? Optional.empty() : Optional.of(deviceOption.resolve(Optional.of(cfg))),
-          dash.isPresent() ? Optional.of(telemetry) : Optional.empty(), !json));
+          dash.isPresent() ? Optional.of(telemetry) : Optional.empty(), Optional.empty(), !json));
     } finally {
       dash.ifPresent(Dashboard::close);
     }
@@ -168,31 +168,17 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * A topology with the cluster provider (e.g. {@code --topology actors/cluster.conf}): this process is
-   * a learner node of that cluster (its host, port, seed nodes and roles from the topology) and runs
-   * the experiment across it, as `node --role learner,...` does.
+   * a learner node of that cluster and runs the experiment across it, as `node --role learner,...` does.
    */
   private Integer clustered(RunConfig cfg, String name) throws Exception {
     if (retention || checkpoint != null || resume != null || faultRate != 0 || log != null || offlineLog != null
         || shards != null || crash != null) {
       throw new Main.UsageException("a clustered topology runs deterministic rounds of single-session users: drop"
-          + " --retention, --checkpoint, --resume, --inject-faults, --crash, --log, --offline-log and --shards (the shards are"
-          + " rlsearch.cluster.shards)");
+          + " --retention, --checkpoint, --resume, --inject-faults, --crash, --log, --offline-log and --shards (the"
+          + " shards are rlsearch.cluster.shards)");
     }
-    com.typesafe.config.Config config = io.rlsearch.actors.cluster.ClusterNode.config(cfg.topology);
-    List<String> roles = config.getStringList("rlsearch.cluster.roles");
-    if (!roles.contains("learner")) {
-      throw new Main.UsageException("rlsearch.cluster.roles: train runs the experiment, so this node needs the"
-          + " learner role; got " + roles + " (start other nodes with `./rlsearch node`)");
-    }
-    long s = seed != null ? seed : cfg.seed();
-    long n = episodes != null ? episodes : cfg.episodes();
-    if (s < 0 || n < 1) {
-      throw new Main.UsageException("--seed must be >= 0 and --episodes >= 1");
-    }
-    com.typesafe.config.Config k = config.getConfig("rlsearch.cluster");
-    return ClusterRuns.runNode(config, roles, cfg, name, n, s, k.getInt("round-size"), k.getInt("min-env-nodes"),
-        report, json, spec.commandLine().getOut(), spec.commandLine().getErr(),
-        k.getString("host") + ":" + k.getInt("port"), null);
+    return ClusterRuns.trainOnThisNode(cfg, name, Optional.ofNullable(episodes), Optional.ofNullable(seed), report,
+        json, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
   private static void print(PrintWriter out, Guardian.RunReport r, double wall) {

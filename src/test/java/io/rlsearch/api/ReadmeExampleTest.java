@@ -37,4 +37,32 @@ class ReadmeExampleTest {
     assertEquals(2000L, run.report().produced());
     assertEquals(0L, json.get("transitions_lost"));
   }
+
+  @Test
+  void aSubscriberSeesEveryTransitionOfATrainingRun() {
+    java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+    java.util.Set<Long> episodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    io.rlsearch.actors.RunObserver counter = batch -> {
+      seen.addAndGet(batch.size());
+      batch.forEach(t -> episodes.add(t.episode()));
+    };
+    RunConfig cfg = RunConfig.load(Optional.empty(), Optional.empty());
+    Training.Result run = Training.run(cfg, Training.Request.of("ts", 500).withObserver(counter));
+    assertFalse(run.failed());
+    assertEquals(500, seen.get());
+    assertEquals(500, episodes.size());
+  }
+
+  @Test
+  void theAgentsAreListedByName() {
+    java.util.List<String> all = Agents.all();
+    for (String n : java.util.List.of("linucb", "ts", "contq", "ppo", "slateq", "cql", "neural_linear")) {
+      assertTrue(all.contains(n), n);
+    }
+    BadRequestException e = org.junit.jupiter.api.Assertions.assertThrows(BadRequestException.class,
+        () -> new Battles.Request(io.rlsearch.sim.SimSettings.defaults(), java.util.List.of("nosuch"),
+            java.util.List.of(1L), 100, 1, 10, java.util.OptionalLong.empty(), false, 0.2, 10, Optional.empty(),
+            Optional.empty(), io.rlsearch.learn.LearnerDevice.CPU, Optional.empty()));
+    assertTrue(e.getMessage().startsWith("--agents: unknown agent 'nosuch'; available: static, random"), e.getMessage());
+  }
 }
