@@ -83,6 +83,28 @@ public final class ClusterRuns implements RunFactory, AutoCloseable {
   }
 
   /**
+   * A clustered run's result: the coordinator's report (episodes learned, rewards, losses, retries,
+   * failure) and the env nodes that were up at its end. {@link #toJson(ClusterCoordinator.Report, long)} renders it.
+   */
+  public record ClusterResult(ClusterCoordinator.Report report, long envNodes) {}
+
+  /**
+   * Runs {@code run} from this learner node once the env nodes it needs are up, with the run's deadline.
+   *
+   * @throws java.util.concurrent.TimeoutException when the report does not come within the deadline
+   */
+  public static ClusterResult runOn(io.rlsearch.actors.cluster.ClusterNode node, ClusterRuns runs, RunDescriptor run,
+      com.typesafe.config.Config config, java.util.List<String> roles, int minEnv, long episodes) throws Exception {
+    int envNodes = Math.max(minEnv, roles.contains("env") ? 1 : 0);
+    node.awaitUp("env", envNodes, startTimeout()).toCompletableFuture().get();
+    node.awaitRegions(envNodes, startTimeout()).toCompletableFuture().get();
+    Duration limit = PipelineRunner.deadline(episodes);
+    ClusterCoordinator.Report r = node.run(run, runs, settings(config), System::nanoTime).toCompletableFuture()
+        .get(limit.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    return new ClusterResult(r, node.upWithRole("env"));
+  }
+
+  /**
    * Runs the experiment of {@code cfg} across the cluster of its topology, this process being a
    * learner node (its host, port, seed nodes and roles from the topology); prints the report as the
    * train command does and returns its exit code.
@@ -127,19 +149,16 @@ public final class ClusterRuns implements RunFactory, AutoCloseable {
           node.system().getWhenTerminated().toCompletableFuture().get();
           return 0;
         }
-        int envNodes = Math.max(minEnv, roles.contains("env") ? 1 : 0);
-        node.awaitUp("env", envNodes, startTimeout()).toCompletableFuture().get();
-        node.awaitRegions(envNodes, startTimeout()).toCompletableFuture().get();
-        Duration limit = PipelineRunner.deadline(episodes);
-        ClusterCoordinator.Report r;
+        ClusterResult cr;
         try {
-          r = node.run(run, runs, settings(config), System::nanoTime).toCompletableFuture()
-              .get(limit.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+          cr = runOn(node, runs, run, config, roles, minEnv, episodes);
         } catch (java.util.concurrent.TimeoutException e) {
-          err.println("rlsearch: no report within " + limit.toSeconds() + " s: the clustered run is stuck");
+          err.println("rlsearch: no report within " + PipelineRunner.deadline(episodes).toSeconds()
+              + " s: the clustered run is stuck");
           return 1;
         }
-        String text = Json.write(toJson(r, node.upWithRole("env")));
+        ClusterCoordinator.Report r = cr.report();
+        String text = Json.write(toJson(r, cr.envNodes()));
         if (report != null) {
           java.nio.file.Files.writeString(report, text + "\n");
         }
@@ -147,7 +166,7 @@ public final class ClusterRuns implements RunFactory, AutoCloseable {
           out.println(text);
         } else {
           out.printf(java.util.Locale.ROOT, "%s: %d episodes on %d env node(s), mean reward %.3f, final %.3f,"
-              + " %,.0f episodes/s, lost %d, retries %d%n", agent, r.learned(), node.upWithRole("env"), r.meanReward(),
+              + " %,.0f episodes/s, lost %d, retries %d%n", agent, r.learned(), cr.envNodes(), r.meanReward(),
               r.finalReward(), r.learned() / Math.max(r.wallSeconds(), 1e-9), r.lost(), r.retries());
         }
         return r.failure().isPresent() ? 1 : 0;

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code battle}: the Battle Royale, every agent on the same users, through the actor runtime. */
-@Command(name = "battle", mixinStandardHelpOptions = true,
+@Command(name = "battle", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/battle.md",
     description = {"The Battle Royale: every agent learns online on the Gym task (rich-estimated 17-d observation,"
         + " 10 boost weights in [-3, 3]) for N episodes, each in its own pipeline on the actor runtime, all side by"
         + " side and on the same users (common random numbers). Then each trained policy, without exploration,"

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bench}: the project's own benchmarks. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
+@Command(name = "bench", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/performance.md", description = "Benchmarks.",
     subcommands = {BenchCommand.Env.class, PipelineBench.class, InferenceBench.class, LearnerBench.class,
         ClusterBench.class})
 final class BenchCommand implements Runnable {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code diversity}: diversity@5 against GMV for the slate and differentiable-ranking agents. */
-@Command(name = "diversity", mixinStandardHelpOptions = true,
+@Command(name = "diversity", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/constraints.md",
     description = {"Diversity against GMV (Chapter 13): each agent (slateq, diffrank) learns on the slate task for N"
         + " users as in the Battle Royale, then its frozen policy serves the same fresh users once per re-ranking"
         + " strength eta: the policy's scores z-scored across the candidates, the top positions filled greedily"

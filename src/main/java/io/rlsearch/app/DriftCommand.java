@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code drift}: the Chapter-10 drift scenario over several seeds. */
-@Command(name = "drift", mixinStandardHelpOptions = true,
+@Command(name = "drift", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/drift.md",
     description = "The Chapter-10 drift scenario: 4 arms whose click and conversion rates change at the drift step;"
         + " LinUCB with a guardrail against the same LinUCB without one, on common random numbers. The default"
         + " guardrail is calibrated: a CUSUM on standardised batch means of 20 rewards whose threshold gives a"

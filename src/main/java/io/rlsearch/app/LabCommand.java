@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code lab NAME}: one of the book's labs, its figures beside the book's. */
-@Command(name = "lab", mixinStandardHelpOptions = true,
+@Command(name = "lab", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/book.md",
     description = {"Runs one of the book's labs with its protocol and seeds and prints each figure beside the"
         + " book's recorded one, with `match` or the reason it differs. `lab --list` lists them (name, chapter,"
         + " what it shows); docs/book.md has the whole table."})

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code log}: a dataset for offline learners from a mixture of behaviour policies. */
-@Command(name = "log", mixinStandardHelpOptions = true,
+@Command(name = "log", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/ope.md",
     description = {"Logs N single-session episodes of the Battle Royale's weight task (world and users of --seed)"
         + " through the actor runtime, each decided by one of the listed behaviour policies, drawn uniformly per"
         + " decision: uniform (weights uniform in the box) or a Gaussian of --sigma around one of the task's arms"

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     name = "rlsearch",
     mixinStandardHelpOptions = true,
     version = "rlsearch 0.1.0",
+    footer = "%nDocumentation: README.md and docs/ (one page per area).",
     description = "Reinforcement learning for e-commerce search ranking: the zoosim world and its learners.",
     subcommands = {WorldCommand.class, BenchCommand.class, BattleCommand.class, TemplatesCommand.class, OpeCommand.class, DriftCommand.class, TrainCommand.class, RetentionCommand.class, SwapTestCommand.class, ServeCommand.class, ParetoCommand.class, NonstationaryCommand.class, ToyCommand.class, LogCommand.class, OfflineCommand.class, DiversityCommand.class, NodeCommand.class, LabCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

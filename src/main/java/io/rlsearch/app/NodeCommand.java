@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code node}: one node of a clustered run. */
-@Command(name = "node", mixinStandardHelpOptions = true,
+@Command(name = "node", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/actors.md",
     description = {"Starts one node of a Pekko Cluster run (topology actors/cluster.conf) and joins the seed nodes."
         + " Roles: env (hosts environment shards, Cluster Sharding entities), learner (hosts the run's coordinator,"
         + " a cluster singleton: learner, policy registry, replay buffer), serving (joins with that role for"

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code nonstationary}: bandits in a world that shifts (Chapter 15). */
-@Command(name = "nonstationary", mixinStandardHelpOptions = true,
+@Command(name = "nonstationary", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/constraints.md",
     description = {"A world that shifts at episode T: users come from the default world until then and from the"
         + " shifted one after (the same catalog; --scenario mix: a private-label-lover-heavy segment mix, which the"
         + " segment in the context shows; swap: premium and price_hunter users exchange their behaviour under"

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code offline}: offline RL from one logged dataset, each method online and by off-policy evaluation. */
-@Command(name = "offline", mixinStandardHelpOptions = true,
+@Command(name = "offline", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/ope.md",
     description = {"Offline RL on the Battle Royale's weight task: one logged dataset (--log FILE, or N episodes of"
         + " the log command's default mixture of behaviour policies, logged through the runtime), four in five"
         + " decisions to train on and every fifth held out. Trains CQL at every --alphas value (the pessimism"

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ope}: off-policy evaluation of a template policy from decisions logged under another. */
-@Command(name = "ope", mixinStandardHelpOptions = true,
+@Command(name = "ope", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/ope.md",
     description = {"Off-policy evaluation over the 8 templates: logs N episodes under the behaviour policy (with"
         + " exact propensities), estimates the target policy's value from the log with IPS, clipped IPS, SNIPS,"
         + " PDIS, DM, DR and SWITCH-DR (DM/DR/SWITCH use a linear fitted-Q model), and runs the target on fresh"
@@ -91,7 +91,7 @@ final class OpeCommand implements Callable<Integer> {
   @Option(names = "--slate",
       description = "Slate OPE instead: rankings of the slate env's 50 candidates logged under a Plackett-Luce"
           + " behaviour, a Plackett-Luce target, and the ranking estimators ips, iips, pi, rips, dm, cascade_dr"
-          + " (README). SPEC is then pl[:FEATURE=W,...,t=T] over the item features cm2, discount, pl, pers,"
+          + " (docs/ope.md). SPEC is then pl[:FEATURE=W,...,t=T] over the item features cm2, discount, pl, pers,"
           + " bestseller, price, litter_cm2, discount_price, pl_affinity, specificity (z-scored per session)"
           + " at temperature T (default behaviour " + SlateOpe.DEFAULT_BEHAVIOR + ", target " + SlateOpe.DEFAULT_TARGET
           + ").")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pareto}: the epsilon-constraint sweep of the primal-dual constrained agent (Chapter 14). */
-@Command(name = "pareto", mixinStandardHelpOptions = true,
+@Command(name = "pareto", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/constraints.md",
     description = {"The epsilon-constraint sweep: for each threshold, the primal-dual constrained agent (REINFORCE"
         + " with a learned baseline, Lagrangian reward shaping divided by 1 + lambda) learns on the Battle Royale's"
         + " task for N episodes per seed under one constraint: a CM2 floor t (cm2) or a private-label exposure band"

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code retention}: multi-session users through the pipeline; per-user discounted value across seeds. */
-@Command(name = "retention", mixinStandardHelpOptions = true,
+@Command(name = "retention", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/actors.md",
     description = {"Runs multi-session users through the actor pipeline: each user keeps returning (same user, new"
         + " query) with the probability of the retention model  until churn, at most --sessions-cap"
         + " sessions. Per seed (one world per seed) it measures the mean discounted return per user"

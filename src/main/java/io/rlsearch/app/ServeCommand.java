@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code serve}: the serving path with its HTTP control surface, until stopped. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/actors.md",
     description = {"Runs the serving path: an open-loop traffic generator sends search requests (a user and a"
         + " query each) at R per second; the live policy version ranks, the simulated user responds, the outcome"
         + " is logged with the version and propensity. Versions: the built-ins (neutral, cm2_price, cm2,"

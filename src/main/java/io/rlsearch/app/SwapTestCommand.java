@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code swap-test}: live swaps under open-loop traffic, a bad version, and the guardrails. */
-@Command(name = "swap-test", mixinStandardHelpOptions = true,
+@Command(name = "swap-test", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/actors.md",
     description = {"Runs the serving path under open-loop traffic at R requests/s for S seconds twice: once"
         + " without swaps (the latency reference), then promoting K good versions at even intervals before T and,"
         + " at T seconds, a deliberately bad version ('bury': it buries what the user likes and the pricier"

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code templates}: the Chapter-6 template-bandit protocol, the book's tables. */
-@Command(name = "templates", mixinStandardHelpOptions = true,
+@Command(name = "templates", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/learners.md",
     description = {"The Chapter-6 template-bandit experiment: a static sweep of the 8 templates on shared"
         + " user/query/base-score draws, then LinUCB and linear Thompson sampling choosing a template per episode"
         + " from context features, warm-started from the static means, and the best static template re-run for"

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code toy}: the book's Chapter-0 tabular Q-learning toy, a check that the random stream matches numpy's. */
-@Command(name = "toy", mixinStandardHelpOptions = true,
+@Command(name = "toy", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/parity.md",
     description = {"The book's Chapter-0 toy: tabular Q-learning on 3 contexts x 25 weight pairs with"
         + " numpy's default_rng(seed). With the defaults it reproduces the reference's recorded values exactly"
         + " (last-100 mean 1.640; greedy (4,1), (1,4), (2,2); Q 1.948, 2.289, 0.942): a check that this machine's"

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code train}: a training run as a Pekko pipeline. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/actors.md",
     description = {"Trains an agent on the zoosim world as an actor pipeline: a user population, environment shards,"
         + " a batching policy server, a learner publishing policy versions, a replay buffer and an evaluator, with"
         + " transitions flowing as a backpressured Pekko stream. Prints counts (produced, consumed, lost), restarts,"

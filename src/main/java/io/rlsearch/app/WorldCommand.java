@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code world}: draws the world of a seed and reports its statistics and first draws. */
-@Command(name = "world", mixinStandardHelpOptions = true,
+@Command(name = "world", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/world.md",
     description = "Draw the zoosim world of a seed and print its catalog statistics, first products,"
         + " first user and first query (as the reference's ZooplusSearchEnv(seed) would).")
 final class WorldCommand implements Callable<Integer> {
