@@ -1,20 +1,10 @@
 package io.rlsearch.app;
 
-import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.api.Json;
 import io.rlsearch.api.OfflineStudy;
-import io.rlsearch.eval.Summary;
-import io.rlsearch.eval.ope.Estimate;
-import io.rlsearch.eval.ope.LoggedDecision;
-import io.rlsearch.experiments.Population;
-import io.rlsearch.experiments.RunStreams;
-import io.rlsearch.experiments.SessionRunner;
-import io.rlsearch.learn.NeuralDirectMethod;
-import io.rlsearch.learn.SharedLearner;
 import io.rlsearch.sim.World;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,49 +68,6 @@ final class OfflineCommand implements Callable<Integer> {
       print(spec.commandLine().getOut(), out);
     }
     return 0;
-  }
-
-  private Map<String, Object> method(String name, double alpha, PolicySnapshot policy, double trainSeconds,
-      SharedLearner learner, List<LoggedDecision> held, SessionRunner runner, World world, RunStreams streams) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("method", Double.isNaN(alpha) ? name : name + "_alpha_" + alpha);
-    if (!Double.isNaN(alpha)) {
-      m.put("alpha", alpha);
-    }
-    Map<String, Object> on = online(runner, world, streams, policy);
-    m.put("online", on);
-    Estimate e = NeuralDirectMethod.estimate(learner, NeuralDirectMethod.Settings.defaults(), held, policy);
-    Map<String, Object> ope = new LinkedHashMap<>();
-    ope.put("estimator", e.estimator());
-    ope.put("estimate", e.value());
-    ope.put("ci_low", e.ciLow());
-    ope.put("ci_high", e.ciHigh());
-    ope.put("decisions", e.n());
-    m.put("ope", ope);
-    double value = (double) on.get("value");
-    m.put("ope_error", e.value() - value);
-    m.put("ope_within_online_ci", (double) on.get("ci_low") <= e.value() && e.value() <= (double) on.get("ci_high"));
-    m.put("train_s", trainSeconds);
-    return m;
-  }
-
-  /** The policy's mean reward on the evaluation users (the same users and session draws for every policy). */
-  private Map<String, Object> online(SessionRunner runner, World world, RunStreams streams, PolicySnapshot policy) {
-    double[] r = new double[evalEpisodes];
-    double gmv = 0;
-    for (int i = 0; i < evalEpisodes; i++) {
-      double[] x = runner.prepare(Population.firstSession(world, streams, i));
-      var t = runner.finish(policy.act(x, streams.policy(i)), policy.agent(), 0);
-      r[i] = t.reward();
-      gmv += t.breakdown().gmv();
-    }
-    Summary s = Summary.of(r);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("value", s.mean());
-    m.put("ci_low", s.ciLow());
-    m.put("ci_high", s.ciHigh());
-    m.put("gmv", gmv / evalEpisodes);
-    return m;
   }
 
   @SuppressWarnings("unchecked")
