@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code bench}: the project's own benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/performance.md", description = "Benchmarks.",
-    subcommands = {BenchCommand.Env.class, PipelineBench.class, InferenceBench.class, LearnerBench.class,
+    subcommands = {BenchCommand.Env.class, PassesBench.class, PipelineBench.class, InferenceBench.class, LearnerBench.class,
         ClusterBench.class})
 final class BenchCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -177,83 +177,53 @@ public final class NumpyRandom {
   }
 
   /**
-   * Fills {@code out[0..n)} with {@code loc + scale * standard_normal()}: exactly {@code n} calls of
-   * {@link #normal}, drawn in order. The 64-bit words come from {@link Pcg64#fill} in blocks of at most
-   * {@link #BLOCK} that never run ahead of what the ziggurat consumes (each normal takes at least one
-   * word, so a block of no more words than normals remain is never too many), which keeps the
-   * generator's position exact. Normal draws never touch numpy's 32-bit half-word buffer, so it is
-   * unaffected.
-   *
-   * <p>Blocks are short on purpose: the words stay in the L1 cache, and the generator's and the
-   * ziggurat's loops run a few hundred iterations per call, so the JIT compiles them as whole methods
-   * (a loop of 10,000 iterations in one call is compiled on-stack, which measured slower).
+   * Fills {@code out[0..n)} with {@code normal(loc, scale)} draws: the same values, in the same order,
+   * as {@code n} calls of {@link #normal}, leaving the generator where those calls would. The common
+   * case (a word inside its ziggurat rectangle) runs in the generator's own loop with the state in
+   * registers ({@code Pcg64.normalRun}); the rare rest takes numpy's slow path word by word. Runs are
+   * at most {@value #RUN} draws per call, so the JIT compiles the loop as a whole method (a loop of
+   * 10,000 iterations in one call is compiled on-stack, which measured slower). A buffered 32-bit
+   * half-word ({@link #integers}) is unaffected.
    */
   public void fillNormal(double[] out, int n, double loc, double scale) {
-    if (words == null) {
-      words = new long[BLOCK];
-    }
-    pos = 0;
-    len = 0;
     int i = 0;
     while (i < n) {
-      if (pos == len) {
-        refill(n - i);
+      int to = Math.min(n, i + RUN);
+      int j = bits.normalRun(out, i, to, loc, scale);
+      if (j < to) {
+        long r = bits.rejected();
+        int idx = (int) (r & 0xFF);
+        r >>>= 8;
+        long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
+        double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * ZigguratTables.WI[idx]) ^ (r << 63));
+        out[j] = loc + scale * normalTail(idx, rabs, x);
+        j++;
       }
-      i = normalRun(out, i, n, loc, scale);
+      i = j;
     }
   }
 
-  /** Words per block of {@link #fillNormal}. */
-  private static final int BLOCK = 256;
+  /** Draws per call of the fused fast path. */
+  private static final int RUN = 256;
 
-  /**
-   * Draws normals into {@code out} from index {@code i} while the current block lasts (the common case,
-   * one word a normal, inline); returns the next index. A draw outside the ziggurat's rectangles takes
-   * the slow path, which may refill the block, and ends the run.
-   */
-  private int normalRun(double[] out, int i, int n, double loc, double scale) {
-    final long[] w = words;
-    final long[] ki = ZigguratTables.KI;
-    final double[] wi = ZigguratTables.WI;
-    final int p = pos;
-    final int m = Math.min(len - p, n - i);
-    // a counted loop (bounds checks hoisted, unrolled) with one rare early exit
-    for (int j = 0; j < m; j++) {
-      long r = w[p + j];
-      int idx = (int) (r & 0xFF);
-      r >>>= 8;
-      long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
-      // the sign as a bit flip: a branch on a random bit would mispredict half the time
-      double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * wi[idx]) ^ (r << 63));
-      if (rabs >= ki[idx]) {
-        pos = p + j + 1;
-        out[i + j] = loc + scale * normalTail(idx, rabs, x, n - i - j);
-        return i + j + 1;
-      }
-      out[i + j] = loc + scale * x;
-    }
-    pos = p + m;
-    return i + m;
-  }
-
-  /** The ziggurat's rejection branch for a word that fell outside its rectangle ({@code remaining} normals to go). */
-  private double normalTail(int idx, long rabs, double x, int remaining) {
+  /** The ziggurat's rejection branch for a word that fell outside its rectangle. */
+  private double normalTail(int idx, long rabs, double x) {
     final double[] fi = ZigguratTables.FI;
     for (;;) {
       if (idx == 0) {
         for (;;) {
-          double xx = -ZigguratTables.NOR_INV_R * Math.log1p(-wordDouble(remaining));
-          double yy = -Math.log1p(-wordDouble(remaining));
+          double xx = -ZigguratTables.NOR_INV_R * Math.log1p(-bits.nextDouble());
+          double yy = -Math.log1p(-bits.nextDouble());
           if (yy + yy > xx * xx) {
             return ((rabs >>> 8) & 1) != 0 ? -(ZigguratTables.NOR_R + xx) : ZigguratTables.NOR_R + xx;
           }
         }
       }
-      if ((fi[idx - 1] - fi[idx]) * wordDouble(remaining) + fi[idx] < Math.exp(-0.5 * x * x)) {
+      if ((fi[idx - 1] - fi[idx]) * bits.nextDouble() + fi[idx] < Math.exp(-0.5 * x * x)) {
         return x;
       }
       // rejected: a fresh word, as the ziggurat's loop starts over
-      long r = word(remaining);
+      long r = bits.nextLong();
       idx = (int) (r & 0xFF);
       r >>>= 8;
       rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
@@ -262,29 +232,6 @@ public final class NumpyRandom {
         return x;
       }
     }
-  }
-
-  private long[] words;
-  private int pos;
-  private int len;
-
-  /** Starts a new block of min(BLOCK, atLeastNeeded) words (at least one). */
-  private void refill(int atLeastNeeded) {
-    len = Math.max(1, Math.min(BLOCK, atLeastNeeded));
-    bits.fill(words, len);
-    pos = 0;
-  }
-
-  /** The next word of the current block; refills with at most {@code atLeastNeeded} words when empty. */
-  private long word(int atLeastNeeded) {
-    if (pos == len) {
-      refill(atLeastNeeded);
-    }
-    return words[pos++];
-  }
-
-  private double wordDouble(int atLeastNeeded) {
-    return (word(atLeastNeeded) >>> 11) * 0x1.0p-53;
   }
 
   /** {@code normal(loc, scale)} = loc + scale * standard_normal(). */
