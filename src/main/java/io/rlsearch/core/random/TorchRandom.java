@@ -93,9 +93,34 @@ public final class TorchRandom {
     return data;
   }
 
-  /** {@code torch.randn(16, generator=torch.Generator().manual_seed(seed))}. */
+  /**
+   * {@code torch.randn(16, generator=torch.Generator().manual_seed(seed))}, computing only what those
+   * 16 draws read: the seeded state up to word {@code M + 15} and the first 16 words of the first
+   * twist (word i of a twist reads words i, i + 1 and i + M of the seeded state, none of them twisted
+   * yet for i < N - M). The same values as {@code new TorchRandom(seed).randn(16)}, without the other
+   * 608 words of the state and of its twist: a user and a query each draw one embedding an episode.
+   */
   public static float[] randn16(long seed) {
-    return new TorchRandom(seed).randn(16, Kernel.AVX2);
+    final int[] s = new int[M + 16];
+    s[0] = (int) seed;
+    for (int i = 1; i < s.length; i++) {
+      s[i] = 1812433253 * (s[i - 1] ^ (s[i - 1] >>> 30)) + i;
+    }
+    float[] d = new float[16];
+    for (int i = 0; i < 16; i++) {
+      int y = (s[i] & 0x80000000) | (s[i + 1] & 0x7fffffff);
+      int v = s[i + M] ^ (y >>> 1);
+      if ((y & 1) != 0) {
+        v ^= 0x9908b0df;
+      }
+      v ^= v >>> 11;
+      v ^= (v << 7) & 0x9d2c5680;
+      v ^= (v << 15) & 0xefc60000;
+      v ^= v >>> 18;
+      d[i] = (v & 0xFFFFFF) * 0x1.0p-24f;
+    }
+    fill16(d, 0, Kernel.AVX2);
+    return d;
   }
 
   private static void fill16(float[] d, int off, Kernel kernel) {

@@ -63,4 +63,15 @@ class TorchRandomTest {
     }
     assertEquals(20, a.length);
   }
+
+  @Test
+  void theShortRandn16EqualsTheFullGenerator() {
+    NumpyRandom seeds = new NumpyRandom(5);
+    long[] edges = {0, 1, 2, 397, 623, 624, (1L << 31) - 2, (1L << 32) - 1};
+    for (int k = 0; k < 2000 + edges.length; k++) {
+      long seed = k < edges.length ? edges[k] : seeds.integers(0, (1L << 31) - 1);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(new TorchRandom(seed).randn(16, TorchRandom.Kernel.AVX2),
+          TorchRandom.randn16(seed), "seed " + seed);
+    }
+  }
 }
