@@ -272,8 +272,8 @@ public final class RunConfig {
         if (plugin != null) {
           return plugin;
         }
-        throw new SettingsException("agent", "'" + name + "' is not an agent; accepted: linucb, ts, discounted_linucb,"
-            + " restart_linucb, sliding_ts, random, static, template:NAME, " + String.join(", ", NEURAL)
+        throw new SettingsException("agent", "'" + name + "' is not an agent; accepted: " + String.join(", ", Agents.TEMPLATE)
+            + ", template:NAME, " + String.join(", ", NEURAL)
             + Agents.pluginsListed());
     }
   }

@@ -13,6 +13,11 @@ final class DeviceOption {
           + " (refused without a GPU). Overrides the topology's rlsearch.learner.device (default auto).")
   String device;
 
+  /** The device this option asks for, if it was given. */
+  Optional<LearnerDevice> requested() {
+    return device == null ? Optional.empty() : Optional.of(resolve(Optional.empty()));
+  }
+
   /** The device: this option, else the topology's {@code rlsearch.learner.device}. */
   LearnerDevice resolve(Optional<RunConfig> topology) {
     if (device != null) {

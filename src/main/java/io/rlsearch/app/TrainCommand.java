@@ -141,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
           Optional.ofNullable(shards), Optional.ofNullable(seed), deterministic, faultRate, Optional.ofNullable(crash),
           Optional.ofNullable(log), retention, sessionsCap, gamma, Optional.ofNullable(offlineLog), offlineSteps,
           Optional.ofNullable(checkpoint), checkpointEvery, Optional.ofNullable(resume),
-          deviceOption.device == null ? Optional.empty() : Optional.of(deviceOption.resolve(Optional.of(cfg))),
+          deviceOption.requested(),
           dash.isPresent() ? Optional.of(telemetry) : Optional.empty(), Optional.empty(), !json));
     } finally {
       dash.ifPresent(Dashboard::close);

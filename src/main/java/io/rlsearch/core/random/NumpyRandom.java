@@ -146,33 +146,37 @@ public final class NumpyRandom {
 
   /** {@code standard_normal()}: numpy's 256-layer ziggurat. */
   public double standardNormal() {
+    return zigguratFrom(bits.nextLong());
+  }
+
+  /**
+   * The ziggurat's draw that starts with word {@code r}: its rectangle when the word falls inside
+   * (~99.3% of draws), else numpy's slow path, which draws further words as it needs them.
+   */
+  private double zigguratFrom(long r) {
     for (;;) {
-      long r = bits.nextLong();
       int idx = (int) (r & 0xFF);
       r >>>= 8;
       long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
       // the sign as a bit flip: a branch on a random bit would mispredict half the time
       double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * ZigguratTables.WI[idx]) ^ (r << 63));
       if (rabs < ZigguratTables.KI[idx]) {
-        return x; // ~99.3% of draws
+        return x;
       }
       if (idx == 0) {
         for (;;) {
           double xx = -ZigguratTables.NOR_INV_R * Math.log1p(-bits.nextDouble());
           double yy = -Math.log1p(-bits.nextDouble());
           if (yy + yy > xx * xx) {
-            return ((rabs >>> 8) & 1) != 0
-                ? -(ZigguratTables.NOR_R + xx)
-                : ZigguratTables.NOR_R + xx;
+            return ((rabs >>> 8) & 1) != 0 ? -(ZigguratTables.NOR_R + xx) : ZigguratTables.NOR_R + xx;
           }
         }
-      } else {
-        double f0 = ZigguratTables.FI[idx - 1];
-        double f1 = ZigguratTables.FI[idx];
-        if ((f0 - f1) * bits.nextDouble() + f1 < Math.exp(-0.5 * x * x)) {
-          return x;
-        }
       }
+      if ((ZigguratTables.FI[idx - 1] - ZigguratTables.FI[idx]) * bits.nextDouble() + ZigguratTables.FI[idx]
+          < Math.exp(-0.5 * x * x)) {
+        return x;
+      }
+      r = bits.nextLong();
     }
   }
 
@@ -180,7 +184,7 @@ public final class NumpyRandom {
    * Fills {@code out[0..n)} with {@code normal(loc, scale)} draws: the same values, in the same order,
    * as {@code n} calls of {@link #normal}, leaving the generator where those calls would. The common
    * case (a word inside its ziggurat rectangle) runs in the generator's own loop with the state in
-   * registers ({@code Pcg64.normalRun}); the rare rest takes numpy's slow path word by word. Runs are
+   * registers ({@code Pcg64.normalRun}); the rare rest takes numpy's slow path ({@link #zigguratFrom}). Runs are
    * at most {@value #RUN} draws per call, so the JIT compiles the loop as a whole method (a loop of
    * 10,000 iterations in one call is compiled on-stack, which measured slower). A buffered 32-bit
    * half-word ({@link #integers}) is unaffected.
@@ -191,12 +195,7 @@ public final class NumpyRandom {
       int to = Math.min(n, i + RUN);
       int j = bits.normalRun(out, i, to, loc, scale);
       if (j < to) {
-        long r = bits.rejected();
-        int idx = (int) (r & 0xFF);
-        r >>>= 8;
-        long rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
-        double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * ZigguratTables.WI[idx]) ^ (r << 63));
-        out[j] = loc + scale * normalTail(idx, rabs, x);
+        out[j] = loc + scale * zigguratFrom(bits.rejected());
         j++;
       }
       i = j;
@@ -205,34 +204,6 @@ public final class NumpyRandom {
 
   /** Draws per call of the fused fast path. */
   private static final int RUN = 256;
-
-  /** The ziggurat's rejection branch for a word that fell outside its rectangle. */
-  private double normalTail(int idx, long rabs, double x) {
-    final double[] fi = ZigguratTables.FI;
-    for (;;) {
-      if (idx == 0) {
-        for (;;) {
-          double xx = -ZigguratTables.NOR_INV_R * Math.log1p(-bits.nextDouble());
-          double yy = -Math.log1p(-bits.nextDouble());
-          if (yy + yy > xx * xx) {
-            return ((rabs >>> 8) & 1) != 0 ? -(ZigguratTables.NOR_R + xx) : ZigguratTables.NOR_R + xx;
-          }
-        }
-      }
-      if ((fi[idx - 1] - fi[idx]) * bits.nextDouble() + fi[idx] < Math.exp(-0.5 * x * x)) {
-        return x;
-      }
-      // rejected: a fresh word, as the ziggurat's loop starts over
-      long r = bits.nextLong();
-      idx = (int) (r & 0xFF);
-      r >>>= 8;
-      rabs = (r >>> 1) & 0x000FFFFFFFFFFFFFL;
-      x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * ZigguratTables.WI[idx]) ^ (r << 63));
-      if (rabs < ZigguratTables.KI[idx]) {
-        return x;
-      }
-    }
-  }
 
   /** {@code normal(loc, scale)} = loc + scale * standard_normal(). */
   public double normal(double loc, double scale) {
