@@ -18,8 +18,11 @@ import io.rlsearch.core.random.TorchRandom;
 public final class Catalog {
   /** Embedding dimension (the reference draws {@code torch.randn(16)}). */
   public static final int DIM = 16;
-  /** Products per tile of {@link #embTiles}. */
-  static final int TILE = 4;
+  /**
+   * Products per tile of {@link #embTiles}: one 512-bit lane group of doubles; a 256-bit kernel reads
+   * each tile as two halves of four products.
+   */
+  static final int TILE = 8;
 
   final int n;
   final int[] category;

@@ -1,15 +1,21 @@
 package io.rlsearch.sim;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 /**
  * The hot loops of an episode's scoring pass: relevance over the whole catalog, and the top-k
  * selections by boost weights, by per-product boosts and by base score alone.
  *
- * <p>Two implementations: {@link ScalarScoring} (plain Java, everywhere) and {@code VectorScoring}
- * (the JDK's incubating Vector API, four products a lane group). They perform the same IEEE operations
- * in the same order for every product, so their results are identical bit for bit; only the speed
- * differs. {@link #preferred} picks the vector one when the JVM was started with
- * {@code --add-modules jdk.incubator.vector} (the {@code rlsearch} launcher does) and the machine has
- * 256-bit vectors, unless {@code -Drlsearch.simd=false}.
+ * <p>Three implementations: {@link ScalarScoring} (plain Java, everywhere), {@code VectorScoring} (the
+ * JDK's incubating Vector API on 256-bit vectors, four products a lane group) and
+ * {@code VectorScoring512} (512-bit vectors, eight). They perform the same IEEE operations in the same
+ * order for every product, so their results are identical bit for bit; only the speed differs.
+ * {@link #preferred} picks the widest vector kernel the machine runs natively when the JVM was started
+ * with {@code --add-modules jdk.incubator.vector} (the {@code rlsearch} launcher does);
+ * {@code -Drlsearch.simd=false} selects the scalar kernel and {@code -Drlsearch.simd=256} caps the
+ * width at 256 bits.
  */
 interface ScoringKernel {
 
@@ -49,37 +55,62 @@ interface ScoringKernel {
     return ScalarScoring.INSTANCE;
   }
 
-  /** The Vector API kernel, or empty when this JVM cannot run it. */
-  static java.util.Optional<ScoringKernel> vector() {
+  /** The widest Vector API kernel this JVM runs natively, or empty when it runs none. */
+  static Optional<ScoringKernel> vector() {
+    List<ScoringKernel> all = Holder.VECTOR;
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /** Every Vector API kernel this JVM runs natively, narrowest first (empty without the module). */
+  static List<ScoringKernel> vectorKernels() {
     return Holder.VECTOR;
   }
 
   /** Chooses once per JVM (a property of the runtime, not of any result). */
   final class Holder {
-    static final java.util.Optional<ScoringKernel> VECTOR = loadVector();
-    static final ScoringKernel PREFERRED = !"false".equals(System.getProperty("rlsearch.simd"))
-        ? VECTOR.orElse(ScalarScoring.INSTANCE) : ScalarScoring.INSTANCE;
+    static final List<ScoringKernel> VECTOR = loadVector();
+    static final ScoringKernel PREFERRED = choose(System.getProperty("rlsearch.simd", "true"));
 
     private Holder() {}
 
-    private static java.util.Optional<ScoringKernel> loadVector() {
+    private static ScoringKernel choose(String simd) {
+      ScoringKernel chosen = ScalarScoring.INSTANCE;
+      if (!"false".equals(simd)) {
+        for (ScoringKernel k : VECTOR) {
+          if (!"256".equals(simd) || ((VectorCapable) k).bits() <= 256) {
+            chosen = k;
+          }
+        }
+      }
+      return chosen;
+    }
+
+    private static List<ScoringKernel> loadVector() {
       if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-        return java.util.Optional.empty();
+        return List.of();
       }
-      try {
-        // loaded reflectively: the class links against the incubator module, absent without the flag
-        Class<?> k = Class.forName("io.rlsearch.sim.VectorScoring");
-        ScoringKernel v = (ScoringKernel) k.getDeclaredConstructor().newInstance();
-        return ((VectorCapable) v).usable() ? java.util.Optional.of(v) : java.util.Optional.empty();
-      } catch (ReflectiveOperationException | LinkageError e) {
-        return java.util.Optional.empty();
+      List<ScoringKernel> usable = new ArrayList<>();
+      for (String name : new String[] {"io.rlsearch.sim.VectorScoring", "io.rlsearch.sim.VectorScoring512"}) {
+        try {
+          // loaded reflectively: the classes link against the incubator module, absent without the flag
+          ScoringKernel v = (ScoringKernel) Class.forName(name).getDeclaredConstructor().newInstance();
+          if (((VectorCapable) v).usable()) {
+            usable.add(v);
+          }
+        } catch (ReflectiveOperationException | LinkageError e) {
+          // this width is not available here; the narrower kernels and the scalar one remain
+        }
       }
+      return List.copyOf(usable);
     }
   }
 
   /** A kernel that may not run well on every machine. */
   interface VectorCapable {
-    /** Whether this machine runs it natively (256-bit double vectors). */
+    /** Whether this machine runs it natively (double vectors of {@link #bits} bits). */
     boolean usable();
+
+    /** The width of its vectors in bits. */
+    int bits();
   }
 }

@@ -7,22 +7,24 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API {@link ScoringKernel}: four products at a time in 256-bit double lanes over the
- * catalog's tiled embeddings ({@code Catalog.embTiles}).
+ * The Vector API {@link ScoringKernel} on 256-bit vectors: four products at a time in double lanes over
+ * the catalog's tiled embeddings ({@code Catalog.embTiles}, read as half tiles of four products).
  *
  * <p>Each lane performs exactly the scalar kernel's operations in the same order: float32 inputs widened
  * to double (exact), products (exact), the four dimension chains added in the same order, the same
  * division and the same float32 roundings (a double-to-float conversion and back). Selections compare
  * four scores to the current threshold at once and offer the lanes that pass one by one in catalog
- * order, so ties and thresholds behave as in the scalar loop. The last partial tile runs the scalar
- * code. Needs {@code --add-modules jdk.incubator.vector} at compile and run time; loaded only through
+ * order, so ties and thresholds behave as in the scalar loop. The last partial group of four runs the
+ * scalar code. {@link VectorScoring512} is the same kernel on 512-bit vectors. Needs
+ * {@code --add-modules jdk.incubator.vector} at compile and run time; loaded only through
  * {@link ScoringKernel#preferred}.
  */
 final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable {
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_128;
   private static final int L = 4;
-  private static final int TILE_FLOATS = L * Catalog.DIM;
+  /** The tiles' stride between dimensions (a tile holds {@code Catalog.TILE} products). */
+  private static final int STRIDE = Catalog.TILE;
   /**
    * Products per call of a vector loop. A loop that runs long inside one call is compiled on-stack
    * (OSR), and on JDK 17 such compilations of Vector API loops intermittently keep boxing every vector
@@ -32,8 +34,13 @@ final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable 
   private static final int CHUNK = 256;
 
   @Override
+  public int bits() {
+    return 256;
+  }
+
+  @Override
   public boolean usable() {
-    return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256 && Catalog.TILE == L;
+    return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256 && Catalog.TILE % L == 0;
   }
 
   @Override
@@ -75,38 +82,56 @@ final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable 
     final DoubleVector v13 = DoubleVector.broadcast(D, (double) v[13]);
     final DoubleVector v14 = DoubleVector.broadcast(D, (double) v[14]);
     final DoubleVector v15 = DoubleVector.broadcast(D, (double) v[15]);
-    for (int i = from, o = from * Catalog.DIM; i < to; i += L, o += TILE_FLOATS) {
-      DoubleVector e0 = (DoubleVector) FloatVector.fromArray(F, emb, o + 0).convertShape(VectorOperators.F2D, D, 0);
+    for (int i = from; i < to; i += L) {
+      // the half tile of products i..i+3: tile i / TILE, lanes i % TILE ..
+      final int o = i / Catalog.TILE * Catalog.TILE * Catalog.DIM + i % Catalog.TILE;
+      DoubleVector e0 = (DoubleVector) FloatVector.fromArray(F, emb, o)
+          .convertShape(VectorOperators.F2D, D, 0);
       DoubleVector a0 = v0.mul(e0);
-      DoubleVector e1 = (DoubleVector) FloatVector.fromArray(F, emb, o + 4).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e1 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE)
+          .convertShape(VectorOperators.F2D, D, 0);
       DoubleVector a1 = v1.mul(e1);
-      DoubleVector e2 = (DoubleVector) FloatVector.fromArray(F, emb, o + 8).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e2 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 2)
+          .convertShape(VectorOperators.F2D, D, 0);
       DoubleVector a2 = v2.mul(e2);
-      DoubleVector e3 = (DoubleVector) FloatVector.fromArray(F, emb, o + 12).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e3 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 3)
+          .convertShape(VectorOperators.F2D, D, 0);
       DoubleVector a3 = v3.mul(e3);
-      DoubleVector e4 = (DoubleVector) FloatVector.fromArray(F, emb, o + 16).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e4 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 4)
+          .convertShape(VectorOperators.F2D, D, 0);
       a0 = a0.add(v4.mul(e4));
-      DoubleVector e5 = (DoubleVector) FloatVector.fromArray(F, emb, o + 20).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e5 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 5)
+          .convertShape(VectorOperators.F2D, D, 0);
       a1 = a1.add(v5.mul(e5));
-      DoubleVector e6 = (DoubleVector) FloatVector.fromArray(F, emb, o + 24).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e6 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 6)
+          .convertShape(VectorOperators.F2D, D, 0);
       a2 = a2.add(v6.mul(e6));
-      DoubleVector e7 = (DoubleVector) FloatVector.fromArray(F, emb, o + 28).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e7 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 7)
+          .convertShape(VectorOperators.F2D, D, 0);
       a3 = a3.add(v7.mul(e7));
-      DoubleVector e8 = (DoubleVector) FloatVector.fromArray(F, emb, o + 32).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e8 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 8)
+          .convertShape(VectorOperators.F2D, D, 0);
       a0 = a0.add(v8.mul(e8));
-      DoubleVector e9 = (DoubleVector) FloatVector.fromArray(F, emb, o + 36).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e9 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 9)
+          .convertShape(VectorOperators.F2D, D, 0);
       a1 = a1.add(v9.mul(e9));
-      DoubleVector e10 = (DoubleVector) FloatVector.fromArray(F, emb, o + 40).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e10 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 10)
+          .convertShape(VectorOperators.F2D, D, 0);
       a2 = a2.add(v10.mul(e10));
-      DoubleVector e11 = (DoubleVector) FloatVector.fromArray(F, emb, o + 44).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e11 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 11)
+          .convertShape(VectorOperators.F2D, D, 0);
       a3 = a3.add(v11.mul(e11));
-      DoubleVector e12 = (DoubleVector) FloatVector.fromArray(F, emb, o + 48).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e12 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 12)
+          .convertShape(VectorOperators.F2D, D, 0);
       a0 = a0.add(v12.mul(e12));
-      DoubleVector e13 = (DoubleVector) FloatVector.fromArray(F, emb, o + 52).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e13 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 13)
+          .convertShape(VectorOperators.F2D, D, 0);
       a1 = a1.add(v13.mul(e13));
-      DoubleVector e14 = (DoubleVector) FloatVector.fromArray(F, emb, o + 56).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e14 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 14)
+          .convertShape(VectorOperators.F2D, D, 0);
       a2 = a2.add(v14.mul(e14));
-      DoubleVector e15 = (DoubleVector) FloatVector.fromArray(F, emb, o + 60).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e15 = (DoubleVector) FloatVector.fromArray(F, emb, o + STRIDE * 15)
+          .convertShape(VectorOperators.F2D, D, 0);
       a3 = a3.add(v15.mul(e15));
       a0.add(a1).add(a2.add(a3)).intoArray(out, i);
     }

@@ -2,50 +2,65 @@ package io.rlsearch.sim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rlsearch.core.random.NumpyRandom;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The Vector API kernel against the scalar one: every score, cosine, personalisation value, moment and
- * selection identical bit for bit, on the default world, on a catalog whose size is not a multiple of
+ * Each Vector API kernel against the scalar one: every score, cosine, personalisation value, moment and
+ * selection identical bit for bit, on the default world, on catalogs whose size is not a multiple of
  * the tile (the scalar tail), without feature standardisation, and on synthetic scores full of ties.
  */
 class ScoringKernelTest {
 
-  private static ScoringKernel vector() {
-    return ScoringKernel.vector().orElseThrow(() -> new AssertionError(
-        "the vector kernel must load in the test JVM (surefire passes --add-modules jdk.incubator.vector)"));
+  /**
+   * Every vector kernel this machine runs: the 256-bit one on any x86-64 with AVX2, the 512-bit one
+   * also where the machine has AVX-512 (elsewhere it is not tested here).
+   */
+  static List<ScoringKernel> kernels() {
+    return ScoringKernel.vectorKernels();
   }
 
   @Test
-  void theTestJvmRunsTheVectorKernelByDefault() {
-    assertTrue(vector() instanceof VectorScoring);
-    assertTrue(ScoringKernel.preferred() instanceof VectorScoring);
+  void theTestJvmRunsTheWidestVectorKernelByDefault() {
+    List<ScoringKernel> all = kernels();
+    assertTrue(all.size() >= 1 && all.get(0) instanceof VectorScoring,
+        "the 256-bit kernel must load in the test JVM (surefire passes --add-modules jdk.incubator.vector)");
+    assertSame(all.get(all.size() - 1), ScoringKernel.preferred());
+    assertSame(all.get(all.size() - 1), ScoringKernel.vector().orElseThrow());
   }
 
-  @Test
-  void defaultWorldIsIdenticalBitForBit() {
-    compareWorlds(SimSettings.defaults(), 11, 60);
+  @ParameterizedTest
+  @MethodSource("kernels")
+  void defaultWorldIsIdenticalBitForBit(ScoringKernel vector) {
+    compareWorlds(vector, SimSettings.defaults(), 11, 60);
   }
 
-  @Test
-  void catalogWithAPartialTileIsIdentical() {
-    compareWorlds(ZoosimConfig.fromString("catalog { n_products = 1003 }"), 12, 200);
+  @ParameterizedTest
+  @MethodSource("kernels")
+  void catalogsWithPartialTilesAreIdentical(ScoringKernel vector) {
+    // 1,003 = 125 tiles of 8 and 3 products; 1,005 = one half tile of 4 more (the 256-bit kernel runs it)
+    compareWorlds(vector, ZoosimConfig.fromString("catalog { n_products = 1003 }"), 12, 200);
+    compareWorlds(vector, ZoosimConfig.fromString("catalog { n_products = 1005 }"), 14, 100);
   }
 
-  @Test
-  void rawFeaturesAreIdentical() {
-    compareWorlds(ZoosimConfig.fromString("catalog { n_products = 2001 }, action { standardize_features = false }"), 13,
-        150);
+  @ParameterizedTest
+  @MethodSource("kernels")
+  void rawFeaturesAreIdentical(ScoringKernel vector) {
+    compareWorlds(vector, ZoosimConfig.fromString(
+        "catalog { n_products = 2001 }, action { standardize_features = false }"), 13, 150);
   }
 
-  private static void compareWorlds(SimSettings s, long seed, int episodes) {
+  private static void compareWorlds(ScoringKernel vector, SimSettings s, long seed, int episodes) {
     World w = World.generate(s, new NumpyRandom(seed));
     EpisodeScorer scalar = new EpisodeScorer(w, s.topK(), ScoringKernel.scalar());
-    EpisodeScorer simd = new EpisodeScorer(w, s.topK(), vector());
+    EpisodeScorer simd = new EpisodeScorer(w, s.topK(), vector);
     NumpyRandom rng = new NumpyRandom(seed + 1);
     NumpyRandom actions = new NumpyRandom(seed + 2);
     float[][] templates = Templates.all(w.catalog(), s.action().aMax(), s.templates().popularAmplitude());
@@ -92,8 +107,9 @@ class ScoringKernelTest {
     }
   }
 
-  @Test
-  void tiesInfinitiesAndNaNsSelectTheSame() {
+  @ParameterizedTest
+  @MethodSource("kernels")
+  void tiesInfinitiesAndNaNsSelectTheSame(ScoringKernel vector) {
     NumpyRandom rng = new NumpyRandom(5);
     int n = 1030;
     for (int round = 0; round < 40; round++) {
@@ -125,18 +141,18 @@ class ScoringKernelTest {
         TopK t2 = new TopK(k);
         TopK b2 = new TopK(k);
         ScoringKernel.scalar().rankByWeights(base, pers, 0.5, cols, c, t1, b1, n);
-        vector().rankByWeights(base, pers, 0.5, cols, c, t2, b2, n);
+        vector.rankByWeights(base, pers, 0.5, cols, c, t2, b2, n);
         assertArrayEquals(indices(t1), indices(t2), "weights, k " + k);
         assertArrayEquals(indices(b1), indices(b2), "baseline, k " + k);
         t1.clear();
         t2.clear();
         ScoringKernel.scalar().rankByBoosts(base, boosts, t1, n);
-        vector().rankByBoosts(base, boosts, t2, n);
+        vector.rankByBoosts(base, boosts, t2, n);
         assertArrayEquals(indices(t1), indices(t2), "boosts, k " + k);
         t1.clear();
         t2.clear();
         ScoringKernel.scalar().rankByBase(base, t1, n);
-        vector().rankByBase(base, t2, n);
+        vector.rankByBase(base, t2, n);
         assertArrayEquals(indices(t1), indices(t2), "base, k " + k);
         assertEquals(Math.min(k, n), t2.size());
       }
