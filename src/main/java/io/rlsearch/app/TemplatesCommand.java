@@ -128,8 +128,9 @@ final class TemplatesCommand implements Callable<Integer> {
     TemplateBandits.Settings s = new TemplateBandits.Settings(mode, est, nStatic, nBandit, worldSeed, banditSeed,
         prior, alpha, sigma, reg);
     long start = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(3,
-        Runtime.getRuntime().availableProcessors())));
+    // the sweep and the three runs are serial chains of episodes, at most three at a time: three
+    // threads share the cores between them (on two cores, two threads left the third run to the end)
+    ExecutorService pool = Executors.newFixedThreadPool(3);
     TemplateBandits.Result r;
     try {
       r = new TemplateBandits(sim, s).run(pool);

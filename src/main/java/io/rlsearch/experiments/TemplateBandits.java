@@ -194,7 +194,13 @@ public final class TemplateBandits {
    * @param diagnostics the bandit's own report at the end
    */
   public record BanditRun(Means means, double deltaGmvPct, double[] selectionFreq, Map<String, Double> perSegmentGmv,
-      BanditDiagnostics diagnostics) {}
+      BanditDiagnostics diagnostics) {
+    /** This run with its GMV change relative to the best static template's sweep GMV (NaN when that is 0). */
+    public BanditRun relativeTo(double bestStaticGmv) {
+      double delta = bestStaticGmv != 0 ? (means.gmv() - bestStaticGmv) / Math.abs(bestStaticGmv) * 100 : Double.NaN;
+      return new BanditRun(means, delta, selectionFreq, perSegmentGmv, diagnostics);
+    }
+  }
 
   /** The whole protocol's result. */
   public record Result(Settings settings, List<StaticRow> statics, int bestStatic, Map<String, Double> bestStaticPerSegmentGmv,
@@ -227,23 +233,41 @@ public final class TemplateBandits {
     return world;
   }
 
-  /** Runs every phase; the three after the sweep on {@code executor}. */
+  /**
+   * Runs every phase on {@code executor}. The two bandit runs read the sweep only for their warm
+   * start, so without one ({@code prior = 0}) they start with the sweep instead of after it; the
+   * best static template's re-run starts when the sweep has named it. Each phase has its own random
+   * stream, so the result does not depend on the executor or on the order the phases run in.
+   */
   public Result run(Executor executor) {
-    List<StaticRow> statics = staticSweep();
-    double[] staticReward = new double[nArms];
+    CompletableFuture<List<StaticRow>> sweep = CompletableFuture.supplyAsync(this::staticSweep, executor);
+    CompletableFuture<double[]> warmStart = settings.priorWeight() > 0
+        ? sweep.thenApply(TemplateBandits::rewards)
+        : CompletableFuture.completedFuture(null);
+    CompletableFuture<BanditRun> lin = warmStart.thenApplyAsync(w -> banditRun(true, w), executor);
+    CompletableFuture<BanditRun> ts = warmStart.thenApplyAsync(w -> banditRun(false, w), executor);
+    CompletableFuture<Map<String, Double>> seg =
+        sweep.thenApplyAsync(st -> bestStaticPerSegment(best(rewards(st))), executor);
+    List<StaticRow> statics = join(sweep);
+    int best = best(rewards(statics));
+    double bestGmv = statics.get(best).means().gmv();
+    return new Result(settings, statics, best, join(seg), join(lin).relativeTo(bestGmv),
+        join(ts).relativeTo(bestGmv));
+  }
+
+  private static double[] rewards(List<StaticRow> statics) {
+    return statics.stream().mapToDouble(r -> r.means().reward()).toArray();
+  }
+
+  /** The first template with the highest mean reward. */
+  private static int best(double[] reward) {
     int best = 0;
-    for (int t = 0; t < nArms; t++) {
-      staticReward[t] = statics.get(t).means().reward();
-      if (staticReward[t] > staticReward[best]) {
+    for (int t = 1; t < reward.length; t++) {
+      if (reward[t] > reward[best]) {
         best = t;
       }
     }
-    double bestGmv = statics.get(best).means().gmv();
-    int bestId = best;
-    CompletableFuture<BanditRun> lin = CompletableFuture.supplyAsync(() -> banditRun(true, staticReward, bestGmv), executor);
-    CompletableFuture<BanditRun> ts = CompletableFuture.supplyAsync(() -> banditRun(false, staticReward, bestGmv), executor);
-    CompletableFuture<Map<String, Double>> seg = CompletableFuture.supplyAsync(() -> bestStaticPerSegment(bestId), executor);
-    return new Result(settings, statics, best, join(seg), join(lin), join(ts));
+    return best;
   }
 
   private static <T> T join(CompletableFuture<T> f) {
@@ -275,8 +299,11 @@ public final class TemplateBandits {
     return out;
   }
 
-  /** A LinUCB ({@code linucb}) or Thompson sampling run with the warm start from the static means. */
-  BanditRun banditRun(boolean linucb, double[] staticReward, double bestStaticGmv) {
+  /**
+   * A LinUCB ({@code linucb}) or Thompson sampling run, warm-started from the static means when
+   * {@code prior > 0}; its GMV change is set by {@link BanditRun#relativeTo}.
+   */
+  BanditRun banditRun(boolean linucb, double[] staticReward) {
     long seed = settings.banditSeed() + (linucb ? 1 : 2);
     NumpyRandom rng = new NumpyRandom(seed);
     TemplateEpisode ep = newEpisode();
@@ -311,8 +338,7 @@ public final class TemplateBandits {
     for (int t = 0; t < nArms; t++) {
       freq[t] = (double) picks[t] / settings.nBandit();
     }
-    double delta = bestStaticGmv != 0 ? (m.gmv() - bestStaticGmv) / Math.abs(bestStaticGmv) * 100 : Double.NaN;
-    return new BanditRun(m, delta, freq, seg.means(), policy.diagnostics());
+    return new BanditRun(m, Double.NaN, freq, seg.means(), policy.diagnostics());
   }
 
   /** Mean GMV per segment of the best static template, re-run on {@code bandit_seed + 3}. */
