@@ -1,6 +1,7 @@
 package io.rlsearch.sim;
 
 import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.core.random.Pcg64;
 
 /**
  * The per-episode scoring pass: base relevance for every product, the personalisation feature, and
@@ -102,7 +103,6 @@ public final class EpisodeScorer {
   private void pass(User user, Query q, NumpyRandom rng) {
     cachedBaseline = null;
     final int n = cat.n;
-    rng.fillNormal(base, n, 0, rel.noiseSigma());
     final double[] lex = world.lexicalByCategory(q);
     for (int k = 0; k < lex.length; k++) {
       lex[k] = rel.wLex() * lex[k];
@@ -113,34 +113,87 @@ public final class EpisodeScorer {
       qn += (double) v * v;
     }
     final double qNorm = Math.max(Math.sqrt(qn), 1e-8);
+    final float[] theta = user == null ? null : user.embRef();
+    // base = w_sem cos + w_lex log1p(overlap), then + noise below: the same additions in the same order
+    // as drawing the noise first (an addition of two doubles does not depend on when it is done)
+    kernel.relevance(cat, phi, qNorm, rel.wSem(), lex, theta, base, sem, pers);
     if (user == null) {
       hasPers = false;
-      kernel.relevance(cat, phi, qNorm, rel.wSem(), lex, null, base, sem, pers);
+      for (int from = 0; from < n; from += NOISE_RUN) {
+        noiseRun(rng, from, Math.min(n, from + NOISE_RUN), false, 0);
+      }
       return;
     }
-    final float[] theta = user.embRef();
-    kernel.relevance(cat, phi, qNorm, rel.wSem(), lex, theta, base, sem, pers);
     // The personalisation column is z-scored over the catalog. Its mean is known from the embedding
     // moments (theta . mean(emb)); accumulating deviations from it gives the exact mean and variance
     // of the float32 values, without the cancellation of a raw sum of squares. The sums run in catalog
-    // order (a serial chain: its order fixes the bits of the result).
+    // order (a serial chain: its order fixes the bits of the result), in the noise's loop: two serial
+    // chains, the generator's and the sums', overlap there instead of running one after the other.
     double m0 = 0;
     for (int d = 0; d < Catalog.DIM; d++) {
       m0 += theta[d] * cat.embMean[d];
     }
-    double s1 = 0;
-    double s2 = 0;
-    for (int i = 0; i < n; i++) {
-      double dev = pers[i] - m0;
-      s1 += dev;
-      s2 += dev * dev;
+    moments[0] = 0;
+    moments[1] = 0;
+    for (int from = 0; from < n; from += NOISE_RUN) {
+      noiseRun(rng, from, Math.min(n, from + NOISE_RUN), true, m0);
     }
-    double shift = s1 / n;
-    double var = s2 / n - shift * shift;
+    double shift = moments[0] / n;
+    double var = moments[1] / n - shift * shift;
     double s = Math.sqrt(Math.max(var, 0));
     persMean = m0 + shift;
     persStd = s > 0 ? s : 1;
     hasPers = true;
+  }
+
+  /**
+   * Products per call of {@link #noiseRun}: a loop of 10,000 iterations in one call is compiled on-stack,
+   * which measured slower than a whole-method compilation of a shorter one.
+   */
+  private static final int NOISE_RUN = 256;
+  /** The personalisation sums of deviations and squared deviations, carried across noise runs. */
+  private final double[] moments = new double[2];
+
+  /**
+   * For products {@code [from, to)}: {@code base[i] += normal(0, noise_sigma)}, one draw per product in
+   * catalog order, exactly the values {@link NumpyRandom#fillNormal} draws (the ziggurat's common case
+   * with the generator's state in registers, the rest through numpy's slow path), leaving the generator
+   * where those draws leave it; with {@code sums}, the personalisation moments' next terms too.
+   */
+  private void noiseRun(NumpyRandom rng, int from, int to, boolean sums, double m0) {
+    final double loc = 0;
+    final double scale = rel.noiseSigma();
+    final Pcg64 g = rng.bitGenerator();
+    final long incHi = g.incHi();
+    final long incLo = g.incLo();
+    long h = g.stateHi();
+    long l = g.stateLo();
+    double s1 = moments[0];
+    double s2 = moments[1];
+    final double[] b = base;
+    final double[] p = pers;
+    for (int i = from; i < to; i++) {
+      long nh = Pcg64.nextHi(h, l, incHi, incLo);
+      l = Pcg64.nextLo(l, incLo);
+      h = nh;
+      long word = Pcg64.output(h, l);
+      double z = NumpyRandom.zigguratFast(word);
+      if (z != z) {
+        g.setState(h, l);
+        z = rng.standardNormalFrom(word);
+        h = g.stateHi();
+        l = g.stateLo();
+      }
+      b[i] = b[i] + (loc + scale * z);
+      if (sums) {
+        double dev = p[i] - m0;
+        s1 += dev;
+        s2 += dev * dev;
+      }
+    }
+    g.setState(h, l);
+    moments[0] = s1;
+    moments[1] = s2;
   }
 
   /**
