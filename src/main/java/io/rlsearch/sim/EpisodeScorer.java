@@ -34,8 +34,12 @@ public final class EpisodeScorer {
   private boolean hasPers;
   private final TopK top;
   private final TopK baselineTop;
-  /** The default-depth baseline of the current draw, when a pass already collected it. */
-  private int[] cachedBaseline;
+  /**
+   * Whether {@link #baselineTop} holds the default-depth baseline of the current draw: the noise loop
+   * collects it as it finishes each base score (a comparison per product in a loop that waits on the
+   * generator anyway), so no pass of its own is needed.
+   */
+  private boolean baselineReady;
   private final ScoringKernel kernel;
   /** The ranking's columns x0..x6 in the kernel's order (index 3, the personalisation, unused). */
   private final double[][] zCols;
@@ -101,7 +105,8 @@ public final class EpisodeScorer {
   }
 
   private void pass(User user, Query q, NumpyRandom rng) {
-    cachedBaseline = null;
+    baselineReady = false;
+    baselineTop.clear();
     final int n = cat.n;
     final double[] lex = world.lexicalByCategory(q);
     for (int k = 0; k < lex.length; k++) {
@@ -122,6 +127,7 @@ public final class EpisodeScorer {
       for (int from = 0; from < n; from += NOISE_RUN) {
         noiseRun(rng, from, Math.min(n, from + NOISE_RUN), false, 0);
       }
+      baselineReady = true;
       return;
     }
     // The personalisation column is z-scored over the catalog. Its mean is known from the embedding
@@ -144,6 +150,7 @@ public final class EpisodeScorer {
     persMean = m0 + shift;
     persStd = s > 0 ? s : 1;
     hasPers = true;
+    baselineReady = true;
   }
 
   /**
@@ -158,7 +165,8 @@ public final class EpisodeScorer {
    * For products {@code [from, to)}: {@code base[i] += normal(0, noise_sigma)}, one draw per product in
    * catalog order, exactly the values {@link NumpyRandom#fillNormal} draws (the ziggurat's common case
    * with the generator's state in registers, the rest through numpy's slow path), leaving the generator
-   * where those draws leave it; with {@code sums}, the personalisation moments' next terms too.
+   * where those draws leave it; with {@code sums}, the personalisation moments' next terms too. Each
+   * finished base score is offered to the baseline selection, in catalog order as {@code rankByBase}.
    */
   private void noiseRun(NumpyRandom rng, int from, int to, boolean sums, double m0) {
     final double loc = 0;
@@ -172,6 +180,8 @@ public final class EpisodeScorer {
     double s2 = moments[1];
     final double[] b = base;
     final double[] p = pers;
+    final TopK bt = baselineTop;
+    double bthr = bt.threshold();
     for (int i = from; i < to; i++) {
       long nh = Pcg64.nextHi(h, l, incHi, incLo);
       l = Pcg64.nextLo(l, incLo);
@@ -184,7 +194,12 @@ public final class EpisodeScorer {
         h = g.stateHi();
         l = g.stateLo();
       }
-      b[i] = b[i] + (loc + scale * z);
+      double bi = b[i] + (loc + scale * z);
+      b[i] = bi;
+      if (bi > bthr) {
+        bt.offer(i, bi);
+        bthr = bt.threshold();
+      }
       if (sums) {
         double dev = p[i] - m0;
         s1 += dev;
@@ -215,16 +230,15 @@ public final class EpisodeScorer {
   }
 
   /**
-   * The top {@code k} by base score alone (the action-0 "baseline" ranking). For the default depth it
-   * is collected by {@link #rankByWeights} in its own pass over the catalog, so a caller that needs
-   * both pays for one pass.
+   * The top {@code k} by base score alone (the action-0 "baseline" ranking). The default depth is
+   * collected while the base scores are drawn, so asking for it costs a copy; another depth takes a
+   * pass of its own.
    */
   public int[] baseline(int k) {
-    if (cachedBaseline != null && k == baselineTop.capacity()) {
-      return cachedBaseline.clone();
+    if (baselineReady && k == baselineTop.capacity()) {
+      return copy(baselineTop);
     }
-    TopK t = k == baselineTop.capacity() ? baselineTop : new TopK(Math.min(k, cat.n));
-    t.clear();
+    TopK t = new TopK(Math.min(k, cat.n));
     kernel.rankByBase(base, t, cat.n);
     return copy(t);
   }
@@ -272,11 +286,7 @@ public final class EpisodeScorer {
     c[5] = a[5];
     c[6] = a[6];
     TopK t = topFor(k);
-    // The base-score baseline of the same draw, collected in the same pass (the rank-change measure).
-    TopK bt = baselineTop;
-    bt.clear();
-    kernel.rankByWeights(base, pers, pm, standardize ? zCols : rawCols, c, t, bt, cat.n);
-    cachedBaseline = copy(bt);
+    kernel.rankByWeights(base, pers, pm, standardize ? zCols : rawCols, c, t, null, cat.n);
     return copy(t);
   }
 

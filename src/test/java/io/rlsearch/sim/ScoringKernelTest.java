@@ -60,7 +60,8 @@ class ScoringKernelTest {
   /**
    * The scorer adds the noise after the relevance pass, in one loop with the personalisation sums: the
    * same base scores, bit for bit, as drawing the noise first with {@code fillNormal} and adding the
-   * relevance to it, the same moments as a separate pass, and the generator left in the same place
+   * relevance to it, the same moments as a separate pass, the same baseline as a selection over the
+   * finished scores, and the generator left in the same place
    * (10,000 draws take ~70 of the ziggurat's slow path, so every episode exercises it).
    */
   @Test
@@ -94,6 +95,12 @@ class ScoringKernelTest {
         pers[i] = (float) ScalarScoring.dot(u.embRef(), c.emb, i * Catalog.DIM);
       }
       assertEquals(reference.integers(0, 1L << 40), rng.copy().integers(0, 1L << 40), "generator state, episode " + e);
+      double[] bases = new double[n];
+      for (int i = 0; i < n; i++) {
+        bases[i] = scorer.base(i);
+      }
+      // the baseline collected in the noise loop is the separate selection by base score
+      assertArrayEquals(TopK.of(bases, s.topK()), scorer.baseline(s.topK()), "baseline, episode " + e);
       if (withUser) {
         double mean = Arrays.stream(pers).sum() / n;
         double var = Arrays.stream(pers).map(v -> (v - mean) * (v - mean)).sum() / n;
