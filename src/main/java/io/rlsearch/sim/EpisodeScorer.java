@@ -1,7 +1,6 @@
 package io.rlsearch.sim;
 
 import io.rlsearch.core.random.NumpyRandom;
-import io.rlsearch.core.random.Pcg64;
 
 /**
  * The per-episode scoring pass: base relevance for every product, the personalisation feature, and
@@ -35,9 +34,9 @@ public final class EpisodeScorer {
   private final TopK top;
   private final TopK baselineTop;
   /**
-   * Whether {@link #baselineTop} holds the default-depth baseline of the current draw: the noise loop
-   * collects it as it finishes each base score (a comparison per product in a loop that waits on the
-   * generator anyway), so no pass of its own is needed.
+   * Whether {@link #baselineTop} holds the default-depth baseline of the current draw: collected by the
+   * ranking pass (in the same comparisons as the ranking's own) or by {@link #baseline} when it is
+   * asked for first, and never twice for one draw.
    */
   private boolean baselineReady;
   private final ScoringKernel kernel;
@@ -105,9 +104,8 @@ public final class EpisodeScorer {
   }
 
   private void pass(User user, Query q, NumpyRandom rng) {
-    baselineReady = false;
-    baselineTop.clear();
     final int n = cat.n;
+    rng.fillNormal(base, n, 0, rel.noiseSigma());
     final double[] lex = world.lexicalByCategory(q);
     for (int k = 0; k < lex.length; k++) {
       lex[k] = rel.wLex() * lex[k];
@@ -119,96 +117,33 @@ public final class EpisodeScorer {
     }
     final double qNorm = Math.max(Math.sqrt(qn), 1e-8);
     final float[] theta = user == null ? null : user.embRef();
-    // base = w_sem cos + w_lex log1p(overlap), then + noise below: the same additions in the same order
-    // as drawing the noise first (an addition of two doubles does not depend on when it is done)
+    baselineReady = false;
     kernel.relevance(cat, phi, qNorm, rel.wSem(), lex, theta, base, sem, pers);
     if (user == null) {
       hasPers = false;
-      for (int from = 0; from < n; from += NOISE_RUN) {
-        noiseRun(rng, from, Math.min(n, from + NOISE_RUN), false, 0);
-      }
-      baselineReady = true;
       return;
     }
     // The personalisation column is z-scored over the catalog. Its mean is known from the embedding
     // moments (theta . mean(emb)); accumulating deviations from it gives the exact mean and variance
     // of the float32 values, without the cancellation of a raw sum of squares. The sums run in catalog
-    // order (a serial chain: its order fixes the bits of the result), in the noise's loop: two serial
-    // chains, the generator's and the sums', overlap there instead of running one after the other.
+    // order (a serial chain: its order fixes the bits of the result).
     double m0 = 0;
     for (int d = 0; d < Catalog.DIM; d++) {
       m0 += theta[d] * cat.embMean[d];
     }
-    moments[0] = 0;
-    moments[1] = 0;
-    for (int from = 0; from < n; from += NOISE_RUN) {
-      noiseRun(rng, from, Math.min(n, from + NOISE_RUN), true, m0);
+    double s1 = 0;
+    double s2 = 0;
+    for (int i = 0; i < n; i++) {
+      double dev = pers[i] - m0;
+      s1 += dev;
+      s2 += dev * dev;
     }
-    double shift = moments[0] / n;
-    double var = moments[1] / n - shift * shift;
+    double shift = s1 / n;
+    double var = s2 / n - shift * shift;
     double s = Math.sqrt(Math.max(var, 0));
     persMean = m0 + shift;
     persStd = s > 0 ? s : 1;
     hasPers = true;
-    baselineReady = true;
-  }
-
-  /**
-   * Products per call of {@link #noiseRun}: a loop of 10,000 iterations in one call is compiled on-stack,
-   * which measured slower than a whole-method compilation of a shorter one.
-   */
-  private static final int NOISE_RUN = 256;
-  /** The personalisation sums of deviations and squared deviations, carried across noise runs. */
-  private final double[] moments = new double[2];
-
-  /**
-   * For products {@code [from, to)}: {@code base[i] += normal(0, noise_sigma)}, one draw per product in
-   * catalog order, exactly the values {@link NumpyRandom#fillNormal} draws (the ziggurat's common case
-   * with the generator's state in registers, the rest through numpy's slow path), leaving the generator
-   * where those draws leave it; with {@code sums}, the personalisation moments' next terms too. Each
-   * finished base score is offered to the baseline selection, in catalog order as {@code rankByBase}.
-   */
-  private void noiseRun(NumpyRandom rng, int from, int to, boolean sums, double m0) {
-    final double loc = 0;
-    final double scale = rel.noiseSigma();
-    final Pcg64 g = rng.bitGenerator();
-    final long incHi = g.incHi();
-    final long incLo = g.incLo();
-    long h = g.stateHi();
-    long l = g.stateLo();
-    double s1 = moments[0];
-    double s2 = moments[1];
-    final double[] b = base;
-    final double[] p = pers;
-    final TopK bt = baselineTop;
-    double bthr = bt.threshold();
-    for (int i = from; i < to; i++) {
-      long nh = Pcg64.nextHi(h, l, incHi, incLo);
-      l = Pcg64.nextLo(l, incLo);
-      h = nh;
-      long word = Pcg64.output(h, l);
-      double z = NumpyRandom.zigguratFast(word);
-      if (z != z) {
-        g.setState(h, l);
-        z = rng.standardNormalFrom(word);
-        h = g.stateHi();
-        l = g.stateLo();
-      }
-      double bi = b[i] + (loc + scale * z);
-      b[i] = bi;
-      if (bi > bthr) {
-        bt.offer(i, bi);
-        bthr = bt.threshold();
-      }
-      if (sums) {
-        double dev = p[i] - m0;
-        s1 += dev;
-        s2 += dev * dev;
-      }
-    }
-    g.setState(h, l);
-    moments[0] = s1;
-    moments[1] = s2;
   }
 
   /**
@@ -231,11 +166,17 @@ public final class EpisodeScorer {
 
   /**
    * The top {@code k} by base score alone (the action-0 "baseline" ranking). The default depth is
-   * collected while the base scores are drawn, so asking for it costs a copy; another depth takes a
-   * pass of its own.
+   * kept for the draw: after {@link #rankByWeights}, which collects it in its own pass, asking costs a
+   * copy; asked first (the rich context features need it before the action), it takes a pass that
+   * the ranking then does not repeat.
    */
   public int[] baseline(int k) {
-    if (baselineReady && k == baselineTop.capacity()) {
+    if (k == baselineTop.capacity()) {
+      if (!baselineReady) {
+        baselineTop.clear();
+        kernel.rankByBase(base, baselineTop, cat.n);
+        baselineReady = true;
+      }
       return copy(baselineTop);
     }
     TopK t = new TopK(Math.min(k, cat.n));
@@ -286,7 +227,15 @@ public final class EpisodeScorer {
     c[5] = a[5];
     c[6] = a[6];
     TopK t = topFor(k);
-    kernel.rankByWeights(base, pers, pm, standardize ? zCols : rawCols, c, t, null, cat.n);
+    // the base-score baseline of the same draw (the rank-change measure), in the same comparisons,
+    // unless it was already asked for
+    TopK bt = null;
+    if (!baselineReady) {
+      bt = baselineTop;
+      bt.clear();
+    }
+    kernel.rankByWeights(base, pers, pm, standardize ? zCols : rawCols, c, t, bt, cat.n);
+    baselineReady = true;
     return copy(t);
   }
 

@@ -23,7 +23,7 @@ final class ScalarScoring implements ScoringKernel {
         int o = i * Catalog.DIM;
         double cos = (float) (dot(phi, emb, o) / (qNorm * norm[i]));
         sem[i] = cos;
-        base[i] = wSem * cos + lexW[category[i]];
+        base[i] = (wSem * cos + lexW[category[i]]) + base[i];
       }
       return;
     }
@@ -33,7 +33,7 @@ final class ScalarScoring implements ScoringKernel {
       double dt = dot(theta, emb, o);
       double cos = (float) (dq / (qNorm * norm[i]));
       sem[i] = cos;
-      base[i] = wSem * cos + lexW[category[i]];
+      base[i] = (wSem * cos + lexW[category[i]]) + base[i];
       pers[i] = (float) dt;
     }
   }

@@ -21,7 +21,7 @@ interface ScoringKernel {
 
   /**
    * For products {@code [0, n)}: {@code sem[i] = (float) (q . e_i / (qNorm * max(|e_i|, 1e-8)))},
-   * {@code base[i] = wSem * sem[i] + lexW[category[i]]} (the caller adds the noise) and,
+   * {@code base[i] = (wSem * sem[i] + lexW[category[i]]) + base[i]} (base holds the noise on entry) and,
    * when {@code theta} is not null, {@code pers[i] = (float) (theta . e_i)}. Dot products are
    * accumulated in double in four chains over dimensions {@code d = j (mod 4)}, summed
    * {@code (c0 + c1) + (c2 + c3)}.

@@ -130,7 +130,7 @@ public final class SearchSimulator implements SearchEnv {
     double[] a = clip(action.values(), settings.action().aMax());
     scorer.drawBase(user, query, rng);
     int k = settings.topK();
-    // the base-score baseline was collected while the base scores were drawn: baseline() is a copy
+    // The ranking's pass collects the base-score baseline too; asked for after it, baseline() is a copy.
     int[] ranking = scorer.rankByWeights(user, query, a, k);
     int[] baseline = scorer.baseline(k);
     return finish(ranking, baseline);

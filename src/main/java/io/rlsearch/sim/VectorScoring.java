@@ -152,7 +152,8 @@ final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable 
       DoubleVector q = DoubleVector.fromArray(D, sem, i).div(qn.mul(DoubleVector.fromArray(D, norm, i)));
       DoubleVector cos = (DoubleVector) q.convertShape(VectorOperators.D2F, F, 0).convertShape(VectorOperators.F2D, D, 0);
       cos.intoArray(sem, i);
-      ws.mul(cos).add(DoubleVector.fromArray(D, lexW, 0, category, i)).intoArray(base, i);
+      ws.mul(cos).add(DoubleVector.fromArray(D, lexW, 0, category, i)).add(DoubleVector.fromArray(D, base, i))
+          .intoArray(base, i);
     }
     if (pers != null) {
       for (int i = from; i < to; i += L) {

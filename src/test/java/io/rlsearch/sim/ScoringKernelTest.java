@@ -58,14 +58,14 @@ class ScoringKernelTest {
   }
 
   /**
-   * The scorer adds the noise after the relevance pass, in one loop with the personalisation sums: the
-   * same base scores, bit for bit, as drawing the noise first with {@code fillNormal} and adding the
-   * relevance to it, the same moments as a separate pass, the same baseline as a selection over the
-   * finished scores, and the generator left in the same place
-   * (10,000 draws take ~70 of the ziggurat's slow path, so every episode exercises it).
+   * The scorer's base scores against the definition computed here: the noise drawn with
+   * {@code fillNormal}, the relevance added to it, bit for bit; the generator left where those draws
+   * leave it; the z-scored personalisation from the moments of a separate pass; and the baseline the
+   * relevance pass collects, equal to a selection over the finished scores (10,000 draws take ~70 of
+   * the ziggurat's slow path, so every episode exercises it).
    */
   @Test
-  void noiseAddedAfterTheRelevancePassIsTheNoiseDrawnFirst() {
+  void baseScoresMomentsAndBaselineMatchTheirDefinition() {
     SimSettings s = SimSettings.defaults();
     World w = World.generate(s, new NumpyRandom(21));
     Catalog c = w.catalog();
@@ -99,7 +99,7 @@ class ScoringKernelTest {
       for (int i = 0; i < n; i++) {
         bases[i] = scorer.base(i);
       }
-      // the baseline collected in the noise loop is the separate selection by base score
+      // the baseline asked for first (its own pass, kept for the draw) is the selection by base score
       assertArrayEquals(TopK.of(bases, s.topK()), scorer.baseline(s.topK()), "baseline, episode " + e);
       if (withUser) {
         double mean = Arrays.stream(pers).sum() / n;

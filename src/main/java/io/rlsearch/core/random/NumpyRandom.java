@@ -149,33 +149,6 @@ public final class NumpyRandom {
     return zigguratFrom(bits.nextLong());
   }
 
-  /** The bit generator underneath, for kernels that run its recurrence inline ({@link Pcg64#nextHi}). */
-  public Pcg64 bitGenerator() {
-    return bits;
-  }
-
-  /**
-   * The ziggurat's fast path: the standard normal that word {@code r} gives when it falls inside its
-   * rectangle (~99.3% of words), else NaN (the draw then needs {@link #standardNormalFrom}).
-   */
-  public static double zigguratFast(long r) {
-    int idx = (int) (r & 0xFF);
-    long rr = r >>> 8;
-    long rabs = (rr >>> 1) & 0x000FFFFFFFFFFFFFL;
-    // the sign as a bit flip: a branch on a random bit would mispredict half the time
-    double x = Double.longBitsToDouble(Double.doubleToRawLongBits(rabs * ZigguratTables.WI[idx]) ^ (rr << 63));
-    return rabs < ZigguratTables.KI[idx] ? x : Double.NaN;
-  }
-
-  /**
-   * The standard normal draw that starts with word {@code r} (already taken from this generator): its
-   * rectangle when the word falls inside, else numpy's slow path, which draws further words from this
-   * generator as it needs them.
-   */
-  public double standardNormalFrom(long r) {
-    return zigguratFrom(r);
-  }
-
   /**
    * The ziggurat's draw that starts with word {@code r}: its rectangle when the word falls inside
    * (~99.3% of draws), else numpy's slow path, which draws further words as it needs them.

@@ -165,55 +165,6 @@ public final class Pcg64 {
     return ((a & b) | ((a | b) & ~sum)) >>> 63;
   }
 
-  /*
-   * The recurrence as static functions of the state, for kernels that run it inline with the state in
-   * registers (the scoring pass draws its noise inside its own loop): from state (h, l) and increment
-   * (incHi, incLo), the next state is (nextHi(h, l, incHi, incLo), nextLo(l, incLo)) and its output
-   * output(next state). Read the state with stateHi/stateLo/incHi/incLo and put it back with setState.
-   */
-
-  /** The high word of the state after (h, l). */
-  public static long nextHi(long h, long l, long incHi, long incLo) {
-    long p = l * MULT_LO;
-    return mulHiMultLo(l) + h * MULT_LO + l * MULT_HI + incHi + carry(p, incLo, p + incLo);
-  }
-
-  /** The low word of the state after (., l). */
-  public static long nextLo(long l, long incLo) {
-    return l * MULT_LO + incLo;
-  }
-
-  /** The output (XSL-RR) of state (h, l). */
-  public static long output(long h, long l) {
-    return Long.rotateRight(h ^ l, (int) (h >>> 58));
-  }
-
-  /** The high word of the state. */
-  public long stateHi() {
-    return stateHi;
-  }
-
-  /** The low word of the state. */
-  public long stateLo() {
-    return stateLo;
-  }
-
-  /** The high word of the increment. */
-  public long incHi() {
-    return incHi;
-  }
-
-  /** The low word of the increment. */
-  public long incLo() {
-    return incLo;
-  }
-
-  /** Puts the state to (hi, lo), the increment and the 32-bit buffer unchanged. */
-  public void setState(long hi, long lo) {
-    stateHi = hi;
-    stateLo = lo;
-  }
-
   /** The next 64-bit output ({@code random_raw}). */
   public long nextLong() {
     step();
