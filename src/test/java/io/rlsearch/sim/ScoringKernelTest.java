@@ -78,6 +78,7 @@ class ScoringKernelTest {
       User u = w.sampleUser(rng);
       Query q = w.sampleQuery(u, rng);
       NumpyRandom reference = rng.copy();
+      NumpyRandom again = rng.copy();
       boolean withUser = e % 2 == 0;
       if (withUser) {
         scorer.drawBase(u, q, rng);
@@ -107,6 +108,15 @@ class ScoringKernelTest {
         int i = 17;
         scorer.featureRow(u, q, i, row);
         assertEquals((pers[i] - mean) / Math.sqrt(var), row[3], 1e-9, "z-scored personalisation, episode " + e);
+        // the baseline asked for first is not collected again by the ranking, and ranking first gives the
+        // same ranking and baseline
+        double[] a = {1, -0.5, 0.25, 2, 0.5, -1, 0, 0.75, -0.25, 1.5};
+        int[] ranked = scorer.rankByWeights(u, q, a, s.topK());
+        assertArrayEquals(TopK.of(bases, s.topK()), scorer.baseline(s.topK()), "baseline after ranking, episode " + e);
+        EpisodeScorer rankingFirst = new EpisodeScorer(w, s.topK(), ScoringKernel.scalar());
+        rankingFirst.drawBase(u, q, again);
+        assertArrayEquals(rankingFirst.rankByWeights(u, q, a, s.topK()), ranked, "ranking, episode " + e);
+        assertArrayEquals(rankingFirst.baseline(s.topK()), scorer.baseline(s.topK()), "baseline, episode " + e);
       }
     }
   }
