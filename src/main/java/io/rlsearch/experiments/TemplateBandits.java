@@ -246,12 +246,12 @@ public final class TemplateBandits {
         : CompletableFuture.completedFuture(null);
     CompletableFuture<BanditRun> lin = warmStart.thenApplyAsync(w -> banditRun(true, w), executor);
     CompletableFuture<BanditRun> ts = warmStart.thenApplyAsync(w -> banditRun(false, w), executor);
-    CompletableFuture<Map<String, Double>> seg =
-        sweep.thenApplyAsync(st -> bestStaticPerSegment(best(rewards(st))), executor);
+    CompletableFuture<Integer> best = sweep.thenApply(st -> best(rewards(st)));
+    CompletableFuture<Map<String, Double>> seg = best.thenApplyAsync(this::bestStaticPerSegment, executor);
     List<StaticRow> statics = join(sweep);
-    int best = best(rewards(statics));
-    double bestGmv = statics.get(best).means().gmv();
-    return new Result(settings, statics, best, join(seg), join(lin).relativeTo(bestGmv),
+    int bestId = join(best);
+    double bestGmv = statics.get(bestId).means().gmv();
+    return new Result(settings, statics, bestId, join(seg), join(lin).relativeTo(bestGmv),
         join(ts).relativeTo(bestGmv));
   }
 
