@@ -36,6 +36,41 @@ class ScoringKernelTest {
     assertSame(all.get(all.size() - 1), ScoringKernel.vector().orElseThrow());
   }
 
+  /**
+   * The 512-bit kernel is the 256-bit kernel's code with other width constants (the Vector API needs
+   * the species as constants, so each width is its own class): below the class declaration, the two
+   * sources may differ only in the species, the lane count, the width and one comment, so a change to
+   * one that is not made to the other fails here, on every machine (the bit-for-bit tests run the
+   * 512-bit kernel only where the machine has AVX-512).
+   */
+  @Test
+  void theTwoVectorKernelsAreOneCodeAtTwoWidths() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/io/rlsearch/sim");
+    List<String> k256 = body(java.nio.file.Files.readAllLines(dir.resolve("VectorScoring.java")));
+    List<String> k512 = body(java.nio.file.Files.readAllLines(dir.resolve("VectorScoring512.java")));
+    assertEquals(k256.size(), k512.size(), "line counts below the class declarations");
+    for (int i = 0; i < k256.size(); i++) {
+      String a = k256.get(i)
+          .replace("SPECIES_256", "SPECIES_512").replace("SPECIES_128", "SPECIES_256")
+          .replace("L = 4;", "L = 8;").replace("return 256;", "return 512;")
+          .replace(">= 256 &&", ">= 512 &&");
+      String b = k512.get(i);
+      if (a.trim().startsWith("//") && b.trim().startsWith("//")) {
+        continue;
+      }
+      assertEquals(a, b, "line " + (i + 1) + " below the class declarations");
+    }
+  }
+
+  private static List<String> body(List<String> lines) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith("final class VectorScoring")) {
+        return lines.subList(i + 1, lines.size());
+      }
+    }
+    throw new AssertionError("no class declaration");
+  }
+
   @ParameterizedTest
   @MethodSource("kernels")
   void defaultWorldIsIdenticalBitForBit(ScoringKernel vector) {
