@@ -2,6 +2,7 @@ package io.rlsearch.app;
 
 import io.rlsearch.sim.SettingsException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,9 +18,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "rlsearch 0.1.0",
     footer = "%nDocumentation: README.md and docs/ (one page per area).",
-    description = "Reinforcement learning for e-commerce search ranking: the zoosim world and its learners.",
-    subcommands = {WorldCommand.class, BenchCommand.class, BattleCommand.class, TemplatesCommand.class, OpeCommand.class, DriftCommand.class, TrainCommand.class, RetentionCommand.class, SwapTestCommand.class, ServeCommand.class, ParetoCommand.class, NonstationaryCommand.class, ToyCommand.class, LogCommand.class, OfflineCommand.class, DiversityCommand.class, NodeCommand.class, LabCommand.class, CommandLine.HelpCommand.class})
+    description = "Reinforcement learning for e-commerce search ranking: the zoosim world and its learners.")
 public final class Main implements Runnable {
+  /** Every command, in the order of the usage help (then {@code help}). */
+  static final List<Class<?>> COMMANDS = List.of(WorldCommand.class, BenchCommand.class, BattleCommand.class,
+      TemplatesCommand.class, OpeCommand.class, DriftCommand.class, TrainCommand.class, RetentionCommand.class,
+      SwapTestCommand.class, ServeCommand.class, ParetoCommand.class, NonstationaryCommand.class, ToyCommand.class,
+      LogCommand.class, OfflineCommand.class, DiversityCommand.class, NodeCommand.class, LabCommand.class);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Inherited by every command: engine start-up messages and informational logs on stderr. */
@@ -37,21 +43,35 @@ public final class Main implements Runnable {
   }
 
   /** Entry point. */
-  public static void main(String[] args) {
-    // Initialise logging before any thread logs, so SLF4J does not replay early calls with a warning.
-    org.slf4j.LoggerFactory.getILoggerFactory();
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  public static void main(String[] args) throws InterruptedException {
+    // Logging starts on a thread of its own while picocli builds the command line (each takes a tenth
+    // of a second or two); both are done before the command runs, so no thread logs before logging is
+    // set up (SLF4J would replay such calls with a warning).
+    Thread logging = new Thread(org.slf4j.LoggerFactory::getILoggerFactory, "rlsearch-logging-start");
+    logging.start();
+    CommandLine cl = prepare(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    logging.join(LOGGING_START_DEADLINE_MS);
+    System.exit(cl.execute(args));
   }
+
+  /** How long the command waits for logging to start (it then runs, and logging starts on first use). */
+  private static final long LOGGING_START_DEADLINE_MS = 10_000;
 
   /** Runs a command line with the given streams and returns its exit code (tests call this). */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    return prepare(args, out, err).execute(args);
+  }
+
+  /** The command line for {@code args}, writing to {@code out} and {@code err}, with rlsearch's error handling. */
+  private static CommandLine prepare(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, a) -> {
       err.println("rlsearch: " + ex.getMessage());
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-      err.println("Try './rlsearch " + commandPath(ex.getCommandLine()) + " --help'.");
+      String path = commandPath(ex.getCommandLine());
+      err.println("Try './rlsearch " + (path.isEmpty() ? "" : path + " ") + "--help'.");
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -66,7 +86,47 @@ public final class Main implements Runnable {
       }
       return 1;
     });
-    return cl.execute(args);
+    return cl;
+  }
+
+  /** The command line with every command. */
+  static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}: when they name a command, with that command alone (picocli
+   * builds the model of every command it is given, about a fifth of a second for all of them); otherwise
+   * with every command, for the usage help, {@code help} and the suggestions for a mistyped name.
+   */
+  static CommandLine commandLine(String[] args) {
+    CommandLine cl = new CommandLine(new Main());
+    Class<?> only = named(args);
+    for (Class<?> c : COMMANDS) {
+      if (only == null || c == only) {
+        cl.addSubcommand(c);
+      }
+    }
+    if (only == null) {
+      cl.addSubcommand(CommandLine.HelpCommand.class);
+    }
+    return cl;
+  }
+
+  /** The command the first argument that is not an option names, or null. */
+  private static Class<?> named(String[] args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        for (Class<?> c : COMMANDS) {
+          Command command = c.getAnnotation(Command.class);
+          if (command.name().equals(a) || List.of(command.aliases()).contains(a)) {
+            return c;
+          }
+        }
+        return null;
+      }
+    }
+    return null;
   }
 
   private static String commandPath(CommandLine cl) {

@@ -66,8 +66,34 @@ class CommandLineTest {
   }
 
   @Test
+  void aMistypedCommandGetsSuggestionsAndTheRootsHelpLine() {
+    Run r = run("templ");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("Did you mean: rlsearch templates"), r.err());
+    assertTrue(r.err().contains("Try './rlsearch --help'."), r.err());
+    r = run("templates", "--n-statik", "5");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("Try './rlsearch templates --help'."), r.err());
+  }
+
+  @Test
+  void aNamedCommandIsBuiltAloneAndEverythingElseGetsEveryCommand() {
+    assertEquals(java.util.Set.of("templates"),
+        Main.commandLine(new String[] {"templates", "--n-static", "5"}).getSubcommands().keySet());
+    assertEquals(java.util.Set.of("world"),
+        Main.commandLine(new String[] {"--verbose", "world", "--json"}).getSubcommands().keySet());
+    int all = Main.COMMANDS.size() + 1;
+    for (String[] args : new String[][] {{}, {"--help"}, {"help", "world"}, {"no-such-command"}}) {
+      assertEquals(all, Main.commandLine(args).getSubcommands().size(), String.join(" ", args));
+    }
+    // a command's own subcommands come with it
+    assertTrue(Main.commandLine(new String[] {"bench", "env"}).getSubcommands().get("bench").getSubcommands()
+        .containsKey("env"));
+  }
+
+  @Test
   void everyCommandTakesVerbose() {
-    picocli.CommandLine root = new picocli.CommandLine(new Main());
+    picocli.CommandLine root = Main.commandLine();
     for (var e : root.getSubcommands().entrySet()) {
       if (!e.getKey().equals("help")) {
         assertTrue(e.getValue().getCommandSpec().findOption("--verbose") != null, e.getKey() + " lacks --verbose");
@@ -82,7 +108,7 @@ class CommandLineTest {
     java.io.PrintStream saved = System.err;
     System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
     try {
-      picocli.CommandLine root = new picocli.CommandLine(new Main());
+      picocli.CommandLine root = Main.commandLine();
       java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(root));
       int rendered = 0;
       while (!todo.isEmpty()) {
