@@ -34,7 +34,12 @@ class ServingShutdownTest {
         PolicyCatalog.builtIn("cm2_price"), s, conf());
     Thread traffic = new Thread(() -> sys.drive(0, 4000, 30, t -> { }, () -> false));
     traffic.start();
-    Thread.sleep(1500);
+    // Under load: the stop comes once a thousand requests have been answered (a fixed sleep was too short
+    // for a JVM whose first episodes still run uncompiled code, when this class runs alone).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
+    while (sys.countsNow().answered() < 1000 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     // What Pekko's JVM shutdown hook runs on SIGTERM.
     CoordinatedShutdown.get(sys.system()).runAll(CoordinatedShutdown.jvmExitReason()).toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
