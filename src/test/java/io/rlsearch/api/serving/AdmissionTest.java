@@ -33,4 +33,63 @@ class AdmissionTest {
       assertTrue(sys.maxInFlight() <= 8, "never more than the queue in flight: " + sys.maxInFlight());
     }
   }
+
+  @Test
+  void everyShedRequestIsReportedInTheLogByTheTimeTheSystemCloses() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ServingSystem.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    long shed;
+    try {
+      com.typesafe.config.Config conf = com.typesafe.config.ConfigFactory.parseString("pekko.loglevel = ERROR")
+          .withFallback(com.typesafe.config.ConfigFactory.parseResources("actors/local.conf"))
+          .withFallback(com.typesafe.config.ConfigFactory.defaultReference()).resolve();
+      ServingSystem.Settings s = new ServingSystem.Settings(1, ServingMonitorActor.Settings.defaults(),
+          Optional.empty(), 3, 0, 8);
+      try (ServingSystem sys = new ServingSystem(Runs.smallWorld(3), Task.BoostWeights.battle(), "cm2_price",
+          "built-in", PolicyCatalog.builtIn("cm2_price"), s, conf)) {
+        sys.drive(0, 1e9, 2000 / 1e9, t -> { }, () -> false);
+        assertTrue(sys.awaitAnswers(Duration.ofSeconds(30)), "every admitted request answered");
+        shed = sys.countsNow().shed();
+        assertTrue(shed > 1, "shed: " + shed);
+      }
+    } finally {
+      logger.detachAppender(lines);
+    }
+    long reported = 0;
+    for (ch.qos.logback.classic.spi.ILoggingEvent e : lines.list) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^overload: shed (\\d+) request").matcher(
+          e.getFormattedMessage());
+      if (m.find()) {
+        reported += Long.parseLong(m.group(1));
+      }
+    }
+    assertEquals(shed, reported, lines.list.toString());
+  }
+
+  @Test
+  void requestsAreServedOnTheServingDispatcherNotTheDefaultOne() {
+    com.typesafe.config.Config conf = com.typesafe.config.ConfigFactory.parseString("pekko.loglevel = ERROR")
+        .withFallback(com.typesafe.config.ConfigFactory.parseResources("actors/local.conf"))
+        .withFallback(com.typesafe.config.ConfigFactory.defaultReference()).resolve();
+    ServingSystem.Settings s = new ServingSystem.Settings(2, ServingMonitorActor.Settings.defaults(), Optional.empty(),
+        3, 200);
+    try (ServingSystem sys = new ServingSystem(Runs.smallWorld(3), Task.BoostWeights.battle(), "cm2_price",
+        "built-in", PolicyCatalog.builtIn("cm2_price"), s, conf)) {
+      sys.drive(0, 2000, 0.1, t -> { }, () -> false);
+      assertTrue(sys.awaitAnswers(Duration.ofSeconds(30)), "every admitted request answered");
+      ServingSystem.Counts c = sys.countsNow();
+      assertTrue(c.answered() > 0, "answered: " + c);
+      assertEquals(c.sent(), c.answered() + c.shed());
+      // Heavy work (a whole episode a request) keeps off the default dispatcher: the serving actors run on
+      // their own pool, whose threads exist only once something has run on them.
+      java.util.Set<String> names = new java.util.TreeSet<>();
+      Thread.getAllStackTraces().keySet().forEach(t -> names.add(t.getName()));
+      assertTrue(names.stream().anyMatch(n -> n.startsWith("rlsearch-serve-rlsearch.dispatchers.serving-")),
+          "no thread of the serving dispatcher ran: " + names);
+    }
+  }
 }
