@@ -53,7 +53,8 @@ final class SwapTestCommand implements Callable<Integer> {
   boolean noBaseline;
 
   @Option(names = "--warmup", paramLabel = "W", defaultValue = "5",
-      description = "Seconds of traffic before the measured runs, discarded (JIT warm-up; default: ${DEFAULT-VALUE}).")
+      description = "Seconds of traffic before the measured runs, discarded (JIT warm-up: a promotion and, unless"
+          + " --bad-policy-at is negative, the bad version and its rollback; default: ${DEFAULT-VALUE}).")
   double warmup;
 
   @Mixin ConfigOption config = new ConfigOption();
@@ -90,7 +91,7 @@ final class SwapTestCommand implements Callable<Integer> {
     }
     SwapTest test = new SwapTest(rate, shards, seed, swaps, duration, spec.commandLine().getErr());
     if (warmup > 0) {
-      test.run(world, topo, 0, -1, warmup);
+      test.warmUp(world, topo, warmup, t >= 0);
     }
     Optional<SwapTest.RunResult> base = noBaseline ? Optional.empty()
         : Optional.of(test.run(world, topo, 0, -1, duration));

@@ -46,6 +46,17 @@ public final class SwapTest {
       ServingRegistryActor.State state,
       ServingMonitorActor.Metrics metrics, double[] rewards, long[] versions, long badId, long firstBadRequest) {}
 
+  /**
+   * A run of {@code seconds} to be discarded, which takes the measured runs' paths: one promotion and,
+   * when {@code badVersion}, the bad version (at 60% of it) and its rollback. Code first met in a
+   * measured run would be compiled there, and compiled code that meets a new path is thrown away and
+   * recompiled: at 10,000 requests/s on 2 cores, a warm-up without the bad version left a burst of
+   * requests shed at the bad version's promotion.
+   */
+  public RunResult warmUp(World world, RunConfig topo, double seconds, boolean badVersion) {
+    return run(world, topo, 1, badVersion ? 0.6 * seconds : -1, seconds);
+  }
+
   /** One run of {@code duration} seconds with {@code k} swaps and a bad version at {@code badTime} (-1: none). */
   public RunResult run(World world, RunConfig topo, int k, double badTime, double duration) {
     int record = (int) Math.ceil(rate * duration) + 1;
