@@ -96,7 +96,7 @@ public final class Main implements Runnable {
 
   /**
    * The command line for {@code args}: when they name a command, with that command alone (picocli
-   * builds the model of every command it is given, about a fifth of a second for all of them); otherwise
+   * builds the model of every command it is given, about 0.15 s for all of them); otherwise
    * with every command, for the usage help, {@code help} and the suggestions for a mistyped name.
    */
   static CommandLine commandLine(String[] args) {
