@@ -20,6 +20,13 @@ public final class Runs {
     return World.generate(ZoosimConfig.fromString("catalog { n_products = 500 }").withSeed(seed), new NumpyRandom(seed));
   }
 
+  /** The actor system's configuration of the local topology, with Pekko's own logging at ERROR. */
+  public static com.typesafe.config.Config quietSystemConfig() {
+    return com.typesafe.config.ConfigFactory.parseString("pekko.loglevel = ERROR")
+        .withFallback(com.typesafe.config.ConfigFactory.parseResources("actors/local.conf"))
+        .withFallback(com.typesafe.config.ConfigFactory.defaultReference()).resolve();
+  }
+
   /** A single-session training run. */
   public static RunSpec train(World world, AgentBuilder agent, long seed, long episodes, int shards, int roundSize,
       double faultRate, Optional<Path> log) {

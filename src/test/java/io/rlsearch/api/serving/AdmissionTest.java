@@ -12,15 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** Overload: requests beyond a shard's bounded queue are shed at once and counted, never queued. */
 class AdmissionTest {
-  private static com.typesafe.config.Config conf() {
-    return com.typesafe.config.ConfigFactory.parseString("pekko.loglevel = ERROR")
-        .withFallback(com.typesafe.config.ConfigFactory.parseResources("actors/local.conf"))
-        .withFallback(com.typesafe.config.ConfigFactory.defaultReference()).resolve();
-  }
-
   @Test
   void beyondTheQueueRequestsAreShedCountedAndTheAdmittedOnesAllAnswered() {
-    com.typesafe.config.Config conf = conf();
+    com.typesafe.config.Config conf = Runs.quietSystemConfig();
     // One shard, a queue of 8, and a burst of 2,000 requests at once: far past what it serves.
     ServingSystem.Settings s = new ServingSystem.Settings(1, ServingMonitorActor.Settings.defaults(), Optional.empty(),
         3, 2000, 8);
@@ -48,7 +42,7 @@ class AdmissionTest {
     logger.addAppender(lines);
     long shed;
     try {
-      com.typesafe.config.Config conf = conf();
+      com.typesafe.config.Config conf = Runs.quietSystemConfig();
       ServingSystem.Settings s = new ServingSystem.Settings(1, ServingMonitorActor.Settings.defaults(),
           Optional.empty(), 3, 0, 8);
       try (ServingSystem sys = new ServingSystem(Runs.smallWorld(3), Task.BoostWeights.battle(), "cm2_price",
@@ -74,7 +68,7 @@ class AdmissionTest {
 
   @Test
   void requestsAreServedOnTheServingDispatcherNotTheDefaultOne() {
-    com.typesafe.config.Config conf = conf();
+    com.typesafe.config.Config conf = Runs.quietSystemConfig();
     ServingSystem.Settings s = new ServingSystem.Settings(2, ServingMonitorActor.Settings.defaults(), Optional.empty(),
         3, 200);
     try (ServingSystem sys = new ServingSystem(Runs.smallWorld(3), Task.BoostWeights.battle(), "cm2_price",

@@ -18,12 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ServingShutdownTest {
   @TempDir Path dir;
 
-  private static com.typesafe.config.Config conf() {
-    return com.typesafe.config.ConfigFactory.parseString("pekko.loglevel = ERROR")
-        .withFallback(com.typesafe.config.ConfigFactory.parseResources("actors/local.conf"))
-        .withFallback(com.typesafe.config.ConfigFactory.defaultReference()).resolve();
-  }
-
   @Test
   void aCoordinatedShutdownUnderLoadLosesNoAnsweredDecisionAndNothingIsTruncated() throws Exception {
     Path log = dir.resolve("decisions.jsonl");
@@ -31,7 +25,7 @@ class ServingShutdownTest {
     ServingSystem.Settings s = new ServingSystem.Settings(2, ServingMonitorActor.Settings.defaults(), Optional.of(log),
         3, 0);
     ServingSystem sys = new ServingSystem(Runs.smallWorld(3), Task.BoostWeights.battle(), "cm2_price", "built-in",
-        PolicyCatalog.builtIn("cm2_price"), s, conf());
+        PolicyCatalog.builtIn("cm2_price"), s, Runs.quietSystemConfig());
     Thread traffic = new Thread(() -> sys.drive(0, 4000, 30, t -> { }, () -> false));
     traffic.start();
     // Under load: the stop comes once a thousand requests have been answered (a fixed sleep was too short
