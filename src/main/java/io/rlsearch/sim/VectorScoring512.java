@@ -160,14 +160,15 @@ final class VectorScoring512 implements ScoringKernel, ScoringKernel.VectorCapab
   public void rankByWeights(double[] base, double[] pers, double pm, double[][] cols, double[] c, TopK top,
       TopK baseTop, int n) {
     final int full = n / L * L;
+    final double[] lanes = new double[L];
     for (int from = 0; from < full; from += CHUNK) {
-      weightsChunk(base, pers, pm, cols, c, top, baseTop, from, Math.min(full, from + CHUNK));
+      weightsChunk(base, pers, pm, cols, c, top, baseTop, lanes, from, Math.min(full, from + CHUNK));
     }
     ScalarScoring.rankByWeightsRange(base, pers, pm, cols, c, top, baseTop, full, n);
   }
 
   private static void weightsChunk(double[] base, double[] pers, double pm, double[][] cols, double[] c, TopK top,
-      TopK baseTop, int from, int to) {
+      TopK baseTop, double[] lanes, int from, int to) {
     final double[] x0 = cols[0];
     final double[] x1 = cols[1];
     final double[] x2 = cols[2];
@@ -182,7 +183,6 @@ final class VectorScoring512 implements ScoringKernel, ScoringKernel.VectorCapab
     final DoubleVector c5 = DoubleVector.broadcast(D, c[5]);
     final DoubleVector c6 = DoubleVector.broadcast(D, c[6]);
     final DoubleVector vpm = DoubleVector.broadcast(D, pm);
-    final double[] lanes = new double[L];
     double thr = top.threshold();
     double bthr = baseTop != null ? baseTop.threshold() : Double.POSITIVE_INFINITY;
     for (int i = from; i < to; i += L) {
@@ -218,14 +218,14 @@ final class VectorScoring512 implements ScoringKernel, ScoringKernel.VectorCapab
   @Override
   public void rankByBoosts(double[] base, float[] boosts, TopK top, int n) {
     final int full = n / L * L;
+    final double[] lanes = new double[L];
     for (int from = 0; from < full; from += CHUNK) {
-      boostsChunk(base, boosts, top, from, Math.min(full, from + CHUNK));
+      boostsChunk(base, boosts, top, lanes, from, Math.min(full, from + CHUNK));
     }
     ScalarScoring.rankByBoostsRange(base, boosts, top, full, n);
   }
 
-  private static void boostsChunk(double[] base, float[] boosts, TopK top, int from, int to) {
-    final double[] lanes = new double[L];
+  private static void boostsChunk(double[] base, float[] boosts, TopK top, double[] lanes, int from, int to) {
     double thr = top.threshold();
     for (int i = from; i < to; i += L) {
       DoubleVector s = DoubleVector.fromArray(D, base, i)

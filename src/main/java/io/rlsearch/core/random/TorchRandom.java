@@ -101,23 +101,30 @@ public final class TorchRandom {
    * 608 words of the state and of its twist: a user and a query each draw one embedding an episode.
    */
   public static float[] randn16(long seed) {
-    final int[] s = new int[M + 16];
-    s[0] = (int) seed;
-    for (int i = 1; i < s.length; i++) {
-      s[i] = 1812433253 * (s[i - 1] ^ (s[i - 1] >>> 30)) + i;
-    }
+    // the seeding recurrence runs word by word; words 0..16 are kept for the twist's first 16 words,
+    // which are tempered as words M..M + 15 come (no 1.6 KB state array per draw)
+    final int[] head = new int[17];
     float[] d = new float[16];
-    for (int i = 0; i < 16; i++) {
-      int y = (s[i] & 0x80000000) | (s[i + 1] & 0x7fffffff);
-      int v = s[i + M] ^ (y >>> 1);
-      if ((y & 1) != 0) {
-        v ^= 0x9908b0df;
+    int w = (int) seed;
+    head[0] = w;
+    for (int i = 1; i < M + 16; i++) {
+      w = 1812433253 * (w ^ (w >>> 30)) + i;
+      if (i < 17) {
+        head[i] = w;
       }
-      v ^= v >>> 11;
-      v ^= (v << 7) & 0x9d2c5680;
-      v ^= (v << 15) & 0xefc60000;
-      v ^= v >>> 18;
-      d[i] = (v & 0xFFFFFF) * 0x1.0p-24f;
+      if (i >= M) {
+        int k = i - M;
+        int y = (head[k] & 0x80000000) | (head[k + 1] & 0x7fffffff);
+        int v = w ^ (y >>> 1);
+        if ((y & 1) != 0) {
+          v ^= 0x9908b0df;
+        }
+        v ^= v >>> 11;
+        v ^= (v << 7) & 0x9d2c5680;
+        v ^= (v << 15) & 0xefc60000;
+        v ^= v >>> 18;
+        d[k] = (v & 0xFFFFFF) * 0x1.0p-24f;
+      }
     }
     fill16(d, 0, Kernel.AVX2);
     return d;
