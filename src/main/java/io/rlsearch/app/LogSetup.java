@@ -4,7 +4,6 @@ import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -16,10 +15,12 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * the same configuration from {@code logback.xml}.
  *
  * <p>Logs go to stderr (stdout carries results: one JSON object with {@code --json}) through an
- * asynchronous appender, at WARN; a logged failure shows its message, not its stack trace (users see one
- * line; developers get the traces with {@code -Drlsearch.log.exceptions=%ex}). DJL probes for CUDA on
- * every start and warns when it finds none, which on a CPU machine is not news: its logger
- * {@code ai.djl.util.cuda} is at ERROR ({@code --verbose} sets both back to INFO, {@link Logging}).
+ * asynchronous appender, at WARN, laid out by a pattern layout that is built when the first line is
+ * written ({@link LazyPatternEncoder}: a run that logs nothing never builds it). A logged failure shows
+ * its message, not its stack trace (users see one line; developers get the traces with
+ * {@code -Drlsearch.log.exceptions=%ex}). DJL probes for CUDA on every start and warns when it finds
+ * none, which on a CPU machine is not news: its logger {@code ai.djl.util.cuda} is at ERROR
+ * ({@code --verbose} sets both back to INFO, {@link Logging}).
  *
  * <p>An application with a configuration of its own keeps it: when {@code logback.configurationFile}
  * is set or a {@code logback-test.xml} or {@code logback.xml} is on the class path, this configures
@@ -46,9 +47,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
   /** Configures {@code ctx} as described above. */
   static void apply(LoggerContext ctx) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    LazyPatternEncoder encoder =
+        new LazyPatternEncoder(PATTERN + System.getProperty("rlsearch.log.exceptions", "%nopex"));
     encoder.setContext(ctx);
-    encoder.setPattern(PATTERN + System.getProperty("rlsearch.log.exceptions", "%nopex"));
     encoder.start();
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(ctx);
