@@ -234,16 +234,16 @@ public final class TemplateBandits {
   }
 
   /**
-   * Runs every phase on {@code executor}. The two bandit runs read the sweep only for their warm
-   * start, so without one ({@code prior = 0}) they start with the sweep instead of after it; the
-   * best static template's re-run starts when the sweep has named it. Each phase has its own random
+   * Runs every phase on {@code executor}: the static sweep first, then the two bandit runs and the best
+   * static template's re-run side by side. The sweep goes alone because it is the run's warm-up: until
+   * the JIT has compiled the world's vector kernels they run the Vector API's plain-Java code, several
+   * times slower, and one thread doing so while the compiler has the other core finishes the warm-up
+   * sooner than three threads doing so at once (docs/performance.md). Each phase has its own random
    * stream, so the result does not depend on the executor or on the order the phases run in.
    */
   public Result run(Executor executor) {
     CompletableFuture<List<StaticRow>> sweep = CompletableFuture.supplyAsync(this::staticSweep, executor);
-    CompletableFuture<double[]> warmStart = settings.priorWeight() > 0
-        ? sweep.thenApply(TemplateBandits::rewards)
-        : CompletableFuture.completedFuture(null);
+    CompletableFuture<double[]> warmStart = sweep.thenApply(st -> settings.priorWeight() > 0 ? rewards(st) : null);
     CompletableFuture<BanditRun> lin = warmStart.thenApplyAsync(w -> banditRun(true, w), executor);
     CompletableFuture<BanditRun> ts = warmStart.thenApplyAsync(w -> banditRun(false, w), executor);
     CompletableFuture<Integer> best = sweep.thenApply(st -> best(rewards(st)));
