@@ -124,7 +124,16 @@ class ClusterFailoverTest {
       }
       // The learner node is lost (stopped without leaving: the others must find it unreachable and down it).
       nodes.get(0).close();
-      ClusterCoordinator.Report r = onSecond.get(180, TimeUnit.SECONDS);
+      ClusterCoordinator.Report r;
+      try {
+        r = onSecond.get(180, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // say where the surviving learner node stands, so that a rare stall can be told apart
+        throw new AssertionError("the surviving learner node did not finish the run in 180 s; it sees "
+            + nodes.get(1).upWithRole("learner") + " learner and " + nodes.get(1).upWithRole("env")
+            + " env node(s) up, " + org.apache.pekko.cluster.typed.Cluster.get(nodes.get(1).system()).state()
+            .getUnreachable().size() + " unreachable; its progress: " + describeProgress(nodes.get(1), run.runId()), e);
+      }
       assertTrue(r.failure().isEmpty(), r.failure().toString());
       assertEquals(6000, r.learned(), "every episode learned");
       assertEquals(0, r.lost());
@@ -137,6 +146,14 @@ class ClusterFailoverTest {
       for (ClusterNode n : nodes) {
         n.close();
       }
+    }
+  }
+
+  private static String describeProgress(ClusterNode node, String runId) {
+    try {
+      return node.progress(runId).toCompletableFuture().get(10, TimeUnit.SECONDS).toString();
+    } catch (Exception e) {
+      return "none (" + e + ")";
     }
   }
 }
