@@ -18,8 +18,9 @@ import io.rlsearch.agents.nn.Mlp;
  * state-independent {@code log_std} a vector kept here; both move by Adam.
  *
  * <p>One update takes a batch of (context, action, weight) triples and minimises
- * {@code -sum_i w_i log pi(a_i | x_i) - entropyCoef * H} (REINFORCE's loss with {@code w} the
- * advantages). The gradient with respect to the mean is analytic, {@code -w (a - mu) / std^2}; it is
+ * {@code -(1/n) sum_i w_i log pi(a_i | x_i) - entropyCoef * H} (REINFORCE's loss with {@code w} the
+ * advantages: a mean over the batch, as PPO's surrogate is, so the entropy bonus and the norm cap act
+ * alike at any batch size). The gradient with respect to the mean is analytic, {@code -w (a - mu) / std^2}; it is
  * pushed through the network by back-propagating the surrogate {@code sum mu * g} with {@code g} held
  * constant, which has exactly that gradient. The log-std gradient is analytic too (0 where the clamp
  * to [-2, 1] is active). Gradients are clipped to a global norm over both, as the reference clips all
@@ -40,6 +41,7 @@ public final class GaussianPolicyModel implements AutoCloseable {
   private final double lr;
   private long steps;
   private boolean trainerStepped;
+  private double lastGradientNorm = Double.NaN;
 
   private final Object lock;
   private final Runnable onStep;
@@ -60,7 +62,7 @@ public final class GaussianPolicyModel implements AutoCloseable {
   }
 
   /**
-   * One policy-gradient step.
+   * One policy-gradient step on the batch's mean gradient.
    *
    * @param x contexts, {@code n x inputs}
    * @param a actions, {@code n x outputs}
@@ -69,8 +71,12 @@ public final class GaussianPolicyModel implements AutoCloseable {
    * @param clipNorm global gradient-norm cap (0: none)
    */
   public void update(float[] x, double[] a, double[] w, int n, double entropyCoef, double clipNorm) {
+    double[] mean = new double[n];
+    for (int i = 0; i < n; i++) {
+      mean[i] = w[i] / n;
+    }
     synchronized (lock) {
-      lockedUpdate(x, a, (mu, std) -> w, n, entropyCoef, clipNorm);
+      lockedUpdate(x, a, (mu, std) -> mean, n, entropyCoef, clipNorm);
     }
   }
 
@@ -156,7 +162,12 @@ public final class GaussianPolicyModel implements AutoCloseable {
       for (double v : gLog) {
         extra += v * v;
       }
-      double scale = clipNorm > 0 ? Gradients.clipNorm(model.getBlock(), clipNorm, extra) : 1.0;
+      double norm = Math.sqrt(Gradients.squaredNorm(model.getBlock()) + extra);
+      lastGradientNorm = norm;
+      double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1.0;
+      if (scale < 1.0) {
+        Gradients.scale(model.getBlock(), scale);
+      }
       boolean allZero = true;
       for (double v : w) {
         allZero &= v == 0;
@@ -178,6 +189,11 @@ public final class GaussianPolicyModel implements AutoCloseable {
         logStd[j] -= lr * (m1[j] / bc1) / (Math.sqrt(m2[j] / bc2) + EPS);
       }
     }
+  }
+
+  /** The global norm of the last update's gradient (network and log-stds) before clipping; NaN before any. */
+  public double lastGradientNorm() {
+    return lastGradientNorm;
   }
 
   /** Updates taken. */

@@ -27,10 +27,15 @@ final class Gradients {
     double norm = Math.sqrt(squaredNorm(block) + extraSquaredNorm);
     double scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1.0;
     if (scale < 1.0) {
-      for (Pair<String, Parameter> p : block.getParameters()) {
-        p.getValue().getArray().getGradient().muli((float) scale);
-      }
+      scale(block, scale);
     }
     return scale;
+  }
+
+  /** Multiplies the block's gradients by {@code scale}. */
+  static void scale(Block block, double scale) {
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      p.getValue().getArray().getGradient().muli((float) scale);
+    }
   }
 }

@@ -426,7 +426,7 @@ public final class NeuralAgents {
      * (with 16, one seed in eight collapsed to below random; with 32, none of the eight did),
      * returns in units of their running standard deviation (advantages standardised over the batch with
      * the baseline), an initial std of e^0.4 = 1.5 (half the box, so the first actions cover it rather
-     * than sit near 0), lr 1e-3 (a step per 16 episodes), entropy 0.01, hidden (64, 64).
+     * than sit near 0), lr 1e-3 (one step per batch, on its mean gradient), entropy 0.01, hidden (64, 64).
      */
     public static ReinforceSettings battle(boolean valueBaseline) {
       return new ReinforceSettings(1e-3, 0.01, 0.0, 1.0, new int[] {64, 64}, valueBaseline, 1e-3, 42, 32, true,
@@ -492,7 +492,7 @@ public final class NeuralAgents {
     };
   }
 
-  private static final class ReinforceRule implements UpdateRule {
+  static final class ReinforceRule implements UpdateRule {
     private final ReinforceSettings s;
     private final String name;
     private final GaussianPolicyModel policy;
@@ -603,6 +603,20 @@ public final class NeuralAgents {
       bx.clear();
       ba.clear();
       br.clear();
+    }
+
+    /** The baseline's value of {@code context} as the advantages use it (the value network's, with a value baseline). */
+    double baselineValue(double[] context) {
+      float[] x = new float[dim];
+      for (int i = 0; i < dim; i++) {
+        x[i] = (float) context[i];
+      }
+      return value != null ? value.predict(x, 1)[0] : baseline;
+    }
+
+    /** The global norm of the last policy step's gradient before clipping. */
+    double lastGradientNorm() {
+      return policy.lastGradientNorm();
     }
 
     @Override
