@@ -134,8 +134,12 @@ public final class PpoAgent {
   /**
    * Policy advantages and value targets of a split rollout. Value targets are V-trace's
    * ({@code rhoBar = cBar = 1}), each trajectory bootstrapped on its {@code bootstrapFrom} value. The
-   * policy advantage of step t is IMPALA's {@code r_t + gamma vs_{t+1} - V(x_t)}, standardised over the
-   * rollout when {@code normalize}, and only then weighted by the truncated importance ratio
+   * policy advantage of step t is GAE(lambda) with V-trace's truncated traces,
+   * {@code A_t = delta_t + gamma lambda (vs_{t+1} - V(x_{t+1}))} with
+   * {@code delta_t = r_t + gamma V(x_{t+1}) - V(x_t)} (0 for the correction past a trajectory's end):
+   * {@code min(1, pi_old / mu) A_t} is exactly V-trace's {@code vs_t - V(x_t)}, and with every ratio 1
+   * {@code A_t} is GAE(gamma, lambda) (Schulman et al., 2016; Espeholt et al., 2018). It is
+   * standardised over the rollout when {@code normalize}, and only then weighted by
    * {@code min(1, pi_old / mu)}: standardising weighted advantages would re-centre the samples that
    * truncation zeroed and give them weight again. Entries of held transitions are 0.
    */
@@ -167,9 +171,11 @@ public final class PpoAgent {
       double[] vs = Advantages.vtraceGae(r, vv, ratio, bootstrap, gamma, lambda, 1.0, 1.0).targets();
       for (int k = 0; k < m; k++) {
         targets[traj[k]] = vs[k];
-        double next = k + 1 < m ? vs[k + 1] : bootstrap;
+        double nextValue = k + 1 < m ? vv[k + 1] : bootstrap;
+        // The next step's V-trace correction vs - V; 0 past the end (bootstrap or terminal).
+        double nextCorrection = k + 1 < m ? vs[k + 1] - vv[k + 1] : 0.0;
         order[o] = traj[k];
-        raw[o++] = r[k] + gamma * next - vv[k];
+        raw[o++] = r[k] + gamma * nextValue - vv[k] + gamma * lambda * nextCorrection;
       }
     }
     if (normalize) {

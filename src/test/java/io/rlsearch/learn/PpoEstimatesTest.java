@@ -60,4 +60,34 @@ class PpoEstimatesTest {
     double sd = Math.sqrt(10);
     assertArrayEquals(new double[] {(1 - 4) / sd, 0.0, 0.5 * (2 - 4) / sd, (8 - 4) / sd}, e.advantages(), 1e-6);
   }
+
+  @Test
+  void onPolicyTheAdvantagesAcrossSessionsAreGaeLambda() {
+    // User 1: three sessions, left (bootstrap 0); user 2: two sessions and a third held (bootstrap on its value).
+    List<Transition> ts = List.of(t(1, 0, 1.0), t(2, 0, 0.5), t(1, 1, 0.0), t(2, 1, 2.0), t(1, 2, 2.0), t(2, 2, 1.0));
+    PpoAgent.Split sp = PpoAgent.split(ts, new long[] {0, 1, 2, 3, 4, 500}, 501, 100);
+    assertEquals(2, sp.trajectories().size());
+    double[] rewards = {1.0, 0.5, 0.0, 2.0, 2.0, 1.0};
+    double[] values = {0.5, 0.2, 0.3, 1.5, 1.0, 0.8};
+    double gamma = 0.9;
+    double lambda = 0.8;
+    double[] ones = {1, 1, 1, 1, 1, 1};
+    Advantages.Estimates e = PpoAgent.estimates(rewards, values, ones, sp, gamma, lambda, false);
+    Advantages.Estimates u1 = Advantages.gae(new double[] {1.0, 0.0, 2.0}, new double[] {0.5, 0.3, 1.0}, 0.0, gamma,
+        lambda);
+    Advantages.Estimates u2 = Advantages.gae(new double[] {0.5, 2.0}, new double[] {0.2, 1.5}, 0.8, gamma, lambda);
+    assertArrayEquals(new double[] {u1.advantages()[0], u2.advantages()[0], u1.advantages()[1], u2.advantages()[1],
+        u1.advantages()[2], 0.0}, e.advantages(), 1e-9);
+    assertArrayEquals(new double[] {u1.targets()[0], u2.targets()[0], u1.targets()[1], u2.targets()[1],
+        u1.targets()[2], 0.0}, e.targets(), 1e-9);
+    // Off-policy, the weighted advantage is V-trace's correction v_t - V(x_t) (rhoBar = cBar = 1).
+    double[] ratios = {0.5, 2.0, 0.25, 1.0, 3.0, 1.0};
+    Advantages.Estimates off = PpoAgent.estimates(rewards, values, ratios, sp, gamma, lambda, false);
+    Advantages.Estimates v1 = Advantages.vtraceGae(new double[] {1.0, 0.0, 2.0}, new double[] {0.5, 0.3, 1.0},
+        new double[] {0.5, 0.25, 3.0}, 0.0, gamma, lambda, 1.0, 1.0);
+    Advantages.Estimates v2 = Advantages.vtraceGae(new double[] {0.5, 2.0}, new double[] {0.2, 1.5},
+        new double[] {2.0, 1.0}, 0.8, gamma, lambda, 1.0, 1.0);
+    assertArrayEquals(new double[] {v1.advantages()[0], v2.advantages()[0], v1.advantages()[1], v2.advantages()[1],
+        v1.advantages()[2], 0.0}, off.advantages(), 1e-9);
+  }
 }
