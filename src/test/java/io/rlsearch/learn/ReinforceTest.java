@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** REINFORCE's step is a mean over its batch. */
+/** REINFORCE's step is a mean over its batch, and its value baseline learns the reward's level. */
 class ReinforceTest {
   private static SharedLearner learner;
 
@@ -83,5 +83,74 @@ class ReinforceTest {
       assertEquals(ppo.lastGradientNorm(), reinforce.lastGradientNorm(), 1e-4 * ppo.lastGradientNorm(),
           "PPO at ratio 1: " + ppo.lastGradientNorm() + ", REINFORCE: " + reinforce.lastGradientNorm());
     }
+  }
+
+  /** Runs {@code episodes} battle-form reinforce_baseline episodes whose reward is {@code reward(i, x)} + N(0, 1). */
+  private static NeuralAgents.ReinforceRule baselineAfter(int episodes, java.util.function.BiFunction<Integer, double[],
+      Double> mean) {
+    var rule = (NeuralAgents.ReinforceRule) NeuralAgents.reinforce(learner, NeuralAgents.ReinforceSettings.battle(true))
+        .create(0, 3);
+    NumpyRandom env = new NumpyRandom(5);
+    for (int i = 0; i < episodes; i++) {
+      double[] x = {env.normal(0, 1), env.normal(0, 1), 1.0};
+      Decision d = rule.snapshot(i).act(x, env);
+      rule.observe(x, d, mean.apply(i, x) + env.normal(0, 1));
+    }
+    return rule;
+  }
+
+  @Test
+  void theValueBaselineLearnsTheRewardsLevel() {
+    // 1,000 episodes of reward 10 +- 1 (the battle's length; rewards there average 6-15).
+    var rule = baselineAfter(1000, (i, x) -> 10.0);
+    NumpyRandom probe = new NumpyRandom(8);
+    for (int k = 0; k < 20; k++) {
+      double[] x = {probe.normal(0, 1), probe.normal(0, 1), 1.0};
+      double v = rule.baselineValue(x);
+      assertEquals(10.0, v, 2.0, "V at " + java.util.Arrays.toString(x));
+    }
+    rule.close();
+  }
+
+  @Test
+  void theValueBaselineFollowsARisingRewardAndTheContext() {
+    // The battle's rewards rise as the policy learns (6 to 15): V must follow the current level, not the
+    // running mean of all returns its targets are standardised by (about 10.5 here).
+    var rising = baselineAfter(1000, (i, x) -> 6 + 9.0 * i / 999);
+    // A reward that depends on the context: V must learn the dependence, not only the level.
+    var contextual = baselineAfter(1000, (i, x) -> 10 + 3 * x[0]);
+    NumpyRandom probe = new NumpyRandom(8);
+    double seRising = 0;
+    double seContext = 0;
+    int m = 200;
+    for (int k = 0; k < m; k++) {
+      double[] x = {probe.normal(0, 1), probe.normal(0, 1), 1.0};
+      seRising += Math.pow(rising.baselineValue(x) - 15, 2) / m;
+      seContext += Math.pow(contextual.baselineValue(x) - (10 + 3 * x[0]), 2) / m;
+    }
+    // One reward's noise sd (1) as the bound: a batch's mean alone is known to 1 / sqrt(32) = 0.18.
+    assertTrue(Math.sqrt(seRising) < 1.0, "V's rms distance to the last level 15: " + Math.sqrt(seRising));
+    assertTrue(Math.sqrt(seContext) < 1.0, "V's rms distance to 10 + 3 x0: " + Math.sqrt(seContext));
+    rising.close();
+    contextual.close();
+  }
+
+  @Test
+  void aCheckpointWhoseValueNetworkPredictedRawReturnsKeepsItsValues() {
+    var rule = baselineAfter(40, (i, x) -> 10.0);
+    io.rlsearch.agents.spi.AgentState now = rule.state().orElseThrow();
+    // An older checkpoint: the same state, its value network one of raw returns, without the marker.
+    Mlp raw = MlpInit.create(new int[] {3, 64, 64, 1}, Mlp.Activation.RELU, new NumpyRandom(4));
+    java.util.Map<String, double[]> arrays = new java.util.HashMap<>(now.arrays());
+    raw.putState("value", arrays);
+    java.util.Map<String, Long> counters = new java.util.HashMap<>(now.counters());
+    counters.remove("value_standardised");
+    var old = new io.rlsearch.agents.spi.AgentState(now.agent(), arrays, counters);
+    var restored = (NeuralAgents.ReinforceRule) NeuralAgents.reinforce(learner,
+        NeuralAgents.ReinforceSettings.battle(true)).restoreState(old);
+    float[] x = {0.5f, -1.0f, 1.0f};
+    assertEquals(raw.forward1(x), restored.baselineValue(new double[] {0.5, -1.0, 1.0}), 1e-4);
+    rule.close();
+    restored.close();
   }
 }
