@@ -139,9 +139,31 @@ public final class SlateQSnapshot implements PolicySnapshot {
     double[] qv = itemValues(x);
     double[] s = mode == Mode.SIMPLIFIED ? qv : scores(x);
     Integer[] order = order(s);
+    int[] ranking = new int[order.length];
+    for (int i = 0; i < ranking.length; i++) {
+      ranking[i] = order[i];
+    }
+    return value(x, ranking, qv);
+  }
+
+  /**
+   * The value of the slate {@code ranking} (candidate indices, best first) at {@code x}:
+   * {@code sum_k P(click | s, A_k, k) Q(s, A_k)} over its first {@code shown} positions.
+   */
+  public double slateValue(double[] x, int[] ranking) {
+    double[] qv = itemValues(x);
+    for (int i : ranking) {
+      if (i < 0 || i >= candidates) {
+        throw new IllegalArgumentException("a ranking holds candidate indices 0.." + (candidates - 1) + ", got " + i);
+      }
+    }
+    return value(x, ranking, qv);
+  }
+
+  private double value(double[] x, int[] ranking, double[] qv) {
     double v = 0;
-    for (int k = 0; k < Math.min(shown, candidates); k++) {
-      int i = order[k];
+    for (int k = 0; k < Math.min(shown, ranking.length); k++) {
+      int i = ranking[k];
       v += choice.clickProbability(choice.logit(x, x, contextDim + i * itemDim), k) * qv[i];
     }
     return v;
