@@ -221,10 +221,10 @@ class SlateAgentsTest {
     assertTrue(boot.pending() <= 64, "pending " + boot.pending());
     double[] first = context(new NumpyRandom(3));
     first[0] = 1.0;
-    double vBoot = mean(boot.snapshot(1).itemValues(first));
-    double vFlat = mean(flat.snapshot(1).itemValues(first));
-    // A click is worth about 1 now; the next session's slate adds about 0.9 x (its value, > 1).
-    assertTrue(vBoot > vFlat + 0.5, "first-session item value with bootstrap " + vBoot + " vs without " + vFlat);
+    double vBoot = boot.snapshot(1).slateValue(first);
+    double vFlat = flat.snapshot(1).slateValue(first);
+    // A click is worth about 1 now; the session's end adds about 0.9 x (the next slate's value, > 1).
+    assertTrue(vBoot > vFlat + 0.5, "first-session slate value with bootstrap " + vBoot + " vs without " + vFlat);
     boot.close();
     flat.close();
   }
@@ -315,14 +315,6 @@ class SlateAgentsTest {
     }
     return new Transition(id, user, session, "slateq", 0, x, -1, scores, 1.0, reward, RewardBreakdown.ZERO, 0, SHOWN,
         0, 0, slate, clicked, new int[SHOWN], Double.NaN, Double.NaN, Double.NaN, perPosition);
-  }
-
-  private static double mean(double[] v) {
-    double s = 0;
-    for (double d : v) {
-      s += d;
-    }
-    return s / v.length;
   }
 
   @Test
