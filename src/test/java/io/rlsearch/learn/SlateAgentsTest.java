@@ -173,6 +173,7 @@ class SlateAgentsTest {
       throws Exception {
     io.rlsearch.agents.spi.AgentBuilder[] builders = {
         SlateQAgent.builder(learner, settings(SlateQSnapshot.Mode.DECOMPOSED, 0.0)),
+        SlateQAgent.builder(learner, settings(SlateQSnapshot.Mode.DECOMPOSED, 0.9)),
         DiffRankAgent.builder(learner, new DiffRankAgent.Settings(new int[] {8}, 5e-3, 5e-3, 1.0, 16, 500, 1.0, 0.99,
             0.05, 16, 0.05, SHOWN, 1, 2, N, 4))};
     for (io.rlsearch.agents.spi.AgentBuilder b : builders) {
@@ -189,6 +190,10 @@ class SlateAgentsTest {
       assertEquals(st, back.state().orElseThrow(), b.name());
       double[] x = context(new NumpyRandom(5));
       assertEquals(rule.snapshot(1).act(x, new NumpyRandom(6)), back.snapshot(1).act(x, new NumpyRandom(6)), b.name());
+      if (rule instanceof SlateQAgent.Rule) {
+        assertEquals(((SlateQAgent.Rule) rule).snapshot(1).slateValue(x),
+            ((SlateQAgent.Rule) back).snapshot(1).slateValue(x), 1e-6, b.name() + " slate value");
+      }
       rule.close();
       back.close();
     }
