@@ -162,8 +162,10 @@ public final class SlateQAgent {
     private final Map<Long, Pending> pending = new HashMap<>();
     private final ArrayDeque<Pending> pendingOrder = new ArrayDeque<>();
     private long arrivals;
-    // Sessions (decomposed, gamma > 0): the end network, its replay of (s, s') and its sampling stream.
+    // Sessions (decomposed, gamma > 0): the end network, its replay of (s, s') and its sampling stream,
+    // and the target item network in DJL (for the next states' item values in one batch).
     private final RegressionModel end;
+    private final RegressionModel targetItems;
     private final float[] ex;
     private final float[][] enext;
     private int eSize;
@@ -195,8 +197,10 @@ public final class SlateQAgent {
             : MlpInit.create(NeuralAgents.sizes(s.contextDim(), s.hidden(), 1), Mlp.Activation.RELU,
                 new NumpyRandom(s.seed() + 2));
         this.end = learner.regression("slateq_end", endInit, s.lr(), 0);
+        this.targetItems = learner.regression("slateq_target", init, s.lr(), 0);
       } else {
         this.end = null;
+        this.targetItems = null;
       }
       this.ex = sessions ? new float[s.buffer() * s.contextDim()] : new float[0];
       this.enext = sessions ? new float[s.buffer()][] : new float[0][];
@@ -301,12 +305,44 @@ public final class SlateQAgent {
     private void endStep() {
       int m = s.batch();
       int d = s.contextDim();
+      int n = s.candidates();
       float[] xb = new float[m * d];
       float[] yb = new float[m];
+      int[] drawn = new int[m];
+      int live = 0;
       for (int b = 0; b < m; b++) {
         int i = (int) endRng.integers(0, eSize);
+        drawn[b] = i;
         System.arraycopy(ex, i * d, xb, b * d, d);
-        yb[b] = enext[i] == null ? 0f : (float) (s.gamma() * target.slateValue(toDouble(enext[i])));
+        live += enext[i] == null ? 0 : 1;
+      }
+      if (live > 0) {
+        // The next states' item values through the target item network, all candidates in one batch.
+        float[] rows = new float[live * n * in];
+        int r = 0;
+        for (int b = 0; b < m; b++) {
+          float[] next = enext[drawn[b]];
+          if (next != null) {
+            for (int c = 0; c < n; c++) {
+              System.arraycopy(next, 0, rows, r * in, d);
+              System.arraycopy(next, d + c * s.itemDim(), rows, r * in + d, s.itemDim());
+              r++;
+            }
+          }
+        }
+        float[] qv = targetItems.predict(rows, live * n);
+        int l = 0;
+        for (int b = 0; b < m; b++) {
+          float[] next = enext[drawn[b]];
+          if (next != null) {
+            double[] values = new double[n];
+            for (int c = 0; c < n; c++) {
+              values[c] = qv[l * n + c];
+            }
+            yb[b] = (float) (s.gamma() * target.greedyValue(toDouble(next), values));
+            l++;
+          }
+        }
       }
       end.fit(xb, yb, m, 1, m, endRng);
     }
@@ -372,6 +408,9 @@ public final class SlateQAgent {
       epsilon = Math.max(s.epsilonMin(), epsilon * s.epsilonDecay());
       if (updates % s.targetEvery() == 0) {
         target = snapshot(0);
+        if (targetItems != null) {
+          targetItems.load(target.q());
+        }
       }
     }
 
@@ -437,6 +476,7 @@ public final class SlateQAgent {
       q.close();
       if (end != null) {
         end.close();
+        targetItems.close();
       }
     }
   }

@@ -177,7 +177,18 @@ public final class SlateQSnapshot implements PolicySnapshot {
    * computed as one batch: equal to {@link #itemValues} to rounding).
    */
   public double slateValue(double[] x) {
-    double[] qv = itemValuesBatch(x);
+    return greedyValue(x, itemValuesBatch(x));
+  }
+
+  /**
+   * As {@link #slateValue(double[])} with the candidates' item values {@code Q(s, i)} given (computed
+   * elsewhere, e.g. in one batch for many states).
+   */
+  public double greedyValue(double[] x, double[] qv) {
+    check(x);
+    if (qv.length != candidates) {
+      throw new IllegalArgumentException("need " + candidates + " item values, got " + qv.length);
+    }
     double[] s = qv;
     if (mode == Mode.DECOMPOSED) {
       s = new double[candidates];
