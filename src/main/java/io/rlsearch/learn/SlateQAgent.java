@@ -20,11 +20,17 @@ import java.util.Map;
  * <p><b>Decomposed</b> (Ie et al., 2019, the default): an item network {@code Q(s, i)} and a
  * position-aware logistic click model. Every shown position trains the click model. Each clicked
  * item is a consumed item: its target is what its position earned (its click's term and, if bought,
- * its item's GMV, CM2 and strategic terms: the transition's per-position rewards) plus, with {@code gamma > 0}, the
- * discounted choice-weighted value of the greedy slate at the same user's next session, computed
- * with a target copy of the networks refreshed every {@code targetEvery} updates. A session waits
- * for the user's next one; when {@code terminalAfter} other sessions have arrived first, the user is
- * taken to have left (no bootstrap). Acting ranks by {@code v(s, i) Q(s, i)}.
+ * its item's GMV, CM2 and strategic terms: the transition's per-position rewards). With
+ * {@code gamma > 0} the user's next sessions enter once per session, through the session's end (the
+ * paper's no-click choice, which every session of the cascade takes once, after its last click or
+ * without any): a second network {@code Q(s, end)} over the context is regressed on
+ * {@code gamma V(s')}, with {@code V(s') = sum_k P(click | s', A'_k, k) Q(s', A'_k) + Q(s', end)} the
+ * value of the greedy slate {@code A'} at the same user's next session, computed when the sample is
+ * drawn with a target copy of the networks refreshed every {@code targetEvery} updates; the replay
+ * keeps {@code (s, s')}. A session waits for the user's next one; when {@code terminalAfter} other
+ * sessions have arrived first, the user is taken to have left ({@code V(s') = 0}). So
+ * {@code V(s) = E[sum of the clicked positions' rewards] + gamma E[V(s')]}. Acting ranks by
+ * {@code v(s, i) Q(s, i)} ({@code Q(s, end)} is the same for every slate of a state).
  *
  * <p><b>Simplified</b> (the reference, a switch): a buffer of (context, scores, reward);
  * each update samples 32 sessions, takes each one's top 5 stored scores as its slate and regresses
@@ -120,7 +126,12 @@ public final class SlateQAgent {
             new NumpyRandom(0));
         ClickModel click = new ClickModel(s.contextDim(), s.itemDim(), s.shown(), s.clickLr(), 1e-4);
         click.load(state.array("click"), state.counter("click_updates"));
-        Rule r = new Rule(learner, s, new SlateQSnapshot(0, s.mode(), Mlp.fromState(state, "q", like), click,
+        Mlp end = null;
+        if (s.mode() == SlateQSnapshot.Mode.DECOMPOSED && s.gamma() > 0) {
+          end = Mlp.fromState(state, "end", MlpInit.create(NeuralAgents.sizes(s.contextDim(), s.hidden(), 1),
+              Mlp.Activation.RELU, new NumpyRandom(0)));
+        }
+        Rule r = new Rule(learner, s, new SlateQSnapshot(0, s.mode(), Mlp.fromState(state, "q", like), end, click,
             state.array("epsilon", 1)[0], s.contextDim(), s.itemDim(), s.candidates(), s.shown()));
         r.updates = state.counter("updates");
         r.rng.restoreState("rng", state.counters());
@@ -151,9 +162,18 @@ public final class SlateQAgent {
     private final Map<Long, Pending> pending = new HashMap<>();
     private final ArrayDeque<Pending> pendingOrder = new ArrayDeque<>();
     private long arrivals;
+    // Sessions (decomposed, gamma > 0): the end network, its replay of (s, s') and its sampling stream,
+    // and the target item network in DJL (for the next states' item values in one batch).
+    private final RegressionModel end;
+    private final RegressionModel targetItems;
+    private final float[] ex;
+    private final float[][] enext;
+    private int eSize;
+    private int eNext;
+    private final NumpyRandom endRng;
 
-    /** A consumed-item sample waiting for the user's next session. */
-    private record Pending(long user, int session, long arrival, float[][] inputs, double[] immediate) {}
+    /** A session's context waiting for the user's next session. */
+    private record Pending(long user, int session, long arrival, float[] context) {}
 
     Rule(SharedLearner learner, Settings s, SlateQSnapshot from) {
       this.s = s;
@@ -171,6 +191,20 @@ public final class SlateQAgent {
       this.sx = decomposed ? new float[0][] : new float[s.buffer()][];
       this.ss = decomposed ? new float[0][] : new float[s.buffer()][];
       this.sr = decomposed ? new float[0] : new float[s.buffer()];
+      boolean sessions = decomposed && s.gamma() > 0;
+      if (sessions) {
+        Mlp endInit = from != null && from.end().isPresent() ? from.end().get()
+            : MlpInit.create(NeuralAgents.sizes(s.contextDim(), s.hidden(), 1), Mlp.Activation.RELU,
+                new NumpyRandom(s.seed() + 2));
+        this.end = learner.regression("slateq_end", endInit, s.lr(), 0);
+        this.targetItems = learner.regression("slateq_target", init, s.lr(), 0);
+      } else {
+        this.end = null;
+        this.targetItems = null;
+      }
+      this.ex = sessions ? new float[s.buffer() * s.contextDim()] : new float[0];
+      this.enext = sessions ? new float[s.buffer()][] : new float[0][];
+      this.endRng = new NumpyRandom(s.seed() + 3);
       this.target = snapshot(0);
     }
 
@@ -203,45 +237,40 @@ public final class SlateQAgent {
       if (slate.length == 0) {
         throw new IllegalArgumentException("a SlateQ transition needs the slate shown");
       }
-      int clicks = 0;
       for (int k = 0; k < slate.length; k++) {
         choice.update(x, x, s.contextDim() + slate[k] * s.itemDim(), k, clicked[k] == 1);
-        clicks += clicked[k];
       }
-      arrivals++;
-      // The user's previous session, if it waits: bootstrap it on this session's greedy slate value.
-      Pending prev = pending.remove(t.user());
-      if (prev != null && prev.session() < t.session()) {
-        double v = target.slateValue(x);
-        for (int c = 0; c < prev.inputs().length; c++) {
-          push(prev.inputs()[c], prev.immediate()[c] + s.gamma() * v);
+      double[] share = SlateInputs.clickTargets(t);
+      int c = 0;
+      for (int k = 0; k < slate.length; k++) {
+        if (clicked[k] == 1) {
+          float[] row = new float[in];
+          SlateInputs.itemRow(x, s.contextDim(), s.itemDim(), slate[k], row, 0);
+          push(row, share[c]);
+          c++;
         }
       }
-      expirePending();
-      if (clicks > 0) {
-        float[][] inputs = new float[clicks][];
-        double[] share = SlateInputs.clickTargets(t);
-        int c = 0;
-        for (int k = 0; k < slate.length; k++) {
-          if (clicked[k] == 1) {
-            float[] row = new float[in];
-            SlateInputs.itemRow(x, s.contextDim(), s.itemDim(), slate[k], row, 0);
-            inputs[c] = row;
-            c++;
-          }
+      if (end != null) {
+        arrivals++;
+        // The user's previous session, if it waits: this session is its next state.
+        Pending prev = pending.remove(t.user());
+        if (prev != null && prev.session() < t.session()) {
+          pushSession(prev.context(), toFloat(x));
         }
-        if (s.gamma() > 0) {
-          Pending p = new Pending(t.user(), t.session(), arrivals, inputs, share);
-          pending.put(t.user(), p);
-          pendingOrder.add(p);
-        } else {
-          for (int k = 0; k < clicks; k++) {
-            push(inputs[k], share[k]);
-          }
+        expirePending();
+        float[] ctx = new float[s.contextDim()];
+        for (int j = 0; j < ctx.length; j++) {
+          ctx[j] = (float) x[j];
         }
+        Pending p = new Pending(t.user(), t.session(), arrivals, ctx);
+        pending.put(t.user(), p);
+        pendingOrder.add(p);
       }
       if (iSize >= s.batch()) {
         decomposedStep();
+      }
+      if (end != null && eSize >= s.batch()) {
+        endStep();
       }
     }
 
@@ -251,16 +280,71 @@ public final class SlateQAgent {
         if (pending.get(p.user()) != p) {
           it.remove();
         } else if (arrivals - p.arrival() >= s.terminalAfter()) {
-          // The user has not come back: the session was the last, no bootstrap.
-          for (int c = 0; c < p.inputs().length; c++) {
-            push(p.inputs()[c], p.immediate()[c]);
-          }
+          // The user has not come back: the session was the last (V(s') = 0).
+          pushSession(p.context(), null);
           pending.remove(p.user());
           it.remove();
         } else {
           break;
         }
       }
+    }
+
+    /** Keeps a session {@code (s, s')} for the end network ({@code next} null: the user left). */
+    private void pushSession(float[] context, float[] next) {
+      System.arraycopy(context, 0, ex, eNext * s.contextDim(), s.contextDim());
+      enext[eNext] = next;
+      eNext = (eNext + 1) % s.buffer();
+      eSize = Math.min(eSize + 1, s.buffer());
+    }
+
+    /**
+     * One minibatch step of the end network: {@code Q(s, end)} on {@code gamma V(s')}, with
+     * {@code V(s')} the target networks' greedy slate value at the next session (0 after the last).
+     */
+    private void endStep() {
+      int m = s.batch();
+      int d = s.contextDim();
+      int n = s.candidates();
+      float[] xb = new float[m * d];
+      float[] yb = new float[m];
+      int[] drawn = new int[m];
+      int live = 0;
+      for (int b = 0; b < m; b++) {
+        int i = (int) endRng.integers(0, eSize);
+        drawn[b] = i;
+        System.arraycopy(ex, i * d, xb, b * d, d);
+        live += enext[i] == null ? 0 : 1;
+      }
+      if (live > 0) {
+        // The next states' item values through the target item network, all candidates in one batch.
+        float[] rows = new float[live * n * in];
+        int r = 0;
+        for (int b = 0; b < m; b++) {
+          float[] next = enext[drawn[b]];
+          if (next != null) {
+            for (int c = 0; c < n; c++) {
+              System.arraycopy(next, 0, rows, r * in, d);
+              System.arraycopy(next, d + c * s.itemDim(), rows, r * in + d, s.itemDim());
+              r++;
+            }
+          }
+        }
+        float[] qv = targetItems.predict(rows, live * n);
+        int l = 0;
+        for (int b = 0; b < m; b++) {
+          float[] next = enext[drawn[b]];
+          if (next != null) {
+            double[] values = new double[n];
+            for (int c = 0; c < n; c++) {
+              values[c] = qv[l * n + c];
+            }
+            yb[b] = (float) (s.gamma() * target.greedyValue(toDouble(next), values));
+            l++;
+          }
+        }
+      }
+      end.fit(xb, yb, m, 1, m, endRng);
     }
 
     private void push(float[] row, double y) {
@@ -324,7 +408,18 @@ public final class SlateQAgent {
       epsilon = Math.max(s.epsilonMin(), epsilon * s.epsilonDecay());
       if (updates % s.targetEvery() == 0) {
         target = snapshot(0);
+        if (targetItems != null) {
+          targetItems.load(target.q());
+        }
       }
+    }
+
+    private static double[] toDouble(float[] v) {
+      double[] out = new double[v.length];
+      for (int i = 0; i < v.length; i++) {
+        out[i] = v[i];
+      }
+      return out;
     }
 
     private static float[] toFloat(double[] v) {
@@ -340,19 +435,22 @@ public final class SlateQAgent {
       return updates;
     }
 
-    /** Item samples waiting for their user's next session. */
+    /** Sessions waiting for their user's next session. */
     public int pending() {
       return pending.size();
     }
 
     /**
-     * The item network, click model, exploration rate and update count; the replay buffer and the
-     * sessions waiting for a bootstrap are not saved (a resumed run refills them).
+     * The item network (and session-end network), click model, exploration rate and update count; the
+     * replay buffers and the sessions waiting for their next are not saved (a resumed run refills them).
      */
     @Override
     public java.util.Optional<io.rlsearch.agents.spi.AgentState> state() {
       java.util.Map<String, double[]> a = new java.util.HashMap<>();
       q.export().putState("q", a);
+      if (end != null) {
+        end.export().putState("end", a);
+      }
       a.put("click", choice.parameters());
       a.put("epsilon", new double[] {epsilon});
       java.util.Map<String, Long> c = new java.util.HashMap<>(java.util.Map.of("click_updates", choice.updates(),
@@ -364,8 +462,8 @@ public final class SlateQAgent {
 
     @Override
     public SlateQSnapshot snapshot(long version) {
-      return new SlateQSnapshot(version, s.mode(), q.export(), choice, epsilon, s.contextDim(), s.itemDim(),
-          s.candidates(), s.shown());
+      return new SlateQSnapshot(version, s.mode(), q.export(), end == null ? null : end.export(), choice, epsilon,
+          s.contextDim(), s.itemDim(), s.candidates(), s.shown());
     }
 
     @Override
@@ -376,6 +474,10 @@ public final class SlateQAgent {
     @Override
     public void close() {
       q.close();
+      if (end != null) {
+        end.close();
+        targetItems.close();
+      }
     }
   }
 }

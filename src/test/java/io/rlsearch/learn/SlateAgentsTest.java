@@ -173,6 +173,7 @@ class SlateAgentsTest {
       throws Exception {
     io.rlsearch.agents.spi.AgentBuilder[] builders = {
         SlateQAgent.builder(learner, settings(SlateQSnapshot.Mode.DECOMPOSED, 0.0)),
+        SlateQAgent.builder(learner, settings(SlateQSnapshot.Mode.DECOMPOSED, 0.9)),
         DiffRankAgent.builder(learner, new DiffRankAgent.Settings(new int[] {8}, 5e-3, 5e-3, 1.0, 16, 500, 1.0, 0.99,
             0.05, 16, 0.05, SHOWN, 1, 2, N, 4))};
     for (io.rlsearch.agents.spi.AgentBuilder b : builders) {
@@ -189,6 +190,10 @@ class SlateAgentsTest {
       assertEquals(st, back.state().orElseThrow(), b.name());
       double[] x = context(new NumpyRandom(5));
       assertEquals(rule.snapshot(1).act(x, new NumpyRandom(6)), back.snapshot(1).act(x, new NumpyRandom(6)), b.name());
+      if (rule instanceof SlateQAgent.Rule) {
+        assertEquals(((SlateQAgent.Rule) rule).snapshot(1).slateValue(x),
+            ((SlateQAgent.Rule) back).snapshot(1).slateValue(x), 1e-6, b.name() + " slate value");
+      }
       rule.close();
       back.close();
     }
@@ -221,20 +226,102 @@ class SlateAgentsTest {
     assertTrue(boot.pending() <= 64, "pending " + boot.pending());
     double[] first = context(new NumpyRandom(3));
     first[0] = 1.0;
-    double vBoot = mean(boot.snapshot(1).itemValues(first));
-    double vFlat = mean(flat.snapshot(1).itemValues(first));
-    // A click is worth about 1 now; the next session's slate adds about 0.9 x (its value, > 1).
-    assertTrue(vBoot > vFlat + 0.5, "first-session item value with bootstrap " + vBoot + " vs without " + vFlat);
+    double vBoot = boot.snapshot(1).slateValue(first);
+    double vFlat = flat.snapshot(1).slateValue(first);
+    // A click is worth about 1 now; the session's end adds about 0.9 x (the next slate's value, > 1).
+    assertTrue(vBoot > vFlat + 0.5, "first-session slate value with bootstrap " + vBoot + " vs without " + vFlat);
     boot.close();
     flat.close();
   }
 
-  private static double mean(double[] v) {
-    double s = 0;
-    for (double d : v) {
-      s += d;
+  @Test
+  void aSessionsContinuationEntersTheSlateValueOnceWhateverTheRanking() {
+    // Users with two sessions. First-session items (context[0] = 1) pay nothing but differ in click
+    // rate (position k clicked with probability sigmoid(3 f1 - 1 - k)); second-session clicks
+    // (context[0] = -1) pay 4 + f0. Every user returns once, then leaves. The first slate's value is
+    // then gamma V2 (V2 the second session's slate value) for any ranking: the continuation comes once
+    // per session, not once per click.
+    double gamma = 0.9;
+    SlateQAgent.Rule rule = (SlateQAgent.Rule) SlateQAgent.builder(learner, settings(SlateQSnapshot.Mode.DECOMPOSED,
+        gamma)).create(0, 1 + N * 2);
+    NumpyRandom env = new NumpyRandom(21);
+    long id = 0;
+    for (int u = 0; u < 2500; u++) {
+      for (int session = 0; session < 2; session++) {
+        double[] x = context(env);
+        x[0] = session == 0 ? 1.0 : -1.0;
+        double[] scores = new double[N];
+        for (int i = 0; i < N; i++) {
+          scores[i] = env.random();
+        }
+        rule.observe(twoSessionPlay(id++, u, session, x, scores, env));
+      }
     }
-    return s / v.length;
+    SlateQSnapshot snap = rule.snapshot(1);
+    NumpyRandom test = new NumpyRandom(31);
+    int n = 200;
+    double v2 = 0;
+    double likely = 0;
+    double unlikely = 0;
+    double clicksLikely = 0;
+    for (int c = 0; c < n; c++) {
+      double[] second = context(test);
+      second[0] = -1.0;
+      v2 += snap.slateValue(second) / n;
+      double[] first = context(test);
+      first[0] = 1.0;
+      Integer[] byClickRate = new Integer[N];
+      for (int i = 0; i < N; i++) {
+        byClickRate[i] = i;
+      }
+      java.util.Arrays.sort(byClickRate, (a, b) -> Double.compare(first[1 + b * 2 + 1], first[1 + a * 2 + 1]));
+      int[] high = new int[N];
+      int[] low = new int[N];
+      for (int i = 0; i < N; i++) {
+        high[i] = byClickRate[i];
+        low[i] = byClickRate[N - 1 - i];
+      }
+      likely += snap.slateValue(first, high) / n;
+      unlikely += snap.slateValue(first, low) / n;
+      for (int k = 0; k < SHOWN; k++) {
+        clicksLikely += sigmoid(3 * first[1 + high[k] * 2 + 1] - 1 - k) / n;
+      }
+    }
+    // The likely-click slate expects about 1.7 clicks, the unlikely one about 0.05: crediting the
+    // continuation per click would put the two slates about 1.6 gamma V2 apart.
+    double tol = 0.15 * gamma * v2;
+    assertTrue(v2 > 2, "second-session slate value " + v2);
+    assertEquals(gamma * v2, likely, tol, "first slate ranked by click rate (" + clicksLikely + " clicks expected;"
+        + " ranked against it: " + unlikely + ")");
+    assertEquals(gamma * v2, unlikely, tol, "first slate ranked against click rate");
+    // Both slates' items are worth nothing: the two values differ only by the item network's error.
+    assertEquals(likely, unlikely, 0.05 * gamma * v2, "the two rankings of a first session");
+    rule.close();
+  }
+
+  /** Plays random scores on x: session 0 pays nothing per click, session 1 pays 4 + f0 per click. */
+  private static Transition twoSessionPlay(long id, long user, int session, double[] x, double[] scores,
+      NumpyRandom r) {
+    Integer[] order = new Integer[N];
+    for (int i = 0; i < N; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+    int[] slate = new int[SHOWN];
+    int[] clicked = new int[SHOWN];
+    double[] perPosition = new double[SHOWN];
+    double reward = 0;
+    for (int k = 0; k < SHOWN; k++) {
+      int i = order[k];
+      slate[k] = i;
+      if (r.random() < sigmoid(3 * x[1 + i * 2 + 1] - 1 - k)) {
+        clicked[k] = 1;
+        perPosition[k] = session == 0 ? 0.0 : 4 + x[1 + i * 2];
+        reward += perPosition[k];
+      }
+    }
+    return new Transition(id, user, session, "slateq", 0, x, -1, scores, 1.0, reward, RewardBreakdown.ZERO, 0, SHOWN,
+        0, 0, slate, clicked, new int[SHOWN], Double.NaN, Double.NaN, Double.NaN, perPosition);
   }
 
   @Test

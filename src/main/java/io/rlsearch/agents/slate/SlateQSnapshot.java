@@ -17,7 +17,9 @@ import java.util.Comparator;
  *       with {@code v(s, i) = P(click | s, i, first position)} (the paper's top-k slate optimisation,
  *       with its conditional-choice score replaced by the position-aware click model's), and a
  *       slate's value is the choice-weighted sum {@code sum_k P(click | s, A_k, k) Q(s, A_k)} over the
- *       positions a user sees.
+ *       positions a user sees, plus, across a user's sessions, {@code Q(s, end)}: the value of the
+ *       session's end (the paper's no-click choice, which every session takes once), a network over
+ *       the context alone.
  *   <li>{@link Mode#SIMPLIFIED} (the reference): candidates are ranked by {@code Q(s, i)}.
  * </ul>
  * Exploration as the reference: with probability epsilon every score gets N(0, 1) noise. The ranking
@@ -31,6 +33,7 @@ public final class SlateQSnapshot implements PolicySnapshot {
   private final long version;
   private final Mode mode;
   private final Mlp q;
+  private final Mlp end;
   private final ClickModel choice;
   private final double epsilon;
   private final int contextDim;
@@ -47,8 +50,23 @@ public final class SlateQSnapshot implements PolicySnapshot {
    */
   public SlateQSnapshot(long version, Mode mode, Mlp q, ClickModel choice, double epsilon, int contextDim, int itemDim,
       int candidates, int shown) {
+    this(version, mode, q, null, choice, epsilon, contextDim, itemDim, candidates, shown);
+  }
+
+  /**
+   * A snapshot with the value of the session's end.
+   *
+   * @param end {@code Q(s, end)} over the {@code contextDim} context values, or null for none (one
+   *     session per user: the end is worth 0)
+   */
+  public SlateQSnapshot(long version, Mode mode, Mlp q, Mlp end, ClickModel choice, double epsilon, int contextDim,
+      int itemDim, int candidates, int shown) {
     if (q.inputs() != contextDim + itemDim || q.outputs() != 1) {
       throw new IllegalArgumentException("the item network needs " + (contextDim + itemDim) + " inputs and 1 output");
+    }
+    if (end != null && (end.inputs() != contextDim || end.outputs() != 1 || mode != Mode.DECOMPOSED)) {
+      throw new IllegalArgumentException("the session-end network is decomposed SlateQ's, with " + contextDim
+          + " inputs and 1 output");
     }
     if (!(epsilon >= 0 && epsilon <= 1) || candidates < 1 || shown < 1) {
       throw new IllegalArgumentException("SlateQ needs epsilon in [0, 1], candidates >= 1, shown >= 1");
@@ -56,6 +74,7 @@ public final class SlateQSnapshot implements PolicySnapshot {
     this.version = version;
     this.mode = mode;
     this.q = q;
+    this.end = end;
     this.choice = choice.copy();
     this.epsilon = epsilon;
     this.contextDim = contextDim;
@@ -87,6 +106,27 @@ public final class SlateQSnapshot implements PolicySnapshot {
   /** The item network. */
   public Mlp q() {
     return q;
+  }
+
+  /** The session-end network, if any. */
+  public java.util.Optional<Mlp> end() {
+    return java.util.Optional.ofNullable(end);
+  }
+
+  /**
+   * {@code Q(s, end)}: the value of the session's end at {@code x}, the discounted value of the user's
+   * next sessions (0 without a session-end network).
+   */
+  public double endValue(double[] x) {
+    check(x);
+    if (end == null) {
+      return 0;
+    }
+    float[] in = new float[contextDim];
+    for (int j = 0; j < contextDim; j++) {
+      in[j] = (float) x[j];
+    }
+    return end.forward1(in);
   }
 
   /** The click model (a copy). */
@@ -132,19 +172,79 @@ public final class SlateQSnapshot implements PolicySnapshot {
   }
 
   /**
-   * The value of the greedy slate at {@code x}: {@code sum_k P(click | s, A_k, k) Q(s, A_k)} over the
-   * first {@code shown} positions of the ranking by {@link #scores}.
+   * The value of the greedy slate at {@code x}: {@code sum_k P(click | s, A_k, k) Q(s, A_k) + Q(s, end)}
+   * over the first {@code shown} positions of the ranking by {@link #scores} (the item values
+   * computed as one batch: equal to {@link #itemValues} to rounding).
    */
   public double slateValue(double[] x) {
-    double[] qv = itemValues(x);
-    double[] s = mode == Mode.SIMPLIFIED ? qv : scores(x);
+    return greedyValue(x, itemValuesBatch(x));
+  }
+
+  /**
+   * As {@link #slateValue(double[])} with the candidates' item values {@code Q(s, i)} given (computed
+   * elsewhere, e.g. in one batch for many states).
+   */
+  public double greedyValue(double[] x, double[] qv) {
+    check(x);
+    if (qv.length != candidates) {
+      throw new IllegalArgumentException("need " + candidates + " item values, got " + qv.length);
+    }
+    double[] s = qv;
+    if (mode == Mode.DECOMPOSED) {
+      s = new double[candidates];
+      for (int i = 0; i < candidates; i++) {
+        s[i] = choice.clickProbability(choice.logit(x, x, contextDim + i * itemDim), 0) * qv[i];
+      }
+    }
     Integer[] order = order(s);
+    int[] ranking = new int[order.length];
+    for (int i = 0; i < ranking.length; i++) {
+      ranking[i] = order[i];
+    }
+    return value(x, ranking, qv);
+  }
+
+  /**
+   * The value of the slate {@code ranking} (candidate indices, best first) at {@code x}:
+   * {@code sum_k P(click | s, A_k, k) Q(s, A_k) + Q(s, end)} over its first {@code shown} positions.
+   */
+  public double slateValue(double[] x, int[] ranking) {
+    double[] qv = itemValuesBatch(x);
+    for (int i : ranking) {
+      if (i < 0 || i >= candidates) {
+        throw new IllegalArgumentException("a ranking holds candidate indices 0.." + (candidates - 1) + ", got " + i);
+      }
+    }
+    return value(x, ranking, qv);
+  }
+
+  private double value(double[] x, int[] ranking, double[] qv) {
     double v = 0;
-    for (int k = 0; k < Math.min(shown, candidates); k++) {
-      int i = order[k];
+    for (int k = 0; k < Math.min(shown, ranking.length); k++) {
+      int i = ranking[k];
       v += choice.clickProbability(choice.logit(x, x, contextDim + i * itemDim), k) * qv[i];
     }
-    return v;
+    return v + endValue(x);
+  }
+
+  private double[] itemValuesBatch(double[] x) {
+    check(x);
+    int in = contextDim + itemDim;
+    float[] rows = new float[candidates * in];
+    for (int i = 0; i < candidates; i++) {
+      for (int j = 0; j < contextDim; j++) {
+        rows[i * in + j] = (float) x[j];
+      }
+      for (int j = 0; j < itemDim; j++) {
+        rows[i * in + contextDim + j] = (float) x[contextDim + i * itemDim + j];
+      }
+    }
+    float[] out = q.forwardBatch(rows, candidates);
+    double[] qv = new double[candidates];
+    for (int i = 0; i < candidates; i++) {
+      qv[i] = out[i];
+    }
+    return qv;
   }
 
   /** Candidate indices by descending score (ties by index). */
@@ -159,7 +259,8 @@ public final class SlateQSnapshot implements PolicySnapshot {
 
   @Override
   public PolicySnapshot greedy() {
-    return epsilon == 0 ? this : new SlateQSnapshot(version, mode, q, choice, 0.0, contextDim, itemDim, candidates, shown);
+    return epsilon == 0 ? this
+        : new SlateQSnapshot(version, mode, q, end, choice, 0.0, contextDim, itemDim, candidates, shown);
   }
 
   @Override
