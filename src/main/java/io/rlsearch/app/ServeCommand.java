@@ -166,14 +166,23 @@ final class ServeCommand implements Callable<Integer> {
       out.put("latency_p99_us", (double) h.getValueAtPercentile(99));
       out.put("decision_log_lines", lines);
       out.put("decision_log_lost", logged.lost());
+      out.put("decision_log_dropped", logged.dropped());
+      ServingSystem.ShardHealth shardHealth = run.system().shardHealth();
+      out.put("shard_restarts", shardHealth.restarts());
+      out.put("shard_failures", shardHealth.failures());
+      io.rlsearch.actors.serve.Backlog.Counts monitorBacklog = run.system().monitorBacklog();
+      out.put("monitor_dropped", monitorBacklog.dropped());
+      out.put("monitor_late", monitorBacklog.late());
       out.put("wall_s", (System.nanoTime() - start) / 1e9);
       if (json) {
         spec.commandLine().getOut().println(Json.write(out));
       } else {
         spec.commandLine().getErr().printf("rlsearch: stopped: %d requests, %d failed, %d shed, %d dropped; %d"
-            + " decisions logged%n", c.sent(), c.failed(), c.shed(), c.sent() - c.shed() - c.answered(), lines);
+            + " decisions logged%s%s%n", c.sent(), c.failed(), c.shed(), c.sent() - c.shed() - c.answered(), lines,
+            logged.dropped() > 0 ? ", " + logged.dropped() + " not logged (the log could not keep up)" : "",
+            shardHealth.restarts() > 0 ? "; shards restarted " + shardHealth.restarts() + " times" : "");
       }
-      return all && c.failed() == 0 && logged.lost() == 0 ? 0 : 1;
+      return all && c.failed() == 0 && logged.lost() == 0 && logged.dropped() == 0 ? 0 : 1;
     } finally {
       run.close();
       stopped.countDown();

@@ -150,6 +150,19 @@ public final class ServingApi extends AllDirectives {
           m.put("answered", c.answered());
           m.put("failed", c.failed());
           m.put("shed", c.shed());
+          ServingSystem.ShardHealth h = sys.shardHealth();
+          Map<String, Object> shards = new LinkedHashMap<>();
+          shards.put("total", h.shards());
+          shards.put("alive", h.alive());
+          shards.put("restarts", h.restarts());
+          shards.put("failures", h.failures());
+          m.put("shards", shards);
+          m.put("monitor", backlog(sys.monitorBacklog()));
+          m.put("decision_log", backlog(sys.logBacklog()));
+          if (h.alive() < h.shards()) {
+            m.put("status", "degraded: " + (h.shards() - h.alive()) + " of " + h.shards() + " shards stopped");
+            return complete(json(503, m));
+          }
           return complete(json(200, m));
         })), methodNotAllowed("GET"))),
         path("policies", () -> concat(get(() -> onSuccess(askRegistry(ServingRegistryActor.GetState::new),
@@ -185,6 +198,16 @@ public final class ServingApi extends AllDirectives {
           }
           return reply(askRegistry(to -> new ServingRegistryActor.Rollback(reason, to)));
         }))), methodNotAllowed("POST"))));
+  }
+
+  private static Map<String, Object> backlog(io.rlsearch.actors.serve.Backlog.Counts b) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("queued", b.queued());
+    m.put("capacity", b.capacity());
+    m.put("dropped", b.dropped());
+    m.put("late", b.late());
+    m.put("max_wait_ms", b.maxWaitMs());
+    return m;
   }
 
   private Route methodNotAllowed(String allowed) {
