@@ -78,6 +78,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", defaultValue = "2025", description = "World and request seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--fault-rate", paramLabel = "P", defaultValue = "0",
+      description = "A test tool: each request's shard fails after the policy's step with probability P (default:"
+          + " ${DEFAULT-VALUE}); the shard restarts and answers that request with the error.")
+  double faultRate;
+
   @Mixin ConfigOption config = new ConfigOption();
 
   @Option(names = "--dashboard",
@@ -97,6 +102,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (shards < 1 || shards > 64) {
       throw new Main.UsageException("--shards must be in 1..64, got " + shards);
+    }
+    if (!(faultRate >= 0 && faultRate < 1)) {
+      throw new Main.UsageException("--fault-rate must be in [0, 1), got " + faultRate);
     }
     if (duration != null && !(duration > 0)) {
       throw new Main.UsageException("--duration must be > 0 seconds, got " + duration);
@@ -120,7 +128,8 @@ final class ServeCommand implements Callable<Integer> {
         .filter(s -> !s.isBlank());
     SimSettings sim = config.load();
     World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
-    Serving.Running run = Serving.start(world, policy, policyFiles, shards, Optional.ofNullable(log), seed, bind, port, tok, 0);
+    Serving.Running run = Serving.start(world, policy, policyFiles, shards, Optional.ofNullable(log), seed, bind, port, tok, 0,
+        faultRate);
     spec.commandLine().getErr().printf("rlsearch: serving on http://%s:%d (live: %s, %s requests/s%s); Ctrl-C stops%n",
         bind, run.port(), policy, rate == 0 ? "no" : String.format(java.util.Locale.ROOT, "%.0f", rate),
         tok.isPresent() ? ", mutating calls need the bearer token" : "");
