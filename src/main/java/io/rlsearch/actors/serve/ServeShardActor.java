@@ -104,7 +104,7 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
 
   /**
    * What a shard keeps across a restart (its routing table, the requests waiting for the first one,
-   * its subscription), and its health for {@code /health}: restarts, requests failed by a restart,
+   * its subscription, its session runner), and its health for {@code /health}: restarts, requests failed by a restart,
    * whether it is alive. Read from any thread.
    */
   public static final class State {
@@ -114,6 +114,7 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     private InHand inHand;
     private RuntimeException cause;
     private boolean logged;
+    private SessionRunner runner;
     private final AtomicLong restarts = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean alive = true;
@@ -176,7 +177,11 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     this.index = index;
     this.world = world;
     this.streams = streams;
-    this.runner = new SessionRunner(world, task, streams);
+    // Kept across restarts (building one allocates the world's buffers); prepare() starts it afresh.
+    if (state.runner == null) {
+      state.runner = new SessionRunner(world, task, streams);
+    }
+    this.runner = state.runner;
     this.registry = registry;
     this.sinks = sinks;
     this.state = state;

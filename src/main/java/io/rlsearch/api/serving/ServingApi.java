@@ -189,8 +189,8 @@ public final class ServingApi extends AllDirectives {
           shards.put("restarts", h.restarts());
           shards.put("failures", h.failures());
           m.put("shards", shards);
-          m.put("monitor", backlog(sys.monitorBacklog()));
-          m.put("decision_log", backlog(sys.logBacklog()));
+          m.put("monitor", backlog(sys.monitorBacklog(), true));
+          m.put("decision_log", backlog(sys.logBacklog(), false));
           if (h.alive() < h.shards()) {
             m.put("status", "degraded: " + (h.shards() - h.alive()) + " of " + h.shards() + " shards stopped");
             return complete(json(503, m));
@@ -232,13 +232,15 @@ public final class ServingApi extends AllDirectives {
         }))), methodNotAllowed("POST"))));
   }
 
-  private static Map<String, Object> backlog(io.rlsearch.actors.serve.Backlog.Counts b) {
+  private static Map<String, Object> backlog(io.rlsearch.actors.serve.Backlog.Counts b, boolean timed) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("queued", b.queued());
     m.put("capacity", b.capacity());
     m.put("dropped", b.dropped());
-    m.put("late", b.late());
-    m.put("max_wait_ms", b.maxWaitMs());
+    if (timed) {
+      m.put("late", b.late());
+      m.put("max_wait_ms", b.maxWaitMs());
+    }
     return m;
   }
 
