@@ -128,8 +128,8 @@ final class ServeCommand implements Callable<Integer> {
         .filter(s -> !s.isBlank());
     SimSettings sim = config.load();
     World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
-    Serving.Running run = Serving.start(world, policy, policyFiles, shards, Optional.ofNullable(log), seed, bind, port, tok, 0,
-        faultRate);
+    Serving.Running run = Serving.start(world, policy, policyFiles, shards, Optional.ofNullable(log), seed, bind, port,
+        tok, 0, faultRate);
     spec.commandLine().getErr().printf("rlsearch: serving on http://%s:%d (live: %s, %s requests/s%s); Ctrl-C stops%n",
         bind, run.port(), policy, rate == 0 ? "no" : String.format(java.util.Locale.ROOT, "%.0f", rate),
         tok.isPresent() ? ", mutating calls need the bearer token" : "");

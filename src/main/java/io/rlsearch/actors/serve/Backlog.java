@@ -66,7 +66,10 @@ public final class Backlog {
     waiting.decrementAndGet();
   }
 
-  /** The receiver took a message stamped {@code sentNanos} (by {@link #now()}): counts it late if it waited too long. */
+  /**
+   * The receiver took a message stamped {@code sentNanos} (by {@link #now()}): counted late if it waited
+   * longer than the threshold.
+   */
   public void taken(long sentNanos) {
     waiting.decrementAndGet();
     long waited = clock.getAsLong() - sentNanos;

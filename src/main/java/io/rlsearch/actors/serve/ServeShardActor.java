@@ -104,8 +104,8 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
 
   /**
    * What a shard keeps across a restart (its routing table, the requests waiting for the first one,
-   * its subscription, its session runner), and its health for {@code /health}: restarts, requests failed by a restart,
-   * whether it is alive. Read from any thread.
+   * its subscription, its session runner), and its health for {@code /health}: restarts, requests
+   * failed by a restart, whether it is alive. The health is read from any thread.
    */
   public static final class State {
     private Routing routing;

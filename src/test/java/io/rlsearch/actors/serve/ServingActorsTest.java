@@ -242,7 +242,8 @@ class ServingActorsTest {
     for (int i = 0; i < 100; i++) {
       served.add(p.receiveMessage(Duration.ofSeconds(10)));
     }
-    assertEquals(100, served.stream().map(ServeShardActor.Served::id).distinct().count(), "every request answered once");
+    assertEquals(100, served.stream().map(ServeShardActor.Served::id).distinct().count(),
+        "every request answered once");
     long failed = served.stream().filter(s -> s.error().isPresent()).count();
     long expected = 0;
     for (long id = 0; id < 100; id++) {
@@ -252,7 +253,8 @@ class ServingActorsTest {
     assertTrue(failed > 5 && failed < 50, "failed: " + failed);
     served.stream().filter(s -> s.error().isPresent()).forEach(s -> assertTrue(
         s.error().get().contains("serving shard 0 failed and restarted"), s.error().get()));
-    assertEquals(100 - failed, log.receiveSeveralMessages((int) (100 - failed)).size(), "every answered decision logged");
+    assertEquals(100 - failed, log.receiveSeveralMessages((int) (100 - failed)).size(),
+        "every answered decision logged");
     log.expectNoMessage(Duration.ofMillis(200));
     assertEquals(failed, health.restarts());
     assertEquals(failed, health.failures());
