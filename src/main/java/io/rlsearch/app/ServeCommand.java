@@ -78,6 +78,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", defaultValue = "2025", description = "World and request seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--fault-rate", paramLabel = "P", defaultValue = "0",
+      description = "A test tool: each request's shard fails after the policy's step with probability P (default:"
+          + " ${DEFAULT-VALUE}); the shard restarts and answers that request with the error.")
+  double faultRate;
+
   @Mixin ConfigOption config = new ConfigOption();
 
   @Option(names = "--dashboard",
@@ -97,6 +102,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (shards < 1 || shards > 64) {
       throw new Main.UsageException("--shards must be in 1..64, got " + shards);
+    }
+    if (!(faultRate >= 0 && faultRate < 1)) {
+      throw new Main.UsageException("--fault-rate must be in [0, 1), got " + faultRate);
     }
     if (duration != null && !(duration > 0)) {
       throw new Main.UsageException("--duration must be > 0 seconds, got " + duration);
@@ -120,7 +128,8 @@ final class ServeCommand implements Callable<Integer> {
         .filter(s -> !s.isBlank());
     SimSettings sim = config.load();
     World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
-    Serving.Running run = Serving.start(world, policy, policyFiles, shards, Optional.ofNullable(log), seed, bind, port, tok, 0);
+    Serving.Running run = Serving.start(world, policy, policyFiles, shards, Optional.ofNullable(log), seed, bind, port,
+        tok, 0, faultRate);
     spec.commandLine().getErr().printf("rlsearch: serving on http://%s:%d (live: %s, %s requests/s%s); Ctrl-C stops%n",
         bind, run.port(), policy, rate == 0 ? "no" : String.format(java.util.Locale.ROOT, "%.0f", rate),
         tok.isPresent() ? ", mutating calls need the bearer token" : "");
@@ -166,14 +175,23 @@ final class ServeCommand implements Callable<Integer> {
       out.put("latency_p99_us", (double) h.getValueAtPercentile(99));
       out.put("decision_log_lines", lines);
       out.put("decision_log_lost", logged.lost());
+      out.put("decision_log_dropped", logged.dropped());
+      ServingSystem.ShardHealth shardHealth = run.system().shardHealth();
+      out.put("shard_restarts", shardHealth.restarts());
+      out.put("shard_failures", shardHealth.failures());
+      io.rlsearch.actors.serve.Backlog.Counts monitorBacklog = run.system().monitorBacklog();
+      out.put("monitor_dropped", monitorBacklog.dropped());
+      out.put("monitor_late", monitorBacklog.late());
       out.put("wall_s", (System.nanoTime() - start) / 1e9);
       if (json) {
         spec.commandLine().getOut().println(Json.write(out));
       } else {
         spec.commandLine().getErr().printf("rlsearch: stopped: %d requests, %d failed, %d shed, %d dropped; %d"
-            + " decisions logged%n", c.sent(), c.failed(), c.shed(), c.sent() - c.shed() - c.answered(), lines);
+            + " decisions logged%s%s%n", c.sent(), c.failed(), c.shed(), c.sent() - c.shed() - c.answered(), lines,
+            logged.dropped() > 0 ? ", " + logged.dropped() + " not logged (the log could not keep up)" : "",
+            shardHealth.restarts() > 0 ? "; shards restarted " + shardHealth.restarts() + " times" : "");
       }
-      return all && c.failed() == 0 && logged.lost() == 0 ? 0 : 1;
+      return all && c.failed() == 0 && logged.lost() == 0 && logged.dropped() == 0 ? 0 : 1;
     } finally {
       run.close();
       stopped.countDown();

@@ -61,6 +61,10 @@ class ServingApiTest {
       Res health = call(p, "GET", "/health", null);
       assertEquals(200, health.status());
       assertEquals(1, health.body().get("live").asLong());
+      assertEquals(2, health.body().get("shards").get("alive").asInt(), health.body().toString());
+      assertEquals(0, health.body().get("shards").get("restarts").asLong());
+      assertEquals(0, health.body().get("monitor").get("dropped").asLong());
+      assertEquals(0, health.body().get("decision_log").get("dropped").asLong());
       Res policies = call(p, "GET", "/policies", null);
       assertEquals(200, policies.status());
       assertEquals(6, policies.body().get("versions").size(), "the six built-ins");
@@ -139,6 +143,38 @@ class ServingApiTest {
           .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"" + "y".repeat(10_000) + "\"}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(413, big.statusCode(), big.body());
+    }
+  }
+
+  /** A raw HTTP/1.1 GET with the given Host header (HttpClient does not let one set it). */
+  private static String[] rawGet(int port, String path, String host) throws Exception {
+    try (java.net.Socket sock = new java.net.Socket("127.0.0.1", port)) {
+      sock.setSoTimeout(10_000);
+      sock.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String response = new String(sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int blank = response.indexOf("\r\n\r\n");
+      return new String[] {response.substring(0, response.indexOf("\r\n")), response.substring(blank + 4)};
+    }
+  }
+
+  @Test
+  void onLoopbackARequestForAnotherHostIsRefusedSoDnsRebindingReadsNothing() throws Exception {
+    try (Serving.Running run = Serving.start(Runs.smallWorld(3), "neutral", List.of(), 1, Optional.empty(), 3,
+        "127.0.0.1", 0, Optional.empty(), 0)) {
+      int p = run.port();
+      for (String path : List.of("/health", "/policies", "/metrics", "/")) {
+        String[] r = rawGet(p, path, "rebind.example:" + p);
+        assertTrue(r[0].startsWith("HTTP/1.1 403"), path + ": " + r[0]);
+        JsonNode body = JSON.readTree(r[1]);
+        assertEquals("the Host header names 'rebind.example', not this server: on loopback it answers to 127.0.0.1,"
+            + " localhost or [::1] only", body.get("error").asText(), path);
+        assertEquals(1, body.get("error").asText().lines().count());
+      }
+      for (String host : List.of("127.0.0.1:" + p, "localhost:" + p, "LOCALHOST", "[::1]:" + p)) {
+        String[] r = rawGet(p, "/health", host);
+        assertTrue(r[0].startsWith("HTTP/1.1 200"), host + ": " + r[0] + " " + r[1]);
+      }
     }
   }
 

@@ -8,10 +8,15 @@ import io.rlsearch.experiments.RunStreams;
 import io.rlsearch.experiments.SessionRunner;
 import io.rlsearch.experiments.Task;
 import io.rlsearch.sim.World;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -28,6 +33,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * applied between requests, so a request in flight always finishes on the version it started with;
  * the shard acknowledges every table to the registry. With a shadow, the answered request goes to the
  * {@link ShadowActor}, which computes the shadow's action apart (never served).
+ *
+ * <p>A shard is supervised: any other failure restarts it with its {@link State}, and the request it
+ * was serving is answered with the error and counted against its version, so no request is lost and
+ * the requester's count of requests in flight is released.
  */
 public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Command> {
   /** Messages accepted by a shard: requests, and routing tables ({@link Routing}). */
@@ -62,22 +71,95 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
       Optional<String> error) {}
 
   /**
-   * Serving outcomes go here too (null: nowhere).
+   * Serving outcomes go here too (null: nowhere). The monitor and the decision log are told through
+   * their backlogs: what does not fit is dropped and counted there, never queued without bound.
    *
+   * @param monitor the monitor (null: none)
+   * @param monitorBacklog the monitor's backlog
+   * @param decisionLog the decision log (null: none)
+   * @param logBacklog the decision log's backlog
    * @param shadow where served requests go for the shadow, with its queue (null: no shadow is computed)
    */
-  public record Sinks(ActorRef<ServingMonitorActor.Command> monitor, ActorRef<LoggedDecision> decisionLog,
-      ActorRef<ShadowActor.Work> shadow, ShadowActor.Queue shadowQueue) {
+  public record Sinks(ActorRef<ServingMonitorActor.Command> monitor, Backlog monitorBacklog,
+      ActorRef<LoggedDecision> decisionLog, Backlog logBacklog, ActorRef<ShadowActor.Work> shadow,
+      ShadowActor.Queue shadowQueue) {
+    public Sinks {
+      if (monitor != null) {
+        Objects.requireNonNull(monitorBacklog, "monitorBacklog");
+      }
+      if (decisionLog != null) {
+        Objects.requireNonNull(logBacklog, "logBacklog");
+      }
+      if (shadow != null) {
+        Objects.requireNonNull(shadowQueue, "shadowQueue");
+      }
+    }
+
     /** Sinks without a shadow. */
-    public Sinks(ActorRef<ServingMonitorActor.Command> monitor, ActorRef<LoggedDecision> decisionLog) {
-      this(monitor, decisionLog, null, null);
+    public Sinks(ActorRef<ServingMonitorActor.Command> monitor, Backlog monitorBacklog,
+        ActorRef<LoggedDecision> decisionLog, Backlog logBacklog) {
+      this(monitor, monitorBacklog, decisionLog, logBacklog, null, null);
     }
   }
 
-  /** A shard that subscribes to {@code registry}'s routing. */
+  /**
+   * What a shard keeps across a restart (its routing table, the requests waiting for the first one,
+   * its subscription, its session runner), and its health for {@code /health}: restarts, requests
+   * failed by a restart, whether it is alive. The health is read from any thread.
+   */
+  public static final class State {
+    private Routing routing;
+    private final ArrayDeque<Serve> waiting = new ArrayDeque<>();
+    private boolean subscribed;
+    private InHand inHand;
+    private RuntimeException cause;
+    private boolean logged;
+    private SessionRunner runner;
+    private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile boolean alive = true;
+
+    /** Restarts so far. */
+    public long restarts() {
+      return restarts.get();
+    }
+
+    /** Requests answered with an error because the shard failed while serving them. */
+    public long failures() {
+      return failures.get();
+    }
+
+    /** Whether the shard is running (false once it has stopped). */
+    public boolean alive() {
+      return alive;
+    }
+  }
+
+  /** A request being served, until it is answered. */
+  private record InHand(Serve serve, long version, long epoch) {}
+
+  /**
+   * A supervised shard that subscribes to {@code registry}'s routing: it restarts after any failure,
+   * without limit, keeping {@code state}; the request in hand when it failed is answered with the error
+   * and counted as a failure of its version (the error-rate guardrail sees it).
+   *
+   * @param faultRate probability that the work after a request's policy step throws (fault injection;
+   *     0 in production)
+   */
+  public static Behavior<Command> create(int index, World world, Task task, RunStreams streams,
+      ActorRef<ServingRegistryActor.Command> registry, Sinks sinks, State state, double faultRate) {
+    if (!(faultRate >= 0 && faultRate < 1)) {
+      throw new IllegalArgumentException("fault rate must lie in [0, 1), got " + faultRate);
+    }
+    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new ServeShardActor(ctx, index, world, task, streams,
+        registry, sinks, state, faultRate)))
+        .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLoggingEnabled(false));
+  }
+
+  /** A supervised shard with its own state and no fault injection. */
   public static Behavior<Command> create(int index, World world, Task task, RunStreams streams,
       ActorRef<ServingRegistryActor.Command> registry, Sinks sinks) {
-    return Behaviors.setup(ctx -> new ServeShardActor(ctx, index, world, task, streams, registry, sinks));
+    return create(index, world, task, streams, registry, sinks, new State(), 0);
   }
 
   private final int index;
@@ -86,20 +168,35 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
   private final SessionRunner runner;
   private final ActorRef<ServingRegistryActor.Command> registry;
   private final Sinks sinks;
-  private Routing routing;
-  private final java.util.List<Serve> waiting = new java.util.ArrayList<>();
+  private final State state;
+  private final double faultRate;
 
   private ServeShardActor(ActorContext<Command> ctx, int index, World world, Task task, RunStreams streams,
-      ActorRef<ServingRegistryActor.Command> registry, Sinks sinks) {
+      ActorRef<ServingRegistryActor.Command> registry, Sinks sinks, State state, double faultRate) {
     super(ctx);
     this.index = index;
     this.world = world;
     this.streams = streams;
-    this.runner = new SessionRunner(world, task, streams);
+    // Kept across restarts (building one allocates the world's buffers); prepare() starts it afresh.
+    if (state.runner == null) {
+      state.runner = new SessionRunner(world, task, streams);
+    }
+    this.runner = state.runner;
     this.registry = registry;
     this.sinks = sinks;
-    // The registry sends tables straight to this actor (no adapter), so a control-aware mailbox sees them.
-    registry.tell(new ServingRegistryActor.Subscribe(ctx.getSelf().narrow()));
+    this.state = state;
+    this.faultRate = faultRate;
+    if (!state.subscribed) {
+      // The registry sends tables straight to this actor (no adapter), so a control-aware mailbox sees
+      // them; the reference outlives a restart, so a restarted shard keeps its subscription.
+      registry.tell(new ServingRegistryActor.Subscribe(ctx.getSelf().narrow()));
+      state.subscribed = true;
+    } else if (state.routing != null) {
+      // Requests that waited for the first table and were not served before the failure: served now.
+      while (!state.waiting.isEmpty()) {
+        ctx.getSelf().tell(state.waiting.poll());
+      }
+    }
   }
 
   @Override
@@ -107,32 +204,35 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     return newReceiveBuilder()
         .onMessage(Serve.class, this::onServe)
         .onMessage(Routing.class, this::onRouting)
+        .onSignal(PreRestart.class, s -> onPreRestart())
+        .onSignal(PostStop.class, s -> {
+          state.alive = false;
+          return this;
+        })
         .build();
   }
 
   private Behavior<Command> onRouting(Routing r) {
-    if (routing == null || r.epoch() > routing.epoch()) {
-      routing = r;
+    if (state.routing == null || r.epoch() > state.routing.epoch()) {
+      state.routing = r;
     }
     registry.tell(new ServingRegistryActor.Applied(index, r.epoch()));
-    if (!waiting.isEmpty()) {
-      java.util.List<Serve> ready = new java.util.ArrayList<>(waiting);
-      waiting.clear();
-      for (Serve s : ready) {
-        onServe(s);
-      }
+    // One at a time, each taken off the list before it is served: a failure loses none of the others.
+    for (Serve s = state.waiting.poll(); s != null; s = state.waiting.poll()) {
+      onServe(s);
     }
     return this;
   }
 
   private Behavior<Command> onServe(Serve s) {
-    if (routing == null) {
+    if (state.routing == null) {
       // Before the first table arrives (start-up), requests wait; none is dropped.
-      waiting.add(s);
+      state.waiting.add(s);
       return this;
     }
-    Routing r = routing;
+    Routing r = state.routing;
     Routing.Version v = r.serving(s.id());
+    state.inHand = new InHand(s, v.id(), r.epoch());
     double[] x;
     Decision d;
     Transition t;
@@ -143,28 +243,93 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
       t = runner.finish(d, v.name(), v.id());
     } catch (RuntimeException e) {
       // A failed request is an outcome too: the monitor's error-rate guardrail rolls the version back.
-      if (sinks.monitor() != null) {
-        sinks.monitor().tell(new ServingMonitorActor.Failure(v.id()));
-      }
+      state.inHand = null;
+      failure(v.id());
       s.replyTo().tell(new Served(s.id(), s.sentNanos(), 0, r.epoch(), Double.NaN, Double.NaN, Double.NaN,
           Optional.of("version " + v.id() + " failed: " + e.getMessage())));
       return this;
     }
-    if (sinks.monitor() != null) {
+    try {
+      answer(s, r, v, x, d, t);
+    } catch (RuntimeException e) {
+      // Kept for the restart, which answers the request in hand with it.
+      state.cause = e;
+      throw e;
+    }
+    return this;
+  }
+
+  /**
+   * Everything after the policy's step: the decision is made whole (a decision that cannot be logged
+   * fails here, before anyone is told), then the monitor, the log, the requester and the shadow.
+   */
+  private void answer(Serve s, Routing r, Routing.Version v, double[] x, Decision d, Transition t) {
+    if (faultRate > 0 && streams.fault(s.id(), FAULT_STREAM).random() < faultRate) {
+      throw new InjectedFault("injected fault in serving shard " + index + " at request " + s.id());
+    }
+    LoggedDecision logged = sinks.decisionLog() == null ? null : new LoggedDecision(v.name(), v.id(), s.id(), 0, x,
+        t.arm(), t.action(), t.propensity(), null, t.reward(), true, new LoggedDecision.Outcome(t.breakdown().gmv(),
+            t.breakdown().cm2(), t.breakdown().strat(), t.breakdown().clicks(), t.orders()));
+    ShadowActor.Work shadow = r.shadow().isPresent() && d.continuous() && sinks.shadow() != null
+        ? new ShadowActor.Work(r.shadow().get(), s.id(), x, d.action(), t.reward()) : null;
+    if (sinks.monitor() != null && sinks.monitorBacklog().offer()) {
       sinks.monitor().tell(new ServingMonitorActor.Outcome(v.id(), t.reward(), t.breakdown().gmv(),
-          t.breakdown().cm2(), t.rankChange()));
+          t.breakdown().cm2(), t.rankChange(), sinks.monitorBacklog().now()));
     }
-    if (sinks.decisionLog() != null) {
-      sinks.decisionLog().tell(new LoggedDecision(v.name(), v.id(), s.id(), 0, x, t.arm(), t.action(), t.propensity(),
-          null, t.reward(), true, new LoggedDecision.Outcome(t.breakdown().gmv(), t.breakdown().cm2(),
-              t.breakdown().strat(), t.breakdown().clicks(), t.orders())));
+    if (logged != null && sinks.logBacklog().offer()) {
+      sinks.decisionLog().tell(logged);
     }
+    state.inHand = null;
     s.replyTo().tell(new Served(s.id(), s.sentNanos(), v.id(), r.epoch(), t.reward(), t.breakdown().gmv(),
         t.breakdown().cm2(), Optional.empty()));
     // The shadow, after the answer and in its own actor: it can neither fail nor delay the live request.
-    if (r.shadow().isPresent() && d.continuous() && sinks.shadow() != null && sinks.shadowQueue().offer()) {
-      sinks.shadow().tell(new ShadowActor.Work(r.shadow().get(), s.id(), x, d.action(), t.reward()));
+    if (shadow != null && sinks.shadowQueue().offer()) {
+      sinks.shadow().tell(shadow);
+    }
+  }
+
+  private void failure(long version) {
+    if (sinks.monitor() != null && sinks.monitorBacklog().offer()) {
+      sinks.monitor().tell(new ServingMonitorActor.Failure(version, sinks.monitorBacklog().now()));
+    }
+  }
+
+  /**
+   * Before the restart: the request in hand (if the failure came before its answer) is answered with
+   * the error and counted against its version, so the requester's in-flight count is released and the
+   * error-rate guardrail sees it. The first failure is logged; later ones are counted.
+   */
+  private Behavior<Command> onPreRestart() {
+    RuntimeException cause = state.cause;
+    state.cause = null;
+    String why = cause == null ? "unknown failure" : cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    long n = state.restarts.incrementAndGet();
+    InHand h = state.inHand;
+    state.inHand = null;
+    if (h != null) {
+      state.failures.incrementAndGet();
+      failure(h.version());
+      h.serve().replyTo().tell(new Served(h.serve().id(), h.serve().sentNanos(), 0, h.epoch(), Double.NaN, Double.NaN,
+          Double.NaN, Optional.of("version " + h.version() + " failed: serving shard " + index + " failed and"
+              + " restarted: " + why)));
+    }
+    if (!state.logged && !(cause instanceof InjectedFault)) {
+      state.logged = true;
+      getContext().getLog().warn("serving shard {} failed at request {} and restarted: {} (later restarts are"
+          + " counted in /health, not logged)", index, h == null ? -1 : h.serve().id(), why);
     }
     return this;
+  }
+
+  /** The attempt number of the fault injection's stream (apart from the shadow's and the training's). */
+  private static final int FAULT_STREAM = 2_000_000;
+
+  /** A fault thrown on purpose (fault injection). */
+  public static final class InjectedFault extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InjectedFault(String message) {
+      super(message, null, false, false);
+    }
   }
 }

@@ -65,14 +65,15 @@ public final class ShadowActor {
     }
   }
 
-  /** The shadow's actor over {@code queue}, reporting to {@code monitor}. */
-  public static Behavior<Work> create(RunStreams streams, ActorRef<ServingMonitorActor.Command> monitor, Queue queue) {
+  /** The shadow's actor over {@code queue}, reporting to {@code monitor} through the monitor's {@code backlog}. */
+  public static Behavior<Work> create(RunStreams streams, ActorRef<ServingMonitorActor.Command> monitor,
+      Backlog backlog, Queue queue) {
     return Behaviors.receive((ctx, w) -> {
       queue.waiting.decrementAndGet();
       try {
         // The shadow's own stream for this request: its choice does not disturb the live one's.
         Decision ds = w.shadow().policy().act(w.context(), streams.fault(w.requestId(), 1_000_000));
-        if (ds.continuous()) {
+        if (ds.continuous() && backlog.offer()) {
           monitor.tell(new ServingMonitorActor.ShadowSample(w.shadow().id(), w.context(), w.servedAction(), w.reward(),
               ds.action()));
         }

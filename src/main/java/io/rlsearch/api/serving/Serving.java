@@ -38,6 +38,15 @@ public final class Serving {
   /** Starts the serving path and binds its HTTP API (used by the command and the tests). */
   public static Running start(World world, String live, List<String> policyFiles, int shards, Optional<Path> log, long seed,
       String bind, int port, Optional<String> token, int record) {
+    return start(world, live, policyFiles, shards, log, seed, bind, port, token, record, 0);
+  }
+
+  /**
+   * As above, with shards that fail after a request's policy step at {@code faultRate} (fault injection,
+   * a test tool; 0 in production).
+   */
+  public static Running start(World world, String live, List<String> policyFiles, int shards, Optional<Path> log, long seed,
+      String bind, int port, Optional<String> token, int record, double faultRate) {
     boolean local = bind.equals("127.0.0.1") || bind.equals("localhost") || bind.equals("::1");
     if (!local && token.isEmpty()) {
       throw new BadRequestException("--bind " + bind + " exposes the control API beyond this machine: give a token"
@@ -50,7 +59,7 @@ public final class Serving {
     RunConfig topo = RunConfig.load(Optional.empty(), Optional.empty());
     ServingSystem sys = new ServingSystem(world, Task.BoostWeights.battle(), live, "built-in",
         PolicyCatalog.builtIn(live), new ServingSystem.Settings(shards, ServingMonitorActor.Settings.defaults(), log,
-            seed, record), topo.systemConfig());
+            seed, record, ServingSystem.QUEUE, faultRate), topo.systemConfig());
     try {
       for (String name : PolicyCatalog.builtIns().keySet()) {
         if (!name.equals(live)) {
@@ -82,7 +91,7 @@ public final class Serving {
           }
         }
       }
-      ServingApi api = new ServingApi(sys, token, local, port);
+      ServingApi api = new ServingApi(sys, token, local, port, bind);
       io.rlsearch.api.metrics.Telemetry telemetry = new io.rlsearch.api.metrics.Telemetry("serve", System::nanoTime);
       sys.attach(telemetry);
       io.rlsearch.api.metrics.DashboardRoutes dash = new io.rlsearch.api.metrics.DashboardRoutes(telemetry, sys.system());

@@ -32,7 +32,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * {@code {"share": s}}), {@code POST /policies/{version}/shadow}, {@code POST /rollback}. JSON in and
  * out; errors are JSON ({@code {"error": ...}}) with a 4xx: 400 for a malformed version or body, 404
  * for an unknown version or path, 405 for a wrong method, 401 for a mutating call without the bearer
- * token when one is configured, 409 when the state forbids the change.
+ * token when one is configured, 409 when the state forbids the change, 403 on loopback for a request
+ * whose {@code Host} header does not name this machine (DNS rebinding).
  */
 public final class ServingApi extends AllDirectives {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +41,7 @@ public final class ServingApi extends AllDirectives {
   private final Optional<String> token;
   private final boolean loopback;
   private final int port;
+  private final String bindHost;
 
   /** Request bodies larger than this are refused (413). */
   public static final long MAX_BODY = 4096;
@@ -50,10 +52,12 @@ public final class ServingApi extends AllDirectives {
   /**
    * The API of {@code sys}.
    *
-   * @param loopback whether it is bound to a loopback address (off loopback, every endpoint needs the token)
+   * @param loopback whether it is bound to a loopback address (off loopback, every endpoint needs the token;
+   *     on loopback, every request must name this machine in its {@code Host} header)
    * @param port the port it is bound to (0 when not known yet: any loopback origin's port is accepted)
+   * @param bindHost the address or name it is bound to (a {@code Host} it accepts besides the loopback names)
    */
-  public ServingApi(ServingSystem sys, Optional<String> token, boolean loopback, int port) {
+  public ServingApi(ServingSystem sys, Optional<String> token, boolean loopback, int port, String bindHost) {
     if (!loopback && token.isEmpty()) {
       throw new IllegalArgumentException("an API bound beyond loopback needs a token");
     }
@@ -61,10 +65,38 @@ public final class ServingApi extends AllDirectives {
     this.token = token;
     this.loopback = loopback;
     this.port = port;
+    this.bindHost = bindHost;
   }
 
   public ServingApi(ServingSystem sys, Optional<String> token) {
-    this(sys, token, true, 0);
+    this(sys, token, true, 0, "127.0.0.1");
+  }
+
+  /** The {@code Host} names a loopback-bound API answers to (with any port). */
+  private static final java.util.Set<String> LOOPBACK_HOSTS = java.util.Set.of("127.0.0.1", "localhost", "::1",
+      "[::1]");
+
+  /**
+   * On loopback, refuses (403, one line) a request whose {@code Host} is not this machine's loopback
+   * name or address or the bound host: a page on another site whose name was pointed at 127.0.0.1 (DNS
+   * rebinding) sends its own name, and reads nothing. Off loopback every call needs the token instead.
+   */
+  private Route hostChecked(Route inner) {
+    if (!loopback) {
+      return inner;
+    }
+    return extractRequest(req -> {
+      String host = req.getHeader(org.apache.pekko.http.javadsl.model.headers.Host.class)
+          .map(h -> h.host().address()).orElse("");
+      String name = host.toLowerCase(java.util.Locale.ROOT);
+      if (LOOPBACK_HOSTS.contains(name) || name.equals(bindHost.toLowerCase(java.util.Locale.ROOT))
+          || ("[" + bindHost + "]").equalsIgnoreCase(name)) {
+        return inner;
+      }
+      String also = LOOPBACK_HOSTS.contains(bindHost.toLowerCase(java.util.Locale.ROOT)) ? "" : ", " + bindHost;
+      return complete(error(403, "the Host header names '" + (host.isEmpty() ? "nothing" : host) + "', not this"
+          + " server: on loopback it answers to 127.0.0.1, localhost or [::1]" + also + " only"));
+    });
   }
 
   private static HttpResponse json(int status, Object body) {
@@ -93,13 +125,13 @@ public final class ServingApi extends AllDirectives {
    */
   public Route routeWith(Route extra) {
     Route all = concat(controlRoutes(), extra, notFound());
-    return loopback ? all : authorised(() -> all);
+    return loopback ? hostChecked(all) : authorised(() -> all);
   }
 
   /** The routes. */
   public Route route() {
     Route all = concat(controlRoutes(), notFound());
-    return loopback ? all : authorised(() -> all);
+    return loopback ? hostChecked(all) : authorised(() -> all);
   }
 
   /**
@@ -150,6 +182,19 @@ public final class ServingApi extends AllDirectives {
           m.put("answered", c.answered());
           m.put("failed", c.failed());
           m.put("shed", c.shed());
+          ServingSystem.ShardHealth h = sys.shardHealth();
+          Map<String, Object> shards = new LinkedHashMap<>();
+          shards.put("total", h.shards());
+          shards.put("alive", h.alive());
+          shards.put("restarts", h.restarts());
+          shards.put("failures", h.failures());
+          m.put("shards", shards);
+          m.put("monitor", backlog(sys.monitorBacklog(), true));
+          m.put("decision_log", backlog(sys.logBacklog(), false));
+          if (h.alive() < h.shards()) {
+            m.put("status", "degraded: " + (h.shards() - h.alive()) + " of " + h.shards() + " shards stopped");
+            return complete(json(503, m));
+          }
           return complete(json(200, m));
         })), methodNotAllowed("GET"))),
         path("policies", () -> concat(get(() -> onSuccess(askRegistry(ServingRegistryActor.GetState::new),
@@ -185,6 +230,18 @@ public final class ServingApi extends AllDirectives {
           }
           return reply(askRegistry(to -> new ServingRegistryActor.Rollback(reason, to)));
         }))), methodNotAllowed("POST"))));
+  }
+
+  private static Map<String, Object> backlog(io.rlsearch.actors.serve.Backlog.Counts b, boolean timed) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("queued", b.queued());
+    m.put("capacity", b.capacity());
+    m.put("dropped", b.dropped());
+    if (timed) {
+      m.put("late", b.late());
+      m.put("max_wait_ms", b.maxWaitMs());
+    }
+    return m;
   }
 
   private Route methodNotAllowed(String allowed) {

@@ -46,13 +46,24 @@ public final class ServingSystem implements AutoCloseable {
    * @param seed the request streams' root seed
    * @param record requests whose reward and version are kept one by one (the swap test's analysis)
    * @param queue requests a shard may hold (in its mailbox or being served); beyond, a request is shed
+   * @param faultRate probability that a shard fails after a request's policy step (fault injection; 0 in
+   *     production)
    */
   public record Settings(int shards, ServingMonitorActor.Settings monitor, Optional<Path> decisionLog, long seed,
-      int record, int queue) {
+      int record, int queue, double faultRate) {
     public Settings {
       if (shards < 1 || record < 0 || queue < 1) {
         throw new IllegalArgumentException("serving needs shards >= 1, record >= 0 and a queue >= 1");
       }
+      if (!(faultRate >= 0 && faultRate < 1)) {
+        throw new IllegalArgumentException("the fault rate must lie in [0, 1), got " + faultRate);
+      }
+    }
+
+    /** Settings without fault injection. */
+    public Settings(int shards, ServingMonitorActor.Settings monitor, Optional<Path> decisionLog, long seed,
+        int record, int queue) {
+      this(shards, monitor, decisionLog, seed, record, queue, 0);
     }
 
     /** Settings with the default queue of {@link #QUEUE} requests per shard. */
@@ -80,29 +91,63 @@ public final class ServingSystem implements AutoCloseable {
    */
   public record Counts(long sent, long admitted, long answered, long failed, long shed) {}
 
+  /**
+   * The shards' health.
+   *
+   * @param shards shards started
+   * @param alive shards running
+   * @param restarts restarts after a failure, all shards together
+   * @param failures requests answered with an error because their shard failed serving them
+   */
+  public record ShardHealth(int shards, int alive, long restarts, long failures) {}
+
   private volatile Optional<io.rlsearch.api.metrics.Telemetry> telemetry = Optional.empty();
-  private long eventsForwarded;
 
   /**
-   * Feeds {@code t} with every answered request and, every 250 ms, the registry's new events (for the
-   * metrics endpoint and the live page).
+   * Feeds {@code t} with every answered request, the registry's new events (asked every 250 ms by an
+   * actor, without blocking a thread), the shards' restarts and the monitor's and decision log's
+   * backlogs (for the metrics endpoint and the live page).
    */
   public void attach(io.rlsearch.api.metrics.Telemetry t) {
     telemetry = Optional.of(t);
-    system.scheduler().scheduleAtFixedRate(Duration.ofMillis(250), Duration.ofMillis(250), () -> {
-      ServingRegistryActor.State st;
-      try {
-        st = ask(ServingRegistryActor.GetState::new);
-      } catch (RuntimeException stopping) {
-        return;
-      }
-      for (ServingRegistryActor.Event e : st.events()) {
-        if (e.seq() >= eventsForwarded && !e.kind().equals("register")) {
-          t.policyEvent(e.kind(), e.version(), e.detail());
-        }
-        eventsForwarded = Math.max(eventsForwarded, e.seq() + 1);
-      }
-    }, system.executionContext());
+    spawn(io.rlsearch.actors.serve.EventForwarder.create(registry, t::policyEvent, Duration.ofMillis(250),
+        Duration.ofSeconds(10)), "event-forwarder");
+    t.counter("rlsearch_serving_shard_restarts", "Serving shards restarted after a failure",
+        () -> shardHealth().restarts());
+    t.gauge("rlsearch_serving_shards_alive", "Serving shards running", () -> shardHealth().alive());
+    t.counter("rlsearch_serving_monitor_dropped", "Outcomes the serving monitor never saw: its backlog was full",
+        () -> monitorBacklog.counts().dropped());
+    t.counter("rlsearch_serving_monitor_late", "Outcomes the guardrails saw more than "
+        + ServingMonitorActor.LATE.toMillis() + " ms after they were served", () -> monitorBacklog.counts().late());
+    t.gauge("rlsearch_serving_monitor_backlog", "Outcomes waiting for the serving monitor",
+        () -> monitorBacklog.counts().queued());
+    t.counter("rlsearch_decision_log_dropped", "Decision-log lines dropped: the log could not keep up",
+        () -> logBacklog.counts().dropped());
+    t.gauge("rlsearch_decision_log_backlog", "Decision-log lines waiting to be written",
+        () -> logBacklog.counts().queued());
+  }
+
+  /** The shards' health now. */
+  public ShardHealth shardHealth() {
+    int alive = 0;
+    long restarts = 0;
+    long failures = 0;
+    for (ServeShardActor.State st : shardStates) {
+      alive += st.alive() ? 1 : 0;
+      restarts += st.restarts();
+      failures += st.failures();
+    }
+    return new ShardHealth(shardStates.size(), alive, restarts, failures);
+  }
+
+  /** The monitor's backlog: outcomes waiting, dropped, late. */
+  public io.rlsearch.actors.serve.Backlog.Counts monitorBacklog() {
+    return monitorBacklog.counts();
+  }
+
+  /** The decision log's backlog: lines waiting and dropped (none queued without a log). */
+  public io.rlsearch.actors.serve.Backlog.Counts logBacklog() {
+    return logBacklog.counts();
   }
 
   private final ActorSystem<SpawnProtocol.Command> system;
@@ -113,6 +158,11 @@ public final class ServingSystem implements AutoCloseable {
   private final ActorRef<ServingRegistryActor.Command> registry;
   private final ActorRef<ServingMonitorActor.Command> monitor;
   private final List<ActorRef<ServeShardActor.Command>> shards = new ArrayList<>();
+  private final List<ServeShardActor.State> shardStates = new ArrayList<>();
+  private final io.rlsearch.actors.serve.Backlog monitorBacklog = new io.rlsearch.actors.serve.Backlog(
+      ServingMonitorActor.QUEUE, ServingMonitorActor.LATE, System::nanoTime);
+  private final io.rlsearch.actors.serve.Backlog logBacklog = new io.rlsearch.actors.serve.Backlog(
+      DecisionLogActor.QUEUE, Duration.ofSeconds(1), System::nanoTime);
   private final ActorRef<ServeShardActor.Served> collector;
   private final Optional<ActorRef<DecisionLogActor.Command>> log;
   /** The shards' way to the log; flushes go through it too, behind the decisions it holds. */
@@ -145,19 +195,21 @@ public final class ServingSystem implements AutoCloseable {
     RunStreams streams = new RunStreams(s.seed());
     this.registry = spawn(ServingRegistryActor.create(initialName, initialSource, initial, s.shards(), System::nanoTime),
         "registry");
-    this.monitor = spawn(ServingMonitorActor.create(registry, 1, s.monitor()), "monitor");
+    this.monitor = spawn(ServingMonitorActor.create(registry, 1, s.monitor(), monitorBacklog), "monitor");
     // The decision log writes a file: on Pekko's blocking-IO dispatcher, not the one serving runs on.
-    this.log = s.decisionLog().map(p -> spawn(DecisionLogActor.create(p), "decision-log",
+    this.log = s.decisionLog().map(p -> spawn(DecisionLogActor.create(p, logBacklog), "decision-log",
         org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
     this.writer = log.map(l -> spawn(DecisionLogActor.writer(l), "decision-log-writer"));
     ActorRef<LoggedDecision> writer = this.writer.<ActorRef<LoggedDecision>>map(w -> w.narrow()).orElse(null);
     ActorRef<io.rlsearch.actors.serve.ShadowActor.Work> shadow = spawn(io.rlsearch.actors.serve.ShadowActor.create(
-        streams, monitor, shadowQueue), "shadow");
+        streams, monitor, monitorBacklog, shadowQueue), "shadow");
     Props shardProps = config.hasPath("rlsearch.mailboxes.serving")
         ? onServing.withNext(MailboxSelector.fromConfig("rlsearch.mailboxes.serving")) : onServing;
     for (int i = 0; i < s.shards(); i++) {
-      shards.add(spawn(ServeShardActor.create(i, world, task, streams, registry,
-          new ServeShardActor.Sinks(monitor, writer, shadow, shadowQueue)), "shard-" + i, shardProps));
+      ServeShardActor.State st = new ServeShardActor.State();
+      shardStates.add(st);
+      shards.add(spawn(ServeShardActor.create(i, world, task, streams, registry, new ServeShardActor.Sinks(monitor,
+          monitorBacklog, writer, logBacklog, shadow, shadowQueue), st, s.faultRate()), "shard-" + i, shardProps));
     }
     this.collector = spawn(Behaviors.receiveMessage(this::collect), "collector");
     this.shedReports = system.scheduler().scheduleWithFixedDelay(SHED_REPORT_EVERY, SHED_REPORT_EVERY,
@@ -373,7 +425,7 @@ public final class ServingSystem implements AutoCloseable {
     }
     return writer.map(w -> AskPattern.<Object, DecisionLogActor.Flushed>ask(w, DecisionLogActor.Flush::new,
         Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().join())
-        .orElse(new DecisionLogActor.Flushed(0, 0));
+        .orElse(new DecisionLogActor.Flushed(0, 0, 0));
   }
 
   private volatile DecisionLogActor.Flushed drained;

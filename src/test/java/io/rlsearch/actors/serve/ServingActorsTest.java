@@ -49,15 +49,20 @@ class ServingActorsTest {
   private record Stack(ActorRef<ServingRegistryActor.Command> registry, ActorRef<ServingMonitorActor.Command> monitor,
       List<ActorRef<ServeShardActor.Command>> shards) {}
 
+  static Backlog backlog() {
+    return new Backlog(ServingMonitorActor.QUEUE, ServingMonitorActor.LATE, System::nanoTime);
+  }
+
   private static Stack stack(int shards, ServingMonitorActor.Settings settings) {
     var registry = testKit.spawn(ServingRegistryActor.create("good", "built-in", GOOD, shards, System::nanoTime));
-    var monitor = testKit.spawn(ServingMonitorActor.create(registry, 1, settings));
+    Backlog backlog = backlog();
+    var monitor = testKit.spawn(ServingMonitorActor.create(registry, 1, settings, backlog));
     ShadowActor.Queue queue = new ShadowActor.Queue();
-    var shadow = testKit.spawn(ShadowActor.create(STREAMS, monitor, queue));
+    var shadow = testKit.spawn(ShadowActor.create(STREAMS, monitor, backlog, queue));
     List<ActorRef<ServeShardActor.Command>> s = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
       s.add(testKit.spawn(ServeShardActor.create(i, WORLD, TASK, STREAMS, registry,
-          new ServeShardActor.Sinks(monitor, null, shadow, queue))));
+          new ServeShardActor.Sinks(monitor, backlog, null, null, shadow, queue))));
     }
     return new Stack(registry, monitor, s);
   }
@@ -214,6 +219,102 @@ class ServingActorsTest {
     TestProbe<ServingMonitorActor.Metrics> m = testKit.createTestProbe();
     st.monitor().tell(new ServingMonitorActor.GetMetrics(m.ref()));
     assertEquals(failed, m.receiveMessage().versions().get(bad).errors());
+  }
+
+  @Test
+  void aShardThatFailsAfterThePolicyActedAnswersEveryRequestCountsTheFailuresAndGoesOn() {
+    // A shard whose work after the policy's step fails on about a fifth of the requests, with a decision
+    // log: each failure restarts it; the request in hand is answered with the error and counted.
+    var registry = testKit.spawn(ServingRegistryActor.create("good", "built-in", GOOD, 1, System::nanoTime));
+    Backlog backlog = backlog();
+    var monitor = testKit.spawn(ServingMonitorActor.create(registry, 1, ServingMonitorActor.Settings.defaults(),
+        backlog));
+    TestProbe<io.rlsearch.eval.ope.LoggedDecision> log = testKit.createTestProbe();
+    Backlog logBacklog = new Backlog(1000, Duration.ofSeconds(1), System::nanoTime);
+    ServeShardActor.State health = new ServeShardActor.State();
+    var shard = testKit.spawn(ServeShardActor.create(0, WORLD, TASK, STREAMS, registry,
+        new ServeShardActor.Sinks(monitor, backlog, log.ref(), logBacklog), health, 0.2));
+    TestProbe<ServeShardActor.Served> p = testKit.createTestProbe();
+    for (long id = 0; id < 100; id++) {
+      shard.tell(new ServeShardActor.Serve(id, 0, p.ref()));
+    }
+    List<ServeShardActor.Served> served = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      served.add(p.receiveMessage(Duration.ofSeconds(10)));
+    }
+    assertEquals(100, served.stream().map(ServeShardActor.Served::id).distinct().count(),
+        "every request answered once");
+    long failed = served.stream().filter(s -> s.error().isPresent()).count();
+    long expected = 0;
+    for (long id = 0; id < 100; id++) {
+      expected += STREAMS.fault(id, 2_000_000).random() < 0.2 ? 1 : 0;
+    }
+    assertEquals(expected, failed, "the requests whose work failed, and only those, failed");
+    assertTrue(failed > 5 && failed < 50, "failed: " + failed);
+    served.stream().filter(s -> s.error().isPresent()).forEach(s -> assertTrue(
+        s.error().get().contains("serving shard 0 failed and restarted"), s.error().get()));
+    assertEquals(100 - failed, log.receiveSeveralMessages((int) (100 - failed)).size(),
+        "every answered decision logged");
+    log.expectNoMessage(Duration.ofMillis(200));
+    assertEquals(failed, health.restarts());
+    assertEquals(failed, health.failures());
+    assertTrue(health.alive());
+    TestProbe<ServingMonitorActor.Metrics> m = testKit.createTestProbe();
+    m.awaitAssert(Duration.ofSeconds(10), () -> {
+      monitor.tell(new ServingMonitorActor.GetMetrics(m.ref()));
+      ServingMonitorActor.VersionMetrics vm = m.receiveMessage().versions().get(1L);
+      assertEquals(failed, vm.errors(), "every failure counted for the error-rate guardrail");
+      assertEquals(100 - failed, vm.requests());
+      return null;
+    });
+    assertEquals(0, backlog.counts().queued(), "the monitor took everything: " + backlog.counts());
+  }
+
+  @Test
+  void aMonitorAndADecisionLogThatLagGetAtMostTheirBacklogAndTheRestIsCountedAsDropped() {
+    // Neither the monitor nor the log takes anything (probes): each may be sent at most its capacity.
+    var registry = testKit.spawn(ServingRegistryActor.create("good", "built-in", GOOD, 1, System::nanoTime));
+    TestProbe<ServingMonitorActor.Command> monitor = testKit.createTestProbe();
+    TestProbe<io.rlsearch.eval.ope.LoggedDecision> log = testKit.createTestProbe();
+    Backlog monitorBacklog = new Backlog(10, ServingMonitorActor.LATE, System::nanoTime);
+    Backlog logBacklog = new Backlog(7, Duration.ofSeconds(1), System::nanoTime);
+    var shard = testKit.spawn(ServeShardActor.create(0, WORLD, TASK, STREAMS, registry,
+        new ServeShardActor.Sinks(monitor.ref(), monitorBacklog, log.ref(), logBacklog)));
+    TestProbe<ServeShardActor.Served> p = testKit.createTestProbe();
+    for (long id = 0; id < 50; id++) {
+      shard.tell(new ServeShardActor.Serve(id, 0, p.ref()));
+    }
+    for (int i = 0; i < 50; i++) {
+      assertTrue(p.receiveMessage(Duration.ofSeconds(10)).error().isEmpty(), "the lag fails no request");
+    }
+    assertEquals(10, monitor.receiveSeveralMessages(10).size());
+    monitor.expectNoMessage(Duration.ofMillis(200));
+    assertEquals(7, log.receiveSeveralMessages(7).size());
+    log.expectNoMessage(Duration.ofMillis(200));
+    assertEquals(new Backlog.Counts(10, 10, 40, 0, 0), monitorBacklog.counts());
+    assertEquals(new Backlog.Counts(7, 7, 43, 0, 0), logBacklog.counts());
+  }
+
+  @Test
+  void theMonitorGivesItsBacklogBackAndCountsTheOutcomesItSeesLate() {
+    var registry = testKit.spawn(ServingRegistryActor.create("good", "built-in", GOOD, 1, System::nanoTime));
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    Backlog backlog = new Backlog(100, Duration.ofMillis(100), clock::get);
+    var monitor = testKit.spawn(ServingMonitorActor.create(registry, 1, ServingMonitorActor.Settings.defaults(),
+        backlog));
+    clock.set(Duration.ofMillis(500).toNanos());
+    for (int i = 0; i < 4; i++) {
+      assertTrue(backlog.offer());
+    }
+    // Sent 350 ms and 450 ms before the monitor takes them (late), and 50 ms before (in time).
+    monitor.tell(new ServingMonitorActor.Outcome(1, 1, 1, 1, 0, Duration.ofMillis(150).toNanos()));
+    monitor.tell(new ServingMonitorActor.Failure(1, Duration.ofMillis(50).toNanos()));
+    monitor.tell(new ServingMonitorActor.Outcome(1, 1, 1, 1, 0, Duration.ofMillis(450).toNanos()));
+    monitor.tell(new ServingMonitorActor.ShadowSample(2, new double[1], new double[1], 1, new double[1]));
+    TestProbe<ServingMonitorActor.Metrics> m = testKit.createTestProbe();
+    monitor.tell(new ServingMonitorActor.GetMetrics(m.ref()));
+    assertEquals(2, m.receiveMessage().versions().get(1L).requests());
+    assertEquals(new Backlog.Counts(0, 100, 0, 2, 450), backlog.counts());
   }
 
   @Test

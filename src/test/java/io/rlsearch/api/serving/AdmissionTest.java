@@ -33,6 +33,36 @@ class AdmissionTest {
   }
 
   @Test
+  void aShardThatFailsAnswersEveryAdmittedRequestAndReleasesItsQueue() throws Exception {
+    com.typesafe.config.Config conf = Runs.quietSystemConfig();
+    java.nio.file.Path log = java.nio.file.Files.createTempFile("decisions", ".jsonl");
+    java.nio.file.Files.delete(log);
+    // One shard with a queue of 8, failing after the policy's step on about a third of its requests.
+    ServingSystem.Settings s = new ServingSystem.Settings(1, ServingMonitorActor.Settings.defaults(), Optional.of(log),
+        3, 0, 8, 0.3);
+    try (ServingSystem sys = new ServingSystem(Runs.smallWorld(3), Task.BoostWeights.battle(), "cm2_price",
+        "built-in", PolicyCatalog.builtIn("cm2_price"), s, conf)) {
+      sys.drive(0, 1000, 0.3, t -> { }, () -> false);
+      assertTrue(sys.awaitAnswers(Duration.ofSeconds(30)), "every admitted request answered: " + sys.countsNow());
+      ServingSystem.Counts c = sys.countsNow();
+      ServingSystem.ShardHealth h = sys.shardHealth();
+      assertEquals(c.admitted(), c.answered());
+      assertTrue(c.failed() > 0, "failed: " + c);
+      assertEquals(c.failed(), h.failures(), "every failed request was a shard failure: " + h);
+      assertEquals(h.failures(), h.restarts());
+      assertEquals(1, h.alive());
+      assertEquals(c.answered() - c.failed(), sys.flushLogCounts().lines(), "every answered decision logged");
+      // The failed requests' places in the queue were given back: a burst of a whole queue is admitted.
+      long shed = c.shed();
+      sys.drive(10_000, 1e9, 8 / 1e9, t -> { }, () -> false);
+      assertEquals(shed, sys.countsNow().shed(), "a full queue admitted after the failures");
+      assertTrue(sys.awaitAnswers(Duration.ofSeconds(30)));
+    } finally {
+      java.nio.file.Files.deleteIfExists(log);
+    }
+  }
+
+  @Test
   void everyShedRequestIsReportedInTheLogByTheTimeTheSystemCloses() {
     ch.qos.logback.classic.Logger logger =
         (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ServingSystem.class);

@@ -43,7 +43,7 @@ class ServingShutdownTest {
     assertTrue(c.answered() > 1000, "under load: " + c);
     assertEquals(c.admitted(), c.answered(), "every admitted request answered before the stop");
     assertEquals(c.answered(), Files.readAllLines(log).size(), "every answered decision is in the log");
-    assertEquals(new io.rlsearch.actors.serve.DecisionLogActor.Flushed(c.answered(), 0), sys.flushLogCounts());
+    assertEquals(new io.rlsearch.actors.serve.DecisionLogActor.Flushed(c.answered(), 0, 0), sys.flushLogCounts());
     assertEquals("an earlier run's line", Files.readString(dir.resolve("decisions.jsonl.1")).strip(),
         "the earlier file was moved aside, not truncated");
   }
