@@ -23,14 +23,14 @@ import java.util.Map;
  *       {@code var/n + (max|r - Q| * mean(W 1[W > tau]))^2}: the second term bounds the bias of the
  *       dropped corrections ({@code E_b[W 1[W > tau]]} is the target's probability of a weight above tau).
  * </ul>
- * Confidence intervals are {@code estimate +- 1.96 se}; se is the standard error of the mean of the
- * per-trajectory terms (the delta method for SNIPS). Model-based intervals hold the fitted models
+ * Confidence intervals are {@code estimate +- t se} with Student's t 0.975 quantile at n - 1 degrees
+ * of freedom for n trajectories ({@link io.rlsearch.eval.Summary#t975}); se is the standard error of
+ * the mean of the per-trajectory terms (the delta method for SNIPS). Model-based intervals hold the fitted models
  * fixed; with cross-fitted models ({@link ModelFit#crossFitted}) no trajectory is scored by a model
  * that saw it, so the terms are independent and the interval is honest about variance (not about a
  * misspecified model's bias). {@link #bootstrap} gives percentile intervals instead.
  */
 public final class OffPolicyEstimators {
-  private static final double Z975 = 1.959964;
   private static final double MIN_PROPENSITY = 1e-10;
   private static final double[] SWITCH_GRID = {1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 200, 500, 1000,
       Double.POSITIVE_INFINITY};
@@ -108,7 +108,8 @@ public final class OffPolicyEstimators {
       ss += u * u;
     }
     double se = sw > 0 ? Math.sqrt(ss) / sw : Double.NaN;
-    return new Estimate("snips", v, v - Z975 * se, v + Z975 * se, se, ess(w), max(w), n, "");
+    double t = t975(n);
+    return new Estimate("snips", v, v - t * se, v + t * se, se, ess(w), max(w), n, "");
   }
 
   /** Per-decision importance sampling. */
@@ -331,7 +332,13 @@ public final class OffPolicyEstimators {
     }
     mean /= n;
     double se = n > 1 ? sd(terms) / Math.sqrt(n) : Double.NaN;
-    return new Estimate(name, mean, mean - Z975 * se, mean + Z975 * se, se, ess(weights), max(weights), n, note);
+    double t = t975(n);
+    return new Estimate(name, mean, mean - t * se, mean + t * se, se, ess(weights), max(weights), n, note);
+  }
+
+  /** Student's t 0.975 quantile for the mean of {@code n} terms (NaN for one term: no interval). */
+  static double t975(int n) {
+    return n > 1 ? io.rlsearch.eval.Summary.t975(n - 1) : Double.NaN;
   }
 
   static double ess(double[] w) {

@@ -271,6 +271,22 @@ class OffPolicyEstimatorsTest {
   }
 
   @Test
+  void intervalsUseStudentsTQuantileOfTheSampleSize() {
+    // Five trajectories: 4 degrees of freedom, so the 95% half-width is 2.776 standard errors, not 1.96.
+    TargetPolicy e = TargetPolicy.discrete(2, x -> new double[] {0.5, 0.5});
+    List<LoggedDecision> log = new ArrayList<>();
+    double[] r = {1, 4, 2, 8, 5};
+    for (int i = 0; i < r.length; i++) {
+      log.add(single(i, X0, 0, 0.5, r[i]));
+    }
+    OffPolicyEstimators est = new OffPolicyEstimators(Trajectory.group(log), e, 1.0);
+    for (Estimate x : List.of(est.ips(Double.POSITIVE_INFINITY), est.snips(), est.pdis())) {
+      assertEquals(2.776445 * x.stdError(), x.ciHigh() - x.value(), 1e-5 * x.stdError(), x.estimator());
+      assertEquals(2.776445 * x.stdError(), x.value() - x.ciLow(), 1e-5 * x.stdError(), x.estimator());
+    }
+  }
+
+  @Test
   void ipsOverContinuousActionsUsesDensityRatios() {
     // Behaviour: uniform on [-1, 1] (density 0.5); target: uniform on [0, 1] (density 1 there, 0 elsewhere).
     // Reward = a; target value 0.5.
