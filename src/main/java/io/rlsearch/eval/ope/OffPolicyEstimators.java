@@ -10,8 +10,11 @@ import java.util.Map;
 /**
  * Off-policy estimators of a target policy's value from logged trajectories.
  *
- * <p>For step t of a trajectory {@code rho_t = pi_e(a_t | x_t) / pi_b(a_t | x_t)} ({@code 0} when the
- * logged propensity is below 1e-10, as the reference) and {@code W_t = prod_{k <= t} rho_k}.
+ * <p>For step t of a trajectory {@code rho_t = pi_e(a_t | x_t) / pi_b(a_t | x_t)} and
+ * {@code W_t = prod_{k <= t} rho_k}. A ratio above 1e10, or not finite (a logged propensity of 0), counts
+ * as {@code 0}: for probabilities this is the reference's rule (it zeroes propensities below 1e-10),
+ * but the guard is on the ratio, not on the propensity, since a density is not bounded by 1 and a
+ * valid one can lie far below 1e-10 (a Gaussian's in 10 dimensions, for example).
  * <ul>
  *   <li>IPS: {@code mean(W_T G)}, {@code G = sum gamma^t r_t}; optionally with {@code W_T} clipped.
  *   <li>SNIPS: {@code sum(W_T G) / sum(W_T)}.
@@ -31,7 +34,8 @@ import java.util.Map;
  * misspecified model's bias). {@link #bootstrap} gives percentile intervals instead.
  */
 public final class OffPolicyEstimators {
-  private static final double MIN_PROPENSITY = 1e-10;
+  /** The largest importance ratio of one decision that counts; larger ones count as 0. */
+  private static final double MAX_RATIO = 1e10;
   private static final double[] SWITCH_GRID = {1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 200, 500, 1000,
       Double.POSITIVE_INFINITY};
 
@@ -61,7 +65,10 @@ public final class OffPolicyEstimators {
       double w = 1;
       for (int t = 0; t < steps.size(); t++) {
         LoggedDecision d = steps.get(t);
-        double r = d.propensity() < MIN_PROPENSITY ? 0.0 : target.likelihood(d) / d.propensity();
+        double r = target.likelihood(d) / d.propensity();
+        if (!(r <= MAX_RATIO)) {
+          r = 0.0;
+        }
         rho[i][t] = r;
         w *= r;
         cum[i][t] = w;
