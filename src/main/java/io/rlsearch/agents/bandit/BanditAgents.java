@@ -72,7 +72,7 @@ public final class BanditAgents {
       @Override
       public UpdateRule restoreState(AgentState state) {
         return ridgeRestore(state, "linucb", 1.0, (frozen, version, observed, scale) -> new LinUcbSnapshot(version,
-            frozen, settings, observed, scale), scaled);
+            frozen, settings, observed, scale), scaled, Adaptation.none(settings.lambda()));
       }
     };
   }
@@ -123,7 +123,7 @@ public final class BanditAgents {
       @Override
       public UpdateRule restoreState(AgentState state) {
         return ridgeRestore(state, "ts", w, (frozen, version, observed, scale) -> new ThompsonSnapshot(version, frozen,
-            observed, scale), scaled);
+            observed, scale), scaled, Adaptation.none(settings.lambda()));
       }
     };
   }
@@ -173,8 +173,7 @@ public final class BanditAgents {
 
       @Override
       public UpdateRule restoreState(AgentState state) {
-        RidgeRule r = ridgeRestore(state, name, weight, f, false);
-        return new RidgeRule(name, r.arms, weight, f, r.observed, adaptation, false);
+        return ridgeRestore(state, name, weight, f, false, adaptation);
       }
     };
   }
@@ -369,6 +368,28 @@ public final class BanditAgents {
       java.util.Map<String, Long> c = new java.util.HashMap<>(st.counters());
       a.put("noise.sum_sq", new double[] {noiseSumSq});
       c.put("noise.n", noiseN);
+      if (adaptation.window() > 0) {
+        // The window's observations, oldest first: each is downdated when it leaves.
+        int d = arms[0].dim();
+        double[] wa = new double[window.size()];
+        double[] wx = new double[window.size() * d];
+        double[] wr = new double[window.size()];
+        int i = 0;
+        for (Observation o : window) {
+          wa[i] = o.arm();
+          System.arraycopy(o.x(), 0, wx, i * d, d);
+          wr[i] = o.r();
+          i++;
+        }
+        a.put("window.arm", wa);
+        a.put("window.x", wx);
+        a.put("window.r", wr);
+      }
+      if (detector != null) {
+        a.put("detector.page_hinkley", detector.state());
+        a.put("detector.standardise", new double[] {scaleN, scaleMean, scaleM2});
+        c.put("restarts", restarts);
+      }
       return java.util.Optional.of(new AgentState(name, a, c));
     }
   }
@@ -391,7 +412,7 @@ public final class BanditAgents {
   }
 
   private static RidgeRule ridgeRestore(AgentState s, String name, double weight, SnapshotFactory factory,
-      boolean scaled) {
+      boolean scaled, Adaptation adaptation) {
     checkAgent(s, name);
     int n = Math.toIntExact(s.counter("arms"));
     int d = Math.toIntExact(s.counter("dim"));
@@ -400,10 +421,44 @@ public final class BanditAgents {
       arms[i] = RidgeArm.thaw(new RidgeArm.Frozen(d, s.array("arm" + i + ".theta", d), s.array("arm" + i + ".l", d * d),
           s.array("arm" + i + ".a", d * d), s.array("arm" + i + ".b", d), s.counter("arm" + i + ".updates")));
     }
-    RidgeRule r = new RidgeRule(name, arms, weight, factory, s.counter("observed"), Adaptation.none(1.0), scaled);
+    RidgeRule r = new RidgeRule(name, arms, weight, factory, s.counter("observed"), adaptation, scaled);
     if (s.has("noise.sum_sq")) {
       r.noiseSumSq = s.array("noise.sum_sq", 1)[0];
       r.noiseN = s.counter("noise.n");
+    }
+    if (adaptation.window() > 0) {
+      if (!s.has("window.arm")) {
+        throw new IllegalArgumentException("the state of '" + name + "' has no sliding window (a checkpoint"
+            + " written before windows were saved); it cannot continue exactly, so start a new run");
+      }
+      double[] wa = s.array("window.arm");
+      int m = wa.length;
+      if (m > adaptation.window()) {
+        throw new IllegalArgumentException("the state of '" + name + "' holds a window of " + m
+            + " observations, more than the agent's " + adaptation.window());
+      }
+      double[] wx = s.array("window.x", m * d);
+      double[] wr = s.array("window.r", m);
+      for (int i = 0; i < m; i++) {
+        int arm = (int) wa[i];
+        if (arm != wa[i] || arm < 0 || arm >= n) {
+          throw new IllegalArgumentException("the state of '" + name + "' has a window arm " + wa[i] + " outside 0.."
+              + (n - 1));
+        }
+        r.window.add(new Observation(arm, java.util.Arrays.copyOfRange(wx, i * d, (i + 1) * d), wr[i]));
+      }
+    }
+    if (r.detector != null) {
+      if (!s.has("detector.page_hinkley")) {
+        throw new IllegalArgumentException("the state of '" + name + "' has no change detector (a checkpoint"
+            + " written before detectors were saved); it cannot continue exactly, so start a new run");
+      }
+      r.detector.restore(s.array("detector.page_hinkley"));
+      double[] st = s.array("detector.standardise", 3);
+      r.scaleN = (long) st[0];
+      r.scaleMean = st[1];
+      r.scaleM2 = st[2];
+      r.restarts = s.counter("restarts");
     }
     return r;
   }
