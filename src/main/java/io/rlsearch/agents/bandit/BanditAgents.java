@@ -130,7 +130,8 @@ public final class BanditAgents {
 
   /**
    * A drift-aware LinUCB ("discounted_linucb", "restart_linucb", ...): LinUCB whose statistics follow a
-   * changing world as {@code adaptation} says.
+   * changing world as {@code adaptation} says; its width is {@code alpha} residual standard deviations
+   * of the reward, as {@link #linUcb(LinUcb.Settings, boolean)}'s when scaled.
    */
   public static AgentBuilder adaptiveLinUcb(String name, LinUcb.Settings settings, Adaptation adaptation) {
     SnapshotFactory f = (frozen, version, observed, scale) -> new LinUcbSnapshot(version, frozen, settings, observed,
@@ -138,7 +139,11 @@ public final class BanditAgents {
     return adaptive(name, settings.lambda(), 1.0, f, adaptation);
   }
 
-  /** A drift-aware Thompson sampling ("sliding_ts", "discounted_ts", ...). */
+  /**
+   * A drift-aware Thompson sampling ("sliding_ts", "discounted_ts", ...); its posterior is scaled by the
+   * residual variance of the reward, as {@link #thompson(LinearThompson.Settings, int, boolean)}'s when
+   * scaled.
+   */
   public static AgentBuilder adaptiveThompson(String name, LinearThompson.Settings settings, int propensitySamples,
       Adaptation adaptation) {
     double w = 1.0 / (settings.sigma() * settings.sigma());
@@ -160,7 +165,7 @@ public final class BanditAgents {
         for (int i = 0; i < arms; i++) {
           a[i] = new RidgeArm(dim, lambda);
         }
-        return new RidgeRule(name, a, weight, f, 0, adaptation, false);
+        return new RidgeRule(name, a, weight, f, 0, adaptation, true);
       }
 
       @Override
@@ -168,12 +173,13 @@ public final class BanditAgents {
         RidgeArm.Frozen[] frozen = snapshot instanceof LinUcbSnapshot ls ? ls.arms
             : ((ThompsonSnapshot) snapshot).arms;
         long observed = snapshot instanceof LinUcbSnapshot ls2 ? ls2.observed : ((ThompsonSnapshot) snapshot).observed;
-        return new RidgeRule(name, thaw(frozen), weight, f, observed, adaptation, false);
+        double scale = snapshot instanceof LinUcbSnapshot ls3 ? ls3.scale : ((ThompsonSnapshot) snapshot).scale;
+        return new RidgeRule(name, thaw(frozen), weight, f, observed, adaptation, true).withNoise(observed, scale);
       }
 
       @Override
       public UpdateRule restoreState(AgentState state) {
-        return ridgeRestore(state, name, weight, f, false, adaptation);
+        return ridgeRestore(state, name, weight, f, true, adaptation);
       }
     };
   }

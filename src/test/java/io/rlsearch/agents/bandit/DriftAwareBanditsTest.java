@@ -47,17 +47,20 @@ class DriftAwareBanditsTest {
 
   @Test
   void forgettingAWindowOrARestartRecoverFromTheChangeAndThePlainBanditsDoNot() {
-    LinUcb.Settings lin = new LinUcb.Settings(1.0, 0.5, false);
-    LinearThompson.Settings ts = new LinearThompson.Settings(1.0, 0.5);
-    AgentBuilder plainLin = BanditAgents.linUcb(lin);
-    AgentBuilder plainTs = BanditAgents.thompson(ts, 4);
+    // Widths in residual standard deviations of the reward (0.5 here): LinUCB's two sds (what a bandit
+    // that forgets needs to find the new best arm again; at one sd discounting sticks to the middle arm
+    // on some seeds), Thompson sampling's posterior of that noise; the plain bandits scaled alike.
+    LinUcb.Settings lin = new LinUcb.Settings(1.0, 2.0, false);
+    LinearThompson.Settings ts = new LinearThompson.Settings(1.0, 1.0);
+    AgentBuilder plainLin = BanditAgents.linUcb(lin, true);
+    AgentBuilder plainTs = BanditAgents.thompson(ts, 4, true);
     AgentBuilder discounted = BanditAgents.adaptiveLinUcb("discounted_linucb", lin,
         new BanditAgents.Adaptation(0.99, 0, Optional.empty(), 1.0));
     AgentBuilder sliding = BanditAgents.adaptiveThompson("sliding_ts", ts, 4,
         new BanditAgents.Adaptation(1.0, 300, Optional.empty(), 1.0));
     // A restart forgets everything, so what follows is a fresh bandit's exploration: with a width of
-    // two noise sds (the reward noise is 0.5) it finds the new best arm.
-    AgentBuilder restart = BanditAgents.adaptiveLinUcb("restart_linucb", new LinUcb.Settings(1.0, 1.0, false),
+    // two noise sds it finds the new best arm.
+    AgentBuilder restart = BanditAgents.adaptiveLinUcb("restart_linucb", new LinUcb.Settings(1.0, 2.0, false),
         new BanditAgents.Adaptation(1.0, 0,
         Optional.of(new PageHinkley.Settings(0.1, 50.0, 100, DriftDetector.Form.TEXTBOOK)), 1.0));
     // Expected value per step after the change (the best arm earns 1); seeds 1 and 2.
@@ -69,9 +72,11 @@ class DriftAwareBanditsTest {
       double rl = afterChange(restart, seed);
       String all = "plain linucb " + pl + ", plain ts " + pt + ", discounted " + dl + ", sliding " + st + ", restart "
           + rl;
-      assertTrue(dl > pl + 0.2, all);
+      // A plain LinUCB in residual sds partly recovers too (after the change its residuals grow, and
+      // its width with them), but slowly; forgetting and restarting recover almost at once.
+      assertTrue(dl > pl + 0.1, all);
       assertTrue(st > pt + 0.1, all);
-      assertTrue(rl > pl + 0.2, all);
+      assertTrue(rl > pl + 0.1, all);
       assertTrue(dl > 0.8 && st > 0.8 && rl > 0.8, all);
     }
   }
