@@ -241,11 +241,11 @@ public final class RunConfig {
   public AgentBuilder agent(String name) {
     switch (name) {
       case "linucb":
-        return BanditAgents.linUcb(linUcbSettings());
+        return BanditAgents.linUcb(linUcbSettings(), true);
       case "ts":
         return BanditAgents.thompson(new LinearThompson.Settings(positive(experiment, "ts.lambda"),
             positive(experiment, "ts.sigma")), positiveInt(experiment, "ts.propensity_samples",
-            "experiment.ts.propensity_samples"));
+            "experiment.ts.propensity_samples"), true);
       case "discounted_linucb":
         return BanditAgents.adaptiveLinUcb(name, linUcbSettings(), new BanditAgents.Adaptation(0.999, 0,
             Optional.empty(), positive(experiment, "linucb.lambda")));

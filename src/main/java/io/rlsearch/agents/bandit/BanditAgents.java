@@ -72,7 +72,7 @@ public final class BanditAgents {
       @Override
       public UpdateRule restoreState(AgentState state) {
         return ridgeRestore(state, "linucb", 1.0, (frozen, version, observed, scale) -> new LinUcbSnapshot(version,
-            frozen, settings, observed, scale), scaled);
+            frozen, settings, observed, scale), scaled, Adaptation.none(settings.lambda()));
       }
     };
   }
@@ -123,14 +123,15 @@ public final class BanditAgents {
       @Override
       public UpdateRule restoreState(AgentState state) {
         return ridgeRestore(state, "ts", w, (frozen, version, observed, scale) -> new ThompsonSnapshot(version, frozen,
-            observed, scale), scaled);
+            observed, scale), scaled, Adaptation.none(settings.lambda()));
       }
     };
   }
 
   /**
    * A drift-aware LinUCB ("discounted_linucb", "restart_linucb", ...): LinUCB whose statistics follow a
-   * changing world as {@code adaptation} says.
+   * changing world as {@code adaptation} says; its width is {@code alpha} residual standard deviations
+   * of the reward, as {@link #linUcb(LinUcb.Settings, boolean)}'s when scaled.
    */
   public static AgentBuilder adaptiveLinUcb(String name, LinUcb.Settings settings, Adaptation adaptation) {
     SnapshotFactory f = (frozen, version, observed, scale) -> new LinUcbSnapshot(version, frozen, settings, observed,
@@ -138,7 +139,11 @@ public final class BanditAgents {
     return adaptive(name, settings.lambda(), 1.0, f, adaptation);
   }
 
-  /** A drift-aware Thompson sampling ("sliding_ts", "discounted_ts", ...). */
+  /**
+   * A drift-aware Thompson sampling ("sliding_ts", "discounted_ts", ...); its posterior is scaled by the
+   * residual variance of the reward, as {@link #thompson(LinearThompson.Settings, int, boolean)}'s when
+   * scaled.
+   */
   public static AgentBuilder adaptiveThompson(String name, LinearThompson.Settings settings, int propensitySamples,
       Adaptation adaptation) {
     double w = 1.0 / (settings.sigma() * settings.sigma());
@@ -160,7 +165,7 @@ public final class BanditAgents {
         for (int i = 0; i < arms; i++) {
           a[i] = new RidgeArm(dim, lambda);
         }
-        return new RidgeRule(name, a, weight, f, 0, adaptation, false);
+        return new RidgeRule(name, a, weight, f, 0, adaptation, true);
       }
 
       @Override
@@ -168,13 +173,13 @@ public final class BanditAgents {
         RidgeArm.Frozen[] frozen = snapshot instanceof LinUcbSnapshot ls ? ls.arms
             : ((ThompsonSnapshot) snapshot).arms;
         long observed = snapshot instanceof LinUcbSnapshot ls2 ? ls2.observed : ((ThompsonSnapshot) snapshot).observed;
-        return new RidgeRule(name, thaw(frozen), weight, f, observed, adaptation, false);
+        double scale = snapshot instanceof LinUcbSnapshot ls3 ? ls3.scale : ((ThompsonSnapshot) snapshot).scale;
+        return new RidgeRule(name, thaw(frozen), weight, f, observed, adaptation, true).withNoise(observed, scale);
       }
 
       @Override
       public UpdateRule restoreState(AgentState state) {
-        RidgeRule r = ridgeRestore(state, name, weight, f, false);
-        return new RidgeRule(name, r.arms, weight, f, r.observed, adaptation, false);
+        return ridgeRestore(state, name, weight, f, true, adaptation);
       }
     };
   }
@@ -369,6 +374,28 @@ public final class BanditAgents {
       java.util.Map<String, Long> c = new java.util.HashMap<>(st.counters());
       a.put("noise.sum_sq", new double[] {noiseSumSq});
       c.put("noise.n", noiseN);
+      if (adaptation.window() > 0) {
+        // The window's observations, oldest first: each is downdated when it leaves.
+        int d = arms[0].dim();
+        double[] wa = new double[window.size()];
+        double[] wx = new double[window.size() * d];
+        double[] wr = new double[window.size()];
+        int i = 0;
+        for (Observation o : window) {
+          wa[i] = o.arm();
+          System.arraycopy(o.x(), 0, wx, i * d, d);
+          wr[i] = o.r();
+          i++;
+        }
+        a.put("window.arm", wa);
+        a.put("window.x", wx);
+        a.put("window.r", wr);
+      }
+      if (detector != null) {
+        a.put("detector.page_hinkley", detector.state());
+        a.put("detector.standardise", new double[] {scaleN, scaleMean, scaleM2});
+        c.put("restarts", restarts);
+      }
       return java.util.Optional.of(new AgentState(name, a, c));
     }
   }
@@ -391,7 +418,7 @@ public final class BanditAgents {
   }
 
   private static RidgeRule ridgeRestore(AgentState s, String name, double weight, SnapshotFactory factory,
-      boolean scaled) {
+      boolean scaled, Adaptation adaptation) {
     checkAgent(s, name);
     int n = Math.toIntExact(s.counter("arms"));
     int d = Math.toIntExact(s.counter("dim"));
@@ -400,10 +427,44 @@ public final class BanditAgents {
       arms[i] = RidgeArm.thaw(new RidgeArm.Frozen(d, s.array("arm" + i + ".theta", d), s.array("arm" + i + ".l", d * d),
           s.array("arm" + i + ".a", d * d), s.array("arm" + i + ".b", d), s.counter("arm" + i + ".updates")));
     }
-    RidgeRule r = new RidgeRule(name, arms, weight, factory, s.counter("observed"), Adaptation.none(1.0), scaled);
+    RidgeRule r = new RidgeRule(name, arms, weight, factory, s.counter("observed"), adaptation, scaled);
     if (s.has("noise.sum_sq")) {
       r.noiseSumSq = s.array("noise.sum_sq", 1)[0];
       r.noiseN = s.counter("noise.n");
+    }
+    if (adaptation.window() > 0) {
+      if (!s.has("window.arm")) {
+        throw new IllegalArgumentException("the state of '" + name + "' has no sliding window (a checkpoint"
+            + " written before windows were saved); it cannot continue exactly, so start a new run");
+      }
+      double[] wa = s.array("window.arm");
+      int m = wa.length;
+      if (m > adaptation.window()) {
+        throw new IllegalArgumentException("the state of '" + name + "' holds a window of " + m
+            + " observations, more than the agent's " + adaptation.window());
+      }
+      double[] wx = s.array("window.x", m * d);
+      double[] wr = s.array("window.r", m);
+      for (int i = 0; i < m; i++) {
+        int arm = (int) wa[i];
+        if (arm != wa[i] || arm < 0 || arm >= n) {
+          throw new IllegalArgumentException("the state of '" + name + "' has a window arm " + wa[i] + " outside 0.."
+              + (n - 1));
+        }
+        r.window.add(new Observation(arm, java.util.Arrays.copyOfRange(wx, i * d, (i + 1) * d), wr[i]));
+      }
+    }
+    if (r.detector != null) {
+      if (!s.has("detector.page_hinkley")) {
+        throw new IllegalArgumentException("the state of '" + name + "' has no change detector (a checkpoint"
+            + " written before detectors were saved); it cannot continue exactly, so start a new run");
+      }
+      r.detector.restore(s.array("detector.page_hinkley"));
+      double[] st = s.array("detector.standardise", 3);
+      r.scaleN = (long) st[0];
+      r.scaleMean = st[1];
+      r.scaleM2 = st[2];
+      r.restarts = s.counter("restarts");
     }
     return r;
   }
@@ -541,22 +602,31 @@ public final class BanditAgents {
   }
 
   /**
-   * The standard normal CDF through the complementary error function (Chebyshev fit of Numerical
-   * Recipes' erfcc, fractional error below 1.2e-7 everywhere).
+   * The standard normal CDF: Hart's double-precision algorithm 5666 as given by West (2005, "Better
+   * approximations to cumulative normal functions"), absolute error below 4e-16 on the whole line
+   * (relative error below 1e-13 down to -7, below 1e-8 beyond, where the CDF is under 1e-12).
    */
   static double normalCdf(double z) {
-    double x = -z / Math.sqrt(2);
-    double ax = Math.abs(x);
-    double t = 1.0 / (1.0 + 0.5 * ax);
-    double erfc = t * Math.exp(-ax * ax - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223
-        + t * 0.17087277)))))))));
-    double erfcX = x >= 0 ? erfc : 2 - erfc;
-    return 0.5 * erfcX;
+    double x = Math.abs(z);
+    double c;
+    if (x > 37) {
+      c = 0;
+    } else {
+      double e = Math.exp(-0.5 * x * x);
+      if (x < 7.07106781186547) {
+        double num = ((((((3.52624965998911e-02 * x + 0.700383064443688) * x + 6.37396220353165) * x
+            + 33.912866078383) * x + 112.079291497871) * x + 221.213596169931) * x + 220.206867912376);
+        double den = (((((((8.83883476483184e-02 * x + 1.75566716318264) * x + 16.064177579207) * x
+            + 86.7807322029461) * x + 296.564248779674) * x + 637.333633378831) * x + 793.826512519948) * x
+            + 440.413735824752);
+        c = e * num / den;
+      } else {
+        double b = x + 1 / (x + 2 / (x + 3 / (x + 4 / (x + 0.65))));
+        c = e / b / 2.506628274631;
+      }
+    }
+    return z > 0 ? 1 - c : c;
   }
-
-  /** Simpson intervals of the exact propensity's integral. */
-  static final int PROPENSITY_GRID = 256;
 
   /** Thompson sampling frozen at a version. */
   private static final class ThompsonSnapshot implements PolicySnapshot {
@@ -597,10 +667,8 @@ public final class BanditAgents {
     /**
      * The exact probability that arm {@code k} has the largest sampled score: each arm's score
      * {@code theta_a^T x} with {@code theta_a ~ N(mean_a, A_a^-1)} is an independent Gaussian of mean
-     * {@code mean_a^T x} and variance {@code x^T A_a^-1 x}, so {@code P(k) = E_t[prod_{j != k}
-     * Phi((mu_k + s_k t - mu_j) / s_j)]} over a standard normal t, a one-dimensional integral taken by
-     * composite Simpson over t in [-8, 8] (the mass outside is below 1e-15). Floored at 1e-12 (the arm
-     * was chosen, so its probability is not 0).
+     * {@code mean_a^T x} and variance {@code x^T A_a^-1 x}; the static {@code choiceProbability}
+     * integrates over them.
      */
     double choiceProbability(double[] x, int k) {
       int n = arms.length;
@@ -610,26 +678,7 @@ public final class BanditAgents {
         mu[a] = arms[a].dotTheta(x);
         sd[a] = scale * Math.sqrt(Math.max(arms[a].quadraticForm(x), 0));
       }
-      if (n == 1) {
-        return 1.0;
-      }
-      int steps = PROPENSITY_GRID;
-      double lo = -8;
-      double h = 16.0 / steps;
-      double sum = 0;
-      for (int i = 0; i <= steps; i++) {
-        double t = lo + i * h;
-        double s = mu[k] + sd[k] * t;
-        double f = Math.exp(-0.5 * t * t);
-        for (int j = 0; j < n && f > 0; j++) {
-          if (j != k) {
-            f *= sd[j] > 0 ? normalCdf((s - mu[j]) / sd[j]) : (s > mu[j] ? 1 : s == mu[j] ? 0.5 : 0);
-          }
-        }
-        sum += (i == 0 || i == steps ? 1 : i % 2 == 1 ? 4 : 2) * f;
-      }
-      double p = sum * h / 3 / Math.sqrt(2 * Math.PI);
-      return Math.min(1.0, Math.max(p, 1e-12));
+      return BanditAgents.choiceProbability(mu, sd, k);
     }
 
     private int draw(double[] x, NumpyRandom rng, double[] z) {
@@ -647,5 +696,167 @@ public final class BanditAgents {
       }
       return best;
     }
+  }
+
+  /** The exact propensity's integral: relative tolerance of its estimated error. */
+  static final double PROPENSITY_REL_TOL = 1e-10;
+
+  /** The exact propensity's integral: absolute tolerance of its estimated error. */
+  static final double PROPENSITY_ABS_TOL = 1e-14;
+
+  /** The most subintervals the integral may use (far more than any case seen needs). */
+  private static final int PROPENSITY_MAX_INTERVALS = 4000;
+
+  /** Gauss-Kronrod 15-point nodes on [-1, 1] (the non-negative half; QUADPACK's qk15). */
+  private static final double[] XGK = {0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+      0.864864423359769072789712788640926, 0.741531185599394439863864773280788, 0.586087235467691130294144845693013,
+      0.405845151377397166906606412076961, 0.207784955007898467600689403773245, 0.0};
+
+  /** Kronrod weights of {@link #XGK}. */
+  private static final double[] WGK = {0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+      0.104790010322250183839876322541518, 0.140653259715525918745189590510238, 0.169004726639267902826583426598550,
+      0.190350578064785409913256402421014, 0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
+
+  /** Gauss 7-point weights at {@code XGK[1], XGK[3], XGK[5], XGK[7]}. */
+  private static final double[] WG = {0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+      0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
+
+  /**
+   * The probability that the independent Gaussian score {@code N(mu[k], sd[k]^2)} is the largest of
+   * the scores {@code N(mu[a], sd[a]^2)}: {@code P(k) = E_t[prod_{j != k} Phi((mu_k + s_k t - mu_j) / s_j)]}
+   * over a standard normal t. The integral over t in [-8, 8] (the mass outside is below 1.3e-15) is
+   * taken by adaptive Gauss-Kronrod (7-15 points). It is split first where the chosen arm's score
+   * crosses another arm's mean ({@code t_j = (mu_j - mu_k) / s_k}: there the integrand steps over a
+   * width {@code s_j / s_k}, very narrow for a far more certain arm) and 8 such widths either side of
+   * it; then the subinterval of largest error is bisected until the summed error estimate
+   * (QUADPACK's) is below {@link #PROPENSITY_REL_TOL} of the result or {@link #PROPENSITY_ABS_TOL},
+   * whichever is larger. Floored at 1e-12 (the arm was chosen, so its probability is not 0).
+   */
+  static double choiceProbability(double[] mu, double[] sd, int k) {
+    int n = mu.length;
+    if (n == 1) {
+      return 1.0;
+    }
+    if (!(sd[k] > 0)) {
+      // The chosen arm's score is certain: the product at its mean.
+      double p = 1;
+      for (int j = 0; j < n; j++) {
+        if (j != k) {
+          p *= beats(mu[k], mu[j], sd[j]);
+        }
+      }
+      return Math.min(1.0, Math.max(p, 1e-12));
+    }
+    double lo = -8;
+    double hi = 8;
+    // Cuts every 2 (the Gaussian factor alone needs no more at 15 points), and where arm j's CDF
+    // steps: at t_j and 8 of its widths either side (beyond them the factor is 0 or 1 within 1e-15),
+    // so that no step hides between the nodes of a wide subinterval.
+    double[] cuts = new double[3 * n + 9];
+    int m = 0;
+    for (int c = -8; c <= 8; c += 2) {
+      cuts[m++] = c;
+    }
+    for (int j = 0; j < n; j++) {
+      if (j == k) {
+        continue;
+      }
+      double t = (mu[j] - mu[k]) / sd[k];
+      double w = 8 * sd[j] / sd[k];
+      for (double c : new double[] {t - w, t, t + w}) {
+        if (c > lo && c < hi) {
+          cuts[m++] = c;
+        }
+      }
+    }
+    java.util.Arrays.sort(cuts, 0, m);
+    java.util.PriorityQueue<double[]> queue = new java.util.PriorityQueue<>(
+        (x, y) -> Double.compare(y[3], x[3]));
+    double total = 0;
+    double error = 0;
+    for (int i = 0; i + 1 < m; i++) {
+      if (cuts[i + 1] > cuts[i]) {
+        double[] piece = kronrod(mu, sd, k, cuts[i], cuts[i + 1]);
+        queue.add(piece);
+        total += piece[2];
+        error += piece[3];
+      }
+    }
+    while (error > Math.max(PROPENSITY_ABS_TOL, PROPENSITY_REL_TOL * Math.abs(total))
+        && queue.size() < PROPENSITY_MAX_INTERVALS) {
+      double[] worst = queue.poll();
+      double mid = 0.5 * (worst[0] + worst[1]);
+      double[] left = kronrod(mu, sd, k, worst[0], mid);
+      double[] right = kronrod(mu, sd, k, mid, worst[1]);
+      queue.add(left);
+      queue.add(right);
+      total += left[2] + right[2] - worst[2];
+      error += left[3] + right[3] - worst[3];
+    }
+    // The result summed afresh in a fixed order (the running sum carries the subtractions' rounding).
+    double[][] pieces = queue.toArray(new double[0][]);
+    java.util.Arrays.sort(pieces, (x, y) -> Double.compare(x[0], y[0]));
+    double p = 0;
+    for (double[] piece : pieces) {
+      p += piece[2];
+    }
+    return Math.min(1.0, Math.max(p, 1e-12));
+  }
+
+  /** {@code P(N(mu_j, sd_j^2) < s)}: a step at {@code mu_j} when {@code sd_j} is 0. */
+  private static double beats(double s, double muJ, double sdJ) {
+    return sdJ > 0 ? normalCdf((s - muJ) / sdJ) : s > muJ ? 1 : s == muJ ? 0.5 : 0;
+  }
+
+  /** The choice integrand at t: the standard normal density times the other arms' CDFs. */
+  private static double integrand(double[] mu, double[] sd, int k, double t) {
+    double s = mu[k] + sd[k] * t;
+    double f = Math.exp(-0.5 * t * t) / Math.sqrt(2 * Math.PI);
+    for (int j = 0; j < mu.length && f > 0; j++) {
+      if (j != k) {
+        f *= beats(s, mu[j], sd[j]);
+      }
+    }
+    return f;
+  }
+
+  /**
+   * {@code {a, b, Kronrod estimate, error estimate}} of the integrand over [a, b]: QUADPACK's qk15
+   * estimate, {@code |K - G|} scaled down by {@code min(1, (200 |K - G| / resasc)^1.5)} where resasc
+   * is the integral of {@code |f - mean f|}, and at least 50 ulps of the integral of {@code |f|}.
+   */
+  private static double[] kronrod(double[] mu, double[] sd, int k, double a, double b) {
+    double c = 0.5 * (a + b);
+    double h = 0.5 * (b - a);
+    double[] lo = new double[7];
+    double[] up = new double[7];
+    double fc = integrand(mu, sd, k, c);
+    double kr = WGK[7] * fc;
+    double g = WG[3] * fc;
+    double abs = WGK[7] * Math.abs(fc);
+    for (int i = 0; i < 7; i++) {
+      lo[i] = integrand(mu, sd, k, c - h * XGK[i]);
+      up[i] = integrand(mu, sd, k, c + h * XGK[i]);
+      kr += WGK[i] * (lo[i] + up[i]);
+      abs += WGK[i] * (Math.abs(lo[i]) + Math.abs(up[i]));
+      if (i % 2 == 1) {
+        g += WG[i / 2] * (lo[i] + up[i]);
+      }
+    }
+    double mean = 0.5 * kr;
+    double asc = WGK[7] * Math.abs(fc - mean);
+    for (int i = 0; i < 7; i++) {
+      asc += WGK[i] * (Math.abs(lo[i] - mean) + Math.abs(up[i] - mean));
+    }
+    double err = Math.abs((kr - g) * h);
+    asc *= Math.abs(h);
+    abs *= Math.abs(h);
+    if (asc != 0 && err != 0) {
+      err = asc * Math.min(1, Math.pow(200 * err / asc, 1.5));
+    }
+    if (abs > Double.MIN_NORMAL / (50 * Math.ulp(1.0))) {
+      err = Math.max(50 * Math.ulp(1.0) * abs, err);
+    }
+    return new double[] {a, b, kr * h, err};
   }
 }

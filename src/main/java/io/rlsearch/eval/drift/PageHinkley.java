@@ -65,6 +65,23 @@ public final class PageHinkley implements DriftDetector {
     return false;
   }
 
+  /** The running state {@code {samples, mean, cumulative sum, its minimum}}, for checkpoints. */
+  public double[] state() {
+    return new double[] {n, mean, cum, minCum};
+  }
+
+  /** Continues from a {@link #state()} of a detector with the same settings. */
+  public void restore(double[] state) {
+    if (state.length != 4 || !(state[0] >= 0) || state[0] != Math.rint(state[0])) {
+      throw new IllegalArgumentException("a Page-Hinkley state is {samples >= 0, mean, sum, minimum}, got "
+          + java.util.Arrays.toString(state));
+    }
+    n = (long) state[0];
+    mean = state[1];
+    cum = state[2];
+    minCum = state[3];
+  }
+
   @Override
   public void reset() {
     n = 0;

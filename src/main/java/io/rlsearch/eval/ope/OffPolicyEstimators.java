@@ -10,8 +10,11 @@ import java.util.Map;
 /**
  * Off-policy estimators of a target policy's value from logged trajectories.
  *
- * <p>For step t of a trajectory {@code rho_t = pi_e(a_t | x_t) / pi_b(a_t | x_t)} ({@code 0} when the
- * logged propensity is below 1e-10, as the reference) and {@code W_t = prod_{k <= t} rho_k}.
+ * <p>For step t of a trajectory {@code rho_t = pi_e(a_t | x_t) / pi_b(a_t | x_t)} and
+ * {@code W_t = prod_{k <= t} rho_k}. A ratio above 1e10, or not finite (a logged propensity of 0), counts
+ * as {@code 0}: for probabilities this is the reference's rule (it zeroes propensities below 1e-10),
+ * but the guard is on the ratio, not on the propensity, since a density is not bounded by 1 and a
+ * valid one can lie far below 1e-10 (a Gaussian's in 10 dimensions, for example).
  * <ul>
  *   <li>IPS: {@code mean(W_T G)}, {@code G = sum gamma^t r_t}; optionally with {@code W_T} clipped.
  *   <li>SNIPS: {@code sum(W_T G) / sum(W_T)}.
@@ -23,15 +26,16 @@ import java.util.Map;
  *       {@code var/n + (max|r - Q| * mean(W 1[W > tau]))^2}: the second term bounds the bias of the
  *       dropped corrections ({@code E_b[W 1[W > tau]]} is the target's probability of a weight above tau).
  * </ul>
- * Confidence intervals are {@code estimate +- 1.96 se}; se is the standard error of the mean of the
- * per-trajectory terms (the delta method for SNIPS). Model-based intervals hold the fitted models
+ * Confidence intervals are {@code estimate +- t se} with Student's t 0.975 quantile at n - 1 degrees
+ * of freedom for n trajectories ({@link io.rlsearch.eval.Summary#t975}); se is the standard error of
+ * the mean of the per-trajectory terms (the delta method for SNIPS). Model-based intervals hold the fitted models
  * fixed; with cross-fitted models ({@link ModelFit#crossFitted}) no trajectory is scored by a model
  * that saw it, so the terms are independent and the interval is honest about variance (not about a
  * misspecified model's bias). {@link #bootstrap} gives percentile intervals instead.
  */
 public final class OffPolicyEstimators {
-  private static final double Z975 = 1.959964;
-  private static final double MIN_PROPENSITY = 1e-10;
+  /** The largest importance ratio of one decision that counts; larger ones count as 0. */
+  private static final double MAX_RATIO = 1e10;
   private static final double[] SWITCH_GRID = {1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 200, 500, 1000,
       Double.POSITIVE_INFINITY};
 
@@ -61,7 +65,10 @@ public final class OffPolicyEstimators {
       double w = 1;
       for (int t = 0; t < steps.size(); t++) {
         LoggedDecision d = steps.get(t);
-        double r = d.propensity() < MIN_PROPENSITY ? 0.0 : target.likelihood(d) / d.propensity();
+        double r = target.likelihood(d) / d.propensity();
+        if (!(r <= MAX_RATIO)) {
+          r = 0.0;
+        }
         rho[i][t] = r;
         w *= r;
         cum[i][t] = w;
@@ -108,7 +115,8 @@ public final class OffPolicyEstimators {
       ss += u * u;
     }
     double se = sw > 0 ? Math.sqrt(ss) / sw : Double.NaN;
-    return new Estimate("snips", v, v - Z975 * se, v + Z975 * se, se, ess(w), max(w), n, "");
+    double t = t975(n);
+    return new Estimate("snips", v, v - t * se, v + t * se, se, ess(w), max(w), n, "");
   }
 
   /** Per-decision importance sampling. */
@@ -331,7 +339,13 @@ public final class OffPolicyEstimators {
     }
     mean /= n;
     double se = n > 1 ? sd(terms) / Math.sqrt(n) : Double.NaN;
-    return new Estimate(name, mean, mean - Z975 * se, mean + Z975 * se, se, ess(weights), max(weights), n, note);
+    double t = t975(n);
+    return new Estimate(name, mean, mean - t * se, mean + t * se, se, ess(weights), max(weights), n, note);
+  }
+
+  /** Student's t 0.975 quantile for the mean of {@code n} terms (NaN for one term: no interval). */
+  static double t975(int n) {
+    return n > 1 ? io.rlsearch.eval.Summary.t975(n - 1) : Double.NaN;
   }
 
   static double ess(double[] w) {

@@ -87,7 +87,8 @@ public final class RidgeDirectMethod {
       var += (x - mean) * (x - mean);
     }
     double se = Math.sqrt(var / (n - 1) / n);
-    return new Estimate("dm_ridge", mean, mean - 1.96 * se, mean + 1.96 * se, se, n, 1.0, n,
+    double t = OffPolicyEstimators.t975(n);
+    return new Estimate("dm_ridge", mean, mean - t * se, mean + t * se, se, n, 1.0, n,
         "ridge reward model on [1, x, a, a^2, x a]; the interval covers context sampling, not model bias");
   }
 }

@@ -101,6 +101,47 @@ class BanditAgentsTest {
     }
   }
 
+  /** P(X1 > X2) for X1 ~ N(m1, s1^2), X2 ~ N(m2, s2^2): Phi((m1 - m2) / sqrt(s1^2 + s2^2)). */
+  private static double twoArms(double m1, double s1, double m2, double s2) {
+    return 0.5 * org.apache.commons.math3.special.Erf.erfc(-(m1 - m2) / Math.sqrt(s1 * s1 + s2 * s2) / Math.sqrt(2));
+  }
+
+  @Test
+  void thompsonPropensityIsExactForArmsOfVeryUnequalCertainty() {
+    // The other arm's score sd is 0.02, 0.01, 0.001 of the chosen arm's, and the other way round;
+    // means at several distances. The closed form is exact; the integral must be within 1e-8
+    // relative (its stated tolerance is 1e-10 absolute or relative, whichever is larger).
+    double[] ratios = {0.02, 0.01, 0.001};
+    double[] gaps = {-2.0, -0.7, -0.1, 0.0, 0.3, 1.5};
+    for (double ratio : ratios) {
+      for (double gap : gaps) {
+        double[] mu = {1.0 + gap, 1.0};
+        double[] wide = {1.0, ratio};
+        double[] narrow = {ratio, 1.0};
+        double p = BanditAgents.choiceProbability(mu, wide, 0);
+        double q = BanditAgents.choiceProbability(mu, narrow, 0);
+        double pe = twoArms(mu[0], 1.0, mu[1], ratio);
+        double qe = twoArms(mu[0], ratio, mu[1], 1.0);
+        assertEquals(pe, p, 1e-8 * pe, "chosen sd 1, other " + ratio + ", gap " + gap);
+        assertEquals(qe, q, 1e-8 * qe, "chosen sd " + ratio + ", other 1, gap " + gap);
+        // The two arms' probabilities sum to 1.
+        assertEquals(1.0, p + BanditAgents.choiceProbability(mu, wide, 1), 1e-9);
+      }
+    }
+  }
+
+  @Test
+  void thompsonPropensityOfSeveralArmsSumsToOne() {
+    // Eight arms, sds from 1e-3 to 3, means spread around one another.
+    double[] mu = {0.1, 0.5, 0.45, -1.0, 0.52, 0.3, 2.0, 0.49};
+    double[] sd = {1e-3, 0.2, 3.0, 0.5, 0.01, 1.0, 0.05, 0.002};
+    double sum = 0;
+    for (int k = 0; k < mu.length; k++) {
+      sum += BanditAgents.choiceProbability(mu, sd, k);
+    }
+    assertEquals(1.0, sum, 1e-8);
+  }
+
   @Test
   void fixedAndRandomAgentsLearnNothingAndReportTheirPropensities() {
     UpdateRule fixed = BanditAgents.fixed("static:Premium", 4).create(8, 3);

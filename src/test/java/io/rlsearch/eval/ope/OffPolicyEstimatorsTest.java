@@ -271,6 +271,54 @@ class OffPolicyEstimatorsTest {
   }
 
   @Test
+  void intervalsUseStudentsTQuantileOfTheSampleSize() {
+    // Five trajectories: 4 degrees of freedom, so the 95% half-width is 2.776 standard errors, not 1.96.
+    TargetPolicy e = TargetPolicy.discrete(2, x -> new double[] {0.5, 0.5});
+    List<LoggedDecision> log = new ArrayList<>();
+    double[] r = {1, 4, 2, 8, 5};
+    for (int i = 0; i < r.length; i++) {
+      log.add(single(i, X0, 0, 0.5, r[i]));
+    }
+    OffPolicyEstimators est = new OffPolicyEstimators(Trajectory.group(log), e, 1.0);
+    for (Estimate x : List.of(est.ips(Double.POSITIVE_INFINITY), est.snips(), est.pdis())) {
+      assertEquals(2.776445 * x.stdError(), x.ciHigh() - x.value(), 1e-5 * x.stdError(), x.estimator());
+      assertEquals(2.776445 * x.stdError(), x.value() - x.ciLow(), 1e-5 * x.stdError(), x.estimator());
+    }
+  }
+
+  @Test
+  void tenDimensionalGaussianDensitiesFarBelowTheOldFloorKeepTheirWeights() {
+    // Behaviour N(0, 9 I) in 10 dimensions: its density at a typical draw is about 1e-11, a valid
+    // density far below 1e-10. Target N(mu, 9 I) with mu = (0.6, 0, ..., 0); reward a_0, so the
+    // target's value is 0.6 and the weights exp((a . mu - |mu|^2 / 2) / 9) are moderate.
+    double sigma = 3;
+    double[] zero = new double[10];
+    double[] mu = new double[10];
+    mu[0] = 0.6;
+    TargetPolicy e = TargetPolicy.continuous((x, a) -> ContinuousPropensity.gaussian(a, mu, sigma));
+    NumpyRandom rng = new NumpyRandom(31);
+    List<LoggedDecision> log = new ArrayList<>();
+    int n = 20_000;
+    int below = 0;
+    for (int i = 0; i < n; i++) {
+      double[] a = new double[10];
+      for (int j = 0; j < 10; j++) {
+        a[j] = rng.normal(0, sigma);
+      }
+      double p = ContinuousPropensity.gaussian(a, zero, sigma);
+      below += p < 1e-10 ? 1 : 0;
+      log.add(new LoggedDecision("b", 1, i, 0, X0, -1, a, p, null, a[0], true, LoggedDecision.Outcome.NONE));
+    }
+    assertTrue(below > n / 2, "most logged densities lie below 1e-10: " + below);
+    OffPolicyEstimators est = new OffPolicyEstimators(Trajectory.group(log), e, 1.0);
+    Estimate ips = est.ips(Double.POSITIVE_INFINITY);
+    assertEquals(0.6, ips.value(), 4 * ips.stdError(), ips.toString());
+    Estimate snips = est.snips();
+    assertEquals(0.6, snips.value(), 4 * snips.stdError(), snips.toString());
+    assertTrue(ips.stdError() < 0.1, ips.toString());
+  }
+
+  @Test
   void ipsOverContinuousActionsUsesDensityRatios() {
     // Behaviour: uniform on [-1, 1] (density 0.5); target: uniform on [0, 1] (density 1 there, 0 elsewhere).
     // Reward = a; target value 0.5.
