@@ -14,6 +14,7 @@ import io.rlsearch.experiments.RunStreams;
 import io.rlsearch.experiments.SessionRunner;
 import io.rlsearch.experiments.SyncRunner;
 import io.rlsearch.learn.Checkpoints;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The clustered coordinator's checkpoints, on one node (learner and env) with real remoting: a
- * coordinator that fails resumes from its checkpoint with the uninterrupted result, a checkpoint of the earlier format (every learned
+ * The clustered coordinator's checkpoints, on one node (learner and env) with real remoting: their
+ * size does not grow with the episodes learned, a checkpoint of the earlier format (every learned
  * episode's row) is resumed from with the result of an uninterrupted run, and the reported figures
  * are exactly the plain loop's.
  */
@@ -145,6 +146,43 @@ class ClusterCheckpointTest {
 
   private static Path checkpointOf(Path dir, RunDescriptor run) {
     return dir.resolve(run.runId() + ".ckpt");
+  }
+
+  /** Runs {@code run} until its learner has failed at {@code failAt} for good; the checkpoint before stays. */
+  private static Path failedRunCheckpoint(Path dir, RunDescriptor run, long failAt) throws Exception {
+    ClusterCoordinator.Report r = node.run(run, new FailingAt(failAt, false), SETTINGS.withCheckpoints(dir.toString(), 1),
+        System::nanoTime).toCompletableFuture().get(180, TimeUnit.SECONDS);
+    assertTrue(r.failure().isPresent(), "the injected failure ends the run: " + r);
+    Path file = checkpointOf(dir, run);
+    assertTrue(Files.exists(file), "a failed run keeps its checkpoint");
+    return file;
+  }
+
+  /** Values in the checkpoint's run arrays (those not the agent's own). */
+  private static int runValues(Checkpoints.Checkpoint c) {
+    int n = 0;
+    for (Map.Entry<String, double[]> e : c.state().arrays().entrySet()) {
+      if (!e.getKey().startsWith("agent.")) {
+        n += e.getValue().length;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void aCheckpointDoesNotGrowWithTheEpisodesLearned(@TempDir Path dir) throws Exception {
+    Path early = failedRunCheckpoint(dir, new RunDescriptor("ck-early", "", "linucb", 5, 3000, 100), 1250);
+    Path late = failedRunCheckpoint(dir, new RunDescriptor("ck-late", "", "linucb", 5, 3000, 100), 2450);
+    Checkpoints.Checkpoint a = Checkpoints.read(early);
+    Checkpoints.Checkpoint b = Checkpoints.read(late);
+    assertEquals(1200, a.usersDone(), "the last checkpoint before episode 1250");
+    assertEquals(2400, b.usersDone(), "the last checkpoint before episode 2450");
+    assertEquals(runValues(a), runValues(b), "the run's own figures take as many values at 2,400 episodes as at 1,200");
+    long sa = Files.size(early);
+    long sb = Files.size(late);
+    // The agent's arrays (LinUCB's statistics) have a fixed size; by 1,200 episodes every arm has been
+    // played, so their numbers have full digits in both, and only the digits' count may still differ.
+    assertTrue(sb < sa * 1.05, "checkpoint at 1,200 episodes " + sa + " bytes, at 2,400 " + sb + " bytes");
   }
 
   @Test
