@@ -4,28 +4,33 @@ import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.agents.spi.AgentState;
 import io.rlsearch.agents.spi.UpdateRule;
 import io.rlsearch.core.Transition;
-import io.rlsearch.eval.OnlineMetrics;
 import io.rlsearch.experiments.RunStreams;
 import io.rlsearch.experiments.SessionRunner;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.DeadLetterSuppression;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -46,12 +51,14 @@ import org.apache.pekko.stream.javadsl.Source;
  * wait for the policy version and the simulation): a slow batch is not sent again as a lost one.
  *
  * <p>With a checkpoint directory, the coordinator writes its whole state (the agent's, the round, the
- * counts and every learned episode's metrics) every {@code checkpointEvery} rounds, off its thread on
- * Pekko's blocking-IO dispatcher. It is supervised: a coordinator that fails, or one that starts on
- * another learner node because the node it ran on was lost (the singleton moves to the oldest learner
- * node left), resumes from the run's checkpoint, so the rounds played since are played again with the
- * same policy versions and the run's result is the one it would have had. After 5 failures the run
- * ends with a report naming the failure.
+ * counts and the running sums it reports: {@link RunTotals}, a few numbers whatever the run's length)
+ * every {@code checkpointEvery} rounds, off its thread on Pekko's blocking-IO dispatcher; while a write
+ * is under way only the latest checkpoint waits for it. It is supervised: a coordinator that fails, or
+ * one that starts on another learner node because the node it ran on was lost (the singleton moves to
+ * the oldest learner node left), resumes from the run's checkpoint, so the rounds played since are
+ * played again with the same policy versions and the run's result is the one it would have had. After
+ * 5 failures the run ends with a report naming the failure. A coordinator that stops or restarts first
+ * ends its round's streams: the batches in flight, their retries and the transitions being pulled.
  */
 public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinator.Command> {
   /** Messages accepted by the coordinator. */
@@ -75,7 +82,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
    * @param versions policy versions published (version 0 included)
    * @param replayStored transitions in the replay buffer
    * @param meanReward mean reward per episode
-   * @param finalReward mean reward over the final 10% of episodes
+   * @param finalReward mean reward over the run's final 10% of episodes (of those learned; NaN when the
+   *     run failed before any of them)
    * @param meanGmv mean GMV per episode
    * @param nodes nodes whose shards played at least one accepted batch
    * @param wallSeconds from the first round to the report, by the clock the run was given
@@ -122,10 +130,13 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     }
   }
 
-  private record RoundDone(int incarnation, List<List<Transition>> batches, Throwable failure) implements Command {}
+  // Both may arrive after the coordinator stopped (its streams were ended, or a hand-over stopped it while
+  // it collected its report): nothing is lost then, so they are no dead letters to report.
+  private record RoundDone(int incarnation, List<List<Transition>> batches, Throwable failure) implements Command,
+      DeadLetterSuppression {}
 
   private record Collected(ReplaySingleton.Stats replay, PolicyRegistrySingleton.History history, Throwable failure,
-      Optional<String> runFailure) implements Command {}
+      Optional<String> runFailure) implements Command, DeadLetterSuppression {}
 
   /** Transitions per message to the replay buffer (well under Artery's frame size if it lives elsewhere). */
   static final int STORE_CHUNK = 200;
@@ -137,15 +148,19 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   private final ActorRef<ReplaySingleton.Command> replay;
   private final ClusterSharding sharding;
   private final UpdateRule rule;
-  private final OnlineMetrics metrics = new OnlineMetrics();
-  /** Every learned episode's id, version, arm and metric values (10 numbers each), for checkpoints. */
-  private double[] rows = new double[1024];
-  private int rowCount;
+  private boolean ruleClosed;
+  private final RunTotals totals;
   private final int incarnation;
+  private final ActorSystem<Void> system;
+  /** Ends this coordinator's streams (rounds and the transitions they pull) when it stops or restarts. */
+  private final SharedKillSwitch streams;
+  /** Set when it stops or restarts: no batch is sent or sent again after. */
+  private final AtomicBoolean ended = new AtomicBoolean();
+  /** The latest checkpoint not yet being written (at most one waits behind the write under way). */
+  private final AtomicReference<PendingWrite> queued = new AtomicReference<>();
   private final Optional<ActorRef<org.apache.pekko.actor.typed.pubsub.Topic.Command<Report>>> reports;
   private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
   private long resumedAtRound = -1;
-  private final BitSet learned = new BitSet();
   private final AtomicLong retries = new AtomicLong();
   private final java.util.Set<String> nodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private long produced;
@@ -203,17 +218,21 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     this.run = run;
     this.settings = settings;
     this.replyTo = replyTo;
-    this.sharding = ClusterSharding.get(ctx.getSystem());
+    this.system = ctx.getSystem();
+    this.sharding = ClusterSharding.get(system);
+    this.streams = KillSwitches.shared("coordinator-" + run.runId() + "-" + incarnation);
     AgentBuilder agent = factory.agent(run);
     SessionRunner probe = new SessionRunner(factory.world(run), factory.task(run), new RunStreams(run.seed()));
     this.rounds = (run.users() + run.roundSize() - 1) / run.roundSize();
     this.start = clock.getAsLong();
     Optional<io.rlsearch.learn.Checkpoints.Checkpoint> cp = readCheckpoint();
     if (cp.isPresent()) {
+      this.totals = RunTotals.restore(run.users(), cp.get().state());
       this.rule = resume(agent, cp.get(), probe);
       ctx.getLog().warn("Run [{}] resumed from its checkpoint at round [{}] (coordinator start {})", run.runId(), round,
           incarnation);
     } else {
+      this.totals = new RunTotals(run.users());
       this.rule = agent.create(probe.arms(), probe.contextDim());
     }
     publish();
@@ -253,7 +272,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     return Optional.of(c);
   }
 
-  /** The agent and the run's counts as the checkpoint holds them. */
+  /** The agent and the run's counts as the checkpoint holds them (its totals: {@link RunTotals#restore}). */
   private UpdateRule resume(AgentBuilder agent, io.rlsearch.learn.Checkpoints.Checkpoint c, SessionRunner probe) {
     AgentState all = c.state();
     round = all.counter("run.round");
@@ -261,10 +280,6 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     produced = all.counter("run.produced");
     duplicates = all.counter("run.duplicates");
     retries.set(all.counter("run.retries"));
-    double[] r = all.array("run.rows");
-    for (int i = 0; i + 10 <= r.length; i += 10) {
-      addRow((long) r[i], (long) r[i + 1], (int) r[i + 2], java.util.Arrays.copyOfRange(r, i + 3, i + 10));
-    }
     resumedAtRound = round;
     if (all.counters().getOrDefault("run.stateless", 0L) == 1L) {
       return agent.create(probe.arms(), probe.contextDim());
@@ -284,20 +299,14 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     return agent.restoreState(new AgentState(c.config().get("agent"), arrays, counters));
   }
 
-  private void addRow(long episode, long v, int arm, double[] values) {
-    learned.set(Math.toIntExact(episode));
-    metrics.add(episode, v, arm, values);
-    if (rowCount + 10 > rows.length) {
-      rows = java.util.Arrays.copyOf(rows, rows.length * 2);
-    }
-    rows[rowCount++] = episode;
-    rows[rowCount++] = v;
-    rows[rowCount++] = arm;
-    System.arraycopy(values, 0, rows, rowCount, values.length);
-    rowCount += values.length;
-  }
+  /** A checkpoint waiting to be written. */
+  private record PendingWrite(java.nio.file.Path file, io.rlsearch.learn.Checkpoints.Checkpoint checkpoint,
+      long round) {}
 
-  /** Every checkpointEvery rounds: the whole state, written off this thread, one write after another. */
+  /**
+   * Every checkpointEvery rounds: the whole state, written off this thread, one write after another; a
+   * checkpoint that finds another still waiting replaces it (the latest is the one worth writing).
+   */
   private void checkpoint() {
     if (settings.checkpointDir().isEmpty() || settings.checkpointEvery() == 0 || round % settings.checkpointEvery() != 0
         || round >= rounds) {
@@ -315,35 +324,61 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     counters.put("run.produced", produced);
     counters.put("run.duplicates", duplicates);
     counters.put("run.retries", retries.get());
-    arrays.put("run.rows", java.util.Arrays.copyOf(rows, rowCount));
+    totals.save(arrays, counters);
     io.rlsearch.learn.Checkpoints.Checkpoint c = new io.rlsearch.learn.Checkpoints.Checkpoint(java.util.Map.of(
         "run_id", run.runId(), "agent", st.map(AgentState::agent).orElse(run.agent())), round * run.roundSize(),
-        version, learned.cardinality(), new AgentState("cluster-run", arrays, counters));
-    java.nio.file.Path file = checkpointFile();
+        version, totals.learned(), new AgentState("cluster-run", arrays, counters));
+    if (queued.getAndSet(new PendingWrite(checkpointFile(), c, round)) != null) {
+      return; // the write already waiting for the one under way takes this checkpoint instead
+    }
     var log = getContext().getLog();
-    java.util.concurrent.Executor blocking = getContext().getSystem().dispatchers().lookup(
-        org.apache.pekko.actor.typed.DispatcherSelector.blocking());
-    long r = round;
+    String id = run.runId();
     lastWrite = lastWrite.thenRunAsync(() -> {
-      try {
-        java.nio.file.Files.createDirectories(file.getParent());
-        io.rlsearch.learn.Checkpoints.write(file, c);
-      } catch (java.io.IOException | RuntimeException e) {
-        log.error("Checkpoint of run [{}] at round [{}] not saved: [{}]", run.runId(), r, e.toString());
+      PendingWrite w = queued.getAndSet(null);
+      if (w == null) {
+        return;
       }
-    }, blocking);
+      try {
+        java.nio.file.Files.createDirectories(w.file().getParent());
+        io.rlsearch.learn.Checkpoints.write(w.file(), w.checkpoint());
+      } catch (java.io.IOException | RuntimeException e) {
+        log.error("Checkpoint of run [{}] at round [{}] not saved: [{}]", id, w.round(), e.toString());
+      }
+    }, blocking());
+  }
+
+  private java.util.concurrent.Executor blocking() {
+    return system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(GetProgress.class, g -> {
-          g.replyTo().tell(new Progress(learned.cardinality(), round, retries.get()));
+          g.replyTo().tell(new Progress(totals.learned(), round, retries.get()));
           return this;
         })
         .onMessage(RoundDone.class, this::onRoundDone)
         .onMessage(Collected.class, this::onCollected)
+        .onSignal(PreRestart.class, s -> end())
+        .onSignal(PostStop.class, s -> end())
         .build();
+  }
+
+  /** Stopped or restarted: ends this coordinator's streams and retries, and releases its learner. */
+  private Behavior<Command> end() {
+    ended.set(true);
+    streams.abort(new java.util.concurrent.CancellationException("the coordinator of run " + run.runId()
+        + " stopped"));
+    closeRule();
+    return this;
+  }
+
+  private void closeRule() {
+    if (!ruleClosed) {
+      ruleClosed = true;
+      rule.close();
+    }
   }
 
   private void publish() {
@@ -365,27 +400,35 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     long v = version;
     int me = incarnation;
     CompletionStage<List<List<Transition>>> done = Source.from(batches)
+        .via(streams.flow())
         .mapAsyncUnordered(settings.parallelism(), b -> play(b, v, 0))
-        .runWith(Sink.seq(), getContext().getSystem());
+        .runWith(Sink.seq(), system);
     getContext().pipeToSelf(done, (b, f) -> new RoundDone(me, b, f));
   }
 
-  /** One batch to its shard, pulled back through its stream reference; sent again on failure. */
+  /**
+   * One batch to its shard, pulled back through its stream reference; sent again on failure. Runs on
+   * stream and scheduler threads: it reads only this coordinator's immutable fields and thread-safe
+   * counters, never its context.
+   */
   private CompletionStage<List<Transition>> play(List<Long> batch, long v, int attempt) {
+    if (ended.get()) {
+      return CompletableFuture.failedFuture(new java.util.concurrent.CancellationException("coordinator stopped"));
+    }
     String entity = "shard-" + Math.floorMod(batch.get(0) / settings.batch(), settings.shards());
-    var system = getContext().getSystem();
     CompletionStage<List<Transition>> once = sharding.entityRefFor(EnvEntity.TYPE, entity)
         .<EnvEntity.Played>ask(r -> new EnvEntity.Play(run, batch, attempt, v, registry, r), settings.askTimeout())
         .thenCompose(p -> {
           nodes.add(p.node());
           // The answer came at once; the work (policy wait and sessions) has its own deadline.
-          return p.transitions().getSource().completionTimeout(settings.workTimeout()).runWith(Sink.seq(), system);
+          return p.transitions().getSource().via(streams.flow()).completionTimeout(settings.workTimeout())
+              .runWith(Sink.seq(), system);
         });
     return once.handle((ts, failure) -> {
       if (failure == null) {
         return CompletableFuture.completedFuture(ts);
       }
-      if (attempt >= settings.maxRetries()) {
+      if (attempt >= settings.maxRetries() || ended.get()) {
         return CompletableFuture.<List<Transition>>failedFuture(failure);
       }
       retries.incrementAndGet();
@@ -407,16 +450,22 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
       ts.addAll(b);
     }
     ts.sort(Comparator.comparingLong(Transition::episode));
+    // The round's episodes; sorted, a duplicate (a batch sent again whose first answer came too) follows
+    // its first copy. Rounds are learned in order: nothing below the round's first episode is new.
+    long from = round * run.roundSize();
+    long to = Math.min(run.users(), from + run.roundSize());
+    long previous = -1;
     List<Transition> fresh = new ArrayList<>(ts.size());
     for (Transition t : ts) {
       produced++;
-      int id = Math.toIntExact(t.episode());
-      if (learned.get(id)) {
+      long id = t.episode();
+      if (id == previous || id < from || id >= to) {
         duplicates++;
         continue;
       }
+      previous = id;
       fresh.add(t);
-      addRow(t.episode(), t.policyVersion(), t.arm(), OnlineMetrics.row(t));
+      totals.add(id, t.reward(), t.breakdown().gmv());
       if (rule.learns()) {
         rule.observe(t);
       }
@@ -436,8 +485,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   }
 
   private Behavior<Command> finish(Optional<String> failure) {
-    rule.close();
-    var system = getContext().getSystem();
+    closeRule();
     CompletionStage<ReplaySingleton.Stats> stats = org.apache.pekko.actor.typed.javadsl.AskPattern.ask(replay,
         ReplaySingleton.GetStats::new, settings.askTimeout(), system.scheduler());
     CompletionStage<PolicyRegistrySingleton.History> history = org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
@@ -448,18 +496,14 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
   }
 
   private Behavior<Command> onCollected(Collected c) {
-    OnlineMetrics.Report r = metrics.report();
-    Map<String, io.rlsearch.eval.Summary> mean = r.mean();
-    Map<String, io.rlsearch.eval.Summary> last = r.last();
-    long count = learned.cardinality();
+    long count = totals.learned();
     Optional<String> failure = c.runFailure().isPresent() ? c.runFailure()
         : c.failure() != null ? Optional.of("replay buffer or registry did not answer: " + c.failure()) : Optional.empty();
     // Versions: the coordinator's own count (a registry that moved with a lost node starts its history
     // afresh at the resumed version).
     Report report = new Report(run, produced, count, duplicates, run.users() - count, retries.get(), version + 1,
         c.replay() != null ? c.replay().size() : 0,
-        count > 0 ? mean.get("reward").mean() : Double.NaN, count > 0 ? last.get("reward").mean() : Double.NaN,
-        count > 0 ? mean.get("gmv").mean() : Double.NaN, List.copyOf(new java.util.TreeSet<>(nodes)),
+        totals.meanReward(), totals.finalReward(), totals.meanGmv(), List.copyOf(new java.util.TreeSet<>(nodes)),
         (clock.getAsLong() - start) / 1e9, failure, resumedAtRound);
     replyTo.tell(report);
     reports.ifPresent(t -> t.tell(org.apache.pekko.actor.typed.pubsub.Topic.publish(report)));
@@ -472,7 +516,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         } catch (java.io.IOException e) {
           // Left in place: a run of the same id would resume from it and reach the same result.
         }
-      }, getContext().getSystem().dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
+      }, blocking());
     }
     return idle(count, round, retries.get());
   }

@@ -102,7 +102,23 @@ public final class ClusterNode implements AutoCloseable {
       seeds.add(new Address("pekko", SYSTEM, s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
     }
     Cluster.get(system).manager().tell(new JoinSeedNodes(seeds));
+    quietTransportTeardown(system);
     return new ClusterNode(system, topic, reports);
+  }
+
+  /**
+   * Once the node has left the cluster (the phases before {@code before-actor-system-terminate}: the
+   * leave, the hand-over of singletons and shards), only errors are logged. The transport's teardown
+   * after a clean leave warns of what is expected then: the other nodes drop their connections to a
+   * node that told them it terminates, so its outbound streams end with "The connection has been
+   * aborted" (one warning per stream) while it is still flushing them.
+   */
+  static void quietTransportTeardown(ActorSystem<?> system) {
+    org.apache.pekko.actor.CoordinatedShutdown.get(system).addTask(
+        org.apache.pekko.actor.CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "quiet-transport-teardown", () -> {
+          system.classicSystem().eventStream().setLogLevel(org.apache.pekko.event.Logging.ErrorLevel());
+          return CompletableFuture.completedFuture(org.apache.pekko.Done.done());
+        });
   }
 
   /** The node's ActorSystem. */

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -90,7 +89,11 @@ public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
   private final RunFactory factory;
   /** Contexts in the order they were last asked for (least recent first). */
   private final java.util.LinkedHashMap<String, RunContext> runs = new java.util.LinkedHashMap<>(4, 0.75f, true);
-  private final Map<String, TreeMap<Long, PolicySnapshot>> versions = new HashMap<>();
+  /**
+   * Each run's versions in the order they arrived (not by number: a coordinator resumed from a
+   * checkpoint publishes older versions again, and those are the ones its shards ask for next).
+   */
+  private final Map<String, java.util.LinkedHashMap<Long, PolicySnapshot>> versions = new HashMap<>();
   private final Map<String, Fetch> fetching = new HashMap<>();
   private final ActorRef<PolicyPublished> publishedAdapter;
   private final ActorRef<PolicyRegistrySingleton.FetchReply> fetchAdapter;
@@ -144,7 +147,7 @@ public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
 
   private Behavior<Command> onGet(Get g) {
     RunContext c = context(g.run());
-    PolicySnapshot s = versions.getOrDefault(g.run().runId(), new TreeMap<>()).get(g.version());
+    PolicySnapshot s = versions.getOrDefault(g.run().runId(), new java.util.LinkedHashMap<>()).get(g.version());
     if (s != null) {
       g.replyTo().tell(new Ready(c, s));
       return this;
@@ -198,7 +201,8 @@ public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
     if (c == null) {
       return this; // a run this node has no work for yet: built on its first request
     }
-    TreeMap<Long, PolicySnapshot> vs = versions.computeIfAbsent(p.runId(), k -> new TreeMap<>());
+    java.util.LinkedHashMap<Long, PolicySnapshot> vs = versions.computeIfAbsent(p.runId(),
+        k -> new java.util.LinkedHashMap<>());
     if (!vs.containsKey(p.version())) {
       UpdateRule rule = p.state().isPresent() ? c.agent().restoreState(p.state().get())
           : c.agent().create(c.arms(), c.contextDim());
@@ -208,7 +212,7 @@ public final class PolicyCache extends AbstractBehavior<PolicyCache.Command> {
         rule.close();
       }
       while (vs.size() > KEEP) {
-        vs.pollFirstEntry();
+        vs.remove(vs.keySet().iterator().next());
       }
     }
     PolicySnapshot s = vs.get(p.version());

@@ -2,7 +2,6 @@ package io.rlsearch.actors.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -10,7 +9,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * A clustered run's policy registry, a cluster singleton on a learner node: takes each version the
- * learner publishes, keeps the latest ones and the history of version numbers, pushes every version
+ * learner publishes, keeps the ones published last and the history of version numbers, pushes every version
  * to all nodes by pub-sub and answers the nodes that ask for one they missed.
  */
 public final class PolicyRegistrySingleton {
@@ -43,7 +42,9 @@ public final class PolicyRegistrySingleton {
   /** A registry publishing to {@code topic}. */
   public static Behavior<Command> create(ActorRef<Topic.Command<PolicyPublished>> topic) {
     return Behaviors.setup(ctx -> {
-      TreeMap<Long, PolicyPublished> kept = new TreeMap<>();
+      // The versions published last (a coordinator resumed from a checkpoint publishes older versions
+      // again, and its shards ask for those): insertion order, a version published again moves to the end.
+      java.util.LinkedHashMap<Long, PolicyPublished> kept = new java.util.LinkedHashMap<>();
       List<Long> history = new ArrayList<>();
       return Behaviors.receive(Command.class)
           .onMessage(Publish.class, p -> {
@@ -51,9 +52,10 @@ public final class PolicyRegistrySingleton {
             if (!history.contains(p.policy().version())) {
               history.add(p.policy().version());
             }
+            kept.remove(p.policy().version());
             kept.put(p.policy().version(), p.policy());
             while (kept.size() > KEEP) {
-              kept.pollFirstEntry();
+              kept.remove(kept.keySet().iterator().next());
             }
             topic.tell(Topic.publish(p.policy()));
             return Behaviors.same();
