@@ -28,14 +28,17 @@ public final class LabAgents implements LabLearners {
   }
 
   /**
-   * The Chapter-7 comparison's Q-ensemble: 3 members of (64), lr 5e-3, an update every 10 transitions
-   * of 2 minibatch steps of 64 per member from a bootstrapped replay of 5,000, standardised targets, UCB
-   * beta 1, and the battle's CEM for the box.
+   * The Chapter-7 comparison script's Q-ensemble: 3 members of (64), lr 5e-3, raw rewards as targets, a
+   * replay of 5,000; every 10 transitions (once the replay holds 64) one minibatch of 64 drawn without
+   * replacement, on which every member takes 2 steps; the script's CEM for the box (64 samples, elite
+   * fraction 0.2, 5 iterations, initial std 0.5, floor 0.05, smoothing 0.7, re-seeded with 42 at every
+   * decision); member i starts from the network torch builds after {@code manual_seed(42 + i)}. The acting
+   * width beta is the lab's (the script decays it over the run).
    */
   @Override
   public AgentBuilder continuousQ(double aMax) {
     return NeuralAgents.qEnsemble(learner, new NeuralAgents.QEnsembleSettings(3, new int[] {64}, 5e-3, 0, 1.0, 10, 2,
-        64, new Cem.Settings(32, 0.2, 4, aMax / 2, 0.05, 0.2, aMax, false, 0), 42, 5000, true, true));
+        64, new Cem.Settings(64, 0.2, 5, 0.5, 0.05, 0.7, aMax, true, 42), 42, 5000, false, false, true, true));
   }
 
   @Override

@@ -44,16 +44,34 @@ public final class NeuralAgents {
    *     data does not pin down (Osband et al., 2016)
    * @param standardise whether targets are the rewards in units of their running standard deviation
    *     (centred on their running mean), so lr and beta do not depend on the reward's scale
+   * @param sharedMinibatch with a replay buffer and no bootstrap: each update draws one minibatch of
+   *     {@code batch} transitions without replacement from the replay (none until it holds {@code batch}),
+   *     and every member takes {@code epochs} steps on that same minibatch (the Chapter-7 comparison
+   *     script's form); otherwise each member draws its own {@code epochs} minibatches with replacement
+   * @param torchInit whether member i starts from the weights torch gives its network after
+   *     {@code torch.manual_seed(seed + i)} (as the reference builds its ensembles); otherwise from the
+   *     same distribution drawn from a numpy stream of that seed
    */
   public record QEnsembleSettings(int members, int[] hidden, double lr, double weightDecay, double ucbBeta,
       int updateEvery, int epochs, int batch, Cem.Settings cem, long seed, int replay, boolean bootstrap,
-      boolean standardise) {
+      boolean standardise, boolean sharedMinibatch, boolean torchInit) {
     public QEnsembleSettings {
       hidden = hidden.clone();
       if (members < 1 || updateEvery < 1 || epochs < 1 || batch < 1 || !(lr > 0) || replay < updateEvery) {
         throw new IllegalArgumentException("Q-ensemble needs members, update interval, epochs, batch >= 1, lr > 0 and"
             + " a replay of at least the update interval");
       }
+      if (sharedMinibatch && (bootstrap || replay < batch)) {
+        throw new IllegalArgumentException("a shared minibatch needs a replay of at least the batch and no bootstrap");
+      }
+    }
+
+    /** Settings whose members draw their own minibatches (no shared minibatch). */
+    public QEnsembleSettings(int members, int[] hidden, double lr, double weightDecay, double ucbBeta,
+        int updateEvery, int epochs, int batch, Cem.Settings cem, long seed, int replay, boolean bootstrap,
+        boolean standardise) {
+      this(members, hidden, lr, weightDecay, ucbBeta, updateEvery, epochs, batch, cem, seed, replay, bootstrap,
+          standardise, false, false);
     }
 
     /** The reference's form: fit the last {@code updateEvery} transitions for {@code epochs} passes, then forget them. */
@@ -69,7 +87,7 @@ public final class NeuralAgents {
 
     /** Whether this is the reference's form (no replay: the buffer is cleared after each fit). */
     boolean referenceForm() {
-      return replay == updateEvery && !bootstrap;
+      return replay == updateEvery && !bootstrap && !sharedMinibatch;
     }
 
     /**
@@ -213,7 +231,8 @@ public final class NeuralAgents {
       this.actionDim = actionDim;
       int[] sizes = qSizes(s, dim, actionDim);
       for (int i = 0; i < s.members(); i++) {
-        Mlp init = from != null ? from.get(i) : MlpInit.create(sizes, Mlp.Activation.RELU, new NumpyRandom(s.seed() + i));
+        Mlp init = from != null ? from.get(i) : s.torchInit() ? MlpInit.torchDefault(sizes, Mlp.Activation.RELU,
+            s.seed() + i) : MlpInit.create(sizes, Mlp.Activation.RELU, new NumpyRandom(s.seed() + i));
         members.add(learner.regression("q" + i, init, s.lr(), s.weightDecay()));
       }
       this.x = new float[s.replay() * (dim + actionDim)];
@@ -273,6 +292,30 @@ public final class NeuralAgents {
       int in = dim + actionDim;
       double mu = s.standardise() ? rMean : 0;
       double sd = s.standardise() && seen > 1 ? Math.max(Math.sqrt(rM2 / (seen - 1)), 1e-8) : 1;
+      if (s.sharedMinibatch()) {
+        if (n < s.batch()) {
+          return;
+        }
+        // one minibatch without replacement (a partial Fisher-Yates shuffle of the replay's indices)
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+          perm[i] = i;
+        }
+        float[] xb = new float[s.batch() * in];
+        float[] yb = new float[s.batch()];
+        for (int r = 0; r < s.batch(); r++) {
+          int j = r + (int) rng.integers(0, n - r);
+          int t = perm[r];
+          perm[r] = perm[j];
+          perm[j] = t;
+          System.arraycopy(x, perm[r] * in, xb, r * in, in);
+          yb[r] = (float) ((y[perm[r]] - mu) / sd);
+        }
+        for (RegressionModel m : members) {
+          m.fit(xb, yb, s.batch(), s.epochs(), s.batch(), rng);
+        }
+        return;
+      }
       int rows = s.epochs() * s.batch();
       float[] xb = new float[rows * in];
       float[] yb = new float[rows];

@@ -87,6 +87,11 @@ public final class QEnsembleSnapshot implements PolicySnapshot {
     return new double[][] {mean, std};
   }
 
+  /** The same members acting with bonus {@code beta} on their spread (a schedule of widths). */
+  public QEnsembleSnapshot withBeta(double beta) {
+    return beta == this.beta ? this : new QEnsembleSnapshot(version, members, beta, cem, actionDim);
+  }
+
   @Override
   public PolicySnapshot greedy() {
     return beta == 0 ? this : new QEnsembleSnapshot(version, members, 0.0, cem, actionDim);

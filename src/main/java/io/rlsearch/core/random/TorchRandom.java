@@ -66,6 +66,21 @@ public final class TorchRandom {
     return (nextInt() & 0xFFFFFF) * 0x1.0p-24f;
   }
 
+  /**
+   * {@code torch.empty(n).uniform_(from, to, generator=this)} in float32: each value from one word,
+   * {@code (word & 0xFFFFFF) * 2^-24 * (to - from) + from} in double arithmetic, rounded to float, with
+   * the bounds rounded to float first (as torch's CPU kernel does).
+   */
+  public float[] uniform(int n, double from, double to) {
+    float f = (float) from;
+    float t = (float) to;
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = (float) ((nextInt() & 0xFFFFFF) * 0x1.0p-24 * ((double) t - f) + f);
+    }
+    return out;
+  }
+
   /** {@code torch.randn(n, generator=this)} with the AVX2 kernel. */
   public float[] randn(int n) {
     return randn(n, Kernel.AVX2);
