@@ -166,6 +166,28 @@ class ActorProtocolsTest {
     assertTrue(r.isSuccess(), "the shard never recovered");
   }
 
+  @Test
+  void aShardThatCrashesKeepsTheRequestItHadStashedAndAnswersIt() {
+    // The policy server is a probe: the first batch waits for its actions, the second is stashed behind
+    // it, and the shard crashes right after stashing it (its second message).
+    TestProbe<PolicyServerActor.Command> server = testKit.createTestProbe();
+    TestProbe<EnvShardActor.Restarted> restarts = testKit.createTestProbe();
+    var shard = testKit.spawn(EnvShardActor.create(WORLD, new io.rlsearch.experiments.Task.BoostTemplates(
+        TemplateBandits.FeatureMode.RICH), STREAMS, server.ref(), restarts.ref(), new EnvShardActor.Settings(5, 0, 4),
+        CrashSwitch.parse("shard@2")));
+    TestProbe<StatusReply<List<Transition>>> first = testKit.createTestProbe();
+    TestProbe<StatusReply<List<Transition>>> second = testKit.createTestProbe();
+    shard.tell(new EnvShardActor.RunSessions(List.of(nth(0)), 0, first.ref()));
+    assertEquals(0, server.expectMessageClass(PolicyServerActor.Act.class).requests().get(0).episode());
+    shard.tell(new EnvShardActor.RunSessions(List.of(nth(1)), 0, second.ref()));
+    // The batch in flight is answered with an error (the stream retries it); the stashed one is run.
+    assertTrue(first.receiveMessage(Duration.ofSeconds(5)).isError());
+    assertEquals(5, restarts.receiveMessage().shard());
+    PolicyServerActor.Act act = server.expectMessageClass(PolicyServerActor.Act.class, Duration.ofSeconds(5));
+    assertEquals(1, act.requests().get(0).episode(), "the stashed batch is run after the restart");
+    second.expectNoMessage(Duration.ofMillis(50));
+  }
+
   // --- UserPopulationActor ---
 
   @Test
