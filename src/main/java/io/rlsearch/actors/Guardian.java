@@ -515,7 +515,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       }
     }
     if (failure.isEmpty()) {
-      throw new IllegalStateException("no " + type.getSimpleName() + " collected: " + parts);
+      // Its ask failed (timed out): the run cannot be reported; the runner watching this guardian says so.
+      List<String> errors = parts.stream().filter(Throwable.class::isInstance)
+          .map(p -> ((Throwable) p).getMessage()).toList();
+      throw new IllegalStateException("no " + type.getSimpleName() + " collected for the report"
+          + (errors.isEmpty() ? "" : ": " + String.join("; ", errors)));
     }
     // A failed run reports what it has: a part its actor could not give counts nothing.
     Object empty = type == LearnerActor.Stats.class ? new LearnerActor.Stats(0, 0, 0, 0, 0, false, 0)
