@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -64,7 +63,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
   }
 
-  private record StreamDone(Optional<Throwable> failure) implements Command {}
+  /** The stream ended (with its failure, if any) and the decision log has this many lines (-1: none kept). */
+  private record StreamDone(Optional<Throwable> failure, long logLines) implements Command {}
 
   private record ShardRestarted(EnvShardActor.Restarted r) implements Command {}
 
@@ -333,7 +333,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       merged = merged.alsoTo(Sink.foreach(o::transitions));
     }
     Materializer mat = Materializer.matFromSystem(ctx.getSystem());
-    CompletionStage<Done> done;
+    CompletionStage<Long> done;
     if (spec.decisionLog().isPresent()) {
       Path target = spec.decisionLog().get();
       LongAdder lines = new LongAdder();
@@ -349,19 +349,19 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
           })
           .toMat(FileIO.toPath(tmp), Keep.right())
           .run(mat);
+      // The count goes to the guardian with the stream's end (never written from this callback's thread).
       done = written.thenApply(io -> {
         try {
           Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException("cannot move the decision log into place: " + e.getMessage(), e);
         }
-        logLines = lines.sum();
-        return Done.getInstance();
+        return lines.sum();
       });
     } else {
-      done = merged.runWith(Sink.ignore(), mat);
+      done = merged.runWith(Sink.ignore(), mat).thenApply(d -> -1L);
     }
-    ctx.pipeToSelf(done, (ok, err) -> new StreamDone(Optional.ofNullable(err)));
+    ctx.pipeToSelf(done, (n, err) -> new StreamDone(Optional.ofNullable(err), n != null ? n : -1L));
   }
 
   static LoggedDecision toLogged(Transition t) {
@@ -437,6 +437,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   private Behavior<Command> onStreamDone(StreamDone d) {
+    logLines = d.logLines();
     if (!stopped.isEmpty()) {
       // A stopped child already failed the run and started the report; the stream's end adds nothing.
       return this;
