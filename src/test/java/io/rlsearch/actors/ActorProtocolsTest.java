@@ -374,15 +374,32 @@ class ActorProtocolsTest {
   // --- Guardian ---
 
   @Test
-  void guardianRunsReportsProgressAndStops() {
+  void guardianRunsReportsProgressAndStops() throws Exception {
+    // An observer that holds the stream on its first batch: the run is then under way and cannot end,
+    // so the progress the guardian reports lies between that batch and the whole run.
+    java.util.concurrent.CompletableFuture<Integer> firstBatch = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    RunObserver holding = batch -> {
+      if (firstBatch.complete(batch.size())) {
+        try {
+          release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
     TestProbe<Guardian.RunReport> report = testKit.createTestProbe();
-    ActorRef<Guardian.Command> g = testKit.spawn(Guardian.create(Runs.train(WORLD, BanditAgents.random(), 4, 64, 2, 0,
-        0, Optional.empty()), report.ref()));
+    ActorRef<Guardian.Command> g = testKit.spawn(Guardian.create(Runs.train(WORLD, BanditAgents.random(), 4, 2000, 2,
+        0, 0, Optional.empty()).observed(holding), report.ref()));
+    int first = firstBatch.get(60, java.util.concurrent.TimeUnit.SECONDS);
     TestProbe<Long> progress = testKit.createTestProbe();
     g.tell(new Guardian.GetProgress(progress.ref()));
-    assertTrue(progress.receiveMessage() >= 0);
+    long held = progress.receiveMessage();
+    release.countDown();
+    assertTrue(first > 0 && held >= first && held < 2000, "progress " + held + " with the first batch of " + first
+        + " held");
     Guardian.RunReport r = report.receiveMessage(Duration.ofSeconds(60));
-    assertEquals(64, r.produced());
+    assertEquals(2000, r.produced());
     assertFalse(r.failure().isPresent());
     report.expectTerminated(g, Duration.ofSeconds(10));
   }
