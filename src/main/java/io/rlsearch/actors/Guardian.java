@@ -29,6 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.FileIO;
@@ -56,8 +57,12 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   /** Makes the learner crash once (fault injection). */
   public enum CrashLearner implements Command { INSTANCE }
 
-  /** Replies with the number of transitions produced so far (for progress displays). */
-  public record GetProgress(ActorRef<Long> replyTo) implements Command {
+  /**
+   * Replies with the number of transitions produced so far (for progress displays). A question that
+   * arrives after the run has stopped is expected (a display polls) and not reported as a dead letter.
+   */
+  public record GetProgress(ActorRef<Long> replyTo) implements Command,
+      org.apache.pekko.actor.DeadLetterSuppression {
     public GetProgress {
       Objects.requireNonNull(replyTo, "replyTo");
     }
@@ -129,7 +134,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   public static Behavior<Command> create(RunSpec spec, ActorRef<RunReport> replyTo) {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(replyTo, "replyTo");
-    return Behaviors.setup(ctx -> new Guardian(ctx, spec, replyTo));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Guardian(ctx, spec, replyTo, timers)));
   }
 
   /** The dispatcher the learner (and a DJL policy server) runs on, when the system's config has it. */
@@ -154,8 +159,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private int awaiting;
   private int collections;
 
-  private Guardian(ActorContext<Command> ctx, RunSpec spec, ActorRef<RunReport> replyTo) {
+  private Guardian(ActorContext<Command> ctx, RunSpec spec, ActorRef<RunReport> replyTo,
+      TimerScheduler<Command> timers) {
     super(ctx);
+    this.timers = timers;
     this.spec = spec;
     this.replyTo = replyTo;
     RunStreams streams = new RunStreams(spec.seed());
@@ -215,12 +222,14 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
     runStream(ctx, shards);
     if (spec.observer().isPresent()) {
-      healthTicks = Optional.of(ctx.getSystem().scheduler().scheduleAtFixedRate(java.time.Duration.ofMillis(500),
-          java.time.Duration.ofMillis(500), () -> ctx.getSelf().tell(Health.INSTANCE), ctx.getExecutionContext()));
+      timers.startTimerAtFixedRate(Health.INSTANCE, Health.INSTANCE, java.time.Duration.ofMillis(500));
     }
   }
 
-  private Optional<org.apache.pekko.actor.Cancellable> healthTicks = Optional.empty();
+  private final TimerScheduler<Command> timers;
+
+  /** Health questions not yet answered (or timed out): the guardian reports and stops only without any. */
+  private int healthAsked;
 
   private ReplayActor.Stats lastReplay;
   private PolicyServerActor.Stats lastBatching;
@@ -228,6 +237,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private Behavior<Command> askHealth() {
     java.time.Duration t = java.time.Duration.ofSeconds(5);
+    healthAsked += 3;
     getContext().ask(ReplayActor.Stats.class, replay, t, ReplayActor.GetStats::new, (r, e) -> new HealthPart(r));
     getContext().ask(PolicyServerActor.Stats.class, server, t, PolicyServerActor.GetStats::new,
         (r, e) -> new HealthPart(r));
@@ -236,6 +246,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   private Behavior<Command> onHealthPart(HealthPart h) {
+    healthAsked--;
     if (h.part() instanceof ReplayActor.Stats r) {
       lastReplay = r;
     } else if (h.part() instanceof PolicyServerActor.Stats b) {
@@ -467,8 +478,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     askPart(evaluator, EvaluatorActor.Report.class, EvaluatorActor.GetReport::new, t);
     askPart(population, UserPopulationActor.Stats.class, UserPopulationActor.GetStats::new, t);
     if (awaiting == 0) {
-      replyTo.tell(report());
-      return Behaviors.stopped();
+      return finish(report());
     }
     return this;
   }
@@ -504,9 +514,32 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       getContext().scheduleOnce(java.time.Duration.ofMillis(10), getContext().getSelf(), Collect.INSTANCE);
       return this;
     }
-    healthTicks.ifPresent(org.apache.pekko.actor.Cancellable::cancel);
-    replyTo.tell(report());
-    return Behaviors.stopped();
+    return finish(report());
+  }
+
+  /**
+   * Reports and stops, once the health questions still out have been answered (each within its 5 s):
+   * an answer to a stopped guardian would be a dead letter. Meanwhile it answers progress questions
+   * and ignores the rest.
+   */
+  private Behavior<Command> finish(RunReport report) {
+    timers.cancel(Health.INSTANCE);
+    if (healthAsked <= 0) {
+      replyTo.tell(report);
+      return Behaviors.stopped();
+    }
+    return Behaviors.receive(Command.class)
+        .onMessage(HealthPart.class, h -> {
+          healthAsked--;
+          return finish(report);
+        })
+        .onMessage(GetProgress.class, g -> {
+          g.replyTo().tell(counters.produced());
+          return Behaviors.same();
+        })
+        .onAnyMessage(m -> Behaviors.same())
+        .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> Behaviors.same())
+        .build();
   }
 
   private <T> T part(Class<T> type) {
