@@ -51,21 +51,36 @@ public final class DeadLetterMonitor {
     return m instanceof DeadLetter || m instanceof Dropped || m instanceof UnhandledMessage;
   }
 
+  /**
+   * Whether {@code m} is to be reported: a lost message, unless the system is shutting down and its
+   * {@code pekko.log-dead-letters-during-shutdown} is off (as for Pekko's own dead-letter log: actors
+   * stopping in turn, and a cluster's members leaving, lose messages then by design).
+   */
+  private static boolean reported(ActorContext<Object> ctx, Object m) {
+    if (!lost(m)) {
+      return false;
+    }
+    return ctx.getSystem().settings().config().getBoolean("pekko.log-dead-letters-during-shutdown")
+        || org.apache.pekko.actor.CoordinatedShutdown.get(ctx.getSystem()).getShutdownReason().isEmpty();
+  }
+
   private static Behavior<Object> idle(ActorContext<Object> ctx, Duration interval, TimerScheduler<Object> timers) {
     return Behaviors.receive(Object.class)
-        .onMessage(Object.class, DeadLetterMonitor::lost, m -> {
+        .onMessage(Object.class, m -> reported(ctx, m), m -> {
           ctx.getLog().warn("{} (later ones are counted and summarised every {} s)", first(m), interval.toSeconds());
           timers.startSingleTimer(Tick.INSTANCE, Tick.INSTANCE, interval);
           return counting(ctx, interval, timers, 0, null);
         })
         .onMessage(Tick.class, t -> Behaviors.same())
+        // Not reported (shutting down): taken in silently, not left unhandled (which would be news again).
+        .onAnyMessage(m -> Behaviors.same())
         .build();
   }
 
   private static Behavior<Object> counting(ActorContext<Object> ctx, Duration interval, TimerScheduler<Object> timers,
       long count, String example) {
     return Behaviors.receive(Object.class)
-        .onMessage(Object.class, DeadLetterMonitor::lost, m -> counting(ctx, interval, timers, count + 1,
+        .onMessage(Object.class, m -> reported(ctx, m), m -> counting(ctx, interval, timers, count + 1,
             example != null ? example : example(m)))
         .onMessage(Tick.class, t -> {
           if (count == 0) {
@@ -75,6 +90,7 @@ public final class DeadLetterMonitor {
           timers.startSingleTimer(Tick.INSTANCE, Tick.INSTANCE, interval);
           return counting(ctx, interval, timers, 0, null);
         })
+        .onAnyMessage(m -> Behaviors.same())
         .onSignal(PostStop.class, s -> {
           if (count > 0) {
             ctx.getLog().warn("{} dead letter(s) since the last report, e.g. {}", count, example);
