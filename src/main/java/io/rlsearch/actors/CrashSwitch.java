@@ -98,6 +98,20 @@ public final class CrashSwitch {
     return fired.get() ? 1 : 0;
   }
 
+  /**
+   * What the role's actors had handled so far (all of them together, restarts included): messages, or
+   * for a mid-batch switch the transitions taken in. With {@link #fired()} false at the end of a run,
+   * this tells how far short of N the role stayed.
+   */
+  public long handled() {
+    return seen.get();
+  }
+
+  /** The N of {@code ROLE@N}: the message (or transition) at which it throws. */
+  public long at() {
+    return n;
+  }
+
   /** The role it crashes ("" for none). */
   public String role() {
     return role;

@@ -180,6 +180,10 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
           + inFlight.arrivals().get(0).episode()));
       inFlight = null;
     }
+    // The restarted shard gets a new, empty stash: what waited here is sent again, in order, rather than
+    // left to its session timeout.
+    stash.forEach(m -> getContext().getSelf().tell(m));
+    stash.clear();
     return this;
   }
 

@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -30,6 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.FileIO;
@@ -57,14 +57,19 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   /** Makes the learner crash once (fault injection). */
   public enum CrashLearner implements Command { INSTANCE }
 
-  /** Replies with the number of transitions produced so far (for progress displays). */
-  public record GetProgress(ActorRef<Long> replyTo) implements Command {
+  /**
+   * Replies with the number of transitions produced so far (for progress displays). A question that
+   * arrives after the run has stopped is expected (a display polls) and not reported as a dead letter.
+   */
+  public record GetProgress(ActorRef<Long> replyTo) implements Command,
+      org.apache.pekko.actor.DeadLetterSuppression {
     public GetProgress {
       Objects.requireNonNull(replyTo, "replyTo");
     }
   }
 
-  private record StreamDone(Optional<Throwable> failure) implements Command {}
+  /** The stream ended (with its failure, if any) and the decision log has this many lines (-1: none kept). */
+  private record StreamDone(Optional<Throwable> failure, long logLines) implements Command {}
 
   private record ShardRestarted(EnvShardActor.Restarted r) implements Command {}
 
@@ -129,7 +134,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   public static Behavior<Command> create(RunSpec spec, ActorRef<RunReport> replyTo) {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(replyTo, "replyTo");
-    return Behaviors.setup(ctx -> new Guardian(ctx, spec, replyTo));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Guardian(ctx, spec, replyTo, timers)));
   }
 
   /** The dispatcher the learner (and a DJL policy server) runs on, when the system's config has it. */
@@ -154,8 +159,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private int awaiting;
   private int collections;
 
-  private Guardian(ActorContext<Command> ctx, RunSpec spec, ActorRef<RunReport> replyTo) {
+  private Guardian(ActorContext<Command> ctx, RunSpec spec, ActorRef<RunReport> replyTo,
+      TimerScheduler<Command> timers) {
     super(ctx);
+    this.timers = timers;
     this.spec = spec;
     this.replyTo = replyTo;
     RunStreams streams = new RunStreams(spec.seed());
@@ -215,12 +222,14 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
     runStream(ctx, shards);
     if (spec.observer().isPresent()) {
-      healthTicks = Optional.of(ctx.getSystem().scheduler().scheduleAtFixedRate(java.time.Duration.ofMillis(500),
-          java.time.Duration.ofMillis(500), () -> ctx.getSelf().tell(Health.INSTANCE), ctx.getExecutionContext()));
+      timers.startTimerAtFixedRate(Health.INSTANCE, Health.INSTANCE, java.time.Duration.ofMillis(500));
     }
   }
 
-  private Optional<org.apache.pekko.actor.Cancellable> healthTicks = Optional.empty();
+  private final TimerScheduler<Command> timers;
+
+  /** Health questions not yet answered (or timed out): the guardian reports and stops only without any. */
+  private int healthAsked;
 
   private ReplayActor.Stats lastReplay;
   private PolicyServerActor.Stats lastBatching;
@@ -228,6 +237,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private Behavior<Command> askHealth() {
     java.time.Duration t = java.time.Duration.ofSeconds(5);
+    healthAsked += 3;
     getContext().ask(ReplayActor.Stats.class, replay, t, ReplayActor.GetStats::new, (r, e) -> new HealthPart(r));
     getContext().ask(PolicyServerActor.Stats.class, server, t, PolicyServerActor.GetStats::new,
         (r, e) -> new HealthPart(r));
@@ -236,6 +246,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   private Behavior<Command> onHealthPart(HealthPart h) {
+    healthAsked--;
     if (h.part() instanceof ReplayActor.Stats r) {
       lastReplay = r;
     } else if (h.part() instanceof PolicyServerActor.Stats b) {
@@ -333,7 +344,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       merged = merged.alsoTo(Sink.foreach(o::transitions));
     }
     Materializer mat = Materializer.matFromSystem(ctx.getSystem());
-    CompletionStage<Done> done;
+    CompletionStage<Long> done;
     if (spec.decisionLog().isPresent()) {
       Path target = spec.decisionLog().get();
       LongAdder lines = new LongAdder();
@@ -349,19 +360,19 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
           })
           .toMat(FileIO.toPath(tmp), Keep.right())
           .run(mat);
+      // The count goes to the guardian with the stream's end (never written from this callback's thread).
       done = written.thenApply(io -> {
         try {
           Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException("cannot move the decision log into place: " + e.getMessage(), e);
         }
-        logLines = lines.sum();
-        return Done.getInstance();
+        return lines.sum();
       });
     } else {
-      done = merged.runWith(Sink.ignore(), mat);
+      done = merged.runWith(Sink.ignore(), mat).thenApply(d -> -1L);
     }
-    ctx.pipeToSelf(done, (ok, err) -> new StreamDone(Optional.ofNullable(err)));
+    ctx.pipeToSelf(done, (n, err) -> new StreamDone(Optional.ofNullable(err), n != null ? n : -1L));
   }
 
   static LoggedDecision toLogged(Transition t) {
@@ -437,6 +448,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   private Behavior<Command> onStreamDone(StreamDone d) {
+    logLines = d.logLines();
     if (!stopped.isEmpty()) {
       // A stopped child already failed the run and started the report; the stream's end adds nothing.
       return this;
@@ -466,8 +478,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     askPart(evaluator, EvaluatorActor.Report.class, EvaluatorActor.GetReport::new, t);
     askPart(population, UserPopulationActor.Stats.class, UserPopulationActor.GetStats::new, t);
     if (awaiting == 0) {
-      replyTo.tell(report());
-      return Behaviors.stopped();
+      return finish(report());
     }
     return this;
   }
@@ -503,9 +514,32 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       getContext().scheduleOnce(java.time.Duration.ofMillis(10), getContext().getSelf(), Collect.INSTANCE);
       return this;
     }
-    healthTicks.ifPresent(org.apache.pekko.actor.Cancellable::cancel);
-    replyTo.tell(report());
-    return Behaviors.stopped();
+    return finish(report());
+  }
+
+  /**
+   * Reports and stops, once the health questions still out have been answered (each within its 5 s):
+   * an answer to a stopped guardian would be a dead letter. Meanwhile it answers progress questions
+   * and ignores the rest.
+   */
+  private Behavior<Command> finish(RunReport report) {
+    timers.cancel(Health.INSTANCE);
+    if (healthAsked <= 0) {
+      replyTo.tell(report);
+      return Behaviors.stopped();
+    }
+    return Behaviors.receive(Command.class)
+        .onMessage(HealthPart.class, h -> {
+          healthAsked--;
+          return finish(report);
+        })
+        .onMessage(GetProgress.class, g -> {
+          g.replyTo().tell(counters.produced());
+          return Behaviors.same();
+        })
+        .onAnyMessage(m -> Behaviors.same())
+        .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> Behaviors.same())
+        .build();
   }
 
   private <T> T part(Class<T> type) {
@@ -515,7 +549,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       }
     }
     if (failure.isEmpty()) {
-      throw new IllegalStateException("no " + type.getSimpleName() + " collected: " + parts);
+      // Its ask failed (timed out): the run cannot be reported; the runner watching this guardian says so.
+      List<String> errors = parts.stream().filter(Throwable.class::isInstance)
+          .map(p -> ((Throwable) p).getMessage()).toList();
+      throw new IllegalStateException("no " + type.getSimpleName() + " collected for the report"
+          + (errors.isEmpty() ? "" : ": " + String.join("; ", errors)));
     }
     // A failed run reports what it has: a part its actor could not give counts nothing.
     Object empty = type == LearnerActor.Stats.class ? new LearnerActor.Stats(0, 0, 0, 0, 0, false, 0)

@@ -215,11 +215,25 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
         .onMessage(Restored.class, r -> {
           LearnerActor restored = new LearnerActor(ctx, agent.restore(r.snapshot()), r.snapshot().version(), registry,
               settings, state, checkpoints, stash, crash);
-          restored.relearn();
+          try {
+            restored.relearn();
+          } catch (RuntimeException e) {
+            restored.rule.close();
+            throw e;
+          }
           return stash.unstashAll(restored);
         })
         .onAnyMessage(m -> {
           stash.stash(m);
+          return Behaviors.same();
+        })
+        .onSignal(PreRestart.class, s -> {
+          // Restoring failed (the registry's answer, the agent's restore, learning again): the restart
+          // gets a new, empty stash, so what was held here is sent again, in order, not lost unacknowledged.
+          state.restarts++;
+          ctx.getLog().warn("Learner restarting while restoring; re-sending [{}] held messages", stash.size());
+          stash.forEach(m -> ctx.getSelf().tell(m));
+          stash.clear();
           return Behaviors.same();
         })
         .build();

@@ -5,6 +5,7 @@ import io.rlsearch.actors.Guardian;
 import io.rlsearch.actors.RunSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
@@ -13,6 +14,12 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -27,12 +34,22 @@ public final class PipelineRunner {
 
   private PipelineRunner() {}
 
+  /** A run that could not complete: its guardian failed or stopped without a report (one line, the cause). */
+  public static final class RunFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RunFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** Dead letters are summarised at most this often (the first is logged at once). */
   public static final Duration DEAD_LETTER_INTERVAL = Duration.ofSeconds(10);
 
   /**
    * How long a run may take before its report is given up on: ten minutes plus 10 ms per episode, far
-   * beyond any run that moves (the guardian reports a stopped actor at once; this bounds the rest).
+   * beyond any run that moves (the guardian reports a stopped actor at once, and a guardian that fails
+   * ends the run at once; this bounds the rest).
    */
   public static Duration deadline(RunSpec spec) {
     return deadline(Math.multiplyExact(spec.users(), (long) spec.sessionsCap()));
@@ -43,9 +60,112 @@ public final class PipelineRunner {
     return Duration.ofMinutes(10).plusMillis(Math.multiplyExact(episodes, 10L));
   }
 
-  private static IllegalStateException stuck(Duration d) {
-    return new IllegalStateException("no report within " + d.toSeconds() + " s: the run is stuck (nothing failed that"
-        + " the guardian saw)");
+  private static RunFailedException stuck(Duration d) {
+    return new RunFailedException("no report within " + d.toSeconds() + " s: the run is stuck (nothing failed that"
+        + " the guardian saw)", null);
+  }
+
+  /** The guardian of a run stopped (failed, with its cause; or after its report, without). */
+  private record GuardianStopped(Optional<Throwable> cause) {}
+
+  /**
+   * Receives a guardian's report, then the news that the guardian stopped (its parent watches it): a
+   * guardian that stops without a report fails the run at once, with its cause. The report is sent
+   * before the guardian stops, so it always arrives first when there is one.
+   */
+  private static <T> Behavior<Object> reportSink(CompletableFuture<T> result,
+      java.util.function.Function<Guardian.RunReport, T> outcome) {
+    return Behaviors.receive(Object.class)
+        .onMessage(Guardian.RunReport.class, r -> {
+          result.complete(outcome.apply(r));
+          return Behaviors.same();
+        })
+        .onMessage(GuardianFailed.class, g -> {
+          if (!result.isDone()) {
+            result.completeExceptionally(new RunFailedException("the run failed: its guardian stopped: "
+                + oneLine(g.cause()), g.cause()));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(GuardianStopped.class, g -> {
+          if (!result.isDone()) {
+            result.completeExceptionally(new RunFailedException("the run failed: its guardian stopped"
+                + g.cause().map(c -> ": " + oneLine(c)).orElse(" without a report"), g.cause().orElse(null)));
+          }
+          return Behaviors.stopped();
+        })
+        .build();
+  }
+
+  /** The exception that stopped a guardian, told to its report sink before the guardian stops. */
+  private record GuardianFailed(Throwable cause) {}
+
+  /**
+   * A run's guardian, watched by the root. Its failure (an agent that cannot be built, a report it
+   * cannot assemble) reaches the report sink with its cause and fails the run in one line; it stops
+   * the guardian without Pekko's own error line as well.
+   */
+  private static Behavior<Guardian.Command> guardian(RunSpec spec, ActorRef<Object> sink) {
+    Behavior<Guardian.Command> reporting = Behaviors.intercept(
+        () -> new BehaviorInterceptor<Guardian.Command, Guardian.Command>(Guardian.Command.class) {
+          @Override
+          public Behavior<Guardian.Command> aroundStart(TypedActorContext<Guardian.Command> ctx,
+              PreStartTarget<Guardian.Command> target) {
+            try {
+              return target.start(ctx);
+            } catch (RuntimeException e) {
+              sink.tell(new GuardianFailed(e));
+              throw e;
+            }
+          }
+
+          @Override
+          public Behavior<Guardian.Command> aroundReceive(TypedActorContext<Guardian.Command> ctx, Guardian.Command msg,
+              ReceiveTarget<Guardian.Command> target) {
+            try {
+              return target.apply(ctx, msg);
+            } catch (RuntimeException e) {
+              sink.tell(new GuardianFailed(e));
+              throw e;
+            }
+          }
+
+          @Override
+          public Behavior<Guardian.Command> aroundSignal(TypedActorContext<Guardian.Command> ctx, Signal signal,
+              SignalTarget<Guardian.Command> target) {
+            try {
+              return target.apply(ctx, signal);
+            } catch (RuntimeException e) {
+              sink.tell(new GuardianFailed(e));
+              throw e;
+            }
+          }
+        }, Guardian.create(spec, sink.narrow()));
+    return Behaviors.supervise(reporting).onFailure(RuntimeException.class,
+        SupervisorStrategy.stop().withLoggingEnabled(false));
+  }
+
+  /** The root's handling of a watched guardian's end: tells that run's report sink. */
+  private static Behavior<Void> watching(java.util.Map<ActorRef<?>, ActorRef<Object>> sinks) {
+    return Behaviors.receive(Void.class)
+        .onSignal(Terminated.class, t -> {
+          ActorRef<Object> sink = sinks.get(t.getRef());
+          if (sink != null) {
+            sink.tell(new GuardianStopped(t instanceof ChildFailed f ? Optional.of(f.getCause()) : Optional.empty()));
+          }
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private static String oneLine(Throwable t) {
+    String m = t.getMessage() != null ? t.getMessage() : t.toString();
+    return m.replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  private static RunFailedException failed(java.util.concurrent.ExecutionException e) {
+    return e.getCause() instanceof RunFailedException r ? r
+        : new RunFailedException("the run failed: " + oneLine(e.getCause()), e.getCause());
   }
 
   /**
@@ -59,17 +179,16 @@ public final class PipelineRunner {
     }
     Behavior<Void> root = Behaviors.setup(ctx -> {
       ctx.spawn(io.rlsearch.actors.DeadLetterMonitor.create(DEAD_LETTER_INTERVAL), "dead-letters");
+      java.util.Map<ActorRef<?>, ActorRef<Object>> sinks = new java.util.HashMap<>();
       for (int i = 0; i < specs.size(); i++) {
-        CompletableFuture<Outcome> f = results.get(i);
         long start = System.nanoTime();
-        ActorRef<Guardian.RunReport> sink = ctx.spawn(Behaviors.receive(Guardian.RunReport.class)
-            .onMessage(Guardian.RunReport.class, r -> {
-              f.complete(new Outcome(r, (System.nanoTime() - start) / 1e9));
-              return Behaviors.stopped();
-            }).build(), "report-" + i);
-        ctx.spawn(Guardian.create(specs.get(i), sink), "guardian-" + i);
+        ActorRef<Object> sink = ctx.spawn(reportSink(results.get(i),
+            r -> new Outcome(r, (System.nanoTime() - start) / 1e9)), "report-" + i);
+        ActorRef<Guardian.Command> g = ctx.spawn(guardian(specs.get(i), sink), "guardian-" + i);
+        ctx.watch(g);
+        sinks.put(g, sink);
       }
-      return Behaviors.empty();
+      return watching(sinks);
     });
     ActorSystem<Void> system = ActorSystem.create(root, "rlsearch", systemConfig);
     Duration limit = Duration.ZERO;
@@ -91,7 +210,7 @@ public final class PipelineRunner {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("run failed: " + e.getCause(), e.getCause());
+      throw failed(e);
     } finally {
       system.terminate();
       try {
@@ -108,14 +227,12 @@ public final class PipelineRunner {
     long[] started = new long[1];
     Behavior<Void> root = Behaviors.setup(ctx -> {
       ctx.spawn(io.rlsearch.actors.DeadLetterMonitor.create(DEAD_LETTER_INTERVAL), "dead-letters");
-      ActorRef<Guardian.RunReport> sink = ctx.spawn(Behaviors.receive(Guardian.RunReport.class)
-          .onMessage(Guardian.RunReport.class, r -> {
-            result.complete(r);
-            return Behaviors.stopped();
-          }).build(), "report");
+      ActorRef<Object> sink = ctx.spawn(reportSink(result, r -> r), "report");
       started[0] = System.nanoTime();
-      guardianRef.complete(ctx.spawn(Guardian.create(spec, sink), "guardian"));
-      return Behaviors.empty();
+      ActorRef<Guardian.Command> g = ctx.spawn(guardian(spec, sink), "guardian");
+      ctx.watch(g);
+      guardianRef.complete(g);
+      return watching(java.util.Map.of(g, sink));
     });
     ActorSystem<Void> system = ActorSystem.create(root, "rlsearch", systemConfig);
     try {
@@ -155,7 +272,7 @@ public final class PipelineRunner {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("run failed: " + e.getCause(), e.getCause());
+      throw failed(e);
     } finally {
       system.terminate();
       try {

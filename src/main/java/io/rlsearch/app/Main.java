@@ -80,6 +80,12 @@ public final class Main implements Runnable {
         err.println("rlsearch: " + ex.getMessage());
         return 2;
       }
+      if (ex instanceof io.rlsearch.api.PipelineRunner.RunFailedException) {
+        // A run that failed or could not complete: one line, its cause.
+        String path = commandPath(cmd);
+        err.println("rlsearch: " + (path.isEmpty() ? "" : path + ": ") + ex.getMessage());
+        return 1;
+      }
       err.println("rlsearch: error: " + ex);
       if (System.getenv("RLSEARCH_DEBUG") != null) {
         ex.printStackTrace(err);

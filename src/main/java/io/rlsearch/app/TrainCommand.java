@@ -150,6 +150,13 @@ final class TrainCommand implements Callable<Integer> {
     if (r.failure().isPresent()) {
       spec.commandLine().getErr().println("rlsearch: train: the run failed: " + r.failure().get());
     }
+    io.rlsearch.actors.CrashSwitch crashSwitch = r.spec().crash();
+    if (crash != null && !crashSwitch.fired()) {
+      // A chaos run whose crash never came ran without one: say so rather than report 0 crashes silently.
+      spec.commandLine().getErr().printf(Locale.ROOT, "rlsearch: train: --crash %s never fired: the %s handled %d"
+          + " message(s) in this run, fewer than %d%n", crash, crashSwitch.role(), crashSwitch.handled(),
+          crashSwitch.at());
+    }
     Map<String, Object> out = Training.toJson(res);
     if (report != null) {
       try {

@@ -166,6 +166,28 @@ class ActorProtocolsTest {
     assertTrue(r.isSuccess(), "the shard never recovered");
   }
 
+  @Test
+  void aShardThatCrashesKeepsTheRequestItHadStashedAndAnswersIt() {
+    // The policy server is a probe: the first batch waits for its actions, the second is stashed behind
+    // it, and the shard crashes right after stashing it (its second message).
+    TestProbe<PolicyServerActor.Command> server = testKit.createTestProbe();
+    TestProbe<EnvShardActor.Restarted> restarts = testKit.createTestProbe();
+    var shard = testKit.spawn(EnvShardActor.create(WORLD, new io.rlsearch.experiments.Task.BoostTemplates(
+        TemplateBandits.FeatureMode.RICH), STREAMS, server.ref(), restarts.ref(), new EnvShardActor.Settings(5, 0, 4),
+        CrashSwitch.parse("shard@2")));
+    TestProbe<StatusReply<List<Transition>>> first = testKit.createTestProbe();
+    TestProbe<StatusReply<List<Transition>>> second = testKit.createTestProbe();
+    shard.tell(new EnvShardActor.RunSessions(List.of(nth(0)), 0, first.ref()));
+    assertEquals(0, server.expectMessageClass(PolicyServerActor.Act.class).requests().get(0).episode());
+    shard.tell(new EnvShardActor.RunSessions(List.of(nth(1)), 0, second.ref()));
+    // The batch in flight is answered with an error (the stream retries it); the stashed one is run.
+    assertTrue(first.receiveMessage(Duration.ofSeconds(5)).isError());
+    assertEquals(5, restarts.receiveMessage().shard());
+    PolicyServerActor.Act act = server.expectMessageClass(PolicyServerActor.Act.class, Duration.ofSeconds(5));
+    assertEquals(1, act.requests().get(0).episode(), "the stashed batch is run after the restart");
+    second.expectNoMessage(Duration.ofMillis(50));
+  }
+
   // --- UserPopulationActor ---
 
   @Test
@@ -352,15 +374,32 @@ class ActorProtocolsTest {
   // --- Guardian ---
 
   @Test
-  void guardianRunsReportsProgressAndStops() {
+  void guardianRunsReportsProgressAndStops() throws Exception {
+    // An observer that holds the stream on its first batch: the run is then under way and cannot end,
+    // so the progress the guardian reports lies between that batch and the whole run.
+    java.util.concurrent.CompletableFuture<Integer> firstBatch = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    RunObserver holding = batch -> {
+      if (firstBatch.complete(batch.size())) {
+        try {
+          release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
     TestProbe<Guardian.RunReport> report = testKit.createTestProbe();
-    ActorRef<Guardian.Command> g = testKit.spawn(Guardian.create(Runs.train(WORLD, BanditAgents.random(), 4, 64, 2, 0,
-        0, Optional.empty()), report.ref()));
+    ActorRef<Guardian.Command> g = testKit.spawn(Guardian.create(Runs.train(WORLD, BanditAgents.random(), 4, 2000, 2,
+        0, 0, Optional.empty()).observed(holding), report.ref()));
+    int first = firstBatch.get(60, java.util.concurrent.TimeUnit.SECONDS);
     TestProbe<Long> progress = testKit.createTestProbe();
     g.tell(new Guardian.GetProgress(progress.ref()));
-    assertTrue(progress.receiveMessage() >= 0);
+    long held = progress.receiveMessage();
+    release.countDown();
+    assertTrue(first > 0 && held >= first && held < 2000, "progress " + held + " with the first batch of " + first
+        + " held");
     Guardian.RunReport r = report.receiveMessage(Duration.ofSeconds(60));
-    assertEquals(64, r.produced());
+    assertEquals(2000, r.produced());
     assertFalse(r.failure().isPresent());
     report.expectTerminated(g, Duration.ofSeconds(10));
   }

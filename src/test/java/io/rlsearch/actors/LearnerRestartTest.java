@@ -177,6 +177,59 @@ class LearnerRestartTest {
     assertTrue(crashed.stats().completed());
   }
 
+  /**
+   * The learner's restore from the registry throws once: the restart restores again, and what came
+   * while it was restoring (the stream's start, a batch) is handled, not lost with the first attempt.
+   */
+  @Test
+  void aRestoreThatThrowsOnceStillAcknowledgesWhatCameWhileRestoring() {
+    java.util.concurrent.atomic.AtomicInteger restores = new java.util.concurrent.atomic.AtomicInteger();
+    AgentBuilder flaky = new AgentBuilder() {
+      @Override
+      public String name() {
+        return "hidden";
+      }
+
+      @Override
+      public UpdateRule create(int arms, int dim) {
+        return HIDDEN.create(arms, dim);
+      }
+
+      @Override
+      public UpdateRule restore(PolicySnapshot snapshot) {
+        if (restores.getAndIncrement() == 0) {
+          throw new IllegalStateException("restore fails once");
+        }
+        return HIDDEN.restore(snapshot);
+      }
+
+      @Override
+      public UpdateRule restoreState(AgentState s) {
+        return HIDDEN.restoreState(s);
+      }
+    };
+    // The registry is a probe: the stream's start reaches the learner before the snapshot it asked for.
+    TestProbe<PolicyRegistryActor.Command> registry = testKit.createTestProbe();
+    ActorRef<LearnerActor.Command> learner = testKit.spawn(LearnerActor.create(flaky, registry.ref(),
+        new LearnerActor.Settings(0, 100, 1000), new LearnerActor.State()));
+    PolicyRegistryActor.GetCurrent first = registry.expectMessageClass(PolicyRegistryActor.GetCurrent.class);
+    TestProbe<Ack> ack = testKit.createTestProbe();
+    learner.tell(new LearnerActor.Init(ack.ref()));
+    first.replyTo().tell(HIDDEN.create(1, 1).snapshot(0));
+    PolicyRegistryActor.GetCurrent second = registry.expectMessageClass(PolicyRegistryActor.GetCurrent.class,
+        Duration.ofSeconds(5));
+    second.replyTo().tell(HIDDEN.create(1, 1).snapshot(0));
+    ack.expectMessage(Duration.ofSeconds(5), Ack.INSTANCE);
+    learner.tell(new LearnerActor.Element(List.of(transition(0), transition(1)), ack.ref()));
+    ack.expectMessage(Duration.ofSeconds(5), Ack.INSTANCE);
+    TestProbe<LearnerActor.Stats> stats = testKit.createTestProbe();
+    learner.tell(new LearnerActor.GetStats(stats.ref()));
+    LearnerActor.Stats s = stats.receiveMessage(Duration.ofSeconds(5));
+    assertEquals(2, s.learned());
+    assertEquals(2, restores.get(), "restored twice: the failed attempt and the one after the restart");
+    testKit.stop(learner);
+  }
+
   @Test
   void aThroughputLearnerKeepsItsWholeStateAcrossCrashes() {
     assertSameAsWithoutCrash(new LearnerActor.Settings(0, 300, 10, 0, 1, 0), 300, 7, List.of(3, 20, 21, 40));

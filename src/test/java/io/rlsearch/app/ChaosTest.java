@@ -43,4 +43,20 @@ class ChaosTest {
           "one line naming the actor: " + r.err());
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aCrashWhoseMessageNeverComesIsReportedOnStderrWithHowFarTheRoleGot() throws Exception {
+    Cli.Run r = assertTimeoutPreemptively(Duration.ofSeconds(90), () -> Cli.run("train", "--agent", "linucb",
+        "--episodes", "300", "--crash", "learner@1000000", "--json"));
+    assertEquals(0, r.code(), r.err());
+    assertEquals(0, JSON.readTree(r.out()).get("crashes_injected").asLong());
+    java.util.List<String> lines = r.err().lines().filter(l -> l.startsWith("rlsearch:")).toList();
+    assertEquals(1, lines.size(), "one line: " + r.err());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "rlsearch: train: --crash learner@1000000 never fired: the learner handled (\\d+) message\\(s\\) in this run,"
+            + " fewer than 1000000").matcher(lines.get(0));
+    assertTrue(m.matches(), lines.get(0));
+    // The learner took in the stream's start, its batches and its end at least.
+    assertTrue(Long.parseLong(m.group(1)) >= 3, lines.get(0));
+  }
 }

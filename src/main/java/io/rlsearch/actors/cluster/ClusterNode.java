@@ -88,6 +88,7 @@ public final class ClusterNode implements AutoCloseable {
     Config withRoles = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("pekko.cluster.roles",
         c.getStringList("roles"))).withFallback(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM, withRoles);
+    io.rlsearch.actors.DeadLetterMonitor.install(system);
     ActorRef<Topic.Command<PolicyPublished>> topic = system.systemActorOf(
         Topic.create(PolicyPublished.class, PolicyCache.TOPIC), "policy-topic", Props.empty());
     ActorRef<Topic.Command<ClusterCoordinator.Report>> reports = system.systemActorOf(

@@ -184,6 +184,7 @@ public final class ServingSystem implements AutoCloseable {
   public ServingSystem(World world, Task task, String initialName, String initialSource, PolicySnapshot initial,
       Settings s, Config config) {
     this.system = ActorSystem.create(SpawnProtocol.create(), "rlsearch-serve", config);
+    io.rlsearch.actors.DeadLetterMonitor.install(system);
     this.onServing = servingDispatcher(config);
     this.rewards = new double[s.record()];
     this.versions = new long[s.record()];

@@ -78,14 +78,20 @@ class ClusterRunTest {
     return out;
   }
 
+  /** Waits until {@code run} has played {@code rounds} rounds; fails (saying where it is) after 60 s. */
   private static void awaitRounds(ClusterNode node, String run, int rounds) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Object last = null;
     while (System.nanoTime() < deadline) {
-      if (node.progress(run).toCompletableFuture().get(10, TimeUnit.SECONDS).rounds() >= rounds) {
+      var p = node.progress(run).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      if (p.rounds() >= rounds) {
         return;
       }
+      last = p;
       Thread.sleep(50);
     }
+    org.junit.jupiter.api.Assertions.fail("run " + run + " did not reach " + rounds + " rounds within 60 s; last"
+        + " progress: " + last);
   }
 
   private static SyncRunner.Result local(RunDescriptor d) {

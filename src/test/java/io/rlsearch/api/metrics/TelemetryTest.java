@@ -64,9 +64,32 @@ class TelemetryTest {
     Telemetry tel = new Telemetry("battle", System::nanoTime);
     DashboardRoutes routes = new DashboardRoutes(tel, testKit.system());
     Materializer mat = Materializer.matFromSystem(testKit.system());
-    // A subscriber that reads 5 events, slowly.
-    var slow = routes.events().throttle(1, Duration.ofMillis(100)).take(5).runWith(Sink.seq(), mat);
-    Thread.sleep(200);
+    // One event before the subscriber: it gets it from the history, which shows its stream has started.
+    tel.policyEvent("before", -1, "kept for a page opened later");
+    java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Void> live = new java.util.concurrent.CompletableFuture<>();
+    // A subscriber that reads 8 events, slowly.
+    var slow = routes.events()
+        .wireTap(line -> {
+          if (line.contains("\"kind\":\"before\"")) {
+            started.complete(null);
+          } else if (line.contains("\"kind\":\"ready\"")) {
+            live.complete(null);
+          }
+        })
+        .throttle(1, Duration.ofMillis(100)).take(8).runWith(Sink.seq(), mat);
+    started.get(10, TimeUnit.SECONDS);
+    // What is offered from now on reaches it only live (its history is taken): offer until one arrives.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!live.isDone()) {
+      assertTrue(System.nanoTime() < deadline, "the subscriber received no live event within 10 s");
+      tel.policyEvent("ready", -1, "");
+      try {
+        live.get(20, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        // offered again
+      }
+    }
     long t0 = System.nanoTime();
     for (int i = 0; i < 20_000; i++) {
       tel.policyEvent("promote", i, "version " + i);
@@ -76,9 +99,21 @@ class TelemetryTest {
     // for it (it would need 2,000 s); old events are dropped instead.
     assertTrue(ms < 10_000, "producing took " + ms + " ms");
     List<String> got = slow.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertEquals(5, got.size());
+    assertEquals(8, got.size());
     assertTrue(got.get(0).contains("\"type\":\"event\"") && got.get(0).contains("\"run\":\"battle\""), got.get(0));
-    Map<?, ?> last = new com.fasterxml.jackson.databind.ObjectMapper().readValue(got.get(4), Map.class);
-    assertTrue(((Number) last.get("version")).longValue() > 4, "later events arrive, earlier ones were dropped: " + last);
+    List<Long> promoted = new ArrayList<>();
+    for (String line : got) {
+      Map<?, ?> e = new com.fasterxml.jackson.databind.ObjectMapper().readValue(line, Map.class);
+      if ("promote".equals(e.get("kind"))) {
+        promoted.add(((Number) e.get("version")).longValue());
+      }
+    }
+    assertTrue(!promoted.isEmpty(), "the live events reached the subscriber: " + got);
+    for (int i = 1; i < promoted.size(); i++) {
+      assertTrue(promoted.get(i) > promoted.get(i - 1), "in order: " + got);
+    }
+    // Far fewer read than offered: those it could not take in time were dropped, later ones still arrive.
+    assertTrue(promoted.get(promoted.size() - 1) - promoted.get(0) >= promoted.size(),
+        "later events arrive, those in between were dropped: " + got);
   }
 }
