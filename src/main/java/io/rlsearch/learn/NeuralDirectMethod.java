@@ -102,7 +102,8 @@ public final class NeuralDirectMethod {
       var += (v - mean) * (v - mean);
     }
     double se = Math.sqrt(var / (n - 1) / n);
-    return new Estimate("dm_mlp", mean, mean - 1.96 * se, mean + 1.96 * se, se, n, 1.0, n,
+    double t = n > 1 ? io.rlsearch.eval.Summary.t975(n - 1) : Double.NaN;
+    return new Estimate("dm_mlp", mean, mean - t * se, mean + t * se, se, n, 1.0, n,
         "MLP reward model, 2-fold cross-fitted; the interval covers context sampling, not model bias");
   }
 

@@ -1,7 +1,14 @@
 package io.rlsearch.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class SummaryTest {
@@ -48,5 +55,28 @@ class SummaryTest {
     // Either side of the switch to the expansion in 1 / df, and far beyond it.
     assertEquals(Summary.t975(100_000), Summary.t975(100_001), 3e-9);
     assertEquals(1.959963984540054, Summary.t975(Long.MAX_VALUE / 2), 1e-12);
+  }
+
+  /**
+   * Every 95% interval in the project takes its quantile from {@link Summary#t975}: no source
+   * multiplies a standard error by the normal quantile 1.96 (which is too narrow at small samples).
+   */
+  @Test
+  void noIntervalInTheSourcesUsesTheNormalQuantile() throws IOException {
+    Pattern z = Pattern.compile("1\\.96\\d*\\s*\\*");
+    List<String> found;
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      found = files.filter(f -> f.toString().endsWith(".java")).flatMap(f -> {
+        try {
+          List<String> lines = Files.readAllLines(f);
+          return java.util.stream.IntStream.range(0, lines.size())
+              .filter(i -> z.matcher(lines.get(i)).find())
+              .mapToObj(i -> f + ":" + (i + 1) + ": " + lines.get(i).strip());
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).toList();
+    }
+    assertTrue(found.isEmpty(), "intervals on the normal quantile: " + found);
   }
 }

@@ -155,7 +155,7 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
         return new Summary(1, mean, Double.NaN, Double.NaN, Double.NaN);
       }
       double std = Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1)));
-      double half = 1.96 * std / Math.sqrt(n);
+      double half = io.rlsearch.eval.Summary.t975(n - 1) * std / Math.sqrt(n);
       return new Summary(n, mean, std, mean - half, mean + half);
     }
   }

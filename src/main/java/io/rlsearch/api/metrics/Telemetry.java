@@ -106,7 +106,7 @@ public final class Telemetry implements io.rlsearch.actors.RunObserver {
       }
       double mean = sums[0] / size;
       double var = Math.max(0, (rewardSq - size * mean * mean) / (size - 1));
-      return 1.96 * Math.sqrt(var / size);
+      return io.rlsearch.eval.Summary.t975(size - 1) * Math.sqrt(var / size);
     }
   }
 
