@@ -268,17 +268,23 @@ public final class DiffRankAgent {
             coef[kk - 1] = n + 1 - 2f * kk;
           }
           NDArray ca = m.create(coef, new Shape(1, k, 1));
+          // The loss's constants live in this step's manager: DJL's scalar overloads (div(float) and the
+          // like) make an array, use it and close it at once, while the graph still holds it for the
+          // backward pass, so a garbage collection in between frees memory the gradient then reads.
+          NDArray tau = m.create((float) s.tau());
+          NDArray batch = m.create((float) b);
+          NDArray penalty = m.create(SCORE_PENALTY);
           double objective;
           double loss;
           try (GradientCollector gc = trainer.newGradientCollector()) {
             NDArray f = trainer.forward(new NDList(xa)).singletonOrThrow().reshape(b, n);
             NDArray a = f.expandDims(2).sub(f.expandDims(1)).abs().sum(new int[] {2});
-            NDArray c = ca.mul(f.expandDims(1)).sub(a.expandDims(1)).div((float) s.tau());
+            NDArray c = ca.mul(f.expandDims(1)).sub(a.expandDims(1)).div(tau);
             NDArray p = c.softmax(2);
-            NDArray j = p.mul(wa).sum().div((float) b);
+            NDArray j = p.mul(wa).sum().div(batch);
             // A sharper sort always scores higher under the relaxation, so unpenalised scores grow
             // without bound until the softmax overflows; a small penalty on their size keeps them finite.
-            NDArray l = j.neg().add(f.square().mean().mul(SCORE_PENALTY));
+            NDArray l = j.neg().add(f.square().mean().mul(penalty));
             objective = j.getFloat();
             loss = l.getFloat();
             if (Double.isFinite(loss)) {

@@ -163,7 +163,8 @@ public final class RegressionModel implements AutoCloseable {
       NDArray lse = qr.sub(mx).exp().sum(new int[] {1}, true).log().add(mx);
       NDArray b = q.sub(ys).square().mean();
       NDArray p = lse.mean().sub(q.mean());
-      return new NDArray[] {b.add(p.mul((float) alpha)), b, p};
+      // The weight as an array of this step (a scalar overload's array is closed while the graph holds it).
+      return new NDArray[] {b.add(p.mul(s.create((float) alpha))), b, p};
     });
     return new double[] {out[1], out[2]};
   }
@@ -252,7 +253,7 @@ public final class RegressionModel implements AutoCloseable {
     return optimise(s -> {
       NDArray xs = s.create(x, new Shape(m, in));
       NDArray gs = s.create(g, new Shape(m, out));
-      return new NDArray[] {trainer.forward(new NDList(xs)).singletonOrThrow().mul(gs).sum().div((float) m)};
+      return new NDArray[] {trainer.forward(new NDList(xs)).singletonOrThrow().mul(gs).sum().div(s.create((float) m))};
     })[0];
   }
 

@@ -168,6 +168,61 @@ class SlateAgentsTest {
     rule.close();
   }
 
+  /** Trains a battle-sized differentiable-ranking scorer on {@code ts} and returns its weights. */
+  private static io.rlsearch.agents.nn.Mlp trainDiffRank(java.util.List<Transition> ts) {
+    DiffRankAgent.Settings s = new DiffRankAgent.Settings(new int[] {64, 64}, 1e-3, 1e-3, 1.0, 16, 5000, 1.0, 0.995,
+        0.05, 32, 0.05, SHOWN, 1, 2, N, 42);
+    DiffRankAgent.Rule rule = (DiffRankAgent.Rule) DiffRankAgent.builder(learner, s).create(0, 1 + N * 2);
+    for (Transition t : ts) {
+      rule.observe(t);
+    }
+    io.rlsearch.agents.nn.Mlp weights = rule.snapshot(1).scorer();
+    rule.close();
+    return weights;
+  }
+
+  /**
+   * The scorer's steps do not depend on when the garbage collector runs. Its loss divides and
+   * multiplies by constants; made as arrays that are closed right after the operation (DJL's
+   * scalar overloads), their memory could be freed by a collection between the forward pass, whose
+   * graph still holds them, and the backward pass, which then read whatever was there.
+   */
+  @Test
+  void diffRankLearnsTheSameWhateverTheGarbageCollectorDoes() throws Exception {
+    NumpyRandom env = new NumpyRandom(7);
+    java.util.List<Transition> ts = new java.util.ArrayList<>();
+    for (int t = 0; t < 300; t++) {
+      double[] x = context(env);
+      double[] scores = new double[N];
+      for (int i = 0; i < N; i++) {
+        scores[i] = env.normal(0, 1);
+      }
+      ts.add(play(t, t, 0, x, scores, env, 0));
+    }
+    io.rlsearch.agents.nn.Mlp quiet = trainDiffRank(ts);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong collections = new java.util.concurrent.atomic.AtomicLong();
+    Thread collector = new Thread(() -> {
+      while (!stop.get()) {
+        // Full collections, and fresh native memory to take the place of what they free.
+        System.gc();
+        collections.incrementAndGet();
+        java.nio.ByteBuffer.allocateDirect(1 << 12).putFloat(0, Float.NaN);
+        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+      }
+    }, "gc-stress");
+    collector.start();
+    io.rlsearch.agents.nn.Mlp collected;
+    try {
+      collected = trainDiffRank(ts);
+    } finally {
+      stop.set(true);
+      collector.join(60_000);
+    }
+    assertTrue(collections.get() > 10, "the collector ran " + collections.get() + " times during training");
+    assertEquals(quiet, collected, "the scorer's weights differ when full collections run during its training");
+  }
+
   @Test
   void slateAgentStatesRoundTripThroughACheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
