@@ -331,7 +331,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     if (queued.getAndSet(new PendingWrite(checkpointFile(), c, round)) != null) {
       return; // the write already waiting for the one under way takes this checkpoint instead
     }
-    var log = getContext().getLog();
+    // The write runs on the blocking pool: an actor context's logger is only for the actor's thread.
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClusterCoordinator.class);
     String id = run.runId();
     lastWrite = lastWrite.thenRunAsync(() -> {
       PendingWrite w = queued.getAndSet(null);

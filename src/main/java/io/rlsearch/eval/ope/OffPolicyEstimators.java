@@ -44,6 +44,7 @@ public final class OffPolicyEstimators {
   private final double gamma;
   private final double[][] rho;
   private final double[][] cum;
+  private final int zeroed;
 
   /** The estimators over {@code data} for {@code target} with discount {@code gamma}. */
   public OffPolicyEstimators(List<Trajectory> data, TargetPolicy target, double gamma) {
@@ -58,6 +59,7 @@ public final class OffPolicyEstimators {
     this.gamma = gamma;
     this.rho = new double[data.size()][];
     this.cum = new double[data.size()][];
+    int zeroedHere = 0;
     for (int i = 0; i < data.size(); i++) {
       List<LoggedDecision> steps = data.get(i).steps();
       rho[i] = new double[steps.size()];
@@ -68,12 +70,31 @@ public final class OffPolicyEstimators {
         double r = target.likelihood(d) / d.propensity();
         if (!(r <= MAX_RATIO)) {
           r = 0.0;
+          zeroedHere++;
         }
         rho[i][t] = r;
         w *= r;
         cum[i][t] = w;
       }
     }
+    this.zeroed = zeroedHere;
+  }
+
+  /**
+   * How many logged decisions had an importance ratio above 1e10 or not finite, counted as 0 by the
+   * weighted estimators (a target density that narrow against the logging one is beyond what the log
+   * can say; the estimators that weight name this count in their note).
+   */
+  public int zeroedWeights() {
+    return zeroed;
+  }
+
+  private String weighted(String note) {
+    if (zeroed == 0) {
+      return note;
+    }
+    String w = zeroed + " decision(s) with an importance ratio above 1e10 or not finite counted as 0";
+    return note.isEmpty() ? w : note + "; " + w;
   }
 
   /** Number of trajectories. */
@@ -92,7 +113,7 @@ public final class OffPolicyEstimators {
     }
     String name = Double.isInfinite(clip) ? "ips" : "clipped_ips";
     String note = Double.isInfinite(clip) ? "" : "clip=" + fmt(clip);
-    return meanEstimate(name, terms, w, note);
+    return meanEstimate(name, terms, w, weighted(note));
   }
 
   /** Self-normalised IPS. */
@@ -116,7 +137,7 @@ public final class OffPolicyEstimators {
     }
     double se = sw > 0 ? Math.sqrt(ss) / sw : Double.NaN;
     double t = t975(n);
-    return new Estimate("snips", v, v - t * se, v + t * se, se, ess(w), max(w), n, "");
+    return new Estimate("snips", v, v - t * se, v + t * se, se, ess(w), max(w), n, weighted(""));
   }
 
   /** Per-decision importance sampling. */
@@ -135,7 +156,7 @@ public final class OffPolicyEstimators {
       terms[i] = s;
       w[i] = finalWeight(i);
     }
-    return meanEstimate("pdis", terms, w, "");
+    return meanEstimate("pdis", terms, w, weighted(""));
   }
 
   /** The direct method with one model for every trajectory. */
@@ -165,7 +186,7 @@ public final class OffPolicyEstimators {
   public Estimate dr(ModelFit models) {
     checkModels(models);
     double[] terms = drTerms(models, Double.POSITIVE_INFINITY);
-    return meanEstimate("dr", terms, finalWeights(), "model=" + models.description());
+    return meanEstimate("dr", terms, finalWeights(), weighted("model=" + models.description()));
   }
 
   /** SWITCH-DR with one model for every trajectory. */
@@ -209,8 +230,8 @@ public final class OffPolicyEstimators {
         bestTerms = terms;
       }
     }
-    return meanEstimate("switch_dr", bestTerms, finalWeights(), "tau=" + fmt(bestTau) + ", model="
-        + models.description());
+    return meanEstimate("switch_dr", bestTerms, finalWeights(), weighted("tau=" + fmt(bestTau) + ", model="
+        + models.description()));
   }
 
   private ModelFit single(ActionValueModel model) {

@@ -287,6 +287,26 @@ class OffPolicyEstimatorsTest {
   }
 
   @Test
+  void weightsBeyondTheLargestRatioAreCountedAsZeroAndNamedInTheNote() {
+    // Logging N(0, 1), target N(0, 0.01^2) in one dimension: at a logged action near 0 the ratio is
+    // about 100, far out (|a| > 0.2) it is below 1e-80, and a logging density of 1e-300 against the
+    // target's 40 gives a ratio far above 1e10: counted as 0 and reported, never silently.
+    TargetPolicy e = TargetPolicy.continuous((x, a) -> ContinuousPropensity.gaussian(a, new double[] {0}, 0.01));
+    List<LoggedDecision> log = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      double[] a = {i == 0 ? 0.0 : 1.0};
+      double p = i == 0 ? 1e-300 : ContinuousPropensity.gaussian(a, new double[] {0}, 1);
+      log.add(new LoggedDecision("b", 1, i, 0, X0, -1, a, p, null, 1.0, true, LoggedDecision.Outcome.NONE));
+    }
+    OffPolicyEstimators est = new OffPolicyEstimators(Trajectory.group(log), e, 1.0);
+    assertEquals(1, est.zeroedWeights());
+    Estimate ips = est.ips(Double.POSITIVE_INFINITY);
+    assertEquals(0.0, ips.value(), 1e-12, ips.toString());
+    assertTrue(ips.note().contains("1 decision(s) with an importance ratio above 1e10"), ips.note());
+    assertTrue(est.snips().note().contains("1 decision(s)"), est.snips().note());
+  }
+
+  @Test
   void tenDimensionalGaussianDensitiesFarBelowTheOldFloorKeepTheirWeights() {
     // Behaviour N(0, 9 I) in 10 dimensions: its density at a typical draw is about 1e-11, a valid
     // density far below 1e-10. Target N(mu, 9 I) with mu = (0.6, 0, ..., 0); reward a_0, so the
