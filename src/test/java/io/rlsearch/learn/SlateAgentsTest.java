@@ -49,14 +49,20 @@ class SlateAgentsTest {
     return x;
   }
 
-  /** Plays scores on context x: the top SHOWN candidates by score, cascade-free clicks. */
-  private static Transition play(long id, long user, int session, double[] x, double[] scores, NumpyRandom r,
-      double bonus) {
+  /** The candidates' indices, best score first. */
+  private static Integer[] byScore(double[] scores) {
     Integer[] order = new Integer[N];
     for (int i = 0; i < N; i++) {
       order[i] = i;
     }
     java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+    return order;
+  }
+
+  /** Plays scores on context x: the top SHOWN candidates by score, cascade-free clicks. */
+  private static Transition play(long id, long user, int session, double[] x, double[] scores, NumpyRandom r,
+      double bonus) {
+    Integer[] order = byScore(scores);
     int[] slate = new int[SHOWN];
     int[] clicked = new int[SHOWN];
     double reward = 0;
@@ -357,11 +363,7 @@ class SlateAgentsTest {
   /** Plays random scores on x: session 0 pays nothing per click, session 1 pays 4 + f0 per click. */
   private static Transition twoSessionPlay(long id, long user, int session, double[] x, double[] scores,
       NumpyRandom r) {
-    Integer[] order = new Integer[N];
-    for (int i = 0; i < N; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+    Integer[] order = byScore(scores);
     int[] slate = new int[SHOWN];
     int[] clicked = new int[SHOWN];
     double[] perPosition = new double[SHOWN];
