@@ -49,6 +49,15 @@ class SlateAgentsTest {
     return x;
   }
 
+  /** One uniform score a candidate, drawn from {@code r}. */
+  private static double[] uniformScores(NumpyRandom r) {
+    double[] scores = new double[N];
+    for (int i = 0; i < N; i++) {
+      scores[i] = r.random();
+    }
+    return scores;
+  }
+
   /** The candidates' indices, best score first. */
   private static Integer[] byScore(double[] scores) {
     Integer[] order = new Integer[N];
@@ -274,10 +283,7 @@ class SlateAgentsTest {
       for (int session = 0; session < 2; session++) {
         double[] x = context(env);
         x[0] = session == 0 ? 1.0 : -1.0;
-        double[] scores = new double[N];
-        for (int i = 0; i < N; i++) {
-          scores[i] = env.random();
-        }
+        double[] scores = uniformScores(env);
         Transition t = play(id++, u, session, x, scores, env, session == 1 ? 3.0 : 0.0);
         boot.observe(t);
         flat.observe(t);
@@ -311,10 +317,7 @@ class SlateAgentsTest {
       for (int session = 0; session < 2; session++) {
         double[] x = context(env);
         x[0] = session == 0 ? 1.0 : -1.0;
-        double[] scores = new double[N];
-        for (int i = 0; i < N; i++) {
-          scores[i] = env.random();
-        }
+        double[] scores = uniformScores(env);
         rule.observe(twoSessionPlay(id++, u, session, x, scores, env));
       }
     }
