@@ -3,7 +3,6 @@ package io.rlsearch.actors.serve;
 import io.rlsearch.agents.spi.Decision;
 import io.rlsearch.experiments.RunStreams;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -40,23 +39,18 @@ public final class ShadowActor {
 
   /** The queue the shards and the shadow share: how many wait, and how many were skipped or failed. */
   public static final class Queue {
-    final AtomicInteger waiting = new AtomicInteger();
-    final java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
+    // Unstamped: the shadow counts what waits and what is skipped, not how long a request waited.
+    final Backlog backlog = new Backlog(CAPACITY, java.time.Duration.ZERO, () -> 0L);
     final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
 
     /** Takes a place in the queue; false (and counted as skipped) when it is full. */
     boolean offer() {
-      if (waiting.incrementAndGet() > CAPACITY) {
-        waiting.decrementAndGet();
-        skipped.incrementAndGet();
-        return false;
-      }
-      return true;
+      return backlog.offer();
     }
 
     /** Requests the shadow skipped because its queue was full. */
     public long skipped() {
-      return skipped.get();
+      return backlog.dropped();
     }
 
     /** Requests on which the shadow threw. */
@@ -69,7 +63,7 @@ public final class ShadowActor {
   public static Behavior<Work> create(RunStreams streams, ActorRef<ServingMonitorActor.Command> monitor,
       Backlog backlog, Queue queue) {
     return Behaviors.receive((ctx, w) -> {
-      queue.waiting.decrementAndGet();
+      queue.backlog.taken();
       try {
         // The shadow's own stream for this request: its choice does not disturb the live one's.
         Decision ds = w.shadow().policy().act(w.context(), streams.fault(w.requestId(), 1_000_000));
