@@ -65,6 +65,14 @@ class ArchitectureTest {
   }
 
   @Test
+  void theDataPlanesCoreIsPure() {
+    noClasses().that().resideInAPackage("io.rlsearch.serving..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.rlsearch.actors..", "io.rlsearch.streams..",
+            "io.rlsearch.learn..", "io.rlsearch.api..", "io.rlsearch.app..", "org.apache.pekko..", "ai.djl..")
+        .check(classes);
+  }
+
+  @Test
   void runtimeDoesNotReachIntoTheApp() {
     noClasses().that().resideInAnyPackage("io.rlsearch.actors..", "io.rlsearch.streams..")
         .should().dependOnClassesThat().resideInAPackage("io.rlsearch.app..")

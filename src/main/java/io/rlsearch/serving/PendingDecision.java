@@ -1,0 +1,38 @@
+package io.rlsearch.serving;
+
+import io.rlsearch.agents.spi.Decision;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A served decision waiting for its feedback: what the feedback join needs to score it, to tell the
+ * guardrails which version it was and to write it to the decision log as a complete logged decision.
+ *
+ * @param decisionId the id returned to the caller
+ * @param requestId the caller's request id, if it gave one
+ * @param policy the serving version's name
+ * @param version the serving version's number
+ * @param returned the returned candidate ids, best first
+ * @param policyInput the context features the policy read, in its order
+ * @param decision the policy's decision (arm or weights) and its propensity
+ * @param propensityOf what the propensity is of ({@link Ranked#propensityOf})
+ * @param explored whether exploration changed the choice
+ */
+public record PendingDecision(String decisionId, Optional<String> requestId, String policy, long version,
+    List<String> returned, double[] policyInput, Decision decision, String propensityOf, boolean explored) {
+  public PendingDecision {
+    Objects.requireNonNull(decisionId, "decisionId");
+    Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(propensityOf, "propensityOf");
+    returned = List.copyOf(returned);
+    policyInput = policyInput.clone();
+  }
+
+  @Override
+  public double[] policyInput() {
+    return policyInput.clone();
+  }
+}
