@@ -1,0 +1,145 @@
+package io.rlsearch.serving;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Joins feedback to served decisions in bounded memory. A decision waits at most {@code window}
+ * nanoseconds and at most {@code capacity} decisions wait: beyond, the oldest is evicted; both are
+ * counted, and returned so the caller can log them. A joined decision's id is remembered (in the same
+ * bound) so a second feedback is told apart (duplicate) from one for an id never served or long gone
+ * (unknown). Time is given by the caller. Not thread-safe: one owner (an actor).
+ */
+public final class FeedbackJoin {
+  /** What a feedback met. */
+  public sealed interface Result {}
+
+  /** Joined to its decision. */
+  public record Matched(Joined joined) implements Result {}
+
+  /** No such decision waits: never served, expired or evicted. */
+  public record Unknown(String decisionId) implements Result {}
+
+  /** The decision already had its feedback. */
+  public record Duplicate(String decisionId) implements Result {}
+
+  /**
+   * Counts.
+   *
+   * @param open decisions waiting now
+   * @param opened decisions registered
+   * @param joined feedbacks joined
+   * @param expired decisions whose window passed without feedback
+   * @param evicted decisions pushed out, still waiting, because {@code capacity} were waiting
+   * @param unknown feedbacks for no waiting decision
+   * @param duplicate second feedbacks for a decision
+   */
+  public record Counts(long open, long opened, long joined, long expired, long evicted, long unknown,
+      long duplicate) {}
+
+  private static final class Entry {
+    final PendingDecision decision;
+    final long openedAt;
+    boolean joined;
+
+    Entry(PendingDecision decision, long openedAt) {
+      this.decision = decision;
+      this.openedAt = openedAt;
+    }
+  }
+
+  private final int capacity;
+  private final long window;
+  private final ServingSchema.Reward reward;
+  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+  private long waiting;
+  private long opened;
+  private long joined;
+  private long expired;
+  private long evicted;
+  private long unknown;
+  private long duplicate;
+
+  /**
+   * A join of at most {@code capacity} decisions, each waiting at most {@code windowNanos}, scoring
+   * feedback with {@code reward}.
+   */
+  public FeedbackJoin(int capacity, long windowNanos, ServingSchema.Reward reward) {
+    if (capacity < 1 || windowNanos < 1) {
+      throw new IllegalArgumentException("a feedback join needs capacity >= 1 and a window > 0");
+    }
+    this.capacity = capacity;
+    this.window = windowNanos;
+    this.reward = Objects.requireNonNull(reward, "reward");
+  }
+
+  /**
+   * Registers {@code d}, served at {@code now}; returns the decisions that expired or were evicted
+   * without feedback in doing so (oldest first).
+   */
+  public List<PendingDecision> open(PendingDecision d, long now) {
+    List<PendingDecision> gone = expire(now);
+    if (entries.containsKey(d.decisionId())) {
+      throw new IllegalArgumentException("decision id " + d.decisionId() + " is already registered");
+    }
+    while (entries.size() >= capacity) {
+      Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+      Entry e = it.next().getValue();
+      it.remove();
+      if (!e.joined) {
+        waiting--;
+        evicted++;
+        gone.add(e.decision);
+      }
+    }
+    entries.put(d.decisionId(), new Entry(d, now));
+    waiting++;
+    opened++;
+    return gone;
+  }
+
+  /** Joins {@code f} to its decision at {@code now}. */
+  public Result join(Feedback f, long now) {
+    Entry e = entries.get(f.decisionId());
+    if (e == null || now - e.openedAt > window) {
+      unknown++;
+      return new Unknown(f.decisionId());
+    }
+    if (e.joined) {
+      duplicate++;
+      return new Duplicate(f.decisionId());
+    }
+    e.joined = true;
+    waiting--;
+    joined++;
+    return new Matched(new Joined(e.decision, f, f.reward(reward)));
+  }
+
+  /** Drops what has waited longer than the window at {@code now}; returns the expired decisions. */
+  public List<PendingDecision> expire(long now) {
+    List<PendingDecision> gone = new ArrayList<>();
+    Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+    while (it.hasNext()) {
+      Entry e = it.next().getValue();
+      if (now - e.openedAt <= window) {
+        break;
+      }
+      it.remove();
+      if (!e.joined) {
+        waiting--;
+        expired++;
+        gone.add(e.decision);
+      }
+    }
+    return gone;
+  }
+
+  /** The counts so far. */
+  public Counts counts() {
+    return new Counts(waiting, opened, joined, expired, evicted, unknown, duplicate);
+  }
+}

@@ -1,0 +1,75 @@
+package io.rlsearch.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.eval.ope.LoggedDecision;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+/** Feedback joins its decision once, within the window and the bound, and scores with the schema's reward. */
+class FeedbackJoinTest {
+  private static final ServingSchema.Reward REWARD = new ServingSchema.Reward("mix", 1.0, 0.5, 2.0, 0.1);
+
+  private static PendingDecision pending(String id) {
+    return new PendingDecision(id, Optional.empty(), "cm2", 2, List.of("a", "b"), new double[] {1, 0},
+        Decision.arm(1, 0.25), "arm", false);
+  }
+
+  private static Feedback feedback(String id) {
+    return new Feedback(id, List.of("a", "b"), List.of(new Feedback.Purchase("a", 10, 3, true)),
+        OptionalDouble.empty());
+  }
+
+  @Test
+  void aFeedbackJoinsOnceThenIsADuplicateAndAnUnknownIdIsUnknown() {
+    FeedbackJoin j = new FeedbackJoin(10, 1_000, REWARD);
+    j.open(pending("d1"), 0);
+    FeedbackJoin.Matched m = assertInstanceOf(FeedbackJoin.Matched.class, j.join(feedback("d1"), 5));
+    assertEquals(10 + 0.5 * 3 + 2.0 + 0.1 * 2, m.joined().reward(), 1e-12);
+    LoggedDecision log = m.joined().logged(7);
+    assertEquals(1, log.arm());
+    assertEquals(0.25, log.propensity());
+    assertEquals(10, log.outcome().gmv());
+    assertEquals(1, log.outcome().orders());
+    assertInstanceOf(FeedbackJoin.Duplicate.class, j.join(feedback("d1"), 6));
+    assertInstanceOf(FeedbackJoin.Unknown.class, j.join(feedback("nope"), 6));
+    assertEquals(new FeedbackJoin.Counts(0, 1, 1, 0, 0, 1, 1), j.counts());
+  }
+
+  @Test
+  void decisionsExpireAfterTheWindowAndTheOldestIsEvictedBeyondTheBound() {
+    FeedbackJoin j = new FeedbackJoin(2, 100, REWARD);
+    j.open(pending("d1"), 0);
+    j.open(pending("d2"), 10);
+    List<PendingDecision> gone = j.open(pending("d3"), 20);
+    assertEquals(List.of("d1"), gone.stream().map(PendingDecision::decisionId).toList());
+    assertInstanceOf(FeedbackJoin.Unknown.class, j.join(feedback("d1"), 21));
+    assertInstanceOf(FeedbackJoin.Unknown.class, j.join(feedback("d2"), 111), "past its window");
+    List<PendingDecision> expired = j.expire(200);
+    assertEquals(List.of("d2", "d3"), expired.stream().map(PendingDecision::decisionId).toList());
+    FeedbackJoin.Counts c = j.counts();
+    assertEquals(0, c.open());
+    assertEquals(1, c.evicted());
+    assertEquals(2, c.expired());
+  }
+
+  @Test
+  void anExplicitRewardReplacesTheSchemasAndBadFeedbackIsRefused() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Feedback f = Feedback.parse(json.readTree("{\"decision_id\": \"d\", \"reward\": 4.5, \"clicks\": [\"x\"]}"));
+    assertEquals(4.5, f.reward(REWARD));
+    assertTrue(assertThrows(BadInput.class, () -> Feedback.parse(json.readTree("{\"clicks\": []}"))).getMessage()
+        .contains("'decision_id'"));
+    assertTrue(assertThrows(BadInput.class, () -> Feedback.parse(json.readTree(
+        "{\"decision_id\": \"d\", \"purchases\": [{\"id\": \"a\"}]}"))).getMessage().contains("'purchases[0].price'"));
+    assertTrue(assertThrows(BadInput.class, () -> Feedback.parse(json.readTree(
+        "{\"decision_id\": \"d\", \"reward\": \"big\"}"))).getMessage().contains("'reward' must be a finite"));
+  }
+}
