@@ -58,6 +58,11 @@ public final class RunAssertions {
    * No request failed across a swap: the policy server acted with at least {@code minVersions}
    * distinct policy versions (each a live swap under traffic), and still every episode was answered
    * exactly once and the run did not fail.
+   *
+   * <p>The shards act ahead of the learner by what the stream's buffers hold (a few hundred episodes
+   * with the harness's 2 shards), so the versions acted with are at least about (episodes - 400) /
+   * publishEvery whatever the machine's load; give a run enough episodes for that to reach
+   * {@code minVersions} (1,200 episodes at the default swap every 50 leave room for 5).
    */
   public static void noRequestFailedAcrossSwaps(ObservedRun run, int minVersions) {
     long versions = run.transitions().stream().mapToLong(Transition::policyVersion).distinct().count();

@@ -28,7 +28,7 @@ class EpsilonGreedyBehaviourTest {
   @Test
   void nothingIsLostAndNoRequestFailsAcrossSwapsEvenWhenShardsFail() {
     ObservedRun run = AgentHarness.train(kit, new EpsilonGreedyBuilder(),
-        AgentHarness.Settings.of(WORLD, 600).withFaultRate(0.02));
+        AgentHarness.Settings.of(WORLD, 1200).withFaultRate(0.02));
     assertTrue(run.report().shardRestarts() > 0, "no fault was injected");
     RunAssertions.nothingLost(run);
     RunAssertions.noRequestFailedAcrossSwaps(run, 5);
