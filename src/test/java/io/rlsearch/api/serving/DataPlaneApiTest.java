@@ -447,4 +447,73 @@ class DataPlaneApiTest {
       assertEquals(0, b.counts().queued());
     }
   }
+
+  @Test
+  void aShadowRanksRealRequestsApartAndItsTopKAgreementWithTheServedRankingIsRecorded() throws Exception {
+    try (Serving.Running run = start(Optional.empty(), SCHEMA)) {
+      int p = run.port();
+      assertEquals(200, post(p, "/policies/6/shadow", "{}").status());
+      String shadowName = get(p, "/policies").body().get("versions").get(5).get("name").asText();
+      var live = ServingPolicies.bind(PolicyCatalog.builtIn("cm2_price"), SCHEMA);
+      var shadow = ServingPolicies.bind(PolicyCatalog.builtIn(shadowName), SCHEMA);
+      double sum = 0;
+      int n = 20;
+      for (int i = 0; i < n; i++) {
+        ObjectNode body = request("s" + i, null, 12, 4, 100 + i);
+        assertEquals(200, post(p, "/v1/rank", body.toString()).status());
+        RankRequest q = RankRequest.parse(body, SCHEMA);
+        sum += io.rlsearch.actors.serve.ShadowActor.topKAgreement(live.rank(q, RequestKeys.policyStream(3, "s" + i))
+            .order(), shadow.rank(q, RequestKeys.policyStream(3, "shadow/s" + i)).order());
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (run.system().shadowAgreement().compared() < n && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      io.rlsearch.actors.serve.ShadowActor.Agreement a = run.system().shadowAgreement();
+      assertEquals(n, a.compared(), "every request compared within 10 s");
+      assertEquals(sum / n, a.meanTopK(), 1e-12);
+      assertTrue(a.meanTopK() < 1, "the shadow (" + shadowName + ") ranks otherwise than the live version: " + a);
+    }
+  }
+
+  @Test
+  void aVersionWhosePolicyThrowsAnswersA500WithTheErrorAndTheShardServesOn() throws Exception {
+    ServingSystem.Settings s = new ServingSystem.Settings(1, ServingMonitorActor.Settings.defaults(), Optional.empty(),
+        3, 0);
+    try (ServingSystem sys = new ServingSystem(WORLD, Task.BoostWeights.battle(), "cm2_price", "built-in",
+        PolicyCatalog.builtIn("cm2_price"), s, Runs.quietSystemConfig())) {
+      long broken = sys.register("broken", "test", new io.rlsearch.agents.spi.PolicySnapshot() {
+        @Override
+        public String agent() {
+          return "broken";
+        }
+
+        @Override
+        public long version() {
+          return 0;
+        }
+
+        @Override
+        public io.rlsearch.agents.spi.Decision act(double[] x, io.rlsearch.core.random.NumpyRandom rng) {
+          throw new IllegalStateException("no weights today");
+        }
+      });
+      ServerBinding b = Http.get(sys.system()).newServerAt("127.0.0.1", 0).bind(new ServingApi(sys, Optional.empty())
+          .route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      int p = b.localAddress().getPort();
+      assertEquals(200, post(p, "/policies/" + broken + "/canary", "{\"share\": 1}").status());
+      Res r = post(p, "/v1/rank", request("x", null, 3, null, 1).toString());
+      assertEquals(500, r.status());
+      assertTrue(r.body().get("error").asText().contains("no weights today"), r.body().toString());
+      assertEquals(1, sys.realCounts().failed());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (sys.metrics().versions().getOrDefault(broken, null) == null && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(1, sys.metrics().versions().get(broken).errors(), "the error-rate guardrail sees it");
+      assertEquals(200, post(p, "/policies/" + broken + "/canary", "{\"share\": 0}").status());
+      assertEquals(200, post(p, "/v1/rank", request("y", null, 3, null, 1).toString()).status());
+      b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
 }
