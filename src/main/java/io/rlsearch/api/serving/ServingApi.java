@@ -405,6 +405,21 @@ public final class ServingApi extends AllDirectives {
     });
   }
 
+  /** A JSON parser's complaint in one line: what it expected, and where (no excerpt of the input). */
+  static String jsonProblem(java.io.IOException e) {
+    if (!(e instanceof com.fasterxml.jackson.core.JsonProcessingException j)) {
+      return String.valueOf(e.getMessage());
+    }
+    String m = String.valueOf(j.getOriginalMessage()).replace('\n', ' ');
+    int cut = m.indexOf(" (start marker at");
+    if (cut > 0) {
+      m = m.substring(0, cut);
+    }
+    m = m.replaceAll("\\s*\\[Source: [^\\]]*\\]", "");
+    com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
+    return at == null ? m : m + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+  }
+
   /** How long a data-plane body may take to arrive. */
   private static final long BODY_TIMEOUT_MS = 10_000;
 
@@ -442,9 +457,7 @@ public final class ServingApi extends AllDirectives {
               body = JSON.readTree(strict.get().getData().toArray());
             } catch (java.io.IOException e) {
               refused.run();
-              String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
-                  : e.getMessage();
-              return complete(error(400, "the body is not JSON: " + why));
+              return complete(error(400, "the body is not JSON: " + jsonProblem(e)));
             }
             if (body == null || !body.isObject()) {
               refused.run();

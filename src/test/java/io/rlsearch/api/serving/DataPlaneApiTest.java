@@ -263,6 +263,8 @@ class DataPlaneApiTest {
     try (Serving.Running run = start(Optional.empty(), small)) {
       int p = run.port();
       refused(p, 400, "{\"candidates\": [", "not JSON");
+      String notJson = post(p, "/v1/rank", "{\"candidates\": [").body().get("error").asText();
+      assertTrue(notJson.contains("(line 1, column ") && !notJson.contains("Source"), "one plain line: " + notJson);
       refused(p, 400, "[1, 2]", "JSON object");
       ObjectNode wrongType = request(null, null, 3, null, 1);
       ((ObjectNode) wrongType.get("candidates").get(1)).put("base_score", "high");
@@ -307,7 +309,7 @@ class DataPlaneApiTest {
       assertEquals(200, post(p, "/v1/rank", request(null, null, 20, 5, 9).toString()).status());
       JsonNode health = get(p, "/health").body();
       assertEquals(200, get(p, "/health").status());
-      assertEquals(12, health.get("rank").get("refused").asLong(), health.toString());
+      assertEquals(13, health.get("rank").get("refused").asLong(), health.toString());
       assertEquals(1, health.get("rank").get("answered").asLong(), health.toString());
     }
   }
