@@ -297,12 +297,14 @@ public final class ServingApi extends AllDirectives {
         }, sys::refused))), methodNotAllowed("POST"))),
         path("feedback", () -> concat(post(() -> mutating(() -> withBody(maxBody, body -> {
           io.rlsearch.serving.Feedback f;
+          CompletionStage<Optional<io.rlsearch.serving.FeedbackJoin.Result>> joined;
           try {
             f = io.rlsearch.serving.Feedback.parse(body);
+            joined = sys.feedback(f);
           } catch (io.rlsearch.serving.BadInput e) {
             return complete(error(e.status(), e.getMessage()));
           }
-          return onSuccess(sys.feedback(f), r -> complete(feedbackAnswer(f, r)));
+          return onSuccess(joined, r -> complete(feedbackAnswer(f, r)));
         }, () -> { }))), methodNotAllowed("POST"))),
         path("schema", () -> concat(get(() -> complete(json(200, sys.schema().view()))), methodNotAllowed("GET")))));
   }

@@ -539,9 +539,14 @@ public final class ServingSystem implements AutoCloseable {
     });
   }
 
-  /** What became of a feedback: the join's result, or refused (503) because too many wait. */
+  /**
+   * What became of a feedback: the join's result, or refused (503) because too many wait.
+   *
+   * @throws io.rlsearch.serving.BadInput at once (a 400) if its reward is not finite under the schema
+   */
   public CompletionStage<Optional<io.rlsearch.serving.FeedbackJoin.Result>> feedback(
       io.rlsearch.serving.Feedback f) {
+    io.rlsearch.serving.FeedbackJoin.score(f, data.schema().reward());
     if (!feedbackBacklog.offer()) {
       return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
     }

@@ -189,6 +189,11 @@ class DataPlaneApiTest {
       String first = r.body().get("ranking").get(0).asText();
       String fb = "{\"decision_id\": \"" + id + "\", \"clicks\": [\"" + first + "\"], \"purchases\": [{\"id\": \""
           + first + "\", \"price\": 20, \"margin\": 5}]}";
+      // Purchases whose total overflows the double range: refused, and the decision still waits for its feedback.
+      Res overflow = post(run.port(), "/v1/feedback", "{\"decision_id\": \"" + id + "\", \"purchases\": [{\"id\":"
+          + " \"a\", \"price\": 1e308}, {\"id\": \"b\", \"price\": 1e308}]}");
+      assertEquals(400, overflow.status(), overflow.body().toString());
+      assertTrue(overflow.body().get("error").asText().contains("purchases"), overflow.body().toString());
       Res ok = post(run.port(), "/v1/feedback", fb);
       assertEquals(200, ok.status(), ok.body().toString());
       assertEquals(id, ok.body().get("decision_id").asText());
