@@ -438,36 +438,52 @@ public final class ServingApi extends AllDirectives {
         return complete(error(413, "the body has " + length.getAsLong() + " bytes; at most " + limit
             + " (serving.max_body)"));
       }
+      io.rlsearch.actors.serve.Backlog gate = sys.bodies();
+      if (!gate.offer()) {
+        return complete(unavailable("overloaded: " + gate.counts().capacity() + " request bodies are being read"
+            + " already; retry later"));
+      }
       return extractMaterializer(mat -> withSizeLimit(limit, () -> extractRequestEntity(entity -> onComplete(
           entity.toStrict(BODY_TIMEOUT_MS, limit, mat), strict -> {
-            if (strict.isFailure()) {
-              refused.run();
-              Throwable t = strict.failed().get();
-              while (t.getCause() != null && !(t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException)) {
-                t = t.getCause();
-              }
-              if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
-                return complete(error(413, "the body is larger than " + limit + " bytes (serving.max_body)"));
-              }
-              if (t instanceof java.util.concurrent.TimeoutException) {
-                return complete(error(408, "the body did not arrive within " + BODY_TIMEOUT_MS + " ms"));
-              }
-              return complete(error(400, "the body could not be read: " + t.getMessage()));
-            }
-            JsonNode body;
             try {
-              body = JSON.readTree(strict.get().getData().toArray());
-            } catch (java.io.IOException e) {
-              refused.run();
-              return complete(error(400, "the body is not JSON: " + jsonProblem(e)));
+              return parsed(strict, limit, inner, refused);
+            } finally {
+              // The body and its tree are garbage once the request is parsed (the route built).
+              gate.taken();
             }
-            if (body == null || !body.isObject()) {
-              refused.run();
-              return complete(error(400, "the body must be a JSON object"));
-            }
-            return inner.apply(body);
           }))));
     });
+  }
+
+  /** The read body as JSON for {@code inner}, or the 4xx it earns ({@code refused} counts it). */
+  private Route parsed(scala.util.Try<org.apache.pekko.http.javadsl.model.HttpEntity.Strict> strict, long limit,
+      Function<JsonNode, Route> inner, Runnable refused) {
+    if (strict.isFailure()) {
+      refused.run();
+      Throwable t = strict.failed().get();
+      while (t.getCause() != null && !(t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException)) {
+        t = t.getCause();
+      }
+      if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
+        return complete(error(413, "the body is larger than " + limit + " bytes (serving.max_body)"));
+      }
+      if (t instanceof java.util.concurrent.TimeoutException) {
+        return complete(error(408, "the body did not arrive within " + BODY_TIMEOUT_MS + " ms"));
+      }
+      return complete(error(400, "the body could not be read: " + t.getMessage()));
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(strict.get().getData().toArray());
+    } catch (java.io.IOException e) {
+      refused.run();
+      return complete(error(400, "the body is not JSON: " + jsonProblem(e)));
+    }
+    if (body == null || !body.isObject()) {
+      refused.run();
+      return complete(error(400, "the body must be a JSON object"));
+    }
+    return inner.apply(body);
   }
 
   private Route boundedBody(Function<JsonNode, Route> inner) {

@@ -523,4 +523,44 @@ class DataPlaneApiTest {
       b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void bodiesBeingReadAreBoundedTheNextIsShedWith503AndTheirPlacesComeBack() throws Exception {
+    try (Serving.Running run = start(Optional.empty(), SCHEMA)) {
+      int p = run.port();
+      String body = request(null, null, 3, null, 1).toString();
+      List<java.net.Socket> slow = new ArrayList<>();
+      try {
+        // Clients that announce a body and send half of it: each holds a place while it is read.
+        for (int i = 0; i < ServingSystem.BODIES; i++) {
+          java.net.Socket so = new java.net.Socket("127.0.0.1", p);
+          slow.add(so);
+          so.getOutputStream().write(("POST /v1/rank HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+              + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body.substring(0, body.length() / 2))
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          so.getOutputStream().flush();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (run.system().bodies().counts().queued() < ServingSystem.BODIES && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertEquals(ServingSystem.BODIES, run.system().bodies().counts().queued(), "every slow body holds a place");
+        Res shed = post(p, "/v1/rank", body);
+        assertEquals(503, shed.status(), shed.body().toString());
+        assertEquals("1", shed.raw().headers().firstValue("Retry-After").orElse(""));
+        assertEquals(1, run.system().bodies().dropped());
+      } finally {
+        for (java.net.Socket so : slow) {
+          so.close();
+        }
+      }
+      // The closed connections' bodies fail to arrive: their places are given back.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (run.system().bodies().counts().queued() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(0, run.system().bodies().counts().queued());
+      assertEquals(200, post(p, "/v1/rank", body).status());
+    }
+  }
 }
