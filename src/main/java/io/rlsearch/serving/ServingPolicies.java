@@ -141,8 +141,19 @@ public final class ServingPolicies {
       return policy.version();
     }
 
+    /**
+     * Acts on an input already in the form's order ({@link Ranked#policyInput}); a slate policy's
+     * input is its context head followed by the candidates' rows.
+     *
+     * @throws IllegalArgumentException for a context too short for the form (another task's)
+     */
     @Override
     public Decision act(double[] x, NumpyRandom rng) {
+      if (x.length < form.context().size() || (form.kind() == PolicyForm.Kind.BOOST
+          && x.length != form.context().size())) {
+        throw new IllegalArgumentException("the policy of '" + policy.agent() + "' reads " + form.context().size()
+            + " context inputs (" + String.join(", ", form.context()) + "), got " + x.length + " values");
+      }
       return policy.act(x, rng);
     }
 
