@@ -450,4 +450,60 @@ class ServingFamiliesTest {
     double pb = ServingPolicies.plackettLuce(wide, 100.0, best);
     assertTrue(pb > 0 && pb < 1, "a plausible top-3 of 2,000: " + pb);
   }
+
+  @Test
+  void zScoringTheWorldsCandidateFeaturesAcrossARequestGivesTheSlateEnvironmentsRows() {
+    // The slate environment z-scores the raw boost features across its candidates; a request carries
+    // the world's standardised features (fixed affine maps of the raw ones, sign-flipped by the user's
+    // and query's signs for the three interactions), whose z-scores are the same.
+    io.rlsearch.sim.World world = io.rlsearch.testing.Runs.smallWorld(3);
+    NumpyRandom g = new NumpyRandom(17);
+    int checked = 0;
+    for (int session = 0; session < 20; session++) {
+      io.rlsearch.sim.User u = world.sampleUser(g);
+      io.rlsearch.sim.Query q = world.sampleQuery(u, g);
+      io.rlsearch.sim.EpisodeScorer scorer = new io.rlsearch.sim.EpisodeScorer(world, 50);
+      scorer.drawBase(u, q, g);
+      int[] cands = scorer.baseline(50);
+      int n = cands.length;
+      double[][] std = new double[n][ITEM];
+      double[][] raw = new double[n][ITEM];
+      for (int i = 0; i < n; i++) {
+        scorer.featureRow(u, q, cands[i], std[i]);
+        scorer.rawFeatureRow(u, q, cands[i], raw[i]);
+      }
+      String[] ids = new String[n];
+      for (int i = 0; i < n; i++) {
+        ids[i] = "p" + i;
+      }
+      RankRequest r = new RankRequest(Optional.empty(), Optional.empty(), new double[WORLD.context().size()], ids,
+          new double[n], std, n);
+      int[] all = new int[ITEM];
+      for (int j = 0; j < ITEM; j++) {
+        all[j] = j;
+      }
+      float[][] served = ServingPolicies.slateRows(r, all);
+      for (int j = 0; j < ITEM; j++) {
+        double mean = 0;
+        for (int i = 0; i < n; i++) {
+          mean += raw[i][j];
+        }
+        mean /= n;
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+          var += (raw[i][j] - mean) * (raw[i][j] - mean);
+        }
+        double sd = Math.sqrt(var / n);
+        if (sd < 1e-3) {
+          continue; // the 1e-6 guard dominates a feature that barely varies: both are near 0
+        }
+        for (int i = 0; i < n; i++) {
+          double env = (float) ((raw[i][j] - mean) / (sd + 1e-6));
+          assertEquals(env, served[i][j], 1e-4, "feature " + ServingSchema.WORLD_CANDIDATE.get(j));
+          checked++;
+        }
+      }
+    }
+    assertTrue(checked > 20 * 50 * 8, "most features of most sessions were compared: " + checked);
+  }
 }
