@@ -75,6 +75,7 @@ class ServePolicyFileTest {
     CHECKPOINTS.put("linucb-rich", train("linucb", "rich"));
     CHECKPOINTS.put("neural_ensemble", train("neural_ensemble", "simple"));
     CHECKPOINTS.put("diffrank", train("diffrank", "rich"));
+    CHECKPOINTS.put("slateq", train("slateq", "rich"));
   }
 
   @AfterAll
@@ -157,6 +158,15 @@ class ServePolicyFileTest {
     assertRanks(t, WITH_TRUE);
     Ranked out = ServingPolicies.bind(t, WITH_TRUE).rank(request(WITH_TRUE, 30, 3), new NumpyRandom(3));
     assertEquals("ranking", out.propensityOf(), "diffrank explores by Plackett-Luce sampling");
+    ServingPolicies.Trained q = PolicyCatalog.fromCheckpoint(CHECKPOINTS.get("slateq"), WITH_TRUE, learner);
+    assertEquals("slateq", q.agent());
+    assertRanks(q, WITH_TRUE);
+    Ranked qo = ServingPolicies.bind(q, WITH_TRUE).rank(request(WITH_TRUE, 30, 3), new NumpyRandom(3));
+    double eps = ((io.rlsearch.agents.slate.SlateQSnapshot) q.policy()).epsilon();
+    assertEquals(eps > 0 ? "exploration" : "deterministic", qo.propensityOf());
+    assertTrue(eps == 0 || qo.propensity() == eps || qo.propensity() == 1 - eps, "the branch's probability");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> PolicyCatalog.fromCheckpoint(
+        CHECKPOINTS.get("slateq"), WORLD, learner)).getMessage().contains("'true_price_sensitivity'"));
     // Through the command's path: one line naming the policy file and the missing feature.
     io.rlsearch.api.BadRequestException b = assertThrows(io.rlsearch.api.BadRequestException.class,
         () -> Serving.start(io.rlsearch.testing.Runs.smallWorld(3), "neutral", List.of("slate=" + cp), 1,
