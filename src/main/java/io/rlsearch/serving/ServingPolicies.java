@@ -171,7 +171,8 @@ public final class ServingPolicies {
    * order, and weighs the schema's candidate features with weights in [-3, 3]; a discrete one picks
    * among the battle's eight template arms ({@link io.rlsearch.experiments.Task.BoostWeights#battleTemplates},
    * weight vectors over the world's 10 boost features, placed by name; a schema without all ten gives
-   * a bare discrete policy no arms).
+   * a bare discrete policy no arms). A bare slate snapshot is refused: its features depend on its
+   * task's world, so it is bound as a {@link Trained} one.
    *
    * @throws IllegalArgumentException one line naming the first feature the policy reads and the
    *     schema lacks, or what does not fit
@@ -180,6 +181,10 @@ public final class ServingPolicies {
     Objects.requireNonNull(p, "policy");
     if (p instanceof Trained t) {
       return bind(t.policy(), t.form(), schema);
+    }
+    if (p instanceof io.rlsearch.agents.slate.SlateQSnapshot || p instanceof io.rlsearch.agents.slate.DiffRankSnapshot) {
+      throw new IllegalArgumentException("the policy of '" + p.agent() + "' is a slate scorer without its form: bind"
+          + " it with the features of its task (ServingPolicies.Trained, PolicyForm.of)");
     }
     List<double[]> arms = new java.util.ArrayList<>();
     if (schema.candidate().containsAll(ServingSchema.WORLD_CANDIDATE)) {

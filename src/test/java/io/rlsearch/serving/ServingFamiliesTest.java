@@ -213,6 +213,11 @@ class ServingFamiliesTest {
         armsSeen.add(d.arm());
       }
       assertTrue(armsSeen.size() >= 2, e.getKey() + " chose " + armsSeen);
+      // Acting on another task's context (the boost-weight task's 17 values) is refused, not misread.
+      ServingPolicies.Trained t = new ServingPolicies.Trained(s, form);
+      IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+          () -> t.act(new double[WORLD.context().size()], new NumpyRandom(0)));
+      assertTrue(wrong.getMessage().contains("reads " + dim + " context inputs"), wrong.getMessage());
     }
   }
 
@@ -314,6 +319,9 @@ class ServingFamiliesTest {
     IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
         () -> ServingPolicies.bind(new ServingPolicies.Trained(narrow, form), WITH_TRUE));
     assertTrue(e2.getMessage().contains("scores 5 context and 10 candidate values"), e2.getMessage());
+    // Without its form a slate scorer is refused, not taken for a boost-weight policy.
+    IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class, () -> ServingPolicies.bind(q, WORLD));
+    assertTrue(e3.getMessage().contains("slate scorer without its form"), e3.getMessage());
   }
 
   @Test
