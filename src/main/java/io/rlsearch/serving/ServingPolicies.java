@@ -182,7 +182,8 @@ public final class ServingPolicies {
     if (p instanceof Trained t) {
       return bind(t.policy(), t.form(), schema);
     }
-    if (p instanceof io.rlsearch.agents.slate.SlateQSnapshot || p instanceof io.rlsearch.agents.slate.DiffRankSnapshot) {
+    if (p instanceof io.rlsearch.agents.slate.SlateQSnapshot
+        || p instanceof io.rlsearch.agents.slate.DiffRankSnapshot) {
       throw new IllegalArgumentException("the policy of '" + p.agent() + "' is a slate scorer without its form: bind"
           + " it with the features of its task (ServingPolicies.Trained, PolicyForm.of)");
     }

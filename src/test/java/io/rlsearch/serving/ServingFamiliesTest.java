@@ -308,7 +308,8 @@ class ServingFamiliesTest {
     assertEquals(HEAD, form.context().size());
     assertEquals(PolicyForm.TRUE_SENSITIVITIES, form.contextFeatures(), "six constant zeros, then the true thetas");
     Mlp net = MlpInit.torchDefault(new int[] {HEAD + ITEM, 16, 1}, Mlp.Activation.RELU, 12);
-    PolicySnapshot q = new SlateQSnapshot(1, SlateQSnapshot.Mode.DECOMPOSED, net, clickModel(), 0.2, HEAD, ITEM, 50, 10);
+    PolicySnapshot q = new SlateQSnapshot(1, SlateQSnapshot.Mode.DECOMPOSED, net, clickModel(), 0.2, HEAD, ITEM, 50,
+        10);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ServingPolicies.bind(new ServingPolicies.Trained(q, form), WORLD));
     assertTrue(e.getMessage().contains("'true_price_sensitivity'"), e.getMessage());
