@@ -26,6 +26,15 @@ import java.util.Optional;
  * through {@link ClusterRuns}.
  */
 public final class Training {
+  /**
+   * A checkpoint's config key: the policy's context inputs, by name, in its order (a JSON array of
+   * strings; {@code =V} is a constant input the serving adapter fills itself, such as a bias).
+   */
+  public static final String CONTEXT_FEATURES = "context_features";
+
+  /** A checkpoint's config key: the candidate features the policy reads, in its order (a JSON array). */
+  public static final String CANDIDATE_FEATURES = "candidate_features";
+
   private Training() {}
 
   /**
@@ -247,6 +256,11 @@ public final class Training {
     }
     config.put("seed", Long.toString(s));
     config.put("task", task.describe());
+    // The features the policy reads, by name, so that serving refuses it under a schema without them.
+    io.rlsearch.serving.PolicyForm form = io.rlsearch.serving.PolicyForm.of(task,
+        io.rlsearch.sim.ZoosimConfig.fromOverlay(cfg.experiment.getConfig("world")));
+    config.put(CONTEXT_FEATURES, io.rlsearch.serving.PolicyForm.encode(form.context()));
+    config.put(CANDIDATE_FEATURES, io.rlsearch.serving.PolicyForm.encode(form.candidate()));
     config.put("world", cfg.worldSettings());
     config.put("deterministic", Boolean.toString(det));
     config.put("round_size", det ? Integer.toString(cfg.roundSize()) : "0");

@@ -67,8 +67,11 @@ final class ServeCommand implements Callable<Integer> {
   String policy;
 
   @Option(names = "--policy-file", paramLabel = "NAME=FILE",
-      description = "Registers the policy of a `train --checkpoint` file of a weight-task agent (contq, reinforce,"
-          + " reinforce_baseline, ppo, random_weights) as NAME. Repeatable.")
+      description = "Registers the policy of a `train --checkpoint` file as NAME: any agent that acts on a context"
+          + " (contq, reinforce, reinforce_baseline, ppo, random_weights; linucb, ts and the drift-aware bandits;"
+          + " neural_linear, neural_ensemble; slateq, slateq_simplified, diffrank). A checkpoint whose features"
+          + " the serving schema lacks (it was trained under another schema) is refused with one line naming the"
+          + " first one (docs/serving-policies.md). Repeatable.")
   List<String> policyFiles = new ArrayList<>();
 
   @Option(names = "--shards", paramLabel = "K", defaultValue = "2", description = "Serving shards (default: ${DEFAULT-VALUE}).")

@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param propensity the probability, or density, the policy gave to what it did
  * @param propensityOf what the propensity is of: {@code arm} (a template or arm's probability),
  *     {@code weights} (a boost-weight vector's density), {@code ranking} (the returned ranking's
- *     probability under a stochastic slate policy) or {@code deterministic} (1: the policy does not
- *     explore)
+ *     probability under a stochastic slate policy), {@code exploration} (the probability of the
+ *     branch an epsilon-exploring slate policy took: {@code 1 - epsilon} to rank by its scores,
+ *     {@code epsilon} to perturb them; not the ranking's probability, which has no closed form) or
+ *     {@code deterministic} (1: the policy does not explore)
  * @param decision the policy's decision, as the decision log keeps it
  * @param policyInput what the policy read (its context features, in its order), as the log keeps it
  */

@@ -56,6 +56,16 @@ public final class DiffRankSnapshot implements PolicySnapshot {
     return temperature;
   }
 
+  /** Context values before the candidates' rows (the scorer's first inputs). */
+  public int contextDim() {
+    return contextDim;
+  }
+
+  /** Features per candidate. */
+  public int itemDim() {
+    return itemDim;
+  }
+
   /** The scores {@code f(s, i)} of every candidate. */
   public double[] scores(double[] x) {
     if (x.length != contextDim + candidates * itemDim) {

@@ -103,6 +103,16 @@ public final class SlateQSnapshot implements PolicySnapshot {
     return epsilon;
   }
 
+  /** Context values before the candidates' rows (the item network's first inputs). */
+  public int contextDim() {
+    return contextDim;
+  }
+
+  /** Features per candidate. */
+  public int itemDim() {
+    return itemDim;
+  }
+
   /** The item network. */
   public Mlp q() {
     return q;

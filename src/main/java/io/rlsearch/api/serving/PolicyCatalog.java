@@ -1,17 +1,37 @@
 package io.rlsearch.api.serving;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import io.rlsearch.agents.continuous.ContinuousAgents;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.api.RunConfig;
+import io.rlsearch.api.Training;
+import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.experiments.Task;
+import io.rlsearch.experiments.TemplateBandits;
 import io.rlsearch.learn.Checkpoints;
+import io.rlsearch.learn.SharedLearner;
+import io.rlsearch.serving.PolicyForm;
+import io.rlsearch.serving.RankRequest;
+import io.rlsearch.serving.ServingPolicies;
+import io.rlsearch.serving.ServingPolicy;
+import io.rlsearch.serving.ServingSchema;
+import io.rlsearch.sim.SimSettings;
+import io.rlsearch.sim.ZoosimConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Policies the serving path can register, on the boost-weight task (10 weights in [-3, 3]): built-in
- * weight vectors, and the learner state of a `train --checkpoint` file of a weight-task agent.
+ * Policies the serving path can register: built-in weight vectors on the boost-weight task (10
+ * weights in [-3, 3]), and the policy of a `train --checkpoint` file of any agent that acts on a
+ * context (the weight-task agents, the template bandits, the neural bandits, the slate agents), with
+ * the features it was trained under ({@link #fromCheckpoint(Path, ServingSchema, SharedLearner)}).
  */
 public final class PolicyCatalog {
   private PolicyCatalog() {}
@@ -48,6 +68,110 @@ public final class PolicyCatalog {
           + String.join(", ", builtIns().keySet()));
     }
     return weights(name, w);
+  }
+
+  /**
+   * The policy of a `train --checkpoint` file, checked to serve under {@code schema}: its agent's
+   * snapshot with the form of the task it was trained on, whose features are the names the
+   * checkpoint records ({@link Training#CONTEXT_FEATURES}, {@link Training#CANDIDATE_FEATURES}); a
+   * checkpoint written before they were recorded is read as trained under the world schema of its
+   * task and world settings. The policy is bound to {@code schema} (refused if the schema lacks a
+   * feature it reads) and ranks a probe request (refused if it cannot act on its contexts).
+   *
+   * @param learner where a neural agent's networks are restored
+   * @throws IllegalArgumentException one line naming the problem: a file that is not a readable,
+   *     intact checkpoint; an agent that does not restore; the first feature the schema lacks; a
+   *     policy that cannot act on the contexts its form names
+   */
+  public static ServingPolicies.Trained fromCheckpoint(Path file, ServingSchema schema, SharedLearner learner) {
+    Checkpoints.Checkpoint c;
+    try {
+      c = Checkpoints.read(file);
+    } catch (Checkpoints.CheckpointException e) {
+      throw new IllegalArgumentException(oneLine(e.getMessage()));
+    }
+    String agent = c.state().agent();
+    Map<String, String> config = c.config();
+    PolicyForm form;
+    AgentBuilder builder;
+    try {
+      Task task = taskOf(agent, config);
+      SimSettings world = ZoosimConfig.fromOverlay(ConfigFactory.parseString(config.getOrDefault("world", "{}")));
+      form = PolicyForm.of(task, world);
+      String ctx = config.get(Training.CONTEXT_FEATURES);
+      String cand = config.get(Training.CANDIDATE_FEATURES);
+      if ((ctx == null) != (cand == null)) {
+        throw new IllegalArgumentException("the checkpoint records its " + (ctx == null ? "candidate" : "context")
+            + " features and not the others");
+      }
+      if (ctx != null) {
+        form = form.withNames(PolicyForm.decode(ctx), PolicyForm.decode(cand));
+      }
+      builder = builder(agent, config, learner);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("the checkpoint of '" + agent + "' cannot be read for serving: "
+          + oneLine(e.getMessage()));
+    }
+    PolicySnapshot p;
+    try {
+      var rule = builder.restoreState(c.state());
+      try {
+        p = rule.snapshot(c.version());
+      } finally {
+        rule.close();
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("the checkpoint does not restore: " + oneLine(e.getMessage()));
+    }
+    ServingPolicies.Trained t = new ServingPolicies.Trained(p, form);
+    ServingPolicy bound = ServingPolicies.bind(t, schema);
+    try {
+      bound.rank(probe(schema), new NumpyRandom(0));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("the checkpoint's policy cannot act on this task's contexts of "
+          + form.context().size() + " values: " + oneLine(e.getMessage()));
+    }
+    return t;
+  }
+
+  /** A request of two candidates, every feature 0. */
+  private static RankRequest probe(ServingSchema schema) {
+    return new RankRequest(Optional.empty(), Optional.empty(), new double[schema.context().size()],
+        new String[] {"a", "b"}, new double[2], new double[2][schema.candidate().size()], 2);
+  }
+
+  /**
+   * The task a checkpoint's agent was trained on, as `train` chooses it: the slate task for the
+   * slate agents, the boost-weight task for the other neural agents, else the template task with the
+   * features its config's task names.
+   */
+  static Task taskOf(String agent, Map<String, String> config) {
+    if (RunConfig.NEURAL.contains(agent) && !RunConfig.TEMPLATE_NEURAL.contains(agent)) {
+      return RunConfig.neuralTask(agent);
+    }
+    String task = config.getOrDefault("task", "");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("8 boost templates, (\\w+) features").matcher(task);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("its config does not say which context features it was trained on (task '"
+          + task + "')");
+    }
+    return new Task.BoostTemplates(TemplateBandits.FeatureMode.parse(m.group(1)));
+  }
+
+  /** The builder that restores {@code agent}, with the agent settings its checkpoint recorded. */
+  private static AgentBuilder builder(String agent, Map<String, String> config, SharedLearner learner) {
+    if (RunConfig.NEURAL.contains(agent)) {
+      return RunConfig.neural(agent, learner, false);
+    }
+    Config base = RunConfig.load(Optional.empty(), Optional.empty()).experiment;
+    String settings = config.getOrDefault("agent_settings", "");
+    Config exp = settings.isEmpty() || agent.contains(":") ? base
+        : ConfigFactory.parseString(ConfigUtil.joinPath(agent) + " = " + settings).withFallback(base);
+    return RunConfig.ofRenderedExperiment(exp.root().render(ConfigRenderOptions.concise())).agent(agent);
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "(no message)" : s.replaceAll("\\s*\\R\\s*", " ");
   }
 
   /**

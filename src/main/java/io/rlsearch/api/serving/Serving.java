@@ -7,7 +7,6 @@ import io.rlsearch.api.serving.PolicyCatalog;
 import io.rlsearch.api.serving.ServingApi;
 import io.rlsearch.api.serving.ServingSystem;
 import io.rlsearch.experiments.Task;
-import io.rlsearch.learn.Checkpoints;
 import io.rlsearch.learn.SharedLearner;
 import io.rlsearch.sim.World;
 import java.net.InetSocketAddress;
@@ -88,8 +87,7 @@ public final class Serving {
         }
       }
       if (!policyFiles.isEmpty()) {
-        io.rlsearch.experiments.SessionRunner probe = new io.rlsearch.experiments.SessionRunner(world,
-            Task.BoostWeights.battle(), new io.rlsearch.experiments.RunStreams(seed));
+        io.rlsearch.serving.ServingSchema schema = io.rlsearch.serving.ServingSchema.world(world.settings());
         try (SharedLearner learner = new SharedLearner(topo.learnerDevice())) {
           for (String pf : policyFiles) {
             int eq = pf.indexOf('=');
@@ -99,14 +97,8 @@ public final class Serving {
             String name = pf.substring(0, eq);
             Path file = Path.of(pf.substring(eq + 1));
             try {
-              sys.register(name, file.toString(), PolicyCatalog.fromCheckpoint(file, agent -> {
-                if (!List.of("contq", "reinforce", "reinforce_baseline", "ppo", "random_weights").contains(agent)) {
-                  throw new IllegalArgumentException("the checkpoint holds agent '" + agent + "'; serving takes"
-                      + " weight-task agents: contq, reinforce, reinforce_baseline, ppo, random_weights");
-                }
-                return RunConfig.neural(agent, learner, false);
-              }, probe.contextDim(), Task.BoostWeights.battle().actionDim()));
-            } catch (Checkpoints.CheckpointException | IllegalArgumentException e) {
+              sys.register(name, file.toString(), PolicyCatalog.fromCheckpoint(file, schema, learner));
+            } catch (IllegalArgumentException e) {
               throw new BadRequestException("--policy-file " + name + ": " + e.getMessage());
             }
           }
