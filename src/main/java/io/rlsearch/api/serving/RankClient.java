@@ -223,13 +223,14 @@ public final class RankClient {
    *
    * @param version its number
    * @param name its name
+   * @param source where it came from ({@code built-in}, a checkpoint file, ...)
    * @param live whether it serves everyone outside a canary
    * @param canaryShare its canary share (0 when none)
    * @param knownGood whether the guardrails found it good
    * @param requests requests it served (as the monitor counts them)
    * @param reward its mean reward per request (NaN before any)
    */
-  public record PolicyVersion(long version, String name, boolean live, double canaryShare, boolean knownGood,
+  public record PolicyVersion(long version, String name, String source, boolean live, double canaryShare, boolean knownGood,
       long requests, double reward) {}
 
   /**
@@ -350,7 +351,8 @@ public final class RankClient {
       if (m != null && m.path("reward").path("mean").isNumber()) {
         reward = m.path("reward").path("mean").asDouble();
       }
-      vs.add(new PolicyVersion(whole(v, "version"), text(v, "name"), v.path("live").asBoolean(),
+      vs.add(new PolicyVersion(whole(v, "version"), text(v, "name"), v.path("source").asText(""),
+          v.path("live").asBoolean(),
           v.path("canary_share").asDouble(0), v.path("known_good").asBoolean(), requests, reward));
     }
     return new Policies(vs, j.path("epoch").asLong(), j.path("known_good").asLong(), j.path("rollbacks").asLong(), j);
