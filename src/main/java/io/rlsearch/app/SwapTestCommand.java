@@ -187,6 +187,12 @@ final class SwapTestCommand implements Callable<Integer> {
       throw new Main.UsageException("--http must be a URL such as http://127.0.0.1:8080, got '" + http + "'");
     }
     Optional<String> token = token();
+    RankClient client;
+    try {
+      client = new RankClient(url, token, Duration.ofMillis(deadlineMs));
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--http: " + e.getMessage());
+    }
     SimSettings sim = config.load();
     World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
     int topK = Math.min(world.settings().topK(), Math.min(candidates, world.catalog().size()));
@@ -197,12 +203,6 @@ final class SwapTestCommand implements Callable<Integer> {
     }
     if (kk < 1 || kk > candidates) {
       throw new Main.UsageException("--k must be in 1.." + candidates + " (the candidates), got " + kk);
-    }
-    RankClient client;
-    try {
-      client = new RankClient(url, token, Duration.ofMillis(deadlineMs));
-    } catch (IllegalArgumentException e) {
-      throw new Main.UsageException("--http: " + e.getMessage());
     }
     HttpSwapTest test = new HttpSwapTest(new HttpSwapTest.Settings(rate, requests, badRequest, badPolicy, seed, candidates,
         kk, 256, Duration.ofSeconds(10)));

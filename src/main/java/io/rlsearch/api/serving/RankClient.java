@@ -187,7 +187,8 @@ public final class RankClient {
    * @param policy the name of the version that ranked
    * @param version its number
    * @param ranking candidate ids, best first (at most k)
-   * @param scores the final score of each returned id, in ranking order
+   * @param scores the final score of each returned id, in ranking order (NaN where the server sent null: not
+   *     finite)
    * @param explored whether exploration changed the choice
    * @param propensity the probability, or density, the policy gave to what it did
    * @param propensityOf what the propensity is of (arm, weights, ranking or deterministic)
@@ -510,7 +511,8 @@ public final class RankClient {
       JsonNode s = field(j, "scores");
       if (s.isArray()) {
         for (JsonNode v : s) {
-          scores.add(v.asDouble());
+          // A score that is not finite is sent as null.
+          scores.add(v.isNumber() ? v.doubleValue() : Double.NaN);
         }
       } else if (s.isObject()) {
         for (String id : ranking) {
