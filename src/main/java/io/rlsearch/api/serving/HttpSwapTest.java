@@ -222,8 +222,9 @@ public final class HttpSwapTest {
         LockSupport.parkNanos(due - now);
       }
       if (i == settings.badAt()) {
-        client.promote(badVersion);
+        // Set first: an answer from the bad version may arrive before the promotion's own answer.
         run.bad = badVersion;
+        client.promote(badVersion);
         promotedAt = i;
         nextPoll = System.nanoTime() + POLL_NANOS;
       }
