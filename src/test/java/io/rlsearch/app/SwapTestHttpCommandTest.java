@@ -26,7 +26,8 @@ class SwapTestHttpCommandTest {
     try (Serving.Running run = Serving.start(Runs.smallWorld(3), "cm2_price", List.of(), 2, Optional.empty(), 7,
         "127.0.0.1", 0, Optional.empty(), 0)) {
       Cli.Run r = Cli.run("swap-test", "--http", "http://127.0.0.1:" + run.port(), "--rate", "500", "--requests",
-          "1200", "--bad-policy-at", "0.6", "--seed", "7", "--config", world.toString(), "--json");
+          "1200", "--bad-policy-at", "0.6", "--seed", "7", "--deadline", "10000", "--config", world.toString(),
+          "--json");
       assertEquals(0, r.code(), r.err());
       JsonNode j = JSON.readTree(r.out());
       assertEquals(1200, j.get("requests").asLong());
