@@ -205,7 +205,7 @@ final class SwapTestCommand implements Callable<Integer> {
       throw new Main.UsageException("--k must be in 1.." + candidates + " (the candidates), got " + kk);
     }
     HttpSwapTest test = new HttpSwapTest(new HttpSwapTest.Settings(rate, requests, badRequest, badPolicy, seed, candidates,
-        kk, 256, Duration.ofSeconds(10)));
+        kk, 64, Duration.ofSeconds(10)));
     PrintWriter err = spec.commandLine().getErr();
     HttpSwapTest.Result r;
     try {
