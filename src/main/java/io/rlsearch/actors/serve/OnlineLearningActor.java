@@ -65,6 +65,16 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
     }
   }
 
+  /**
+   * The feedback join's subscription of the inbox is bounded by {@code backlog}: a place is given back
+   * for every joined decision the inbox takes.
+   */
+  public record Subscribed(Backlog backlog) implements Command {
+    public Subscribed {
+      Objects.requireNonNull(backlog, "backlog");
+    }
+  }
+
   /** Replies with the counts. */
   public record GetStats(ActorRef<Stats> replyTo) implements Command {
     public GetStats {
@@ -76,6 +86,7 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
    * Counts.
    *
    * @param received joined decisions received
+   * @param notSent joined decisions the feedback join did not send: the inbox's subscription was full
    * @param skipped those the learner cannot use (another decision form, another lineage for an
    *     on-policy agent, another context size)
    * @param enqueued transitions put on the learner's queue
@@ -87,7 +98,7 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
    * @param verdicts the gate's last verdicts, oldest first (at most {@link #VERDICTS_KEPT})
    * @param learner the learner's counts (empty if it did not answer)
    */
-  public record Stats(long received, long skipped, long enqueued, long dropped, CanaryGate.Counts gate,
+  public record Stats(long received, long notSent, long skipped, long enqueued, long dropped, CanaryGate.Counts gate,
       Optional<Long> candidate, boolean gating, Optional<Long> waiting, List<CanaryGate.Verdict> verdicts,
       Optional<LearnerActor.Stats> learner) {
     public Stats {
@@ -105,6 +116,9 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
   static final String LEARNER_DISPATCHER = "rlsearch.dispatchers.learner";
 
   private record Published(PolicySnapshot snapshot) implements Command {}
+
+  /** A joined decision from the feedback join's subscription (it holds a place in the subscription's backlog). */
+  private record FromJoin(Joined joined) implements Command {}
 
   private record NewRouting(Routing routing) implements Command {}
 
@@ -144,6 +158,8 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
   /** Published snapshots not yet registered: the one being registered and the one waiting. */
   private final TreeMap<Long, PolicySnapshot> snapshots = new TreeMap<>();
   private final ArrayDeque<CanaryGate.Verdict> verdicts = new ArrayDeque<>();
+  private Backlog subscription;
+  private long untaken;
   private long received;
   private long skipped;
   private long enqueued;
@@ -178,7 +194,7 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
         .to(ActorSink.actorRefWithBackpressure(learner, (ackTo, l) -> new LearnerActor.Element(l, ackTo),
             LearnerActor.Init::new, Ack.INSTANCE, LearnerActor.Completed.INSTANCE, LearnerActor.Failed::new))
         .run(Materializer.createMaterializer(ctx));
-    this.inbox = ctx.messageAdapter(Joined.class, Learn::new);
+    this.inbox = ctx.messageAdapter(Joined.class, FromJoin::new);
     policies.tell(new PolicyRegistryActor.Subscribe(ctx.messageAdapter(PolicySnapshot.class, Published::new)));
     registry.tell(new ServingRegistryActor.Subscribe(ctx.messageAdapter(Routing.class, NewRouting::new)));
   }
@@ -187,6 +203,22 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Learn.class, this::onLearn)
+        .onMessage(FromJoin.class, f -> {
+          if (subscription != null) {
+            subscription.taken();
+          } else {
+            untaken++;
+          }
+          return onLearn(new Learn(f.joined()));
+        })
+        .onMessage(Subscribed.class, sub -> {
+          subscription = sub.backlog();
+          // Decisions that came before the subscription's bound was known give their places back now.
+          for (; untaken > 0; untaken--) {
+            subscription.taken();
+          }
+          return this;
+        })
         .onMessage(Published.class, this::onPublished)
         .onMessage(NewRouting.class, r -> act(gate.routing(r.routing().live().id(),
             r.routing().canary().map(Routing.Version::id))))
@@ -328,7 +360,7 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
   }
 
   private Stats stats(Optional<LearnerActor.Stats> l) {
-    return new Stats(received, skipped, enqueued, dropped, gate.counts(), gate.candidate(), gate.gating(), gate.waiting(),
+    return new Stats(received, subscription == null ? 0 : subscription.dropped(), skipped, enqueued, dropped, gate.counts(), gate.candidate(), gate.gating(), gate.waiting(),
         new ArrayList<>(verdicts), l);
   }
 }

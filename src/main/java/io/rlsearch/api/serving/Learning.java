@@ -13,7 +13,6 @@ import io.rlsearch.serving.OnlineLearning;
 import io.rlsearch.serving.ServingSchema;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
@@ -59,15 +58,15 @@ public final class Learning {
   }
 
   /**
-   * Starts online learning on {@code sys} with {@code s} under {@code schema}; {@code subscribe}
-   * subscribes the learner's inbox to the joined decisions. The agent's native resources (a neural
+   * Starts online learning on {@code sys} with {@code s}, under its schema, on the joined decisions of
+   * its feedback join ({@link ServingSystem#subscribeJoined}). The agent's native resources (a neural
    * agent's shared DJL learner) are released when {@code sys} closes.
    *
    * @return the online-learning actor (for its counts)
    * @throws BadRequestException one line when the agent or the schema cannot learn online
    */
-  public static ActorRef<OnlineLearningActor.Command> start(ServingSystem sys, OnlineLearning.Settings s,
-      ServingSchema schema, Consumer<ActorRef<Joined>> subscribe) {
+  public static ActorRef<OnlineLearningActor.Command> start(ServingSystem sys, OnlineLearning.Settings s) {
+    ServingSchema schema = sys.schema();
     if (schema.candidate().size() != 10) {
       throw new BadRequestException("--learn: its agents weigh 10 candidate features (the boost weights); the"
           + " serving schema has " + schema.candidate().size());
@@ -101,7 +100,7 @@ public final class Learning {
     ActorRef<Joined> inbox = AskPattern.<OnlineLearningActor.Command, ActorRef<Joined>>ask(actor,
         OnlineLearningActor.GetInbox::new, Duration.ofSeconds(10), sys.system().scheduler()).toCompletableFuture()
         .join();
-    subscribe.accept(inbox);
+    actor.tell(new OnlineLearningActor.Subscribed(sys.subscribeJoined(inbox)));
     return actor;
   }
 
