@@ -132,33 +132,45 @@ public final class OnlineLearning {
      * @throws IllegalArgumentException one line naming the key and what it accepts
      */
     public static Optional<Settings> fromConfig(Config c) {
-      if (!c.hasPath("serving.learn")) {
-        return Optional.empty();
-      }
+      return of(c, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The settings of the command's flags over those of {@code c}'s {@code serving.learn} section
+     * (see {@link #fromConfig}). Without a flag or a key, the default; an on-policy agent's default
+     * interval is at most its gate. Empty when neither names an agent.
+     *
+     * @throws IllegalArgumentException one line naming the flag or key and what it accepts
+     */
+    public static Optional<Settings> of(Config c, Optional<String> agent, Optional<Double> share,
+        Optional<Integer> gate, Optional<Integer> publishEvery) {
       try {
-        Config l = c.getConfig("serving.learn");
+        Config l = c.hasPath("serving.learn") ? c.getConfig("serving.learn") : com.typesafe.config.ConfigFactory.empty();
         for (String k : l.root().keySet()) {
           if (!Set.of("agent", "share", "gate", "publish_every", "buffer").contains(k)) {
             throw new IllegalArgumentException("serving.learn." + k + " is not a key; accepted: agent, share, gate,"
                 + " publish_every, buffer");
           }
         }
-        if (!l.hasPath("agent")) {
+        Optional<String> a = agent.or(() -> l.hasPath("agent") ? Optional.of(l.getString("agent")) : Optional.empty());
+        if (a.isEmpty()) {
+          if (share.isPresent() || gate.isPresent() || publishEvery.isPresent()) {
+            throw new IllegalArgumentException("--learn-share, --learn-gate and --learn-publish-every need --learn"
+                + " AGENT (or serving.learn.agent)");
+          }
           return Optional.empty();
         }
-        return Optional.of(new Settings(l.getString("agent"), l.hasPath("share") ? l.getDouble("share") : SHARE,
-            l.hasPath("gate") ? l.getInt("gate") : GATE,
-            l.hasPath("publish_every") ? l.getInt("publish_every") : PUBLISH_EVERY,
-            l.hasPath("buffer") ? l.getInt("buffer") : BUFFER));
+        Kind kind = kind(a.get());
+        double sh = share.orElse(l.hasPath("share") ? l.getDouble("share") : SHARE);
+        int g = gate.orElse(l.hasPath("gate") ? l.getInt("gate") : GATE);
+        int p = publishEvery.orElse(l.hasPath("publish_every") ? l.getInt("publish_every")
+            : kind == Kind.ON_POLICY && g >= 1 ? Math.min(PUBLISH_EVERY, g) : PUBLISH_EVERY);
+        return Optional.of(new Settings(a.get(), sh, g, p, l.hasPath("buffer") ? l.getInt("buffer") : BUFFER));
       } catch (ConfigException e) {
         throw new IllegalArgumentException("serving.learn: " + e.getMessage());
       }
     }
 
-    /** The same settings with whichever of {@code share}, {@code gate}, {@code publishEvery} is given. */
-    public Settings with(Optional<Double> s, Optional<Integer> g, Optional<Integer> p) {
-      return new Settings(agent, s.orElse(share), g.orElse(gate), p.orElse(publishEvery), buffer);
-    }
   }
 
   /**

@@ -121,4 +121,23 @@ class OnlineLearningTest {
     // An off-policy agent may publish less often than the gate decides: the live traffic feeds it too.
     assertEquals(500, new OnlineLearning.Settings("contq", 0.1, 100, 500, 10).publishEvery());
   }
+
+  @Test
+  void theFlagsGoOverTheFilesKeysAndAnOnPolicyAgentsIntervalStaysWithinItsGate() {
+    com.typesafe.config.Config file = ConfigFactory.parseString("serving.learn { share = 0.3, gate = 50 }");
+    Optional<Integer> none = Optional.empty();
+    assertEquals(Optional.empty(), OnlineLearning.Settings.of(file, Optional.empty(), Optional.empty(), none, none),
+        "keys without an agent: off");
+    assertEquals(new OnlineLearning.Settings("ppo", 0.3, 50, 50, OnlineLearning.Settings.BUFFER),
+        OnlineLearning.Settings.of(file, Optional.of("ppo"), Optional.empty(), none, none).orElseThrow(),
+        "the file's share and gate; PPO's interval within its gate");
+    assertEquals(new OnlineLearning.Settings("contq", 0.2, 50, OnlineLearning.Settings.PUBLISH_EVERY,
+        OnlineLearning.Settings.BUFFER), OnlineLearning.Settings.of(file, Optional.of("contq"), Optional.of(0.2), none,
+        none).orElseThrow());
+    assertEquals(7, OnlineLearning.Settings.of(ConfigFactory.parseString("serving.learn.agent = ts"),
+        Optional.empty(), Optional.empty(), Optional.of(7), none).orElseThrow().gate());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> OnlineLearning.Settings.of(ConfigFactory.empty(),
+        Optional.empty(), Optional.empty(), Optional.of(7), none)).getMessage().startsWith("--learn-share,"
+        + " --learn-gate and --learn-publish-every need --learn AGENT"));
+  }
 }

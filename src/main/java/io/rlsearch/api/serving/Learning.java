@@ -25,36 +25,20 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 public final class Learning {
   private Learning() {}
 
-  /** The settings of the flags over those of {@code serving.learn} in {@code config}; empty: learning is off. */
+  /**
+   * The settings of the flags over those of {@code serving.learn} in {@code config}
+   * ({@link OnlineLearning.Settings#of}); empty: learning is off.
+   *
+   * @throws BadRequestException one line naming the flag or key and what it accepts
+   */
   public static Optional<OnlineLearning.Settings> settings(Optional<String> agent, Optional<Double> share,
       Optional<Integer> gate, Optional<Integer> publishEvery, Optional<Config> config) {
     try {
-      Optional<OnlineLearning.Settings> base = config.flatMap(OnlineLearning.Settings::fromConfig);
-      if (agent.isPresent()) {
-        OnlineLearning.Settings b = base.orElse(null);
-        OnlineLearning.Kind k = OnlineLearning.kind(agent.get());
-        return Optional.of(new OnlineLearning.Settings(agent.get(),
-            share.orElse(b != null ? b.share() : OnlineLearning.Settings.SHARE),
-            gate.orElse(b != null ? b.gate() : OnlineLearning.Settings.GATE),
-            publishEvery.orElse(b != null ? b.publishEvery() : defaultPublishEvery(k, gate)),
-            b != null ? b.buffer() : OnlineLearning.Settings.BUFFER));
-      }
-      if (base.isPresent()) {
-        return Optional.of(base.get().with(share, gate, publishEvery));
-      }
+      return OnlineLearning.Settings.of(config.orElse(com.typesafe.config.ConfigFactory.empty()), agent, share, gate,
+          publishEvery);
     } catch (IllegalArgumentException e) {
       throw new BadRequestException(e.getMessage());
     }
-    if (share.isPresent() || gate.isPresent() || publishEvery.isPresent()) {
-      throw new BadRequestException("--learn-share, --learn-gate and --learn-publish-every need --learn AGENT");
-    }
-    return Optional.empty();
-  }
-
-  /** The default interval, at most the gate for an on-policy agent. */
-  private static int defaultPublishEvery(OnlineLearning.Kind k, Optional<Integer> gate) {
-    int p = OnlineLearning.Settings.PUBLISH_EVERY;
-    return k == OnlineLearning.Kind.ON_POLICY && gate.isPresent() && gate.get() >= 2 ? Math.min(p, gate.get()) : p;
   }
 
   /**
