@@ -27,7 +27,12 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * The serving path's HTTP control surface (Pekko HTTP): {@code GET /health}, {@code GET /policies},
+ * The serving path's HTTP surface (Pekko HTTP). The data plane: {@code POST /v1/rank} (a search
+ * service's candidates ranked by the live version or the canary), {@code POST /v1/feedback} (what the
+ * user did, joined to its decision: 200, 404 for an unknown or expired decision, 409 for a second
+ * feedback), {@code GET /v1/schema}; bad input is a JSON 4xx naming the field (413 past
+ * {@code serving.max_candidates} or {@code serving.max_body}, 415 without a JSON content type), overload
+ * a 503 with {@code Retry-After}. The control surface: {@code GET /health}, {@code GET /policies},
  * {@code POST /policies/{version}/promote}, {@code POST /policies/{version}/canary} (body
  * {@code {"share": s}}), {@code POST /policies/{version}/shadow}, {@code POST /rollback}. JSON in and
  * out; errors are JSON ({@code {"error": ...}}) with a 4xx: 400 for a malformed version or body, 404
