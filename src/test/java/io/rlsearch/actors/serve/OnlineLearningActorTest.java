@@ -149,6 +149,35 @@ class OnlineLearningActorTest {
     });
   }
 
+  @Test
+  void aGuardrailsBreachEndsTheLearnersCanaryAndTheNextVersionFollows() {
+    var registry = testKit.spawn(ServingRegistryActor.create("cm2", "built-in", ServingActorsTest.weights(3), 1,
+        System::nanoTime));
+    AgentBuilder agent = linUcb();
+    var actor = testKit.spawn(OnlineLearningActor.create(agent, v0(agent), DIM,
+        new OnlineLearning.Settings("linucb", 0.2, 1000, 5, 1000), registry));
+    long first = candidateOnCanary(actor, -1);
+    // The live version's decisions teach the learner (its weights are a template): it publishes, and
+    // its versions wait behind the candidate, whose gate is far off.
+    for (int i = 0; i < 10; i++) {
+      actor.tell(new OnlineLearningActor.Learn(joined(1, Decision.continuous(CM2, 1.0), i)));
+    }
+    TestProbe<Object> wait = testKit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertTrue(stats(actor).waiting().isPresent());
+      return null;
+    });
+    registry.tell(new ServingRegistryActor.Breached(new io.rlsearch.agents.safety.ServingGuard.Breach(first,
+        "drift:reward", "reward fell", 100), 100));
+    long next = candidateOnCanary(actor, first);
+    OnlineLearningActor.Stats s = stats(actor);
+    assertEquals(1, s.gate().ended(), s.toString());
+    assertEquals(0, s.gate().rolledBack() + s.gate().promoted());
+    assertTrue(s.verdicts().isEmpty(), "the guardrail ended it, not the gate");
+    assertEquals(0.2, state(registry).versions().stream().filter(x -> x.id() == next).findFirst().orElseThrow()
+        .canaryShare());
+  }
+
   /** The learner's counts as the online actor reports them. */
   private record LearnerActorStatsView(OnlineLearningActor.Stats s) {
     long learned() {
