@@ -114,7 +114,7 @@ final class ServeCommand implements Callable<Integer> {
   Integer learnGate;
 
   @Option(names = "--learn-publish-every", paramLabel = "N", description = "With --learn, transitions learned"
-      + " between published versions (default 500).")
+      + " between published versions (default 500; for reinforce and ppo at most the gate).")
   Integer learnPublishEvery;
 
   @Override

@@ -197,6 +197,9 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
     this.inbox = ctx.messageAdapter(Joined.class, FromJoin::new);
     policies.tell(new PolicyRegistryActor.Subscribe(ctx.messageAdapter(PolicySnapshot.class, Published::new)));
     registry.tell(new ServingRegistryActor.Subscribe(ctx.messageAdapter(Routing.class, NewRouting::new)));
+    ctx.getLog().info("Online learning with {}: each version it publishes (every {} transitions) becomes the canary"
+        + " at share {}, gated after {} feedbacks", settings.agent(), settings.publishEvery(), settings.share(),
+        settings.gate());
   }
 
   @Override
