@@ -24,8 +24,9 @@ import java.util.function.LongPredicate;
  *   <li><b>On-policy</b> Gaussian policies ({@code reinforce}, {@code reinforce_baseline},
  *       {@code ppo}) learn only from decisions their own versions made. REINFORCE treats each action
  *       as a sample of its current policy and does not read the propensity; PPO reads it as the
- *       behaviour density and weights each decision by its current density over it (its clipped
- *       ratio), which corrects for the versions it published since.
+ *       behaviour density {@code mu} and weights each decision's advantage by the truncated
+ *       importance ratio {@code min(1, pi / mu)} of its current policy (V-trace), which corrects for
+ *       the versions it published since the decision was served.
  *   <li><b>Off-policy weights</b> ({@code contq}) fits a Q-function of context and weight vector:
  *       any decision that is a weight vector of ten values (a template arm is its weight vector),
  *       whichever version made it; it does not read the propensity.
