@@ -102,6 +102,24 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "At the end, print one JSON object with the run's figures.")
   boolean json;
 
+  @Option(names = "--learn", paramLabel = "AGENT", description = "Learn online from real feedback (off by default):"
+      + " AGENT (contq, reinforce, reinforce_baseline, ppo, linucb, ts, discounted_linucb, restart_linucb,"
+      + " sliding_ts) learns from joined decisions as in train; each version it publishes becomes the canary and"
+      + " is promoted unless its reward is credibly below the live version's (docs/actors.md).")
+  String learn;
+
+  @Option(names = "--learn-share", paramLabel = "S", description = "With --learn, each candidate's canary share"
+      + " (default 0.1).")
+  Double learnShare;
+
+  @Option(names = "--learn-gate", paramLabel = "N", description = "With --learn, joined feedbacks on a candidate"
+      + " before the gate decides (default 1000).")
+  Integer learnGate;
+
+  @Option(names = "--learn-publish-every", paramLabel = "N", description = "With --learn, transitions learned"
+      + " between published versions (default 500; for reinforce and ppo at most the gate).")
+  Integer learnPublishEvery;
+
   @Override
   public Integer call() throws Exception {
     if (!(rate >= 0 && rate <= 100_000)) {
@@ -140,8 +158,17 @@ final class ServeCommand implements Callable<Integer> {
     SimSettings sim = loaded.sim();
     World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
     io.rlsearch.serving.ServingSchema schema = loaded.schema();
+    Optional<io.rlsearch.serving.OnlineLearning.Settings> learning = io.rlsearch.api.serving.Learning.settings(
+        Optional.ofNullable(learn), Optional.ofNullable(learnShare), Optional.ofNullable(learnGate),
+        Optional.ofNullable(learnPublishEvery), Optional.of(loaded.serving()));
     Serving.Running run = Serving.start(world, policy, policyFiles, shards, Optional.ofNullable(log), seed, bind, port,
         tok, 0, faultRate, schema);
+    try {
+      learning.ifPresent(l -> io.rlsearch.api.serving.Learning.start(run.system(), l));
+    } catch (RuntimeException e) {
+      run.close();
+      throw e;
+    }
     spec.commandLine().getErr().printf("rlsearch: serving on http://%s:%d (live: %s, %s requests/s%s); Ctrl-C stops%n",
         bind, run.port(), policy, rate == 0 ? "no" : String.format(java.util.Locale.ROOT, "%.0f", rate),
         tok.isPresent() ? ", mutating calls need the bearer token" : "");

@@ -757,6 +757,22 @@ public final class ServingSystem implements AutoCloseable {
     return done;
   }
 
+  /**
+   * Spawns {@code b} as {@code name} on the serving dispatcher: a part that joins the serving path
+   * (online learning).
+   */
+  public <T> ActorRef<T> spawnPart(Behavior<T> b, String name) {
+    return spawn(b, name);
+  }
+
+  /** Resources the actors use (a shared DJL learner), closed once the actor system has terminated. */
+  private final List<AutoCloseable> closeAfterStop = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Closes {@code c} when this system closes, after its actors have stopped. */
+  public void closeAfterStop(AutoCloseable c) {
+    closeAfterStop.add(c);
+  }
+
   @Override
   public void close() {
     shedReports.cancel();
@@ -766,6 +782,13 @@ public final class ServingSystem implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
     } catch (Exception e) {
       // Shutting down: the figures are taken already.
+    }
+    for (AutoCloseable c : closeAfterStop) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} after the serving system stopped failed: {}", c, e.toString());
+      }
     }
   }
 }
