@@ -87,7 +87,6 @@ public final class Serving {
         }
       }
       if (!policyFiles.isEmpty()) {
-        io.rlsearch.serving.ServingSchema schema = io.rlsearch.serving.ServingSchema.world(world.settings());
         try (SharedLearner learner = new SharedLearner(topo.learnerDevice())) {
           for (String pf : policyFiles) {
             int eq = pf.indexOf('=');
