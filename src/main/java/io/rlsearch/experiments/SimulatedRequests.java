@@ -120,7 +120,15 @@ public final class SimulatedRequests {
     Population.Arrival a = Population.firstSession(world, streams, i);
     NumpyRandom rng = streams.session(a.user(), a.session());
     scorer.drawBase(a.profile(), a.query(), rng);
-    double[] x = contexts.richEstimated(a.profile(), a.query(), scorer);
+    double[] est = contexts.richEstimated(a.profile(), a.query(), scorer);
+    // then the world schema's extras: the true sensitivities and their Chapter-6 estimate
+    double[] ch06 = contexts.ch06RichEstimated(a.profile(), a.query(), scorer);
+    int head = est.length - 10;
+    double[] x = java.util.Arrays.copyOf(est, est.length + 4);
+    x[est.length] = a.profile().thetaPrice();
+    x[est.length + 1] = a.profile().thetaPl();
+    x[est.length + 2] = ch06[head];
+    x[est.length + 3] = ch06[head + 1];
     int[] top = scorer.baseline(candidates);
     double[] base = new double[top.length];
     double[] cos = new double[top.length];

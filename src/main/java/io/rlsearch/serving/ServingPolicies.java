@@ -197,7 +197,16 @@ public final class ServingPolicies {
         arms.add(a);
       }
     }
-    return bindWeights(p, new WeightForm(schema.context(), schema.candidate(), 3.0, arms), schema);
+    return bindWeights(p, new WeightForm(bareContext(schema), schema.candidate(), 3.0, arms), schema);
+  }
+
+  /**
+   * The context features a snapshot without a form reads (a built-in, or a version learned online):
+   * the schema's, without the world's {@link ServingSchema#WORLD_EXTRAS}, which only policies trained on
+   * them read. Under the world schema these are the boost-weight task's 17 features.
+   */
+  public static List<String> bareContext(ServingSchema schema) {
+    return schema.context().stream().filter(n -> !ServingSchema.WORLD_EXTRAS.contains(n)).toList();
   }
 
   /**

@@ -22,9 +22,9 @@ import java.util.Set;
  *
  * <p>The default schema is the simulated world's: the 17 context features of the boost-weight task
  * (segment and query-type one-hots, the user's estimated price and private-label sensitivities, and
- * eight standardised aggregates of the top results by base score) and the 10 boost features of a
- * product, with the world's reward weights. Every built-in and trained policy of that task serves
- * under it.
+ * eight standardised aggregates of the top results by base score), then the four {@link #WORLD_EXTRAS}
+ * (the true sensitivities and their Chapter-6 estimate), and the 10 boost features of a product, with
+ * the world's reward weights. Every built-in and trained policy of the world serves under it.
  *
  * @param context the context features, in the order the policies read them
  * @param candidate the candidate features, in the order the policies read them
@@ -45,6 +45,16 @@ public record ServingSchema(List<String> context, List<String> candidate, Map<St
   public static final List<String> WORLD_AGGREGATES = List.of("top_price_mean", "top_price_std", "top_cm2_mean",
       "top_discount_mean", "top_private_label_share", "top_strategic_share", "top_bestseller_mean",
       "top_relevance_mean");
+
+  /**
+   * The simulated world's four context features that a policy of the boost-weight task does not read:
+   * the user's true sensitivities (the oracle that the {@code rich} template bandits and the slate
+   * agents were trained on) and the Chapter-6 estimate of them (the {@code rich_est} template
+   * bandits'). The world schema carries them so that every policy trained on the world serves under
+   * it; a real service configures a schema without them.
+   */
+  public static final List<String> WORLD_EXTRAS = List.of("true_price_sensitivity", "true_private_label_affinity",
+      "ch06_price_sensitivity", "ch06_private_label_affinity");
 
   public ServingSchema {
     context = List.copyOf(context);
@@ -165,6 +175,7 @@ public record ServingSchema(List<String> context, List<String> candidate, Map<St
     ctx.add("price_sensitivity");
     ctx.add("private_label_affinity");
     ctx.addAll(WORLD_AGGREGATES);
+    ctx.addAll(WORLD_EXTRAS);
     return new ServingSchema(ctx, WORLD_CANDIDATE, Map.of(), Reward.of(s.reward()), Limits.defaults());
   }
 

@@ -42,7 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ServePolicyFileTest {
   private static final String WORLD_OVERLAY = "catalog { n_products = 400 }";
   private static final SimSettings SIM = ZoosimConfig.fromString(WORLD_OVERLAY);
-  private static final ServingSchema WORLD = ServingSchema.world(SIM);
+  private static final ServingSchema WORLD_ALL = ServingSchema.world(SIM);
+  /** A service's schema with the boost-weight task's 17 context features only (no true sensitivities). */
+  private static final ServingSchema WORLD = new ServingSchema(
+      io.rlsearch.serving.ServingPolicies.bareContext(WORLD_ALL), WORLD_ALL.candidate(), Map.of(),
+      WORLD_ALL.reward(), WORLD_ALL.limits());
   private static final ServingSchema WITH_TRUE;
 
   static {
@@ -147,6 +151,16 @@ class ServePolicyFileTest {
   }
 
   @Test
+  void everyFamilyTrainedOnTheWorldServesUnderTheDefaultSchemaOutOfTheBox() {
+    // serve's default schema is the world's with its extras (true sensitivities, Chapter-6 estimates).
+    for (Map.Entry<String, Path> e : CHECKPOINTS.entrySet()) {
+      ServingPolicies.Trained t = PolicyCatalog.fromCheckpoint(e.getValue(), WORLD_ALL, learner);
+      assertEquals(e.getKey().replace("-rich", ""), t.agent());
+      assertRanks(t, WORLD_ALL);
+    }
+  }
+
+  @Test
   void aSlateCheckpointReadsTheTrueSensitivitiesSoOnlyASchemaWithThemServesIt() throws Exception {
     Path cp = CHECKPOINTS.get("diffrank");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -167,10 +181,15 @@ class ServePolicyFileTest {
     assertTrue(eps == 0 || qo.propensity() == eps || qo.propensity() == 1 - eps, "the branch's probability");
     assertTrue(assertThrows(IllegalArgumentException.class, () -> PolicyCatalog.fromCheckpoint(
         CHECKPOINTS.get("slateq"), WORLD, learner)).getMessage().contains("'true_price_sensitivity'"));
-    // Through the command's path: one line naming the policy file and the missing feature.
+    // Through the command's path, under a service's schema without the true sensitivities: one line
+    // naming the policy file and the missing feature.
+    io.rlsearch.sim.World small = io.rlsearch.testing.Runs.smallWorld(3);
+    ServingSchema all = ServingSchema.world(small.settings());
+    ServingSchema service = new ServingSchema(io.rlsearch.serving.ServingPolicies.bareContext(all), all.candidate(),
+        Map.of(), all.reward(), all.limits());
     io.rlsearch.api.BadRequestException b = assertThrows(io.rlsearch.api.BadRequestException.class,
-        () -> Serving.start(io.rlsearch.testing.Runs.smallWorld(3), "neutral", List.of("slate=" + cp), 1,
-            Optional.empty(), 3, "127.0.0.1", 0, Optional.empty(), 0));
+        () -> Serving.start(small, "neutral", List.of("slate=" + cp), 1, Optional.empty(), 3, "127.0.0.1", 0,
+            Optional.empty(), 0, 0, service));
     assertTrue(b.getMessage().startsWith("--policy-file slate: the policy of 'diffrank' reads the context feature"
         + " 'true_price_sensitivity'"), b.getMessage());
     assertEquals(1, b.getMessage().lines().count());

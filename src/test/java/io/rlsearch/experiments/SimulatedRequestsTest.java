@@ -39,14 +39,21 @@ class SimulatedRequestsTest {
       Population.Arrival a = Population.firstSession(WORLD, streams, i);
       double[] expected = runner.prepare(a);
       RankRequest r = s.request();
-      assertArrayEquals(expected, r.context(), 0.0, "request " + i + ": the serving path's 17 context features");
-      assertEquals(17, r.context().length);
+      double[] x = r.context();
+      assertArrayEquals(expected, java.util.Arrays.copyOf(x, 17), 0.0,
+          "request " + i + ": the serving path's 17 context features");
+      assertEquals(21, x.length, "then the world schema's four extras");
+      assertEquals(a.profile().thetaPrice(), x[17], 0.0);
+      assertEquals(a.profile().thetaPl(), x[18], 0.0);
       assertEquals("sim-" + i, r.requestId().orElseThrow());
       assertEquals("sim-user-" + i, r.userKey().orElseThrow());
       assertEquals(20, r.k());
       assertEquals(100, r.size());
       // The same base-score draw as the session's: the top 100 by base score, best first, with their rows.
       scorer.drawBase(a.profile(), a.query(), streams.session(i, 0));
+      double[] ch06 = new io.rlsearch.sim.ContextFeatures(WORLD).ch06RichEstimated(a.profile(), a.query(), scorer);
+      assertEquals(ch06[7], x[19], 0.0, "the Chapter-6 price-sensitivity estimate");
+      assertEquals(ch06[8], x[20], 0.0);
       int[] top = scorer.baseline(100);
       double[] row = new double[10];
       for (int j = 0; j < 100; j++) {

@@ -38,8 +38,12 @@ import org.junit.jupiter.api.Test;
 /** Every family of policy that acts on a context binds to the world schema by name and ranks requests. */
 class ServingFamiliesTest {
   private static final SimSettings SIM = ZoosimConfig.load(Optional.empty());
-  private static final ServingSchema WORLD = ServingSchema.world(SIM);
-  /** The world schema plus the user's true sensitivities (what the slate and rich template policies read). */
+  /** The world schema as serve starts with it: the boost-weight task's 17 context features and the extras. */
+  private static final ServingSchema WORLD_ALL = ServingSchema.world(SIM);
+  /** A service's schema with the boost-weight task's 17 context features only (no true sensitivities). */
+  private static final ServingSchema WORLD = new ServingSchema(ServingPolicies.bareContext(WORLD_ALL),
+      WORLD_ALL.candidate(), Map.of(), WORLD_ALL.reward(), WORLD_ALL.limits());
+  /** That schema plus the user's true sensitivities (what the slate and rich template policies read). */
   private static final ServingSchema WITH_TRUE = new ServingSchema(concat(WORLD.context(),
       PolicyForm.TRUE_SENSITIVITIES), WORLD.candidate(), Map.of(), WORLD.reward(), WORLD.limits());
 

@@ -55,7 +55,7 @@ public final class Learning {
       throw new BadRequestException("--learn: its agents weigh 10 candidate features (the boost weights); the"
           + " serving schema has " + schema.candidate().size());
     }
-    int dim = schema.context().size();
+    int dim = io.rlsearch.serving.ServingPolicies.bareContext(schema).size();
     RunConfig cfg = RunConfig.load(Optional.empty(), Optional.empty());
     boolean neural = OnlineLearning.NEURAL.contains(s.agent());
     SharedLearner shared = neural ? new SharedLearner(cfg.learnerDevice()) : null;

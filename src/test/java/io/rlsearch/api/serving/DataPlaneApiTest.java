@@ -427,7 +427,8 @@ class DataPlaneApiTest {
       assertEquals((long) joined.get(i)[0], d.version());
       assertEquals(joined.get(i)[1], d.reward(), 1e-9);
       assertEquals(joined.get(i)[2], d.propensity(), 1e-12);
-      assertEquals(SCHEMA.context().size(), d.context().length);
+      assertEquals(io.rlsearch.serving.ServingPolicies.bareContext(SCHEMA).size(), d.context().length,
+          "the context the served policy read");
       assertTrue(d.done());
       assertEquals(1, d.outcome().clicks());
       assertEquals(1, d.outcome().orders());

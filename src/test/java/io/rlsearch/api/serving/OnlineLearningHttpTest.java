@@ -77,6 +77,11 @@ class OnlineLearningHttpTest {
       for (int j = 0; j < x.length; j++) {
         ctx.put(schema.context().get(j), x[j]);
       }
+      double[] ch06 = contexts.ch06RichEstimated(arrival.profile(), arrival.query(), scorer);
+      ctx.put("true_price_sensitivity", arrival.profile().thetaPrice());
+      ctx.put("true_private_label_affinity", arrival.profile().thetaPl());
+      ctx.put("ch06_price_sensitivity", ch06[x.length - 10]);
+      ctx.put("ch06_private_label_affinity", ch06[x.length - 9]);
       ArrayNode cs = body.putArray("candidates");
       double[] f = new double[10];
       for (int p : products) {
