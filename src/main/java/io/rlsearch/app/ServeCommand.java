@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
 /** {@code serve}: the serving path with its HTTP control surface, until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/actors.md",
     description = {"Runs the serving path: an open-loop traffic generator sends search requests (a user and a"
-        + " query each) at R per second; the live policy version ranks, the simulated user responds, the outcome"
-        + " is logged with the version and propensity. Versions: the built-ins (neutral, cm2_price, cm2,"
-        + " private_label, price, bury) and any --policy-file checkpoints of weight-task agents. The guardrails"
+        + " query each, with the user's top 100 products as candidates) at R per second; the live policy version"
+        + " ranks them as it ranks POST /v1/rank, the simulated user responds, the outcome is logged with the"
+        + " version and propensity. Versions: the built-ins (neutral, cm2_price, cm2, private_label, price, bury)"
+        + " and any --policy-file checkpoint of an agent that acts on a context. The guardrails"
         + " roll a bad live version back to the last known-good one.",
         "HTTP on 127.0.0.1 by default: the live page at /, Prometheus metrics at GET /metrics, server-sent"
         + " events at GET /events, GET /policies, POST /policies/{version}/promote, POST"

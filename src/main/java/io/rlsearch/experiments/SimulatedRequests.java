@@ -163,6 +163,23 @@ public final class SimulatedRequests {
     }
   }
 
+  private static double[] pick(List<String> want, List<String> have, double[] values, ServingSchema target,
+      String kind) {
+    double[] out = new double[want.size()];
+    for (int j = 0; j < out.length; j++) {
+      int at = have.indexOf(want.get(j));
+      if (at >= 0) {
+        out[j] = values[at];
+      } else if (target.defaults().containsKey(want.get(j))) {
+        out[j] = target.defaults().get(want.get(j));
+      } else {
+        throw new IllegalArgumentException("the simulated users cannot send the " + kind + " feature '" + want.get(j)
+            + "': it is not one of the world's and the schema gives it no default");
+      }
+    }
+    return out;
+  }
+
   /** One simulated request, waiting for its ranking. */
   public final class Session {
     private final long index;
@@ -265,6 +282,26 @@ public final class SimulatedRequests {
     /** The request as the data plane parses it under the world schema (what an in-process ranking reads). */
     public RankRequest request() {
       return RankRequest.parse(body(), schema);
+    }
+
+    /**
+     * The request under {@code target}, built without JSON: each of its features taken by name from
+     * this request's (the world's), else its stated default. The same request as {@link #request()}
+     * under the world schema.
+     *
+     * @throws IllegalArgumentException naming a feature of {@code target} that is neither the world's
+     *     nor defaulted (the simulated users cannot send it)
+     */
+    public RankRequest request(ServingSchema target) {
+      double[] ctx = pick(target.context(), schema.context(), context, target, "context");
+      double[][] f = new double[products.length][];
+      String[] ids = new String[products.length];
+      for (int j = 0; j < products.length; j++) {
+        f[j] = pick(target.candidate(), schema.candidate(), features[j], target, "candidate");
+        ids[j] = Integer.toString(products[j]);
+      }
+      return new RankRequest(java.util.Optional.of(requestId()), java.util.Optional.of(userKey()), ctx, ids,
+          base.clone(), f, Math.min(k, products.length));
     }
 
     /**

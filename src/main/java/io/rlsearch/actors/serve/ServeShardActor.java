@@ -6,6 +6,7 @@ import io.rlsearch.eval.ope.LoggedDecision;
 import io.rlsearch.experiments.Population;
 import io.rlsearch.experiments.RunStreams;
 import io.rlsearch.experiments.SessionRunner;
+import io.rlsearch.experiments.SimulatedRequests;
 import io.rlsearch.experiments.Task;
 import io.rlsearch.sim.World;
 import io.rlsearch.serving.PendingDecision;
@@ -197,6 +198,7 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     private RuntimeException cause;
     private boolean logged;
     private SessionRunner runner;
+    private SimulatedRequests simulated;
     private final AtomicLong restarts = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean alive = true;
@@ -330,12 +332,35 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     state.inHand = new InHand(s, v.id(), r.epoch());
     double[] x;
     Decision d;
-    Transition t;
+    Played t;
     try {
-      Population.Arrival a = Population.firstSession(world, streams, s.id());
-      x = runner.prepare(a);
-      d = v.policy().act(x, streams.policy(s.id()));
-      t = runner.finish(d, v.name(), v.id());
+      if (real != null) {
+        // As a search service's request: the user's top candidates ranked by the version's policy bound
+        // to the schema (every family serves), then the simulated user browses the ranking.
+        SimulatedRequests.Session sess = simulated().session(s.id());
+        Ranked ranked = real.bindings().of(v).rank(sess.request(real.bindings().schema()), streams.policy(s.id()));
+        int[] order = ranked.order();
+        List<String> all = sess.ids();
+        List<String> ids = new java.util.ArrayList<>(order.length);
+        int[] products = new int[order.length];
+        int[] baseline = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+          ids.add(all.get(order[i]));
+          products[i] = Integer.parseInt(all.get(order[i]));
+          baseline[i] = Integer.parseInt(all.get(i));
+        }
+        SimulatedRequests.Outcome o = sess.respond(ids);
+        x = ranked.policyInput();
+        d = ranked.decision();
+        t = new Played(o.reward(), o.breakdown(), o.purchases().size(),
+            io.rlsearch.sim.Metrics.deltaRankAtK(baseline, products, order.length));
+      } else {
+        Population.Arrival a = Population.firstSession(world, streams, s.id());
+        x = runner.prepare(a);
+        d = v.policy().act(x, streams.policy(s.id()));
+        Transition tr = runner.finish(d, v.name(), v.id());
+        t = new Played(tr.reward(), tr.breakdown(), tr.orders(), tr.rankChange());
+      }
     } catch (RuntimeException e) {
       // A failed request is an outcome too: the monitor's error-rate guardrail rolls the version back.
       state.inHand = null;
@@ -409,13 +434,14 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
    * Everything after the policy's step: the decision is made whole (a decision that cannot be logged
    * fails here, before anyone is told), then the monitor, the log, the requester and the shadow.
    */
-  private void answer(Serve s, Routing r, Routing.Version v, double[] x, Decision d, Transition t) {
+  private void answer(Serve s, Routing r, Routing.Version v, double[] x, Decision d, Played t) {
     if (faultRate > 0 && streams.fault(s.id(), FAULT_STREAM).random() < faultRate) {
       throw new InjectedFault("injected fault in serving shard " + index + " at request " + s.id());
     }
     LoggedDecision logged = sinks.decisionLog() == null ? null : new LoggedDecision(v.name(), v.id(), s.id(), 0, x,
-        t.arm(), t.action(), t.propensity(), null, t.reward(), true, new LoggedDecision.Outcome(t.breakdown().gmv(),
-            t.breakdown().cm2(), t.breakdown().strat(), t.breakdown().clicks(), t.orders()));
+        d.continuous() ? -1 : d.arm(), d.continuous() ? d.action() : null, d.propensity(), null, t.reward(), true,
+        new LoggedDecision.Outcome(t.breakdown().gmv(), t.breakdown().cm2(), t.breakdown().strat(),
+            t.breakdown().clicks(), t.orders()));
     ShadowActor.Work shadow = r.shadow().isPresent() && d.continuous() && sinks.shadow() != null
         ? new ShadowActor.Work(r.shadow().get(), s.id(), x, d.action(), t.reward()) : null;
     if (sinks.monitor() != null && sinks.monitorBacklog().offer()) {
@@ -432,6 +458,18 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     if (shadow != null && sinks.shadowQueue().offer()) {
       sinks.shadow().tell(shadow);
     }
+  }
+
+  /** What a simulated request came to: its reward and parts, orders, and how far its ranking moved from the base order. */
+  private record Played(double reward, io.rlsearch.core.RewardBreakdown breakdown, double orders, double rankChange) {}
+
+  /** The simulated requests of this shard's streams (kept across restarts with the runner). */
+  private SimulatedRequests simulated() {
+    if (state.simulated == null) {
+      int n = Math.min(SimulatedRequests.DEFAULT_CANDIDATES, world.catalog().size());
+      state.simulated = new SimulatedRequests(world, streams.seed(), n, Math.min(world.settings().topK(), n));
+    }
+    return state.simulated;
   }
 
   private void failure(long version) {
