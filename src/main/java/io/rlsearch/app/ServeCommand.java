@@ -37,7 +37,12 @@ import picocli.CommandLine.Spec;
         + " one, and then every endpoint needs it, reads too. Mutating calls need 'Content-Type: application/json'"
         + " and are refused from a foreign Origin (a web page cannot drive the API); bodies are capped at 4 KiB."
         + " Ctrl-C or SIGTERM (or --duration) stops cleanly: traffic stops, answers are awaited, the decision log"
-        + " is flushed."})
+        + " is flushed.",
+        "Real traffic: POST /v1/rank ranks a search service's candidates with the live version (or the canary,"
+        + " chosen by a hash of user_key), POST /v1/feedback joins what the user did to the decision (the reward"
+        + " feeds the guardrails and, with --log, the decision log), GET /v1/schema gives the features a request"
+        + " carries. The `serving` section of --config sets the schema and the limits (docs/configuration.md);"
+        + " --rate 0 serves real traffic only."})
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -69,13 +74,15 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--shards", paramLabel = "K", defaultValue = "2", description = "Serving shards (default: ${DEFAULT-VALUE}).")
   int shards;
 
-  @Option(names = "--log", paramLabel = "FILE", description = "Write every served decision to FILE (JSON Lines).")
+  @Option(names = "--log", paramLabel = "FILE", description = "Write every served decision to FILE (JSON Lines): simulated ones when served, real ones"
+      + " when their feedback joins them.")
   Path log;
 
   @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: run until Ctrl-C).")
   Double duration;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "2025", description = "World and request seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "2025", description = "World and request seed, and the root of real requests' policy streams (default:"
+      + " ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--fault-rate", paramLabel = "P", defaultValue = "0",
@@ -126,10 +133,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     Optional<String> tok = Optional.ofNullable(fromFile != null ? fromFile : System.getenv("RLSEARCH_TOKEN"))
         .filter(s -> !s.isBlank());
-    SimSettings sim = config.load();
+    ConfigOption.Served loaded = config.loadServing();
+    SimSettings sim = loaded.sim();
     World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
+    io.rlsearch.serving.ServingSchema schema = loaded.schema();
     Serving.Running run = Serving.start(world, policy, policyFiles, shards, Optional.ofNullable(log), seed, bind, port,
-        tok, 0, faultRate);
+        tok, 0, faultRate, schema);
     spec.commandLine().getErr().printf("rlsearch: serving on http://%s:%d (live: %s, %s requests/s%s); Ctrl-C stops%n",
         bind, run.port(), policy, rate == 0 ? "no" : String.format(java.util.Locale.ROOT, "%.0f", rate),
         tok.isPresent() ? ", mutating calls need the bearer token" : "");
@@ -182,6 +191,21 @@ final class ServeCommand implements Callable<Integer> {
       io.rlsearch.actors.serve.Backlog.Counts monitorBacklog = run.system().monitorBacklog();
       out.put("monitor_dropped", monitorBacklog.dropped());
       out.put("monitor_late", monitorBacklog.late());
+      ServingSystem.RealCounts real = run.system().realCounts();
+      out.put("rank_requests", real.requests());
+      out.put("rank_answered", real.answered());
+      out.put("rank_failed", real.failed());
+      out.put("rank_shed", real.shed());
+      out.put("rank_refused", real.refused());
+      io.rlsearch.serving.FeedbackJoin.Counts joined = run.system().joinCounts();
+      out.put("feedback_open", joined.open());
+      out.put("feedback_joined", joined.joined());
+      out.put("feedback_unknown", joined.unknown());
+      out.put("feedback_duplicate", joined.duplicate());
+      out.put("feedback_expired", joined.expired());
+      out.put("feedback_evicted", joined.evicted());
+      out.put("feedback_shed", real.feedbackShed());
+      out.put("feedback_unregistered", real.registrationsDropped());
       out.put("wall_s", (System.nanoTime() - start) / 1e9);
       if (json) {
         spec.commandLine().getOut().println(Json.write(out));

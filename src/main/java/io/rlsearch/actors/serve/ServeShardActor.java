@@ -8,7 +8,12 @@ import io.rlsearch.experiments.RunStreams;
 import io.rlsearch.experiments.SessionRunner;
 import io.rlsearch.experiments.Task;
 import io.rlsearch.sim.World;
+import io.rlsearch.serving.PendingDecision;
+import io.rlsearch.serving.RankRequest;
+import io.rlsearch.serving.Ranked;
+import io.rlsearch.serving.RequestKeys;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +61,76 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
   }
 
   /**
+   * A real request from a search service, already parsed against the serving schema: ranked by the
+   * version its routing key chooses ({@link Routing#serving} of {@link RequestKeys#hash64} of the user
+   * key, else the request id, else the decision id), with the policy bound to the schema, on the random
+   * stream of the server's seed and the request id (else the decision id).
+   *
+   * @param request the request
+   * @param replyTo where the answer goes
+   */
+  public record Rank(RankRequest request, ActorRef<RankReply> replyTo) implements Command {
+    public Rank {
+      Objects.requireNonNull(request, "request");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * The answer to a real request.
+   *
+   * @param decisionId the decision's id (the key of its feedback)
+   * @param requestId the caller's request id, if it gave one
+   * @param policy the serving version's name
+   * @param version the serving version (0 if it failed)
+   * @param epoch the routing table it was served with
+   * @param ranking the returned candidate ids, best first
+   * @param scores their final scores
+   * @param explored whether exploration changed the choice
+   * @param propensity the probability (or density) of what the policy did
+   * @param propensityOf what the propensity is of
+   * @param error why it failed, if it did
+   */
+  public record RankReply(String decisionId, Optional<String> requestId, String policy, long version, long epoch,
+      List<String> ranking, double[] scores, boolean explored, double propensity, String propensityOf,
+      Optional<String> error) {
+    public RankReply {
+      ranking = List.copyOf(ranking);
+      scores = scores.clone();
+    }
+
+    @Override
+    public double[] scores() {
+      return scores.clone();
+    }
+
+    static RankReply failed(String decisionId, RankRequest r, String policy, long version, long epoch, String why) {
+      return new RankReply(decisionId, r.requestId(), policy, version, epoch, List.of(), new double[0], false,
+          Double.NaN, "", Optional.of(why));
+    }
+  }
+
+  /**
+   * What a shard needs to serve real requests.
+   *
+   * @param bindings the versions' policies bound to the serving schema
+   * @param seed the server's seed (the policies' random streams)
+   * @param nonce the process's decision-id prefix (decision ids are {@code nonce-shard-sequence})
+   * @param join the feedback join, where every served decision is registered (null: none)
+   * @param joinBacklog the join's backlog (a decision that finds it full is not registered, counted)
+   */
+  public record Real(Bindings bindings, long seed, String nonce, ActorRef<FeedbackJoinActor.Command> join,
+      Backlog joinBacklog) {
+    public Real {
+      Objects.requireNonNull(bindings, "bindings");
+      Objects.requireNonNull(nonce, "nonce");
+      if (join != null) {
+        Objects.requireNonNull(joinBacklog, "joinBacklog");
+      }
+    }
+  }
+
+  /**
    * The answer to a request.
    *
    * @param id request id
@@ -81,7 +156,7 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
    * @param shadow where served requests go for the shadow, with its queue (null: no shadow is computed)
    */
   public record Sinks(ActorRef<ServingMonitorActor.Command> monitor, Backlog monitorBacklog,
-      ActorRef<LoggedDecision> decisionLog, Backlog logBacklog, ActorRef<ShadowActor.Work> shadow,
+      ActorRef<LoggedDecision> decisionLog, Backlog logBacklog, ActorRef<ShadowActor.Job> shadow,
       ShadowActor.Queue shadowQueue) {
     public Sinks {
       if (monitor != null) {
@@ -109,7 +184,8 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
    */
   public static final class State {
     private Routing routing;
-    private final ArrayDeque<Serve> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Command> waiting = new ArrayDeque<>();
+    private long sequence;
     private boolean subscribed;
     private InHand inHand;
     private RuntimeException cause;
@@ -148,11 +224,17 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
    */
   public static Behavior<Command> create(int index, World world, Task task, RunStreams streams,
       ActorRef<ServingRegistryActor.Command> registry, Sinks sinks, State state, double faultRate) {
+    return create(index, world, task, streams, registry, sinks, state, faultRate, null);
+  }
+
+  /** As above, serving real requests with {@code real} (null: a {@link Rank} is answered with an error). */
+  public static Behavior<Command> create(int index, World world, Task task, RunStreams streams,
+      ActorRef<ServingRegistryActor.Command> registry, Sinks sinks, State state, double faultRate, Real real) {
     if (!(faultRate >= 0 && faultRate < 1)) {
       throw new IllegalArgumentException("fault rate must lie in [0, 1), got " + faultRate);
     }
     return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new ServeShardActor(ctx, index, world, task, streams,
-        registry, sinks, state, faultRate)))
+        registry, sinks, state, faultRate, real)))
         .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLoggingEnabled(false));
   }
 
@@ -170,10 +252,12 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
   private final Sinks sinks;
   private final State state;
   private final double faultRate;
+  private final Real real;
 
   private ServeShardActor(ActorContext<Command> ctx, int index, World world, Task task, RunStreams streams,
-      ActorRef<ServingRegistryActor.Command> registry, Sinks sinks, State state, double faultRate) {
+      ActorRef<ServingRegistryActor.Command> registry, Sinks sinks, State state, double faultRate, Real real) {
     super(ctx);
+    this.real = real;
     this.index = index;
     this.world = world;
     this.streams = streams;
@@ -203,6 +287,7 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Serve.class, this::onServe)
+        .onMessage(Rank.class, this::onRank)
         .onMessage(Routing.class, this::onRouting)
         .onSignal(PreRestart.class, s -> onPreRestart())
         .onSignal(PostStop.class, s -> {
@@ -218,8 +303,12 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     }
     registry.tell(new ServingRegistryActor.Applied(index, r.epoch()));
     // One at a time, each taken off the list before it is served: a failure loses none of the others.
-    for (Serve s = state.waiting.poll(); s != null; s = state.waiting.poll()) {
-      onServe(s);
+    for (Command c = state.waiting.poll(); c != null; c = state.waiting.poll()) {
+      if (c instanceof Serve s) {
+        onServe(s);
+      } else if (c instanceof Rank k) {
+        onRank(k);
+      }
     }
     return this;
   }
@@ -255,6 +344,57 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
       // Kept for the restart, which answers the request in hand with it.
       state.cause = e;
       throw e;
+    }
+    return this;
+  }
+
+  /**
+   * A real request: ranked, registered with the feedback join (before the answer, so a feedback sent
+   * on the answer always finds it), answered, then handed to the shadow. Never throws: a policy that
+   * fails answers the request with the error and counts against its version.
+   */
+  private Behavior<Command> onRank(Rank m) {
+    if (state.routing == null) {
+      state.waiting.add(m);
+      return this;
+    }
+    Routing r = state.routing;
+    RankRequest q = m.request();
+    String decisionId = (real == null ? "none" : real.nonce()) + "-" + index + "-" + state.sequence++;
+    if (real == null) {
+      m.replyTo().tell(RankReply.failed(decisionId, q, r.live().name(), 0, r.epoch(), "this server does not rank"
+          + " real requests"));
+      return this;
+    }
+    Routing.Version v = r.serving(RequestKeys.hash64(q.userKey().or(q::requestId).orElse(decisionId)));
+    String streamKey = q.requestId().orElse(decisionId);
+    Ranked ranked;
+    List<String> ids;
+    try {
+      ranked = real.bindings().of(v).rank(q, RequestKeys.policyStream(real.seed(), streamKey));
+      int[] order = ranked.order();
+      String[] all = q.ids();
+      String[] out = new String[order.length];
+      for (int i = 0; i < order.length; i++) {
+        out[i] = all[order[i]];
+      }
+      ids = List.of(out);
+      if (real.join() != null && real.joinBacklog().offer()) {
+        real.join().tell(new FeedbackJoinActor.Open(new PendingDecision(decisionId, q.requestId(), v.name(), v.id(),
+            ids, ranked.policyInput(), ranked.decision(), ranked.propensityOf(), ranked.explored())));
+      }
+    } catch (RuntimeException e) {
+      failure(v.id());
+      m.replyTo().tell(RankReply.failed(decisionId, q, v.name(), v.id(), r.epoch(), "version " + v.id() + " failed: "
+          + (e.getMessage() == null ? e.toString() : e.getMessage())));
+      return this;
+    }
+    m.replyTo().tell(new RankReply(decisionId, q.requestId(), v.name(), v.id(), r.epoch(), ids, ranked.scores(),
+        ranked.explored(), ranked.propensity(), ranked.propensityOf(), Optional.empty()));
+    // The shadow, after the answer and in its own actor: it can neither fail nor delay the request.
+    if (r.shadow().isPresent() && sinks.shadow() != null && sinks.shadowQueue().offer()) {
+      sinks.shadow().tell(new ShadowActor.RankWork(r.shadow().get(), q, decisionId, streamKey, ranked.order(),
+          real.join()));
     }
     return this;
   }

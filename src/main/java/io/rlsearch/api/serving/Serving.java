@@ -48,6 +48,18 @@ public final class Serving {
    */
   public static Running start(World world, String live, List<String> policyFiles, int shards, Optional<Path> log, long seed,
       String bind, int port, Optional<String> token, int record, double faultRate) {
+    return start(world, live, policyFiles, shards, log, seed, bind, port, token, record, faultRate,
+        io.rlsearch.serving.ServingSchema.world(world.settings()));
+  }
+
+  /**
+   * As above, ranking real requests ({@code POST /v1/rank}) under {@code schema}. The live policy and
+   * every {@code --policy-file} must bind to it (else refused with one line); a built-in that does not
+   * is left out, with a warning.
+   */
+  public static Running start(World world, String live, List<String> policyFiles, int shards, Optional<Path> log, long seed,
+      String bind, int port, Optional<String> token, int record, double faultRate,
+      io.rlsearch.serving.ServingSchema schema) {
     boolean local = bind.equals("127.0.0.1") || bind.equals("localhost") || bind.equals("::1");
     if (!local && token.isEmpty()) {
       throw new BadRequestException("--bind " + bind + " exposes the control API beyond this machine: give a token"
@@ -58,13 +70,22 @@ public final class Serving {
           + String.join(", ", PolicyCatalog.builtIns().keySet()));
     }
     RunConfig topo = RunConfig.load(Optional.empty(), Optional.empty());
-    ServingSystem sys = new ServingSystem(world, Task.BoostWeights.battle(), live, "built-in",
-        PolicyCatalog.builtIn(live), new ServingSystem.Settings(shards, ServingMonitorActor.Settings.defaults(), log,
-            seed, record, ServingSystem.QUEUE, faultRate), topo.systemConfig());
+    ServingSystem sys;
+    try {
+      sys = new ServingSystem(world, Task.BoostWeights.battle(), live, "built-in", PolicyCatalog.builtIn(live),
+          new ServingSystem.Settings(shards, ServingMonitorActor.Settings.defaults(), log, seed, record,
+              ServingSystem.QUEUE, faultRate), topo.systemConfig(), ServingSystem.DataPlane.of(schema));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("--policy " + live + ": " + e.getMessage());
+    }
     try {
       for (String name : PolicyCatalog.builtIns().keySet()) {
         if (!name.equals(live)) {
-          sys.register(name, "built-in", PolicyCatalog.builtIn(name));
+          try {
+            sys.register(name, "built-in", PolicyCatalog.builtIn(name));
+          } catch (IllegalArgumentException e) {
+            org.slf4j.LoggerFactory.getLogger(Serving.class).warn("built-in {} left out: {}", name, e.getMessage());
+          }
         }
       }
       if (!policyFiles.isEmpty()) {

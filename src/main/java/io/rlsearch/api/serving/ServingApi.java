@@ -164,13 +164,14 @@ public final class ServingApi extends AllDirectives {
   }
 
   private Route notFound() {
-    return extractUnmatchedPath(p -> complete(error(404, "no such endpoint: " + p + "; endpoints: GET /health, GET"
+    return extractUnmatchedPath(p -> complete(error(404, "no such endpoint: " + p + "; endpoints: POST /v1/rank, POST"
+        + " /v1/feedback, GET /v1/schema, GET /health, GET"
         + " /policies, POST /policies/{version}/promote, POST /policies/{version}/canary, POST"
         + " /policies/{version}/shadow, POST /rollback, GET /metrics, GET /events, GET /")));
   }
 
   private Route controlRoutes() {
-    return concat(
+    return concat(dataRoutes(),
         path("health", () -> concat(get(() -> onSuccess(askRegistry(ServingRegistryActor.GetState::new), st -> {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("status", "ok");
@@ -191,6 +192,26 @@ public final class ServingApi extends AllDirectives {
           m.put("shards", shards);
           m.put("monitor", backlog(sys.monitorBacklog(), true));
           m.put("decision_log", backlog(sys.logBacklog(), false));
+          ServingSystem.RealCounts real = sys.realCounts();
+          Map<String, Object> rank = new LinkedHashMap<>();
+          rank.put("requests", real.requests());
+          rank.put("answered", real.answered());
+          rank.put("failed", real.failed());
+          rank.put("shed", real.shed());
+          rank.put("refused", real.refused());
+          m.put("rank", rank);
+          io.rlsearch.serving.FeedbackJoin.Counts fc = sys.joinCounts();
+          Map<String, Object> fb = new LinkedHashMap<>();
+          fb.put("open", fc.open());
+          fb.put("joined", fc.joined());
+          fb.put("unknown", fc.unknown());
+          fb.put("duplicate", fc.duplicate());
+          fb.put("expired", fc.expired());
+          fb.put("evicted", fc.evicted());
+          fb.put("shed", real.feedbackShed());
+          fb.put("unregistered", real.registrationsDropped());
+          fb.put("subscriber_dropped", sys.subscriberDropped());
+          m.put("feedback", fb);
           if (h.alive() < h.shards()) {
             m.put("status", "degraded: " + (h.shards() - h.alive()) + " of " + h.shards() + " shards stopped");
             return complete(json(503, m));
@@ -230,6 +251,104 @@ public final class ServingApi extends AllDirectives {
           }
           return reply(askRegistry(to -> new ServingRegistryActor.Rollback(reason, to)));
         }))), methodNotAllowed("POST"))));
+  }
+
+  /** A compact writer for the data plane's answers (the control plane's are indented). */
+  private static final ObjectMapper COMPACT = new ObjectMapper();
+
+  private static HttpResponse compact(int status, Object body) {
+    String text;
+    try {
+      text = COMPACT.writeValueAsString(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return error(500, "the answer could not be written: " + e.getOriginalMessage());
+    }
+    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, text);
+  }
+
+  /** A 503 with {@code Retry-After: 1}: shed under overload, to be retried. */
+  private static HttpResponse unavailable(String message) {
+    return error(503, message).addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L));
+  }
+
+  /**
+   * The data plane: {@code POST /v1/rank} (a request parsed against the schema, ranked by a shard),
+   * {@code POST /v1/feedback} (joined to its decision), {@code GET /v1/schema} (the schema in force).
+   * The POSTs are mutating calls (the token when there is one, JSON only, no foreign origin), with
+   * bodies up to {@code serving.max_body}.
+   */
+  private Route dataRoutes() {
+    long maxBody = sys.schema().limits().maxBodyBytes();
+    return pathPrefix("v1", () -> concat(
+        path("rank", () -> concat(post(() -> mutating(() -> withBody(maxBody, body -> {
+          io.rlsearch.serving.RankRequest request;
+          try {
+            request = io.rlsearch.serving.RankRequest.parse(body, sys.schema());
+          } catch (io.rlsearch.serving.BadInput e) {
+            sys.refused();
+            return complete(error(e.status(), e.getMessage()));
+          }
+          return onSuccess(sys.rank(request), r -> complete(rankAnswer(r)));
+        }, sys::refused))), methodNotAllowed("POST"))),
+        path("feedback", () -> concat(post(() -> mutating(() -> withBody(maxBody, body -> {
+          io.rlsearch.serving.Feedback f;
+          try {
+            f = io.rlsearch.serving.Feedback.parse(body);
+          } catch (io.rlsearch.serving.BadInput e) {
+            return complete(error(e.status(), e.getMessage()));
+          }
+          return onSuccess(sys.feedback(f), r -> complete(feedbackAnswer(f, r)));
+        }, () -> { }))), methodNotAllowed("POST"))),
+        path("schema", () -> concat(get(() -> complete(json(200, sys.schema().view()))), methodNotAllowed("GET")))));
+  }
+
+  private static HttpResponse rankAnswer(ServingSystem.RankResult r) {
+    if (r instanceof ServingSystem.RankShed s) {
+      return unavailable(s.why() + "; retry later");
+    }
+    io.rlsearch.actors.serve.ServeShardActor.RankReply a = ((ServingSystem.RankAnswered) r).reply();
+    if (a.error().isPresent()) {
+      return error(500, a.error().get());
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    a.requestId().ifPresent(id -> m.put("request_id", id));
+    m.put("decision_id", a.decisionId());
+    m.put("policy", a.policy());
+    m.put("version", a.version());
+    m.put("ranking", a.ranking());
+    List<Double> scores = new ArrayList<>();
+    for (double v : a.scores()) {
+      // Finite features can still sum past the double range: such a score is written as null, never as
+      // a token JSON does not have.
+      scores.add(Double.isFinite(v) ? v : null);
+    }
+    m.put("scores", scores);
+    m.put("explored", a.explored());
+    m.put("propensity", a.propensity());
+    m.put("propensity_of", a.propensityOf());
+    return compact(200, m);
+  }
+
+  private HttpResponse feedbackAnswer(io.rlsearch.serving.Feedback f,
+      Optional<io.rlsearch.serving.FeedbackJoin.Result> r) {
+    if (r.isEmpty()) {
+      return unavailable("too many feedbacks wait for the join; retry later");
+    }
+    io.rlsearch.serving.FeedbackJoin.Result res = r.get();
+    if (res instanceof io.rlsearch.serving.FeedbackJoin.Matched m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("decision_id", m.joined().decision().decisionId());
+      out.put("reward", m.joined().reward());
+      out.put("version", m.joined().decision().version());
+      return compact(200, out);
+    }
+    if (res instanceof io.rlsearch.serving.FeedbackJoin.Duplicate) {
+      return error(409, "decision '" + f.decisionId() + "' already has its feedback: one feedback per decision");
+    }
+    io.rlsearch.serving.ServingSchema.Limits l = sys.schema().limits();
+    return error(404, "no decision '" + f.decisionId() + "' waits for feedback: it was never served, or its"
+        + " feedback window (serving.feedback_window, " + l.feedbackWindow().toSeconds() + " s) passed, or it was"
+        + " evicted (at most serving.open_decisions, " + l.openDecisions() + ", wait)");
   }
 
   private static Map<String, Object> backlog(io.rlsearch.actors.serve.Backlog.Counts b, boolean timed) {
@@ -278,6 +397,56 @@ public final class ServingApi extends AllDirectives {
         return complete(error(413, "the body has " + length.getAsLong() + " bytes; at most " + MAX_BODY));
       }
       return boundedBody(inner);
+    });
+  }
+
+  /** How long a data-plane body may take to arrive. */
+  private static final long BODY_TIMEOUT_MS = 10_000;
+
+  /**
+   * A data-plane body of at most {@code limit} bytes, read whole (whatever its transfer encoding) and
+   * parsed as a JSON object, else a JSON 4xx ({@code refused} counts it): 413 past the limit, 400 for
+   * what is not JSON or not an object, 408 for a body that does not arrive in time.
+   */
+  private Route withBody(long limit, Function<JsonNode, Route> inner, Runnable refused) {
+    return extractRequest(req -> {
+      java.util.OptionalLong length = req.entity().getContentLengthOption();
+      if (length.isPresent() && length.getAsLong() > limit) {
+        refused.run();
+        return complete(error(413, "the body has " + length.getAsLong() + " bytes; at most " + limit
+            + " (serving.max_body)"));
+      }
+      return extractMaterializer(mat -> withSizeLimit(limit, () -> extractRequestEntity(entity -> onComplete(
+          entity.toStrict(BODY_TIMEOUT_MS, limit, mat), strict -> {
+            if (strict.isFailure()) {
+              refused.run();
+              Throwable t = strict.failed().get();
+              while (t.getCause() != null && !(t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException)) {
+                t = t.getCause();
+              }
+              if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
+                return complete(error(413, "the body is larger than " + limit + " bytes (serving.max_body)"));
+              }
+              if (t instanceof java.util.concurrent.TimeoutException) {
+                return complete(error(408, "the body did not arrive within " + BODY_TIMEOUT_MS + " ms"));
+              }
+              return complete(error(400, "the body could not be read: " + t.getMessage()));
+            }
+            JsonNode body;
+            try {
+              body = JSON.readTree(strict.get().getData().toArray());
+            } catch (java.io.IOException e) {
+              refused.run();
+              String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                  : e.getMessage();
+              return complete(error(400, "the body is not JSON: " + why));
+            }
+            if (body == null || !body.isObject()) {
+              refused.run();
+              return complete(error(400, "the body must be a JSON object"));
+            }
+            return inner.apply(body);
+          }))));
     });
   }
 
