@@ -35,11 +35,11 @@ import picocli.CommandLine.Spec;
         + " second for S seconds, each request sent at its scheduled time whatever the answers before it did, and"
         + " its latency measured from that time to its answer (so a stall counts in full: no coordinated"
         + " omission; HdrHistogram). A body holds N candidates with every feature of the server's schema (GET"
-        + " /v1/schema), 100 distinct bodies in turn. Against a server started in this JVM (the default world,"
+        + " /v1/schema), 100 distinct bodies in turn (each with its own user_key). Against a server started in this JVM (the default world,"
         + " the built-in versions, no simulated traffic) or --url URL.",
         "Prints per rate: requests sent, answered 200, shed (503), errors (any other answer, a failure or no"
         + " answer within 10 s), latency p50/p99/p99.9/max of every request; then the highest rate whose p99 is"
-        + " at most --p99-limit with no error and under 1% shed. --write-body FILE writes one body and exits,"
+        + " at most --p99-limit with no error and under 1%% shed. --write-body FILE writes one body and exits,"
         + " for an external generator (docs/performance.md)."})
 final class HttpBench implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -193,6 +193,7 @@ final class HttpBench implements Callable<Integer> {
       row.put("ok", r.ok());
       row.put("shed", r.shed());
       row.put("errors", r.errors());
+      row.put("timeouts", r.timeouts());
       row.put("sent_per_sec", r.sent() / r.seconds());
       row.put("p50_ms", r.ms(50));
       row.put("p99_ms", r.ms(99));
@@ -225,7 +226,9 @@ final class HttpBench implements Callable<Integer> {
             row.get("ok"), row.get("shed"), row.get("errors"), row.get("p50_ms"), row.get("p99_ms"), row.get("p999_ms"),
             row.get("max_ms"));
         if (row.containsKey("first_error")) {
-          w.printf("         first error: %s%n", row.get("first_error"));
+          w.printf("         first error: %s%s%n", row.get("first_error"), (long) row.get("timeouts") > 0
+              ? " (" + row.get("timeouts") + " of the errors: no answer within " + HttpLoad.TIMEOUT.toSeconds() + " s)"
+              : "");
         }
       }
       w.printf(Locale.ROOT, "highest rate with p99 <= %s ms, no error and under 1%% shed: %s%n",

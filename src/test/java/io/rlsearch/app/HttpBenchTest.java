@@ -37,13 +37,15 @@ class HttpBenchTest {
       assertEquals((long) rate, row.get("sent").asLong(), "one second at the rate: " + row);
       assertEquals(row.get("sent").asLong(), row.get("ok").asLong() + row.get("shed").asLong()
           + row.get("errors").asLong(), row.toString());
-      assertEquals(0, row.get("errors").asLong(), row.toString());
+      // Every answer a valid request can get: 200, or 503 when shed; on a busy machine a request may time out.
+      assertEquals(row.get("timeouts").asLong(), row.get("errors").asLong(), row.toString());
       assertTrue(row.get("ok").asLong() > 0, row.toString());
       double p50 = row.get("p50_ms").asDouble();
       double p99 = row.get("p99_ms").asDouble();
       double p999 = row.get("p999_ms").asDouble();
       assertTrue(p50 > 0 && p50 <= p99 && p99 <= p999 && p999 <= row.get("max_ms").asDouble(), row.toString());
-      assertEquals(p99 <= 25 && row.get("shed").asLong() < 0.01 * row.get("sent").asLong(),
+      assertEquals(p99 <= 25 && row.get("shed").asLong() < 0.01 * row.get("sent").asLong()
+          && row.get("errors").asLong() == 0,
           row.get("holds_limit").asBoolean(), row.toString());
       if (row.get("holds_limit").asBoolean()) {
         best = rate;

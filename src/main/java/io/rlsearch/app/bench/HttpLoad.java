@@ -39,11 +39,12 @@ public final class HttpLoad implements AutoCloseable {
    * @param ok answered 200
    * @param shed answered 503 (the server refused them under overload)
    * @param errors answered with another status, failed or timed out
+   * @param timeouts of the errors, those without an answer within {@link #TIMEOUT}
    * @param latency every request's time from its scheduled start to its answer (any answer), in microseconds
    * @param firstError the first error's status and body, or its exception
    */
-  public record Result(double rate, double seconds, long sent, long ok, long shed, long errors, Histogram latency,
-      Optional<String> firstError) {
+  public record Result(double rate, double seconds, long sent, long ok, long shed, long errors, long timeouts,
+      Histogram latency, Optional<String> firstError) {
     /** A latency percentile in milliseconds. */
     public double ms(double percentile) {
       return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(percentile) / 1000.0;
@@ -96,6 +97,7 @@ public final class HttpLoad implements AutoCloseable {
     AtomicLong ok = new AtomicLong();
     AtomicLong shed = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    AtomicLong timeouts = new AtomicLong();
     AtomicReference<String> firstError = new AtomicReference<>();
     Semaphore slots = new Semaphore(maxInFlight);
     long sent = 0;
@@ -112,6 +114,7 @@ public final class HttpLoad implements AutoCloseable {
       sent++;
       if (!slots.tryAcquire(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
         errors.incrementAndGet();
+        timeouts.incrementAndGet();
         firstError.compareAndSet(null, "no answer to " + maxInFlight + " open requests within " + TIMEOUT.toSeconds()
             + " s");
         latency.recordValue((System.nanoTime() - due) / 1000);
@@ -125,7 +128,11 @@ public final class HttpLoad implements AutoCloseable {
         latency.recordValue(Math.max(0, System.nanoTime() - due) / 1000);
         if (e != null) {
           errors.incrementAndGet();
-          firstError.compareAndSet(null, e.toString());
+          Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+          if (cause instanceof java.net.http.HttpTimeoutException) {
+            timeouts.incrementAndGet();
+          }
+          firstError.compareAndSet(null, cause.toString());
         } else if (r.statusCode() == 200) {
           ok.incrementAndGet();
         } else if (r.statusCode() == 503) {
@@ -143,7 +150,7 @@ public final class HttpLoad implements AutoCloseable {
       throw new IllegalStateException("requests still open " + (TIMEOUT.toSeconds() + 5) + " s after the last was"
           + " sent, past their own timeout");
     }
-    return new Result(rate, sending, sent, ok.get(), shed.get(), errors.get(), latency.getIntervalHistogram(),
+    return new Result(rate, sending, sent, ok.get(), shed.get(), errors.get(), timeouts.get(), latency.getIntervalHistogram(),
         Optional.ofNullable(firstError.get()));
   }
 

@@ -63,6 +63,7 @@ class HttpLoadTest {
       assertEquals(20, r.shed(), "every fifth answers 503");
       // every seventh that is not a fifth: 6, 13, 20, 27, 41, 48, 55, 62, 76, 83, 90, 97
       assertEquals(12, r.errors());
+      assertEquals(0, r.timeouts());
       assertEquals(Optional.of("500 {\"error\": \"boom\"}"), r.firstError());
       assertTrue(r.latency().getMaxValue() >= 600_000, "max " + r.latency().getMaxValue() + " us");
       long delayed = r.latency().getCountBetweenValues(300_000, Long.MAX_VALUE);
