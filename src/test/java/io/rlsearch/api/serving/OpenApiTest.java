@@ -136,6 +136,34 @@ class OpenApiTest {
       }
     }
     assertTrue(refs.size() > 30, "the document refers to its schemas: " + refs.size());
+    // Every required field is a property (a typo in either would make the check of the answers vacuous).
+    for (JsonNode schema : DOC.findParents("required")) {
+      if (schema.get("required").isArray()) {
+        for (JsonNode r : schema.get("required")) {
+          if (!schema.path("properties").has(r.asText())) {
+            problems.add("required '" + r.asText() + "' is not among the properties " + schema.path("properties")
+                .size());
+          }
+        }
+      }
+    }
+    Set<String> operationIds = new TreeSet<>();
+    for (OpenApi.Endpoint e : OpenApi.endpoints()) {
+      if (!operationIds.add(operation(e).path("operationId").asText())) {
+        problems.add(e + ": a missing or repeated operationId");
+      }
+      Matcher param = Pattern.compile("\\{([^}]+)}").matcher(e.path());
+      while (param.find()) {
+        boolean declared = false;
+        for (JsonNode p : DOC.get("paths").get(e.path()).path("parameters")) {
+          declared |= p.get("name").asText().equals(param.group(1)) && p.get("in").asText().equals("path")
+              && p.get("required").asBoolean();
+        }
+        if (!declared) {
+          problems.add(e + ": the path parameter " + param.group(1) + " is not declared");
+        }
+      }
+    }
     for (OpenApi.Endpoint e : OpenApi.endpoints()) {
       JsonNode op = operation(e);
       JsonNode responses = op.get("responses");
