@@ -102,7 +102,11 @@ public final class FeedbackJoin {
     return gone;
   }
 
-  /** Joins {@code f} to its decision at {@code now}. */
+  /**
+   * Joins {@code f} to its decision at {@code now}.
+   *
+   * @throws BadInput (nothing changed) if its reward is not finite ({@link #score})
+   */
   public Result join(Feedback f, long now) {
     Entry e = entries.get(f.decisionId());
     if (e == null || now - e.openedAt > window) {
@@ -113,10 +117,29 @@ public final class FeedbackJoin {
       duplicate++;
       return new Duplicate(f.decisionId());
     }
+    // Scored before anything changes: a refused feedback leaves its decision waiting.
+    double r = score(f, reward);
     e.joined = true;
     waiting--;
     joined++;
-    return new Matched(new Joined(e.decision, f, f.reward(reward)));
+    return new Matched(new Joined(e.decision, f, r));
+  }
+
+  /**
+   * The reward of {@code f} under {@code r}, checked: finite prices and margins can still sum (or be
+   * weighted) past the double range.
+   *
+   * @throws BadInput a 400 naming the purchases when their totals or the reward are not finite
+   */
+  public static double score(Feedback f, ServingSchema.Reward r) {
+    double gmv = f.gmv();
+    double cm2 = f.cm2();
+    double v = f.reward(r);
+    if (!Double.isFinite(gmv) || !Double.isFinite(cm2) || !Double.isFinite(v)) {
+      throw BadInput.of("'purchases': their total price (" + gmv + "), total margin (" + cm2 + ") or reward (" + v
+          + ") is not a finite number; prices and margins must sum within the range of a double");
+    }
+    return v;
   }
 
   /** Drops what has waited longer than the window at {@code now}; returns the expired decisions. */

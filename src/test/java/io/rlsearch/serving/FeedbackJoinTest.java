@@ -72,4 +72,17 @@ class FeedbackJoinTest {
     assertTrue(assertThrows(BadInput.class, () -> Feedback.parse(json.readTree(
         "{\"decision_id\": \"d\", \"reward\": \"big\"}"))).getMessage().contains("'reward' must be a finite"));
   }
+
+  @Test
+  void aFeedbackWhoseRewardOverflowsIsRefusedAndLeavesItsDecisionWaiting() {
+    FeedbackJoin j = new FeedbackJoin(10, 1_000, REWARD);
+    j.open(pending("d1"), 0);
+    Feedback huge = new Feedback("d1", List.of(), List.of(new Feedback.Purchase("a", 1e308, 0, false),
+        new Feedback.Purchase("b", 1e308, 0, false)), OptionalDouble.empty());
+    BadInput e = assertThrows(BadInput.class, () -> j.join(huge, 1));
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().contains("purchases"), e.getMessage());
+    assertEquals(new FeedbackJoin.Counts(1, 1, 0, 0, 0, 0, 0), j.counts(), "nothing counted, still waiting");
+    assertInstanceOf(FeedbackJoin.Matched.class, j.join(feedback("d1"), 2));
+  }
 }

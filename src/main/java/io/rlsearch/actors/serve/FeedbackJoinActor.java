@@ -156,11 +156,13 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
    */
   public static Behavior<Command> create(int open, Duration window, io.rlsearch.serving.ServingSchema.Reward reward,
       LongSupplier clock, Duration sweepEvery, Backlog backlog, Sinks sinks, Figures figures) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+    FeedbackJoin join = new FeedbackJoin(open, window.toNanos(), reward);
+    // Resumed after an unexpected failure, keeping every open decision: the message is lost (an ask for
+    // it times out), never the join.
+    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Sweep.INSTANCE, sweepEvery);
-      return new FeedbackJoinActor(ctx, new FeedbackJoin(open, window.toNanos(), reward), clock, backlog, sinks,
-          figures);
-    }));
+      return new FeedbackJoinActor(ctx, join, clock, backlog, sinks, figures);
+    }))).onFailure(RuntimeException.class, org.apache.pekko.actor.typed.SupervisorStrategy.resume());
   }
 
   private record Subscriber(ActorRef<Joined> ref, Backlog backlog) {}
@@ -241,7 +243,17 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
   }
 
   private Behavior<Command> onGive(Give g) {
-    FeedbackJoin.Result r = join.join(g.feedback(), clock.getAsLong());
+    FeedbackJoin.Result r;
+    try {
+      r = join.join(g.feedback(), clock.getAsLong());
+    } catch (io.rlsearch.serving.BadInput e) {
+      // The serving system refuses such a feedback before it is sent; one that comes anyway leaves its
+      // decision waiting and is answered as if no decision waited, so the join (and every open decision)
+      // outlives it.
+      getContext().getLog().warn("feedback for decision {} refused: {}", g.feedback().decisionId(), e.getMessage());
+      g.replyTo().tell(new FeedbackJoin.Unknown(g.feedback().decisionId()));
+      return this;
+    }
     figures.counts = join.counts();
     g.replyTo().tell(r);
     if (r instanceof FeedbackJoin.Matched m) {

@@ -27,7 +27,12 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * The serving path's HTTP control surface (Pekko HTTP): {@code GET /health}, {@code GET /policies},
+ * The serving path's HTTP surface (Pekko HTTP). The data plane: {@code POST /v1/rank} (a search
+ * service's candidates ranked by the live version or the canary), {@code POST /v1/feedback} (what the
+ * user did, joined to its decision: 200, 404 for an unknown or expired decision, 409 for a second
+ * feedback), {@code GET /v1/schema}; bad input is a JSON 4xx naming the field (413 past
+ * {@code serving.max_candidates} or {@code serving.max_body}, 415 without a JSON content type), overload
+ * a 503 with {@code Retry-After}. The control surface: {@code GET /health}, {@code GET /policies},
  * {@code POST /policies/{version}/promote}, {@code POST /policies/{version}/canary} (body
  * {@code {"share": s}}), {@code POST /policies/{version}/shadow}, {@code POST /rollback}. JSON in and
  * out; errors are JSON ({@code {"error": ...}}) with a 4xx: 400 for a malformed version or body, 404
@@ -293,12 +298,14 @@ public final class ServingApi extends AllDirectives {
         }, sys::refused))), methodNotAllowed("POST"))),
         path("feedback", () -> concat(post(() -> mutating(() -> withBody(maxBody, body -> {
           io.rlsearch.serving.Feedback f;
+          CompletionStage<Optional<io.rlsearch.serving.FeedbackJoin.Result>> joined;
           try {
             f = io.rlsearch.serving.Feedback.parse(body);
+            joined = sys.feedback(f);
           } catch (io.rlsearch.serving.BadInput e) {
             return complete(error(e.status(), e.getMessage()));
           }
-          return onSuccess(sys.feedback(f), r -> complete(feedbackAnswer(f, r)));
+          return onSuccess(joined, r -> complete(feedbackAnswer(f, r)));
         }, () -> { }))), methodNotAllowed("POST"))),
         path("schema", () -> concat(get(() -> complete(json(200, sys.schema().view()))), methodNotAllowed("GET")))));
   }
@@ -401,6 +408,21 @@ public final class ServingApi extends AllDirectives {
     });
   }
 
+  /** A JSON parser's complaint in one line: what it expected, and where (no excerpt of the input). */
+  static String jsonProblem(java.io.IOException e) {
+    if (!(e instanceof com.fasterxml.jackson.core.JsonProcessingException j)) {
+      return String.valueOf(e.getMessage());
+    }
+    String m = String.valueOf(j.getOriginalMessage()).replace('\n', ' ');
+    int cut = m.indexOf(" (start marker at");
+    if (cut > 0) {
+      m = m.substring(0, cut);
+    }
+    m = m.replaceAll("\\s*\\[Source: [^\\]]*\\]", "");
+    com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
+    return at == null ? m : m + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+  }
+
   /** How long a data-plane body may take to arrive. */
   private static final long BODY_TIMEOUT_MS = 10_000;
 
@@ -417,38 +439,52 @@ public final class ServingApi extends AllDirectives {
         return complete(error(413, "the body has " + length.getAsLong() + " bytes; at most " + limit
             + " (serving.max_body)"));
       }
+      io.rlsearch.actors.serve.Backlog gate = sys.bodies();
+      if (!gate.offer()) {
+        return complete(unavailable("overloaded: " + gate.counts().capacity() + " request bodies are being read"
+            + " already; retry later"));
+      }
       return extractMaterializer(mat -> withSizeLimit(limit, () -> extractRequestEntity(entity -> onComplete(
           entity.toStrict(BODY_TIMEOUT_MS, limit, mat), strict -> {
-            if (strict.isFailure()) {
-              refused.run();
-              Throwable t = strict.failed().get();
-              while (t.getCause() != null && !(t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException)) {
-                t = t.getCause();
-              }
-              if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
-                return complete(error(413, "the body is larger than " + limit + " bytes (serving.max_body)"));
-              }
-              if (t instanceof java.util.concurrent.TimeoutException) {
-                return complete(error(408, "the body did not arrive within " + BODY_TIMEOUT_MS + " ms"));
-              }
-              return complete(error(400, "the body could not be read: " + t.getMessage()));
-            }
-            JsonNode body;
             try {
-              body = JSON.readTree(strict.get().getData().toArray());
-            } catch (java.io.IOException e) {
-              refused.run();
-              String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
-                  : e.getMessage();
-              return complete(error(400, "the body is not JSON: " + why));
+              return parsed(strict, limit, inner, refused);
+            } finally {
+              // The body and its tree are garbage once the request is parsed (the route built).
+              gate.taken();
             }
-            if (body == null || !body.isObject()) {
-              refused.run();
-              return complete(error(400, "the body must be a JSON object"));
-            }
-            return inner.apply(body);
           }))));
     });
+  }
+
+  /** The read body as JSON for {@code inner}, or the 4xx it earns ({@code refused} counts it). */
+  private Route parsed(scala.util.Try<org.apache.pekko.http.javadsl.model.HttpEntity.Strict> strict, long limit,
+      Function<JsonNode, Route> inner, Runnable refused) {
+    if (strict.isFailure()) {
+      refused.run();
+      Throwable t = strict.failed().get();
+      while (t.getCause() != null && !(t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException)) {
+        t = t.getCause();
+      }
+      if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
+        return complete(error(413, "the body is larger than " + limit + " bytes (serving.max_body)"));
+      }
+      if (t instanceof java.util.concurrent.TimeoutException) {
+        return complete(error(408, "the body did not arrive within " + BODY_TIMEOUT_MS + " ms"));
+      }
+      return complete(error(400, "the body could not be read: " + t.getMessage()));
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(strict.get().getData().toArray());
+    } catch (java.io.IOException e) {
+      refused.run();
+      return complete(error(400, "the body is not JSON: " + jsonProblem(e)));
+    }
+    if (body == null || !body.isObject()) {
+      refused.run();
+      return complete(error(400, "the body must be a JSON object"));
+    }
+    return inner.apply(body);
   }
 
   private Route boundedBody(Function<JsonNode, Route> inner) {

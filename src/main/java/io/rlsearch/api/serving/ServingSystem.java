@@ -135,6 +135,14 @@ public final class ServingSystem implements AutoCloseable {
   public record RealCounts(long requests, long answered, long failed, long shed, long refused, long feedbackShed,
       long registrationsDropped) {}
 
+  /**
+   * Data-plane bodies read and parsed at once; beyond, a request is refused with 503 (counted). Reading
+   * and parsing take well under a millisecond for a request of 100 candidates, so this many in flight
+   * means a burst far past what the shards serve; it bounds the memory bodies and their JSON trees hold
+   * (each at most {@code serving.max_body}).
+   */
+  public static final int BODIES = 64;
+
   /** Feedbacks that may wait for the join at once; beyond, a feedback is refused with 503 (counted). */
   public static final int FEEDBACK_QUEUE = 4096;
 
@@ -197,6 +205,8 @@ public final class ServingSystem implements AutoCloseable {
     t.counter("rlsearch_rank_shed", "Real rank requests refused with 503 (a full shard queue or stopping)",
         () -> rankShed.get());
     t.counter("rlsearch_rank_refused", "Real rank requests refused as bad input (4xx)", () -> rankRefused.get());
+    t.counter("rlsearch_data_bodies_shed", "Rank and feedback requests refused with 503: "
+        + BODIES + " bodies were being read", () -> bodies.dropped());
     t.gauge("rlsearch_feedback_open", "Served decisions waiting for feedback", () -> joinFigures.counts().open());
     t.counter("rlsearch_feedback_joined", "Feedbacks joined to their decision", () -> joinFigures.counts().joined());
     t.counter("rlsearch_feedback_unknown", "Feedbacks for no waiting decision (404)",
@@ -279,6 +289,8 @@ public final class ServingSystem implements AutoCloseable {
   private final io.rlsearch.actors.serve.Backlog feedbackBacklog = new io.rlsearch.actors.serve.Backlog(
       FEEDBACK_QUEUE, Duration.ofSeconds(1), System::nanoTime);
   private final FeedbackJoinActor.Figures joinFigures = new FeedbackJoinActor.Figures();
+  private final io.rlsearch.actors.serve.Backlog bodies = new io.rlsearch.actors.serve.Backlog(BODIES,
+      Duration.ofSeconds(1), System::nanoTime);
   private final AtomicLong rankNext = new AtomicLong();
   private final AtomicLong rankRequests = new AtomicLong();
   private final AtomicLong rankAnswered = new AtomicLong();
@@ -460,6 +472,11 @@ public final class ServingSystem implements AutoCloseable {
     return b;
   }
 
+  /** The data plane's bodies being read and parsed ({@link #BODIES} at most; the rest are shed, counted). */
+  public io.rlsearch.actors.serve.Backlog bodies() {
+    return bodies;
+  }
+
   /** The feedback join's actor. */
   public ActorRef<FeedbackJoinActor.Command> feedbackJoin() {
     return join;
@@ -539,9 +556,14 @@ public final class ServingSystem implements AutoCloseable {
     });
   }
 
-  /** What became of a feedback: the join's result, or refused (503) because too many wait. */
+  /**
+   * What became of a feedback: the join's result, or refused (503) because too many wait.
+   *
+   * @throws io.rlsearch.serving.BadInput at once (a 400) if its reward is not finite under the schema
+   */
   public CompletionStage<Optional<io.rlsearch.serving.FeedbackJoin.Result>> feedback(
       io.rlsearch.serving.Feedback f) {
+    io.rlsearch.serving.FeedbackJoin.score(f, data.schema().reward());
     if (!feedbackBacklog.offer()) {
       return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
     }

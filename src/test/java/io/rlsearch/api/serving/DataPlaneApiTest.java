@@ -189,6 +189,11 @@ class DataPlaneApiTest {
       String first = r.body().get("ranking").get(0).asText();
       String fb = "{\"decision_id\": \"" + id + "\", \"clicks\": [\"" + first + "\"], \"purchases\": [{\"id\": \""
           + first + "\", \"price\": 20, \"margin\": 5}]}";
+      // Purchases whose total overflows the double range: refused, and the decision still waits for its feedback.
+      Res overflow = post(run.port(), "/v1/feedback", "{\"decision_id\": \"" + id + "\", \"purchases\": [{\"id\":"
+          + " \"a\", \"price\": 1e308}, {\"id\": \"b\", \"price\": 1e308}]}");
+      assertEquals(400, overflow.status(), overflow.body().toString());
+      assertTrue(overflow.body().get("error").asText().contains("purchases"), overflow.body().toString());
       Res ok = post(run.port(), "/v1/feedback", fb);
       assertEquals(200, ok.status(), ok.body().toString());
       assertEquals(id, ok.body().get("decision_id").asText());
@@ -263,6 +268,8 @@ class DataPlaneApiTest {
     try (Serving.Running run = start(Optional.empty(), small)) {
       int p = run.port();
       refused(p, 400, "{\"candidates\": [", "not JSON");
+      String notJson = post(p, "/v1/rank", "{\"candidates\": [").body().get("error").asText();
+      assertTrue(notJson.contains("(line 1, column ") && !notJson.contains("Source"), "one plain line: " + notJson);
       refused(p, 400, "[1, 2]", "JSON object");
       ObjectNode wrongType = request(null, null, 3, null, 1);
       ((ObjectNode) wrongType.get("candidates").get(1)).put("base_score", "high");
@@ -307,7 +314,7 @@ class DataPlaneApiTest {
       assertEquals(200, post(p, "/v1/rank", request(null, null, 20, 5, 9).toString()).status());
       JsonNode health = get(p, "/health").body();
       assertEquals(200, get(p, "/health").status());
-      assertEquals(12, health.get("rank").get("refused").asLong(), health.toString());
+      assertEquals(13, health.get("rank").get("refused").asLong(), health.toString());
       assertEquals(1, health.get("rank").get("answered").asLong(), health.toString());
     }
   }
@@ -445,6 +452,115 @@ class DataPlaneApiTest {
       assertEquals(2.5, j.reward());
       assertEquals(Optional.of("s1"), j.decision().requestId());
       assertEquals(0, b.counts().queued());
+    }
+  }
+
+  @Test
+  void aShadowRanksRealRequestsApartAndItsTopKAgreementWithTheServedRankingIsRecorded() throws Exception {
+    try (Serving.Running run = start(Optional.empty(), SCHEMA)) {
+      int p = run.port();
+      assertEquals(200, post(p, "/policies/6/shadow", "{}").status());
+      String shadowName = get(p, "/policies").body().get("versions").get(5).get("name").asText();
+      var live = ServingPolicies.bind(PolicyCatalog.builtIn("cm2_price"), SCHEMA);
+      var shadow = ServingPolicies.bind(PolicyCatalog.builtIn(shadowName), SCHEMA);
+      double sum = 0;
+      int n = 20;
+      for (int i = 0; i < n; i++) {
+        ObjectNode body = request("s" + i, null, 12, 4, 100 + i);
+        assertEquals(200, post(p, "/v1/rank", body.toString()).status());
+        RankRequest q = RankRequest.parse(body, SCHEMA);
+        sum += io.rlsearch.actors.serve.ShadowActor.topKAgreement(live.rank(q, RequestKeys.policyStream(3, "s" + i))
+            .order(), shadow.rank(q, RequestKeys.policyStream(3, "shadow/s" + i)).order());
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (run.system().shadowAgreement().compared() < n && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      io.rlsearch.actors.serve.ShadowActor.Agreement a = run.system().shadowAgreement();
+      assertEquals(n, a.compared(), "every request compared within 10 s");
+      assertEquals(sum / n, a.meanTopK(), 1e-12);
+      assertTrue(a.meanTopK() < 1, "the shadow (" + shadowName + ") ranks otherwise than the live version: " + a);
+    }
+  }
+
+  @Test
+  void aVersionWhosePolicyThrowsAnswersA500WithTheErrorAndTheShardServesOn() throws Exception {
+    ServingSystem.Settings s = new ServingSystem.Settings(1, ServingMonitorActor.Settings.defaults(), Optional.empty(),
+        3, 0);
+    try (ServingSystem sys = new ServingSystem(WORLD, Task.BoostWeights.battle(), "cm2_price", "built-in",
+        PolicyCatalog.builtIn("cm2_price"), s, Runs.quietSystemConfig())) {
+      long broken = sys.register("broken", "test", new io.rlsearch.agents.spi.PolicySnapshot() {
+        @Override
+        public String agent() {
+          return "broken";
+        }
+
+        @Override
+        public long version() {
+          return 0;
+        }
+
+        @Override
+        public io.rlsearch.agents.spi.Decision act(double[] x, io.rlsearch.core.random.NumpyRandom rng) {
+          throw new IllegalStateException("no weights today");
+        }
+      });
+      ServerBinding b = Http.get(sys.system()).newServerAt("127.0.0.1", 0).bind(new ServingApi(sys, Optional.empty())
+          .route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      int p = b.localAddress().getPort();
+      assertEquals(200, post(p, "/policies/" + broken + "/canary", "{\"share\": 1}").status());
+      Res r = post(p, "/v1/rank", request("x", null, 3, null, 1).toString());
+      assertEquals(500, r.status());
+      assertTrue(r.body().get("error").asText().contains("no weights today"), r.body().toString());
+      assertEquals(1, sys.realCounts().failed());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (sys.metrics().versions().getOrDefault(broken, null) == null && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(1, sys.metrics().versions().get(broken).errors(), "the error-rate guardrail sees it");
+      assertEquals(200, post(p, "/policies/" + broken + "/canary", "{\"share\": 0}").status());
+      assertEquals(200, post(p, "/v1/rank", request("y", null, 3, null, 1).toString()).status());
+      b.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void bodiesBeingReadAreBoundedTheNextIsShedWith503AndTheirPlacesComeBack() throws Exception {
+    try (Serving.Running run = start(Optional.empty(), SCHEMA)) {
+      int p = run.port();
+      String body = request(null, null, 3, null, 1).toString();
+      List<java.net.Socket> slow = new ArrayList<>();
+      try {
+        // Clients that announce a body and send half of it: each holds a place while it is read.
+        for (int i = 0; i < ServingSystem.BODIES; i++) {
+          java.net.Socket so = new java.net.Socket("127.0.0.1", p);
+          slow.add(so);
+          so.getOutputStream().write(("POST /v1/rank HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+              + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body.substring(0, body.length() / 2))
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          so.getOutputStream().flush();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (run.system().bodies().counts().queued() < ServingSystem.BODIES && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertEquals(ServingSystem.BODIES, run.system().bodies().counts().queued(), "every slow body holds a place");
+        Res shed = post(p, "/v1/rank", body);
+        assertEquals(503, shed.status(), shed.body().toString());
+        assertEquals("1", shed.raw().headers().firstValue("Retry-After").orElse(""));
+        assertEquals(1, run.system().bodies().dropped());
+      } finally {
+        for (java.net.Socket so : slow) {
+          so.close();
+        }
+      }
+      // The closed connections' bodies fail to arrive: their places are given back.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (run.system().bodies().counts().queued() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(0, run.system().bodies().counts().queued());
+      assertEquals(200, post(p, "/v1/rank", body).status());
     }
   }
 }
