@@ -7,7 +7,6 @@ import io.rlsearch.api.serving.Serving;
 import io.rlsearch.app.bench.HttpLoad;
 import io.rlsearch.app.bench.RankBodies;
 import io.rlsearch.core.random.NumpyRandom;
-import io.rlsearch.serving.ServingSchema;
 import io.rlsearch.sim.SimSettings;
 import io.rlsearch.sim.World;
 import java.io.IOException;
@@ -89,7 +88,8 @@ final class HttpBench implements Callable<Integer> {
   long seed;
 
   @Option(names = "--write-body", paramLabel = "FILE",
-      description = "Write one request body (the schema of --url, else the default world's) to FILE and exit.")
+      description = "Write one request body (the schema of --url, else of --config: by default the world's) to FILE"
+          + " and exit.")
   Path writeBody;
 
   @Mixin ConfigOption config = new ConfigOption();
@@ -127,9 +127,11 @@ final class HttpBench implements Callable<Integer> {
       throw new Main.UsageException("--url must be a server's address such as http://127.0.0.1:8080, got " + url);
     }
     Optional<String> token = Optional.ofNullable(System.getenv("RLSEARCH_TOKEN")).filter(s -> !s.isBlank());
-    SimSettings sim = config.load();
+    ConfigOption.Served loaded = config.loadServing();
+    SimSettings sim = loaded.sim();
     if (writeBody != null) {
-      List<List<String>> names = url != null ? schemaOf(base(url), token) : worldSchema(sim);
+      List<List<String>> names = url != null ? schemaOf(base(url), token)
+          : List.of(loaded.schema().context(), loaded.schema().candidate());
       byte[] body = RankBodies.bodies(names.get(0), names.get(1), candidates, 1, seed).get(0);
       try {
         Files.write(writeBody, body);
@@ -148,7 +150,7 @@ final class HttpBench implements Callable<Integer> {
       } else {
         World world = World.generate(sim.withSeed(seed), new NumpyRandom(seed));
         server = Serving.start(world, policy, List.of(), shards, Optional.empty(), seed, "127.0.0.1", 0,
-            Optional.empty(), 0);
+            Optional.empty(), 0, 0, loaded.schema());
         base = "http://127.0.0.1:" + server.port();
       }
       List<List<String>> names = schemaOf(base, token);
@@ -251,11 +253,6 @@ final class HttpBench implements Callable<Integer> {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
-  private static List<List<String>> worldSchema(SimSettings sim) {
-    ServingSchema s = ServingSchema.world(sim);
-    return List.of(s.context(), s.candidate());
-  }
-
   /** The context and candidate feature names of the server at {@code base} (GET /v1/schema). */
   private static List<List<String>> schemaOf(String base, Optional<String> token) {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "/v1/schema")).timeout(HttpLoad.TIMEOUT);
@@ -264,8 +261,9 @@ final class HttpBench implements Callable<Integer> {
       HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(HttpLoad.TIMEOUT).build()
           .send(req.build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
+        String text = r.body().replaceAll("\\s+", " ").strip();
         throw new Main.UsageException("GET " + base + "/v1/schema answered " + r.statusCode() + ": "
-            + r.body().strip().lines().findFirst().orElse(""));
+            + (text.length() > 300 ? text.substring(0, 300) + "..." : text));
       }
       JsonNode s = JSON.readTree(r.body());
       List<List<String>> out = new ArrayList<>();

@@ -67,6 +67,29 @@ class HttpBenchTest {
   }
 
   @Test
+  void theBodyFileFollowsTheServingSchemaOfTheConfiguration(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("serving.conf");
+    Files.writeString(conf, "serving.schema { context = [query_brand, hour], candidate = [margin, stock] }\n");
+    Path file = dir.resolve("body.json");
+    Cli.Run r = Cli.run("bench", "http", "--config", conf.toString(), "--candidates", "3", "--write-body",
+        file.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode body = JSON.readTree(Files.readAllBytes(file));
+    assertEquals(java.util.List.of("query_brand", "hour"), fieldNames(body.get("context")));
+    assertEquals(1.0, body.get("context").get("query_brand").asDouble(), "the only query type is set");
+    assertEquals(3, body.get("candidates").size());
+    for (JsonNode c : body.get("candidates")) {
+      assertEquals(java.util.List.of("margin", "stock"), fieldNames(c.get("features")));
+    }
+  }
+
+  private static java.util.List<String> fieldNames(JsonNode n) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    n.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
   void badOptionsAreRefusedWithOneLine() {
     for (String[] args : new String[][] {{"--rates", "0"}, {"--duration", "-1"}, {"--url", "ftp://x"},
         {"--candidates", "0"}}) {
