@@ -199,6 +199,7 @@ final class ServeCommand implements Callable<Integer> {
       out.put("rank_failed", real.failed());
       out.put("rank_shed", real.shed());
       out.put("rank_refused", real.refused());
+      out.put("data_bodies_shed", run.system().bodies().dropped());
       io.rlsearch.serving.FeedbackJoin.Counts joined = run.system().joinCounts();
       out.put("feedback_open", joined.open());
       out.put("feedback_joined", joined.joined());

@@ -39,6 +39,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * the shard acknowledges every table to the registry. With a shadow, the answered request goes to the
  * {@link ShadowActor}, which computes the shadow's action apart (never served).
  *
+ * <p>A real request ({@link Rank}, parsed against the serving schema) is served the same way with the
+ * table in hand: the version its routing key chooses ranks its candidates with the policy bound to the
+ * schema ({@link Bindings}), the decision is registered with the feedback join, the answer goes back,
+ * and a shadow, if set, ranks the request afterwards in its own actor. A real request never fails the
+ * shard: a policy that throws answers it with the error and counts against its version.
+ *
  * <p>A shard is supervised: any other failure restarts it with its {@link State}, and the request it
  * was serving is answered with the error and counted against its version, so no request is lost and
  * the requester's count of requests in flight is released.

@@ -137,8 +137,9 @@ public final class ShadowActor {
         }
       } catch (RuntimeException e) {
         if (queue.failed.getAndIncrement() == 0) {
-          ctx.getLog().warn("shadow version {} failed on a request: {} (later failures are counted, not logged)",
-              version.id(), e.toString());
+          ctx.getLog().warn("shadow version {} failed on {}: {} (later failures are counted, not logged)",
+              version.id(), job instanceof Work w ? "request " + w.requestId() : "decision "
+                  + ((RankWork) job).decisionId(), e.toString());
         }
       }
       return Behaviors.same();

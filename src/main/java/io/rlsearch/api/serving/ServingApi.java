@@ -205,6 +205,7 @@ public final class ServingApi extends AllDirectives {
           rank.put("failed", real.failed());
           rank.put("shed", real.shed());
           rank.put("refused", real.refused());
+          rank.put("bodies_shed", sys.bodies().dropped());
           m.put("rank", rank);
           io.rlsearch.serving.FeedbackJoin.Counts fc = sys.joinCounts();
           Map<String, Object> fb = new LinkedHashMap<>();

@@ -36,6 +36,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * ActorSystem, and an open-loop traffic generator. Latency is measured from each request's scheduled
  * start (the open loop's schedule, not the send), so a stall shows in the figures instead of being
  * hidden by requests that were never sent (coordinated omission).
+ *
+ * <p>The data plane: {@link #rank} serves a search service's request on a shard under the same
+ * admission as the simulated traffic, {@link #feedback} joins what its user did to the decision in the
+ * feedback join ({@link FeedbackJoinActor}), whose joined decisions feed the monitor, the decision log
+ * and the subscribers of {@link #subscribeJoined}.
  */
 public final class ServingSystem implements AutoCloseable {
   /**
