@@ -115,6 +115,9 @@ class OpenApiTest {
           validate(f.getValue(), prop, where + "." + f.getKey(), problems);
         } else if (schema.path("additionalProperties").isObject()) {
           validate(f.getValue(), schema.get("additionalProperties"), where + "." + f.getKey(), problems);
+        } else if (!schema.path("additionalProperties").asBoolean(false)) {
+          // What the server answers is documented, field by field.
+          problems.add(where + ": the field '" + f.getKey() + "' is not documented");
         }
       }
     }
@@ -216,6 +219,9 @@ class OpenApiTest {
     try (Serving.Running run = Serving.start(Runs.smallWorld(3), "cm2_price", List.of(), 2, Optional.empty(), 3,
         "127.0.0.1", 0, Optional.empty(), 0)) {
       int port = run.port();
+      // Simulated traffic first, so that /policies shows each version's figures too.
+      run.system().drive(0, 1000, 0.2, t -> { }, () -> false);
+      assertTrue(run.system().awaitAnswers(Duration.ofSeconds(30)));
       List<String> problems = new ArrayList<>();
       String decision = null;
       for (OpenApi.Endpoint e : OpenApi.endpoints()) {
@@ -249,6 +255,9 @@ class OpenApiTest {
         }
         if (a.mediaType().equals("application/json")) {
           JsonNode answer = JSON.readTree(a.body());
+          if (e.path().equals("/policies")) {
+            assertTrue(answer.get("versions").get(0).has("metrics"), "the live version's figures are checked too");
+          }
           validate(answer, content.get("application/json").get("schema"), e.toString(), problems);
           if (e.path().equals("/v1/rank") && answer.has("decision_id")) {
             decision = answer.get("decision_id").asText();
