@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bench http}: {@code POST /v1/rank} under an open-loop load at fixed rates, over real HTTP. */
-@Command(name = "http", mixinStandardHelpOptions = true,
+@Command(name = "http", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/performance.md",
     description = {"Ranks over HTTP under an open-loop load: for each rate, POST /v1/rank at that many requests a"
         + " second for S seconds, each request sent at its scheduled time whatever the answers before it did, and"
         + " its latency measured from that time to its answer (so a stall counts in full: no coordinated"
