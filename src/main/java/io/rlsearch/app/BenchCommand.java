@@ -33,13 +33,13 @@ import picocli.CommandLine.Spec;
 /** {@code bench}: the project's own benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, footer = "%nDocumentation: docs/performance.md", description = "Benchmarks.",
     subcommands = {BenchCommand.Env.class, PassesBench.class, PipelineBench.class, InferenceBench.class, LearnerBench.class,
-        ClusterBench.class})
+        ClusterBench.class, HttpBench.class})
 final class BenchCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (env, pipeline, inference, learner)");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (env, passes, pipeline, inference, learner, cluster, http)");
   }
 
   /** {@code bench env}: whole episodes per second of one environment kind. */

@@ -43,7 +43,9 @@ import picocli.CommandLine.Spec;
         + " chosen by a hash of user_key), POST /v1/feedback joins what the user did to the decision (the reward"
         + " feeds the guardrails and, with --log, the decision log), GET /v1/schema gives the features a request"
         + " carries. The `serving` section of --config sets the schema and the limits (docs/configuration.md);"
-        + " --rate 0 serves real traffic only."})
+        + " --rate 0 serves real traffic only.",
+        "GET /v1/openapi.json is the OpenAPI 3 document of every route; docs/serving.md walks through the data"
+        + " plane with curl."})
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

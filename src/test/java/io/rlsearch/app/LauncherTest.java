@@ -60,6 +60,10 @@ class LauncherTest {
       List<String> a = javaArgs(dir, Map.of(), service, "--rate", "10");
       assertFalse(a.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w*GC")), service + ": " + a);
     }
+    // bench http runs a server under load; the other benchmarks are batch runs.
+    List<String> http = javaArgs(dir, Map.of(), "bench", "http", "--rates", "100");
+    assertFalse(http.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w*GC")), http.toString());
+    assertTrue(javaArgs(dir, Map.of(), "bench", "env", "--env", "http").contains("-XX:+UseSerialGC"));
   }
 
   @Test

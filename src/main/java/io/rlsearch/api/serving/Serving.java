@@ -19,7 +19,8 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * The serving path started as a call: a {@link ServingSystem} with every built-in policy registered
- * (and checkpointed ones), its HTTP control surface ({@link ServingApi}), {@code /metrics}, {@code /events}
+ * (and checkpointed ones), its HTTP control surface ({@link ServingApi}), its OpenAPI document
+ * ({@link OpenApi}), {@code /metrics}, {@code /events}
  * and the live page bound on one port. {@code ./rlsearch serve} and the tests start it here.
  */
 public final class Serving {
@@ -107,7 +108,8 @@ public final class Serving {
       io.rlsearch.api.metrics.Telemetry telemetry = new io.rlsearch.api.metrics.Telemetry("serve", System::nanoTime);
       sys.attach(telemetry);
       io.rlsearch.api.metrics.DashboardRoutes dash = new io.rlsearch.api.metrics.DashboardRoutes(telemetry, sys.system());
-      ServerBinding b = Http.get(sys.system()).newServerAt(bind, port).bind(api.routeWith(dash.route()))
+      ServerBinding b = Http.get(sys.system()).newServerAt(bind, port).bind(api.routeWith(
+          org.apache.pekko.http.javadsl.server.Directives.concat(dash.route(), new OpenApi().route())))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       InetSocketAddress addr = b.localAddress();
       return new Running(sys, b, addr.getPort());

@@ -168,11 +168,12 @@ public final class ServingApi extends AllDirectives {
     return false;
   }
 
+  private static final String ENDPOINTS = String.join(", ", OpenApi.endpoints().stream().map(Object::toString)
+      .toList()) + " (GET /v1/openapi.json describes them)";
+
   private Route notFound() {
-    return extractUnmatchedPath(p -> complete(error(404, "no such endpoint: " + p + "; endpoints: POST /v1/rank, POST"
-        + " /v1/feedback, GET /v1/schema, GET /health, GET"
-        + " /policies, POST /policies/{version}/promote, POST /policies/{version}/canary, POST"
-        + " /policies/{version}/shadow, POST /rollback, GET /metrics, GET /events, GET /")));
+    // The endpoints named are the OpenAPI document's (the declared route table).
+    return extractUnmatchedPath(p -> complete(error(404, "no such endpoint: " + p + "; endpoints: " + ENDPOINTS)));
   }
 
   private Route controlRoutes() {
