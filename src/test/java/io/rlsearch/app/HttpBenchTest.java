@@ -27,7 +27,7 @@ class HttpBenchTest {
     assertTrue(out.get("in_process").asBoolean());
     assertEquals(20, out.get("candidates").asInt());
     assertEquals(10, out.get("candidate_features").asInt());
-    assertEquals(17, out.get("context_features").asInt());
+    assertEquals(21, out.get("context_features").asInt(), "the world schema's 17 and its four extras");
     assertEquals(2, out.get("rates").size());
     double best = -1;
     for (int i = 0; i < 2; i++) {

@@ -83,7 +83,8 @@ class HttpLoadTest {
       RankRequest r = RankRequest.parse(body, schema);
       assertEquals(100, r.size());
       assertEquals(100, r.k());
-      assertEquals(17, body.get("context").size());
+      assertEquals(schema.context().size(), body.get("context").size());
+      assertEquals(21, schema.context().size());
       assertEquals(10, body.get("candidates").get(0).get("features").size());
       double segments = 0;
       for (String name : schema.context()) {
