@@ -506,8 +506,6 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         c.replay() != null ? c.replay().size() : 0,
         totals.meanReward(), totals.finalReward(), totals.meanGmv(), List.copyOf(new java.util.TreeSet<>(nodes)),
         (clock.getAsLong() - start) / 1e9, failure, resumedAtRound);
-    replyTo.tell(report);
-    reports.ifPresent(t -> t.tell(org.apache.pekko.actor.typed.pubsub.Topic.publish(report)));
     if (failure.isEmpty() && !settings.checkpointDir().isEmpty()) {
       // The run is over: its checkpoint would only make a later run of the same id start near the end.
       java.nio.file.Path file = checkpointFile();
@@ -519,6 +517,13 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         }
       }, blocking());
     }
+    // The report goes out once the checkpoint directory is settled (the write under way finished, the
+    // finished run's checkpoint deleted): whoever reads the report may start the same run again, or
+    // remove the directory, at once.
+    lastWrite.whenComplete((v, e) -> {
+      replyTo.tell(report);
+      reports.ifPresent(t -> t.tell(org.apache.pekko.actor.typed.pubsub.Topic.publish(report)));
+    });
     return idle(count, round, retries.get());
   }
 

@@ -211,6 +211,11 @@ class ClusterCheckpointTest {
         System::nanoTime).toCompletableFuture().get(150, TimeUnit.SECONDS);
     assertTrue(r.failure().isEmpty(), r.failure().toString());
     assertEquals(12, r.resumedAtRound());
+    // The finished run's checkpoint is gone when its report arrives (it was deleted after the report,
+    // and the test's directory could not be removed while the deletion ran).
+    try (var left = java.nio.file.Files.list(dir)) {
+      assertEquals(List.of(), left.toList(), "the checkpoint directory when the report arrived");
+    }
     assertEquals(2500, r.learned());
     assertEquals(0, r.lost());
     assertEquals(plain.report().mean().get("reward").mean(), r.meanReward());
