@@ -168,6 +168,200 @@ public record RankRequest(Optional<String> requestId, Optional<String> userKey, 
     return new RankRequest(requestId, userKey, context, ids, base, feats, k);
   }
 
+  private static final com.fasterxml.jackson.core.JsonFactory FACTORY = new com.fasterxml.jackson.core.JsonFactory();
+
+  /**
+   * The request in {@code body} read in one streaming pass, without building a tree (the tree costs
+   * most of a request's parsing): empty whenever the body is anything but a plain valid request (a
+   * refusal, a repeated key, an id given as a number, trailing content), and then
+   * {@link #parse(JsonNode, ServingSchema)} of its tree decides and words the refusal. A request it
+   * accepts is exactly the one {@code parse} gives.
+   */
+  public static Optional<RankRequest> parseFast(byte[] body, ServingSchema schema) {
+    try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(body)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return Optional.empty();
+      }
+      String requestId = null;
+      String userKey = null;
+      double[] context = null;
+      java.util.ArrayList<String> ids = null;
+      double[] base = null;
+      java.util.ArrayList<double[]> feats = null;
+      int k = -1;
+      Set<String> seen = new HashSet<>();
+      Map<String, Integer> candIndex = index(schema.candidate());
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        if (!seen.add(f)) {
+          return Optional.empty();
+        }
+        com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+        switch (f) {
+          case "request_id", "user_key" -> {
+            if (t != com.fasterxml.jackson.core.JsonToken.VALUE_STRING || p.getTextLength() > MAX_KEY) {
+              return Optional.empty();
+            }
+            if (f.equals("request_id")) {
+              requestId = p.getText();
+            } else {
+              userKey = p.getText();
+            }
+          }
+          case "context" -> {
+            context = fastFeatures(p, t, schema.context(), index(schema.context()), schema);
+            if (context == null) {
+              return Optional.empty();
+            }
+          }
+          case "candidates" -> {
+            if (t != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+              return Optional.empty();
+            }
+            ids = new java.util.ArrayList<>();
+            feats = new java.util.ArrayList<>();
+            double[] b = new double[16];
+            Set<String> distinct = new HashSet<>();
+            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+              if (ids.size() >= schema.limits().maxCandidates()) {
+                return Optional.empty();
+              }
+              String id = null;
+              double bs = Double.NaN;
+              double[] row = null;
+              Set<String> fields = new HashSet<>();
+              while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String cf = p.currentName();
+                if (!fields.add(cf)) {
+                  return Optional.empty();
+                }
+                com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+                switch (cf) {
+                  case "id" -> {
+                    if (v != com.fasterxml.jackson.core.JsonToken.VALUE_STRING || p.getTextLength() == 0
+                        || p.getTextLength() > MAX_KEY) {
+                      return Optional.empty();
+                    }
+                    id = p.getText();
+                  }
+                  case "base_score" -> {
+                    if (!v.isNumeric()) {
+                      return Optional.empty();
+                    }
+                    bs = p.getDoubleValue();
+                    if (!Double.isFinite(bs)) {
+                      return Optional.empty();
+                    }
+                  }
+                  case "features" -> {
+                    row = fastFeatures(p, v, schema.candidate(), candIndex, schema);
+                    if (row == null) {
+                      return Optional.empty();
+                    }
+                  }
+                  default -> {
+                    return Optional.empty();
+                  }
+                }
+              }
+              if (id == null || Double.isNaN(bs) || !distinct.add(id)) {
+                return Optional.empty();
+              }
+              if (row == null) {
+                row = fastFeatures(p, null, schema.candidate(), candIndex, schema);
+                if (row == null) {
+                  return Optional.empty();
+                }
+              }
+              if (ids.size() == b.length) {
+                b = java.util.Arrays.copyOf(b, b.length * 2);
+              }
+              b[ids.size()] = bs;
+              ids.add(id);
+              feats.add(row);
+            }
+            if (t != com.fasterxml.jackson.core.JsonToken.END_ARRAY || ids.isEmpty()) {
+              return Optional.empty();
+            }
+            base = java.util.Arrays.copyOf(b, ids.size());
+          }
+          case "k" -> {
+            if (t == com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+              break;
+            }
+            if (t != com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                || p.getNumberType() != com.fasterxml.jackson.core.JsonParser.NumberType.INT || p.getIntValue() < 1) {
+              return Optional.empty();
+            }
+            k = p.getIntValue();
+          }
+          default -> {
+            return Optional.empty();
+          }
+        }
+      }
+      if (p.currentToken() != com.fasterxml.jackson.core.JsonToken.END_OBJECT || p.nextToken() != null || ids == null) {
+        return Optional.empty();
+      }
+      if (context == null) {
+        context = fastFeatures(p, null, schema.context(), null, schema);
+        if (context == null) {
+          return Optional.empty();
+        }
+      }
+      int n = ids.size();
+      return Optional.of(new RankRequest(Optional.ofNullable(requestId), Optional.ofNullable(userKey), context,
+          ids.toArray(new String[0]), base, feats.toArray(new double[0][]), k < 0 ? n : Math.min(k, n)));
+    } catch (java.io.IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Map<String, Integer> index(List<String> names) {
+    Map<String, Integer> m = new HashMap<>(names.size() * 2);
+    for (int j = 0; j < names.size(); j++) {
+      m.put(names.get(j), j);
+    }
+    return m;
+  }
+
+  /**
+   * The object of features at the parser's current token {@code t} (null: the field was absent), in the
+   * schema's order with its defaults; null for anything the tree parse must judge.
+   */
+  private static double[] fastFeatures(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken t,
+      List<String> names, Map<String, Integer> index, ServingSchema schema) throws java.io.IOException {
+    double[] out = new double[names.size()];
+    boolean[] given = new boolean[names.size()];
+    if (t != null) {
+      if (t != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        Integer j = index.get(p.currentName());
+        com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+        if (j == null || given[j] || !v.isNumeric()) {
+          return null;
+        }
+        out[j] = p.getDoubleValue();
+        if (!Double.isFinite(out[j])) {
+          return null;
+        }
+        given[j] = true;
+      }
+    }
+    for (int j = 0; j < out.length; j++) {
+      if (!given[j]) {
+        Double d = schema.defaults().get(names.get(j));
+        if (d == null) {
+          return null;
+        }
+        out[j] = d;
+      }
+    }
+    return out;
+  }
+
   private static Optional<String> key(JsonNode body, String field) {
     JsonNode v = body.get(field);
     if (v == null || v.isNull()) {

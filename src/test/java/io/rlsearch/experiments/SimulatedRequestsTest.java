@@ -29,6 +29,26 @@ class SimulatedRequestsTest {
   private static final long SEED = 11;
 
   @Test
+  void theServersStreamingParseOfEachBodyIsTheRequestItself() throws Exception {
+    SimulatedRequests sim = new SimulatedRequests(WORLD, SEED, 100, 20);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (long i = 0; i < 30; i++) {
+      SimulatedRequests.Session s = sim.session(i);
+      RankRequest want = s.request();
+      RankRequest got = RankRequest.parseFast(json.writeValueAsBytes(s.body()), sim.schema()).orElseThrow();
+      assertArrayEquals(want.context(), got.context(), 0.0);
+      assertArrayEquals(want.ids(), got.ids());
+      assertArrayEquals(want.baseScores(), got.baseScores(), 0.0);
+      for (int j = 0; j < want.size(); j++) {
+        assertArrayEquals(want.features()[j], got.features()[j], 0.0);
+      }
+      assertEquals(want.k(), got.k());
+      assertEquals(want.requestId(), got.requestId());
+      assertEquals(want.userKey(), got.userKey());
+    }
+  }
+
+  @Test
   void aRequestIsTheSimulatedServingPathsUserQueryContextAndTopCandidatesByBaseScore() {
     SimulatedRequests sim = new SimulatedRequests(WORLD, SEED, 100, 20);
     RunStreams streams = new RunStreams(SEED);

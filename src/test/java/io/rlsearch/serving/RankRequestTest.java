@@ -70,6 +70,81 @@ class RankRequestTest {
     assertTrue(tooMany.getMessage().contains("serving.max_candidates"), tooMany.getMessage());
   }
 
+  /** What parse gives for {@code body}, or null where it refuses. */
+  private static RankRequest viaTree(String body) {
+    try {
+      return RankRequest.parse(JSON.readTree(body), SCHEMA);
+    } catch (BadInput | java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private static void assertSame(RankRequest want, RankRequest got, String body) {
+    assertEquals(want.requestId(), got.requestId(), body);
+    assertEquals(want.userKey(), got.userKey(), body);
+    assertArrayEquals(want.context(), got.context(), 0.0, body);
+    assertArrayEquals(want.ids(), got.ids(), body);
+    assertArrayEquals(want.baseScores(), got.baseScores(), 0.0, body);
+    for (int i = 0; i < want.size(); i++) {
+      assertArrayEquals(want.features()[i], got.features()[i], 0.0, body);
+    }
+    assertEquals(want.k(), got.k(), body);
+  }
+
+  @Test
+  void theStreamingParseGivesTheTreesRequestOrLeavesTheBodyToIt() {
+    String c1 = "{\"id\": \"p1\", \"base_score\": 1.5, \"features\": {\"y\": 3, \"x\": -4e-3}}";
+    String c2 = "{\"features\": {\"x\": 2, \"y\": 1}, \"base_score\": -2, \"id\": \"p2\"}";
+    String c3 = "{\"id\": \"p3\", \"base_score\": 0, \"features\": {\"x\": 1}}";
+    List<String> plain = List.of(
+        "{\"request_id\": \"r1\", \"user_key\": \"u\", \"context\": {\"a\": 2, \"b\": 1}, \"candidates\": ["
+            + c1 + ", " + c2 + "], \"k\": 1}",
+        "{\"candidates\": [" + c1 + "], \"context\": {\"a\": 1}}",
+        "{\"context\": {\"a\": 0.1}, \"candidates\": [" + c2 + ", " + c1 + "], \"k\": 9}",
+        "{\"context\": {\"a\": 1, \"b\": 2}, \"candidates\": [" + c1 + "], \"k\": null, \"user_key\": null}");
+    for (String b : plain) {
+      RankRequest want = viaTree(b);
+      assertTrue(want != null, b);
+      RankRequest got = RankRequest.parseFast(b.getBytes(java.nio.charset.StandardCharsets.UTF_8), SCHEMA)
+          .orElse(null);
+      if (!b.contains("null")) {
+        assertTrue(got != null, "a plain request is read in one pass: " + b);
+      }
+      if (got != null) {
+        assertSame(want, got, b);
+      }
+    }
+    // Whatever the tree refuses, the streaming parse leaves to it; what it reads, the tree reads alike.
+    List<String> other = List.of("[]", "{}", "{\"context\": {\"a\": 1}, \"candidates\": []}",
+        "{\"context\": {\"a\": 1}, \"candidates\": [" + c3 + "]}",
+        "{\"context\": {\"a\": 1, \"zz\": 2}, \"candidates\": [" + c1 + "]}",
+        "{\"context\": {\"a\": \"1\"}, \"candidates\": [" + c1 + "]}",
+        "{\"context\": {\"a\": 1e400}, \"candidates\": [" + c1 + "]}",
+        "{\"context\": {\"a\": 1}, \"candidates\": [" + c1 + ", " + c1 + "]}",
+        "{\"context\": {\"a\": 1}, \"candidates\": [" + c1 + "], \"k\": 0}",
+        "{\"context\": {\"a\": 1}, \"candidates\": [" + c1 + "], \"k\": 2.5}",
+        "{\"context\": {\"a\": 1}, \"candidates\": [" + c1 + "], \"extra\": 1}",
+        "{\"context\": {\"a\": 1, \"a\": 2}, \"candidates\": [" + c1 + "]}",
+        "{\"context\": {\"a\": 1}, \"candidates\": [" + c1 + "]} trailing",
+        "{\"context\": {\"a\": 1}, \"candidates\": [" + c1 + "]",
+        "{\"request_id\": 7, \"context\": {\"a\": 1}, \"candidates\": [" + c1 + "]}",
+        "{\"context\": {\"a\": 1}, \"candidates\": [" + c1 + ", " + c2 + ", " + c1.replace("p1", "p4") + ", "
+            + c2.replace("p2", "p5") + "]}",
+        "{\"context\": {\"a\": 1}, \"candidates\": [{\"id\": \"\", \"base_score\": 1}]}",
+        "{\"context\": {\"a\": 1}, \"candidates\": [{\"id\": \"p\", \"base_score\": true, \"features\": {}}]}");
+    for (String b : other) {
+      RankRequest got = RankRequest.parseFast(b.getBytes(java.nio.charset.StandardCharsets.UTF_8), SCHEMA)
+          .orElse(null);
+      RankRequest want = viaTree(b);
+      if (got != null) {
+        assertTrue(want != null, "the streaming parse read what the tree refuses: " + b);
+        assertSame(want, got, b);
+      }
+    }
+    assertTrue(RankRequest.parseFast("{\"context\": {\"a\": 1}, \"candidates\": []}".getBytes(
+        java.nio.charset.StandardCharsets.UTF_8), SCHEMA).isEmpty());
+  }
+
   @Test
   void aWeightPolicyRanksByBasePlusWeightedFeatures() throws Exception {
     RankRequest r = RankRequest.parse(body("{\"context\": {\"a\": 1, \"b\": 0}, \"candidates\": ["

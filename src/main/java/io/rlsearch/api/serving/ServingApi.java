@@ -287,7 +287,12 @@ public final class ServingApi extends AllDirectives {
   private Route dataRoutes() {
     long maxBody = sys.schema().limits().maxBodyBytes();
     return pathPrefix("v1", () -> concat(
-        path("rank", () -> concat(post(() -> mutating(() -> withBody(maxBody, body -> {
+        path("rank", () -> concat(post(() -> mutating(() -> withBody(maxBody, bytes -> {
+          // One streaming pass for a plain valid request; anything else is read as a tree below.
+          java.util.Optional<io.rlsearch.serving.RankRequest> quick = io.rlsearch.serving.RankRequest.parseFast(bytes,
+              sys.schema());
+          return quick.isPresent() ? onSuccess(sys.rank(quick.get()), r -> complete(rankAnswer(r))) : null;
+        }, body -> {
           io.rlsearch.serving.RankRequest request;
           try {
             request = io.rlsearch.serving.RankRequest.parse(body, sys.schema());
@@ -433,6 +438,15 @@ public final class ServingApi extends AllDirectives {
    * what is not JSON or not an object, 408 for a body that does not arrive in time.
    */
   private Route withBody(long limit, Function<JsonNode, Route> inner, Runnable refused) {
+    return withBody(limit, bytes -> null, inner, refused);
+  }
+
+  /**
+   * As above, with {@code fast} tried first on the body's bytes: the route it gives, or null to read
+   * the body as a tree for {@code inner} (which words any refusal).
+   */
+  private Route withBody(long limit, Function<byte[], Route> fast, Function<JsonNode, Route> inner,
+      Runnable refused) {
     return extractRequest(req -> {
       java.util.OptionalLong length = req.entity().getContentLengthOption();
       if (length.isPresent() && length.getAsLong() > limit) {
@@ -448,6 +462,12 @@ public final class ServingApi extends AllDirectives {
       return extractMaterializer(mat -> withSizeLimit(limit, () -> extractRequestEntity(entity -> onComplete(
           entity.toStrict(BODY_TIMEOUT_MS, limit, mat), strict -> {
             try {
+              if (strict.isSuccess()) {
+                Route r = fast.apply(strict.get().getData().toArray());
+                if (r != null) {
+                  return r;
+                }
+              }
               return parsed(strict, limit, inner, refused);
             } finally {
               // The body and its tree are garbage once the request is parsed (the route built).
