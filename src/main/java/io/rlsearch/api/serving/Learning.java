@@ -55,6 +55,14 @@ public final class Learning {
       throw new BadRequestException("--learn: its agents weigh 10 candidate features (the boost weights); the"
           + " serving schema has " + schema.candidate().size());
     }
+    if (!OnlineLearning.NEURAL.contains(s.agent())
+        && !schema.candidate().containsAll(io.rlsearch.serving.ServingSchema.WORLD_CANDIDATE)) {
+      // The template bandits' arms are the templates, boost vectors over the world's candidate features.
+      throw new BadRequestException("--learn " + s.agent() + ": its arms are the eight templates, boost vectors over"
+          + " the candidate features " + String.join(", ", io.rlsearch.serving.ServingSchema.WORLD_CANDIDATE)
+          + "; the serving schema lacks some of them (contq, reinforce, reinforce_baseline and ppo learn weights over"
+          + " any 10)");
+    }
     int dim = io.rlsearch.serving.ServingPolicies.bareContext(schema).size();
     RunConfig cfg = RunConfig.load(Optional.empty(), Optional.empty());
     boolean neural = OnlineLearning.NEURAL.contains(s.agent());
