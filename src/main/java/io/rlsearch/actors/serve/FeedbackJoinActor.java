@@ -174,7 +174,14 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
   private final Figures figures;
   private final List<Subscriber> subscribers = new ArrayList<>();
   private final LinkedHashMap<String, ShadowDecided> shadows = new LinkedHashMap<>();
-  private long episode;
+  /**
+   * The log's number of the next joined real decision: from {@link #FIRST_EPISODE}, apart from the
+   * simulated requests' numbers (their request ids), so one log holds both without a clash.
+   */
+  private long episode = FIRST_EPISODE;
+
+  /** The first number a real decision gets in the decision log. */
+  public static final long FIRST_EPISODE = 1_000_000_000L;
 
   private FeedbackJoinActor(ActorContext<Command> ctx, FeedbackJoin join, LongSupplier clock, Backlog backlog,
       Sinks sinks, Figures figures) {

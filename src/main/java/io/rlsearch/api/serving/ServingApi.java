@@ -286,7 +286,11 @@ public final class ServingApi extends AllDirectives {
    */
   private Route dataRoutes() {
     long maxBody = sys.schema().limits().maxBodyBytes();
-    return pathPrefix("v1", () -> concat(
+    // Reading and parsing bodies (up to serving.max_body each) is the data plane's heaviest work: it runs
+    // on the serving dispatcher, as the shards do, never on the default one.
+    scala.concurrent.ExecutionContextExecutor serving = sys.system().dispatchers().lookup(
+        org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(ServingSystem.SERVING_DISPATCHER));
+    return withExecutionContext(serving, () -> pathPrefix("v1", () -> concat(
         path("rank", () -> concat(post(() -> mutating(() -> withBody(maxBody, bytes -> {
           // One streaming pass for a plain valid request; anything else is read as a tree below.
           java.util.Optional<io.rlsearch.serving.RankRequest> quick = io.rlsearch.serving.RankRequest.parseFast(bytes,
@@ -313,7 +317,7 @@ public final class ServingApi extends AllDirectives {
           }
           return onSuccess(joined, r -> complete(feedbackAnswer(f, r)));
         }, () -> { }))), methodNotAllowed("POST"))),
-        path("schema", () -> concat(get(() -> complete(json(200, sys.schema().view()))), methodNotAllowed("GET")))));
+        path("schema", () -> concat(get(() -> complete(json(200, sys.schema().view()))), methodNotAllowed("GET"))))));
   }
 
   private static HttpResponse rankAnswer(ServingSystem.RankResult r) {
