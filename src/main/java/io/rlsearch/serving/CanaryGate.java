@@ -82,33 +82,30 @@ public final class CanaryGate {
 
   private enum Phase { IDLE, REGISTERING, STARTING, CANARY, DECIDED }
 
-  /** Running sums of a window. */
+  /** Running moments of a window: {@link io.rlsearch.core.RunningMoments} with its interval. */
   private static final class Sums {
+    private final io.rlsearch.core.RunningMoments m = new io.rlsearch.core.RunningMoments();
     long n;
-    double sum;
-    double sq;
 
     void add(double x) {
-      n++;
-      sum += x;
-      sq += x * x;
+      m.add(x);
+      n = m.n();
     }
 
     double mean() {
-      return sum / n;
+      return m.mean();
     }
 
     double variance() {
-      return n < 2 ? 0 : Math.max(0, (sq - n * mean() * mean()) / (n - 1));
+      return m.variance();
     }
 
     Summary summary() {
       if (n == 0) {
         return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
       }
-      double sd = Math.sqrt(variance());
-      double half = n < 2 ? Double.NaN : Summary.t975(n - 1) * sd / Math.sqrt(n);
-      return new Summary(n, mean(), sd, mean() - half, mean() + half);
+      double half = n < 2 ? Double.NaN : m.halfWidth(Summary.t975(n - 1));
+      return new Summary(n, mean(), Math.sqrt(variance()), mean() - half, mean() + half);
     }
   }
 

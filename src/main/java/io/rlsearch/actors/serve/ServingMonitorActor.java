@@ -134,29 +134,27 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     return Behaviors.setup(ctx -> new ServingMonitorActor(ctx, registry, initialLive, settings, backlog));
   }
 
-  /** Running sums of one metric. */
+  /** Running moments of one metric ({@link io.rlsearch.core.RunningMoments}) with its interval. */
   private static final class Sums {
+    private final io.rlsearch.core.RunningMoments m = new io.rlsearch.core.RunningMoments();
     long n;
     double sum;
-    double sq;
 
     void add(double x) {
-      n++;
+      m.add(x);
+      n = m.n();
       sum += x;
-      sq += x * x;
     }
 
     Summary summary() {
       if (n == 0) {
         return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
       }
-      double mean = sum / n;
       if (n == 1) {
-        return new Summary(1, mean, Double.NaN, Double.NaN, Double.NaN);
+        return new Summary(1, m.mean(), Double.NaN, Double.NaN, Double.NaN);
       }
-      double std = Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1)));
-      double half = io.rlsearch.eval.Summary.t975(n - 1) * std / Math.sqrt(n);
-      return new Summary(n, mean, std, mean - half, mean + half);
+      double half = m.halfWidth(io.rlsearch.eval.Summary.t975(n - 1));
+      return new Summary(n, m.mean(), Math.sqrt(m.variance()), m.mean() - half, m.mean() + half);
     }
   }
 

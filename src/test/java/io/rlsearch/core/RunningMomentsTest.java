@@ -1,0 +1,26 @@
+package io.rlsearch.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Welford's moments: exact on a small spread around a large mean, where a sum of squares cancels. */
+class RunningMomentsTest {
+  @Test
+  void theVarianceOfASmallSpreadAroundALargeMeanIsExact() {
+    RunningMoments m = new RunningMoments();
+    double sum = 0;
+    double sq = 0;
+    for (double x : new double[] {1e9 + 1, 1e9 + 2, 1e9 + 3}) {
+      m.add(x);
+      sum += x;
+      sq += x * x;
+    }
+    assertEquals(3, m.n());
+    assertEquals(1e9 + 2, m.mean(), 0.0);
+    assertEquals(1.0, m.variance(), 1e-9);
+    double naive = (sq - 3 * (sum / 3) * (sum / 3)) / 2;
+    assertTrue(Math.abs(naive - 1.0) > 0.5, "the sum of squares loses it: " + naive);
+  }
+}
