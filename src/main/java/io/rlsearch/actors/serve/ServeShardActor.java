@@ -75,11 +75,20 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
    *
    * @param request the request
    * @param replyTo where the answer goes
+   * @param taken run once when the shard takes the request off its mailbox: it frees the request's place
+   *     in the shard's queue then, and not when the requester stops waiting, so a requester that gave up
+   *     never lets more requests in than the shard can hold
    */
-  public record Rank(RankRequest request, ActorRef<RankReply> replyTo) implements Command {
+  public record Rank(RankRequest request, ActorRef<RankReply> replyTo, Runnable taken) implements Command {
     public Rank {
       Objects.requireNonNull(request, "request");
       Objects.requireNonNull(replyTo, "replyTo");
+      Objects.requireNonNull(taken, "taken");
+    }
+
+    /** A request whose place is freed by nobody (a shard of a test). */
+    public Rank(RankRequest request, ActorRef<RankReply> replyTo) {
+      this(request, replyTo, () -> { });
     }
   }
 
@@ -389,6 +398,7 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
       state.waiting.add(m);
       return this;
     }
+    m.taken().run();
     Routing r = state.routing;
     RankRequest q = m.request();
     String decisionId = (real == null ? "none" : real.nonce()) + "-" + index + "-" + state.sequence++;

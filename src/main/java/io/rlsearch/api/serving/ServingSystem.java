@@ -51,7 +51,8 @@ public final class ServingSystem implements AutoCloseable {
    * @param decisionLog where every served decision is written, if anywhere
    * @param seed the request streams' root seed
    * @param record requests whose reward and version are kept one by one (the swap test's analysis)
-   * @param queue requests a shard may hold (in its mailbox or being served); beyond, a request is shed
+   * @param queue requests a shard may hold (in its mailbox or being served; a real request's place is
+   *     freed when the shard takes it); beyond, a request is shed
    * @param faultRate probability that a shard fails after a request's policy step (fault injection; 0 in
    *     production)
    */
@@ -545,14 +546,24 @@ public final class ServingSystem implements AutoCloseable {
       }
       maxInFlight.accumulateAndGet(held, Math::max);
     }
+    // The place is freed once: when the shard takes the request, or when its answer arrives (a shard
+    // that stopped before taking it). A requester that stops waiting frees nothing: the request still
+    // sits in the shard's mailbox.
+    java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable free = () -> {
+      if (freed.compareAndSet(false, true)) {
+        inFlight[k].decrementAndGet();
+      }
+    };
     CompletionStage<ServeShardActor.RankReply> ask = AskPattern.ask(shards.get(k),
-        to -> new ServeShardActor.Rank(request, to), RANK_TIMEOUT, system.scheduler());
+        to -> new ServeShardActor.Rank(request, to, free), RANK_TIMEOUT, system.scheduler());
     return ask.handle((reply, e) -> {
-      inFlight[k].decrementAndGet();
       if (reply == null) {
-        rankFailed.incrementAndGet();
+        // Answered 503 like the other overloads, and counted with them.
+        rankShed.incrementAndGet();
         return new RankShed("serving shard " + k + " did not answer within " + RANK_TIMEOUT.toMillis() + " ms");
       }
+      free.run();
       rankAnswered.incrementAndGet();
       if (reply.error().isPresent()) {
         rankFailed.incrementAndGet();
