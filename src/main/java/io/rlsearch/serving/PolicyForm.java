@@ -143,39 +143,31 @@ public record PolicyForm(Kind kind, List<String> context, List<String> candidate
 
   /** The boost-weight task's context of {@code mode} (the zoosim features), by name. */
   public static List<String> weightContext(ContextFeatures.Mode mode, SimSettings s) {
-    List<String> out = new ArrayList<>(oneHots(s));
-    switch (mode) {
-      case SIMPLE -> { }
-      case RICH -> {
-        out.addAll(TRUE_SENSITIVITIES);
-        out.addAll(ServingSchema.WORLD_AGGREGATES);
-      }
-      case RICH_EST -> {
-        out.add("price_sensitivity");
-        out.add("private_label_affinity");
-        out.addAll(ServingSchema.WORLD_AGGREGATES);
-      }
-      default -> throw new IllegalStateException("unknown mode " + mode);
-    }
-    return out;
+    return switch (mode) {
+      case SIMPLE -> oneHotsAnd(s, null);
+      case RICH -> oneHotsAnd(s, TRUE_SENSITIVITIES);
+      case RICH_EST -> oneHotsAnd(s, List.of("price_sensitivity", "private_label_affinity"));
+    };
   }
 
   /** The template task's Chapter-6 context of {@code mode}, by name: bias last. */
   public static List<String> templateContext(TemplateBandits.FeatureMode mode, SimSettings s) {
-    List<String> out = new ArrayList<>(oneHots(s));
-    switch (mode) {
-      case SIMPLE -> { }
-      case RICH -> {
-        out.addAll(TRUE_SENSITIVITIES);
-        out.addAll(ServingSchema.WORLD_AGGREGATES);
-      }
-      case RICH_EST -> {
-        out.addAll(CH06_SENSITIVITIES);
-        out.addAll(ServingSchema.WORLD_AGGREGATES);
-      }
-      default -> throw new IllegalStateException("unknown mode " + mode);
-    }
+    List<String> out = switch (mode) {
+      case SIMPLE -> oneHotsAnd(s, null);
+      case RICH -> oneHotsAnd(s, TRUE_SENSITIVITIES);
+      case RICH_EST -> oneHotsAnd(s, CH06_SENSITIVITIES);
+    };
     out.add("=1");
+    return out;
+  }
+
+  /** The one-hots, then (unless {@code sensitivities} is null) the two sensitivities and the 8 aggregates. */
+  private static List<String> oneHotsAnd(SimSettings s, List<String> sensitivities) {
+    List<String> out = new ArrayList<>(oneHots(s));
+    if (sensitivities != null) {
+      out.addAll(sensitivities);
+      out.addAll(ServingSchema.WORLD_AGGREGATES);
+    }
     return out;
   }
 

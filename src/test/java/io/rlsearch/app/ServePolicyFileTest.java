@@ -88,22 +88,7 @@ class ServePolicyFileTest {
   }
 
   private static RankRequest request(ServingSchema s, int n, long seed) {
-    NumpyRandom g = new NumpyRandom(seed);
-    double[] ctx = new double[s.context().size()];
-    for (int j = 0; j < ctx.length; j++) {
-      ctx[j] = g.standardNormal();
-    }
-    String[] ids = new String[n];
-    double[] base = new double[n];
-    double[][] f = new double[n][s.candidate().size()];
-    for (int i = 0; i < n; i++) {
-      ids[i] = "p" + i;
-      base[i] = g.standardNormal();
-      for (int j = 0; j < f[i].length; j++) {
-        f[i][j] = g.standardNormal();
-      }
-    }
-    return new RankRequest(Optional.empty(), Optional.empty(), ctx, ids, base, f, Math.min(n, 5));
+    return io.rlsearch.testing.RandomRequests.of(s, n, Math.min(n, 5), seed);
   }
 
   private static void assertRanks(ServingPolicies.Trained t, ServingSchema s) {
