@@ -279,9 +279,9 @@ public final class SimulatedRequests {
       return b;
     }
 
-    /** The request as the data plane parses it under the world schema (what an in-process ranking reads). */
+    /** The request under the world schema, as the data plane parses {@link #body()} (what an in-process ranking reads). */
     public RankRequest request() {
-      return RankRequest.parse(body(), schema);
+      return request(schema);
     }
 
     /**

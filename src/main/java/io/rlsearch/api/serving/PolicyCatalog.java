@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Policies the serving path can register: built-in weight vectors on the boost-weight task (10
@@ -172,55 +171,5 @@ public final class PolicyCatalog {
 
   private static String oneLine(String s) {
     return s == null ? "(no message)" : s.replaceAll("\\s*\\R\\s*", " ");
-  }
-
-  /**
-   * The policy of a checkpoint file (its agent's latest snapshot).
-   *
-   * @param builders the agent builders by name (they decide which agents a checkpoint may hold)
-   */
-  public static PolicySnapshot fromCheckpoint(Path file, Function<String, AgentBuilder> builders) {
-    Checkpoints.Checkpoint c = Checkpoints.read(file);
-    AgentBuilder b = builders.apply(c.state().agent());
-    var rule = b.restoreState(c.state());
-    try {
-      return rule.snapshot(c.version());
-    } finally {
-      rule.close();
-    }
-  }
-
-  /**
-   * The policy of a checkpoint file, refused unless it fits the serving task: its agent acts on
-   * contexts of {@code contextDim} values with {@code actionDim} finite weights (a checkpoint of
-   * another task, features or dimension would fail every request it served).
-   *
-   * @throws IllegalArgumentException naming what does not fit
-   */
-  public static PolicySnapshot fromCheckpoint(Path file, Function<String, AgentBuilder> builders, int contextDim,
-      int actionDim) {
-    PolicySnapshot p;
-    try {
-      p = fromCheckpoint(file, builders);
-    } catch (IllegalArgumentException | IllegalStateException | ArrayIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException("the checkpoint does not restore: " + e.getMessage());
-    }
-    io.rlsearch.agents.spi.Decision d;
-    try {
-      d = p.act(new double[contextDim], new io.rlsearch.core.random.NumpyRandom(0));
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("the checkpoint's policy cannot act on this task's contexts of " + contextDim
-          + " values: " + e.getMessage());
-    }
-    if (!d.continuous() || d.action().length != actionDim) {
-      throw new IllegalArgumentException("the checkpoint's policy gives " + (d.continuous() ? d.action().length
-          + " weights" : "an arm") + "; serving needs " + actionDim + " weights");
-    }
-    for (double w : d.action()) {
-      if (!Double.isFinite(w)) {
-        throw new IllegalArgumentException("the checkpoint's policy gives a weight that is not finite: " + w);
-      }
-    }
-    return p;
   }
 }
