@@ -168,7 +168,12 @@ public record RankRequest(Optional<String> requestId, Optional<String> userKey, 
     return new RankRequest(requestId, userKey, context, ids, base, feats, k);
   }
 
-  private static final com.fasterxml.jackson.core.JsonFactory FACTORY = new com.fasterxml.jackson.core.JsonFactory();
+  /**
+   * Numbers are read by Jackson's fast double parser (FastDoubleParser, correctly rounded, so the same
+   * doubles as the JDK's): reading the numbers of a request of 100 candidates was a fifth of its time.
+   */
+  private static final com.fasterxml.jackson.core.JsonFactory FACTORY = com.fasterxml.jackson.core.JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
   /**
    * The request in {@code body} read in one streaming pass, without building a tree (the tree costs
@@ -179,6 +184,27 @@ public record RankRequest(Optional<String> requestId, Optional<String> userKey, 
    */
   public static Optional<RankRequest> parseFast(byte[] body, ServingSchema schema) {
     try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(body)) {
+      return parseFast(p, schema);
+    } catch (java.io.IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * As {@link #parseFast(byte[], ServingSchema)}, reading the body from {@code body} (a server's
+   * received bytes, read through the parser's recycled buffer without first being copied whole).
+   */
+  public static Optional<RankRequest> parseFast(java.io.InputStream body, ServingSchema schema) {
+    try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(body)) {
+      return parseFast(p, schema);
+    } catch (java.io.IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<RankRequest> parseFast(com.fasterxml.jackson.core.JsonParser p, ServingSchema schema)
+      throws java.io.IOException {
+    {
       if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
         return Optional.empty();
       }
@@ -221,7 +247,7 @@ public record RankRequest(Optional<String> requestId, Optional<String> userKey, 
             ids = new java.util.ArrayList<>();
             feats = new java.util.ArrayList<>();
             double[] b = new double[16];
-            Set<String> distinct = new HashSet<>();
+            Set<String> distinct = new HashSet<>(256);
             while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
               if (ids.size() >= schema.limits().maxCandidates()) {
                 return Optional.empty();
@@ -229,12 +255,19 @@ public record RankRequest(Optional<String> requestId, Optional<String> userKey, 
               String id = null;
               double bs = Double.NaN;
               double[] row = null;
-              Set<String> fields = new HashSet<>();
+              int fields = 0;
               while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 String cf = p.currentName();
-                if (!fields.add(cf)) {
+                int bit = switch (cf) {
+                  case "id" -> 1;
+                  case "base_score" -> 2;
+                  case "features" -> 4;
+                  default -> 0;
+                };
+                if ((fields & bit) != 0) {
                   return Optional.empty();
                 }
+                fields |= bit;
                 com.fasterxml.jackson.core.JsonToken v = p.nextToken();
                 switch (cf) {
                   case "id" -> {
@@ -312,8 +345,6 @@ public record RankRequest(Optional<String> requestId, Optional<String> userKey, 
       int n = ids.size();
       return Optional.of(new RankRequest(Optional.ofNullable(requestId), Optional.ofNullable(userKey), context,
           ids.toArray(new String[0]), base, feats.toArray(new double[0][]), k < 0 ? n : Math.min(k, n)));
-    } catch (java.io.IOException | RuntimeException e) {
-      return Optional.empty();
     }
   }
 

@@ -113,6 +113,8 @@ class RankRequestTest {
       if (got != null) {
         assertSame(want, got, b);
       }
+      assertSameOrBothEmpty(got, RankRequest.parseFast(new java.io.ByteArrayInputStream(
+          b.getBytes(java.nio.charset.StandardCharsets.UTF_8)), SCHEMA).orElse(null), b);
     }
     // Whatever the tree refuses, the streaming parse leaves to it; what it reads, the tree reads alike.
     List<String> other = List.of("[]", "{}", "{\"context\": {\"a\": 1}, \"candidates\": []}",
@@ -140,9 +142,43 @@ class RankRequestTest {
         assertTrue(want != null, "the streaming parse read what the tree refuses: " + b);
         assertSame(want, got, b);
       }
+      assertSameOrBothEmpty(got, RankRequest.parseFast(new java.io.ByteArrayInputStream(
+          b.getBytes(java.nio.charset.StandardCharsets.UTF_8)), SCHEMA).orElse(null), b);
     }
     assertTrue(RankRequest.parseFast("{\"context\": {\"a\": 1}, \"candidates\": []}".getBytes(
         java.nio.charset.StandardCharsets.UTF_8), SCHEMA).isEmpty());
+  }
+
+  private static void assertSameOrBothEmpty(RankRequest a, RankRequest b, String body) {
+    assertEquals(a == null, b == null, "the byte and the stream parse agree on whether they read: " + body);
+    if (a != null) {
+      assertSame(a, b, body);
+    }
+  }
+
+  /** The streaming parse reads numbers by a fast parser: the doubles must be exactly the JDK's. */
+  @Test
+  void everyNumberReadsAsTheJdkReadsIt() throws Exception {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+    for (int trial = 0; trial < 2_000; trial++) {
+      double[] v = new double[3];
+      String[] text = new String[3];
+      for (int j = 0; j < 3; j++) {
+        double x = switch (j) {
+          case 0 -> rnd.nextDouble(-1e6, 1e6);
+          case 1 -> Double.longBitsToDouble(rnd.nextLong() & 0x7FEF_FFFF_FFFF_FFFFL) * (rnd.nextBoolean() ? 1 : -1);
+          default -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-300, 300));
+        };
+        text[j] = trial % 2 == 0 ? Double.toString(x) : String.format(java.util.Locale.ROOT, "%.17e", x);
+        v[j] = Double.parseDouble(text[j]);
+      }
+      String b = "{\"context\": {\"a\": " + text[0] + ", \"b\": 0}, \"candidates\": [{\"id\": \"p\", \"base_score\": "
+          + text[1] + ", \"features\": {\"x\": " + text[2] + ", \"y\": 0}}]}";
+      RankRequest got = RankRequest.parseFast(b.getBytes(java.nio.charset.StandardCharsets.UTF_8), SCHEMA).orElseThrow();
+      assertEquals(Double.doubleToRawLongBits(v[0]), Double.doubleToRawLongBits(got.context()[0]), text[0]);
+      assertEquals(Double.doubleToRawLongBits(v[1]), Double.doubleToRawLongBits(got.baseScores()[0]), text[1]);
+      assertEquals(Double.doubleToRawLongBits(v[2]), Double.doubleToRawLongBits(got.feature(0, 0)), text[2]);
+    }
   }
 
   @Test
