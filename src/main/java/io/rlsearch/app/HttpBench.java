@@ -70,10 +70,10 @@ final class HttpBench implements Callable<Integer> {
       description = "The p99 latency a rate must hold, in ms (default: ${DEFAULT-VALUE}).")
   double p99Limit;
 
-  @Option(names = "--max-in-flight", paramLabel = "C", defaultValue = "1000",
-      description = "Most requests open at once; a request beyond waits for a slot, its wait counted in its"
-          + " latency (default: ${DEFAULT-VALUE}).")
-  int maxInFlight;
+  @Option(names = "--connections", paramLabel = "C", defaultValue = "64",
+      description = "Keep-alive connections, and so most requests open at once; a request whose connection is"
+          + " busy is sent late, its wait counted in its latency (default: ${DEFAULT-VALUE}).")
+  int connections;
 
   @Option(names = "--shards", paramLabel = "K", defaultValue = "2",
       description = "The in-JVM server's serving shards (default: ${DEFAULT-VALUE}).")
@@ -117,14 +117,15 @@ final class HttpBench implements Callable<Integer> {
     if (!(p99Limit > 0)) {
       throw new Main.UsageException("--p99-limit must be > 0 ms, got " + p99Limit);
     }
-    if (maxInFlight < 1 || maxInFlight > 100_000) {
-      throw new Main.UsageException("--max-in-flight must be in 1..100000, got " + maxInFlight);
+    if (connections < 1 || connections > 1_000) {
+      throw new Main.UsageException("--connections must be in 1..1000, got " + connections);
     }
     if (shards < 1 || shards > 64) {
       throw new Main.UsageException("--shards must be in 1..64, got " + shards);
     }
-    if (url != null && !(("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null)) {
-      throw new Main.UsageException("--url must be a server's address such as http://127.0.0.1:8080, got " + url);
+    if (url != null && !("http".equals(url.getScheme()) && url.getHost() != null)) {
+      throw new Main.UsageException("--url must be a server's plain http address such as http://127.0.0.1:8080 (the"
+          + " generator does not speak TLS), got " + url);
     }
     Optional<String> token = Optional.ofNullable(System.getenv("RLSEARCH_TOKEN")).filter(s -> !s.isBlank());
     ConfigOption.Served loaded = config.loadServing();
@@ -166,7 +167,7 @@ final class HttpBench implements Callable<Integer> {
   private Integer measure(String base, List<List<String>> names, List<byte[]> bodies, Optional<String> token,
       boolean inProcess) throws InterruptedException {
     List<HttpLoad.Result> results = new ArrayList<>();
-    try (HttpLoad load = new HttpLoad(URI.create(base + "/v1/rank"), bodies, token, maxInFlight)) {
+    try (HttpLoad load = new HttpLoad(URI.create(base + "/v1/rank"), bodies, token, connections)) {
       if (warmup > 0) {
         load.run(rates.get(0), warmup);
       }
@@ -184,6 +185,7 @@ final class HttpBench implements Callable<Integer> {
     out.put("duration_s", duration);
     out.put("warmup_s", warmup);
     out.put("p99_limit_ms", p99Limit);
+    out.put("connections", connections);
     out.put("cores", Runtime.getRuntime().availableProcessors());
     List<Object> rows = new ArrayList<>();
     Double best = null;
