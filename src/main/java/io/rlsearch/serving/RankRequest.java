@@ -363,7 +363,12 @@ public record RankRequest(Optional<String> requestId, Optional<String> userKey, 
   private static double[] fastFeatures(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken t,
       List<String> names, Map<String, Integer> index, ServingSchema schema) throws java.io.IOException {
     double[] out = new double[names.size()];
-    boolean[] given = new boolean[names.size()];
+    if (names.size() > 64) {
+      return null;
+    }
+    // Which features were given, one bit each: the schema's features fit in a long (a larger schema is
+    // read by the tree parse).
+    long given = 0;
     if (t != null) {
       if (t != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
         return null;
@@ -371,18 +376,18 @@ public record RankRequest(Optional<String> requestId, Optional<String> userKey, 
       while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
         Integer j = index.get(p.currentName());
         com.fasterxml.jackson.core.JsonToken v = p.nextToken();
-        if (j == null || given[j] || !v.isNumeric()) {
+        if (j == null || (given & (1L << j)) != 0 || !v.isNumeric()) {
           return null;
         }
         out[j] = p.getDoubleValue();
         if (!Double.isFinite(out[j])) {
           return null;
         }
-        given[j] = true;
+        given |= 1L << j;
       }
     }
     for (int j = 0; j < out.length; j++) {
-      if (!given[j]) {
+      if ((given & (1L << j)) == 0) {
         Double d = schema.defaults().get(names.get(j));
         if (d == null) {
           return null;
