@@ -93,6 +93,7 @@ class FeedbackJoinActorTest {
     assertEquals(12.5, outcome.gmv());
     assertEquals(4, outcome.cm2());
     assertTrue(Double.isNaN(outcome.rankChange()), "no base ranking on a real request");
+    assertTrue(outcome.feedback(), "a feedback: its request was counted when the shard answered it");
     var line = s.log().expectMessageClass(LoggedDecision.class);
     assertEquals("v3", line.policy());
     assertEquals(12.5, line.reward());
