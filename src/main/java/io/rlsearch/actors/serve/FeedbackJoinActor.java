@@ -65,11 +65,21 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
    * @param decisionId the served decision
    * @param shadowVersion the shadow version
    * @param shadow the shadow's decision
+   * @param taken run once when the join takes it: it gives back the request's place in the shadow's
+   *     queue ({@link ShadowActor.Queue}), held from the shard's hand-over until then, so decisions the
+   *     join has not taken yet are bounded with the shadow's work
    */
-  public record ShadowDecided(String decisionId, long shadowVersion, Decision shadow) implements Command {
+  public record ShadowDecided(String decisionId, long shadowVersion, Decision shadow, Runnable taken)
+      implements Command {
     public ShadowDecided {
       Objects.requireNonNull(decisionId, "decisionId");
       Objects.requireNonNull(shadow, "shadow");
+      Objects.requireNonNull(taken, "taken");
+    }
+
+    /** A decision whose place is given back to nobody (a join of a test). */
+    public ShadowDecided(String decisionId, long shadowVersion, Decision shadow) {
+      this(decisionId, shadowVersion, shadow, () -> { });
     }
   }
 
@@ -241,6 +251,7 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
   }
 
   private Behavior<Command> onShadow(ShadowDecided s) {
+    s.taken().run();
     shadows.put(s.decisionId(), s);
     for (Iterator<Map.Entry<String, ShadowDecided>> it = shadows.entrySet().iterator(); shadows.size() > SHADOW_KEPT;) {
       it.next();

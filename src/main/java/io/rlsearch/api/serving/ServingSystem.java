@@ -234,6 +234,9 @@ public final class ServingSystem implements AutoCloseable {
         () -> joinFigures.subscriberDropped());
     t.counter("rlsearch_shadow_rank_compared", "Real requests the shadow also ranked",
         () -> shadowQueue.agreement().compared());
+    t.counter("rlsearch_shadow_skipped", "Requests the shadow skipped: " + io.rlsearch.actors.serve.ShadowActor.CAPACITY
+        + " were in its hands (waiting for it, or its decisions waiting for the feedback join)",
+        () -> shadowQueue.skipped());
     t.gauge("rlsearch_shadow_topk_agreement", "Mean share of the served top k the shadow also ranks in its top k",
         () -> shadowQueue.agreement().meanTopK());
   }

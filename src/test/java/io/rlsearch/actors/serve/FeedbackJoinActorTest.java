@@ -175,8 +175,11 @@ class FeedbackJoinActorTest {
   void theShadowsDecisionOnARealRequestFeedsTheMonitorAShadowSampleWhenTheFeedbackJoins() {
     Stack s = stack(100, Duration.ofMinutes(30));
     open(s, pending("d1", 1, new double[] {1, 2}));
-    s.join().tell(new FeedbackJoinActor.ShadowDecided("d1", 7, Decision.continuous(new double[] {3, 4}, 1)));
+    AtomicLong taken = new AtomicLong();
+    s.join().tell(new FeedbackJoinActor.ShadowDecided("d1", 7, Decision.continuous(new double[] {3, 4}, 1),
+        taken::incrementAndGet));
     give(s, purchase("d1", 6, 1));
+    assertEquals(1, taken.get(), "the join gave the decision's place in the shadow's queue back as it took it");
     s.monitor().expectMessageClass(ServingMonitorActor.Outcome.class);
     var sample = s.monitor().expectMessageClass(ServingMonitorActor.ShadowSample.class);
     assertEquals(7, sample.shadowVersion());

@@ -324,6 +324,7 @@ class DataPlaneApiTest {
           HttpResponse.BodyHandlers.ofString()).body();
       assertTrue(metrics.contains("rlsearch_feedback_refused_total{run=\"serve\"} 4.0"), metrics);
       assertTrue(metrics.contains("rlsearch_rank_refused_total{run=\"serve\"} 13.0"), metrics);
+      assertTrue(metrics.contains("rlsearch_shadow_skipped_total{run=\"serve\"} 0.0"), metrics);
     }
   }
 
