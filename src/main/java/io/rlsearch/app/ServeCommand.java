@@ -239,6 +239,7 @@ final class ServeCommand implements Callable<Integer> {
       out.put("feedback_expired", joined.expired());
       out.put("feedback_evicted", joined.evicted());
       out.put("feedback_shed", real.feedbackShed());
+      out.put("feedback_refused", real.feedbackRefused());
       out.put("feedback_unregistered", real.registrationsDropped());
       out.put("wall_s", (System.nanoTime() - start) / 1e9);
       if (json) {

@@ -99,6 +99,7 @@ class ServeDataPlaneCommandTest {
     assertEquals(1, figures.get("rank_requests").asLong(), figures.toString());
     assertEquals(1, figures.get("rank_answered").asLong());
     assertEquals(0, figures.get("rank_refused").asLong());
+    assertEquals(0, figures.get("feedback_refused").asLong(), figures.toString());
     assertEquals(1, figures.get("feedback_open").asLong(), "waiting for its feedback: " + figures);
     assertEquals(0, figures.get("feedback_expired").asLong());
   }

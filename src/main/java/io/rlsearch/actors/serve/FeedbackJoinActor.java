@@ -28,9 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *
  * <p>A shard registers every served decision with {@link Open} through the actor's {@link Backlog}
  * (a decision that finds it full is not registered and counted as dropped); feedback arrives by
- * {@link Give} and is answered with the join's result. A joined decision goes to the monitor as an
- * {@link ServingMonitorActor.Outcome} of its version (the per-version metrics and the guardrails see
- * real reward), to the decision log as a complete logged decision, and to every subscriber. Time is the
+ * {@link Give} and is answered with the join's result. A joined decision goes to the monitor as a
+ * feedback {@link ServingMonitorActor.Outcome} of its version (the per-version metrics and the
+ * guardrails see real reward; its request was counted when its shard answered it), to the decision log as a complete logged decision, and to every subscriber. Time is the
  * clock given by the caller; expired decisions are also swept on a timer.
  *
  * <p>A subscriber is bounded like the monitor: it receives a joined decision only while fewer than its
@@ -65,11 +65,21 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
    * @param decisionId the served decision
    * @param shadowVersion the shadow version
    * @param shadow the shadow's decision
+   * @param taken run once when the join takes it: it gives back the request's place in the shadow's
+   *     queue ({@link ShadowActor.Queue}), held from the shard's hand-over until then, so decisions the
+   *     join has not taken yet are bounded with the shadow's work
    */
-  public record ShadowDecided(String decisionId, long shadowVersion, Decision shadow) implements Command {
+  public record ShadowDecided(String decisionId, long shadowVersion, Decision shadow, Runnable taken)
+      implements Command {
     public ShadowDecided {
       Objects.requireNonNull(decisionId, "decisionId");
       Objects.requireNonNull(shadow, "shadow");
+      Objects.requireNonNull(taken, "taken");
+    }
+
+    /** A decision whose place is given back to nobody (a join of a test). */
+    public ShadowDecided(String decisionId, long shadowVersion, Decision shadow) {
+      this(decisionId, shadowVersion, shadow, () -> { });
     }
   }
 
@@ -241,6 +251,7 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
   }
 
   private Behavior<Command> onShadow(ShadowDecided s) {
+    s.taken().run();
     shadows.put(s.decisionId(), s);
     for (Iterator<Map.Entry<String, ShadowDecided>> it = shadows.entrySet().iterator(); shadows.size() > SHADOW_KEPT;) {
       it.next();
@@ -272,9 +283,10 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
   private void joined(Joined j) {
     PendingDecision d = j.decision();
     if (sinks.monitor() != null && sinks.monitorBacklog().offer()) {
-      // No base ranking to compare with on a real request: the rank change is unknown (NaN).
+      // No base ranking to compare with on a real request: the rank change is unknown (NaN). A feedback:
+      // its request was counted for the error rate when its shard answered it.
       sinks.monitor().tell(new ServingMonitorActor.Outcome(d.version(), j.reward(), j.feedback().gmv(),
-          j.feedback().cm2(), Double.NaN, sinks.monitorBacklog().now()));
+          j.feedback().cm2(), Double.NaN, sinks.monitorBacklog().now(), true));
     }
     ShadowDecided s = shadows.remove(d.decisionId());
     if (s != null && s.shadow().continuous() && d.decision().continuous() && sinks.monitor() != null

@@ -27,6 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * A serving shard: answers search requests with the routing table it holds when the request starts.
@@ -44,7 +45,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * table in hand: the version its routing key chooses ranks its candidates with the policy bound to the
  * schema ({@link Bindings}), the decision is registered with the feedback join, the answer goes back,
  * and a shadow, if set, ranks the request afterwards in its own actor. A real request never fails the
- * shard: a policy that throws answers it with the error and counts against its version.
+ * shard: a policy that throws answers it with the error and counts against its version. The monitor
+ * learns of every real request the shard answered, per version and failed or not, in small reports
+ * ({@link ServingMonitorActor.Answered}: every {@link #REPORT_EVERY} requests, and at most
+ * {@link #REPORT_AFTER} after the first one not yet reported), sent after the answers: the
+ * error-rate guardrail counts requests, while their outcomes come with their feedback, if ever.
  *
  * <p>A shard is supervised: any other failure restarts it with its {@link State}, and the request it
  * was serving is answered with the error and counted against its version, so no request is lost and
@@ -208,6 +213,7 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     private boolean logged;
     private SessionRunner runner;
     private SimulatedRequests simulated;
+    private final Answers answers = new Answers();
     private final AtomicLong restarts = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean alive = true;
@@ -232,6 +238,30 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
   private record InHand(Serve serve, long version, long epoch) {}
 
   /**
+   * Real requests are reported to the monitor at once when this many wait to be reported (one report
+   * per version: a routing table serves at most two).
+   */
+  public static final int REPORT_EVERY = 32;
+
+  /** Real requests not yet reported to the monitor are reported at most this long after the first of them. */
+  public static final java.time.Duration REPORT_AFTER = java.time.Duration.ofMillis(50);
+
+  /** The timer that reports the real requests counted and not yet reported. */
+  private enum Report implements Command { INSTANCE }
+
+  /**
+   * Real requests answered and not yet reported to the monitor, per version: a few slots of plain
+   * counts, reused (no allocation per request).
+   */
+  private static final class Answers {
+    final long[] version = new long[4];
+    final int[] answered = new int[4];
+    final int[] failed = new int[4];
+    int used;
+    int total;
+  }
+
+  /**
    * A supervised shard that subscribes to {@code registry}'s routing: it restarts after any failure,
    * without limit, keeping {@code state}; the request in hand when it failed is answered with the error
    * and counted as a failure of its version (the error-rate guardrail sees it).
@@ -250,8 +280,8 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     if (!(faultRate >= 0 && faultRate < 1)) {
       throw new IllegalArgumentException("fault rate must lie in [0, 1), got " + faultRate);
     }
-    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new ServeShardActor(ctx, index, world, task, streams,
-        registry, sinks, state, faultRate, real)))
+    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> new ServeShardActor(ctx,
+        timers, index, world, task, streams, registry, sinks, state, faultRate, real))))
         .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLoggingEnabled(false));
   }
 
@@ -270,10 +300,15 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
   private final State state;
   private final double faultRate;
   private final Real real;
+  private final TimerScheduler<Command> timers;
+  /** Whether the report timer runs (timers do not outlive a restart; the counts do, in the state). */
+  private boolean reportDue;
 
-  private ServeShardActor(ActorContext<Command> ctx, int index, World world, Task task, RunStreams streams,
-      ActorRef<ServingRegistryActor.Command> registry, Sinks sinks, State state, double faultRate, Real real) {
+  private ServeShardActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, int index, World world, Task task,
+      RunStreams streams, ActorRef<ServingRegistryActor.Command> registry, Sinks sinks, State state, double faultRate,
+      Real real) {
     super(ctx);
+    this.timers = timers;
     this.real = real;
     this.index = index;
     this.world = world;
@@ -287,6 +322,10 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     this.sinks = sinks;
     this.state = state;
     this.faultRate = faultRate;
+    if (state.answers.used > 0) {
+      reportDue = true;
+      timers.startSingleTimer(Report.INSTANCE, REPORT_AFTER);
+    }
     if (!state.subscribed) {
       // The registry sends tables straight to this actor (no adapter), so a control-aware mailbox sees
       // them; the reference outlives a restart, so a restarted shard keeps its subscription.
@@ -306,6 +345,11 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
         .onMessage(Serve.class, this::onServe)
         .onMessage(Rank.class, this::onRank)
         .onMessage(Routing.class, this::onRouting)
+        .onMessageEquals(Report.INSTANCE, () -> {
+          reportDue = false;
+          report();
+          return this;
+        })
         .onSignal(PreRestart.class, s -> onPreRestart())
         .onSignal(PostStop.class, s -> {
           state.alive = false;
@@ -425,13 +469,14 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
             ids, ranked.policyInput(), ranked.decision(), ranked.propensityOf(), ranked.explored())));
       }
     } catch (RuntimeException e) {
-      failure(v.id());
       m.replyTo().tell(RankReply.failed(decisionId, q, v.name(), v.id(), r.epoch(), "version " + v.id() + " failed: "
           + (e.getMessage() == null ? e.toString() : e.getMessage())));
+      answered(v.id(), false);
       return this;
     }
     m.replyTo().tell(new RankReply(decisionId, q.requestId(), v.name(), v.id(), r.epoch(), ids, ranked.scores(),
         ranked.explored(), ranked.propensity(), ranked.propensityOf(), Optional.empty()));
+    answered(v.id(), true);
     // The shadow, after the answer and in its own actor: it can neither fail nor delay the request.
     if (r.shadow().isPresent() && sinks.shadow() != null && sinks.shadowQueue().offer()) {
       sinks.shadow().tell(new ShadowActor.RankWork(r.shadow().get(), q, decisionId, streamKey, ranked.order(),
@@ -480,6 +525,55 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
       state.simulated = new SimulatedRequests(world, streams.seed(), n, Math.min(world.settings().topK(), n));
     }
     return state.simulated;
+  }
+
+  /**
+   * Counts a real request answered by {@code version} ({@code ok}: ranked, else failed) for the monitor:
+   * reported with the others when {@link #REPORT_EVERY} wait, or by the timer.
+   */
+  private void answered(long version, boolean ok) {
+    if (sinks.monitor() == null) {
+      return;
+    }
+    Answers a = state.answers;
+    int i = 0;
+    while (i < a.used && a.version[i] != version) {
+      i++;
+    }
+    if (i == a.used) {
+      if (a.used == a.version.length) {
+        report();
+        i = 0;
+      }
+      a.version[i] = version;
+      a.answered[i] = 0;
+      a.failed[i] = 0;
+      a.used = i + 1;
+    }
+    if (ok) {
+      a.answered[i]++;
+    } else {
+      a.failed[i]++;
+    }
+    if (++a.total >= REPORT_EVERY) {
+      report();
+    } else if (!reportDue) {
+      reportDue = true;
+      timers.startSingleTimer(Report.INSTANCE, REPORT_AFTER);
+    }
+  }
+
+  /** Reports the real requests counted to the monitor, one message per version, through its backlog. */
+  private void report() {
+    Answers a = state.answers;
+    for (int i = 0; i < a.used; i++) {
+      if (sinks.monitorBacklog().offer()) {
+        sinks.monitor().tell(new ServingMonitorActor.Answered(a.version[i], a.answered[i], a.failed[i],
+            sinks.monitorBacklog().now()));
+      }
+    }
+    a.used = 0;
+    a.total = 0;
   }
 
   private void failure(long version) {

@@ -24,6 +24,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * confidence intervals, rank change), the guardrails of {@link ServingGuard} over the versions the
  * routing puts on watch (a new live version, a canary), and the shadow's off-policy estimate.
  *
+ * <p>The error-rate guardrail counts requests: a simulated request's {@link Outcome} or
+ * {@link Failure} is one; real requests come in a shard's {@link Answered} reports when they are
+ * answered, and a real request's feedback, an {@link Outcome} marked as one, brings its reward, GMV
+ * and CM2 and is no further request.
+ *
  * <p>A breach goes to the registry (which rolls back or ends the canary); so does a version that
  * served its watch without one. The shadow is estimated by the direct method
  * ({@link RidgeDirectMethod}) on the last {@code shadowWindow} logged live decisions, with the
@@ -42,13 +47,40 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
    * @param cm2 CM2
    * @param rankChange rank change against the base ranking
    * @param sentNanos when the shard sent it (the monitor's {@link Backlog} clock): how late the guardrails see it
+   * @param feedback whether it is a real request's feedback, whose request was counted when it was
+   *     answered ({@link Answered}): then it is not another request of the error-rate guardrail; false
+   *     for a simulated request, whose outcome comes with its answer
    */
-  public record Outcome(long version, double reward, double gmv, double cm2, double rankChange, long sentNanos)
-      implements Command {}
+  public record Outcome(long version, double reward, double gmv, double cm2, double rankChange, long sentNanos,
+      boolean feedback) implements Command {
+    /** A simulated request's outcome (one request of the error-rate guardrail too). */
+    public Outcome(long version, double reward, double gmv, double cm2, double rankChange, long sentNanos) {
+      this(version, reward, gmv, cm2, rankChange, sentNanos, false);
+    }
+  }
 
   /**
-   * A request that failed (the version's policy threw, or its shard failed serving it). An outcome too,
-   * for the error-rate guardrail.
+   * Real requests a shard answered for one version since its last report: the error-rate guardrail's
+   * requests (a real request's outcome comes later, with its feedback, if ever). A shard reports every
+   * {@link ServeShardActor#REPORT_EVERY} requests, and within {@link ServeShardActor#REPORT_AFTER} of the
+   * first one not yet reported.
+   *
+   * @param version the version that served them
+   * @param answered requests ranked and answered
+   * @param failed requests answered with an error (the version's policy threw)
+   * @param sentNanos when the shard sent the report (the monitor's {@link Backlog} clock)
+   */
+  public record Answered(long version, int answered, int failed, long sentNanos) implements Command {
+    public Answered {
+      if (answered < 0 || failed < 0) {
+        throw new IllegalArgumentException("request counts are >= 0, got " + answered + " and " + failed);
+      }
+    }
+  }
+
+  /**
+   * A simulated request that failed (the version's policy threw, or its shard failed serving it). An
+   * outcome too, for the error-rate guardrail. (A real request's failure comes in {@link Answered}.)
    */
   public record Failure(long version, long sentNanos) implements Command {}
 
@@ -192,6 +224,7 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     return newReceiveBuilder()
         .onMessage(Outcome.class, this::onOutcome)
         .onMessage(Failure.class, this::onFailure)
+        .onMessage(Answered.class, this::onAnswered)
         .onMessage(ShadowSample.class, this::onShadowSample)
         .onMessage(NewRouting.class, this::onRouting)
         .onMessage(GetMetrics.class, this::onGetMetrics)
@@ -230,7 +263,9 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     if (!Double.isNaN(o.rankChange())) {
       pv.rank.add(o.rankChange());
     }
-    Optional<ServingGuard.Breach> b = guard.observe(o.version(), o.reward(), o.gmv(), o.cm2(), o.rankChange());
+    Optional<ServingGuard.Breach> b = o.feedback()
+        ? guard.observeFeedback(o.version(), o.reward(), o.gmv(), o.cm2(), o.rankChange())
+        : guard.observe(o.version(), o.reward(), o.gmv(), o.cm2(), o.rankChange());
     if (b.isPresent()) {
       breaches.add(b.get());
       registry.tell(new ServingRegistryActor.Breached(b.get(), pv.reward.n));
@@ -246,6 +281,18 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     PerVersion pv = perVersion.computeIfAbsent(f.version(), v -> new PerVersion());
     pv.errors++;
     Optional<ServingGuard.Breach> b = guard.observeError(f.version());
+    if (b.isPresent()) {
+      breaches.add(b.get());
+      registry.tell(new ServingRegistryActor.Breached(b.get(), pv.reward.n + pv.errors));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onAnswered(Answered a) {
+    backlog.taken(a.sentNanos());
+    PerVersion pv = perVersion.computeIfAbsent(a.version(), v -> new PerVersion());
+    pv.errors += a.failed();
+    Optional<ServingGuard.Breach> b = guard.observeRequests(a.version(), a.answered(), a.failed());
     if (b.isPresent()) {
       breaches.add(b.get());
       registry.tell(new ServingRegistryActor.Breached(b.get(), pv.reward.n + pv.errors));

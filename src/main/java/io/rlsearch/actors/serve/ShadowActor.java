@@ -12,12 +12,19 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * request (after answering it), and it computes the shadow version's action on the same context,
  * never served, for the monitor's off-policy estimate. A shadow that throws or is slow can neither fail
  * a live request nor delay one. Its queue is bounded: a shard hands over a request only while fewer
- * than {@link #CAPACITY} wait, and counts the others as skipped.
+ * than {@link #CAPACITY} are in the shadow's hands, and counts the others as skipped. A real request's
+ * place is held until the feedback join takes the shadow's decision on it
+ * ({@link FeedbackJoinActor.ShadowDecided}): a join that lags behind the shadow holds at most that
+ * many of its decisions, and the shards skip the shadow meanwhile, rather than the join's mailbox
+ * growing without bound.
  */
 public final class ShadowActor {
   private ShadowActor() {}
 
-  /** Requests that may wait for the shadow (shards skip the shadow beyond). */
+  /**
+   * Requests that may be in the shadow's hands: waiting for it, or (a real request's) its decision
+   * waiting for the feedback join. Shards skip the shadow beyond.
+   */
   public static final int CAPACITY = 256;
 
   /** Work for the shadow: a simulated request ({@link Work}) or a real one ({@link RankWork}). */
@@ -74,6 +81,8 @@ public final class ShadowActor {
     final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong compared = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.DoubleAdder agreement = new java.util.concurrent.atomic.DoubleAdder();
+    /** Gives a place back (one instance: handed to the join with every shadow decision). */
+    final Runnable release = backlog::taken;
 
     /**
      * The shadow's agreement with the served rankings of real requests: how many compared, and the
@@ -89,7 +98,10 @@ public final class ShadowActor {
       return backlog.offer();
     }
 
-    /** Requests the shadow skipped because its queue was full. */
+    /**
+     * Requests the shadow skipped because its queue was full (requests waiting for it, or its decisions
+     * waiting for the feedback join).
+     */
     public long skipped() {
       return backlog.dropped();
     }
@@ -113,7 +125,8 @@ public final class ShadowActor {
   public static Behavior<Job> create(RunStreams streams, ActorRef<ServingMonitorActor.Command> monitor,
       Backlog backlog, Queue queue, Bindings bindings, long seed) {
     return Behaviors.receive((ctx, job) -> {
-      queue.backlog.taken();
+      // A real request's place goes on to the join with the shadow's decision; any other is free now.
+      boolean held = false;
       Routing.Version version = job instanceof Work w ? w.shadow() : ((RankWork) job).shadow();
       try {
         if (job instanceof Work w) {
@@ -132,7 +145,9 @@ public final class ShadowActor {
           queue.agreement.add(topKAgreement(r.served(), ranked.order()));
           queue.compared.incrementAndGet();
           if (r.join() != null) {
-            r.join().tell(new FeedbackJoinActor.ShadowDecided(r.decisionId(), r.shadow().id(), ranked.decision()));
+            r.join().tell(new FeedbackJoinActor.ShadowDecided(r.decisionId(), r.shadow().id(), ranked.decision(),
+                queue.release));
+            held = true;
           }
         }
       } catch (RuntimeException e) {
@@ -140,6 +155,10 @@ public final class ShadowActor {
           ctx.getLog().warn("shadow version {} failed on {}: {} (later failures are counted, not logged)",
               version.id(), job instanceof Work w ? "request " + w.requestId() : "decision "
                   + ((RankWork) job).decisionId(), e.toString());
+        }
+      } finally {
+        if (!held) {
+          queue.backlog.taken();
         }
       }
       return Behaviors.same();

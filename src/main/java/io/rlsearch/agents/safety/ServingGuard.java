@@ -22,12 +22,20 @@ import java.util.Optional;
  *   <li><b>Stability</b>: the mean rank change against the base ranking over each window of
  *       {@code stabilityWindow} requests above {@code maxRankChange} (1 disables it).
  *   <li><b>Error rate</b>: the share of requests that failed (the policy threw) over each window of
- *       {@code errorWindow} requests above {@code maxErrorRate}.
+ *       {@code errorWindow} requests above {@code maxErrorRate}. Requests arrive one by one
+ *       ({@link #observe}, {@link #observeError}) or counted in batches ({@link #observeRequests}); a
+ *       window closes at the first request count that reaches {@code errorWindow}, so a batch may make
+ *       it longer, never shorter.
  * </ul>
- * A watched version that serves {@code goodAfter} requests without a breach becomes the known-good
- * version (its outcomes then form the baseline). Until the baseline holds {@code minBaseline}
- * requests, the drift tests wait (the floor and the stability limit do not). Pure and synchronous;
- * one owner.
+ * A simulated request's outcome is known when it is served ({@link #observe}); a real request's only
+ * when its feedback arrives, which may be never: its request is counted when it is answered
+ * ({@link #observeRequests}) and its reward, GMV and CM2 when its feedback joins
+ * ({@link #observeFeedback}). The error rate is thus a share of requests, and the metric tests run on
+ * the outcomes known. A watched version with {@code goodAfter} judged requests (outcomes known, or
+ * failed) and no breach becomes the known-good version (its outcomes then form the baseline): a real
+ * version is judged on its feedback, not on requests whose outcome nobody reported. Until the baseline
+ * holds {@code minBaseline} outcomes, the drift tests wait (the floor and the stability limit do not).
+ * Pure and synchronous; one owner.
  */
 public final class ServingGuard {
   /**
@@ -41,7 +49,8 @@ public final class ServingGuard {
    * @param cm2Floor the lowest mean CM2 per request a window may have (NaN: no floor)
    * @param stabilityWindow requests per rank-change window
    * @param maxRankChange the highest mean rank change a window may have (1: no limit)
-   * @param goodAfter requests without a breach after which a watched version is known-good
+   * @param goodAfter judged requests (outcome known, or failed) without a breach after which a watched
+   *     version is known-good
    * @param errorWindow requests per error-rate window
    * @param maxErrorRate the highest share of failed requests a window may have
    */
@@ -92,7 +101,7 @@ public final class ServingGuard {
    * @param version the version that breached
    * @param guardrail "drift:reward", "drift:gmv", "drift:cm2", "cm2_floor" or "stability"
    * @param detail what was measured
-   * @param requests the version's requests watched until then
+   * @param requests the version's requests watched until then (answered or failed)
    */
   public record Breach(long version, String guardrail, String detail, long requests) {}
 
@@ -118,7 +127,10 @@ public final class ServingGuard {
 
   private final class Watch {
     final long version;
+    /** Requests answered or failed. */
     long requests;
+    /** Requests whose outcome is known (served with one, or failed): the count {@code goodAfter} is on. */
+    long judged;
     final double[] batchSum = new double[3];
     int inBatch;
     final double[] cusum = new double[3];
@@ -126,8 +138,8 @@ public final class ServingGuard {
     int cm2Count;
     double rankSum;
     int rankCount;
-    int errorCount;
-    int errorWindowCount;
+    long errorCount;
+    long errorWindowCount;
     final Moments own = new Moments();
 
     Watch(long version) {
@@ -181,31 +193,63 @@ public final class ServingGuard {
    * caller; there is nothing to roll it back to.
    */
   public Optional<Breach> observeError(long version) {
-    Watch w = watched.get(version);
-    if (w == null) {
-      return Optional.empty();
-    }
-    w.requests++;
-    w.errorCount++;
-    return errorWindow(w);
+    return observeRequests(version, 0, 1);
   }
 
-  private Optional<Breach> errorWindow(Watch w) {
-    if (++w.errorWindowCount < s.errorWindow()) {
+  /**
+   * Takes requests of {@code version} counted together: {@code answered} answered whose outcome is not
+   * known yet (a real request's comes with its feedback, {@link #observeFeedback}) and {@code failed}
+   * that failed. A breach of a watched version, if its error rate over the window passed the limit.
+   */
+  public Optional<Breach> observeRequests(long version, long answered, long failed) {
+    if (answered < 0 || failed < 0) {
+      throw new IllegalArgumentException("request counts are >= 0, got " + answered + " and " + failed);
+    }
+    Watch w = watched.get(version);
+    if (w == null || answered + failed == 0) {
       return Optional.empty();
     }
-    int errors = w.errorCount;
+    w.requests += answered + failed;
+    w.judged += failed;
+    w.errorCount += failed;
+    return errorWindow(w, answered + failed);
+  }
+
+  private Optional<Breach> errorWindow(Watch w, long requests) {
+    w.errorWindowCount += requests;
+    if (w.errorWindowCount < s.errorWindow()) {
+      return Optional.empty();
+    }
+    long errors = w.errorCount;
+    long window = w.errorWindowCount;
     w.errorCount = 0;
     w.errorWindowCount = 0;
-    if ((double) errors / s.errorWindow() > s.maxErrorRate()) {
+    if ((double) errors / window > s.maxErrorRate()) {
       return breach(w, "error_rate", String.format(java.util.Locale.ROOT,
-          "%d of the last %d requests failed (more than %.0f%%)", errors, s.errorWindow(), 100 * s.maxErrorRate()));
+          "%d of the last %d requests failed (more than %.0f%%)", errors, window, 100 * s.maxErrorRate()));
     }
     return Optional.empty();
   }
 
-  /** Takes one served request's outcome; a breach of a watched version, if this request caused one. */
+  /**
+   * Takes one served request with its outcome (a simulated request: one request of the error-rate
+   * window too); a breach of a watched version, if this request caused one.
+   */
   public Optional<Breach> observe(long version, double reward, double gmv, double cm2, double rankChange) {
+    return outcome(version, reward, gmv, cm2, rankChange, true);
+  }
+
+  /**
+   * Takes the outcome of a request counted already when it was answered ({@link #observeRequests}): a
+   * real request's feedback. It is no further request of the error-rate window. A breach of a watched
+   * version, if this outcome caused one.
+   */
+  public Optional<Breach> observeFeedback(long version, double reward, double gmv, double cm2, double rankChange) {
+    return outcome(version, reward, gmv, cm2, rankChange, false);
+  }
+
+  private Optional<Breach> outcome(long version, double reward, double gmv, double cm2, double rankChange,
+      boolean request) {
     double[] x = {reward, gmv, cm2};
     if (version == knownGood) {
       baseline.add(x);
@@ -215,11 +259,14 @@ public final class ServingGuard {
     if (w == null) {
       return Optional.empty();
     }
-    w.requests++;
+    w.judged++;
     w.own.add(x);
-    Optional<Breach> errors = errorWindow(w);
-    if (errors.isPresent()) {
-      return errors;
+    if (request) {
+      w.requests++;
+      Optional<Breach> errors = errorWindow(w, 1);
+      if (errors.isPresent()) {
+        return errors;
+      }
     }
     // CM2 floor over non-overlapping windows.
     if (!Double.isNaN(s.cm2Floor())) {
@@ -277,7 +324,7 @@ public final class ServingGuard {
         }
       }
     }
-    if (w.requests >= s.goodAfter()) {
+    if (w.judged >= s.goodAfter()) {
       watched.remove(version);
       knownGood = version;
       baseline = w.own;

@@ -216,6 +216,7 @@ public final class ServingApi extends AllDirectives {
           fb.put("expired", fc.expired());
           fb.put("evicted", fc.evicted());
           fb.put("shed", real.feedbackShed());
+          fb.put("refused", real.feedbackRefused());
           fb.put("unregistered", real.registrationsDropped());
           fb.put("subscriber_dropped", sys.subscriberDropped());
           m.put("feedback", fb);
@@ -313,10 +314,11 @@ public final class ServingApi extends AllDirectives {
             f = io.rlsearch.serving.Feedback.parse(body);
             joined = sys.feedback(f);
           } catch (io.rlsearch.serving.BadInput e) {
+            sys.feedbackRefused();
             return complete(error(e.status(), e.getMessage()));
           }
           return onSuccess(joined, r -> complete(feedbackAnswer(f, r)));
-        }, () -> { }))), methodNotAllowed("POST"))),
+        }, sys::feedbackRefused))), methodNotAllowed("POST"))),
         path("schema", () -> concat(get(() -> complete(json(200, sys.schema().view()))), methodNotAllowed("GET"))))));
   }
 

@@ -137,9 +137,10 @@ public final class ServingSystem implements AutoCloseable {
    * @param refused refused as bad input (4xx) before reaching a shard
    * @param feedbackShed feedbacks refused (503) because too many waited for the join
    * @param registrationsDropped served decisions not registered for feedback because the join's backlog was full
+   * @param feedbackRefused feedbacks refused as bad input (4xx) before reaching the join
    */
   public record RealCounts(long requests, long answered, long failed, long shed, long refused, long feedbackShed,
-      long registrationsDropped) {}
+      long registrationsDropped, long feedbackRefused) {}
 
   /**
    * Data-plane bodies read and parsed at once; beyond, a request is refused with 503 (counted). Reading
@@ -225,12 +226,17 @@ public final class ServingSystem implements AutoCloseable {
         () -> joinFigures.counts().evicted());
     t.counter("rlsearch_feedback_shed", "Feedbacks refused with 503 because too many waited for the join",
         () -> feedbackBacklog.dropped());
+    t.counter("rlsearch_feedback_refused", "Feedbacks (POST /v1/feedback) refused as bad input (4xx)",
+        () -> feedbackRefused.get());
     t.counter("rlsearch_feedback_unregistered", "Served decisions not registered for feedback: the join's backlog"
         + " was full", () -> joinBacklog.dropped());
     t.counter("rlsearch_feedback_subscriber_dropped", "Joined decisions a slow subscriber could not take",
         () -> joinFigures.subscriberDropped());
     t.counter("rlsearch_shadow_rank_compared", "Real requests the shadow also ranked",
         () -> shadowQueue.agreement().compared());
+    t.counter("rlsearch_shadow_skipped", "Requests the shadow skipped: " + io.rlsearch.actors.serve.ShadowActor.CAPACITY
+        + " were in its hands (waiting for it, or its decisions waiting for the feedback join)",
+        () -> shadowQueue.skipped());
     t.gauge("rlsearch_shadow_topk_agreement", "Mean share of the served top k the shadow also ranks in its top k",
         () -> shadowQueue.agreement().meanTopK());
   }
@@ -303,6 +309,7 @@ public final class ServingSystem implements AutoCloseable {
   private final AtomicLong rankFailed = new AtomicLong();
   private final AtomicLong rankShed = new AtomicLong();
   private final AtomicLong rankRefused = new AtomicLong();
+  private final AtomicLong feedbackRefused = new AtomicLong();
 
   /** Starts a serving path whose version 1 (live, known-good) is {@code initial}, under the world's schema. */
   public ServingSystem(World world, Task task, String initialName, String initialSource, PolicySnapshot initial,
@@ -506,12 +513,17 @@ public final class ServingSystem implements AutoCloseable {
   /** Real requests' counts. */
   public RealCounts realCounts() {
     return new RealCounts(rankRequests.get(), rankAnswered.get(), rankFailed.get(), rankShed.get(), rankRefused.get(),
-        feedbackBacklog.dropped(), joinBacklog.dropped());
+        feedbackBacklog.dropped(), joinBacklog.dropped(), feedbackRefused.get());
   }
 
   /** Counts a rank request refused as bad input before it reached a shard. */
   public void refused() {
     rankRefused.incrementAndGet();
+  }
+
+  /** Counts a feedback refused as bad input before it reached the join. */
+  public void feedbackRefused() {
+    feedbackRefused.incrementAndGet();
   }
 
   /** What became of a rank request. */

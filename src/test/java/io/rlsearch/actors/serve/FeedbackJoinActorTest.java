@@ -93,6 +93,7 @@ class FeedbackJoinActorTest {
     assertEquals(12.5, outcome.gmv());
     assertEquals(4, outcome.cm2());
     assertTrue(Double.isNaN(outcome.rankChange()), "no base ranking on a real request");
+    assertTrue(outcome.feedback(), "a feedback: its request was counted when the shard answered it");
     var line = s.log().expectMessageClass(LoggedDecision.class);
     assertEquals("v3", line.policy());
     assertEquals(12.5, line.reward());
@@ -174,8 +175,11 @@ class FeedbackJoinActorTest {
   void theShadowsDecisionOnARealRequestFeedsTheMonitorAShadowSampleWhenTheFeedbackJoins() {
     Stack s = stack(100, Duration.ofMinutes(30));
     open(s, pending("d1", 1, new double[] {1, 2}));
-    s.join().tell(new FeedbackJoinActor.ShadowDecided("d1", 7, Decision.continuous(new double[] {3, 4}, 1)));
+    AtomicLong taken = new AtomicLong();
+    s.join().tell(new FeedbackJoinActor.ShadowDecided("d1", 7, Decision.continuous(new double[] {3, 4}, 1),
+        taken::incrementAndGet));
     give(s, purchase("d1", 6, 1));
+    assertEquals(1, taken.get(), "the join gave the decision's place in the shadow's queue back as it took it");
     s.monitor().expectMessageClass(ServingMonitorActor.Outcome.class);
     var sample = s.monitor().expectMessageClass(ServingMonitorActor.ShadowSample.class);
     assertEquals(7, sample.shadowVersion());

@@ -108,4 +108,63 @@ class ServingGuardTest {
     // watch expect at most 0.6% (a 400-request baseline makes it a little more likely).
     assertTrue(falseRollbacks <= 10, falseRollbacks + " false rollbacks in " + watches + " clean watches");
   }
+
+  @Test
+  void simulatedRequestsAndTheirFailuresFillWindowsOfExactlyTwentyRequests() {
+    ServingGuard g = new ServingGuard(ServingGuard.Settings.defaults(), 1);
+    g.watch(2);
+    for (int i = 0; i < 18; i++) {
+      assertTrue(g.observe(2, 1, 1, 1, 0).isEmpty());
+    }
+    assertTrue(g.observeError(2).isEmpty(), "19 requests: no window yet");
+    assertTrue(g.observeError(2).isEmpty(), "2 of 20 failed: 10%, not more");
+    for (int i = 0; i < 17; i++) {
+      assertTrue(g.observe(2, 1, 1, 1, 0).isEmpty());
+    }
+    for (int i = 0; i < 2; i++) {
+      assertTrue(g.observeError(2).isEmpty());
+    }
+    ServingGuard.Breach b = g.observeError(2).orElseThrow();
+    assertEquals(new ServingGuard.Breach(2, "error_rate", "3 of the last 20 requests failed (more than 10%)", 40), b);
+  }
+
+  @Test
+  void realRequestsCountedInBatchesCloseAWindowAtTheFirstCountThatReachesIt() {
+    ServingGuard g = new ServingGuard(ServingGuard.Settings.defaults(), 1);
+    g.watch(2);
+    assertTrue(g.observeRequests(2, 10, 0).isEmpty());
+    assertTrue(g.observeRequests(2, 27, 3).isEmpty(), "3 of 40 failed: 7.5%");
+    assertTrue(g.observeRequests(2, 0, 0).isEmpty());
+    ServingGuard.Breach b = g.observeRequests(2, 28, 4).orElseThrow();
+    assertEquals(new ServingGuard.Breach(2, "error_rate", "4 of the last 32 requests failed (more than 10%)", 72), b);
+    assertTrue(!g.watching(2));
+    assertTrue(g.observeRequests(1, 0, 100).isEmpty(), "the known-good version has nothing to roll back to");
+  }
+
+  @Test
+  void aFeedbackIsNoFurtherRequestOfTheErrorWindow() {
+    ServingGuard g = new ServingGuard(ServingGuard.Settings.defaults(), 1);
+    g.watch(2);
+    assertTrue(g.observeRequests(2, 17, 0).isEmpty());
+    for (int i = 0; i < 17; i++) {
+      assertTrue(g.observeFeedback(2, 1, 1, 1, Double.NaN).isEmpty());
+    }
+    assertEquals("3 of the last 20 requests failed (more than 10%)", g.observeRequests(2, 0, 3).orElseThrow().detail());
+  }
+
+  @Test
+  void aRealVersionBecomesKnownGoodOnItsFeedbackNotOnRequestsWhoseOutcomeNobodyReported() {
+    ServingGuard.Settings s = new ServingGuard.Settings(50, 0.5, 1e9, 200, 200, Double.NaN, 200, 1.0, 100);
+    ServingGuard g = new ServingGuard(s, 1);
+    g.watch(2);
+    assertTrue(g.observeRequests(2, 5000, 0).isEmpty());
+    assertTrue(g.watching(2), "5,000 requests answered, no outcome known: still watched");
+    for (int i = 0; i < 99; i++) {
+      assertTrue(g.observeFeedback(2, 1, 1, 1, Double.NaN).isEmpty());
+    }
+    assertEquals(1, g.knownGood());
+    assertTrue(g.observeFeedback(2, 1, 1, 1, Double.NaN).isEmpty());
+    assertEquals(2, g.knownGood(), "known-good after 100 feedbacks");
+    assertEquals(Optional.of(2L), g.pollBecameGood());
+  }
 }

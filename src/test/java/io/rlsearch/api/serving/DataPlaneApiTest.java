@@ -310,12 +310,21 @@ class DataPlaneApiTest {
       assertEquals(400, badFeedback.status());
       assertTrue(badFeedback.body().get("error").asText().contains("reward"));
       assertEquals(400, post(p, "/v1/feedback", "{\"reward\": 1}").status());
-      // Still serving, and every refusal counted.
+      assertEquals(400, post(p, "/v1/feedback", "{\"decision_id\": ").status());
+      assertEquals(413, post(p, "/v1/feedback", big).status());
+      // Still serving, and every refusal counted: the rank requests' and the feedbacks' apart.
       assertEquals(200, post(p, "/v1/rank", request(null, null, 20, 5, 9).toString()).status());
       JsonNode health = get(p, "/health").body();
       assertEquals(200, get(p, "/health").status());
       assertEquals(13, health.get("rank").get("refused").asLong(), health.toString());
       assertEquals(1, health.get("rank").get("answered").asLong(), health.toString());
+      assertEquals(4, health.get("feedback").get("refused").asLong(), health.toString());
+      assertEquals(4, run.system().realCounts().feedbackRefused());
+      String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.contains("rlsearch_feedback_refused_total{run=\"serve\"} 4.0"), metrics);
+      assertTrue(metrics.contains("rlsearch_rank_refused_total{run=\"serve\"} 13.0"), metrics);
+      assertTrue(metrics.contains("rlsearch_shadow_skipped_total{run=\"serve\"} 0.0"), metrics);
     }
   }
 
