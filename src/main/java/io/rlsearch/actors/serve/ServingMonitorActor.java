@@ -104,14 +104,17 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
   /**
    * A version's online metrics.
    *
-   * @param requests requests it served
+   * @param requests requests it ranked without an error: simulated requests, and real ones as the
+   *     shards report them (whether their feedback came or not)
+   * @param feedback of the real requests, those whose feedback joined: the reward, GMV and CM2 of a
+   *     real request are known only then, so their intervals are over the simulated requests and these
    * @param reward reward per request (mean, 95% CI)
    * @param gmv GMV per request
    * @param cm2 CM2 per request
    * @param rankChange mean rank change against the base ranking
    */
-  public record VersionMetrics(long requests, Summary reward, Summary gmv, Summary cm2, double rankChange,
-      long errors) {}
+  public record VersionMetrics(long requests, long feedback, Summary reward, Summary gmv, Summary cm2,
+      double rankChange, long errors) {}
 
   /**
    * The monitor's figures.
@@ -196,6 +199,9 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     final Sums cm2 = new Sums();
     final Sums rank = new Sums();
     long errors;
+    long simulated;
+    long answered;
+    long feedback;
   }
 
   private final ActorRef<ServingRegistryActor.Command> registry;
@@ -263,6 +269,11 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     if (!Double.isNaN(o.rankChange())) {
       pv.rank.add(o.rankChange());
     }
+    if (o.feedback()) {
+      pv.feedback++;
+    } else {
+      pv.simulated++;
+    }
     Optional<ServingGuard.Breach> b = o.feedback()
         ? guard.observeFeedback(o.version(), o.reward(), o.gmv(), o.cm2(), o.rankChange())
         : guard.observe(o.version(), o.reward(), o.gmv(), o.cm2(), o.rankChange());
@@ -292,6 +303,7 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     backlog.taken(a.sentNanos());
     PerVersion pv = perVersion.computeIfAbsent(a.version(), v -> new PerVersion());
     pv.errors += a.failed();
+    pv.answered += a.answered();
     Optional<ServingGuard.Breach> b = guard.observeRequests(a.version(), a.answered(), a.failed());
     if (b.isPresent()) {
       breaches.add(b.get());
@@ -341,8 +353,8 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     Map<Long, VersionMetrics> out = new LinkedHashMap<>();
     for (Map.Entry<Long, PerVersion> e : perVersion.entrySet()) {
       PerVersion pv = e.getValue();
-      out.put(e.getKey(), new VersionMetrics(pv.reward.n, pv.reward.summary(), pv.gmv.summary(), pv.cm2.summary(),
-          pv.rank.n == 0 ? Double.NaN : pv.rank.sum / pv.rank.n, pv.errors));
+      out.put(e.getKey(), new VersionMetrics(pv.simulated + pv.answered, pv.feedback, pv.reward.summary(),
+          pv.gmv.summary(), pv.cm2.summary(), pv.rank.n == 0 ? Double.NaN : pv.rank.sum / pv.rank.n, pv.errors));
     }
     g.replyTo().tell(new Metrics(out, Map.copyOf(shadowEstimates), List.copyOf(breaches), guard.knownGood()));
     return this;

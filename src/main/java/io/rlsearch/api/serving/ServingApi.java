@@ -592,6 +592,7 @@ public final class ServingApi extends AllDirectives {
       if (vm != null) {
         Map<String, Object> mm = new LinkedHashMap<>();
         mm.put("requests", vm.requests());
+        mm.put("feedback", vm.feedback());
         mm.put("errors", vm.errors());
         mm.put("reward", Json.interval(vm.reward()));
         mm.put("gmv", Json.interval(vm.gmv()));

@@ -123,6 +123,8 @@ class ServingMonitorRealRequestsTest {
     wait.awaitAssert(Duration.ofSeconds(10), () -> {
       ServingMonitorActor.VersionMetrics m = metrics(st, st.canary());
       assertEquals(40, m == null ? -1 : m.errors(), "every failure reached the monitor" + state(st).events());
+      assertEquals(960, m.requests(), "a version's requests are those it ranked, fed back or not");
+      assertEquals(0, m.feedback());
       return null;
     });
     ServingRegistryActor.State s = state(st);
@@ -134,7 +136,9 @@ class ServingMonitorRealRequestsTest {
   void aCanaryThatFailsHalfItsRequestsIsEndedByTheErrorRateGuardrailWithoutFeedback() {
     Stack st = stack(new Flaky(2));
     int failed = rank(st, 0, 40);
-    assertEquals(20, failed);
+    // Half of the canary's requests fail until the guardrail ends it; the end may come before the 40th
+    // (a report every 32 requests or 50 ms), and then the live version answers the rest.
+    assertTrue(failed >= 10 && failed <= 20, failed + " failed");
     TestProbe<Object> wait = testKit.createTestProbe();
     wait.awaitAssert(Duration.ofSeconds(10), () -> {
       ServingRegistryActor.State s = state(st);
@@ -175,7 +179,8 @@ class ServingMonitorRealRequestsTest {
       return null;
     });
     ServingMonitorActor.VersionMetrics m = metrics(st, st.canary());
-    assertEquals(17, m.requests(), "the outcomes known");
+    assertEquals(17, m.requests(), "the requests answered");
+    assertEquals(17, m.feedback(), "the outcomes known");
     assertEquals(3, m.errors());
     assertEquals(0, st.backlog().counts().queued(), "the monitor gave every place back");
   }
@@ -198,13 +203,18 @@ class ServingMonitorRealRequestsTest {
       // The last few within REPORT_AFTER of their answers, by the timer.
       var a = monitor.expectMessageClass(ServingMonitorActor.Answered.class, Duration.ofSeconds(5));
       assertEquals(1, a.version());
+      int size = a.answered() + a.failed();
+      // Batched, never empty: how many reports a hundred requests take depends on how fast the shard
+      // ranks them against the timer, so the size of each is what is held here.
+      assertTrue(size >= 1 && size <= ServeShardActor.REPORT_EVERY, "a report of " + size + " requests");
       answered += a.answered();
       failed += a.failed();
       reports++;
     }
     assertEquals(80, answered);
     assertEquals(20, failed);
-    assertTrue(reports <= 100 / ServeShardActor.REPORT_EVERY + 1, "reported in " + reports + " messages");
+    assertTrue(reports >= (100 + ServeShardActor.REPORT_EVERY - 1) / ServeShardActor.REPORT_EVERY,
+        "reported in " + reports + " messages");
     monitor.expectNoMessage(Duration.ofMillis(2 * ServeShardActor.REPORT_AFTER.toMillis()));
     assertEquals(reports, backlog.counts().queued(), "each report took a place in the monitor's backlog");
   }
