@@ -382,6 +382,7 @@ class DataPlaneApiTest {
   void aCanaryWhoseRealRewardIsLowerIsEndedByTheGuardrailsAndTheLogHoldsCompleteDecisions() throws Exception {
     Path log = dir.resolve("decisions.jsonl");
     List<double[]> joined = new ArrayList<>();
+    List<String> propensityOf = new ArrayList<>();
     try (Serving.Running run = start(Optional.of(log), SCHEMA)) {
       int p = run.port();
       assertEquals(200, post(p, "/policies/3/canary", "{\"share\": 0.5}").status());
@@ -402,6 +403,7 @@ class DataPlaneApiTest {
             + ", \"margin\": " + margin + "}]}");
         assertEquals(200, f.status(), f.body().toString());
         joined.add(new double[] {v, f.body().get("reward").asDouble(), r.body().get("propensity").asDouble()});
+        propensityOf.add(r.body().get("propensity_of").asText());
         if (i % 50 == 49) {
           JsonNode versions = get(p, "/policies").body().get("versions");
           ended = versions.get(2).get("canary_share").asDouble() == 0;
@@ -422,6 +424,13 @@ class DataPlaneApiTest {
     }
     List<LoggedDecision> lines = DecisionLog.read(log);
     assertEquals(joined.size(), lines.size());
+    // Each line says what its propensity is of, as the answer did: a reader tells a density from a probability.
+    List<String> raw = java.nio.file.Files.readAllLines(log);
+    assertEquals(joined.size(), raw.size());
+    for (int i = 0; i < raw.size(); i++) {
+      assertEquals(propensityOf.get(i), JSON.readTree(raw.get(i)).path("propensityOf").asText(), raw.get(i));
+      assertFalse(raw.get(i).contains("\"slate\""), "a boost-weight decision has no slate: " + raw.get(i));
+    }
     for (int i = 0; i < lines.size(); i++) {
       LoggedDecision d = lines.get(i);
       assertEquals((long) joined.get(i)[0], d.version());
