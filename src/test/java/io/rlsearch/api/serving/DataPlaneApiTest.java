@@ -253,6 +253,11 @@ class DataPlaneApiTest {
       JsonNode fb = get(run.port(), "/health").body().get("feedback");
       assertEquals(1, fb.get("evicted").asLong(), fb.toString());
       assertEquals(1, fb.get("expired").asLong(), fb.toString());
+      // Neither is logged; both are counted on /metrics too.
+      String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + run.port() + "/metrics"))
+          .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.matches("(?s).*\\nrlsearch_feedback_expired_total\\{[^}]*\\} 1\\.0\\n.*"), metrics);
+      assertTrue(metrics.matches("(?s).*\\nrlsearch_feedback_evicted_total\\{[^}]*\\} 1\\.0\\n.*"), metrics);
     }
   }
 
