@@ -224,6 +224,33 @@ class DataPlaneApiTest {
     return new ServingSchema(s.context(), s.candidate(), s.defaults(), s.reward(), l);
   }
 
+  /** The request id keys the exploration draws: a request id given again is ranked alike, and counted. */
+  @Test
+  void aRequestIdGivenAgainIsRankedAlikeAndCountedWhileTheJoinHoldsItsDecision() throws Exception {
+    try (Serving.Running run = start(Optional.empty(), SCHEMA)) {
+      int p = run.port();
+      String body = request("same-id", null, 20, 5, 1).toString();
+      Res first = post(p, "/v1/rank", body);
+      Res again = post(p, "/v1/rank", body);
+      assertEquals(first.body().get("ranking"), again.body().get("ranking"));
+      assertNotEquals(first.body().get("decision_id"), again.body().get("decision_id"));
+      assertEquals(200, post(p, "/v1/rank", request("other-id", null, 20, 5, 1).toString()).status());
+      assertEquals(200, post(p, "/v1/rank", request(null, null, 20, 5, 1).toString()).status());
+      // The join registers decisions in its own time: wait until it has the four.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      JsonNode fb = get(p, "/health").body().get("feedback");
+      while (System.nanoTime() < deadline && fb.get("open").asLong() < 4) {
+        Thread.sleep(20);
+        fb = get(p, "/health").body().get("feedback");
+      }
+      assertEquals(4, fb.get("open").asLong(), fb.toString());
+      assertEquals(1, fb.get("request_ids_reused").asLong(), "only 'same-id' came again: " + fb);
+      String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/metrics"))
+          .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.matches("(?s).*\\nrlsearch_request_id_reused_total\\{[^}]*\\} 1\\.0\\n.*"), metrics);
+    }
+  }
+
   @Test
   void aDecisionPastTheFeedbackWindowExpiresIsCountedAndItsFeedbackIsNotFound() throws Exception {
     ServingSchema shortWindow = withLimits(SCHEMA, new ServingSchema.Limits(1000, 1 << 20, Duration.ofMillis(200), 2));
