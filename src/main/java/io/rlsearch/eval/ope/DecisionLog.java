@@ -100,6 +100,25 @@ public final class DecisionLog {
     return out;
   }
 
+  /**
+   * Reads {@code file} for a learner or estimator of boost weights and templates: as {@link #read},
+   * refusing a slate policy's decision (it ranks candidates; it has no weight vector to learn from)
+   * with one line naming it.
+   */
+  public static List<LoggedDecision> readWithoutSlates(Path file) {
+    List<LoggedDecision> all = read(file);
+    for (int i = 0; i < all.size(); i++) {
+      LoggedDecision d = all.get(i);
+      if (d.slate() != null) {
+        throw new FormatException("decision log " + file + ": decision " + (i + 1) + " (episode " + d.episode()
+            + ", policy '" + d.policy() + "') is a slate policy's ranking (propensityOf '" + d.propensityOf()
+            + "'), which has no boost weights or template to learn from; give a log of boost-weight or template"
+            + " decisions only");
+      }
+    }
+    return all;
+  }
+
   /** Parses one JSON line; {@code where} names it in an error. */
   public static LoggedDecision parse(String line, String where) {
     try {

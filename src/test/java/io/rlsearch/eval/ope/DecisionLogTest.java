@@ -137,6 +137,19 @@ class DecisionLogTest {
   }
 
   @Test
+  void aReaderOfBoostWeightDecisionsRefusesASlateDecisionByNumberAndPolicy() {
+    Path f = dir.resolve("mixed.jsonl");
+    DecisionLog.write(f, List.of(sample(0, 0, true), slateDecision(4, 2, 3)));
+    DecisionLog.FormatException e = assertThrows(DecisionLog.FormatException.class,
+        () -> DecisionLog.readWithoutSlates(f));
+    assertTrue(e.getMessage().startsWith("decision log " + f + ": decision 2 (episode 1000000000, policy 'diffrank')"
+        + " is a slate policy's ranking (propensityOf 'ranking')"), e.getMessage());
+    Path plain = dir.resolve("plain.jsonl");
+    DecisionLog.write(plain, List.of(sample(0, 0, true)));
+    assertEquals(List.of(sample(0, 0, true)), DecisionLog.readWithoutSlates(plain));
+  }
+
+  @Test
   void groupingRefusesGapsAndEarlyEnds() {
     assertThrows(IllegalArgumentException.class, () -> Trajectory.group(List.of(sample(0, 0, false), sample(0, 2, true))));
     assertThrows(IllegalArgumentException.class, () -> Trajectory.group(List.of(sample(0, 0, true), sample(0, 1, true))));
