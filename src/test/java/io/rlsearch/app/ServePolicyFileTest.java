@@ -180,7 +180,8 @@ class ServePolicyFileTest {
     assertEquals(1, b.getMessage().lines().count());
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static com.fasterxml.jackson.databind.JsonNode post(int port, String path, String body) throws Exception {
     java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest

@@ -234,7 +234,7 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
     figures.counts = join.counts();
     if (reusedBefore == 0 && figures.counts.reusedRequestIds() > 0) {
       // Once: the counter says how often after.
-      getContext().getLog().warn("request id '{}' came again while a decision of it waits for feedback: the request"
+      getContext().getLog().warn("request id '{}' came again while a decision of it is held for its feedback: the request"
           + " id keys the exploration draws, so both requests explored alike, which biases off-policy estimates;"
           + " give each request its own request_id (counted as rlsearch_request_id_reused; warned once)",
           o.decision().requestId().orElse(""));

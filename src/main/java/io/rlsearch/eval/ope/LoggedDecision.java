@@ -11,8 +11,9 @@ import java.util.Set;
  *
  * <p>A discrete decision (a template, an arm) has {@code arm >= 0} and an empty {@code action}; a
  * continuous one (boost weights) has {@code arm = -1} and the action vector; a slate policy's has
- * {@code arm = -1}, its {@link Slate} and an empty action (the slate says what it did). {@code propensity} is the
- * behaviour policy's probability of the logged arm (a density for a continuous action).
+ * {@code arm = -1}, its {@link Slate} and an empty action (the slate says what it did).
+ * {@code propensity} is the behaviour policy's probability of the logged arm (a density for a
+ * continuous action, a ranking's probability for a slate).
  * {@code probabilities}, when the behaviour policy is discrete and known, holds its whole distribution
  * over arms (estimators such as SWITCH use it); it may be empty. A multi-step episode logs one
  * decision per step with the same {@code episode} and increasing {@code step}; {@code done} marks the

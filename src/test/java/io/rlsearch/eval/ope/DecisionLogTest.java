@@ -67,7 +67,8 @@ class DecisionLogTest {
         rows[i][j] = Math.round(rnd.nextGaussian() * 1000) / 1000.0;
       }
     }
-    int[] ranking = java.util.stream.IntStream.of(7, 3, 0, 42, 99, 15, 8, 61, 23, 5).map(i -> i % n).distinct().toArray();
+    int[] ranking = java.util.stream.IntStream.of(7, 3, 0, 42, 99, 15, 8, 61, 23, 5).map(i -> i % n).distinct()
+        .toArray();
     return new LoggedDecision("diffrank", 4, 1_000_000_000L, 0, new double[] {0, 0, 0.25}, -1, null, 1.2e-16, null,
         3.5, true, new LoggedDecision.Outcome(3.5, 0.8, 0, 1, 1), LoggedDecision.RANKING,
         new LoggedDecision.Slate(features, ids, base, rows, ranking));
