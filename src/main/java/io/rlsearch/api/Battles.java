@@ -232,7 +232,7 @@ public final class Battles {
     List<LoggedDecision> data;
     if (req.cqlLog().isPresent()) {
       try {
-        data = DecisionLog.read(req.cqlLog().get());
+        data = DecisionLog.readWithoutSlates(req.cqlLog().get());
       } catch (DecisionLog.FormatException | UncheckedIOException e) {
         throw new BadRequestException("--cql-log: " + e.getMessage());
       }

@@ -89,7 +89,7 @@ public final class OfflineStudy {
     List<LoggedDecision> all;
     if (log != null) {
       try {
-        all = DecisionLog.read(log);
+        all = DecisionLog.readWithoutSlates(log);
       } catch (DecisionLog.FormatException | UncheckedIOException e) {
         throw new BadRequestException("--log: " + e.getMessage());
       }

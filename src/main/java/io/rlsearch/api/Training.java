@@ -174,7 +174,7 @@ public final class Training {
   private static AgentBuilder offlineAgent(Request req, SharedLearner learner, String name, Map<String, Object> offline) {
     List<io.rlsearch.eval.ope.LoggedDecision> data;
     try {
-      data = io.rlsearch.eval.ope.DecisionLog.read(req.offlineLog().orElseThrow());
+      data = io.rlsearch.eval.ope.DecisionLog.readWithoutSlates(req.offlineLog().orElseThrow());
     } catch (io.rlsearch.eval.ope.DecisionLog.FormatException | java.io.UncheckedIOException e) {
       throw new BadRequestException("--offline-log: " + e.getMessage());
     }

@@ -238,6 +238,7 @@ final class ServeCommand implements Callable<Integer> {
       out.put("feedback_duplicate", joined.duplicate());
       out.put("feedback_expired", joined.expired());
       out.put("feedback_evicted", joined.evicted());
+      out.put("feedback_request_ids_reused", joined.reusedRequestIds());
       out.put("feedback_shed", real.feedbackShed());
       out.put("feedback_refused", real.feedbackRefused());
       out.put("feedback_unregistered", real.registrationsDropped());

@@ -1,6 +1,7 @@
 package io.rlsearch.serving;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,11 @@ import java.util.Objects;
  * counted, and returned so the caller can log them. A joined decision's id is remembered (in the same
  * bound) so a second feedback is told apart (duplicate) from one for an id never served or long gone
  * (unknown). Time is given by the caller. Not thread-safe: one owner (an actor).
+ *
+ * <p>A request id keys its request's exploration draws, so two requests of one id explore alike: a
+ * decision registered while the join still holds another of the same request id (waiting, or joined
+ * and remembered) is counted ({@link Counts#reusedRequestIds}). The count needs no memory beyond the
+ * join's own bound; a request id given again after its earlier decision left the join is not seen.
  */
 public final class FeedbackJoin {
   /** What a feedback met. */
@@ -37,9 +43,10 @@ public final class FeedbackJoin {
    * @param evicted decisions pushed out, still waiting, because {@code capacity} were waiting
    * @param unknown feedbacks for no waiting decision
    * @param duplicate second feedbacks for a decision
+   * @param reusedRequestIds decisions registered with the request id of a decision the join still held
    */
   public record Counts(long open, long opened, long joined, long expired, long evicted, long unknown,
-      long duplicate) {}
+      long duplicate, long reusedRequestIds) {}
 
   private static final class Entry {
     final PendingDecision decision;
@@ -56,6 +63,9 @@ public final class FeedbackJoin {
   private final long window;
   private final ServingSchema.Reward reward;
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+  /** How many held entries carry each request id (at most one key per held entry). */
+  private final HashMap<String, Integer> requestIds = new HashMap<>();
+  private long reused;
   private long waiting;
   private long opened;
   private long joined;
@@ -90,6 +100,7 @@ public final class FeedbackJoin {
       Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
       Entry e = it.next().getValue();
       it.remove();
+      released(e.decision);
       if (!e.joined) {
         waiting--;
         evicted++;
@@ -99,7 +110,15 @@ public final class FeedbackJoin {
     entries.put(d.decisionId(), new Entry(d, now));
     waiting++;
     opened++;
+    if (d.requestId().isPresent() && requestIds.merge(d.requestId().get(), 1, Integer::sum) > 1) {
+      reused++;
+    }
     return gone;
+  }
+
+  /** Forgets a request id's hold by {@code d}, which leaves the join. */
+  private void released(PendingDecision d) {
+    d.requestId().ifPresent(id -> requestIds.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1));
   }
 
   /**
@@ -152,6 +171,7 @@ public final class FeedbackJoin {
         break;
       }
       it.remove();
+      released(e.decision);
       if (!e.joined) {
         waiting--;
         expired++;
@@ -163,6 +183,6 @@ public final class FeedbackJoin {
 
   /** The counts so far. */
   public Counts counts() {
-    return new Counts(waiting, opened, joined, expired, evicted, unknown, duplicate);
+    return new Counts(waiting, opened, joined, expired, evicted, unknown, duplicate, reused);
   }
 }

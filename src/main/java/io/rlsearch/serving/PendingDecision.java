@@ -1,6 +1,7 @@
 package io.rlsearch.serving;
 
 import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.eval.ope.LoggedDecision;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,10 +19,21 @@ import java.util.Optional;
  * @param decision the policy's decision (arm or weights) and its propensity
  * @param propensityOf what the propensity is of ({@link Ranked#propensityOf})
  * @param explored whether exploration changed the choice
+ * @param slate a slate policy's candidates and ranking ({@link Ranked#slate}), kept until the feedback
+ *     joins; empty for any other policy
  */
 public record PendingDecision(String decisionId, Optional<String> requestId, String policy, long version,
-    List<String> returned, double[] policyInput, Decision decision, String propensityOf, boolean explored) {
+    List<String> returned, double[] policyInput, Decision decision, String propensityOf, boolean explored,
+    Optional<LoggedDecision.Slate> slate) {
+  /** A decision without a slate (a boost-weight policy's). */
+  public PendingDecision(String decisionId, Optional<String> requestId, String policy, long version,
+      List<String> returned, double[] policyInput, Decision decision, String propensityOf, boolean explored) {
+    this(decisionId, requestId, policy, version, returned, policyInput, decision, propensityOf, explored,
+        Optional.empty());
+  }
+
   public PendingDecision {
+    Objects.requireNonNull(slate, "slate");
     Objects.requireNonNull(decisionId, "decisionId");
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(policy, "policy");

@@ -1,7 +1,9 @@
 package io.rlsearch.serving;
 
 import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.eval.ope.LoggedDecision;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A ranking of a request's candidates by a policy.
@@ -19,10 +21,19 @@ import java.util.Objects;
  *     {@code deterministic} (1: the policy does not explore)
  * @param decision the policy's decision, as the decision log keeps it
  * @param policyInput what the policy read (its context features, in its order), as the log keeps it
+ * @param slate for a policy that scores every candidate (a slate policy): the candidates as the request
+ *     gave them and this ranking, as the log keeps them; empty for any other
  */
 public record Ranked(int[] order, double[] scores, boolean explored, double propensity, String propensityOf,
-    Decision decision, double[] policyInput) {
+    Decision decision, double[] policyInput, Optional<LoggedDecision.Slate> slate) {
+  /** A ranking without a slate (a boost-weight policy's). */
+  public Ranked(int[] order, double[] scores, boolean explored, double propensity, String propensityOf,
+      Decision decision, double[] policyInput) {
+    this(order, scores, explored, propensity, propensityOf, decision, policyInput, Optional.empty());
+  }
+
   public Ranked {
+    Objects.requireNonNull(slate, "slate");
     order = order.clone();
     scores = scores.clone();
     policyInput = policyInput.clone();

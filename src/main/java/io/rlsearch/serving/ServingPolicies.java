@@ -3,6 +3,7 @@ package io.rlsearch.serving;
 import io.rlsearch.agents.spi.Decision;
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.eval.ope.LoggedDecision;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -227,7 +228,7 @@ public final class ServingPolicies {
           cand);
     }
     Scorer scorer = Scorer.of(p, ctx.size(), cand.length);
-    return new SlatePolicy(p, form, ctx, cand, scorer);
+    return new SlatePolicy(p, form, ctx, cand, scorer, schema.candidate());
   }
 
   /** Where each context input of a policy comes from: a schema position, or a constant. */
@@ -406,8 +407,9 @@ public final class ServingPolicies {
     }
   }
 
-  private record SlatePolicy(PolicySnapshot policy, PolicyForm form, Inputs ctx, int[] cand, Scorer scorer)
-      implements ServingPolicy {
+  /** {@code schemaCandidate}: the schema's candidate features, the logged rows' columns. */
+  private record SlatePolicy(PolicySnapshot policy, PolicyForm form, Inputs ctx, int[] cand, Scorer scorer,
+      List<String> schemaCandidate) implements ServingPolicy {
     @Override
     public String agent() {
       return policy.agent();
@@ -459,8 +461,12 @@ public final class ServingPolicies {
       for (int i = 0; i < order.length; i++) {
         out[i] = fin[order[i]];
       }
+      // The log keeps the candidates as the request gave them (every schema feature, in its order, not the
+      // z-scored rows the policy read), so another slate policy can be evaluated on the decision.
+      LoggedDecision.Slate slate = new LoggedDecision.Slate(schemaCandidate, Arrays.asList(r.ids()),
+          r.baseScores(), r.features(), order);
       return new Ranked(order, out, !Arrays.equals(order, greedyOrder), propensity, of,
-          Decision.continuous(fin, propensity), x);
+          Decision.continuous(fin, propensity), x, java.util.Optional.of(slate));
     }
   }
 

@@ -19,6 +19,10 @@ public interface ServingPolicy {
   /** The candidate features it reads, in its order. */
   List<String> candidateFeatures();
 
-  /** Ranks {@code r}'s candidates; a stochastic policy draws from {@code rng}. */
+  /**
+   * Ranks {@code r}'s candidates; a stochastic policy draws from {@code rng}. A policy that scores every
+   * candidate (a slate policy) gives the request's candidates and its ranking with the ranking
+   * ({@link Ranked#slate}), for the decision log.
+   */
   Ranked rank(RankRequest r, NumpyRandom rng);
 }

@@ -180,6 +180,110 @@ class ServePolicyFileTest {
     assertEquals(1, b.getMessage().lines().count());
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static com.fasterxml.jackson.databind.JsonNode post(int port, String path, String body) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).timeout(java.time.Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), path + ": " + r.body());
+    return JSON.readTree(r.body());
+  }
+
+  /**
+   * A slate policy's real decision is logged with what evaluating another slate policy on it needs: the
+   * candidates' ids, base scores and feature rows as the request gave them (in the schema's order), the
+   * ranking returned and its propensity, and what that propensity is of; 100 candidates of 10 features
+   * make a line of about 10 KB.
+   */
+  @Test
+  void aSlateDecisionIsLoggedWithItsCandidatesRowsAndRankingCompactly() throws Exception {
+    io.rlsearch.sim.World small = io.rlsearch.testing.Runs.smallWorld(3);
+    ServingSchema schema = ServingSchema.world(small.settings());
+    Path log = dir.resolve("slate-decisions.jsonl");
+    com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+    body.put("request_id", "slate-1");
+    java.util.Random rnd = new java.util.Random(7);
+    com.fasterxml.jackson.databind.node.ObjectNode ctx = body.putObject("context");
+    for (String f : schema.context()) {
+      ctx.put(f, Math.round(rnd.nextGaussian() * 1000) / 1000.0);
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode cands = body.putArray("candidates");
+    int n = 100;
+    for (int i = 0; i < n; i++) {
+      com.fasterxml.jackson.databind.node.ObjectNode c = cands.addObject();
+      c.put("id", "sku-" + (1000 + i));
+      c.put("base_score", Math.round(rnd.nextDouble() * 1000) / 1000.0);
+      com.fasterxml.jackson.databind.node.ObjectNode f = c.putObject("features");
+      // In an order other than the schema's: the log keeps the schema's.
+      List<String> names = new ArrayList<>(schema.candidate());
+      java.util.Collections.reverse(names);
+      for (String name : names) {
+        f.put(name, Math.round(rnd.nextGaussian() * 1000) / 1000.0);
+      }
+    }
+    body.put("k", 10);
+    com.fasterxml.jackson.databind.JsonNode answer;
+    try (Serving.Running run = Serving.start(small, "neutral", List.of("slate=" + CHECKPOINTS.get("diffrank")), 1,
+        Optional.of(log), 3, "127.0.0.1", 0, Optional.empty(), 0, 0, schema)) {
+      int p = run.port();
+      long slate = -1;
+      for (com.fasterxml.jackson.databind.JsonNode v : JSON.readTree(java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + p + "/policies")).GET()
+              .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()).get("versions")) {
+        if (v.get("name").asText().equals("slate")) {
+          slate = v.get("version").asLong();
+        }
+      }
+      assertTrue(slate > 0, "the policy file is a version");
+      post(p, "/policies/" + slate + "/promote", "{}");
+      answer = post(p, "/v1/rank", body.toString());
+      assertEquals("slate", answer.get("policy").asText(), answer.toString());
+      post(p, "/v1/feedback", "{\"decision_id\": \"" + answer.get("decision_id").asText() + "\", \"reward\": 1.5}");
+      assertEquals(1, run.system().flushLog());
+    }
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(1, lines.size());
+    String line = lines.get(0);
+    assertTrue(line.length() < 10_000, "a line of 100 candidates x 10 features stays compact: " + line.length()
+        + " characters");
+    com.fasterxml.jackson.databind.JsonNode d = JSON.readTree(line);
+    assertEquals(answer.get("propensity_of").asText(), d.path("propensityOf").asText(), line);
+    assertEquals(answer.get("propensity").asDouble(), d.get("propensity").asDouble());
+    com.fasterxml.jackson.databind.JsonNode s = d.path("slate");
+    assertTrue(s.isObject(), "the slate part: " + line);
+    List<String> features = new ArrayList<>();
+    s.get("features").forEach(f -> features.add(f.asText()));
+    assertEquals(schema.candidate(), features, "the rows' columns: the schema's candidate features, in its order");
+    assertEquals(n, s.get("ids").size());
+    for (int i = 0; i < n; i++) {
+      com.fasterxml.jackson.databind.JsonNode c = body.get("candidates").get(i);
+      assertEquals(c.get("id").asText(), s.get("ids").get(i).asText());
+      assertEquals(c.get("base_score").asDouble(), s.get("baseScores").get(i).asDouble());
+      for (int j = 0; j < features.size(); j++) {
+        assertEquals(c.get("features").get(features.get(j)).asDouble(), s.get("rows").get(i).get(j).asDouble(),
+            "candidate " + i + " feature " + features.get(j) + ": as the request gave it");
+      }
+    }
+    assertEquals(answer.get("ranking").size(), s.get("ranking").size());
+    for (int r = 0; r < s.get("ranking").size(); r++) {
+      assertEquals(answer.get("ranking").get(r).asText(), s.get("ids").get(s.get("ranking").get(r).asInt()).asText());
+    }
+    // And the log's reader gives the same slate as the request ranked in-process.
+    io.rlsearch.eval.ope.LoggedDecision read = io.rlsearch.eval.ope.DecisionLog.read(log).get(0);
+    RankRequest parsed = RankRequest.parse(body, schema);
+    io.rlsearch.eval.ope.LoggedDecision.Slate got = read.slate();
+    assertEquals(List.of(parsed.ids()), got.ids());
+    assertArrayEquals(parsed.baseScores(), got.baseScores(), 0.0);
+    for (int i = 0; i < n; i++) {
+      assertArrayEquals(parsed.features()[i], got.rows()[i], 0.0);
+    }
+    assertEquals(io.rlsearch.eval.ope.LoggedDecision.RANKING, read.propensityOf());
+    assertEquals(0, read.action().length, "the slate says what the policy did; no score vector");
+  }
+
   @Test
   void aTemplateBanditOnTheOracleContextIsRefusedByTheWorldSchemaAndServedByOneWithTheOracle() {
     Path cp = CHECKPOINTS.get("linucb-rich");

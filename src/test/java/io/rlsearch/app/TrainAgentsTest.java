@@ -75,6 +75,20 @@ class TrainAgentsTest {
         "--offline-steps", "50");
     assertEquals("bandit", bandit.get("offline").get("form").asText());
 
+    // A slate policy's decision (served real traffic) has no boost weights to learn from: refused by name.
+    Path mixed = dir.resolve("with-slate.jsonl");
+    io.rlsearch.eval.ope.LoggedDecision slate = new io.rlsearch.eval.ope.LoggedDecision("diffrank", 4,
+        1_000_000_000L, 0, new double[] {0.5}, -1, null, 0.25, null, 1.0, true,
+        io.rlsearch.eval.ope.LoggedDecision.Outcome.NONE, io.rlsearch.eval.ope.LoggedDecision.RANKING,
+        new io.rlsearch.eval.ope.LoggedDecision.Slate(List.of("cm2"), List.of("a", "b"), new double[] {1, 0},
+            new double[][] {{0.5}, {-0.5}}, new int[] {1, 0}));
+    Files.writeString(mixed, Files.readString(log) + io.rlsearch.eval.ope.DecisionLog.toLine(slate) + "\n");
+    Run slates = run("train", "--agent", "cql", "--episodes", "50", "--offline-log", mixed.toString(),
+        "--offline-steps", "50");
+    assertEquals(2, slates.code(), slates.err());
+    assertTrue(slates.err().contains("--offline-log: decision log " + mixed + ": decision " + (lines + 1)
+        + " (episode 1000000000, policy 'diffrank') is a slate policy's ranking"), slates.err());
+
     Run missing = run("train", "--agent", "cql", "--episodes", "100");
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("--offline-log"), missing.err());

@@ -22,6 +22,35 @@ class FeedbackJoinTest {
         Decision.arm(1, 0.25), "arm", false);
   }
 
+  private static PendingDecision withRequest(String id, String requestId) {
+    return new PendingDecision(id, Optional.of(requestId), "cm2", 2, List.of("a", "b"), new double[] {1, 0},
+        Decision.arm(1, 0.25), "arm", false);
+  }
+
+  /**
+   * A request id is the key of its exploration draws: one given again while the join still holds a
+   * decision of it (waiting, or joined and kept for duplicates) is counted, within the join's bound.
+   */
+  @Test
+  void aRequestIdGivenAgainWhileTheJoinHoldsADecisionOfItIsCounted() {
+    FeedbackJoin j = new FeedbackJoin(3, 100, REWARD);
+    j.open(withRequest("d1", "q-1"), 0);
+    j.open(withRequest("d2", "q-2"), 1);
+    assertEquals(0, j.counts().reusedRequestIds());
+    j.open(withRequest("d3", "q-1"), 2);
+    assertEquals(1, j.counts().reusedRequestIds(), "d1 waits with q-1");
+    assertInstanceOf(FeedbackJoin.Matched.class, j.join(feedback("d1"), 3));
+    // d4 evicts d1 (three are held); d3 still holds q-1.
+    j.open(withRequest("d4", "q-1"), 4);
+    assertEquals(2, j.counts().reusedRequestIds());
+    j.expire(200);
+    j.open(withRequest("d5", "q-1"), 201);
+    j.open(pending("d6"), 202);
+    assertEquals(2, j.counts().reusedRequestIds(), "none held q-1 any more; no request id is never counted");
+    j.open(withRequest("d8", "q-1"), 204);
+    assertEquals(3, j.counts().reusedRequestIds(), "d5 is still held: the bound is the join's, not a new one");
+  }
+
   private static Feedback feedback(String id) {
     return new Feedback(id, List.of("a", "b"), List.of(new Feedback.Purchase("a", 10, 3, true)),
         OptionalDouble.empty());
@@ -40,7 +69,7 @@ class FeedbackJoinTest {
     assertEquals(1, log.outcome().orders());
     assertInstanceOf(FeedbackJoin.Duplicate.class, j.join(feedback("d1"), 6));
     assertInstanceOf(FeedbackJoin.Unknown.class, j.join(feedback("nope"), 6));
-    assertEquals(new FeedbackJoin.Counts(0, 1, 1, 0, 0, 1, 1), j.counts());
+    assertEquals(new FeedbackJoin.Counts(0, 1, 1, 0, 0, 1, 1, 0), j.counts());
   }
 
   @Test
@@ -82,7 +111,7 @@ class FeedbackJoinTest {
     BadInput e = assertThrows(BadInput.class, () -> j.join(huge, 1));
     assertEquals(400, e.status());
     assertTrue(e.getMessage().contains("purchases"), e.getMessage());
-    assertEquals(new FeedbackJoin.Counts(1, 1, 0, 0, 0, 0, 0), j.counts(), "nothing counted, still waiting");
+    assertEquals(new FeedbackJoin.Counts(1, 1, 0, 0, 0, 0, 0, 0), j.counts(), "nothing counted, still waiting");
     assertInstanceOf(FeedbackJoin.Matched.class, j.join(feedback("d1"), 2));
   }
 }

@@ -139,7 +139,7 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
    * and the joined decisions subscribers could not take.
    */
   public static final class Figures {
-    private volatile FeedbackJoin.Counts counts = new FeedbackJoin.Counts(0, 0, 0, 0, 0, 0, 0);
+    private volatile FeedbackJoin.Counts counts = new FeedbackJoin.Counts(0, 0, 0, 0, 0, 0, 0, 0);
     private final AtomicLong subscriberDropped = new AtomicLong();
     private final AtomicLong logged = new AtomicLong();
 
@@ -240,7 +240,15 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
       // A decision id served twice cannot happen (ids are unique per process); counted as dropped if it did.
       getContext().getLog().warn("decision {} not registered: {}", o.decision().decisionId(), e.getMessage());
     }
+    long reusedBefore = figures.counts.reusedRequestIds();
     figures.counts = join.counts();
+    if (reusedBefore == 0 && figures.counts.reusedRequestIds() > 0) {
+      // Once: the counter says how often after.
+      getContext().getLog().warn("request id '{}' came again while a decision of it is held for its feedback: the request"
+          + " id keys the exploration draws, so both requests explored alike, which biases off-policy estimates;"
+          + " give each request its own request_id (counted as rlsearch_request_id_reused; warned once)",
+          o.decision().requestId().orElse(""));
+    }
     return this;
   }
 

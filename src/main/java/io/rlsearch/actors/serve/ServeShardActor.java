@@ -386,6 +386,8 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
     double[] x;
     Decision d;
     Played t;
+    String propensityOf;
+    Optional<LoggedDecision.Slate> slate = Optional.empty();
     try {
       if (real != null) {
         // As a search service's request: the user's top candidates ranked by the version's policy bound
@@ -405,12 +407,15 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
         SimulatedRequests.Outcome o = sess.respond(ids);
         x = ranked.policyInput();
         d = ranked.decision();
+        propensityOf = ranked.propensityOf();
+        slate = ranked.slate();
         t = new Played(o.reward(), o.breakdown(), o.purchases().size(),
             io.rlsearch.sim.Metrics.deltaRankAtK(baseline, products, order.length));
       } else {
         Population.Arrival a = Population.firstSession(world, streams, s.id());
         x = runner.prepare(a);
         d = v.policy().act(x, streams.policy(s.id()));
+        propensityOf = LoggedDecision.defaultPropensityOf(d.continuous() ? -1 : d.arm());
         Transition tr = runner.finish(d, v.name(), v.id());
         t = new Played(tr.reward(), tr.breakdown(), tr.orders(), tr.rankChange());
       }
@@ -423,7 +428,7 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
       return this;
     }
     try {
-      answer(s, r, v, x, d, t);
+      answer(s, r, v, x, d, t, propensityOf, slate);
     } catch (RuntimeException e) {
       // Kept for the restart, which answers the request in hand with it.
       state.cause = e;
@@ -466,7 +471,8 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
       ids = List.of(out);
       if (real.join() != null && real.joinBacklog().offer()) {
         real.join().tell(new FeedbackJoinActor.Open(new PendingDecision(decisionId, q.requestId(), v.name(), v.id(),
-            ids, ranked.policyInput(), ranked.decision(), ranked.propensityOf(), ranked.explored())));
+            ids, ranked.policyInput(), ranked.decision(), ranked.propensityOf(), ranked.explored(),
+            ranked.slate())));
       }
     } catch (RuntimeException e) {
       m.replyTo().tell(RankReply.failed(decisionId, q, v.name(), v.id(), r.epoch(), "version " + v.id() + " failed: "
@@ -489,14 +495,16 @@ public final class ServeShardActor extends AbstractBehavior<ServeShardActor.Comm
    * Everything after the policy's step: the decision is made whole (a decision that cannot be logged
    * fails here, before anyone is told), then the monitor, the log, the requester and the shadow.
    */
-  private void answer(Serve s, Routing r, Routing.Version v, double[] x, Decision d, Played t) {
+  private void answer(Serve s, Routing r, Routing.Version v, double[] x, Decision d, Played t, String propensityOf,
+      Optional<LoggedDecision.Slate> slate) {
     if (faultRate > 0 && streams.fault(s.id(), FAULT_STREAM).random() < faultRate) {
       throw new InjectedFault("injected fault in serving shard " + index + " at request " + s.id());
     }
     LoggedDecision logged = sinks.decisionLog() == null ? null : new LoggedDecision(v.name(), v.id(), s.id(), 0, x,
-        d.continuous() ? -1 : d.arm(), d.continuous() ? d.action() : null, d.propensity(), null, t.reward(), true,
+        d.continuous() ? -1 : d.arm(), d.continuous() && slate.isEmpty() ? d.action() : null, d.propensity(), null,
+        t.reward(), true,
         new LoggedDecision.Outcome(t.breakdown().gmv(), t.breakdown().cm2(), t.breakdown().strat(),
-            t.breakdown().clicks(), t.orders()));
+            t.breakdown().clicks(), t.orders()), propensityOf, slate.orElse(null));
     ShadowActor.Work shadow = r.shadow().isPresent() && d.continuous() && sinks.shadow() != null
         ? new ShadowActor.Work(r.shadow().get(), s.id(), x, d.action(), t.reward()) : null;
     if (sinks.monitor() != null && sinks.monitorBacklog().offer()) {

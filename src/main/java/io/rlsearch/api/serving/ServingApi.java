@@ -215,6 +215,7 @@ public final class ServingApi extends AllDirectives {
           fb.put("duplicate", fc.duplicate());
           fb.put("expired", fc.expired());
           fb.put("evicted", fc.evicted());
+          fb.put("request_ids_reused", fc.reusedRequestIds());
           fb.put("shed", real.feedbackShed());
           fb.put("refused", real.feedbackRefused());
           fb.put("unregistered", real.registrationsDropped());

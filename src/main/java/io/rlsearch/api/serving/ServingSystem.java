@@ -224,6 +224,9 @@ public final class ServingSystem implements AutoCloseable {
         () -> joinFigures.counts().expired());
     t.counter("rlsearch_feedback_evicted", "Decisions evicted unjoined because serving.open_decisions waited",
         () -> joinFigures.counts().evicted());
+    t.counter("rlsearch_request_id_reused", "Rank requests whose request_id a decision still waiting for (or"
+        + " joined to) its feedback had: their exploration draws are the same", () -> joinFigures.counts()
+        .reusedRequestIds());
     t.counter("rlsearch_feedback_shed", "Feedbacks refused with 503 because too many waited for the join",
         () -> feedbackBacklog.dropped());
     t.counter("rlsearch_feedback_refused", "Feedbacks (POST /v1/feedback) refused as bad input (4xx)",

@@ -2,7 +2,9 @@ package io.rlsearch.eval.ope;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,6 +23,11 @@ import java.util.List;
  * <p>Writing goes to a temporary file that is renamed into place, so a crash never leaves half a log
  * under the final name. Reading refuses unknown or missing fields and names the file and line of the
  * first bad record; nothing is skipped silently.
+ *
+ * <p>Two fields are optional, for logs written before they existed: a line without
+ * {@code propensityOf} is read as {@link LoggedDecision#defaultPropensityOf} says ({@code arm} for a
+ * discrete decision, {@code weights} for a continuous one), and a line without {@code slate} has none.
+ * A line is written without {@code slate} when the decision has none.
  */
 public final class DecisionLog {
   private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -93,10 +100,42 @@ public final class DecisionLog {
     return out;
   }
 
+  /**
+   * Reads {@code file} for a learner or estimator of boost weights and templates: as {@link #read},
+   * refusing a slate policy's decision (it ranks candidates; it has no weight vector to learn from)
+   * with one line naming it.
+   */
+  public static List<LoggedDecision> readWithoutSlates(Path file) {
+    List<LoggedDecision> all = read(file);
+    for (int i = 0; i < all.size(); i++) {
+      LoggedDecision d = all.get(i);
+      if (d.slate() != null) {
+        throw new FormatException("decision log " + file + ": decision " + (i + 1) + " (episode " + d.episode()
+            + ", policy '" + d.policy() + "') is a slate policy's ranking (propensityOf '" + d.propensityOf()
+            + "'), which has no boost weights or template to learn from; give a log of boost-weight or template"
+            + " decisions only");
+      }
+    }
+    return all;
+  }
+
   /** Parses one JSON line; {@code where} names it in an error. */
   public static LoggedDecision parse(String line, String where) {
     try {
-      return MAPPER.readValue(line, LoggedDecision.class);
+      JsonNode tree = MAPPER.readTree(line);
+      if (tree instanceof ObjectNode o) {
+        JsonNode of = o.get("propensityOf");
+        if (of == null || of.isNull()) {
+          // A log written before the field: what the decision's kind implies (a missing arm is reported below).
+          JsonNode arm = o.get("arm");
+          o.put("propensityOf", LoggedDecision.defaultPropensityOf(arm != null && arm.canConvertToInt() ? arm.intValue()
+              : 0));
+        }
+        if (!o.has("slate")) {
+          o.putNull("slate");
+        }
+      }
+      return MAPPER.treeToValue(tree, LoggedDecision.class);
     } catch (JsonProcessingException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       String msg;

@@ -107,7 +107,7 @@ class FeedbackJoinActorTest {
     s.monitor().expectNoMessage(Duration.ofMillis(50));
     s.log().expectNoMessage(Duration.ofMillis(10));
     FeedbackJoin.Counts c = s.figures().counts();
-    assertEquals(new FeedbackJoin.Counts(0, 1, 1, 0, 0, 1, 1), c);
+    assertEquals(new FeedbackJoin.Counts(0, 1, 1, 0, 0, 1, 1, 0), c);
     assertEquals(0, s.backlog().counts().queued(), "the registration's place was given back");
   }
 
@@ -130,6 +130,29 @@ class FeedbackJoinActorTest {
     assertInstanceOf(FeedbackJoin.Unknown.class, give(s, purchase("old", 5, 1)));
     s.log().expectNoMessage(Duration.ofMillis(50));
     s.monitor().expectNoMessage(Duration.ofMillis(10));
+  }
+
+  @Test
+  void aRequestIdThatComesAgainIsCountedAndWarnedOnceNotPerRequest() {
+    Stack s = stack(100, Duration.ofMinutes(30));
+    java.util.function.Function<String, PendingDecision> sameRequest = id -> new PendingDecision(id,
+        Optional.of("q-same"), "v1", 1, List.of("a", "b"), new double[] {0.5, -1},
+        Decision.continuous(new double[] {1, 2}, 0.25), "weights", false);
+    open(s, sameRequest.apply("d1"));
+    org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit.warn("request id 'q-same' came again")
+        .expect(testKit.system(), () -> {
+          open(s, sameRequest.apply("d2"));
+          return null;
+        });
+    org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit.warn("came again").withOccurrences(0)
+        .expect(testKit.system(), () -> {
+          open(s, sameRequest.apply("d3"));
+          return null;
+        });
+    TestProbe<FeedbackJoin.Counts> counts = testKit.createTestProbe();
+    s.join().tell(new FeedbackJoinActor.GetCounts(counts.ref()));
+    assertEquals(2, counts.receiveMessage().reusedRequestIds());
+    assertEquals(2, s.figures().counts().reusedRequestIds(), "the figures the metrics read");
   }
 
   @Test

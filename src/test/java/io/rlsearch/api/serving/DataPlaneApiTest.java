@@ -224,6 +224,33 @@ class DataPlaneApiTest {
     return new ServingSchema(s.context(), s.candidate(), s.defaults(), s.reward(), l);
   }
 
+  /** The request id keys the exploration draws: a request id given again is ranked alike, and counted. */
+  @Test
+  void aRequestIdGivenAgainIsRankedAlikeAndCountedWhileTheJoinHoldsItsDecision() throws Exception {
+    try (Serving.Running run = start(Optional.empty(), SCHEMA)) {
+      int p = run.port();
+      String body = request("same-id", null, 20, 5, 1).toString();
+      Res first = post(p, "/v1/rank", body);
+      Res again = post(p, "/v1/rank", body);
+      assertEquals(first.body().get("ranking"), again.body().get("ranking"));
+      assertNotEquals(first.body().get("decision_id"), again.body().get("decision_id"));
+      assertEquals(200, post(p, "/v1/rank", request("other-id", null, 20, 5, 1).toString()).status());
+      assertEquals(200, post(p, "/v1/rank", request(null, null, 20, 5, 1).toString()).status());
+      // The join registers decisions in its own time: wait until it has the four.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      JsonNode fb = get(p, "/health").body().get("feedback");
+      while (System.nanoTime() < deadline && fb.get("open").asLong() < 4) {
+        Thread.sleep(20);
+        fb = get(p, "/health").body().get("feedback");
+      }
+      assertEquals(4, fb.get("open").asLong(), fb.toString());
+      assertEquals(1, fb.get("request_ids_reused").asLong(), "only 'same-id' came again: " + fb);
+      String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/metrics"))
+          .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.matches("(?s).*\\nrlsearch_request_id_reused_total\\{[^}]*\\} 1\\.0\\n.*"), metrics);
+    }
+  }
+
   @Test
   void aDecisionPastTheFeedbackWindowExpiresIsCountedAndItsFeedbackIsNotFound() throws Exception {
     ServingSchema shortWindow = withLimits(SCHEMA, new ServingSchema.Limits(1000, 1 << 20, Duration.ofMillis(200), 2));
@@ -253,6 +280,11 @@ class DataPlaneApiTest {
       JsonNode fb = get(run.port(), "/health").body().get("feedback");
       assertEquals(1, fb.get("evicted").asLong(), fb.toString());
       assertEquals(1, fb.get("expired").asLong(), fb.toString());
+      // Neither is logged; both are counted on /metrics too.
+      String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + run.port() + "/metrics"))
+          .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.matches("(?s).*\\nrlsearch_feedback_expired_total\\{[^}]*\\} 1\\.0\\n.*"), metrics);
+      assertTrue(metrics.matches("(?s).*\\nrlsearch_feedback_evicted_total\\{[^}]*\\} 1\\.0\\n.*"), metrics);
     }
   }
 
@@ -391,6 +423,7 @@ class DataPlaneApiTest {
   void aCanaryWhoseRealRewardIsLowerIsEndedByTheGuardrailsAndTheLogHoldsCompleteDecisions() throws Exception {
     Path log = dir.resolve("decisions.jsonl");
     List<double[]> joined = new ArrayList<>();
+    List<String> propensityOf = new ArrayList<>();
     try (Serving.Running run = start(Optional.of(log), SCHEMA)) {
       int p = run.port();
       assertEquals(200, post(p, "/policies/3/canary", "{\"share\": 0.5}").status());
@@ -411,6 +444,7 @@ class DataPlaneApiTest {
             + ", \"margin\": " + margin + "}]}");
         assertEquals(200, f.status(), f.body().toString());
         joined.add(new double[] {v, f.body().get("reward").asDouble(), r.body().get("propensity").asDouble()});
+        propensityOf.add(r.body().get("propensity_of").asText());
         if (i % 50 == 49) {
           JsonNode versions = get(p, "/policies").body().get("versions");
           ended = versions.get(2).get("canary_share").asDouble() == 0;
@@ -431,6 +465,13 @@ class DataPlaneApiTest {
     }
     List<LoggedDecision> lines = DecisionLog.read(log);
     assertEquals(joined.size(), lines.size());
+    // Each line says what its propensity is of, as the answer did: a reader tells a density from a probability.
+    List<String> raw = java.nio.file.Files.readAllLines(log);
+    assertEquals(joined.size(), raw.size());
+    for (int i = 0; i < raw.size(); i++) {
+      assertEquals(propensityOf.get(i), JSON.readTree(raw.get(i)).path("propensityOf").asText(), raw.get(i));
+      assertFalse(raw.get(i).contains("\"slate\""), "a boost-weight decision has no slate: " + raw.get(i));
+    }
     for (int i = 0; i < lines.size(); i++) {
       LoggedDecision d = lines.get(i);
       assertEquals((long) joined.get(i)[0], d.version());
