@@ -92,8 +92,8 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
    *
    * @param received joined decisions received
    * @param notSent joined decisions the feedback join did not send: the inbox's subscription was full
-   * @param skipped those the learner cannot use (another decision form, another lineage for an
-   *     on-policy agent, another context size)
+   * @param skipped those the learner cannot use (another decision form or kind of propensity, a slate,
+   *     another lineage for an on-policy agent, another context size)
    * @param enqueued transitions put on the learner's queue
    * @param dropped transitions dropped because the queue was full
    * @param gate the gate's counts
