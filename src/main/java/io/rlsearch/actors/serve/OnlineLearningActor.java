@@ -357,7 +357,12 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
     boolean ok = c.reply() != null && c.reply().ok();
     if (!ok) {
       String why = c.reply() != null ? c.reply().message() : String.valueOf(c.failure());
-      getContext().getLog().warn("Online learner's {} of version {} was refused: {}", c.what(), c.id(), why);
+      if (c.what().equals("withdrawal") || c.what().equals("retirement")) {
+        // Its canary already ended, or the version is already gone: the usual case, not a problem.
+        getContext().getLog().debug("Online learner's {} of version {} was refused: {}", c.what(), c.id(), why);
+      } else {
+        getContext().getLog().warn("Online learner's {} of version {} was refused: {}", c.what(), c.id(), why);
+      }
       switch (c.what()) {
         case "canary" -> act(gate.startFailed(c.id()));
         // The candidate is given up and the waiting version goes next: the gate never waits on a refusal.
