@@ -310,7 +310,7 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
       } else if (a instanceof CanaryGate.Promote p) {
         keep(p.verdict());
         getContext().getLog().info("Online learner's version {}: {}", p.id(), p.verdict().describe());
-        control("promote", p.id(), to -> new ServingRegistryActor.Promote(p.id(), Optional.empty(), to));
+        control("promote", p.id(), to -> new ServingRegistryActor.Promote(p.id(), Optional.empty(), true, to));
       } else if (a instanceof CanaryGate.EndCanary e) {
         keep(e.verdict());
         getContext().getLog().warn("Online learner's version {}: {}", e.id(), e.verdict().describe());

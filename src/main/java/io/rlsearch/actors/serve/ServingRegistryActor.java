@@ -55,12 +55,20 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
 
   /**
    * Makes {@code version} live. With {@code minShadowRatio} present, only if the version has a shadow
-   * estimate of at least that share of the live version's online reward.
+   * estimate of at least that share of the live version's online reward. With {@code onlyTheCanary},
+   * only if it still is the canary (409 otherwise): a promotion decided on its canary's figures never
+   * makes live a version whose canary ended meanwhile (a guardrail's breach, a person).
    */
-  public record Promote(long version, Optional<Double> minShadowRatio, ActorRef<Reply> replyTo) implements Command {
+  public record Promote(long version, Optional<Double> minShadowRatio, boolean onlyTheCanary, ActorRef<Reply> replyTo)
+      implements Command {
     public Promote {
       Objects.requireNonNull(minShadowRatio, "minShadowRatio");
       Objects.requireNonNull(replyTo, "replyTo");
+    }
+
+    /** A promotion whatever the version's routing. */
+    public Promote(long version, Optional<Double> minShadowRatio, ActorRef<Reply> replyTo) {
+      this(version, minShadowRatio, false, replyTo);
     }
   }
 
@@ -274,6 +282,10 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
     Optional<Reply> missing = unknown(p.version());
     if (missing.isPresent()) {
       p.replyTo().tell(missing.get());
+      return this;
+    }
+    if (p.onlyTheCanary() && routing.canary().map(c -> c.id() != p.version()).orElse(true)) {
+      p.replyTo().tell(new Reply(false, 409, "version " + p.version() + " is no longer the canary", routing.epoch()));
       return this;
     }
     if (p.minShadowRatio().isPresent()) {

@@ -241,6 +241,33 @@ class OnlineLearningActorTest {
   }
 
   @Test
+  void aCandidateAGuardrailEndedWhileItsPromotionWasOnItsWayIsNotPromoted() {
+    var real = registry();
+    // The guardrails end the canary just before the gate's promotion reaches the registry.
+    var registry = testKit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.receive(
+        ServingRegistryActor.Command.class).onAnyMessage(m -> {
+          if (m instanceof ServingRegistryActor.Promote p) {
+            real.tell(new ServingRegistryActor.Breached(new io.rlsearch.agents.safety.ServingGuard.Breach(p.version(),
+                "drift:reward", "reward fell", 100), 100));
+          }
+          real.tell(m);
+          return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+        }).build());
+    AgentBuilder agent = linUcb();
+    var actor = testKit.spawn(OnlineLearningActor.create(agent, v0(agent), DIM,
+        new OnlineLearning.Settings("linucb", 0.5, 4, 5, 1000), registry));
+    long first = candidateOnCanary(actor, -1);
+    feed(actor, first, 20, 4);
+    long second = candidateOnCanary(actor, first);
+    assertTrue(info(real, 1).live(), "the version the guardrail ended is not made live after all");
+    assertEquals(0, info(real, first).canaryShare());
+    assertEquals(0.5, info(real, second).canaryShare());
+    OnlineLearningActor.Stats s = stats(actor);
+    assertEquals(1, s.gate().ended(), s.toString());
+    assertEquals(0, s.gate().promoted(), s.toString());
+  }
+
+  @Test
   void aRefusedRollbackGivesTheCandidateUpAndTheNextVersionReplacesItsCanary() {
     var real = registry();
     var registry = refusing(real, m -> m instanceof ServingRegistryActor.Canary c && c.share() == 0);
