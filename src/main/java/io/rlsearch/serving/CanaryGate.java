@@ -2,11 +2,9 @@ package io.rlsearch.serving;
 
 import io.rlsearch.eval.Summary;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The gate that an online learner's versions pass on real traffic, one candidate at a time.
@@ -25,11 +23,17 @@ import java.util.Set;
  * worse when {@code d + t_0.975(df) se < 0} (the upper end of the one-sided 97.5% interval of the
  * difference lies below 0). Then it is rolled back (its canary ends); otherwise it is promoted. The
  * tolerance {@code t se} shrinks as both samples grow. A canary that ends otherwise (a guardrail's
- * breach, a person) ends the candidate without a promotion; a person promoting it counts as a
- * promotion.
+ * breach, a person, another canary started over it) ends the candidate without a promotion; a person
+ * promoting it counts as a promotion.
  *
- * <p>Pure and synchronous; one owner. The owner carries out the actions it returns and reports back
- * ({@link #registered}, {@link #routing}).
+ * <p>Every end of the candidate returns the gate to waiting for the next version: promoted (by the
+ * gate or a person), rolled back (by the gate), its canary ended by anyone or replaced (all seen in the
+ * routing, {@link #routing}), its registration or start failed ({@link #registerFailed},
+ * {@link #startFailed}), or the gate's own promotion or rollback refused ({@link #decisionFailed}).
+ * Every event has a defined outcome in every phase: what does not concern the candidate changes
+ * nothing, and a registration the gate no longer waits for is retired.
+ *
+ * <p>Pure and synchronous; one owner. The owner carries out the actions it returns and reports back.
  */
 public final class CanaryGate {
   /** What the owner must do. */
@@ -46,6 +50,15 @@ public final class CanaryGate {
 
   /** End serving version {@code id}'s canary: the gate rolled it back. */
   public record EndCanary(long id, Verdict verdict) implements Action {}
+
+  /**
+   * End serving version {@code id}'s canary, if it still is the canary: the gate gave the candidate up
+   * (its promotion or rollback was refused, or its start was reported failed and it started after all).
+   */
+  public record Withdraw(long id) implements Action {}
+
+  /** Serving version {@code id} never served and never will: the registry may forget it. */
+  public record Retire(long id) implements Action {}
 
   /**
    * The gate's comparison of a candidate with the live version.
@@ -75,12 +88,23 @@ public final class CanaryGate {
    * @param candidates versions registered as candidates
    * @param promoted candidates promoted (by the gate or a person)
    * @param rolledBack candidates rolled back by the gate
-   * @param ended candidates whose canary ended otherwise (a guardrail, a person)
+   * @param ended candidates whose canary ended otherwise (a guardrail, a person, another canary) or
+   *     never started
    * @param replaced waiting versions replaced by a newer one before their turn
+   * @param refused candidates given up because the registry refused (or did not answer) the gate's
+   *     promotion or rollback
    */
-  public record Counts(long candidates, long promoted, long rolledBack, long ended, long replaced) {}
+  public record Counts(long candidates, long promoted, long rolledBack, long ended, long replaced, long refused) {}
 
+  /**
+   * The gate's phases. IDLE: no candidate. REGISTERING: the candidate's learner version is being
+   * registered. STARTING: its canary is being started. CANARY: on canary, its window open. DECIDED: the
+   * gate asked for its promotion or rollback and waits for the routing to show it.
+   */
   private enum Phase { IDLE, REGISTERING, STARTING, CANARY, DECIDED }
+
+  /** Serving ids of the learner's candidates remembered for {@link #inLineage}: the most recent ones. */
+  public static final int LINEAGE_KEPT = 4096;
 
   /** Running moments of a window: {@link io.rlsearch.core.RunningMoments} with its interval. */
   private static final class Sums {
@@ -119,7 +143,14 @@ public final class CanaryGate {
   private long live = -1;
   private Sums canarySums = new Sums();
   private Sums liveSums = new Sums();
-  private final Set<Long> lineage = new HashSet<>();
+  /** The candidates' serving ids, oldest first, at most {@link #LINEAGE_KEPT}. */
+  private final java.util.LinkedHashSet<Long> lineage = new java.util.LinkedHashSet<>();
+  /** The routing's last table: its number, and its canary (-1: none). */
+  private long epoch = -1;
+  private long canaryShown = -1;
+  /** The candidate whose start was reported failed, to withdraw if the routing shows it on canary (-1: none). */
+  private long abandoned = -1;
+  private long refused;
   private long candidates;
   private long promoted;
   private long rolledBack;
@@ -162,12 +193,16 @@ public final class CanaryGate {
     return waiting >= 0 ? Optional.of(waiting) : Optional.empty();
   }
 
-  /** Learner version {@code learnerVersion} was registered as serving version {@code id}. */
+  /**
+   * Learner version {@code learnerVersion} was registered as serving version {@code id}: it becomes
+   * the canary. A registration the gate no longer waits for (not the version being registered) is
+   * retired: it never served.
+   */
   public List<Action> registered(long learnerVersion, long id) {
     if (phase != Phase.REGISTERING || learnerVersion != candidateVersion) {
-      throw new IllegalStateException("version " + learnerVersion + " was not being registered");
+      return List.of(new Retire(id));
     }
-    lineage.add(id);
+    remember(id);
     candidates++;
     candidate = id;
     phase = Phase.STARTING;
@@ -179,54 +214,105 @@ public final class CanaryGate {
     if (phase != Phase.REGISTERING || learnerVersion != candidateVersion) {
       return List.of();
     }
-    return next();
+    return next(List.of());
   }
 
-  /** Starting the canary failed (the registry refused): the candidate ends, the waiting version goes next. */
+  /**
+   * Starting the canary failed (the registry refused, or did not answer): the candidate ends, is
+   * retired (it never served) and the waiting version goes next. A report about a version the
+   * routing already showed on canary, or that is not the candidate, changes nothing.
+   */
   public List<Action> startFailed(long id) {
     if (phase != Phase.STARTING || id != candidate) {
       return List.of();
     }
     ended++;
-    return next();
+    abandoned = id;
+    return next(List.of(new Retire(id)));
   }
 
-  /** The routing now has {@code liveId} live and {@code canaryId} on canary. */
-  public List<Action> routing(long liveId, Optional<Long> canaryId) {
+  /**
+   * The gate's {@link Promote} or {@link EndCanary} of serving version {@code id} was refused, or not
+   * answered: the candidate ends (counted as refused) and the waiting version goes next. Its canary,
+   * if it still serves, is withdrawn ({@link Withdraw}); the next candidate would replace it anyway.
+   * A report about a version that is not the decided candidate changes nothing (the routing already
+   * ended it).
+   */
+  public List<Action> decisionFailed(long id) {
+    if (phase != Phase.DECIDED || id != candidate) {
+      return List.of();
+    }
+    refused++;
+    return next(canaryShown == id ? List.of(new Withdraw(id)) : List.of());
+  }
+
+  /**
+   * The routing table {@code epoch} has {@code liveId} live and {@code canaryId} on canary. Every end
+   * of the candidate shows here, whoever caused it: it is live (promoted by the gate or a person), or
+   * it is no longer on canary (rolled back by the gate, ended by a guardrail or a person, replaced by
+   * another canary). A table older than one already seen is ignored.
+   */
+  public List<Action> routing(long epoch, long liveId, Optional<Long> canaryId) {
+    if (epoch < this.epoch) {
+      return List.of();
+    }
+    this.epoch = epoch;
     boolean liveChanged = liveId != live;
     live = liveId;
-    if (phase == Phase.STARTING || phase == Phase.CANARY || phase == Phase.DECIDED) {
-      if (liveId == candidate) {
-        promoted++;
-        return next();
-      }
-      boolean onCanary = canaryId.isPresent() && canaryId.get() == candidate;
-      if (phase == Phase.STARTING && onCanary) {
-        phase = Phase.CANARY;
-        canarySums = new Sums();
-        liveSums = new Sums();
+    canaryShown = canaryId.orElse(-1L);
+    switch (phase) {
+      case IDLE, REGISTERING -> {
+        // The candidate whose start was reported failed (unanswered), on canary after all: it would
+        // serve ungated, so it is withdrawn, once.
+        if (canaryShown >= 0 && canaryShown == abandoned) {
+          abandoned = -1;
+          return List.of(new Withdraw(canaryShown));
+        }
         return List.of();
       }
-      if (phase != Phase.STARTING && !onCanary) {
-        if (phase == Phase.DECIDED && lastVerdict != null && !lastVerdict.promote()) {
-          rolledBack++;
-        } else {
-          ended++;
+      case STARTING, CANARY, DECIDED -> {
+        if (liveId == candidate) {
+          promoted++;
+          return next(List.of());
         }
-        return next();
+        boolean onCanary = canaryShown == candidate;
+        if (phase == Phase.STARTING) {
+          if (onCanary) {
+            phase = Phase.CANARY;
+            canarySums = new Sums();
+            liveSums = new Sums();
+          }
+          // Otherwise a table from before the canary started.
+          return List.of();
+        }
+        if (!onCanary) {
+          if (phase == Phase.DECIDED && lastVerdict != null && !lastVerdict.promote()) {
+            rolledBack++;
+          } else {
+            ended++;
+          }
+          return next(List.of());
+        }
+        if (phase == Phase.CANARY && liveChanged) {
+          // Another live version (a rollback, a person): the comparison starts again against it.
+          canarySums = new Sums();
+          liveSums = new Sums();
+        }
+        return List.of();
       }
-      if (phase == Phase.CANARY && liveChanged) {
-        // Another live version (a rollback, a person): the comparison starts again against it.
-        canarySums = new Sums();
-        liveSums = new Sums();
-      }
+      default -> throw new IllegalStateException("unknown phase " + phase);
     }
-    return List.of();
+  }
+
+  /** {@link #routing(long, long, Optional)} of a table newer than every one seen. */
+  public List<Action> routing(long liveId, Optional<Long> canaryId) {
+    return routing(epoch + 1, liveId, canaryId);
   }
 
   private Verdict lastVerdict;
 
-  private List<Action> next() {
+  /** The candidate ended: the waiting version, if any, goes next, after {@code first}. */
+  private List<Action> next(List<Action> first) {
     phase = Phase.IDLE;
     candidate = -1;
     candidateVersion = -1;
@@ -234,9 +320,11 @@ public final class CanaryGate {
     if (waiting >= 0) {
       long v = waiting;
       waiting = -1;
-      return register(v);
+      List<Action> out = new ArrayList<>(first);
+      out.addAll(register(v));
+      return List.copyOf(out);
     }
-    return List.of();
+    return first;
   }
 
   /**
@@ -277,9 +365,21 @@ public final class CanaryGate {
     return new Verdict(candidate, live, c.summary(), l.summary(), d, tol, d + tol >= 0);
   }
 
-  /** Whether serving version {@code id} is one of the learner's (registered by this gate). */
+  /**
+   * Whether serving version {@code id} is one of the learner's (registered by this gate), among its
+   * last {@link #LINEAGE_KEPT} candidates.
+   */
   public boolean inLineage(long id) {
     return lineage.contains(id);
+  }
+
+  private void remember(long id) {
+    lineage.add(id);
+    if (lineage.size() > LINEAGE_KEPT) {
+      java.util.Iterator<Long> it = lineage.iterator();
+      it.next();
+      it.remove();
+    }
   }
 
   /** The candidate's serving id, if one is registered. */
@@ -294,6 +394,6 @@ public final class CanaryGate {
 
   /** The counts so far. */
   public Counts counts() {
-    return new Counts(candidates, promoted, rolledBack, ended, replaced);
+    return new Counts(candidates, promoted, rolledBack, ended, replaced, refused);
   }
 }

@@ -33,8 +33,12 @@ import java.util.function.LongPredicate;
  *   <li><b>Template arms</b> ({@code linucb}, {@code ts} and the drift-aware {@code
  *       discounted_linucb}, {@code restart_linucb}, {@code sliding_ts}) fit a reward model per
  *       template: any decision that is one of the eight battle templates, as an arm or as a weight
- *       vector equal to the template's (the ranking is the same); they do not read the propensity.
+ *       vector equal to the template's given for sure (the ranking is the same); they do not read
+ *       the propensity.
  * </ul>
+ *
+ * <p>A decision is judged by what its propensity is ({@link Propensity}): a probability and a density
+ * are never compared with one another (see {@link #usable}).
  *
  * Pure and deterministic.
  */
@@ -175,37 +179,93 @@ public final class OnlineLearning {
   }
 
   /**
-   * The decision {@code kind} learns from {@code d}, or empty if it cannot use it: for
-   * {@link Kind#TEMPLATES} an arm, for the others a weight vector of ten values (an arm becomes its
-   * template's weights). An on-policy agent takes only its lineage's decisions.
+   * What a logged propensity is, by the decision's {@code propensity_of} ({@link Ranked#propensityOf}):
+   * a probability or a density, and of what. A probability lies in (0, 1]; a density is any finite
+   * positive number (above 1 for a narrow Gaussian): the two are never compared or converted into one
+   * another.
+   */
+  public enum Propensity {
+    /** {@code arm}: the probability of the template arm chosen. */
+    ARM,
+    /**
+     * {@code weights}: the density of the boost-weight vector chosen (1, a marker, for a policy that
+     * gives its weights for sure: a constant or greedy one).
+     */
+    WEIGHTS,
+    /**
+     * {@code ranking}, {@code exploration}, {@code deterministic}: a slate policy's probability of its
+     * ranking or of its exploration branch; its decision is the candidates' scores, not boost weights.
+     */
+    SLATE,
+    /** Anything else: not known, so not used. */
+    UNKNOWN;
+
+    /** The kind that {@code propensityOf} names. */
+    public static Propensity of(String propensityOf) {
+      return switch (propensityOf) {
+        case "arm" -> ARM;
+        case "weights" -> WEIGHTS;
+        case "ranking", "exploration", "deterministic" -> SLATE;
+        default -> UNKNOWN;
+      };
+    }
+  }
+
+  /**
+   * The decision {@code kind} learns from {@code d}, whose propensity is of kind {@code propensityOf},
+   * or empty if it cannot use it. The rule per kind of propensity:
+   *
+   * <ul>
+   *   <li>an arm's probability ({@code arm}, an arm decision): the template bandits take it as it
+   *       is; the Q-function ({@link Kind#WEIGHTS}) takes the template's weights, keeping the arm's
+   *       probability (it reads no propensity); an on-policy agent, which reads the behaviour density,
+   *       does not take it;
+   *   <li>a weight vector's density ({@code weights}, ten weights): the weight learners take it as it
+   *       is, whatever its size; the template bandits take it only when the weights are a template's
+   *       and the density is the marker 1 of a policy that gives its weights for sure: that policy
+   *       chose the template with probability 1. A density puts no mass on one vector, so any other
+   *       density says nothing of the template's probability and the decision is not taken (a density
+   *       is never clamped into a probability);
+   *   <li>a slate's probability ({@code ranking}, {@code exploration}, {@code deterministic}): its
+   *       decision is the candidates' scores, never boost weights, whatever their number: not taken;
+   *   <li>a decision whose form disagrees with its kind (an arm said to have a density, weights said
+   *       to be an arm), or an unknown kind: not taken.
+   * </ul>
+   *
+   * An on-policy agent takes only its lineage's decisions.
    *
    * @param fromLineage whether the version that served it is one the learner published
    */
-  public static Optional<Decision> usable(Kind kind, Decision d, boolean fromLineage) {
+  public static Optional<Decision> usable(Kind kind, Decision d, String propensityOf, boolean fromLineage) {
     List<double[]> arms = templates();
+    Propensity of = Propensity.of(propensityOf);
+    boolean arm = of == Propensity.ARM && !d.continuous() && d.arm() < arms.size();
+    boolean weights = of == Propensity.WEIGHTS && d.continuous() && d.action().length == 10;
     switch (kind) {
       case TEMPLATES -> {
-        if (!d.continuous()) {
-          return d.arm() < arms.size() ? Optional.of(d) : Optional.empty();
+        if (arm) {
+          return Optional.of(d);
+        }
+        if (!weights || d.propensity() != 1.0) {
+          return Optional.empty();
         }
         double[] w = d.action();
         for (int a = 0; a < arms.size(); a++) {
           if (Arrays.equals(arms.get(a), w)) {
-            // The same weights rank the same way: this is that template's decision.
-            return Optional.of(Decision.arm(a, Math.min(1.0, d.propensity())));
+            // The same weights rank the same way, given for sure: that template, with probability 1.
+            return Optional.of(Decision.arm(a, 1.0));
           }
         }
         return Optional.empty();
       }
       case WEIGHTS -> {
-        if (!d.continuous()) {
-          return d.arm() < arms.size() ? Optional.of(Decision.continuous(arms.get(d.arm()), d.propensity()))
-              : Optional.empty();
+        if (arm) {
+          return Optional.of(Decision.continuous(arms.get(d.arm()), d.propensity()));
         }
-        return d.action().length == 10 ? Optional.of(d) : Optional.empty();
+        return weights ? Optional.of(d) : Optional.empty();
       }
       case ON_POLICY -> {
-        return fromLineage && d.continuous() && d.action().length == 10 ? Optional.of(d) : Optional.empty();
+        return fromLineage && weights ? Optional.of(d) : Optional.empty();
       }
       default -> throw new IllegalStateException("unknown kind " + kind);
     }
@@ -234,7 +294,7 @@ public final class OnlineLearning {
     if (x.length != dim) {
       return Optional.empty();
     }
-    Optional<Decision> d = usable(kind, p.decision(), lineage.test(p.version()));
+    Optional<Decision> d = usable(kind, p.decision(), p.propensityOf(), lineage.test(p.version()));
     if (d.isEmpty()) {
       return Optional.empty();
     }

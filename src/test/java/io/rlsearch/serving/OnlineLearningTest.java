@@ -23,6 +23,71 @@ class OnlineLearningTest {
     return new Joined(p, f, reward);
   }
 
+  private static Joined joined(long version, Decision d, String propensityOf) {
+    PendingDecision p = new PendingDecision("d1", Optional.of("r1"), "cm2", version, List.of("a", "b", "c"),
+        new double[] {0.5, -1, 2}, d, propensityOf, false);
+    return new Joined(p, new Feedback("d1", List.of(), List.of(), OptionalDouble.empty()), 1.0);
+  }
+
+  private static Optional<Transition> learned(OnlineLearning.Kind kind, Decision d, String propensityOf) {
+    return OnlineLearning.transition(joined(7, d, propensityOf), 0, kind, v -> true, 3);
+  }
+
+  @Test
+  void aDensityIsNeverReadAsAProbability() {
+    double[] template = OnlineLearning.templates().get(5);
+    // A weight vector equal to a template: a density puts no mass on one vector, so only a policy that
+    // gave exactly these weights for sure (its marker density 1) chose the template, with probability 1.
+    Transition t = learned(OnlineLearning.Kind.TEMPLATES, Decision.continuous(template, 1.0), "weights").orElseThrow();
+    assertEquals(5, t.arm());
+    assertEquals(1.0, t.propensity());
+    assertTrue(learned(OnlineLearning.Kind.TEMPLATES, Decision.continuous(template, 2.5), "weights").isEmpty(),
+        "a density above 1 is no probability (it was clamped to 1)");
+    assertTrue(learned(OnlineLearning.Kind.TEMPLATES, Decision.continuous(template, 0.3), "weights").isEmpty(),
+        "nor is a density below 1 (it was taken for the template's probability)");
+    // A density above 1 is a density: the weight learners take it as it is.
+    assertEquals(2.5, learned(OnlineLearning.Kind.ON_POLICY, Decision.continuous(w(0, 1), 2.5), "weights")
+        .orElseThrow().propensity());
+    assertEquals(2.5, learned(OnlineLearning.Kind.WEIGHTS, Decision.continuous(w(0, 1), 2.5), "weights")
+        .orElseThrow().propensity());
+  }
+
+  @Test
+  void aSlatesScoresAreNoBoostWeightsEvenForTenCandidates() {
+    // A slate policy's decision is its ten candidates' scores, with the probability of the ranking
+    // (or of the exploration branch, or 1 for a deterministic one): never a weight vector.
+    for (String of : List.of("ranking", "exploration", "deterministic")) {
+      for (OnlineLearning.Kind k : OnlineLearning.Kind.values()) {
+        assertTrue(learned(k, Decision.continuous(w(3, 0.7), 0.4), of).isEmpty(), k + " took a slate (" + of + ")");
+      }
+    }
+  }
+
+  @Test
+  void whatAPropensityIsComesFromItsPropensityOf() {
+    assertEquals(OnlineLearning.Propensity.ARM, OnlineLearning.Propensity.of("arm"));
+    assertEquals(OnlineLearning.Propensity.WEIGHTS, OnlineLearning.Propensity.of("weights"));
+    for (String of : List.of("ranking", "exploration", "deterministic")) {
+      assertEquals(OnlineLearning.Propensity.SLATE, OnlineLearning.Propensity.of(of));
+    }
+    assertEquals(OnlineLearning.Propensity.UNKNOWN, OnlineLearning.Propensity.of("density"));
+  }
+
+  @Test
+  void aDecisionWhoseFormDisagreesWithItsPropensityOrAnUnknownKindIsNotLearned() {
+    for (OnlineLearning.Kind k : OnlineLearning.Kind.values()) {
+      assertTrue(learned(k, Decision.arm(2, 0.5), "weights").isEmpty(), k + ": an arm said to have a density");
+      assertTrue(learned(k, Decision.continuous(w(0, 1), 0.5), "arm").isEmpty(), k + ": weights said to be an arm");
+      assertTrue(learned(k, Decision.continuous(w(0, 1), 0.5), "").isEmpty(), k + ": unknown kind");
+    }
+    // An arm's probability: the template bandits take it; the Q-function takes its weights (it reads no
+    // propensity); an on-policy agent (reading densities) does not.
+    assertEquals(0.25, learned(OnlineLearning.Kind.TEMPLATES, Decision.arm(2, 0.25), "arm").orElseThrow()
+        .propensity());
+    assertTrue(learned(OnlineLearning.Kind.WEIGHTS, Decision.arm(2, 0.25), "arm").isPresent());
+    assertTrue(learned(OnlineLearning.Kind.ON_POLICY, Decision.arm(2, 0.25), "arm").isEmpty());
+  }
+
   private static double[] w(int at, double v) {
     double[] a = new double[10];
     a[at] = v;
@@ -63,25 +128,25 @@ class OnlineLearningTest {
     double[] template = OnlineLearning.templates().get(5);
     // Template bandits: an arm, or weights equal to a template's (as a constant policy's 1.0 propensity).
     assertEquals(Optional.of(Decision.arm(3, 0.25)),
-        OnlineLearning.usable(OnlineLearning.Kind.TEMPLATES, Decision.arm(3, 0.25), false));
+        OnlineLearning.usable(OnlineLearning.Kind.TEMPLATES, Decision.arm(3, 0.25), "arm", false));
     assertEquals(Optional.of(Decision.arm(5, 1.0)),
-        OnlineLearning.usable(OnlineLearning.Kind.TEMPLATES, Decision.continuous(template, 1.0), false));
+        OnlineLearning.usable(OnlineLearning.Kind.TEMPLATES, Decision.continuous(template, 1.0), "weights", false));
     assertEquals(Optional.empty(), OnlineLearning.usable(OnlineLearning.Kind.TEMPLATES,
-        Decision.continuous(w(0, 2.9), 1.0), false), "weights that are no template");
-    assertEquals(Optional.empty(), OnlineLearning.usable(OnlineLearning.Kind.TEMPLATES, Decision.arm(8, 0.5), false));
+        Decision.continuous(w(0, 2.9), 1.0), "weights", false), "weights that are no template");
+    assertEquals(Optional.empty(), OnlineLearning.usable(OnlineLearning.Kind.TEMPLATES, Decision.arm(8, 0.5), "arm", false));
     // The Q-function: any weight vector of ten values; an arm is its template's weights.
     assertEquals(Optional.of(Decision.continuous(template, 0.5)),
-        OnlineLearning.usable(OnlineLearning.Kind.WEIGHTS, Decision.arm(5, 0.5), false));
+        OnlineLearning.usable(OnlineLearning.Kind.WEIGHTS, Decision.arm(5, 0.5), "arm", false));
     assertEquals(Optional.of(Decision.continuous(w(0, 2.9), 1.0)),
-        OnlineLearning.usable(OnlineLearning.Kind.WEIGHTS, Decision.continuous(w(0, 2.9), 1.0), false));
+        OnlineLearning.usable(OnlineLearning.Kind.WEIGHTS, Decision.continuous(w(0, 2.9), 1.0), "weights", false));
     assertEquals(Optional.empty(), OnlineLearning.usable(OnlineLearning.Kind.WEIGHTS,
-        Decision.continuous(new double[] {1, 2}, 1.0), false));
+        Decision.continuous(new double[] {1, 2}, 1.0), "weights", false));
     // On-policy: only its own versions' weight decisions.
     assertEquals(Optional.empty(), OnlineLearning.usable(OnlineLearning.Kind.ON_POLICY,
-        Decision.continuous(w(0, 2.9), 0.3), false));
+        Decision.continuous(w(0, 2.9), 0.3), "weights", false));
     assertEquals(Optional.of(Decision.continuous(w(0, 2.9), 0.3)),
-        OnlineLearning.usable(OnlineLearning.Kind.ON_POLICY, Decision.continuous(w(0, 2.9), 0.3), true));
-    assertEquals(Optional.empty(), OnlineLearning.usable(OnlineLearning.Kind.ON_POLICY, Decision.arm(1, 0.3), true));
+        OnlineLearning.usable(OnlineLearning.Kind.ON_POLICY, Decision.continuous(w(0, 2.9), 0.3), "weights", true));
+    assertEquals(Optional.empty(), OnlineLearning.usable(OnlineLearning.Kind.ON_POLICY, Decision.arm(1, 0.3), "arm", true));
   }
 
   @Test

@@ -37,6 +37,11 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
  * back by the {@link CanaryGate} (the guardrails still end a breaching canary and roll back a
  * breaching live version).
  *
+ * <p>The registry's routing tables tell the gate of every end of its candidate, whoever caused it; a
+ * refused (or unanswered) registration, canary start, promotion or rollback is reported to the gate as
+ * well, so the gate never waits on an end that will not come and the next version always gets its
+ * turn. A candidate that never served is retired from the registry at once.
+ *
  * <p>The transitions reach the learner through a Pekko stream with backpressure: a bounded queue
  * ({@code Source.queue}) of {@link OnlineLearning.Settings#buffer} transitions, batched while the
  * learner is busy (at most {@link #BATCH} a batch), into the learner's backpressured sink. A
@@ -87,8 +92,8 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
    *
    * @param received joined decisions received
    * @param notSent joined decisions the feedback join did not send: the inbox's subscription was full
-   * @param skipped those the learner cannot use (another decision form, another lineage for an
-   *     on-policy agent, another context size)
+   * @param skipped those the learner cannot use (another decision form or kind of propensity, a slate,
+   *     another lineage for an on-policy agent, another context size)
    * @param enqueued transitions put on the learner's queue
    * @param dropped transitions dropped because the queue was full
    * @param gate the gate's counts
@@ -223,7 +228,7 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
           return this;
         })
         .onMessage(Published.class, this::onPublished)
-        .onMessage(NewRouting.class, r -> act(gate.routing(r.routing().live().id(),
+        .onMessage(NewRouting.class, r -> act(gate.routing(r.routing().epoch(), r.routing().live().id(),
             r.routing().canary().map(Routing.Version::id))))
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(Controlled.class, this::onControlled)
@@ -305,11 +310,16 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
       } else if (a instanceof CanaryGate.Promote p) {
         keep(p.verdict());
         getContext().getLog().info("Online learner's version {}: {}", p.id(), p.verdict().describe());
-        control("promote", p.id(), to -> new ServingRegistryActor.Promote(p.id(), Optional.empty(), to));
+        control("promote", p.id(), to -> new ServingRegistryActor.Promote(p.id(), Optional.empty(), true, to));
       } else if (a instanceof CanaryGate.EndCanary e) {
         keep(e.verdict());
         getContext().getLog().warn("Online learner's version {}: {}", e.id(), e.verdict().describe());
         control("rollback", e.id(), to -> new ServingRegistryActor.Canary(e.id(), 0, to));
+      } else if (a instanceof CanaryGate.Withdraw w) {
+        getContext().getLog().warn("Online learner's version {} is given up: its canary ends", w.id());
+        control("withdrawal", w.id(), to -> new ServingRegistryActor.Canary(w.id(), 0, to));
+      } else if (a instanceof CanaryGate.Retire r) {
+        control("retirement", r.id(), to -> new ServingRegistryActor.Retire(r.id(), to));
       }
     }
     return this;
@@ -347,11 +357,20 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
     boolean ok = c.reply() != null && c.reply().ok();
     if (!ok) {
       String why = c.reply() != null ? c.reply().message() : String.valueOf(c.failure());
-      getContext().getLog().warn("Online learner's {} of version {} was refused: {}", c.what(), c.id(), why);
-      if (c.what().equals("canary")) {
-        act(gate.startFailed(c.id()));
-        prune();
+      if (c.what().equals("withdrawal") || c.what().equals("retirement")) {
+        // Its canary already ended, or the version is already gone: the usual case, not a problem.
+        getContext().getLog().debug("Online learner's {} of version {} was refused: {}", c.what(), c.id(), why);
+      } else {
+        getContext().getLog().warn("Online learner's {} of version {} was refused: {}", c.what(), c.id(), why);
       }
+      switch (c.what()) {
+        case "canary" -> act(gate.startFailed(c.id()));
+        // The candidate is given up and the waiting version goes next: the gate never waits on a refusal.
+        case "promote", "rollback" -> act(gate.decisionFailed(c.id()));
+        // A canary already gone, a version already forgotten: nothing more to do.
+        default -> { }
+      }
+      prune();
     }
     return this;
   }

@@ -33,6 +33,13 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * served its watch without one. The shadow is estimated by the direct method
  * ({@link RidgeDirectMethod}) on the last {@code shadowWindow} logged live decisions, with the
  * shadow's action on each, every {@code shadowEvery} samples.
+ *
+ * <p>Per-version figures are kept for the versions of the routing (live, canary, shadow), the
+ * known-good version and the last {@link #FINISHED_KEPT} that left the routing (their late feedback still counts); older ones are
+ * dropped, counted ({@link Metrics#evicted}), and an outcome (or shadow sample) of a version neither
+ * routed nor kept is counted ({@link Metrics#unattributed}) rather than kept; the guardrails still see
+ * every outcome. The breaches kept are the last
+ * {@link #BREACHES_KEPT}.
  */
 public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorActor.Command> {
   /** Messages accepted by the monitor. */
@@ -123,9 +130,18 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
    * @param shadow the latest shadow estimate per version (direct method), if any
    * @param breaches breaches seen
    * @param knownGood the guard's known-good version
+   * @param evicted versions whose figures were dropped (they left the routing before the last ones kept)
+   * @param unattributed outcomes, failures and shadow samples of versions neither routed nor kept (not in
+   *     {@code versions})
    */
   public record Metrics(Map<Long, VersionMetrics> versions, Map<Long, Estimate> shadow, List<ServingGuard.Breach> breaches,
-      long knownGood) {}
+      long knownGood, long evicted, long unattributed) {}
+
+  /** Versions that left the routing whose figures are kept (the same number the registry keeps). */
+  public static final int FINISHED_KEPT = ServingRegistryActor.FINISHED_KEPT;
+
+  /** Breaches kept (the most recent). */
+  public static final int BREACHES_KEPT = 1000;
 
   private record NewRouting(Routing routing) implements Command {}
 
@@ -211,7 +227,11 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
   private final Map<Long, ArrayDeque<ShadowSample>> shadowSamples = new HashMap<>();
   private final Map<Long, Long> shadowSeen = new HashMap<>();
   private final Map<Long, Estimate> shadowEstimates = new LinkedHashMap<>();
-  private final List<ServingGuard.Breach> breaches = new ArrayList<>();
+  private final ArrayDeque<ServingGuard.Breach> breaches = new ArrayDeque<>();
+  /** Versions that left the routing, in the order they left, at most {@link #FINISHED_KEPT}. */
+  private final java.util.LinkedHashSet<Long> finished = new java.util.LinkedHashSet<>();
+  private long evicted;
+  private long unattributed;
   private Routing routing;
   private final Backlog backlog;
 
@@ -240,6 +260,7 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
   private Behavior<Command> onRouting(NewRouting r) {
     Routing prev = routing;
     routing = r.routing();
+    finish(prev, routing);
     long live = routing.live().id();
     if (prev == null || prev.live().id() != live) {
       if (prev != null && guard.watching(prev.live().id())) {
@@ -260,26 +281,93 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
     return this;
   }
 
+  private static java.util.Set<Long> routed(Routing r) {
+    java.util.Set<Long> in = new java.util.HashSet<>();
+    in.add(r.live().id());
+    r.canary().ifPresent(v -> in.add(v.id()));
+    r.shadow().ifPresent(v -> in.add(v.id()));
+    return in;
+  }
+
+  /** Versions that left the routing are finished; the figures of the oldest beyond the ones kept go. */
+  private void finish(Routing prev, Routing next) {
+    java.util.Set<Long> now = routed(next);
+    if (prev != null) {
+      for (long id : routed(prev)) {
+        if (!now.contains(id)) {
+          finished.remove(id);
+          finished.add(id);
+        }
+      }
+    }
+    finished.removeAll(now);
+    while (finished.size() > FINISHED_KEPT) {
+      // The oldest, unless it is the known-good version (the registry keeps it too).
+      Long oldest = null;
+      for (long id : finished) {
+        if (id != guard.knownGood()) {
+          oldest = id;
+          break;
+        }
+      }
+      if (oldest == null) {
+        break;
+      }
+      long id = oldest;
+      finished.remove(id);
+      if (perVersion.remove(id) != null | shadowSamples.remove(id) != null | shadowEstimates.remove(id) != null) {
+        evicted++;
+      }
+      shadowSeen.remove(id);
+    }
+  }
+
+  /** The figures of {@code version}, or null when it is neither routed nor kept (counted). */
+  private PerVersion figures(long version) {
+    PerVersion pv = perVersion.get(version);
+    if (pv != null) {
+      return pv;
+    }
+    if (routing == null || routed(routing).contains(version) || finished.contains(version)) {
+      pv = new PerVersion();
+      perVersion.put(version, pv);
+      return pv;
+    }
+    unattributed++;
+    return null;
+  }
+
+  private void breach(ServingGuard.Breach b, long requests) {
+    breaches.add(b);
+    while (breaches.size() > BREACHES_KEPT) {
+      breaches.poll();
+    }
+    registry.tell(new ServingRegistryActor.Breached(b, requests));
+  }
+
   private Behavior<Command> onOutcome(Outcome o) {
     backlog.taken(o.sentNanos());
-    PerVersion pv = perVersion.computeIfAbsent(o.version(), v -> new PerVersion());
-    pv.reward.add(o.reward());
-    pv.gmv.add(o.gmv());
-    pv.cm2.add(o.cm2());
-    if (!Double.isNaN(o.rankChange())) {
-      pv.rank.add(o.rankChange());
+    PerVersion pv = figures(o.version());
+    if (pv != null) {
+      pv.reward.add(o.reward());
+      pv.gmv.add(o.gmv());
+      pv.cm2.add(o.cm2());
+      if (!Double.isNaN(o.rankChange())) {
+        pv.rank.add(o.rankChange());
+      }
+      if (o.feedback()) {
+        pv.feedback++;
+      } else {
+        pv.simulated++;
+      }
     }
-    if (o.feedback()) {
-      pv.feedback++;
-    } else {
-      pv.simulated++;
-    }
+    // The guardrails see every outcome (they keep their own bounded state); a feedback is no further
+    // request of the error-rate window.
     Optional<ServingGuard.Breach> b = o.feedback()
         ? guard.observeFeedback(o.version(), o.reward(), o.gmv(), o.cm2(), o.rankChange())
         : guard.observe(o.version(), o.reward(), o.gmv(), o.cm2(), o.rankChange());
     if (b.isPresent()) {
-      breaches.add(b.get());
-      registry.tell(new ServingRegistryActor.Breached(b.get(), pv.reward.n));
+      breach(b.get(), pv == null ? b.get().requests() : pv.reward.n);
     }
     for (Optional<Long> g = guard.pollBecameGood(); g.isPresent(); g = guard.pollBecameGood()) {
       registry.tell(new ServingRegistryActor.BecameGood(g.get()));
@@ -289,31 +377,40 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
 
   private Behavior<Command> onFailure(Failure f) {
     backlog.taken(f.sentNanos());
-    PerVersion pv = perVersion.computeIfAbsent(f.version(), v -> new PerVersion());
-    pv.errors++;
+    PerVersion pv = figures(f.version());
+    if (pv != null) {
+      pv.errors++;
+    }
     Optional<ServingGuard.Breach> b = guard.observeError(f.version());
     if (b.isPresent()) {
-      breaches.add(b.get());
-      registry.tell(new ServingRegistryActor.Breached(b.get(), pv.reward.n + pv.errors));
+      breach(b.get(), pv == null ? b.get().requests() : pv.reward.n + pv.errors);
     }
     return this;
   }
 
   private Behavior<Command> onAnswered(Answered a) {
     backlog.taken(a.sentNanos());
-    PerVersion pv = perVersion.computeIfAbsent(a.version(), v -> new PerVersion());
-    pv.errors += a.failed();
-    pv.answered += a.answered();
+    // A retired version's late report is counted as unattributed, never a new entry: the figures stay
+    // bounded to the versions kept.
+    PerVersion pv = figures(a.version());
+    if (pv != null) {
+      pv.errors += a.failed();
+      pv.answered += a.answered();
+    }
     Optional<ServingGuard.Breach> b = guard.observeRequests(a.version(), a.answered(), a.failed());
     if (b.isPresent()) {
-      breaches.add(b.get());
-      registry.tell(new ServingRegistryActor.Breached(b.get(), pv.reward.n + pv.errors));
+      breach(b.get(), pv == null ? b.get().requests() : pv.answered + pv.errors);
     }
     return this;
   }
 
   private Behavior<Command> onShadowSample(ShadowSample s) {
     backlog.taken();
+    if (!shadowSamples.containsKey(s.shadowVersion()) && routing != null
+        && !routed(routing).contains(s.shadowVersion()) && !finished.contains(s.shadowVersion())) {
+      unattributed++;
+      return this;
+    }
     ArrayDeque<ShadowSample> q = shadowSamples.computeIfAbsent(s.shadowVersion(), v -> new ArrayDeque<>());
     q.add(s);
     if (q.size() > settings.shadowWindow()) {
@@ -356,7 +453,8 @@ public final class ServingMonitorActor extends AbstractBehavior<ServingMonitorAc
       out.put(e.getKey(), new VersionMetrics(pv.simulated + pv.answered, pv.feedback, pv.reward.summary(),
           pv.gmv.summary(), pv.cm2.summary(), pv.rank.n == 0 ? Double.NaN : pv.rank.sum / pv.rank.n, pv.errors));
     }
-    g.replyTo().tell(new Metrics(out, Map.copyOf(shadowEstimates), List.copyOf(breaches), guard.knownGood()));
+    g.replyTo().tell(new Metrics(out, Map.copyOf(shadowEstimates), List.copyOf(breaches), guard.knownGood(), evicted,
+        unattributed));
     return this;
   }
 }

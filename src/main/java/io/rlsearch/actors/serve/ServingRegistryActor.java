@@ -29,6 +29,14 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * visible on every shard. A guardrail breach of the live version rolls back to the last known-good
  * version; a breach of the canary ends the canary. Time comes from the clock passed in (nanoseconds),
  * for the event log and the swap-visibility figures only.
+ *
+ * <p>Versions are not kept forever: a version is <em>finished</em> when it leaves the routing (it was
+ * live, the canary or the shadow and is none of them now: superseded, rolled back, its canary ended).
+ * The registry keeps the last {@code keep} finished versions (for {@code GET /policies} and to promote
+ * again by hand) and retires older ones: forgotten here, and reported to the {@code retired} callback
+ * (the serving path drops their bound policies). The live version, the canary, the shadow and the
+ * known-good version are never retired, nor a version registered and never served (unless its owner
+ * asks, {@link Retire}). Retirements are counted ({@link State#retired}).
  */
 public final class ServingRegistryActor extends AbstractBehavior<ServingRegistryActor.Command> {
   /** Messages accepted by the registry. */
@@ -47,12 +55,20 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
 
   /**
    * Makes {@code version} live. With {@code minShadowRatio} present, only if the version has a shadow
-   * estimate of at least that share of the live version's online reward.
+   * estimate of at least that share of the live version's online reward. With {@code onlyTheCanary},
+   * only if it still is the canary (409 otherwise): a promotion decided on its canary's figures never
+   * makes live a version whose canary ended meanwhile (a guardrail's breach, a person).
    */
-  public record Promote(long version, Optional<Double> minShadowRatio, ActorRef<Reply> replyTo) implements Command {
+  public record Promote(long version, Optional<Double> minShadowRatio, boolean onlyTheCanary, ActorRef<Reply> replyTo)
+      implements Command {
     public Promote {
       Objects.requireNonNull(minShadowRatio, "minShadowRatio");
       Objects.requireNonNull(replyTo, "replyTo");
+    }
+
+    /** A promotion whatever the version's routing. */
+    public Promote(long version, Optional<Double> minShadowRatio, ActorRef<Reply> replyTo) {
+      this(version, minShadowRatio, false, replyTo);
     }
   }
 
@@ -61,6 +77,12 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
 
   /** Makes {@code version} the shadow (computes rankings for the same requests, never served). */
   public record Shadow(long version, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Forgets {@code version}, which its owner will not serve (registered, never served): refused (409)
+   * while it is live, the canary, the shadow or the known-good version.
+   */
+  public record Retire(long version, ActorRef<Reply> replyTo) implements Command {}
 
   /** Rolls the live version back to the last known-good one (by hand). */
   public record Rollback(String reason, ActorRef<Reply> replyTo) implements Command {}
@@ -120,11 +142,19 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
    * @param versions every version
    * @param epoch the current table's number
    * @param events the event log
-   * @param swapVisibleMs per promotion (and rollback): milliseconds until every shard applied it
+   * @param swapVisibleMs per promotion (and rollback): milliseconds until every shard applied it (the last
+   *     {@link #SWAPS_KEPT})
    * @param rollbacks rollbacks done (by hand or by a guardrail)
+   * @param retired versions retired (finished beyond the ones kept, or retired by their owner)
    */
   public record State(List<VersionInfo> versions, long epoch, List<Event> events, List<Double> swapVisibleMs,
-      long rollbacks) {}
+      long rollbacks, long retired) {}
+
+  /** Swap-visibility figures kept (the most recent). */
+  public static final int SWAPS_KEPT = 1000;
+
+  /** Finished versions kept by default (see the class comment). */
+  public static final int FINISHED_KEPT = 20;
 
   /**
    * A registry whose version 1 is {@code initial}, live and known-good.
@@ -134,7 +164,21 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
    */
   public static Behavior<Command> create(String initialName, String source, PolicySnapshot initial, int shards,
       LongSupplier clock) {
-    return Behaviors.setup(ctx -> new ServingRegistryActor(ctx, initialName, source, initial, shards, clock));
+    return create(initialName, source, initial, shards, clock, FINISHED_KEPT, id -> { });
+  }
+
+  /**
+   * A registry whose version 1 is {@code initial}, keeping the last {@code keep} finished versions and
+   * telling {@code retired} of every version it retires (on the registry's thread).
+   */
+  public static Behavior<Command> create(String initialName, String source, PolicySnapshot initial, int shards,
+      LongSupplier clock, int keep, java.util.function.LongConsumer retired) {
+    if (keep < 0) {
+      throw new IllegalArgumentException("finished versions kept must be >= 0, got " + keep);
+    }
+    Objects.requireNonNull(retired, "retired");
+    return Behaviors.setup(ctx -> new ServingRegistryActor(ctx, initialName, source, initial, shards, clock, keep,
+        retired));
   }
 
   private record Entry(Routing.Version version, String source) {}
@@ -155,10 +199,17 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
   private Routing routing;
   private long knownGood;
   private long rollbacks;
+  /** Finished versions, in the order they left the routing. */
+  private final java.util.LinkedHashSet<Long> finished = new java.util.LinkedHashSet<>();
+  private final int keep;
+  private final java.util.function.LongConsumer onRetired;
+  private long retired;
 
   private ServingRegistryActor(ActorContext<Command> ctx, String initialName, String source, PolicySnapshot initial,
-      int shards, LongSupplier clock) {
+      int shards, LongSupplier clock, int keep, java.util.function.LongConsumer onRetired) {
     super(ctx);
+    this.keep = keep;
+    this.onRetired = onRetired;
     if (shards < 1) {
       throw new IllegalArgumentException("shards must be >= 1, got " + shards);
     }
@@ -192,6 +243,7 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
         .onMessage(Promote.class, this::onPromote)
         .onMessage(Canary.class, this::onCanary)
         .onMessage(Shadow.class, this::onShadow)
+        .onMessage(Retire.class, this::onRetire)
         .onMessage(Rollback.class, r -> {
           r.replyTo().tell(rollback("by hand: " + r.reason()));
           return this;
@@ -230,6 +282,10 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
     Optional<Reply> missing = unknown(p.version());
     if (missing.isPresent()) {
       p.replyTo().tell(missing.get());
+      return this;
+    }
+    if (p.onlyTheCanary() && routing.canary().map(c -> c.id() != p.version()).orElse(true)) {
+      p.replyTo().tell(new Reply(false, 409, "version " + p.version() + " is no longer the canary", routing.epoch()));
       return this;
     }
     if (p.minShadowRatio().isPresent()) {
@@ -271,6 +327,12 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
       return this;
     }
     Routing.Version v = versions.get(c.version()).version();
+    if (c.share() == 0 && routing.canary().map(x -> x.id() != c.version()).orElse(true)) {
+      // Ending a canary names it: a request about a canary already gone never ends another one.
+      c.replyTo().tell(new Reply(false, 409, "version " + c.version() + " is not the canary"
+          + routing.canary().map(x -> " (version " + x.id() + " is)").orElse(" (there is none)"), routing.epoch()));
+      return this;
+    }
     if (c.share() == 0) {
       publish(new Routing(routing.epoch() + 1, routing.live(), Optional.empty(), 0, routing.shadow()), false);
       event("canary", v.id(), "canary ended");
@@ -324,7 +386,66 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
     return this;
   }
 
+  private Behavior<Command> onRetire(Retire r) {
+    Optional<Reply> missing = unknown(r.version());
+    if (missing.isPresent()) {
+      r.replyTo().tell(missing.get());
+      return this;
+    }
+    if (inRouting(routing).contains(r.version()) || r.version() == knownGood) {
+      r.replyTo().tell(new Reply(false, 409, "version " + r.version() + " serves (live, canary or shadow) or is the"
+          + " known-good version", routing.epoch()));
+      return this;
+    }
+    retire(r.version());
+    r.replyTo().tell(new Reply(true, 200, "version " + r.version() + " retired", routing.epoch()));
+    return this;
+  }
+
+  private static Set<Long> inRouting(Routing r) {
+    Set<Long> in = new HashSet<>();
+    in.add(r.live().id());
+    r.canary().ifPresent(v -> in.add(v.id()));
+    r.shadow().ifPresent(v -> in.add(v.id()));
+    return in;
+  }
+
+  private void retire(long id) {
+    versions.remove(id);
+    finished.remove(id);
+    shadowEstimates.remove(id);
+    liveValues.remove(id);
+    retired++;
+    onRetired.accept(id);
+  }
+
+  /** Versions that left the routing are finished; beyond {@code keep}, the oldest are retired. */
+  private void finish(Routing prev, Routing next) {
+    Set<Long> now = inRouting(next);
+    for (long id : inRouting(prev)) {
+      if (!now.contains(id)) {
+        finished.remove(id);
+        finished.add(id);
+      }
+    }
+    finished.removeAll(now);
+    while (finished.size() > keep) {
+      Long oldest = null;
+      for (long id : finished) {
+        if (id != knownGood) {
+          oldest = id;
+          break;
+        }
+      }
+      if (oldest == null) {
+        break;
+      }
+      retire(oldest);
+    }
+  }
+
   private void publish(Routing next, boolean swap) {
+    finish(routing, next);
     routing = next;
     if (swap) {
       swapStarted.put(next.epoch(), clock.getAsLong());
@@ -347,6 +468,9 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
       acks.add(a.shard());
       if (acks.size() == shards) {
         swapVisibleMs.add((clock.getAsLong() - swapStarted.remove(a.epoch())) / 1e6);
+        if (swapVisibleMs.size() > SWAPS_KEPT) {
+          swapVisibleMs.remove(0);
+        }
         swapAcks.remove(a.epoch());
       }
     }
@@ -362,7 +486,7 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
           routing.shadow().map(s -> s.id() == id).orElse(false), knownGood == id));
     }
     g.replyTo().tell(new State(List.copyOf(out), routing.epoch(), List.copyOf(events), List.copyOf(swapVisibleMs),
-        rollbacks));
+        rollbacks, retired));
     return this;
   }
 }

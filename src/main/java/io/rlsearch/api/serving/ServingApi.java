@@ -617,6 +617,8 @@ public final class ServingApi extends AllDirectives {
     out.put("epoch", st.epoch());
     out.put("known_good", metrics.knownGood());
     out.put("rollbacks", st.rollbacks());
+    out.put("retired", st.retired());
+    out.put("unattributed", metrics.unattributed());
     out.put("swap_visible_ms", st.swapVisibleMs());
     out.put("events", events(st.events(), true));
     return out;

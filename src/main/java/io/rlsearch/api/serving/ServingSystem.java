@@ -343,8 +343,8 @@ public final class ServingSystem implements AutoCloseable {
       inFlight[i] = new java.util.concurrent.atomic.AtomicInteger();
     }
     RunStreams streams = new RunStreams(s.seed());
-    this.registry = spawn(ServingRegistryActor.create(initialName, initialSource, initial, s.shards(), System::nanoTime),
-        "registry");
+    this.registry = spawn(ServingRegistryActor.create(initialName, initialSource, initial, s.shards(), System::nanoTime,
+        ServingRegistryActor.FINISHED_KEPT, bindings::retire), "registry");
     this.monitor = spawn(ServingMonitorActor.create(registry, 1, s.monitor(), monitorBacklog), "monitor");
     // The decision log writes a file: on Pekko's blocking-IO dispatcher, not the one serving runs on.
     this.log = s.decisionLog().map(p -> spawn(DecisionLogActor.create(p, logBacklog), "decision-log",

@@ -22,7 +22,7 @@ class EventForwarderTest {
   }
 
   private static ServingRegistryActor.State state(ServingRegistryActor.Event... events) {
-    return new ServingRegistryActor.State(List.of(), 1, List.of(events), List.of(), 0);
+    return new ServingRegistryActor.State(List.of(), 1, List.of(events), List.of(), 0, 0);
   }
 
   @Test

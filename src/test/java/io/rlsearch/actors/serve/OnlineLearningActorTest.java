@@ -178,6 +178,179 @@ class OnlineLearningActorTest {
         .canaryShare());
   }
 
+  /**
+   * A registry in front of {@code real} that refuses (409) the commands {@code refuse} picks and passes
+   * every other on.
+   */
+  private static ActorRef<ServingRegistryActor.Command> refusing(ActorRef<ServingRegistryActor.Command> real,
+      java.util.function.Predicate<ServingRegistryActor.Command> refuse) {
+    return testKit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.receive(ServingRegistryActor.Command.class)
+        .onAnyMessage(m -> {
+          if (refuse.test(m)) {
+            ServingRegistryActor.Reply no = new ServingRegistryActor.Reply(false, 409, "refused by the test", 0);
+            if (m instanceof ServingRegistryActor.Promote p) {
+              p.replyTo().tell(no);
+            } else if (m instanceof ServingRegistryActor.Canary c) {
+              c.replyTo().tell(no);
+            }
+          } else {
+            real.tell(m);
+          }
+          return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+        }).build());
+  }
+
+  private static ActorRef<ServingRegistryActor.Command> registry() {
+    return testKit.spawn(ServingRegistryActor.create("cm2", "built-in", ServingActorsTest.weights(3), 1,
+        System::nanoTime));
+  }
+
+  private static ServingRegistryActor.VersionInfo info(ActorRef<ServingRegistryActor.Command> registry, long id) {
+    return state(registry).versions().stream().filter(x -> x.id() == id).findFirst().orElseThrow();
+  }
+
+  /** Sends {@code n} feedbacks of the live version 1 (10 or 12) and of {@code candidate} ({@code c} or c + 2). */
+  private static void feed(ActorRef<OnlineLearningActor.Command> actor, long candidate, double c, int n) {
+    feed(actor, 1, candidate, c, n);
+  }
+
+  /** The same with {@code live} as the live version. */
+  private static void feed(ActorRef<OnlineLearningActor.Command> actor, long live, long candidate, double c, int n) {
+    for (int i = 0; i < n; i++) {
+      actor.tell(new OnlineLearningActor.Learn(joined(live, Decision.continuous(CM2, 1.0), i % 2 == 0 ? 10 : 12)));
+      actor.tell(new OnlineLearningActor.Learn(joined(candidate, Decision.arm(2, 0.125), i % 2 == 0 ? c : c + 2)));
+    }
+  }
+
+  @Test
+  void aRefusedPromotionGivesTheCandidateUpAndTheNextVersionIsTried() {
+    var real = registry();
+    var registry = refusing(real, m -> m instanceof ServingRegistryActor.Promote);
+    AgentBuilder agent = linUcb();
+    var actor = testKit.spawn(OnlineLearningActor.create(agent, v0(agent), DIM,
+        new OnlineLearning.Settings("linucb", 0.5, 4, 5, 1000), registry));
+    long first = candidateOnCanary(actor, -1);
+    feed(actor, first, 20, 4);
+    long second = candidateOnCanary(actor, first);
+    assertTrue(second > first);
+    assertEquals(0, info(real, first).canaryShare(), "the candidate given up no longer serves");
+    assertTrue(info(real, 1).live());
+    OnlineLearningActor.Stats s = stats(actor);
+    assertEquals(1, s.gate().refused(), s.toString());
+    assertEquals(0, s.gate().promoted() + s.gate().rolledBack() + s.gate().ended(), s.toString());
+  }
+
+  @Test
+  void aCandidateAGuardrailEndedWhileItsPromotionWasOnItsWayIsNotPromoted() {
+    var real = registry();
+    // The guardrails end the canary just before the gate's promotion reaches the registry.
+    var registry = testKit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.receive(
+        ServingRegistryActor.Command.class).onAnyMessage(m -> {
+          if (m instanceof ServingRegistryActor.Promote p) {
+            real.tell(new ServingRegistryActor.Breached(new io.rlsearch.agents.safety.ServingGuard.Breach(p.version(),
+                "drift:reward", "reward fell", 100), 100));
+          }
+          real.tell(m);
+          return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+        }).build());
+    AgentBuilder agent = linUcb();
+    var actor = testKit.spawn(OnlineLearningActor.create(agent, v0(agent), DIM,
+        new OnlineLearning.Settings("linucb", 0.5, 4, 5, 1000), registry));
+    long first = candidateOnCanary(actor, -1);
+    feed(actor, first, 20, 4);
+    long second = candidateOnCanary(actor, first);
+    assertTrue(info(real, 1).live(), "the version the guardrail ended is not made live after all");
+    assertEquals(0, info(real, first).canaryShare());
+    assertEquals(0.5, info(real, second).canaryShare());
+    OnlineLearningActor.Stats s = stats(actor);
+    assertEquals(1, s.gate().ended(), s.toString());
+    assertEquals(0, s.gate().promoted(), s.toString());
+  }
+
+  @Test
+  void aRefusedRollbackGivesTheCandidateUpAndTheNextVersionReplacesItsCanary() {
+    var real = registry();
+    var registry = refusing(real, m -> m instanceof ServingRegistryActor.Canary c && c.share() == 0);
+    AgentBuilder agent = linUcb();
+    var actor = testKit.spawn(OnlineLearningActor.create(agent, v0(agent), DIM,
+        new OnlineLearning.Settings("linucb", 0.5, 4, 5, 1000), registry));
+    long first = candidateOnCanary(actor, -1);
+    feed(actor, first, 1, 4);
+    long second = candidateOnCanary(actor, first);
+    assertEquals(0, info(real, first).canaryShare(), "replaced by the next candidate's canary");
+    assertEquals(0.5, info(real, second).canaryShare());
+    assertEquals(1, stats(actor).gate().refused());
+  }
+
+  @Test
+  void anOperatorsCanaryOverTheCandidateEndsItAndTheNextVersionFollows() {
+    var registry = registry();
+    TestProbe<Long> ids = testKit.createTestProbe();
+    registry.tell(new ServingRegistryActor.Register("manual", "test", ServingActorsTest.weights(2), ids.getRef()));
+    long manual = ids.receiveMessage();
+    AgentBuilder agent = linUcb();
+    var actor = testKit.spawn(OnlineLearningActor.create(agent, v0(agent), DIM,
+        new OnlineLearning.Settings("linucb", 0.5, 1000, 5, 1000), registry));
+    long first = candidateOnCanary(actor, -1);
+    TestProbe<ServingRegistryActor.Reply> replies = testKit.createTestProbe();
+    registry.tell(new ServingRegistryActor.Canary(manual, 0.3, replies.getRef()));
+    assertTrue(replies.receiveMessage().ok());
+    // The learner publishes on the live version's feedback; its next version replaces the operator's canary.
+    feed(actor, first, 20, 5);
+    long second = candidateOnCanary(actor, first);
+    assertEquals(0.5, info(registry, second).canaryShare());
+    assertEquals(1, stats(actor).gate().ended(), "replaced by the operator's canary");
+  }
+
+  @Test
+  void anOperatorsRollbackOfTheLiveVersionRestartsTheComparisonAndTheGateStillDecides() {
+    var registry = registry();
+    TestProbe<Long> ids = testKit.createTestProbe();
+    registry.tell(new ServingRegistryActor.Register("manual", "test", ServingActorsTest.weights(2), ids.getRef()));
+    long manual = ids.receiveMessage();
+    TestProbe<ServingRegistryActor.Reply> replies = testKit.createTestProbe();
+    registry.tell(new ServingRegistryActor.Promote(manual, Optional.empty(), replies.getRef()));
+    assertTrue(replies.receiveMessage().ok());
+    AgentBuilder agent = linUcb();
+    var actor = testKit.spawn(OnlineLearningActor.create(agent, v0(agent), DIM,
+        new OnlineLearning.Settings("linucb", 0.5, 4, 5, 1000), registry));
+    long first = candidateOnCanary(actor, -1);
+    registry.tell(new ServingRegistryActor.Rollback("operator", replies.getRef()));
+    assertTrue(replies.receiveMessage().ok());
+    assertTrue(info(registry, 1).live(), "rolled back to the known-good version 1");
+    feed(actor, first, 20, 4);
+    TestProbe<Object> wait = testKit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertTrue(info(registry, first).live(), "promoted against version 1");
+      return null;
+    });
+    assertEquals(1, stats(actor).verdicts().get(0).live());
+  }
+
+  @Test
+  void aLongRunOfPublishedVersionsKeepsTheRegistryBounded() {
+    var registry = registry();
+    AgentBuilder agent = linUcb();
+    var actor = testKit.spawn(OnlineLearningActor.create(agent, v0(agent), DIM,
+        new OnlineLearning.Settings("linucb", 0.5, 2, 1, 1000), registry));
+    int rounds = ServingRegistryActor.FINISHED_KEPT + 20;
+    long candidate = -1;
+    for (int i = 0; i < rounds; i++) {
+      candidate = candidateOnCanary(actor, candidate);
+      long live = state(registry).versions().stream().filter(ServingRegistryActor.VersionInfo::live).findFirst()
+          .orElseThrow().id();
+      // Alternately credibly worse (rolled back) and better (promoted).
+      feed(actor, live, candidate, i % 2 == 0 ? 1 : 30, 2);
+    }
+    candidateOnCanary(actor, candidate);
+    ServingRegistryActor.State st = state(registry);
+    OnlineLearningActor.Stats s = stats(actor);
+    assertTrue(s.gate().candidates() > rounds, s.toString());
+    // The live version, the canary, the known-good version and the finished ones kept.
+    assertTrue(st.versions().size() <= ServingRegistryActor.FINISHED_KEPT + 3, st.versions().size() + " versions");
+    assertEquals(s.gate().candidates() + 1 - st.versions().size(), st.retired());
+  }
+
   /** The learner's counts as the online actor reports them. */
   private record LearnerActorStatsView(OnlineLearningActor.Stats s) {
     long learned() {
