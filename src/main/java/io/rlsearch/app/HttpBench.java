@@ -194,11 +194,13 @@ final class HttpBench implements Callable<Integer> {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("rate", r.rate());
       row.put("sent", r.sent());
+      row.put("unsent", r.unsent());
       row.put("ok", r.ok());
       row.put("shed", r.shed());
       row.put("errors", r.errors());
       row.put("timeouts", r.timeouts());
       row.put("sent_per_sec", r.sent() / r.seconds());
+      row.put("ok_per_sec", r.ok() / r.seconds());
       row.put("p50_ms", r.ms(50));
       row.put("p99_ms", r.ms(99));
       row.put("p999_ms", r.ms(99.9));

@@ -43,6 +43,8 @@ public final class HttpLoad implements AutoCloseable {
    * @param rate the requests per second asked for
    * @param seconds how long requests were sent
    * @param sent requests sent
+   * @param unsent requests never sent: their connection was still busy {@link #TIMEOUT} after their due
+   *     time (also counted in errors, with that wait as their latency)
    * @param ok answered 200
    * @param shed answered 503 (the server refused them under overload)
    * @param errors answered with another status, failed or timed out
@@ -50,7 +52,7 @@ public final class HttpLoad implements AutoCloseable {
    * @param latency every request's time from its scheduled start to its answer (any answer), in microseconds
    * @param firstError the first error's status and body, or its exception
    */
-  public record Result(double rate, double seconds, long sent, long ok, long shed, long errors, long timeouts,
+  public record Result(double rate, double seconds, long sent, long unsent, long ok, long shed, long errors, long timeouts,
       Histogram latency, Optional<String> firstError) {
     /** A latency percentile in milliseconds. */
     public double ms(double percentile) {
@@ -62,6 +64,7 @@ public final class HttpLoad implements AutoCloseable {
   private final int port;
   private final List<byte[]> requests;
   private final int connections;
+  private final Duration timeout;
   private final List<Socket> open = new ArrayList<>();
 
   /**
@@ -72,6 +75,12 @@ public final class HttpLoad implements AutoCloseable {
    * @param connections keep-alive connections (and so most requests open at once)
    */
   public HttpLoad(URI url, List<byte[]> bodies, Optional<String> token, int connections) {
+    this(url, bodies, token, connections, TIMEOUT);
+  }
+
+  /** As above, with {@code timeout} in place of {@link #TIMEOUT} (tests). */
+  HttpLoad(URI url, List<byte[]> bodies, Optional<String> token, int connections, Duration timeout) {
+    this.timeout = timeout;
     if (bodies.isEmpty() || connections < 1) {
       throw new IllegalArgumentException("a load needs bodies and at least one connection");
     }
@@ -115,6 +124,7 @@ public final class HttpLoad implements AutoCloseable {
     AtomicLong shed = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong timeouts = new AtomicLong();
+    AtomicLong unsent = new AtomicLong();
     AtomicLong lastSend = new AtomicLong();
     AtomicReference<String> firstError = new AtomicReference<>();
     long t0 = System.nanoTime() + 1_000_000;
@@ -134,6 +144,16 @@ public final class HttpLoad implements AutoCloseable {
               LockSupport.parkNanos(due - now);
               now = System.nanoTime();
             }
+            if (now - due > timeout.toNanos()) {
+              // Its connection was busy for a whole timeout past its due time (the server answers
+              // slower than the rate): it is not sent, and counts as an error with the wait it had.
+              unsent.incrementAndGet();
+              errors.incrementAndGet();
+              latency.recordValue((now - due) / 1000);
+              firstError.compareAndSet(null, "not sent: its connection was still busy " + timeout.toMillis()
+                  + " ms after it was due (the server answers slower than the rate)");
+              continue;
+            }
             sent.incrementAndGet();
             lastSend.accumulateAndGet(now, Math::max);
             int status;
@@ -149,9 +169,11 @@ public final class HttpLoad implements AutoCloseable {
                 conn.close();
                 conn = null;
               }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+              // A malformed answer (a bad Content-Length, a bad chunk size) is an error of this request,
+              // never the end of its connection's thread.
               status = -1;
-              body = e instanceof java.net.SocketTimeoutException ? "no answer within " + TIMEOUT.toSeconds() + " s"
+              body = e instanceof java.net.SocketTimeoutException ? "no answer within " + timeout.toMillis() + " ms"
                   : e.toString();
               if (e instanceof java.net.SocketTimeoutException) {
                 timeouts.incrementAndGet();
@@ -181,31 +203,39 @@ public final class HttpLoad implements AutoCloseable {
       workers.add(t);
       t.start();
     }
-    long deadline = t0 + (long) (seconds * 1e9) + TIMEOUT.toNanos() * 2 + 5_000_000_000L;
+    // Sending stops a timeout past the last due time, and an answer takes at most another: past both
+    // (and 5 s), the connections are closed, which ends any read or write still blocked.
+    long deadline = t0 + (long) (seconds * 1e9) + timeout.toNanos() * 2 + 5_000_000_000L;
+    joinUntil(workers, deadline);
+    if (workers.stream().anyMatch(Thread::isAlive)) {
+      workers.forEach(Thread::interrupt);
+      close();
+      joinUntil(workers, System.nanoTime() + 5_000_000_000L);
+      if (workers.stream().anyMatch(Thread::isAlive)) {
+        throw new IllegalStateException("connections still busy " + (timeout.toSeconds() * 2 + 10) + " s after the"
+            + " last request was due, after they were closed");
+      }
+    }
+    double sending = Math.max(seconds, (lastSend.get() - t0) / 1e9);
+    return new Result(rate, sending, sent.get(), unsent.get(), ok.get(), shed.get(), errors.get(), timeouts.get(),
+        latency.getIntervalHistogram(), Optional.ofNullable(firstError.get()));
+  }
+
+  private static void joinUntil(List<Thread> workers, long deadline) throws InterruptedException {
     for (Thread t : workers) {
       long left = deadline - System.nanoTime();
       if (left > 0) {
         t.join(Math.max(1, left / 1_000_000));
       }
     }
-    boolean stuck = workers.stream().anyMatch(Thread::isAlive);
-    if (stuck) {
-      workers.forEach(Thread::interrupt);
-      close();
-      throw new IllegalStateException("requests still open " + (TIMEOUT.toSeconds() * 2 + 5) + " s after the last"
-          + " was due, past their own timeout");
-    }
-    double sending = Math.max(seconds, (lastSend.get() - t0) / 1e9);
-    return new Result(rate, sending, sent.get(), ok.get(), shed.get(), errors.get(), timeouts.get(),
-        latency.getIntervalHistogram(), Optional.ofNullable(firstError.get()));
   }
 
   private Connection connect() throws IOException {
     Socket s = new Socket();
     try {
       s.setTcpNoDelay(true);
-      s.setSoTimeout((int) TIMEOUT.toMillis());
-      s.connect(new InetSocketAddress(host, port), (int) TIMEOUT.toMillis());
+      s.setSoTimeout((int) timeout.toMillis());
+      s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
     } catch (IOException e) {
       s.close();
       throw e;

@@ -73,6 +73,48 @@ class HttpLoadTest {
     }
   }
 
+  /**
+   * Offered twice what the server answers: the run still ends in time and reports, the requests that
+   * could not go out within the timeout of their due time counted as unsent errors, never lost.
+   */
+  @Test
+  void aRateAboveWhatTheServerAnswersEndsInTimeAndCountsWhatWasNotSent() throws Exception {
+    AtomicInteger seen = new AtomicInteger();
+    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    s.setExecutor(Executors.newSingleThreadExecutor());
+    s.createContext("/v1/rank", ex -> {
+      seen.incrementAndGet();
+      ex.getRequestBody().readAllBytes();
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    s.start();
+    try (HttpLoad load = new HttpLoad(URI.create("http://127.0.0.1:" + s.getAddress().getPort() + "/v1/rank"),
+        List.of("{}".getBytes(StandardCharsets.UTF_8)), Optional.empty(), 2, java.time.Duration.ofMillis(500))) {
+      // 100/s for 2 s against a server of at most 50/s: requests fall further and further behind.
+      long t0 = System.nanoTime();
+      HttpLoad.Result r = load.run(100, 2);
+      double took = (System.nanoTime() - t0) / 1e9;
+      assertTrue(took < 2 + 2 * 0.5 + 5, "the run ended within its deadline: " + took + " s");
+      assertEquals(200, r.sent() + r.unsent(), "every request was sent or counted as unsent");
+      assertTrue(r.unsent() > 0, "some could not go out in time");
+      assertEquals(seen.get(), r.sent(), "every request sent reached the server");
+      assertEquals(r.sent(), r.ok(), "every request sent was answered");
+      assertEquals(r.unsent(), r.errors());
+      assertEquals(200, r.latency().getTotalCount());
+      assertTrue(r.firstError().orElse("").startsWith("not sent"), r.firstError().toString());
+    } finally {
+      s.stop(0);
+    }
+  }
+
   @Test
   void theBodiesAreValidRankRequestsOfTheDefaultSchemaWithEveryFeature() throws Exception {
     ServingSchema schema = ServingSchema.world(ZoosimConfig.load(Optional.empty()));
