@@ -21,8 +21,10 @@ import java.util.Optional;
  *   <li><b>CM2 floor</b>: the mean CM2 of each window of {@code cm2Window} requests below the floor.
  *   <li><b>Stability</b>: the mean rank change against the base ranking over each window of
  *       {@code stabilityWindow} requests above {@code maxRankChange} (1 disables it).
- *   <li><b>Error rate</b>: the share of requests that failed (the policy threw) over each window of
- *       {@code errorWindow} requests above {@code maxErrorRate}. Requests arrive one by one
+ *   <li><b>Error rate</b>: the requests that failed (the policy threw) in a window of
+ *       {@code errorWindow} requests, when so many would come at most once in
+ *       {@code 1 / ERROR_ALPHA} windows from a version that fails exactly {@code maxErrorRate} of its
+ *       requests (a one-sided exact binomial test; with 20 and 10%, 8 failures). Requests arrive one by one
  *       ({@link #observe}, {@link #observeError}) or counted in batches ({@link #observeRequests}); a
  *       window closes at the first request count that reaches {@code errorWindow}, so a batch may make
  *       it longer, never shorter.
@@ -31,8 +33,8 @@ import java.util.Optional;
  * when its feedback arrives, which may be never: its request is counted when it is answered
  * ({@link #observeRequests}) and its reward, GMV and CM2 when its feedback joins
  * ({@link #observeFeedback}). The error rate is thus a share of requests, and the metric tests run on
- * the outcomes known. A watched version with {@code goodAfter} judged requests (outcomes known, or
- * failed) and no breach becomes the known-good version (its outcomes then form the baseline): a real
+ * the outcomes known. A watched version with {@code goodAfter} judged requests (outcomes known) and no
+ * breach becomes the known-good version (its outcomes then form the baseline): a real
  * version is judged on its feedback, not on requests whose outcome nobody reported. Until the baseline
  * holds {@code minBaseline} outcomes, the drift tests wait (the floor and the stability limit do not).
  * Pure and synchronous; one owner.
@@ -49,10 +51,11 @@ public final class ServingGuard {
    * @param cm2Floor the lowest mean CM2 per request a window may have (NaN: no floor)
    * @param stabilityWindow requests per rank-change window
    * @param maxRankChange the highest mean rank change a window may have (1: no limit)
-   * @param goodAfter judged requests (outcome known, or failed) without a breach after which a watched
+   * @param goodAfter judged requests (outcome known) without a breach after which a watched
    *     version is known-good
    * @param errorWindow requests per error-rate window
-   * @param maxErrorRate the highest share of failed requests a window may have
+   * @param maxErrorRate the failure rate a window is tested against: it breaches when its failures show a
+   *     rate above this one at the {@link ServingGuard#ERROR_ALPHA} level
    */
   public record Settings(int batch, double phDelta, double phThreshold, int minBaseline, int cm2Window,
       double cm2Floor, int stabilityWindow, double maxRankChange, long goodAfter, int errorWindow,
@@ -129,7 +132,7 @@ public final class ServingGuard {
     final long version;
     /** Requests answered or failed. */
     long requests;
-    /** Requests whose outcome is known (served with one, or failed): the count {@code goodAfter} is on. */
+    /** Requests whose outcome is known (served with one): the count {@code goodAfter} is on. */
     long judged;
     final double[] batchSum = new double[3];
     int inBatch;
@@ -210,7 +213,6 @@ public final class ServingGuard {
       return Optional.empty();
     }
     w.requests += answered + failed;
-    w.judged += failed;
     w.errorCount += failed;
     return errorWindow(w, answered + failed);
   }
@@ -224,11 +226,47 @@ public final class ServingGuard {
     long window = w.errorWindowCount;
     w.errorCount = 0;
     w.errorWindowCount = 0;
-    if ((double) errors / window > s.maxErrorRate()) {
+    double tail = upperTail(errors, window, s.maxErrorRate());
+    if (tail <= ERROR_ALPHA) {
       return breach(w, "error_rate", String.format(java.util.Locale.ROOT,
-          "%d of the last %d requests failed (more than %.0f%%)", errors, window, 100 * s.maxErrorRate()));
+          "%d of the last %d requests failed: more than %.0f%% at %.1f%% confidence (binomial tail %.2g)", errors,
+          window, 100 * s.maxErrorRate(), 100 * (1 - ERROR_ALPHA), tail));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The error-rate guardrail's false-alarm rate per window: a window breaches when its failures would
+   * come at most this often from a version that fails exactly {@code maxErrorRate} of its requests (a
+   * one-sided exact binomial test). A share above the limit alone is not enough: with windows of 20
+   * and a limit of 10%, 3 failures of a version that fails 4% of its requests come in one window in
+   * 23, so over a canary's hundred windows it would be rolled back almost surely.
+   */
+  public static final double ERROR_ALPHA = 0.001;
+
+  /** P(X >= k) for X ~ Binomial(n, p). */
+  static double upperTail(long k, long n, double p) {
+    if (k <= 0) {
+      return 1.0;
+    }
+    if (k > n || p <= 0) {
+      return 0.0;
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a window of at most " + Integer.MAX_VALUE + " requests, got " + n);
+    }
+    // No random generator: only the distribution's exact probabilities are read.
+    org.apache.commons.math3.distribution.BinomialDistribution b =
+        new org.apache.commons.math3.distribution.BinomialDistribution(null, (int) n, p);
+    double tail = 0;
+    for (long j = k; j <= n; j++) {
+      double pj = b.probability((int) j);
+      tail += pj;
+      if (pj < 1e-300 && j > n * p) {
+        break;
+      }
+    }
+    return Math.min(1.0, tail);
   }
 
   /**

@@ -159,29 +159,30 @@ class ServingMonitorRealRequestsTest {
 
   @Test
   void theErrorWindowCountsRequestsAndAFeedbackIsNoFurtherRequest() {
-    // 17 answered requests and their 17 feedbacks, then 3 failed: 3 of 20 requests (15%) failed. Were
+    // 12 answered requests and their 12 feedbacks, then 8 failed: 8 of 20 requests (40%) failed. Were
     // the feedbacks requests too, the window would close on 20 requests of which none failed.
     Stack st = stack(new Flaky(Integer.MAX_VALUE));
     st.backlog().offer();
-    st.monitor().tell(new ServingMonitorActor.Answered(st.canary(), 17, 0, st.backlog().now()));
-    for (int i = 0; i < 17; i++) {
+    st.monitor().tell(new ServingMonitorActor.Answered(st.canary(), 12, 0, st.backlog().now()));
+    for (int i = 0; i < 12; i++) {
       st.backlog().offer();
       st.monitor().tell(new ServingMonitorActor.Outcome(st.canary(), 1, 1, 1, Double.NaN, st.backlog().now(), true));
     }
     st.backlog().offer();
-    st.monitor().tell(new ServingMonitorActor.Answered(st.canary(), 0, 3, st.backlog().now()));
+    st.monitor().tell(new ServingMonitorActor.Answered(st.canary(), 0, 8, st.backlog().now()));
     TestProbe<Object> wait = testKit.createTestProbe();
     wait.awaitAssert(Duration.ofSeconds(10), () -> {
       ServingRegistryActor.State s = state(st);
       assertTrue(s.events().stream().anyMatch(e -> e.kind().equals("breach")
-          && e.detail().equals("error_rate: 3 of the last 20 requests failed (more than 10%) after 20 requests")),
+          && e.detail().equals("error_rate: 8 of the last 20 requests failed: more than 10% at 99.9% confidence"
+          + " (binomial tail 0.00042) after 20 requests")),
           s.events().toString());
       return null;
     });
     ServingMonitorActor.VersionMetrics m = metrics(st, st.canary());
-    assertEquals(17, m.requests(), "the requests answered");
-    assertEquals(17, m.feedback(), "the outcomes known");
-    assertEquals(3, m.errors());
+    assertEquals(12, m.requests(), "the requests answered");
+    assertEquals(12, m.feedback(), "the outcomes known");
+    assertEquals(8, m.errors());
     assertEquals(0, st.backlog().counts().queued(), "the monitor gave every place back");
   }
 

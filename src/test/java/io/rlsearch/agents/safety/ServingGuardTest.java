@@ -118,14 +118,22 @@ class ServingGuardTest {
     }
     assertTrue(g.observeError(2).isEmpty(), "19 requests: no window yet");
     assertTrue(g.observeError(2).isEmpty(), "2 of 20 failed: 10%, not more");
-    for (int i = 0; i < 17; i++) {
+    // 7 of 20 would come once in 400 windows from a version failing 10%: not enough.
+    for (int i = 0; i < 13; i++) {
       assertTrue(g.observe(2, 1, 1, 1, 0).isEmpty());
     }
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 7; i++) {
+      assertTrue(g.observeError(2).isEmpty(), "7 of 20 (35%) is not yet beyond chance at 10%");
+    }
+    for (int i = 0; i < 12; i++) {
+      assertTrue(g.observe(2, 1, 1, 1, 0).isEmpty());
+    }
+    for (int i = 0; i < 7; i++) {
       assertTrue(g.observeError(2).isEmpty());
     }
     ServingGuard.Breach b = g.observeError(2).orElseThrow();
-    assertEquals(new ServingGuard.Breach(2, "error_rate", "3 of the last 20 requests failed (more than 10%)", 40), b);
+    assertEquals(new ServingGuard.Breach(2, "error_rate", "8 of the last 20 requests failed: more than 10% at 99.9%"
+        + " confidence (binomial tail 0.00042)", 60), b);
   }
 
   @Test
@@ -135,8 +143,10 @@ class ServingGuardTest {
     assertTrue(g.observeRequests(2, 10, 0).isEmpty());
     assertTrue(g.observeRequests(2, 27, 3).isEmpty(), "3 of 40 failed: 7.5%");
     assertTrue(g.observeRequests(2, 0, 0).isEmpty());
-    ServingGuard.Breach b = g.observeRequests(2, 28, 4).orElseThrow();
-    assertEquals(new ServingGuard.Breach(2, "error_rate", "4 of the last 32 requests failed (more than 10%)", 72), b);
+    assertTrue(g.observeRequests(2, 23, 9).isEmpty(), "9 of 32: a tail of 0.0033, not beyond chance");
+    ServingGuard.Breach b = g.observeRequests(2, 22, 10).orElseThrow();
+    assertEquals(new ServingGuard.Breach(2, "error_rate", "10 of the last 32 requests failed: more than 10% at 99.9%"
+        + " confidence (binomial tail 0.00081)", 104), b);
     assertTrue(!g.watching(2));
     assertTrue(g.observeRequests(1, 0, 100).isEmpty(), "the known-good version has nothing to roll back to");
   }
@@ -145,11 +155,39 @@ class ServingGuardTest {
   void aFeedbackIsNoFurtherRequestOfTheErrorWindow() {
     ServingGuard g = new ServingGuard(ServingGuard.Settings.defaults(), 1);
     g.watch(2);
-    assertTrue(g.observeRequests(2, 17, 0).isEmpty());
-    for (int i = 0; i < 17; i++) {
+    assertTrue(g.observeRequests(2, 12, 0).isEmpty());
+    for (int i = 0; i < 12; i++) {
       assertTrue(g.observeFeedback(2, 1, 1, 1, Double.NaN).isEmpty());
     }
-    assertEquals("3 of the last 20 requests failed (more than 10%)", g.observeRequests(2, 0, 3).orElseThrow().detail());
+    assertEquals("8 of the last 20 requests failed: more than 10% at 99.9% confidence (binomial tail 0.00042)",
+        g.observeRequests(2, 0, 8).orElseThrow().detail());
+  }
+
+  /**
+   * The error-rate guardrail's operating point, on seeded independent failures: a version that fails
+   * 4% of its requests (under the 10% limit) keeps its canary over 100,000 requests; one that fails
+   * 50% is ended within its first window or two.
+   */
+  @Test
+  void independentFailuresUnderTheLimitAreNotRolledBackAndFailuresFarAboveItAre() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+    ServingGuard g = new ServingGuard(ServingGuard.Settings.defaults(), 1);
+    g.watch(2);
+    for (int i = 0; i < 100_000; i++) {
+      boolean failed = rnd.nextDouble() < 0.04;
+      assertTrue(g.observeRequests(2, failed ? 0 : 1, failed ? 1 : 0).isEmpty(), "request " + i);
+    }
+    // With the plain share (more than 10% of 20, so 3 failures) the same stream breaches at once:
+    // P(at least 3 of 20) = 0.044 per window, over 5,000 windows.
+    g.watch(3);
+    int at = -1;
+    for (int i = 0; i < 1_000 && at < 0; i++) {
+      boolean failed = rnd.nextDouble() < 0.5;
+      if (g.observeRequests(3, failed ? 0 : 1, failed ? 1 : 0).isPresent()) {
+        at = i;
+      }
+    }
+    assertTrue(at >= 19 && at < 60, "a version failing half its requests is ended at request " + at);
   }
 
   @Test
