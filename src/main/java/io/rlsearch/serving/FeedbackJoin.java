@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Joins feedback to served decisions in bounded memory. A decision waits at most {@code window}
@@ -48,13 +49,19 @@ public final class FeedbackJoin {
   public record Counts(long open, long opened, long joined, long expired, long evicted, long unknown,
       long duplicate, long reusedRequestIds) {}
 
+  /**
+   * A held decision. Once joined only its id stays (to answer a second feedback 409 until the window
+   * passes): the decision itself, a slate's candidates with it, is let go.
+   */
   private static final class Entry {
-    final PendingDecision decision;
+    PendingDecision decision;
+    final Optional<String> requestId;
     final long openedAt;
     boolean joined;
 
     Entry(PendingDecision decision, long openedAt) {
       this.decision = decision;
+      this.requestId = decision.requestId();
       this.openedAt = openedAt;
     }
   }
@@ -100,7 +107,7 @@ public final class FeedbackJoin {
       Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
       Entry e = it.next().getValue();
       it.remove();
-      released(e.decision);
+      released(e.requestId);
       if (!e.joined) {
         waiting--;
         evicted++;
@@ -116,9 +123,20 @@ public final class FeedbackJoin {
     return gone;
   }
 
-  /** Forgets a request id's hold by {@code d}, which leaves the join. */
-  private void released(PendingDecision d) {
-    d.requestId().ifPresent(id -> requestIds.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1));
+  /** Entries that still hold their whole decision (the others, joined, keep their id alone). */
+  long holdingDecisions() {
+    long n = 0;
+    for (Entry e : entries.values()) {
+      if (e.decision != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Forgets a request id's hold by a decision that leaves the join. */
+  private void released(Optional<String> requestId) {
+    requestId.ifPresent(id -> requestIds.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1));
   }
 
   /**
@@ -139,9 +157,11 @@ public final class FeedbackJoin {
     // Scored before anything changes: a refused feedback leaves its decision waiting.
     double r = score(f, reward);
     e.joined = true;
+    PendingDecision d = e.decision;
+    e.decision = null;
     waiting--;
     joined++;
-    return new Matched(new Joined(e.decision, f, r));
+    return new Matched(new Joined(d, f, r));
   }
 
   /**
@@ -171,7 +191,7 @@ public final class FeedbackJoin {
         break;
       }
       it.remove();
-      released(e.decision);
+      released(e.requestId);
       if (!e.joined) {
         waiting--;
         expired++;

@@ -72,6 +72,21 @@ class FeedbackJoinTest {
     assertEquals(new FeedbackJoin.Counts(0, 1, 1, 0, 0, 1, 1, 0), j.counts());
   }
 
+  /** A joined decision is let go (a slate's candidates with it); its id alone answers a second feedback. */
+  @Test
+  void aJoinedDecisionKeepsOnlyItsIdUntilItsWindowPasses() {
+    FeedbackJoin j = new FeedbackJoin(10, 1_000, REWARD);
+    j.open(pending("d1"), 0);
+    j.open(pending("d2"), 0);
+    j.open(pending("d3"), 0);
+    assertEquals(3, j.holdingDecisions());
+    assertInstanceOf(FeedbackJoin.Matched.class, j.join(feedback("d1"), 5));
+    assertInstanceOf(FeedbackJoin.Matched.class, j.join(feedback("d3"), 5));
+    assertEquals(1, j.holdingDecisions(), "only the decision still waiting is held whole");
+    assertInstanceOf(FeedbackJoin.Duplicate.class, j.join(feedback("d1"), 6));
+    assertInstanceOf(FeedbackJoin.Duplicate.class, j.join(feedback("d3"), 6));
+  }
+
   @Test
   void decisionsExpireAfterTheWindowAndTheOldestIsEvictedBeyondTheBound() {
     FeedbackJoin j = new FeedbackJoin(2, 100, REWARD);
