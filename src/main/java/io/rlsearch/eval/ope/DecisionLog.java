@@ -31,6 +31,8 @@ import java.util.List;
  */
 public final class DecisionLog {
   private static final ObjectMapper MAPPER = new ObjectMapper()
+      // A field given twice is refused, never read as its last value.
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);

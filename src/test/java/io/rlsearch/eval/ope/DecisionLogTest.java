@@ -48,6 +48,11 @@ class DecisionLogTest {
 
     Files.writeString(f, "{not json\n");
     assertThrows(DecisionLog.FormatException.class, () -> DecisionLog.read(f));
+
+    // A field given twice is refused, not read as its last value.
+    Files.writeString(f, good.replace("\"reward\":", "\"reward\":1e9,\"reward\":") + "\n");
+    e = assertThrows(DecisionLog.FormatException.class, () -> DecisionLog.read(f));
+    assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("reward"), e.getMessage());
   }
 
   /** A slate decision of {@code n} candidates of {@code f} features, values as a client sends them (3 decimals). */
