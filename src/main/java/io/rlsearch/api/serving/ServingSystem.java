@@ -561,9 +561,10 @@ public final class ServingSystem implements AutoCloseable {
       }
       maxInFlight.accumulateAndGet(held, Math::max);
     }
-    // The place is freed once: when the shard takes the request, or when its answer arrives (a shard
-    // that stopped before taking it). A requester that stops waiting frees nothing: the request still
-    // sits in the shard's mailbox.
+    // The place is freed once: when the shard takes the request (its answer also frees it, for a
+    // request answered without being taken). A requester that stops waiting frees nothing: the request
+    // still sits in the shard's mailbox, and the shard (supervised, restarted after any failure, stopped
+    // only with the server) takes it in turn.
     java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable free = () -> {
       if (freed.compareAndSet(false, true)) {
