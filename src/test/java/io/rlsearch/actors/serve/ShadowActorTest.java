@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rlsearch.agents.continuous.ContinuousAgents;
-import io.rlsearch.agents.spi.Decision;
 import io.rlsearch.agents.spi.PolicySnapshot;
-import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.experiments.RunStreams;
 import io.rlsearch.experiments.SimulatedRequests;
 import io.rlsearch.serving.ServingSchema;
@@ -42,24 +40,6 @@ class ShadowActorTest {
     System.arraycopy(w, 0, a, 0, w.length);
     return ContinuousAgents.constant("w", a).create(0, 0).snapshot(0);
   }
-
-  /** Throws on every call. */
-  private static final PolicySnapshot THROWS = new PolicySnapshot() {
-    @Override
-    public String agent() {
-      return "throws";
-    }
-
-    @Override
-    public long version() {
-      return 0;
-    }
-
-    @Override
-    public Decision act(double[] x, NumpyRandom rng) {
-      throw new IllegalStateException("no shadow today");
-    }
-  };
 
   private record Shadow(ActorRef<ShadowActor.Job> actor, ShadowActor.Queue queue, Routing.Version version) {}
 
@@ -113,7 +93,7 @@ class ShadowActorTest {
 
   @Test
   void aShadowThatFailsOrHasNoJoinGivesItsPlaceBackAtOnce() {
-    Shadow failing = shadow(THROWS);
+    Shadow failing = shadow(ServingActorsTest.THROWS);
     TestProbe<FeedbackJoinActor.Command> join = testKit.createTestProbe();
     for (int i = 0; i < 5; i++) {
       assertTrue(handOver(failing, i, join.ref()));
