@@ -59,19 +59,21 @@ class TeamLogTest {
         line",1,0.5,oops,0.3
         r7,,1,0.5,1,0.3
         r8,b,2,0.5,0,0.4
+        r9,b,2,0.5,1,
         """);
     TeamLog log = TeamLog.read(file);
 
     assertEquals(List.of(2L, 11L), log.rounds().stream().map(LoggedRound::line).toList());
     assertEquals(List.of("a", "b"), log.actionIds());
-    assertEquals(6, log.badRows().count());
+    assertEquals(7, log.badRows().count());
     assertEquals(List.of(
         file + " line 3: 5 fields, expected 6 as in the header",
         file + " line 4: position is 0, expected 1 or more (1 is the first slot)",
         file + " line 5: propensity is 0.0, not in (0, 1]",
         file + " line 7: ctx_age is 'old', not a number",
         file + " line 8: reward is 'oops', not a number",
-        file + " line 10: action is empty"), log.badRows().first());
+        file + " line 10: action is empty",
+        file + " line 12: ctx_age is '', not a number"), log.badRows().first());
   }
 
   @Test
