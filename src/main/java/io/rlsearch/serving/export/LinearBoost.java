@@ -12,7 +12,8 @@ import java.util.Map;
  * @param agent the agent that learned it
  * @param label what the context is (a segment's name, {@code context}, or {@code all} for a policy that
  *     reads no context)
- * @param context the context the weights were computed for, by feature name (empty when none is read)
+ * @param context the context features the policy reads, with the values the weights were computed for (empty
+ *     for a policy whose weights do not depend on the context)
  * @param features the candidate features, in the schema's order
  * @param weights their weights
  */

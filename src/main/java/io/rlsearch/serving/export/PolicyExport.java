@@ -74,7 +74,7 @@ public final class PolicyExport {
    * The linear model by which {@code policy}, bound to {@code schema}, ranks without exploration the
    * candidates of a request of context {@code context} (in the schema's context order).
    * {@code readsContext}: whether the weights depend on the context (false for a built-in's fixed
-   * weights); the model then records the context it was computed for.
+   * weights); the model then records the context features the policy reads, with their values.
    *
    * @throws IllegalArgumentException one line: a policy that is not a linear boost of the candidate
    *     features (the slate agents), or that has no greedy choice (it still draws at random)
@@ -108,8 +108,8 @@ public final class PolicyExport {
     }
     Map<String, Double> ctx = new LinkedHashMap<>();
     if (readsContext) {
-      for (int j = 0; j < context.length; j++) {
-        ctx.put(schema.context().get(j), context[j]);
+      for (String name : policy.contextFeatures()) {
+        ctx.put(name, context[schema.context().indexOf(name)]);
       }
     }
     return new LinearBoost(modelName, policyName, policy.agent(), label, ctx, cand, w.get());
