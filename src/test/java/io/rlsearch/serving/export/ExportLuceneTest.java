@@ -16,7 +16,6 @@ import io.rlsearch.serving.ServingPolicies;
 import io.rlsearch.serving.ServingPolicy;
 import io.rlsearch.serving.ServingSchema;
 import io.rlsearch.testkit.TinyWorld;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,27 +46,13 @@ class ExportLuceneTest {
         r.size());
   }
 
-  /** The candidates of {@code r} whose scores under {@code m} are at least GAP from every other kept one. */
+  /** The candidates of {@code r} whose scores under {@code m} are at least GAP apart. */
   private static RankRequest separated(RankRequest r, LinearBoost m) {
-    List<Integer> keep = new ArrayList<>();
-    List<Double> kept = new ArrayList<>();
-    for (int i = 0; i < r.size(); i++) {
-      double s = m.score(r.baseScore(i), r.features()[i]);
-      if (kept.stream().allMatch(t -> Math.abs(t - s) >= GAP)) {
-        keep.add(i);
-        kept.add(s);
-      }
+    double[] scores = new double[r.size()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = m.score(r.baseScore(i), r.features()[i]);
     }
-    int n = keep.size();
-    String[] ids = new String[n];
-    double[] base = new double[n];
-    double[][] f = new double[n][];
-    for (int i = 0; i < n; i++) {
-      ids[i] = r.ids()[keep.get(i)];
-      base[i] = r.baseScore(keep.get(i));
-      f[i] = r.features()[keep.get(i)];
-    }
-    return new RankRequest(Optional.empty(), Optional.empty(), r.context(), ids, base, f, n);
+    return LuceneRescore.separated(r, scores, GAP);
   }
 
   /** Lucene's order of {@code r}'s candidates under the weights of {@code modelJson}. */

@@ -38,6 +38,32 @@ public final class LuceneRescore {
 
   private LuceneRescore() {}
 
+  /**
+   * The candidates of {@code r} whose {@code scores} are at least {@code gap} from every candidate kept
+   * before them, in {@code r}'s order, as a request asking for all of them.
+   */
+  public static io.rlsearch.serving.RankRequest separated(io.rlsearch.serving.RankRequest r, double[] scores,
+      double gap) {
+    List<Integer> keep = new ArrayList<>();
+    for (int i = 0; i < r.size(); i++) {
+      final double s = scores[i];
+      if (keep.stream().allMatch(k -> Math.abs(scores[k] - s) >= gap)) {
+        keep.add(i);
+      }
+    }
+    int n = keep.size();
+    String[] ids = new String[n];
+    double[] base = new double[n];
+    double[][] f = new double[n][];
+    for (int i = 0; i < n; i++) {
+      ids[i] = r.ids()[keep.get(i)];
+      base[i] = r.baseScore(keep.get(i));
+      f[i] = r.features()[keep.get(i)];
+    }
+    return new io.rlsearch.serving.RankRequest(java.util.Optional.empty(), java.util.Optional.empty(), r.context(),
+        ids, base, f, n);
+  }
+
   /** The weights of an exported model file, by feature name, in the file's order (either format). */
   public static Map<String, Float> weights(String modelJson) throws IOException {
     JsonNode root = JSON.readTree(modelJson);
