@@ -64,6 +64,7 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /** The data plane's core, and with it the export of policies to search engines ({@code serving.export}). */
   @Test
   void theDataPlanesCoreIsPure() {
     noClasses().that().resideInAPackage("io.rlsearch.serving..")

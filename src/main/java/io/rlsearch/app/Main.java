@@ -24,7 +24,8 @@ public final class Main implements Runnable {
   static final List<Class<?>> COMMANDS = List.of(WorldCommand.class, BenchCommand.class, BattleCommand.class,
       TemplatesCommand.class, OpeCommand.class, DriftCommand.class, TrainCommand.class, RetentionCommand.class,
       SwapTestCommand.class, ServeCommand.class, ParetoCommand.class, NonstationaryCommand.class, ToyCommand.class,
-      LogCommand.class, OfflineCommand.class, DiversityCommand.class, NodeCommand.class, LabCommand.class);
+      LogCommand.class, OfflineCommand.class, DiversityCommand.class, NodeCommand.class, LabCommand.class,
+      ExportCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -202,6 +202,24 @@ public final class ServingPolicies {
   }
 
   /**
+   * The boost weights, over {@link ServingPolicy#candidateFeatures()} in that order, with which
+   * {@code p} without exploration ({@link PolicySnapshot#greedy}) scores the candidates of a request of
+   * context {@code r}: candidate {@code i} then scores {@code base_score_i + sum_j w_j f_ij}. Empty for
+   * a policy whose scores are not a linear boost of the candidate features (the slate agents). The
+   * weights are those {@link ServingPolicy#rank} applies: a continuous action clipped to the action
+   * box, or the chosen arm's vector. {@code rng} is what the policy without exploration draws from, if
+   * it draws at all ({@link ServingPolicy#rank} gives it {@code new NumpyRandom(0)}); a policy that
+   * still draws is one that has no greedy choice, such as {@code random}.
+   */
+  public static java.util.Optional<double[]> greedyWeights(ServingPolicy p, RankRequest r, NumpyRandom rng) {
+    if (!(p instanceof WeightPolicy w)) {
+      return java.util.Optional.empty();
+    }
+    double[] x = w.ctx().read(r);
+    return java.util.Optional.of(w.weights(w.greedy().act(x, rng)).clone());
+  }
+
+  /**
    * The context features a snapshot without a form reads (a built-in, or a version learned online):
    * the schema's, without the world's {@link ServingSchema#WORLD_EXTRAS}, which only policies trained on
    * them read. Under the world schema these are the boost-weight task's 17 features.
