@@ -93,41 +93,20 @@ public final class PositionEstimators {
 
   /** IPW with weights clipped at {@code lambda} (infinite: no clipping). */
   public double ipw(double lambda) {
-    double s = 0;
-    for (int i = 0; i < rewards.length; i++) {
-      s += rewards[i] * Math.min(weights[i], lambda);
-    }
-    return s / rewards.length;
+    return mean(ipwRounds(lambda));
   }
 
   public double snipw() {
-    double wMean = mean(weights);
-    double s = 0;
-    for (int i = 0; i < rewards.length; i++) {
-      s += rewards[i] * weights[i] / wMean;
-    }
-    return s / rewards.length;
+    return mean(snipwRounds());
   }
 
   /** Sub-Gaussian IPW (Metelli et al. 2021): weights {@code w / (1 - lambda + lambda w)}, lambda in [0, 1]. */
   public double subGaussianIpw(double lambda) {
-    if (!(lambda >= 0 && lambda <= 1)) {
-      throw new IllegalArgumentException("sub-Gaussian lambda must be in [0, 1], got " + lambda);
-    }
-    double s = 0;
-    for (int i = 0; i < rewards.length; i++) {
-      double w = weights[i];
-      s += rewards[i] * (w / (1 - lambda + lambda * w));
-    }
-    return s / rewards.length;
+    return mean(subGaussianIpwRounds(lambda));
   }
 
   public double dm(EstimatedRewards q) {
-    double s = 0;
-    for (int i = 0; i < rewards.length; i++) {
-      s += baseline(q, i);
-    }
-    return s / rewards.length;
+    return mean(dmRounds(q));
   }
 
   public double dr(EstimatedRewards q) {
@@ -136,47 +115,100 @@ public final class PositionEstimators {
 
   /** DR with the correction's weights clipped at {@code lambda} (infinite: no clipping). */
   public double dr(EstimatedRewards q, double lambda) {
-    double s = 0;
-    for (int i = 0; i < rewards.length; i++) {
-      s += baseline(q, i) + Math.min(weights[i], lambda) * residual(q, i);
-    }
-    return s / rewards.length;
+    return mean(drRounds(q, lambda));
   }
 
   public double sndr(EstimatedRewards q) {
-    double wMean = mean(weights);
-    double s = 0;
-    for (int i = 0; i < rewards.length; i++) {
-      s += baseline(q, i) + weights[i] * residual(q, i) / wMean;
-    }
-    return s / rewards.length;
+    return mean(sndrRounds(q));
   }
 
   /** Switch-DR: the DR correction only for rounds whose weight is at most {@code lambda}. */
   public double switchDr(EstimatedRewards q, double lambda) {
-    double s = 0;
-    for (int i = 0; i < rewards.length; i++) {
-      double v = baseline(q, i);
-      if (weights[i] <= lambda) {
-        v += weights[i] * residual(q, i);
-      }
-      s += v;
-    }
-    return s / rewards.length;
+    return mean(switchDrRounds(q, lambda));
   }
 
   /** DR with optimistic shrinkage (Su et al. 2020): weights {@code lambda w / (w^2 + lambda)}. */
   public double drOs(EstimatedRewards q, double lambda) {
+    return mean(drOsRounds(q, lambda));
+  }
+
+  /** Per-round values of IPW clipped at {@code lambda}; their mean is the estimate. */
+  public double[] ipwRounds(double lambda) {
+    double[] v = new double[rewards.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = rewards[i] * Math.min(weights[i], lambda);
+    }
+    return v;
+  }
+
+  public double[] snipwRounds() {
+    double wMean = mean(weights);
+    double[] v = new double[rewards.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = rewards[i] * weights[i] / wMean;
+    }
+    return v;
+  }
+
+  public double[] subGaussianIpwRounds(double lambda) {
+    if (!(lambda >= 0 && lambda <= 1)) {
+      throw new IllegalArgumentException("sub-Gaussian lambda must be in [0, 1], got " + lambda);
+    }
+    double[] v = new double[rewards.length];
+    for (int i = 0; i < v.length; i++) {
+      double w = weights[i];
+      v[i] = rewards[i] * (w / (1 - lambda + lambda * w));
+    }
+    return v;
+  }
+
+  public double[] dmRounds(EstimatedRewards q) {
+    double[] v = new double[rewards.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = baseline(q, i);
+    }
+    return v;
+  }
+
+  public double[] drRounds(EstimatedRewards q, double lambda) {
+    double[] v = new double[rewards.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = baseline(q, i) + Math.min(weights[i], lambda) * residual(q, i);
+    }
+    return v;
+  }
+
+  public double[] sndrRounds(EstimatedRewards q) {
+    double wMean = mean(weights);
+    double[] v = new double[rewards.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = baseline(q, i) + weights[i] * residual(q, i) / wMean;
+    }
+    return v;
+  }
+
+  public double[] switchDrRounds(EstimatedRewards q, double lambda) {
+    double[] v = new double[rewards.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = baseline(q, i);
+      if (weights[i] <= lambda) {
+        v[i] += weights[i] * residual(q, i);
+      }
+    }
+    return v;
+  }
+
+  public double[] drOsRounds(EstimatedRewards q, double lambda) {
     if (!(lambda >= 0)) {
       throw new IllegalArgumentException("shrinkage lambda must be >= 0, got " + lambda);
     }
-    double s = 0;
-    for (int i = 0; i < rewards.length; i++) {
+    double[] v = new double[rewards.length];
+    for (int i = 0; i < v.length; i++) {
       double w = weights[i];
       double shrunk = lambda == Double.POSITIVE_INFINITY ? w : lambda * w / (w * w + lambda);
-      s += baseline(q, i) + shrunk * residual(q, i);
+      v[i] = baseline(q, i) + shrunk * residual(q, i);
     }
-    return s / rewards.length;
+    return v;
   }
 
   /** The target-weighted mean of q over actions at round {@code i}'s position (OBP normalises by the weights' sum). */
@@ -196,7 +228,7 @@ public final class PositionEstimators {
     return rewards[i] - q.at(i, actions[i], positions[i]);
   }
 
-  private static double mean(double[] x) {
+  static double mean(double[] x) {
     double s = 0;
     for (double v : x) {
       s += v;

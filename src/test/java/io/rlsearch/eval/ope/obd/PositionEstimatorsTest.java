@@ -133,6 +133,32 @@ class PositionEstimatorsTest {
     assertClose(c.value("dr_os"), e.drOs(q, c.tunedLambda("dr_os")), name + " dr-os");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"men_random_to_bts", "men_bts_to_random", "women_random_to_bts", "women_bts_to_random"})
+  void slopeChoosesTheOpenBanditPipelinesLambdas(String name) {
+    Case c = load(name);
+    PositionEstimators e = PositionEstimators.of(c.data(), c.targetDist());
+    EstimatedRewards q = c.rewards();
+    JsonNode tuning = c.estimates().get("protocol").get("tuning");
+    assertEquals(Slope.DELTA, tuning.get("delta").asDouble());
+    assertEquals(c.tunedLambda("switch_dr"),
+        Slope.tune(lambdas(tuning.get("switch_dr")), l -> e.switchDrRounds(q, l), Slope.DELTA), name + " switch-dr");
+    assertEquals(c.tunedLambda("dr_os"),
+        Slope.tune(lambdas(tuning.get("dr_os")), l -> e.drOsRounds(q, l), Slope.DELTA), name + " dr-os");
+    assertEquals(c.tunedLambda("ipw_subgaussian"),
+        Slope.tune(lambdas(tuning.get("ipw_subgaussian")), e::subGaussianIpwRounds, Slope.DELTA),
+        name + " sub-Gaussian ipw");
+  }
+
+  static double[] lambdas(JsonNode tuned) {
+    JsonNode l = tuned.get("lambdas");
+    double[] x = new double[l.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = l.get(i).isTextual() && l.get(i).asText().equals("inf") ? Double.POSITIVE_INFINITY : l.get(i).asDouble();
+    }
+    return x;
+  }
+
   @Test
   void clippingAndShrinkageReduceToThePlainEstimatorsAtTheirLimits() {
     Case c = load(CASES[0]);
