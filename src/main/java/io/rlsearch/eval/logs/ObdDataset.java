@@ -92,19 +92,28 @@ public record ObdDataset(String behavior, String campaign, List<ObdRound> rounds
     try (CsvRows rows = CsvRows.open(file)) {
       CsvRows.Row header = rows.next();
       checkHeader(file, header, ITEM_COLUMNS, ITEM_COLUMNS.size());
+      int index = 0;
       for (CsvRows.Row row = rows.next(); row != null; row = rows.next()) {
         List<String> f = row.fields();
+        // Data row k holds item k, whether the rows before it were good or not.
+        int expected = index++;
         try {
           fieldCount(f, ITEM_COLUMNS.size());
           int id = Parse.integer("item_id", f.get(1));
-          if (id != items.size()) {
-            throw new Parse.Bad("item_id is " + id + ", expected " + items.size() + " (ids are 0, 1, 2, ... in order)");
+          if (id != expected) {
+            throw new Parse.Bad("item_id is " + id + ", expected " + expected + " (ids are 0, 1, 2, ... in order)");
           }
           items.add(new ObdItem(id, Parse.number("item_feature_0", f.get(2)), f.subList(3, 6)));
         } catch (Parse.Bad e) {
           bad.add(row.line(), e.getMessage());
         }
       }
+    }
+    // An item's features are the context of every round that shows it: without its row, the action
+    // context is incomplete, so the file is refused (naming its bad rows) rather than read in part.
+    BadRows problems = bad.result();
+    if (!problems.isEmpty()) {
+      throw new LogFormatException(file + ": " + problems.describe() + "; every item needs a good row");
     }
     return items;
   }

@@ -157,6 +157,24 @@ class ObdDatasetTest {
     assertTrue(d.badRows().describe().startsWith("7 bad rows (not read); first: " + file + " line 3: "));
   }
 
+  /**
+   * A bad row of item_context.csv is refused in one line naming it, and only it: the items after it are
+   * not reported too (every item needs its row, its features being the action's context).
+   */
+  @Test
+  void aBadItemRowIsOneLineNamingThatRowAlone(@TempDir Path dir) throws IOException {
+    String items = ",item_id,item_feature_0,item_feature_1,item_feature_2,item_feature_3\n"
+        + "0,0,-0.5,b,x,p\n"
+        + "1,1,oops,a,x,q\n"
+        + "2,2,0.25,a,x,q\n"
+        + "3,3,0.75,a,y,q\n";
+    write(dir, HEADER + row(0, "0", "1", "0", "0.5"), items);
+    LogFormatException e = assertThrows(LogFormatException.class, () -> ObdDataset.read(dir, "bts", "men"));
+    assertTrue(e.getMessage().startsWith(dir.resolve("bts/men/item_context.csv") + ": 1 bad row"), e.getMessage());
+    assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+    assertTrue(!e.getMessage().contains("line 4") && !e.getMessage().contains("line 5"), e.getMessage());
+  }
+
   @Test
   void keepsTheFirstTenProblemsAndCountsAll(@TempDir Path dir) throws IOException {
     StringBuilder rounds = new StringBuilder(HEADER);
