@@ -285,7 +285,8 @@ public record ObdDataset(String behavior, String campaign, List<ObdRound> rounds
    * OBP's default {@code context}: per round, the one-hot encoding of the four hashed user features
    * with each feature's first (smallest) value dropped, columns as {@link #contextColumns()}. The
    * user-item affinities are not in it (OBP's {@code pre_process} takes the {@code user_feature}
-   * columns only); they are in {@link ObdRound#affinity()}.
+   * columns only); they are in {@link ObdRound#affinity()}. Each call builds the whole matrix (rounds x
+   * columns): read it once and keep it.
    */
   public double[][] context() {
     List<List<String>> cats = userCategories();
