@@ -211,6 +211,24 @@ public final class PositionEstimators {
     return v;
   }
 
+  /** SNIPW's parts for {@link Bootstrap#selfNormalised}: no baseline, {@code w_i r_i}, {@code w_i}. */
+  public Bootstrap.SelfNormalisedRounds snipwParts() {
+    double[] weighted = new double[rewards.length];
+    for (int i = 0; i < weighted.length; i++) {
+      weighted[i] = weights[i] * rewards[i];
+    }
+    return new Bootstrap.SelfNormalisedRounds(new double[rewards.length], weighted, weights.clone());
+  }
+
+  /** SNDR's parts for {@link Bootstrap#selfNormalised}: DM's term, {@code w_i (r_i - q_i)}, {@code w_i}. */
+  public Bootstrap.SelfNormalisedRounds sndrParts(EstimatedRewards q) {
+    double[] weighted = new double[rewards.length];
+    for (int i = 0; i < weighted.length; i++) {
+      weighted[i] = weights[i] * residual(q, i);
+    }
+    return new Bootstrap.SelfNormalisedRounds(dmRounds(q), weighted, weights.clone());
+  }
+
   /** The target-weighted mean of q over actions at round {@code i}'s position (OBP normalises by the weights' sum). */
   private double baseline(EstimatedRewards q, int i) {
     int p = positions[i];
