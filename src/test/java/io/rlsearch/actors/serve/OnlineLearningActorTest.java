@@ -86,8 +86,7 @@ class OnlineLearningActorTest {
 
   @Test
   void learnedVersionsEnterAsCanaryAWorseOneIsRolledBackABetterOnePromoted() {
-    var registry = testKit.spawn(ServingRegistryActor.create("cm2", "built-in", ServingActorsTest.weights(3), 1,
-        System::nanoTime));
+    var registry = registry();
     AgentBuilder agent = linUcb();
     var actor = testKit.spawn(OnlineLearningActor.create(agent, v0(agent), DIM,
         new OnlineLearning.Settings("linucb", 0.5, 10, 5, 1000), registry));
@@ -151,8 +150,7 @@ class OnlineLearningActorTest {
 
   @Test
   void aGuardrailsBreachEndsTheLearnersCanaryAndTheNextVersionFollows() {
-    var registry = testKit.spawn(ServingRegistryActor.create("cm2", "built-in", ServingActorsTest.weights(3), 1,
-        System::nanoTime));
+    var registry = registry();
     AgentBuilder agent = linUcb();
     var actor = testKit.spawn(OnlineLearningActor.create(agent, v0(agent), DIM,
         new OnlineLearning.Settings("linucb", 0.2, 1000, 5, 1000), registry));
@@ -364,8 +362,7 @@ class OnlineLearningActorTest {
 
   @Test
   void aFullQueueDropsAndCountsWhileTheLearnerIsBusyAndEverythingQueuedIsLearned() throws Exception {
-    var registry = testKit.spawn(ServingRegistryActor.create("cm2", "built-in", ServingActorsTest.weights(3), 1,
-        System::nanoTime));
+    var registry = registry();
     CountDownLatch release = new CountDownLatch(1);
     AgentBuilder slow = stalled(linUcb(), release);
     int buffer = 4;
