@@ -69,10 +69,14 @@ public final class Main implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("rlsearch: " + ex.getMessage());
-      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      // One line: the problem, the nearest names picocli suggests, and where the help is.
+      StringBuilder line = new StringBuilder("rlsearch: ").append(oneLine(ex.getMessage()));
+      if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        line.append("; did you mean: ").append(String.join(" or ", u.getSuggestions())).append('?');
+      }
       String path = commandPath(ex.getCommandLine());
-      err.println("Try './rlsearch " + (path.isEmpty() ? "" : path + " ") + "--help'.");
+      line.append("; see './rlsearch ").append(path.isEmpty() ? "" : path + " ").append("--help'");
+      err.println(line);
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -151,5 +155,11 @@ public final class Main implements Runnable {
     UsageException(String message) {
       super(message);
     }
+  }
+
+  /** A message on one line: line breaks become "; ", a trailing period goes. */
+  static String oneLine(String message) {
+    String m = message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    return m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
   }
 }

@@ -66,14 +66,20 @@ class CommandLineTest {
   }
 
   @Test
-  void aMistypedCommandGetsSuggestionsAndTheRootsHelpLine() {
+  void aMistypedCommandOrOptionGetsOneLineWithSuggestionsAndWhereHelpIs() {
     Run r = run("templ");
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("Did you mean: rlsearch templates"), r.err());
-    assertTrue(r.err().contains("Try './rlsearch --help'."), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("did you mean: templates"), r.err());
+    assertTrue(r.err().strip().endsWith("see './rlsearch --help'"), r.err());
     r = run("templates", "--n-statik", "5");
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("Try './rlsearch templates --help'."), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("did you mean: --n-static"), r.err());
+    assertTrue(r.err().strip().endsWith("see './rlsearch templates --help'"), r.err());
+    r = run("templates", "--n-static");
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
   }
 
   @Test
