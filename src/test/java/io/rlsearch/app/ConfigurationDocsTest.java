@@ -1,0 +1,75 @@
+package io.rlsearch.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every key of the shipped configuration files is documented: its full path, or its last segment
+ * in a row of a table that names its section, appears in backticks in docs/world.md or
+ * docs/configuration.md.
+ */
+class ConfigurationDocsTest {
+  @Test
+  void everyShippedKeyIsDocumented() throws Exception {
+    String docs = Files.readString(Path.of("docs/world.md")) + Files.readString(Path.of("docs/configuration.md"));
+    List<String> rows = docs.lines().filter(l -> l.startsWith("|")).toList();
+    TreeSet<String> missing = new TreeSet<>();
+    for (String file : List.of("config/zoosim.conf", "config/experiments/default.conf", "actors/local.conf",
+        "actors/cluster.conf")) {
+      Config c = ConfigFactory.parseFile(Path.of(file).toFile());
+      for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
+        String key = e.getKey();
+        if (key.startsWith("pekko.")) {
+          continue; // Pekko's own settings, documented by Pekko
+        }
+        String[] parts = key.split("\\.");
+        // documented: the key, a row naming its last segment beside its section, or a row naming its parent
+        // (a map of values such as behavior.pos_bias, or a dispatcher's executor settings)
+        boolean found = docs.contains("`" + key + "`") || docs.contains(key.substring(key.indexOf('.') + 1) + "`");
+        String last = parts[parts.length - 1];
+        for (int k = parts.length - 1; k >= 1 && !found; k--) {
+          int i = k;
+          String parent = String.join(".", java.util.Arrays.copyOfRange(parts, 0, i));
+          String parentName = parts[i - 1];
+          String heading = parts[0];
+          found = rows.stream().anyMatch(r -> r.contains("`" + parent + "`")
+              || (r.contains("`" + parentName + "`") && i >= 2)
+              || (r.contains("`" + last + "`") && (r.contains(parentName) || blockOf(docs, r).contains(heading))));
+        }        if (!found) {
+          missing.add(file + ": " + key);
+        }
+      }
+    }
+    assertEquals("", String.join("\n", missing));
+  }
+
+  @Test
+  void theExperimentFileNamesEveryBuiltInAgent() throws Exception {
+    String conf = Files.readString(Path.of("config/experiments/default.conf"));
+    TreeSet<String> missing = new TreeSet<>();
+    for (List<String> names : List.of(io.rlsearch.api.Agents.TEMPLATE, io.rlsearch.api.RunConfig.NEURAL)) {
+      for (String name : names) {
+        if (!java.util.regex.Pattern.compile("#.*\\b" + name + "\\b").matcher(conf).find()) {
+          missing.add(name);
+        }
+      }
+    }
+    assertEquals("", String.join(", ", missing), "agents the comment of experiment.agent does not name");
+  }
+
+  /** The heading above a table row. */
+  private static String blockOf(String docs, String row) {
+    int at = docs.indexOf(row);
+    int h = docs.lastIndexOf("\n#", at);
+    return h < 0 ? "" : docs.substring(h, docs.indexOf('\n', h + 1));
+  }
+}
