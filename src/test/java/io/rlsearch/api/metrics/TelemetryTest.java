@@ -45,6 +45,7 @@ class TelemetryTest {
     tel.request(2, 0, 0, 0, 0, false);
     tel.policyEvent("breach", 7, "drift:reward: reward fell from 12 to 1");
     tel.policyEvent("rollback", 7, "to version 6");
+    tel.shed();
     String text = tel.scrape();
     assertTrue(text.contains("rlsearch_episodes_total{agent=\"linucb\",run=\"train\"} 600"), text);
     assertTrue(text.contains("rlsearch_transitions_produced_total{run=\"train\"} 600"), text);
@@ -55,6 +56,7 @@ class TelemetryTest {
     assertTrue(text.contains("rlsearch_requests_failed_total{run=\"train\"} 1.0"), text);
     assertTrue(text.contains("rlsearch_guardrail_alarms_total{guardrail=\"drift:reward\",run=\"train\"} 1.0"), text);
     assertTrue(text.contains("rlsearch_rollbacks_total{run=\"train\"} 1.0"), text);
+    assertTrue(text.contains("rlsearch_requests_shed_total{run=\"train\"} 1.0"), text); // the name docs/actors.md gives
     assertTrue(text.contains("rlsearch_request_latency_seconds{run=\"train\",quantile=\"0.99\"}"), text);
     assertTrue(Telemetry.contentType().startsWith("text/plain"));
   }

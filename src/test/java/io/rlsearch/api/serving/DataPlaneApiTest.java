@@ -217,6 +217,20 @@ class DataPlaneApiTest {
       assertTrue(metrics.contains("rlsearch_feedback_duplicate_total{run=\"serve\"} 1.0"), metrics);
       assertTrue(metrics.contains("rlsearch_feedback_unknown_total{run=\"serve\"} 1.0"), metrics);
       assertTrue(metrics.contains("rlsearch_rank_requests_total{run=\"serve\"} 1.0"), metrics);
+      // every serving metric the docs name is one the server exposes, under that exact name
+      java.util.TreeSet<String> undocumented = new java.util.TreeSet<>();
+      for (String page : java.util.List.of("README.md", "docs/serving.md", "docs/runtime.md", "docs/configuration.md",
+          "docs/actors.md")) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+            "rlsearch_(?:rank|feedback|data|shadow|request_id|decision_log|serving_monitor)[a-z_]*[a-z]")
+            .matcher(java.nio.file.Files.readString(java.nio.file.Path.of(page)));
+        while (m.find()) {
+          if (!metrics.contains("# TYPE " + m.group() + " ")) {
+            undocumented.add(page + ": " + m.group());
+          }
+        }
+      }
+      assertEquals("", String.join("\n", undocumented), "metrics the docs name that /metrics does not expose");
     }
   }
 
