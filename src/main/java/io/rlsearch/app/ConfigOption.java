@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 final class ConfigOption {
   @Option(names = "--config", paramLabel = "FILE",
       description = "HOCON file layered over config/zoosim.conf (keys: its field names in sections"
-          + " catalog, users, queries, relevance, behavior, reward, retention, action; seed, top_k; serve also reads"
+          + " catalog, users, queries, relevance, behavior, reward, retention, action, templates, drift, quirks; seed,"
+          + " top_k; serve also reads"
           + " a serving section: docs/configuration.md).")
   Path file;
 

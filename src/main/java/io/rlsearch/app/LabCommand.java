@@ -33,7 +33,7 @@ final class LabCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
 
-  @Option(names = "--json", description = "Print one JSON object: {lab, figures, book, match} (with --list: {labs}).")
+  @Option(names = "--json", description = "Print one JSON object: {lab, chapter, figures, book, match, sources, notes} (with --list: {labs}).")
   boolean json;
 
   @Override

@@ -66,6 +66,30 @@ class ConfigurationDocsTest {
     assertEquals("", String.join(", ", missing), "agents the comment of experiment.agent does not name");
   }
 
+  @Test
+  void theDocsNameEveryPathWhoseChangesRebuildTheJarAndTheConfigHelpEverySection() throws Exception {
+    String launcher = Files.readString(Path.of("rlsearch"));
+    java.util.regex.Matcher find = java.util.regex.Pattern.compile("find ((?:\"\\$here/[^\"]+\" )+)-newer").matcher(launcher);
+    org.junit.jupiter.api.Assertions.assertTrue(find.find(), "the launcher's find of changed files");
+    java.util.regex.Matcher path = java.util.regex.Pattern.compile("\\$here/([^\"]+)").matcher(find.group(1));
+    for (String page : List.of("README.md", "docs/commands.md")) {
+      String text = Files.readString(Path.of(page)).replaceAll("\\s+", " ");
+      int at = text.indexOf("`./rlsearch` rebuilds");
+      String sentence = text.substring(at, text.indexOf(" newer than", at));
+      path.reset();
+      while (path.find()) {
+        String p = path.group(1);
+        org.junit.jupiter.api.Assertions.assertTrue(sentence.contains("`" + p + "`") || sentence.contains("`" + p + "/`"),
+            page + " does not name " + p + ": " + sentence);
+      }
+    }
+    String help = ConfigOption.class.getDeclaredField("file").getAnnotation(picocli.CommandLine.Option.class)
+        .description()[0];
+    for (String section : ConfigFactory.parseFile(Path.of("config/zoosim.conf").toFile()).root().keySet()) {
+      org.junit.jupiter.api.Assertions.assertTrue(help.contains(section), "--config's help omits " + section);
+    }
+  }
+
   /** The heading above a table row. */
   private static String blockOf(String docs, String row) {
     int at = docs.indexOf(row);
