@@ -56,11 +56,11 @@ final class OpeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--behavior", paramLabel = "SPEC", defaultValue = "epsilon-greedy:eps=0.3,base=linucb,episodes=2000",
-      description = "Behaviour (logging) policy (default: ${DEFAULT-VALUE}).")
+      description = "Behaviour (logging) policy (default: ${DEFAULT-VALUE}); with --data, random or bts.")
   String behavior;
 
   @Option(names = "--target", paramLabel = "SPEC", defaultValue = "best-static:episodes=2000",
-      description = "Target policy to evaluate (default: ${DEFAULT-VALUE}).")
+      description = "Target policy to evaluate (default: ${DEFAULT-VALUE}); with --data, bts or random.")
   String target;
 
   @Option(names = "--episodes", paramLabel = "N", defaultValue = "10000",
@@ -72,7 +72,8 @@ final class OpeCommand implements Callable<Integer> {
   Integer truthEpisodes;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "2025",
-      description = "Root seed of the world and every stream (default: ${DEFAULT-VALUE}).")
+      description = "Root seed of the world and every stream (default: ${DEFAULT-VALUE}; with --data, the seed of"
+          + " the Monte Carlo, the folds and the bootstrap, default " + ObdOpeStudy.DEFAULT_SEED + ").")
   long seed;
 
   @Option(names = "--features", paramLabel = "MODE", defaultValue = "rich",
@@ -85,7 +86,7 @@ final class OpeCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap", paramLabel = "B", defaultValue = "0",
       description = "Percentile-bootstrap intervals from B resamples (default: ${DEFAULT-VALUE} = each estimator's"
-          + " own standard error).")
+          + " own standard error; with --data, 0 = no intervals, default " + ObdOpeStudy.DEFAULT_BOOTSTRAP + ").")
   int bootstrap;
 
   @Option(names = "--cross-fit", paramLabel = "K", defaultValue = "2",

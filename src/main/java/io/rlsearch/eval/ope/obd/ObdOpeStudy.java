@@ -260,7 +260,7 @@ public final class ObdOpeStudy {
 
   /**
    * KFold's layout with a seeded shuffle: the rounds in a seeded random order (Fisher-Yates with
-   * {@link NumpyRandom}), cut into {@code k} consecutive runs, the first {@code n % k} one longer.
+   * {@link NumpyRandom}), cut into {@code k} consecutive runs, the first {@code n % k} runs one round longer.
    * The order is not scikit-learn's (its shuffle is numpy's legacy stream).
    */
   private static int[] shuffledContiguousFolds(int n, int k, long seed) {
