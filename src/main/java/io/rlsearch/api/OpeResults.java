@@ -1,7 +1,9 @@
 package io.rlsearch.api;
 
 import io.rlsearch.eval.Summary;
+import io.rlsearch.eval.logs.BadRows;
 import io.rlsearch.eval.ope.Estimate;
+import io.rlsearch.eval.ope.obd.ObdOpeStudy;
 import io.rlsearch.experiments.OpeStudy;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +35,72 @@ public final class OpeResults {
     r.logFile().ifPresent(f -> out.put("log", f.toString()));
     out.put("wall_seconds", wall);
     return out;
+  }
+
+  /** The JSON object of an off-policy evaluation on the Open Bandit Dataset ({@code ope --data DIR --json}). */
+  public static Map<String, Object> toJson(ObdOpeStudy.Result r, double wall) {
+    ObdOpeStudy.Settings s = r.settings();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("format", "obd");
+    out.put("campaign", s.campaign());
+    out.put("behavior", s.behavior());
+    out.put("target", s.target());
+    out.put("rounds", r.rounds());
+    out.put("on_policy_value", finite(r.onPolicyValue()));
+    Map<String, Object> ests = new LinkedHashMap<>();
+    for (ObdOpeStudy.Estimate e : r.estimates().values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("value", finite(e.value()));
+      m.put("ci_low", finite(e.ciLow()));
+      m.put("ci_high", finite(e.ciHigh()));
+      m.put("relative_error", finite(e.relativeError()));
+      if (e.tunedLambda().isPresent()) {
+        double l = e.tunedLambda().getAsDouble();
+        m.put("tuned_lambda", Double.isInfinite(l) ? "inf" : l);
+      }
+      ests.put(e.estimator(), m);
+    }
+    out.put("estimators", ests);
+    out.put("actions", r.actions());
+    out.put("positions", r.positions());
+    out.put("behavior_value", finite(r.behaviorValue()));
+    out.put("behavior_log", r.behaviorLog().toString());
+    out.put("target_log", r.targetLog().toString());
+    out.put("target_rounds", r.targetRounds());
+    out.put("target_distribution", s.target().equals("bts") ? "bernoulli_ts_monte_carlo" : "uniform");
+    out.put("mc", s.target().equals("bts") ? s.mc() : null);
+    out.put("reward_model", s.rewardModel());
+    out.put("c", s.c());
+    out.put("folds", s.folds());
+    out.put("bootstrap", s.bootstrap());
+    out.put("alpha", ObdOpeStudy.ALPHA);
+    out.put("seed", s.seed());
+    Map<String, Object> bad = new LinkedHashMap<>();
+    bad.put("behavior", badRows(r.behaviorBadRows()));
+    bad.put("target", badRows(r.targetBadRows()));
+    out.put("bad_rows", bad);
+    out.put("wall_s", wall);
+    return out;
+  }
+
+  /** A number as the text output prints it: "inf" for infinity, without a trailing ".0" when whole. */
+  public static String number(double x) {
+    if (Double.isInfinite(x)) {
+      return x > 0 ? "inf" : "-inf";
+    }
+    return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+  }
+
+  private static Map<String, Object> badRows(BadRows b) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("count", b.count());
+    m.put("first", b.first());
+    return m;
+  }
+
+  /** A finite number, or null (JSON has no NaN or infinity). */
+  private static Double finite(double x) {
+    return Double.isFinite(x) ? x : null;
   }
 
   /**

@@ -3,8 +3,10 @@ package io.rlsearch.app;
 import io.rlsearch.api.Json;
 import io.rlsearch.api.OpeResults;
 import io.rlsearch.api.SlateOpe;
+import io.rlsearch.eval.logs.LogFormatException;
 import io.rlsearch.eval.ope.DecisionLog;
 import io.rlsearch.eval.ope.Estimate;
+import io.rlsearch.eval.ope.obd.ObdOpeStudy;
 import io.rlsearch.experiments.OpeStudy;
 import io.rlsearch.experiments.PolicySpec;
 import io.rlsearch.experiments.SlateOpeStudy;
@@ -42,16 +44,23 @@ import picocli.CommandLine.Spec;
         "      base = linucb | best-static",
         "  softmax[:tau=1.0,base=linucb,episodes=2000]",
         "      templates w.p. proportional to exp(score/tau); scores from the base",
+        "",
+        "With --data DIR --format obd: off-policy evaluation on the Open Bandit Dataset instead. The target's value",
+        "is estimated from the behaviour's log DIR/{behavior}/{campaign}/{campaign}.csv with dm, ipw, snipw, dr,",
+        "sndr, switch_dr, dr_os and ipw_subgaussian (the Open Bandit Pipeline's protocol) and compared with the",
+        "mean click of the target's own log. --behavior and --target are then random or bts; the simulator's",
+        "options (--episodes, --truth-episodes, --features, --clip, --cross-fit, --log, --slate,",
+        "--marginal-samples, --config) are refused.",
         ""})
 final class OpeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--behavior", paramLabel = "SPEC", defaultValue = "epsilon-greedy:eps=0.3,base=linucb,episodes=2000",
-      description = "Behaviour (logging) policy (default: ${DEFAULT-VALUE}).")
+      description = "Behaviour (logging) policy (default: ${DEFAULT-VALUE}); with --data, random or bts.")
   String behavior;
 
   @Option(names = "--target", paramLabel = "SPEC", defaultValue = "best-static:episodes=2000",
-      description = "Target policy to evaluate (default: ${DEFAULT-VALUE}).")
+      description = "Target policy to evaluate (default: ${DEFAULT-VALUE}); with --data, bts or random.")
   String target;
 
   @Option(names = "--episodes", paramLabel = "N", defaultValue = "10000",
@@ -63,7 +72,8 @@ final class OpeCommand implements Callable<Integer> {
   Integer truthEpisodes;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "2025",
-      description = "Root seed of the world and every stream (default: ${DEFAULT-VALUE}).")
+      description = "Root seed of the world and every stream (default: ${DEFAULT-VALUE}; with --data, the seed of"
+          + " the Monte Carlo, the folds and the bootstrap, default " + ObdOpeStudy.DEFAULT_SEED + ").")
   long seed;
 
   @Option(names = "--features", paramLabel = "MODE", defaultValue = "rich",
@@ -76,7 +86,7 @@ final class OpeCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap", paramLabel = "B", defaultValue = "0",
       description = "Percentile-bootstrap intervals from B resamples (default: ${DEFAULT-VALUE} = each estimator's"
-          + " own standard error).")
+          + " own standard error; with --data, 0 = no intervals, default " + ObdOpeStudy.DEFAULT_BOOTSTRAP + ").")
   int bootstrap;
 
   @Option(names = "--cross-fit", paramLabel = "K", defaultValue = "2",
@@ -102,6 +112,33 @@ final class OpeCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int marginalSamples;
 
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Logged data instead of the simulator: the dataset's directory (the shipped samples: data/obd).")
+  Path data;
+
+  @Option(names = "--format", paramLabel = "F", description = "--data: the layout of DIR; obd (the Open Bandit Dataset).")
+  String format;
+
+  @Option(names = "--campaign", paramLabel = "C", description = "--data: the campaign, men or women.")
+  String campaign;
+
+  @Option(names = "--mc", paramLabel = "N",
+      description = "--data: Monte Carlo simulations of the bts target's distribution (default: "
+          + ObdOpeStudy.DEFAULT_MC + ").")
+  Integer mc;
+
+  @Option(names = "--reward-model", paramLabel = "M",
+      description = "--data: the reward model of dm and the dr family; logistic (default).")
+  String rewardModel;
+
+  @Option(names = "--folds", paramLabel = "K",
+      description = "--data: cross-fitting folds of the reward model (default: " + ObdOpeStudy.DEFAULT_FOLDS + ").")
+  Integer folds;
+
+  @Option(names = "--c", paramLabel = "C",
+      description = "--data: inverse regularisation strength of the logistic reward model (default: 100).")
+  Double c;
+
   @Mixin ConfigOption config = new ConfigOption();
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
@@ -109,6 +146,15 @@ final class OpeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    if (data != null) {
+      return callData(parsed);
+    }
+    for (String o : DATA_ONLY) {
+      if (parsed.hasMatchedOption(o)) {
+        throw new Main.UsageException(o + " is for logged data: give --data DIR --format obd with it");
+      }
+    }
     if (slate) {
       return callSlate();
     }
@@ -181,6 +227,115 @@ final class OpeCommand implements Callable<Integer> {
       SlateOpe.print(spec.commandLine().getOut(), out);
     }
     return 0;
+  }
+
+  /** The options of logged-data evaluation that the simulator study has no use for. */
+  private static final java.util.List<String> DATA_ONLY = java.util.List.of("--format", "--campaign", "--mc",
+      "--reward-model", "--folds", "--c");
+  /** The simulator study's options, refused with --data. */
+  private static final java.util.List<String> SIMULATOR_ONLY = java.util.List.of("--episodes", "--truth-episodes",
+      "--features", "--clip", "--cross-fit", "--log", "--slate", "--marginal-samples", "--config");
+
+  private Integer callData(picocli.CommandLine.ParseResult parsed) {
+    for (String o : SIMULATOR_ONLY) {
+      if (parsed.hasMatchedOption(o)) {
+        throw new Main.UsageException(o + " is for the simulator study; with --data it does not apply (logged-data"
+            + " options: --format, --campaign, --behavior, --target, --mc, --bootstrap, --seed, --reward-model,"
+            + " --folds, --c, --json)");
+      }
+    }
+    if (format == null) {
+      throw new Main.UsageException("--data needs --format obd (the Open Bandit Dataset's layout; the only one read)");
+    }
+    if (!format.equals("obd")) {
+      throw new Main.UsageException("--format must be obd (the Open Bandit Dataset), got '" + format + "'");
+    }
+    if (campaign == null) {
+      throw new Main.UsageException("--data needs --campaign: " + String.join(", ", ObdOpeStudy.CAMPAIGNS));
+    }
+    if (!ObdOpeStudy.CAMPAIGNS.contains(campaign)) {
+      throw new Main.UsageException("--campaign must be one of " + String.join(", ", ObdOpeStudy.CAMPAIGNS)
+          + "; got '" + campaign + "'");
+    }
+    for (String o : java.util.List.of("--behavior", "--target")) {
+      String v = o.equals("--behavior") ? behavior : target;
+      if (!parsed.hasMatchedOption(o)) {
+        throw new Main.UsageException("--data needs " + o + ": " + String.join(", ", ObdOpeStudy.POLICIES));
+      }
+      if (!ObdOpeStudy.POLICIES.contains(v)) {
+        throw new Main.UsageException(o + " must be one of " + String.join(", ", ObdOpeStudy.POLICIES)
+            + " with --data; got '" + v + "'");
+      }
+    }
+    int n = mc != null ? mc : ObdOpeStudy.DEFAULT_MC;
+    if (n < 1 || n > ObdOpeStudy.MAX_MC) {
+      throw new Main.UsageException("--mc must be in 1.." + ObdOpeStudy.MAX_MC + ", got " + n);
+    }
+    int b = parsed.hasMatchedOption("--bootstrap") ? bootstrap : ObdOpeStudy.DEFAULT_BOOTSTRAP;
+    if (b != 0 && (b < ObdOpeStudy.MIN_BOOTSTRAP || b > ObdOpeStudy.MAX_BOOTSTRAP)) {
+      throw new Main.UsageException("--bootstrap must be 0 (no intervals) or in " + ObdOpeStudy.MIN_BOOTSTRAP + ".."
+          + ObdOpeStudy.MAX_BOOTSTRAP + ", got " + b);
+    }
+    long s = parsed.hasMatchedOption("--seed") ? seed : ObdOpeStudy.DEFAULT_SEED;
+    if (s < 0) {
+      throw new Main.UsageException("--seed must be >= 0, got " + s);
+    }
+    String model = rewardModel != null ? rewardModel : ObdOpeStudy.DEFAULT_REWARD_MODEL;
+    if (!ObdOpeStudy.rewardModels().contains(model)) {
+      throw new Main.UsageException("--reward-model must be one of " + String.join(", ", ObdOpeStudy.rewardModels())
+          + "; got '" + model + "'");
+    }
+    int k = folds != null ? folds : ObdOpeStudy.DEFAULT_FOLDS;
+    if (k < 2 || k > ObdOpeStudy.MAX_FOLDS) {
+      throw new Main.UsageException("--folds must be in 2.." + ObdOpeStudy.MAX_FOLDS + ", got " + k);
+    }
+    double cc = c != null ? c : ObdOpeStudy.DEFAULT_C;
+    if (!(cc > 0) || Double.isInfinite(cc)) {
+      throw new Main.UsageException("--c must be > 0 and finite, got " + cc);
+    }
+    if (!java.nio.file.Files.isDirectory(data)) {
+      throw new Main.UsageException("--data: no such directory: " + data);
+    }
+    ObdOpeStudy.Settings settings = new ObdOpeStudy.Settings(data, campaign, behavior, target, n, b, s, model, k, cc);
+    long start = System.nanoTime();
+    ObdOpeStudy.Result r;
+    try {
+      r = ObdOpeStudy.run(settings);
+    } catch (LogFormatException | IllegalArgumentException e) {
+      throw new Main.UsageException(e.getMessage());
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    if (json) {
+      spec.commandLine().getOut().println(Json.write(OpeResults.toJson(r, wall)));
+    } else {
+      printData(spec.commandLine().getOut(), r, wall);
+    }
+    return 0;
+  }
+
+  private static void printData(PrintWriter out, ObdOpeStudy.Result r, double wall) {
+    ObdOpeStudy.Settings s = r.settings();
+    out.printf(Locale.ROOT, "Off-policy evaluation on the Open Bandit Dataset, campaign %s: the %s policy's value"
+        + " from the %s policy's log%n", s.campaign(), s.target(), s.behavior());
+    out.printf(Locale.ROOT, "behaviour log %s: %d rounds, %d actions, %d positions, mean click %.6f%n",
+        r.behaviorLog(), r.rounds(), r.actions(), r.positions(), r.behaviorValue());
+    out.printf(Locale.ROOT, "target log    %s: on-policy value %.6f (mean click of %d rounds)%n", r.targetLog(),
+        r.onPolicyValue(), r.targetRounds());
+    out.printf(Locale.ROOT, "target distribution %s; reward model %s (C %s, %d folds); seed %d%n%n",
+        s.target().equals("bts") ? "Bernoulli TS by Monte Carlo, " + s.mc() + " simulations" : "uniform",
+        s.rewardModel(), OpeResults.number(s.c()), s.folds(), s.seed());
+    out.printf(Locale.ROOT, "%-16s %10s  %-24s %10s  %s%n", "estimator", "value",
+        s.bootstrap() > 0 ? "95% CI" : "(no intervals)", "rel. error", "lambda");
+    for (ObdOpeStudy.Estimate e : r.estimates().values()) {
+      String ci = Double.isNaN(e.ciLow()) ? "" : String.format(Locale.ROOT, "[%9.6f, %9.6f]", e.ciLow(), e.ciHigh());
+      out.printf(Locale.ROOT, "%-16s %10.6f  %-24s %10.4f  %s%n", e.estimator(), e.value(), ci, e.relativeError(),
+          e.tunedLambda().isPresent() ? OpeResults.number(e.tunedLambda().getAsDouble()) : "");
+    }
+    out.printf(Locale.ROOT, "%nrelative error = |value - on-policy value| / on-policy value; %s%n",
+        s.bootstrap() > 0 ? "percentile bootstrap, " + s.bootstrap() + " resamples" : "no bootstrap");
+    out.printf(Locale.ROOT, "bad rows: behaviour log %s; target log %s%n", r.behaviorBadRows().describe(),
+        r.targetBadRows().describe());
+    out.printf(Locale.ROOT, "wall time %.1f s%n", wall);
   }
 
   private static PolicySpec parseSpec(String option, String text) {

@@ -60,6 +60,52 @@ public final class Bootstrap {
   }
 
   /**
+   * The intervals of several estimators from the same resamples: element {@code e} of the result is
+   * exactly {@link #interval}{@code (perRound[e], b, alpha, seed)}, as the pipeline's intervals of
+   * several estimators all resample with the same seed; the resampled rounds are drawn once.
+   *
+   * @param perRound {@code [estimator][round]}, every estimator over the same rounds
+   */
+  public static Interval[] intervals(double[][] perRound, int b, double alpha, long seed) {
+    int m = perRound.length;
+    if (m == 0) {
+      return new Interval[0];
+    }
+    int n = perRound[0].length;
+    check(n, b, alpha);
+    double[] byRound = new double[n * m]; // round-major, so a resampled round's values are adjacent
+    for (int e = 0; e < m; e++) {
+      if (perRound[e].length != n) {
+        throw new IllegalArgumentException("bootstrap: estimator " + e + " has " + perRound[e].length
+            + " rounds, the first has " + n);
+      }
+      for (int i = 0; i < n; i++) {
+        byRound[i * m + e] = perRound[e][i];
+      }
+    }
+    NumpyRandom rng = new NumpyRandom(seed);
+    double[][] means = new double[m][b];
+    double[] sum = new double[m];
+    for (int s = 0; s < b; s++) {
+      java.util.Arrays.fill(sum, 0);
+      for (int i = 0; i < n; i++) {
+        int at = (int) rng.integers(0, n) * m;
+        for (int e = 0; e < m; e++) {
+          sum[e] += byRound[at + e];
+        }
+      }
+      for (int e = 0; e < m; e++) {
+        means[e][s] = sum[e] / n;
+      }
+    }
+    Interval[] out = new Interval[m];
+    for (int e = 0; e < m; e++) {
+      out[e] = percentiles(means[e], alpha);
+    }
+    return out;
+  }
+
+  /**
    * The percentile bootstrap interval of a self-normalised estimator, each resample's estimate
    * recomputed from the resampled rounds' baseline, weighted terms and weights.
    */

@@ -159,4 +159,24 @@ class BootstrapTest {
     e = assertThrows(IllegalArgumentException.class, () -> Bootstrap.interval(new double[0], 10, 0.05, 1));
     assertEquals("bootstrap: no rounds", e.getMessage());
   }
+
+  @Test
+  void intervalsOfSeveralEstimatorsAreEachEstimatorsOwnIntervalWithTheSameSeed() {
+    NumpyRandom rng = new NumpyRandom(7);
+    double[][] perRound = new double[3][301];
+    for (double[] x : perRound) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rng.standardNormal() * (1 + i % 5);
+      }
+    }
+    Bootstrap.Interval[] all = Bootstrap.intervals(perRound, 257, 0.05, 99);
+    assertEquals(3, all.length);
+    for (int e = 0; e < 3; e++) {
+      assertEquals(Bootstrap.interval(perRound[e], 257, 0.05, 99), all[e], "estimator " + e);
+    }
+    assertNotEquals(all[0], Bootstrap.intervals(perRound, 257, 0.05, 100)[0], "the seed matters");
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> Bootstrap.intervals(new double[][] {{1, 2}, {1}}, 10, 0.05, 1));
+    assertEquals("bootstrap: estimator 1 has 1 rounds, the first has 2", bad.getMessage());
+  }
 }
