@@ -41,7 +41,7 @@ class LogisticRewardsTest {
   void crossFitReachesTheOptimumThatThePipelinesLbfgsApproaches(String name) {
     Case c = PositionEstimatorsTest.load(name);
     LogisticRewards reference = c.rewards();
-    int[] fold = folds(c);
+    int[] fold = Folds.kFold(c.data().context().length, 3, 12345);
     double[][] context = c.data().context();
     double[][] actionContext = c.data().actionContext();
     int[] actions = c.data().actions();
