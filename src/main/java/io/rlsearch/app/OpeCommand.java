@@ -128,7 +128,8 @@ final class OpeCommand implements Callable<Integer> {
   Integer mc;
 
   @Option(names = "--reward-model", paramLabel = "M",
-      description = "--data: the reward model of dm and the dr family; logistic (default).")
+      description = "--data: the reward model of dm and the dr family: logistic (default; C from --c) or forest (a"
+          + " random forest of 30 trees of depth 5, at least 10 rounds to split a node, seeded by --seed).")
   String rewardModel;
 
   @Option(names = "--folds", paramLabel = "K",
@@ -277,8 +278,8 @@ final class OpeCommand implements Callable<Integer> {
           + ObdOpeStudy.MAX_BOOTSTRAP + ", got " + b);
     }
     long s = parsed.hasMatchedOption("--seed") ? seed : ObdOpeStudy.DEFAULT_SEED;
-    if (s < 0) {
-      throw new Main.UsageException("--seed must be >= 0, got " + s);
+    if (s < 0 || s > ObdOpeStudy.MAX_SEED) {
+      throw new Main.UsageException("--seed must be in 0.." + ObdOpeStudy.MAX_SEED + " with --data, got " + s);
     }
     String model = rewardModel != null ? rewardModel : ObdOpeStudy.DEFAULT_REWARD_MODEL;
     if (!ObdOpeStudy.rewardModels().contains(model)) {

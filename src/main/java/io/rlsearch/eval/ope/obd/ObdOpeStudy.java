@@ -42,6 +42,8 @@ public final class ObdOpeStudy {
   public static final int DEFAULT_MC = 100_000;
   public static final int DEFAULT_BOOTSTRAP = 2_000;
   public static final long DEFAULT_SEED = 12345;
+  /** The largest seed: the folds' shuffle is numpy's legacy stream, seeded by 32 bits. */
+  public static final long MAX_SEED = 0xFFFFFFFFL;
   public static final int DEFAULT_FOLDS = 3;
   public static final double DEFAULT_C = 100;
   public static final String DEFAULT_REWARD_MODEL = "logistic";
@@ -63,7 +65,10 @@ public final class ObdOpeStudy {
   /** The reward models by their name in {@code --reward-model}. */
   private static final Map<String, RewardModel> REWARD_MODELS = new TreeMap<>(Map.of(
       "logistic", (d, s) -> LogisticRewards.crossFit(d.context(), d.actionContext(), d.actions(), d.positions(),
-          d.rewards(), d.foldOfRound(), d.folds(), d.positionCount(), s.c())));
+          d.rewards(), d.foldOfRound(), d.folds(), d.positionCount(), s.c()),
+      "forest", (d, s) -> ForestRewards.crossFit(d.context(), d.actionContext(), d.actions(), d.positions(),
+          d.rewards(), d.foldOfRound(), d.folds(), d.positionCount(),
+          new ForestRewards.ForestParams(30, 5, 10f, s.seed()))));
 
   /** The names of the reward models, sorted. */
   public static List<String> rewardModels() {
@@ -102,8 +107,9 @@ public final class ObdOpeStudy {
         throw new IllegalArgumentException("bootstrap must be 0 (no intervals) or in " + MIN_BOOTSTRAP + ".."
             + MAX_BOOTSTRAP + ", got " + bootstrap);
       }
-      if (seed < 0) {
-        throw new IllegalArgumentException("seed must be >= 0, got " + seed);
+      if (seed < 0 || seed > MAX_SEED) {
+        throw new IllegalArgumentException(
+            "seed must be in 0.." + MAX_SEED + " (the folds shuffle with numpy's 32-bit legacy seed), got " + seed);
       }
       if (!REWARD_MODELS.containsKey(rewardModel)) {
         throw new IllegalArgumentException("reward model '" + rewardModel + "': accepted: "
@@ -253,38 +259,12 @@ public final class ObdOpeStudy {
     return BernoulliTsDistribution.compute(priors, positions, s.mc(), s.seed());
   }
 
-  /** The fold, {@code 0..k-1}, of each of {@code n} rounds. */
-  static int[] foldsOf(int n, int k, long seed) {
-    return shuffledContiguousFolds(n, k, seed);
-  }
-
   /**
-   * KFold's layout with a seeded shuffle: the rounds in a seeded random order (Fisher-Yates with
-   * {@link NumpyRandom}), cut into {@code k} consecutive runs, the first {@code n % k} runs one round longer.
-   * The order is not scikit-learn's (its shuffle is numpy's legacy stream).
+   * The fold, {@code 0..k-1}, of each of {@code n} rounds: scikit-learn's
+   * {@code KFold(n_splits=k, shuffle=True, random_state=seed)}, as the Open Bandit Pipeline splits.
    */
-  private static int[] shuffledContiguousFolds(int n, int k, long seed) {
-    NumpyRandom rng = new NumpyRandom(seed);
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = (int) rng.integers(0, i + 1L);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    int[] fold = new int[n];
-    int start = 0;
-    for (int f = 0; f < k; f++) {
-      int size = n / k + (f < n % k ? 1 : 0);
-      for (int i = start; i < start + size; i++) {
-        fold[order[i]] = f;
-      }
-      start += size;
-    }
-    return fold;
+  static int[] foldsOf(int n, int k, long seed) {
+    return Folds.kFold(n, k, seed);
   }
 
   private static void requireRows(ObdDataset d, Path dir) {

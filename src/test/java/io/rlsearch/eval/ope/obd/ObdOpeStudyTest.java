@@ -82,8 +82,8 @@ class ObdOpeStudyTest {
     assertEquals("mc must be in 1..10000000, got 0", refused(() -> settings("men", "random", "bts", 0, 0)));
     assertEquals("bootstrap must be 0 (no intervals) or in 10..100000, got 5",
         refused(() -> settings("men", "random", "bts", 1, 5)));
-    assertEquals("reward model 'forest': accepted: logistic", refused(() -> new ObdOpeStudy.Settings(SHIPPED, "men",
-        "random", "bts", 1, 0, 1, "forest", 3, 100)));
+    assertEquals("reward model 'tree': accepted: forest, logistic", refused(() -> new ObdOpeStudy.Settings(SHIPPED,
+        "men", "random", "bts", 1, 0, 1, "tree", 3, 100)));
   }
 
   @Test
