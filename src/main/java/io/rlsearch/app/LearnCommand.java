@@ -85,7 +85,7 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "POLICY.json", required = true, description = "The policy file to write.")
   Path out;
 
-  @Option(names = "--l2", paramLabel = "L", defaultValue = "0.001",
+  @Option(names = "--l2", paramLabel = "L", defaultValue = "0.1",
       description = "L2 penalty on the standardised weights (default: ${DEFAULT-VALUE}).")
   double l2;
 
@@ -333,7 +333,10 @@ final class LearnCommand implements Callable<Integer> {
       b.put("policy", behaviorSpec.toString());
       m.put("behavior_truth", b);
     }
-    Map<String, Object> best = summary(study.truth(PolicySpec.parse("best-static:episodes=2000")));
+    // The best template of a static sweep as long as the truth (at most ope's default 2,000 episodes, 8 plays each).
+    String sweep = "best-static:episodes=" + Math.min(2000, truthEpisodes);
+    Map<String, Object> best = summary(study.truth(PolicySpec.parse(sweep)));
+    best.put("policy", sweep);
     m.put("best_static_truth", best);
     return m;
   }
@@ -396,8 +399,8 @@ final class LearnCommand implements Callable<Integer> {
         Map<String, Object> b = (Map<String, Object>) o.get("behavior_truth");
         w.printf(Locale.ROOT, "  %-28s %s%n", "behaviour " + b.get("policy"), truthText(b));
       }
-      w.printf(Locale.ROOT, "  %-28s %s%n", "best static template", truthText(
-          (Map<String, Object>) o.get("best_static_truth")));
+      Map<String, Object> best = (Map<String, Object>) o.get("best_static_truth");
+      w.printf(Locale.ROOT, "  %-28s %s%n", best.get("policy"), truthText(best));
     }
     w.printf(Locale.ROOT, "%nThe learned policy is deterministic: only the %d held-out rows whose logged action is its"
         + " choice carry weight (effective sample size %.1f, mean weight %.3f), so its intervals are wider than the"

@@ -27,7 +27,7 @@ class LearnCommandTest {
   static JsonNode template;
   static Path templatePolicy;
 
-  /** A uniform template log of 2,000 episodes (seed 7) and the policy dr learns from it, with 2,000 truth episodes. */
+  /** A uniform template log of 2,000 episodes (seed 7) and the policy dr learns from it, with 1,000 truth episodes. */
   @BeforeAll
   static void learnFromATemplateLog() throws Exception {
     Path log = dir.resolve("uniform.jsonl");
@@ -36,7 +36,7 @@ class LearnCommandTest {
     assertEquals(0, ope.code(), ope.err());
     templatePolicy = dir.resolve("template-policy.json");
     Run r = Cli.run("learn", "--data", log.toString(), "--format", "decisions", "--seed", "7", "--truth-episodes",
-        "2000", "--bootstrap", "200", "--out", templatePolicy.toString(), "--json");
+        "1000", "--bootstrap", "200", "--out", templatePolicy.toString(), "--json");
     assertEquals(0, r.code(), r.err());
     template = JSON.readTree(r.out());
   }
@@ -46,8 +46,10 @@ class LearnCommandTest {
     double truth = template.get("truth").get("value").asDouble();
     JsonNode behavior = template.get("behavior_truth");
     assertEquals("uniform", behavior.get("policy").asText());
-    // The learned policy's truth interval lies above the uniform behaviour's.
-    assertTrue(template.get("truth").get("ci_low").asDouble() > behavior.get("ci_high").asDouble(), template.toString());
+    // The learned policy beats the uniform behaviour by more than twice the difference's standard error.
+    double seLearned = (template.get("truth").get("ci_high").asDouble() - truth) / 1.96;
+    double seBehavior = (behavior.get("ci_high").asDouble() - behavior.get("value").asDouble()) / 1.96;
+    assertTrue(truth - behavior.get("value").asDouble() > 2 * Math.hypot(seLearned, seBehavior), template.toString());
     JsonNode dr = template.get("estimates").get("dr");
     double halfWidth = (dr.get("ci_high").asDouble() - dr.get("ci_low").asDouble()) / 2;
     // Covered, or missed by less than a quarter of the interval's half-width.
@@ -94,13 +96,51 @@ class LearnCommandTest {
     assertTrue(bad.contains("was not learned from a template decision log"), bad);
   }
 
-  private static Path obdPolicy() throws Exception {
-    Path f = dir.resolve("obd-small.json");
-    if (!Files.exists(f)) {
-      Run r = Cli.run("learn", "--data", "data/obd", "--format", "obd", "--learner", "ipw", "--steps", "30",
-          "--bootstrap", "50", "--out", f.toString());
-      assertEquals(0, r.code(), r.err());
+  @Test
+  void servePolicyFileRegistersTheLearnedPolicyAndItAnswersRequestsWhenLive() throws Exception {
+    try (io.rlsearch.api.serving.Serving.Running run = io.rlsearch.api.serving.Serving.start(
+        io.rlsearch.testing.Runs.smallWorld(3), "neutral", java.util.List.of("learned=" + templatePolicy), 1,
+        Optional.empty(), 3, "127.0.0.1", 0, Optional.empty(), 0)) {
+      int port = run.port();
+      JsonNode versions = get(port, "/policies").get("versions");
+      int id = -1;
+      for (JsonNode v : versions) {
+        if (v.get("name").asText().equals("learned")) {
+          id = v.get("version").asInt();
+          assertEquals(templatePolicy.toString(), v.get("source").asText());
+        }
+      }
+      assertTrue(id > 0, versions.toString());
+      java.net.http.HttpResponse<String> promoted = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/policies/" + id
+              + "/promote")).header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, promoted.statusCode(), promoted.body());
+      run.system().drive(0, 500, 0.2, t -> { }, () -> false);
+      assertTrue(run.system().awaitAnswers(java.time.Duration.ofSeconds(10)));
+      for (JsonNode v : get(port, "/policies").get("versions")) {
+        if (v.get("version").asInt() == id) {
+          assertTrue(v.get("metrics").get("requests").asLong() > 0, v.toString());
+        }
+      }
     }
+  }
+
+  private static JsonNode get(int port, String path) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body());
+  }
+
+  /** A policy file of two OBD-like actions: not learned from a template log. */
+  private static Path obdPolicy() throws Exception {
+    Path f = dir.resolve("two-items.json");
+    new io.rlsearch.eval.opl.LinearPolicy("ipw", java.util.List.of("u"), java.util.List.of("0", "1"),
+        new double[][][] {{{1}, {0}}}, new double[][] {{0, 0}}, true, 1, 10, java.util.Map.of("format", "obd"))
+        .write(f);
     return f;
   }
 

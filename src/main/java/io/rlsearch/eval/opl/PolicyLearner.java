@@ -66,7 +66,7 @@ public final class PolicyLearner {
 
     /** The defaults for {@code learner}. */
     public static Settings defaults(String learner, long seed) {
-      return new Settings(learner, 1e-3, 300, 0.05, 2, 1.0, true, seed);
+      return new Settings(learner, 0.1, 300, 0.05, 2, 1.0, true, seed);
     }
   }
 
