@@ -42,6 +42,8 @@ import picocli.CommandLine.Spec;
         "      base = linucb | best-static",
         "  softmax[:tau=1.0,base=linucb,episodes=2000]",
         "      templates w.p. proportional to exp(score/tau); scores from the base",
+        "  learned:file=PATH",
+        "      the greedy template of a policy file of learn (docs/learn-from-logs.md)",
         ""})
 final class OpeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
