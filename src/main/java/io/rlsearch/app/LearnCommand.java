@@ -309,7 +309,10 @@ final class LearnCommand implements Callable<Integer> {
     }
   }
 
-  /** The truth of the learned policy, the log's behaviour (when its name is a policy spec) and the best static template. */
+  /**
+   * The truth of the learned policy, of the log's behaviour (when its name is a policy spec) and of the
+   * best static template.
+   */
   private Map<String, Object> truth(SimSettings sim, TemplateBandits.FeatureMode mode, List<LoggedDecision> log) {
     OpeStudy study = new OpeStudy(sim, new OpeStudy.Settings(PolicySpec.parse("uniform"), PolicySpec.parse("uniform"),
         2, truthEpisodes, seed, mode, 10, 0, 1));

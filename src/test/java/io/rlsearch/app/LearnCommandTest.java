@@ -193,7 +193,8 @@ class LearnCommandTest {
         {"--format", "decisions", "--data", "data/obd/random/men/men.csv", "--out", out},
     };
     String[] expect = {"--format must be one of", "--learner must be ipw or dr", "--holdout must lie in (0, 1)",
-        "--campaign must be one of", "--campaign is for --format obd only", "--truth-episodes is for --format decisions",
+        "--campaign must be one of", "--campaign is for --format obd only",
+        "--truth-episodes is for --format decisions",
         "no such directory", "is a directory", "--bootstrap must be in", "--steps must be in", "--folds must be in",
         "--data data/obd/random/men/men.csv: decision log"};
     for (int k = 0; k < cases.length; k++) {

@@ -55,7 +55,8 @@ public record BanditData(double[][] context, int[] actions, int[] positions, dou
             + featureNames.size() + " (one per feature name)");
       }
       if (actions[i] < 0 || actions[i] >= nActions) {
-        throw new IllegalArgumentException("row " + i + " has action " + actions[i] + ", expected 0.." + (nActions - 1));
+        throw new IllegalArgumentException("row " + i + " has action " + actions[i] + ", expected 0.."
+            + (nActions - 1));
       }
       if (positions[i] < 0 || positions[i] >= nPositions) {
         throw new IllegalArgumentException("row " + i + " has position " + positions[i] + ", expected 0.."

@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * of action {@code a} in context {@code x} is {@code weights[p][a] . x + intercepts[p][a]} and the
  * policy shows the highest-scoring action (the first on ties). With {@code distinct}, a ranking of
  * several positions never repeats an action: position 0 takes its best action, position 1 its best
- * among the rest, and so on. Learning fits the softmax of these scores
- * ({@code pi(a | x, p) ∝ exp(score)}); the deployed policy is its argmax, without exploration.
+ * among the rest, and so on. Learning fits the softmax of these scores ({@code pi(a | x, p)}
+ * proportional to {@code exp(score)}); the deployed policy is its argmax, without exploration.
  *
  * <p>Stored as JSON ({@link #write}, {@link #read}); the schema is in {@code docs/learn-from-logs.md}.
  *
