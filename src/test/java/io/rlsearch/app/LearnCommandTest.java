@@ -210,6 +210,23 @@ class LearnCommandTest {
   }
 
   @Test
+  void aDecisionLogWithAContinuousDecisionIsRefusedNamingTheFirst() {
+    Path log = dir.resolve("mixed.jsonl");
+    io.rlsearch.eval.ope.LoggedDecision arm = new io.rlsearch.eval.ope.LoggedDecision("uniform", 1, 0, 0,
+        new double[] {1, 2}, 3, null, 0.125, null, 1.0, true, io.rlsearch.eval.ope.LoggedDecision.Outcome.NONE);
+    io.rlsearch.eval.ope.LoggedDecision weights = new io.rlsearch.eval.ope.LoggedDecision("contq", 1, 1, 0,
+        new double[] {1, 2}, -1, new double[] {0.5, -0.5}, 0.3, null, 2.0, true,
+        io.rlsearch.eval.ope.LoggedDecision.Outcome.NONE);
+    io.rlsearch.eval.ope.DecisionLog.write(log, java.util.List.of(arm, arm, weights, weights));
+    Run r = Cli.run("learn", "--data", log.toString(), "--format", "decisions", "--out",
+        dir.resolve("z.json").toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("decision 3 (episode 1, step 0) is a continuous boost-weight action; learning from"
+        + " logs takes discrete decisions (arm >= 0) only"), r.err());
+  }
+
+  @Test
   void truthNeedsTheSeedTheLogWasWrittenWith() {
     Run r = Cli.run("learn", "--data", dir.resolve("uniform.jsonl").toString(), "--format", "decisions", "--seed", "8",
         "--truth-episodes", "10", "--steps", "5", "--bootstrap", "10", "--out", dir.resolve("y.json").toString());
