@@ -227,6 +227,19 @@ class LearnCommandTest {
   }
 
   @Test
+  void opeRunsAPolicyFileAsItsTargetOnTheEpisodesOfLearnsTruth() throws Exception {
+    Run r = Cli.run("ope", "--behavior", "uniform", "--target", "learned:file=" + templatePolicy, "--episodes", "50",
+        "--truth-episodes", "1000", "--cross-fit", "1", "--seed", "7", "--json");
+    assertEquals(0, r.code(), r.err());
+    // The same fresh episodes and the same greedy choices: learn's truth, to the last bit.
+    assertEquals(template.get("truth").get("value").asDouble(), JSON.readTree(r.out()).get("truth").get("value")
+        .asDouble(), 0.0);
+    Run bare = Cli.run("ope", "--target", "learned");
+    assertEquals(2, bare.code());
+    assertTrue(bare.err().contains("learned needs file=PATH"), bare.err());
+  }
+
+  @Test
   void truthNeedsTheSeedTheLogWasWrittenWith() {
     Run r = Cli.run("learn", "--data", dir.resolve("uniform.jsonl").toString(), "--format", "decisions", "--seed", "8",
         "--truth-episodes", "10", "--steps", "5", "--bootstrap", "10", "--out", dir.resolve("y.json").toString());
