@@ -93,7 +93,7 @@ final class ExportCommand implements Callable<Integer> {
           + String.join(", ", PolicyCatalog.builtIns().keySet()));
     } else {
       try (SharedLearner learner = new SharedLearner()) {
-        snapshot = PolicyCatalog.fromCheckpoint(file, schema, learner);
+        snapshot = PolicyCatalog.fromFile(file, schema, learner);
       } catch (IllegalArgumentException e) {
         throw new Main.UsageException("--policy " + policy + ": " + e.getMessage());
       }

@@ -25,7 +25,7 @@ public final class Main implements Runnable {
       TemplatesCommand.class, OpeCommand.class, DriftCommand.class, TrainCommand.class, RetentionCommand.class,
       SwapTestCommand.class, ServeCommand.class, ParetoCommand.class, NonstationaryCommand.class, ToyCommand.class,
       LogCommand.class, OfflineCommand.class, DiversityCommand.class, NodeCommand.class, LabCommand.class,
-      ExportCommand.class);
+      ExportCommand.class, LearnCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

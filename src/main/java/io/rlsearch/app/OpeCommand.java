@@ -44,6 +44,8 @@ import picocli.CommandLine.Spec;
         "      base = linucb | best-static",
         "  softmax[:tau=1.0,base=linucb,episodes=2000]",
         "      templates w.p. proportional to exp(score/tau); scores from the base",
+        "  learned:file=PATH",
+        "      the greedy template of a policy file of learn (docs/learn-from-logs.md)",
         "",
         "With --data DIR --format obd: off-policy evaluation on the Open Bandit Dataset instead. The target's value",
         "is estimated from the behaviour's log DIR/{behavior}/{campaign}/{campaign}.csv with dm, ipw, snipw, dr,",

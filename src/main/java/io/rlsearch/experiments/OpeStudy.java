@@ -176,8 +176,42 @@ public final class OpeStudy {
       case "linucb" -> ArmPolicy.greedy(name, arms, scorer(spec));
       case "epsilon-greedy" -> ArmPolicy.epsilonGreedy(name, arms, scorer(spec), spec.doubleParam("eps", 0.3));
       case "softmax" -> ArmPolicy.softmax(name, arms, scorer(spec), spec.doubleParam("tau", 1.0));
+      case "learned" -> learned(name, java.nio.file.Path.of(spec.param("file", "")));
       default -> throw new IllegalArgumentException("unknown policy kind " + spec.kind());
     };
+  }
+
+  /**
+   * The greedy template of a policy file of {@code learn}: it must rank the 8 templates and read this
+   * task's context (as many values as {@link TemplateEpisode#contextDim()}).
+   */
+  private ArmPolicy learned(String name, java.nio.file.Path file) {
+    io.rlsearch.eval.opl.LinearPolicy p = io.rlsearch.eval.opl.LinearPolicy.read(file);
+    int dim = newEpisode().contextDim();
+    if (p.actions() != boosts.length || p.featureNames().size() != dim) {
+      throw new IllegalArgumentException("policy file " + file + " ranks " + p.actions() + " actions over "
+          + p.featureNames().size() + " context values; the template task with " + settings.features().cliName()
+          + " features has " + boosts.length + " templates and " + dim + " context values");
+    }
+    return ArmPolicy.greedy(name, boosts.length, x -> p.scores(x, 0));
+  }
+
+  /**
+   * The on-policy value of {@code spec} on {@link Settings#truthEpisodes()} fresh episodes: the truth
+   * {@link #run} reports for a target, on the same streams.
+   */
+  public Summary truth(PolicySpec spec) {
+    return onPolicy(build(spec));
+  }
+
+  /**
+   * The context of the first logged episode, as {@link #run} draws it: a log written with this
+   * study's seed, features and world starts with it.
+   */
+  public double[] firstLoggedContext() {
+    TemplateEpisode ep = newEpisode();
+    ep.draw(new NumpyRandom(root.child(3)));
+    return ep.context();
   }
 
   private static int templateId(String name) {

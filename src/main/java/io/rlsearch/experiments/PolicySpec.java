@@ -21,6 +21,8 @@ import java.util.Set;
  *   <li>{@code softmax[:tau=1.0,base=linucb,episodes=2000]}: templates with probability proportional to
  *       {@code exp(score / tau)}, scores from the base (LinUCB's posterior means, or the static sweep's
  *       mean rewards).
+ *   <li>{@code learned:file=PATH}: the greedy template of a policy file written by {@code learn} from a
+ *       template decision log (its position 0; the path may not contain a comma).
  * </ul>
  *
  * @param kind the policy kind
@@ -33,9 +35,10 @@ public record PolicySpec(String kind, Map<String, String> params) {
       "best-static", Set.of("episodes"),
       "linucb", Set.of("episodes", "alpha"),
       "epsilon-greedy", Set.of("eps", "base", "episodes", "alpha"),
-      "softmax", Set.of("tau", "base", "episodes", "alpha"));
+      "softmax", Set.of("tau", "base", "episodes", "alpha"),
+      "learned", Set.of("file"));
   private static final List<String> KINDS = List.of("uniform", "template", "best-static", "linucb", "epsilon-greedy",
-      "softmax");
+      "softmax", "learned");
 
   public PolicySpec {
     params = Map.copyOf(params);
@@ -73,6 +76,9 @@ public record PolicySpec(String kind, Map<String, String> params) {
   }
 
   private void validate(String text) {
+    if (kind.equals("learned") && !params.containsKey("file")) {
+      throw new IllegalArgumentException("policy '" + text + "': learned needs file=PATH (a policy file of learn)");
+    }
     if (kind.equals("template") && params.containsKey("id") == params.containsKey("name")) {
       throw new IllegalArgumentException("policy '" + text + "': template needs exactly one of id=K (0..7) or name=NAME");
     }

@@ -133,6 +133,46 @@ public final class PolicyCatalog {
     return t;
   }
 
+  /**
+   * The policy of a file {@code serve --policy-file} or {@code export} is given: a policy file of
+   * {@code learn} ({@link #fromLearnedPolicy}) or a {@code train --checkpoint} file
+   * ({@link #fromCheckpoint}).
+   */
+  public static ServingPolicies.Trained fromFile(Path file, ServingSchema schema, SharedLearner learner) {
+    return io.rlsearch.eval.opl.LinearPolicy.isPolicyFile(file) ? fromLearnedPolicy(file, schema)
+        : fromCheckpoint(file, schema, learner);
+  }
+
+  /**
+   * A policy file of {@code learn} learned from a template decision log: the greedy template of its
+   * linear scores, with the template task's form (its context is the file's {@code feature_names},
+   * the Chapter-6 context of the log's features with the bias {@code =1}; the templates rank as their
+   * boost vectors), bound to {@code schema} and checked on a probe request.
+   *
+   * @throws IllegalArgumentException one line: a file that does not read, a policy not learned from a
+   *     template log, the first feature the schema lacks
+   */
+  public static ServingPolicies.Trained fromLearnedPolicy(Path file, ServingSchema schema) {
+    io.rlsearch.eval.opl.LinearPolicy p = io.rlsearch.eval.opl.LinearPolicy.read(file);
+    if (!"templates".equals(p.info().get("task")) || p.actions() != io.rlsearch.sim.Templates.NAMES.size()) {
+      throw new IllegalArgumentException("policy file " + file + " was not learned from a template decision log"
+          + " (its task is '" + p.info().getOrDefault("task", "none") + "', " + p.actions() + " actions); only"
+          + " template policies serve");
+    }
+    PolicyForm form = new PolicyForm(PolicyForm.Kind.BOOST, p.featureNames(), PolicyForm.TEMPLATE_CANDIDATE, 3.0,
+        PolicyForm.templateArms());
+    ServingPolicies.Trained t = new ServingPolicies.Trained(
+        new io.rlsearch.serving.LinearGreedySnapshot(p, "learned:" + p.learner()), form);
+    ServingPolicy bound = ServingPolicies.bind(t, schema);
+    try {
+      bound.rank(probe(schema), new NumpyRandom(0));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("policy file " + file + " cannot act on this task's contexts: "
+          + oneLine(e.getMessage()));
+    }
+    return t;
+  }
+
   /** A request of two candidates, every feature 0. */
   private static RankRequest probe(ServingSchema schema) {
     return new RankRequest(Optional.empty(), Optional.empty(), new double[schema.context().size()],

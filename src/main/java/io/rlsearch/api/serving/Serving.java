@@ -97,7 +97,7 @@ public final class Serving {
             String name = pf.substring(0, eq);
             Path file = Path.of(pf.substring(eq + 1));
             try {
-              sys.register(name, file.toString(), PolicyCatalog.fromCheckpoint(file, schema, learner));
+              sys.register(name, file.toString(), PolicyCatalog.fromFile(file, schema, learner));
             } catch (IllegalArgumentException e) {
               throw new BadRequestException("--policy-file " + name + ": " + e.getMessage());
             }
