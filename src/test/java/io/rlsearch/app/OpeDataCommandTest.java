@@ -127,7 +127,7 @@ class OpeDataCommandTest {
    */
   @Test
   void theForestRewardModelAgreesWithThePipelinesForest() throws Exception {
-    JsonNode j = evaluate("men", "bts", "random", "--bootstrap", "0", "--reward-model", "tree");
+    JsonNode j = evaluate("men", "bts", "random", "--bootstrap", "0", "--reward-model", "forest");
     assertEquals("forest", j.get("reward_model").asText());
     JsonNode obp = fixture("men_bts_to_random.json");
     checkRelative(j, obp, "forest", "ipw", 1e-9);
