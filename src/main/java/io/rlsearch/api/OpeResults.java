@@ -47,6 +47,10 @@ public final class OpeResults {
     out.put("target", s.target());
     out.put("rounds", r.rounds());
     out.put("on_policy_value", finite(r.onPolicyValue()));
+    // the on-policy value is a mean of clicks: its normal 95% interval says how far apart estimates must be
+    out.put("on_policy_std_error", finite(r.onPolicyStdError()));
+    out.put("on_policy_ci_low", finite(r.onPolicyValue() - 1.959963984540054 * r.onPolicyStdError()));
+    out.put("on_policy_ci_high", finite(r.onPolicyValue() + 1.959963984540054 * r.onPolicyStdError()));
     Map<String, Object> ests = new LinkedHashMap<>();
     for (ObdOpeStudy.Estimate e : r.estimates().values()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -70,7 +74,7 @@ public final class OpeResults {
     out.put("target_distribution", s.target().equals("bts") ? "bernoulli_ts_monte_carlo" : "uniform");
     out.put("mc", s.target().equals("bts") ? s.mc() : null);
     out.put("reward_model", s.rewardModel());
-    out.put("c", s.c());
+    out.put("c", s.rewardModel().equals("logistic") ? s.c() : null);
     out.put("folds", s.folds());
     out.put("bootstrap", s.bootstrap());
     out.put("alpha", ObdOpeStudy.ALPHA);

@@ -292,6 +292,10 @@ final class OpeCommand implements Callable<Integer> {
     if (k < 2 || k > ObdOpeStudy.MAX_FOLDS) {
       throw new Main.UsageException("--folds must be in 2.." + ObdOpeStudy.MAX_FOLDS + ", got " + k);
     }
+    if (c != null && !model.equals("logistic")) {
+      throw new Main.UsageException("--c sets the logistic reward model's regularisation; --reward-model " + model
+          + " does not take it");
+    }
     double cc = c != null ? c : ObdOpeStudy.DEFAULT_C;
     if (!(cc > 0) || Double.isInfinite(cc)) {
       throw new Main.UsageException("--c must be > 0 and finite, got " + cc);
@@ -322,11 +326,13 @@ final class OpeCommand implements Callable<Integer> {
         + " from the %s policy's log%n", s.campaign(), s.target(), s.behavior());
     out.printf(Locale.ROOT, "behaviour log %s: %d rounds, %d actions, %d positions, mean click %.6f%n",
         r.behaviorLog(), r.rounds(), r.actions(), r.positions(), r.behaviorValue());
-    out.printf(Locale.ROOT, "target log    %s: on-policy value %.6f (mean click of %d rounds)%n", r.targetLog(),
-        r.onPolicyValue(), r.targetRounds());
-    out.printf(Locale.ROOT, "target distribution %s; reward model %s (C %s, %d folds); seed %d%n%n",
+    out.printf(Locale.ROOT, "target log    %s: on-policy value %.6f (mean click of %d rounds; standard error %.6f,"
+        + " so relative errors within about %.2f of each other do not tell estimators apart)%n", r.targetLog(),
+        r.onPolicyValue(), r.targetRounds(), r.onPolicyStdError(), 2 * r.onPolicyStdError() / r.onPolicyValue());
+    out.printf(Locale.ROOT, "target distribution %s; reward model %s (%s%d folds); seed %d%n%n",
         s.target().equals("bts") ? "Bernoulli TS by Monte Carlo, " + s.mc() + " simulations" : "uniform",
-        s.rewardModel(), OpeResults.number(s.c()), s.folds(), s.seed());
+        s.rewardModel(), s.rewardModel().equals("logistic") ? "C " + OpeResults.number(s.c()) + ", " : "",
+        s.folds(), s.seed());
     out.printf(Locale.ROOT, "%-16s %10s  %-24s %10s  %s%n", "estimator", "value",
         s.bootstrap() > 0 ? "95% CI" : "(no intervals)", "rel. error", "lambda");
     for (ObdOpeStudy.Estimate e : r.estimates().values()) {

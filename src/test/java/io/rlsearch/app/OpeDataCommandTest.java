@@ -49,7 +49,8 @@ class OpeDataCommandTest {
     Run r = run(args.toArray(String[]::new));
     assertEquals(0, r.code(), r.err());
     JsonNode j = JSON.readTree(r.out());
-    for (String f : List.of("format", "campaign", "behavior", "target", "rounds", "on_policy_value", "estimators",
+    for (String f : List.of("format", "campaign", "behavior", "target", "rounds", "on_policy_value",
+        "on_policy_std_error", "on_policy_ci_low", "on_policy_ci_high", "estimators",
         "reward_model", "mc", "bootstrap", "seed", "folds", "bad_rows", "wall_s")) {
       assertTrue(j.has(f), f + " in " + j.fieldNames());
     }
@@ -114,12 +115,6 @@ class OpeDataCommandTest {
   }
 
   /**
-   * A uniform target has no Monte Carlo: IPW, SNIPW and sub-Gaussian IPW are the pipeline's to
-   * rounding. DM and the DR family use the pipeline's own folds (scikit-learn's KFold, reproduced),
-   * so they differ only by the logistic fit, held to LogisticRewardsTest's tolerances (measured at the
-   * default seed: DM 0.0%, DR 1.0%, SNDR 1.1%, Switch-DR 0.9%, DR-OS 0.7%).
-   */
-  /**
    * The forest reward model against the pipeline's forest, on the folds the pipeline used and without
    * a Monte Carlo: the tree library differs from scikit-learn's (its own bootstrap and feature draws,
    * no minimum leaf size), so ForestRewardsTest's tolerances apply (measured: DM 4.9%, DR 3.4%, SNDR
@@ -129,6 +124,10 @@ class OpeDataCommandTest {
   void theForestRewardModelAgreesWithThePipelinesForest() throws Exception {
     JsonNode j = evaluate("men", "bts", "random", "--bootstrap", "0", "--reward-model", "forest");
     assertEquals("forest", j.get("reward_model").asText());
+    assertTrue(j.get("c").isNull(), "the forest has no C");
+    assertEquals(Math.sqrt(0.0046 * (1 - 0.0046) / 10_000), j.get("on_policy_std_error").asDouble(), 1e-12);
+    assertEquals(0.0046 - 1.959963984540054 * j.get("on_policy_std_error").asDouble(),
+        j.get("on_policy_ci_low").asDouble(), 1e-12);
     JsonNode obp = fixture("men_bts_to_random.json");
     checkRelative(j, obp, "forest", "ipw", 1e-9);
     checkRelative(j, obp, "forest", "dm", 0.06);
@@ -137,6 +136,12 @@ class OpeDataCommandTest {
     }
   }
 
+  /**
+   * A uniform target has no Monte Carlo: IPW, SNIPW and sub-Gaussian IPW are the pipeline's to
+   * rounding. DM and the DR family use the pipeline's own folds (scikit-learn's KFold, reproduced),
+   * so they differ only by the logistic fit, held to LogisticRewardsTest's tolerances (measured at the
+   * default seed: DM 0.0%, DR 1.0%, SNDR 1.1%, Switch-DR 0.9%, DR-OS 0.7%).
+   */
   @Test
   void menBtsToRandomAgreesWithThePipeline() throws Exception {
     JsonNode j = evaluate("men", "bts", "random", "--bootstrap", "0");
@@ -204,6 +209,9 @@ class OpeDataCommandTest {
         "men", "--behavior", "random", "--target", "bts", "--reward-model", "tree");
     refused("--seed must be in 0..4294967295 with --data, got 4294967296", "--data", d, "--format", "obd", "--campaign",
         "men", "--behavior", "random", "--target", "bts", "--seed", "4294967296");
+    refused("--c sets the logistic reward model's regularisation; --reward-model forest does not take it", "--data", d,
+        "--format", "obd", "--campaign", "men", "--behavior", "random", "--target", "bts", "--reward-model", "forest",
+        "--c", "10");
     refused("--folds must be in 2..20, got 1", "--data", d, "--format", "obd", "--campaign", "men", "--behavior",
         "random", "--target", "bts", "--folds", "1");
     refused("--episodes is for the simulator study; with --data it does not apply", "--data", d, "--format", "obd",

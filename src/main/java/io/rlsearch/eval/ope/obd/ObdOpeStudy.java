@@ -148,6 +148,9 @@ public final class ObdOpeStudy {
    * @param behaviorLog the file of the behaviour's log
    * @param targetLog the file of the target's log, whose mean click is the on-policy value
    * @param onPolicyValue the mean click of the target's log
+   * @param onPolicyStdError that mean's standard error, {@code sqrt(v (1 - v) / targetRounds)}: the on-policy
+   *     value is itself a sample, so relative errors within about twice {@code onPolicyStdError / onPolicyValue}
+   *     do not tell estimators apart
    * @param targetRounds the target log's rounds
    * @param behaviorValue the mean click of the behaviour's log
    * @param estimates by name, in {@link #ESTIMATORS} order
@@ -155,7 +158,7 @@ public final class ObdOpeStudy {
    * @param targetBadRows rows of the target's log that were not read (none of its own when it is the same log)
    */
   public record Result(Settings settings, int rounds, int actions, int positions, Path behaviorLog, Path targetLog,
-      double onPolicyValue, int targetRounds, double behaviorValue, Map<String, Estimate> estimates,
+      double onPolicyValue, double onPolicyStdError, int targetRounds, double behaviorValue, Map<String, Estimate> estimates,
       BadRows behaviorBadRows, BadRows targetBadRows) {
     public Result {
       estimates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(estimates));
@@ -234,7 +237,8 @@ public final class ObdOpeStudy {
     }
     boolean same = truth == logged;
     return new Result(s, n, targetDist.length, positions, logFile(s.dir(), s.behavior(), s.campaign()),
-        logFile(s.dir(), s.target(), s.campaign()), onPolicy, truth.nRounds(), logged.meanReward(), estimates,
+        logFile(s.dir(), s.target(), s.campaign()), onPolicy,
+        Math.sqrt(onPolicy * (1 - onPolicy) / truth.nRounds()), truth.nRounds(), logged.meanReward(), estimates,
         logged.badRows(), same ? BadRows.none() : truth.badRows());
   }
 
