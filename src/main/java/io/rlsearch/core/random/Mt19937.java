@@ -3,7 +3,8 @@ package io.rlsearch.core.random;
 /**
  * numpy's legacy {@code np.random.RandomState(seed)} for an integer seed in {@code [0, 2^32)}: the
  * 32-bit Mersenne Twister seeded by {@code init_genrand(seed)}, with the legacy bounded integers
- * ({@link #interval}) and the legacy in-place {@link #shuffle}. scikit-learn's
+ * ({@link #interval}), the legacy in-place {@link #shuffle} and the 53-bit {@link #nextDouble} that
+ * {@code random_sample} and every legacy distribution ({@link LegacyRandom}) draw from. scikit-learn's
  * {@code check_random_state(int)} returns this generator, so its shuffled splits can be reproduced.
  *
  * <p>Not thread-safe: one owner per instance, as with numpy.
@@ -37,6 +38,16 @@ public final class Mt19937 {
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
     return y;
+  }
+
+  /**
+   * numpy's {@code random_sample()}: a double in {@code [0, 1)} from two words, the first's top 27
+   * bits above the second's top 26, {@code (a * 2^26 + b) / 2^53}.
+   */
+  public double nextDouble() {
+    int a = nextInt() >>> 5;
+    int b = nextInt() >>> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
   }
 
   private void twist() {

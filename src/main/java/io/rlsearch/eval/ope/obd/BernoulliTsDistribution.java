@@ -1,6 +1,6 @@
 package io.rlsearch.eval.ope.obd;
 
-import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.core.random.LegacyRandom;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,9 +20,15 @@ import java.util.Map;
  * positions {@code 0..lenList-1}. The distribution is, for each item and position, the share of the
  * simulations that put that item there; each position's column sums to 1.
  *
- * <p>The Monte Carlo error of a cell with probability {@code p} is {@code sqrt(p (1 - p) / nSim)}.
- * Seeded and deterministic; the draws are not the pipeline's (its stream is numpy's legacy
- * generator), so the two agree within that error, not bit for bit.
+ * <p>The draws are the pipeline's own: numpy's legacy {@code RandomState(seed)} ({@link LegacyRandom}),
+ * one {@code beta(alpha, beta)} per item in item order per simulation, as its
+ * {@code random_.beta(a=alpha, b=beta)} draws them, so with the same seed and number of simulations
+ * the distribution is the pipeline's exactly (its {@code random_state=12345} and
+ * {@code n_sim=100000} give the fixtures' arrays cell for cell). Two items with equal samples (none
+ * occur with the dataset's priors) are ranked the higher index first, as a reversed stable argsort;
+ * numpy's argsort is not stable, so such a tie could be ordered otherwise there. The Monte Carlo
+ * error of a cell with probability {@code p}, as an estimate of the policy's exact distribution, is
+ * {@code sqrt(p (1 - p) / nSim)}.
  */
 public final class BernoulliTsDistribution {
   private static final String PRIORS = "bts-priors.txt";
@@ -84,6 +90,7 @@ public final class BernoulliTsDistribution {
   }
 
   /**
+   * @param seed numpy's legacy seed, {@code 0 <= seed < 2^32}
    * @return {@code [item][position]}: the share of {@code nSim} simulations that rank the item at the position
    */
   public static double[][] compute(Priors priors, int lenList, int nSim, long seed) {
@@ -96,13 +103,13 @@ public final class BernoulliTsDistribution {
     }
     double[] alpha = priors.alpha;
     double[] beta = priors.beta;
-    NumpyRandom rng = new NumpyRandom(seed);
+    LegacyRandom rng = new LegacyRandom(seed);
     long[][] count = new long[n][lenList];
     double[] sample = new double[n];
     int[] top = new int[lenList];
     for (int s = 0; s < nSim; s++) {
       for (int a = 0; a < n; a++) {
-        sample[a] = beta(rng, alpha[a], beta[a]);
+        sample[a] = rng.beta(alpha[a], beta[a]);
       }
       // Top lenList by insertion; on a tie the higher item index ranks first, as a reversed stable argsort.
       int filled = 0;
@@ -132,13 +139,6 @@ public final class BernoulliTsDistribution {
       }
     }
     return dist;
-  }
-
-  /** {@code Beta(a, b)} as the ratio {@code X / (X + Y)} of gamma variates. */
-  private static double beta(NumpyRandom rng, double a, double b) {
-    double x = rng.standardGamma(a);
-    double y = rng.standardGamma(b);
-    return x / (x + y);
   }
 
   private static Map<String, Priors> readPriors() {
