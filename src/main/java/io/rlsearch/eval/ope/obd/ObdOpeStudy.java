@@ -18,9 +18,11 @@ import java.util.TreeMap;
  * the mean click of the target's own log of the same campaign.
  *
  * <p>The target's distribution is uniform for {@code random}; for {@code bts} it is
- * {@link BernoulliTsDistribution} by Monte Carlo from the dataset's published priors. The reward
+ * {@link BernoulliTsDistribution}'s Monte Carlo from the dataset's published priors, the pipeline's
+ * own draws (numpy's legacy stream from the seed), so its distribution exactly. The reward
  * model is cross-fitted over seeded folds of the logged rounds. The estimators are DM, IPW, SNIPW,
- * DR, SNDR, Switch-DR and DR-OS (lambda tuned by SLOPE over {@link #DR_LAMBDAS}) and sub-Gaussian IPW
+ * DR, SNDR, Switch-DR and DR-OS (lambda tuned by SLOPE over {@link #SWITCH_DR_LAMBDAS} and
+ * {@link #DR_OS_LAMBDAS}, the same grid in the pipeline's two orders) and sub-Gaussian IPW
  * (SLOPE over {@link #SG_LAMBDAS}); intervals are {@link Bootstrap}'s percentile intervals, all
  * estimators resampled with the same seed, a tuned estimator at the lambda chosen on the full log.
  * One seed drives the Monte Carlo, the folds and the bootstrap, as the pipeline's
@@ -34,9 +36,21 @@ public final class ObdOpeStudy {
   /** The estimators, in the order they are reported. */
   public static final List<String> ESTIMATORS = List.of("dm", "ipw", "snipw", "dr", "sndr", "switch_dr", "dr_os",
       "ipw_subgaussian");
-  /** The lambdas SLOPE chooses from for Switch-DR and DR-OS (the pipeline's OBD example grid). */
-  public static final double[] DR_LAMBDAS = {10, 50, 100, 500, 1000, 5000, 10000, Double.POSITIVE_INFINITY};
-  /** The lambdas SLOPE chooses from for sub-Gaussian IPW (the pipeline's test grid). */
+  /**
+   * The lambdas SLOPE chooses from for Switch-DR (the pipeline's OBD example grid), in the order the
+   * pipeline passes them, largest first: its {@code SwitchDoublyRobustTuning} sorts its lambdas in
+   * reverse. The order decides which of several candidates with the same width SLOPE reports.
+   */
+  public static final double[] SWITCH_DR_LAMBDAS = {Double.POSITIVE_INFINITY, 10000, 5000, 1000, 500, 100, 50, 10};
+  /**
+   * The lambdas SLOPE chooses from for DR-OS (the same grid), smallest first: the pipeline's
+   * {@code DoublyRobustWithShrinkageTuning} sorts its lambdas ascending.
+   */
+  public static final double[] DR_OS_LAMBDAS = {10, 50, 100, 500, 1000, 5000, 10000, Double.POSITIVE_INFINITY};
+  /**
+   * The lambdas SLOPE chooses from for sub-Gaussian IPW (the pipeline's test grid), smallest first,
+   * as its {@code SubGaussianInverseProbabilityWeightingTuning} sorts them.
+   */
   public static final double[] SG_LAMBDAS = {0.005, 0.01, 0.05, 0.1, 0.5};
   public static final double ALPHA = 0.05;
   public static final int DEFAULT_MC = 100_000;
@@ -219,9 +233,9 @@ public final class ObdOpeStudy {
     rounds[2] = e.snipwRounds();
     rounds[3] = e.drRounds(q, inf);
     rounds[4] = e.sndrRounds(q);
-    lambda[5] = Slope.tune(DR_LAMBDAS, l -> e.switchDrRounds(q, l), Slope.DELTA);
+    lambda[5] = Slope.tune(SWITCH_DR_LAMBDAS, l -> e.switchDrRounds(q, l), Slope.DELTA);
     rounds[5] = e.switchDrRounds(q, lambda[5]);
-    lambda[6] = Slope.tune(DR_LAMBDAS, l -> e.drOsRounds(q, l), Slope.DELTA);
+    lambda[6] = Slope.tune(DR_OS_LAMBDAS, l -> e.drOsRounds(q, l), Slope.DELTA);
     rounds[6] = e.drOsRounds(q, lambda[6]);
     lambda[7] = Slope.tune(SG_LAMBDAS, e::subGaussianIpwRounds, Slope.DELTA);
     rounds[7] = e.subGaussianIpwRounds(lambda[7]);

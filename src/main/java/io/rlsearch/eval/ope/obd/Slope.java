@@ -12,7 +12,10 @@ import org.apache.commons.math3.distribution.TDistribution;
  * (variance over n). Candidates are visited from the widest width to the narrowest; a candidate is
  * accepted while {@code |theta_j - theta| <= cnf + (sqrt(6) - 1) cnf_j} for every accepted
  * {@code j}; the last accepted one is chosen (the narrowest, if all are accepted). Ties in width
- * are visited in reverse candidate order, as the pipeline's reversed ascending sort visits them.
+ * are visited in reverse candidate order, as the pipeline's reversed ascending sort visits them, so
+ * when several candidates give the same values the order of {@code lambdas} decides which is
+ * reported: pass them in the pipeline's order (its Switch-DR sorts them descending, its DR-OS and
+ * sub-Gaussian IPW ascending).
  */
 public final class Slope {
   private static final double C = Math.sqrt(6) - 1;
