@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rlsearch.app.Cli.Run;
-import io.rlsearch.eval.logs.ObdDataset;
-import io.rlsearch.eval.ope.obd.PositionEstimators;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,14 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Bandit Pipeline's figures (src/test/resources/obp/, from tools/obp/reference.py), its JSON fields,
  * its text table, bad rows reported, and bad input refused with one line.
  *
- * <p>The command draws its own Bernoulli TS Monte Carlo and its own folds. IPW, SNIPW and
- * sub-Gaussian IPW depend on the data only through the target distribution: with a uniform target
- * they are the pipeline's to rounding; with the bts target they differ by the two Monte Carlo errors,
- * bounded from the estimate's gradient {@code g} in the distribution's cells: one simulation adds
- * {@code sum_k g[top_k][k]} over the positions {@code k}, whose variance is at most
- * {@code K sum g^2 p} (Cauchy-Schwarz over the K positions), so the difference of two independent
- * runs of N simulations has a variance of at most {@code 2 K sum g^2 p / N}; the bound is 5 of its
- * standard deviations. DM and the DR family also depend on the reward model's folds.
+ * <p>The command draws the Bernoulli TS distribution from the pipeline's own stream (numpy's legacy
+ * generator, seed 12345) and splits the pipeline's folds, so IPW, SNIPW and sub-Gaussian IPW, which
+ * depend on the data only through the target distribution, are the pipeline's to rounding with
+ * either target; DM and the DR family differ only by the reward model's fit.
  */
 class OpeDataCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,7 +72,7 @@ class OpeDataCommandTest {
   }
 
   @Test
-  void menRandomToBtsAgreesWithThePipelineWithinMonteCarloAndModelTolerances() throws Exception {
+  void menRandomToBtsAgreesWithThePipeline() throws Exception {
     JsonNode j = evaluate("men", "random", "bts", "--mc", "100000", "--bootstrap", "100");
     JsonNode obp = fixture("men_random_to_bts.json");
     assertEquals(obp.get("on_policy_value").asDouble(), j.get("on_policy_value").asDouble(), 1e-15);
@@ -89,28 +82,40 @@ class OpeDataCommandTest {
     assertEquals(3, j.get("folds").asInt());
     assertEquals("logistic", j.get("reward_model").asText());
     assertEquals(0, j.get("bad_rows").get("behavior").get("count").asInt());
+    // LogisticRewardsTest's tolerances for our logistic fit (measured here: DM 1.0%, DR family up to 1.0%).
+    checkRandomToBts(j, obp);
+    for (String e : ESTIMATORS) {
+      JsonNode m = j.get("estimators").get(e);
+      assertTrue(m.get("ci_low").asDouble() < m.get("ci_high").asDouble(), e + " interval");
+    }
+  }
 
-    double[][] dist = actionDist("men_random_to_bts.model.json");
-    ObdDataset logged = ObdDataset.read(SHIPPED, "random", "men");
-    int[] actions = logged.actions();
-    int[] positions = logged.positions();
-    double[] rewards = java.util.Arrays.stream(logged.rewards()).asDoubleStream().toArray();
-    double[] pscores = logged.pscores();
-    java.util.function.Function<double[][], PositionEstimators> at =
-        d -> new PositionEstimators(actions, positions, rewards, pscores, d);
-    double sg = lambda(obp, "ipw_subgaussian");
-    assertEquals(sg, j.get("estimators").get("ipw_subgaussian").get("tuned_lambda").asDouble());
-    checkMonteCarlo(j, obp, "ipw", dist, d -> at.apply(d).ipw(), 100_000);
-    checkMonteCarlo(j, obp, "snipw", dist, d -> at.apply(d).snipw(), 100_000);
-    checkMonteCarlo(j, obp, "ipw_subgaussian", dist, d -> at.apply(d).subGaussianIpw(sg), 100_000);
-    // LogisticRewardsTest's tolerances for our logistic fit (measured here: DM 0.9%, DR family up to 3.1%).
+  /**
+   * Women, random to bts, with the default Monte Carlo size (100,000, as the pipeline's). Switch-DR is
+   * held like the DR family: with an independent Monte Carlo one item's weight at lambda 10 fell on
+   * the other side of the threshold than the pipeline's and moved Switch-DR by 12%; with the
+   * pipeline's draws the weights are the pipeline's (measured: DM 1.0%, DR family up to 0.6%).
+   */
+  @Test
+  void womenRandomToBtsAgreesWithThePipeline() throws Exception {
+    JsonNode j = evaluate("women", "random", "bts", "--bootstrap", "100");
+    JsonNode obp = fixture("women_random_to_bts.json");
+    assertEquals(obp.get("on_policy_value").asDouble(), j.get("on_policy_value").asDouble(), 1e-15);
+    assertEquals(100_000, j.get("mc").asInt());
+    checkRandomToBts(j, obp);
+  }
+
+  /** IPW, SNIPW and sub-Gaussian IPW to 1e-9, DM within 2%, the DR family within 5%, the pipeline's lambdas. */
+  private static void checkRandomToBts(JsonNode j, JsonNode obp) {
+    for (String e : List.of("ipw", "snipw", "ipw_subgaussian")) {
+      checkRelative(j, obp, e, 1e-9);
+    }
     checkRelative(j, obp, "dm", 0.02);
     for (String e : List.of("dr", "sndr", "switch_dr", "dr_os")) {
       checkRelative(j, obp, e, 0.05);
     }
-    for (String e : ESTIMATORS) {
-      JsonNode m = j.get("estimators").get(e);
-      assertTrue(m.get("ci_low").asDouble() < m.get("ci_high").asDouble(), e + " interval");
+    for (String e : List.of("switch_dr", "dr_os", "ipw_subgaussian")) {
+      assertEquals(lambda(obp, e), j.get("estimators").get(e).get("tuned_lambda").asDouble(), e + " lambda");
     }
   }
 
@@ -235,18 +240,6 @@ class OpeDataCommandTest {
     assertEquals(1, r.err().lines().count(), r.err());
   }
 
-  private static double[][] actionDist(String name) throws Exception {
-    JsonNode values = fixture(name).get("action_dist").get("values");
-    double[][] d = new double[values.size()][];
-    for (int a = 0; a < d.length; a++) {
-      d[a] = new double[values.get(a).size()];
-      for (int k = 0; k < d[a].length; k++) {
-        d[a][k] = values.get(a).get(k).asDouble();
-      }
-    }
-    return d;
-  }
-
   private static double lambda(JsonNode obp, String e) {
     return obp.get("estimates").get("logistic").get(e).get("tuned_lambda").asDouble();
   }
@@ -259,37 +252,5 @@ class OpeDataCommandTest {
     double expected = obp.get("estimates").get(model).get(e).get("value").asDouble();
     double actual = j.get("estimators").get(e).get("value").asDouble();
     assertEquals(expected, actual, share * Math.abs(expected), e + ": ours " + actual + ", the pipeline's " + expected);
-  }
-
-  /** Within 5 standard deviations of the Monte Carlo difference bound in the class comment. */
-  private static void checkMonteCarlo(JsonNode j, JsonNode obp, String e, double[][] dist,
-      ToDoubleFunction<double[][]> estimate, int nSim) {
-    double h = 1e-7;
-    double var = 0;
-    for (int a = 0; a < dist.length; a++) {
-      for (int k = 0; k < dist[a].length; k++) {
-        double[][] up = copy(dist);
-        double[][] down = copy(dist);
-        up[a][k] += h;
-        down[a][k] -= h;
-        double g = (estimate.applyAsDouble(up) - estimate.applyAsDouble(down)) / (2 * h);
-        var += g * g * dist[a][k];
-      }
-    }
-    double tolerance = 5 * Math.sqrt(2 * dist[0].length * var / nSim);
-    double expected = obp.get("estimates").get("logistic").get(e).get("value").asDouble();
-    double actual = j.get("estimators").get(e).get("value").asDouble();
-    System.out.printf("%s: ours %.7f, the pipeline's %.7f, Monte Carlo tolerance %.7f%n", e, actual, expected,
-        tolerance);
-    assertEquals(expected, actual, tolerance, e);
-    assertTrue(tolerance < 0.05 * expected, e + ": the tolerance " + tolerance + " is too loose to test anything");
-  }
-
-  private static double[][] copy(double[][] d) {
-    double[][] c = new double[d.length][];
-    for (int a = 0; a < d.length; a++) {
-      c[a] = d[a].clone();
-    }
-    return c;
   }
 }
