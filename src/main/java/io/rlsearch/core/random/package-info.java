@@ -1,7 +1,9 @@
 /**
  * Seeded random streams that reproduce the Python reference bit for bit: numpy's
  * {@link io.rlsearch.core.random.SeedSequence}, {@link io.rlsearch.core.random.Pcg64} and
- * {@link io.rlsearch.core.random.NumpyRandom} (its {@code Generator}), and torch's CPU generator
+ * {@link io.rlsearch.core.random.NumpyRandom} (its {@code Generator}), numpy's legacy
+ * {@code RandomState} ({@link io.rlsearch.core.random.Mt19937} and
+ * {@link io.rlsearch.core.random.LegacyRandom}), and torch's CPU generator
  * {@link io.rlsearch.core.random.TorchRandom}.
  *
  * <p>Every generator is owned by one component and passed in explicitly; independent streams are
