@@ -393,7 +393,7 @@ final class LearnCommand implements Callable<Integer> {
     };
   }
 
-  private static Map<String, Object> value(HeldOutEvaluation.Value v) {
+  static Map<String, Object> value(HeldOutEvaluation.Value v) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("value", finite(v.value()));
     m.put("ci_low", finite(v.low()));
@@ -463,7 +463,7 @@ final class LearnCommand implements Callable<Integer> {
         r.matching(), r.effectiveSamples());
   }
 
-  private static String fmt(HeldOutEvaluation.Value v) {
+  static String fmt(HeldOutEvaluation.Value v) {
     if (Double.isNaN(v.value())) {
       return "undefined (no matching rows)";
     }

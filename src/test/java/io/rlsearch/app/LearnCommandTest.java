@@ -279,6 +279,18 @@ class LearnCommandTest {
   }
 
   @Test
+  void anUndefinedSnipwIsNullInJsonAndSaidSoInTheTable() throws Exception {
+    io.rlsearch.eval.opl.HeldOutEvaluation.Value none = new io.rlsearch.eval.opl.HeldOutEvaluation.Value(Double.NaN,
+        Double.NaN, Double.NaN);
+    JsonNode v = JSON.readTree(io.rlsearch.api.Json.write(LearnCommand.value(none)));
+    assertTrue(v.get("value").isNull() && v.get("ci_low").isNull() && v.get("ci_high").isNull(), v.toString());
+    assertEquals("undefined (no matching rows)", LearnCommand.fmt(none));
+    JsonNode some = JSON.readTree(io.rlsearch.api.Json.write(LearnCommand.value(
+        new io.rlsearch.eval.opl.HeldOutEvaluation.Value(1.0, 1.0, 1.0, 12))));
+    assertEquals(12, some.get("dropped_resamples").asInt());
+  }
+
+  @Test
   void truthNeedsTheSeedTheLogWasWrittenWith() {
     Run r = Cli.run("learn", "--data", dir.resolve("uniform.jsonl").toString(), "--format", "decisions", "--seed", "8",
         "--truth-episodes", "10", "--steps", "5", "--bootstrap", "10", "--out", dir.resolve("y.json").toString());
