@@ -85,9 +85,14 @@ final class LearnCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "POLICY.json", required = true, description = "The policy file to write.")
   Path out;
 
-  @Option(names = "--l2", paramLabel = "L", defaultValue = "0.1",
+  @Option(names = "--l2", paramLabel = "L", defaultValue = "1.0",
       description = "L2 penalty on the standardised weights (default: ${DEFAULT-VALUE}).")
   double l2;
+
+  @Option(names = "--clip", paramLabel = "W",
+      description = "dr learner: clip the objective's weights 1/pscore at W >= 1 while learning (default: none)."
+          + " Less variance from rows with tiny propensities, at the price of a bias towards the behaviour.")
+  Double clip;
 
   @Option(names = "--steps", paramLabel = "N", defaultValue = "300",
       description = "Full-batch gradient steps, 1..100000 (default: ${DEFAULT-VALUE}).")
@@ -117,6 +122,9 @@ final class LearnCommand implements Callable<Integer> {
   Integer truthEpisodes;
 
   @Mixin ConfigOption config = new ConfigOption();
+
+  /** A team log's line per row. */
+  private long[] teamLines;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
@@ -148,6 +156,7 @@ final class LearnCommand implements Callable<Integer> {
           TeamLog t = TeamLog.read(data);
           warnBad(t.badRows());
           all = BanditData.ofTeam(t);
+          teamLines = t.rounds().stream().mapToLong(io.rlsearch.eval.logs.LoggedRound::line).toArray();
           source = "team log " + data.getFileName();
         }
         default -> {
@@ -188,23 +197,38 @@ final class LearnCommand implements Callable<Integer> {
       throw new Main.UsageException("--holdout " + holdout + " leaves " + train.size() + " training and " + held.size()
           + " held-out rows; each side needs at least --folds (" + folds + ")");
     }
+    if (learner.equals("ipw")) {
+      int neg = PolicyLearner.firstNegative(all.rewards());
+      if (neg >= 0) {
+        throw new Main.UsageException("--data " + data + ": " + rowName(neg) + " has reward " + all.rewards()[neg]
+            + "; --learner ipw takes non-negative rewards only (shifting them changes what it learns): use"
+            + " --learner dr");
+      }
+    }
     PolicyLearner.Settings s = new PolicyLearner.Settings(learner, l2, steps, learningRate, folds, 1.0, !repeatItems,
-        seed);
-    LinearPolicy policy = PolicyLearner.fit(train, s, info);
+        seed, clip == null ? Double.POSITIVE_INFINITY : clip);
+    LinearPolicy policy;
+    double[][] q;
+    HeldOutEvaluation.Result learned;
+    HeldOutEvaluation.Result uniform;
+    HeldOutEvaluation.Result popular;
+    HeldOutEvaluation.Value behaviorValue;
+    long bs = seed + 2;
+    try {
+      policy = PolicyLearner.fit(train, s, info);
+      q = RidgeRewards.crossFit(held, folds, 1.0, seed + 1).predictions();
+      learned = HeldOutEvaluation.estimate(held, HeldOutEvaluation.greedy(policy, held), q, bootstrap, bs);
+      uniform = HeldOutEvaluation.estimate(held, HeldOutEvaluation.uniform(held), q, bootstrap, bs);
+      popular = HeldOutEvaluation.estimate(held, HeldOutEvaluation.mostPopular(train, held), q, bootstrap, bs);
+      behaviorValue = HeldOutEvaluation.behavior(held, bootstrap, bs);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--data " + data + ": " + oneLine(e.getMessage()));
+    }
     try {
       policy.write(out);
     } catch (IOException e) {
       throw new Main.UsageException("--out " + out + ": cannot write the policy file: " + oneLine(e.getMessage()));
     }
-    double[][] q = RidgeRewards.crossFit(held, folds, 1.0, seed + 1).predictions();
-    long bs = seed + 2;
-    HeldOutEvaluation.Result learned = HeldOutEvaluation.estimate(held, HeldOutEvaluation.greedy(policy, held), q,
-        bootstrap, bs);
-    HeldOutEvaluation.Result uniform = HeldOutEvaluation.estimate(held, HeldOutEvaluation.uniform(held), q, bootstrap,
-        bs);
-    HeldOutEvaluation.Result popular = HeldOutEvaluation.estimate(held, HeldOutEvaluation.mostPopular(train, held), q,
-        bootstrap, bs);
-    HeldOutEvaluation.Value behaviorValue = HeldOutEvaluation.behavior(held, bootstrap, bs);
 
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("format", format);
@@ -283,6 +307,13 @@ final class LearnCommand implements Callable<Integer> {
     if (!(l2 >= 0) || Double.isInfinite(l2)) {
       throw new Main.UsageException("--l2 must be a finite number >= 0, got " + l2);
     }
+    if (clip != null && !(clip >= 1 && clip < Double.POSITIVE_INFINITY)) {
+      throw new Main.UsageException("--clip must be a finite number >= 1 (a weight 1/pscore is at least 1), got "
+          + clip);
+    }
+    if (clip != null && learner.equals("ipw")) {
+      throw new Main.UsageException("--clip is for --learner dr only");
+    }
     if (steps < 1 || steps > 100_000) {
       throw new Main.UsageException("--steps must be in 1..100000, got " + steps);
     }
@@ -353,12 +384,29 @@ final class LearnCommand implements Callable<Integer> {
     return m;
   }
 
-  private static Map<String, Object> value(HeldOutEvaluation.Value v) {
+  /** Which row of the log {@code i} is, as a user finds it: a team log's line, a decision's number. */
+  private String rowName(int i) {
+    return switch (format) {
+      case "team" -> "line " + teamLines[i];
+      case "decisions" -> "decision " + (i + 1);
+      default -> "row " + (i + 1);
+    };
+  }
+
+  static Map<String, Object> value(HeldOutEvaluation.Value v) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("value", v.value());
-    m.put("ci_low", v.low());
-    m.put("ci_high", v.high());
+    m.put("value", finite(v.value()));
+    m.put("ci_low", finite(v.low()));
+    m.put("ci_high", finite(v.high()));
+    if (v.dropped() > 0) {
+      m.put("dropped_resamples", v.dropped());
+    }
     return m;
+  }
+
+  /** A number, or JSON null when it is undefined (NaN). */
+  private static Object finite(double x) {
+    return Double.isNaN(x) ? null : x;
   }
 
   private static Map<String, Object> estimates(HeldOutEvaluation.Result r) {
@@ -415,7 +463,13 @@ final class LearnCommand implements Callable<Integer> {
         r.matching(), r.effectiveSamples());
   }
 
-  private static String fmt(HeldOutEvaluation.Value v) {
+  static String fmt(HeldOutEvaluation.Value v) {
+    if (Double.isNaN(v.value())) {
+      return "undefined (no matching rows)";
+    }
+    if (Double.isNaN(v.low())) {
+      return String.format(Locale.ROOT, "%.4g [interval undefined]", v.value());
+    }
     return String.format(Locale.ROOT, "%.4g [%.4g, %.4g]", v.value(), v.low(), v.high());
   }
 

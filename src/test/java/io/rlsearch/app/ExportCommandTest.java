@@ -74,6 +74,40 @@ class ExportCommandTest {
     assertFalse(java.util.regex.Pattern.compile("(?m)^    =").matcher(readme).find(), readme);
   }
 
+  /**
+   * A policy file of {@code learn} (template task, rich features) exports as the template it chooses for
+   * each segment's context. Its scores are built so that the answer is known: Budget (-3 on price) for
+   * a price hunter, Premium (+3 on price) for a premium user, Neutral (0) otherwise.
+   */
+  @Test
+  void aLearnedTemplatePolicyExportsTheTemplateItChoosesForEachSegment() throws Exception {
+    List<String> names = PolicyForm.templateContext(io.rlsearch.experiments.TemplateBandits.FeatureMode.RICH,
+        io.rlsearch.sim.ZoosimConfig.fromString(WORLD));
+    int k = io.rlsearch.sim.Templates.NAMES.size();
+    double[][][] w = new double[1][k][names.size()];
+    double[][] b = new double[1][k];
+    int budget = io.rlsearch.sim.Templates.NAMES.indexOf("Budget");
+    int premium = io.rlsearch.sim.Templates.NAMES.indexOf("Premium");
+    w[0][budget][names.indexOf("segment_price_hunter")] = 10;
+    w[0][premium][names.indexOf("segment_premium")] = 10;
+    b[0][0] = 1; // Neutral wins where neither segment is set
+    Path policy = dir.resolve("learned-templates.json");
+    new io.rlsearch.eval.opl.LinearPolicy("dr", names, io.rlsearch.sim.Templates.NAMES, w, b, true, 7, 100,
+        Map.of("format", "decisions", "task", "templates", "features", "rich")).write(policy);
+    Path out = dir.resolve("learned");
+    Run r = run("export", "--config", world.toString(), "--policy", policy.toString(), "--format", "solr-ltr",
+        "--segment", "price_hunter", "--segment", "premium", "--segment", "pl_lover", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    Map<String, Double> price = Map.of("price_hunter", -3.0, "premium", 3.0, "pl_lover", 0.0);
+    for (String seg : price.keySet()) {
+      Map<String, Float> m = LuceneRescore.weights(Files.readString(out.resolve("model-" + seg + ".json")));
+      assertEquals(1f, m.get("original_score"), seg);
+      for (String f : PolicyForm.TEMPLATE_CANDIDATE) {
+        assertEquals(f.equals("price") ? price.get(seg).floatValue() : 0f, m.get(f), seg + " " + f + ": " + m);
+      }
+    }
+  }
+
   @Test
   void aContextIsSetFeatureByFeature() throws Exception {
     Path out = dir.resolve("ctx");

@@ -46,15 +46,18 @@ class LearnCommandTest {
     double truth = template.get("truth").get("value").asDouble();
     JsonNode behavior = template.get("behavior_truth");
     assertEquals("uniform", behavior.get("policy").asText());
-    // The learned policy beats the uniform behaviour by more than twice the difference's standard error.
-    double seLearned = (template.get("truth").get("ci_high").asDouble() - truth) / 1.96;
-    double seBehavior = (behavior.get("ci_high").asDouble() - behavior.get("value").asDouble()) / 1.96;
-    assertTrue(truth - behavior.get("value").asDouble() > 2 * Math.hypot(seLearned, seBehavior), template.toString());
+    // Seed 7 is a held-out check: the default --l2 was chosen on seeds 11 and 13 (docs/learn-from-logs.md).
+    // Standard errors from the 95% intervals' half-widths; z = 3 for both checks.
+    double z = 3;
+    double seLearned = (template.get("truth").get("ci_high").asDouble() - template.get("truth").get("ci_low")
+        .asDouble()) / 2 / 1.96;
+    double seBehavior = (behavior.get("ci_high").asDouble() - behavior.get("ci_low").asDouble()) / 2 / 1.96;
+    // The learned policy beats the uniform behaviour by more than z standard errors of the difference.
+    assertTrue(truth - behavior.get("value").asDouble() > z * Math.hypot(seLearned, seBehavior), template.toString());
+    // The held-out DR estimate is within z standard errors of the truth (both estimates' errors).
     JsonNode dr = template.get("estimates").get("dr");
-    double halfWidth = (dr.get("ci_high").asDouble() - dr.get("ci_low").asDouble()) / 2;
-    // Covered, or missed by less than a quarter of the interval's half-width.
-    assertTrue(truth >= dr.get("ci_low").asDouble() - halfWidth / 4 && truth <= dr.get("ci_high").asDouble()
-        + halfWidth / 4, "truth " + truth + ", DR " + dr);
+    double seDr = (dr.get("ci_high").asDouble() - dr.get("ci_low").asDouble()) / 2 / 1.96;
+    assertEquals(truth, dr.get("value").asDouble(), z * Math.hypot(seDr, seLearned), "truth " + truth + ", DR " + dr);
     assertEquals(1400, template.get("train_rounds").asInt());
     assertEquals(600, template.get("heldout_rounds").asInt());
     assertTrue(template.get("effective_samples").asDouble() > 0);
@@ -237,6 +240,54 @@ class LearnCommandTest {
     Run bare = Cli.run("ope", "--target", "learned");
     assertEquals(2, bare.code());
     assertTrue(bare.err().contains("learned needs file=PATH"), bare.err());
+  }
+
+  @Test
+  void aLogTheLearnerCannotUseIsOneLineNotAnException() throws Exception {
+    // Forty rounds of two positions: no reward anywhere, then one negative reward (line 12).
+    StringBuilder zero = new StringBuilder("round,action,position,propensity,reward,ctx_age\n");
+    StringBuilder negative = new StringBuilder(zero);
+    for (int k = 0; k < 40; k++) {
+      for (int p = 1; p <= 2; p++) {
+        String row = "r" + k + "," + (char) ('a' + (k + p) % 3) + "," + p + ",0.5,";
+        zero.append(row).append("0,").append(k % 5).append('\n');
+        negative.append(row).append(k == 5 && p == 1 ? "-1" : Integer.toString((k + p) % 2)).append(',')
+            .append(k % 5).append('\n');
+      }
+    }
+    Path zeroLog = Files.writeString(dir.resolve("zero.csv"), zero);
+    Path negLog = Files.writeString(dir.resolve("negative.csv"), negative);
+    Run r = Cli.run("learn", "--data", zeroLog.toString(), "--format", "team", "--steps", "5", "--bootstrap", "10",
+        "--out", dir.resolve("zero.json").toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("has reward 0: there is nothing to learn from") && !r.err().contains("Exception"),
+        r.err());
+    Run ipw = Cli.run("learn", "--data", negLog.toString(), "--format", "team", "--learner", "ipw", "--steps", "5",
+        "--bootstrap", "10", "--out", dir.resolve("neg.json").toString());
+    assertEquals(2, ipw.code(), ipw.err());
+    assertEquals(1, ipw.err().strip().lines().count(), ipw.err());
+    assertTrue(ipw.err().contains("line 12 has reward -1.0; --learner ipw takes non-negative rewards only")
+        && ipw.err().contains("use --learner dr"), ipw.err());
+    Run dr = Cli.run("learn", "--data", negLog.toString(), "--format", "team", "--learner", "dr", "--clip", "10",
+        "--steps", "5", "--bootstrap", "10", "--out", dir.resolve("neg.json").toString(), "--json");
+    assertEquals(0, dr.code(), dr.err());
+    Run badClip = Cli.run("learn", "--data", negLog.toString(), "--format", "team", "--clip", "0.5", "--out",
+        dir.resolve("neg.json").toString());
+    assertEquals(2, badClip.code(), badClip.err());
+    assertTrue(badClip.err().contains("--clip must be a finite number >= 1"), badClip.err());
+  }
+
+  @Test
+  void anUndefinedSnipwIsNullInJsonAndSaidSoInTheTable() throws Exception {
+    io.rlsearch.eval.opl.HeldOutEvaluation.Value none = new io.rlsearch.eval.opl.HeldOutEvaluation.Value(Double.NaN,
+        Double.NaN, Double.NaN);
+    JsonNode v = JSON.readTree(io.rlsearch.api.Json.write(LearnCommand.value(none)));
+    assertTrue(v.get("value").isNull() && v.get("ci_low").isNull() && v.get("ci_high").isNull(), v.toString());
+    assertEquals("undefined (no matching rows)", LearnCommand.fmt(none));
+    JsonNode some = JSON.readTree(io.rlsearch.api.Json.write(LearnCommand.value(
+        new io.rlsearch.eval.opl.HeldOutEvaluation.Value(1.0, 1.0, 1.0, 12))));
+    assertEquals(12, some.get("dropped_resamples").asInt());
   }
 
   @Test

@@ -42,7 +42,7 @@ import java.util.TreeSet;
  *
  * <p>Item ids are text; {@link #actionIds()} lists them in order of first appearance and a row's
  * {@link LoggedRound#action()} indexes that list. A row that cannot be read (wrong number of fields,
- * a field that is not a number, position below 1, propensity outside (0, 1], a click not 0 or 1, a
+ * a field that is not a number, position outside 1..{@link #MAX_POSITION}, propensity outside (0, 1], a click not 0 or 1, a
  * JSON line that is not an object of the fields above, a context with other keys than the first good
  * row's) is counted in {@link #badRows()} with its line, never read in part.
  *
@@ -52,6 +52,12 @@ import java.util.TreeSet;
  * @param badRows the rows that were not read
  */
 public record TeamLog(List<String> contextNames, List<String> actionIds, List<LoggedRound> rounds, BadRows badRows) {
+  /**
+   * The largest position a row may have (1-based): a ranking of at most 100 slots. A row beyond it is
+   * a bad row, so a typo cannot make a reader allocate or loop over millions of positions.
+   */
+  public static final int MAX_POSITION = 100;
+
   /** The prefix of a CSV context column: {@code ctx_age} is the feature {@code age}. */
   public static final String CONTEXT_PREFIX = "ctx_";
 
@@ -216,6 +222,9 @@ public record TeamLog(List<String> contextNames, List<String> actionIds, List<Lo
       throw new Parse.Bad("ranking, propensities and clicks have " + items.size() + ", " + ps.size() + " and "
           + clicks.size() + " entries; expected the same number, at least one");
     }
+    if (items.size() > MAX_POSITION) {
+      throw new Parse.Bad("ranking has " + items.size() + " items, expected at most " + MAX_POSITION);
+    }
     List<Object[]> rows = new ArrayList<>();
     for (int k = 0; k < items.size(); k++) {
       String action = itemId(items.get(k), "ranking[" + k + "]");
@@ -298,8 +307,8 @@ public record TeamLog(List<String> contextNames, List<String> actionIds, List<Lo
   }
 
   private static void checkPosition(int position) throws Parse.Bad {
-    if (position < 1) {
-      throw new Parse.Bad("position is " + position + ", expected 1 or more (1 is the first slot)");
+    if (position < 1 || position > MAX_POSITION) {
+      throw new Parse.Bad("position is " + position + ", expected 1.." + MAX_POSITION + " (1 is the first slot)");
     }
   }
 

@@ -32,6 +32,13 @@ import java.util.Map;
 public record BanditData(double[][] context, int[] actions, int[] positions, double[] rewards, double[] pscores,
     long[] groups, int nActions, int nPositions, List<String> featureNames, List<String> actionIds) {
 
+  /**
+   * The most actions a dataset may have: the learners and the held-out evaluation keep a row-by-action
+   * table, so an unbounded action count (a typo arm index, a log of millions of item ids) would
+   * exhaust memory. 1,000 is ten times the largest Open Bandit Dataset campaign (80 items).
+   */
+  public static final int MAX_ACTIONS = 1000;
+
   public BanditData {
     int n = actions.length;
     if (context.length != n || positions.length != n || rewards.length != n || pscores.length != n
@@ -43,6 +50,9 @@ public record BanditData(double[][] context, int[] actions, int[] positions, dou
     if (nActions < 1 || nPositions < 1) {
       throw new IllegalArgumentException("a dataset needs at least one action and one position, got " + nActions
           + " and " + nPositions);
+    }
+    if (nActions > MAX_ACTIONS) {
+      throw new IllegalArgumentException(nActions + " actions; learning from logs takes at most " + MAX_ACTIONS);
     }
     if (actionIds.size() != nActions) {
       throw new IllegalArgumentException(nActions + " actions but " + actionIds.size() + " action ids");
@@ -162,6 +172,10 @@ public record BanditData(double[][] context, int[] actions, int[] positions, dou
       g[i] = roundIds.computeIfAbsent(row.round(), k -> (long) roundIds.size());
       maxPos = Math.max(maxPos, row.position());
     }
+    if (log.actionIds().size() > MAX_ACTIONS) {
+      throw new IllegalArgumentException("the team log has " + log.actionIds().size() + " distinct actions;"
+          + " learning from logs takes at most " + MAX_ACTIONS);
+    }
     return new BanditData(x, a, p, r, ps, g, log.actionIds().size(), maxPos + 1, log.contextNames(), log.actionIds());
   }
 
@@ -196,6 +210,11 @@ public record BanditData(double[][] context, int[] actions, int[] positions, dou
       if (d.context().length != dim) {
         throw new IllegalArgumentException(which + " has " + d.context().length + " context values, the first has "
             + dim);
+      }
+      if (d.arm() >= MAX_ACTIONS || d.probabilities().length > MAX_ACTIONS) {
+        throw new IllegalArgumentException(which + " has arm " + d.arm() + " of " + d.probabilities().length
+            + " probabilities; learning from logs takes at most " + MAX_ACTIONS + " arms (0.." + (MAX_ACTIONS - 1)
+            + ")");
       }
       nActions = Math.max(nActions, Math.max(d.arm() + 1, d.probabilities().length));
     }

@@ -10,6 +10,14 @@ import io.rlsearch.eval.ope.obd.Bootstrap;
  * a reward model cross-fitted on the held-out rows themselves. The value is per row, as the Open
  * Bandit Pipeline counts it (for a ranking, per shown item).
  *
+ * <p>The intervals resample whole rounds ({@link BanditData#groups()}: a ranking's positions, an
+ * episode's steps), as the split keeps them whole: a cluster bootstrap. Each resample's estimate is
+ * the resampled rounds' sum over their rows divided by their row count (SNIPW: by their weight
+ * sum), so with one row per round it is the row bootstrap, draw for draw.
+ *
+ * <p>SNIPW is undefined (NaN) when no held-out row carries weight; a resample whose weights sum to
+ * zero is left out of its interval and counted in {@link Value#dropped()}.
+ *
  * <p>For a deterministic target only the rows whose logged action is the target's choice carry
  * weight: {@link Result#matching()} counts them and {@link Result#effectiveSamples()} is Kish's
  * {@code (sum w)^2 / sum w^2}, the number of equally weighted rows the estimate is worth.
@@ -17,8 +25,16 @@ import io.rlsearch.eval.ope.obd.Bootstrap;
 public final class HeldOutEvaluation {
   private HeldOutEvaluation() {}
 
-  /** An estimate and its 95% interval. */
-  public record Value(double value, double low, double high) {}
+  /**
+   * An estimate and its 95% interval (NaN when undefined).
+   *
+   * @param dropped bootstrap resamples left out because their weights summed to zero (SNIPW only)
+   */
+  public record Value(double value, double low, double high, int dropped) {
+    public Value(double value, double low, double high) {
+      this(value, low, high, 0);
+    }
+  }
 
   /**
    * The estimates of one target.
@@ -65,20 +81,64 @@ public final class HeldOutEvaluation {
       dr[i] = dm + w[i] * (r - q[i][a]);
     }
     double ipwValue = mean(ipw);
-    double snipwValue = sw > 0 ? sum(wr) / sw : 0;
+    double snipwValue = sw > 0 ? sum(wr) / sw : Double.NaN;
     double drValue = mean(dr);
-    Bootstrap.Interval ci = Bootstrap.interval(ipw, bootstrap, 0.05, seed);
-    Bootstrap.Interval cs = Bootstrap.selfNormalised(new Bootstrap.SelfNormalisedRounds(new double[n], wr, w),
-        bootstrap, 0.05, seed);
-    Bootstrap.Interval cd = Bootstrap.interval(dr, bootstrap, 0.05, seed);
-    return new Result(new Value(ipwValue, ci.low(), ci.high()), new Value(snipwValue, cs.low(), cs.high()),
+    Groups g = Groups.of(held);
+    double[] rowsPerGroup = g.sum(ones(n));
+    Bootstrap.Interval ci = clustered(g.sum(ipw), rowsPerGroup, bootstrap, seed).interval();
+    Bootstrap.Counted cs = clustered(g.sum(wr), g.sum(w), bootstrap, seed);
+    Bootstrap.Interval cd = clustered(g.sum(dr), rowsPerGroup, bootstrap, seed).interval();
+    return new Result(new Value(ipwValue, ci.low(), ci.high()),
+        new Value(snipwValue, cs.interval().low(), cs.interval().high(), cs.dropped()),
         new Value(drValue, cd.low(), cd.high()), matching, sw / n, sw2 > 0 ? sw * sw / sw2 : 0);
   }
 
   /** The behaviour policy's value on the held-out rows: their mean reward, with its bootstrap interval. */
   public static Value behavior(BanditData held, int bootstrap, long seed) {
-    Bootstrap.Interval c = Bootstrap.interval(held.rewards(), bootstrap, 0.05, seed);
+    Groups g = Groups.of(held);
+    Bootstrap.Interval c = clustered(g.sum(held.rewards()), g.sum(ones(held.size())), bootstrap, seed).interval();
     return new Value(held.meanReward(), c.low(), c.high());
+  }
+
+  /**
+   * The cluster-bootstrap interval of {@code sum(numerator) / sum(denominator)} over resampled rounds:
+   * per round, the sum of a per-row term and the row count (a mean) or the weight sum (SNIPW).
+   */
+  static Bootstrap.Counted clustered(double[] numerator, double[] denominator, int bootstrap, long seed) {
+    return Bootstrap.selfNormalisedCounted(new Bootstrap.SelfNormalisedRounds(new double[numerator.length],
+        numerator, denominator), bootstrap, 0.05, seed);
+  }
+
+  /** The row bootstrap of a mean, each row resampled on its own (for comparison with the rounds' bootstrap). */
+  static Bootstrap.Interval rowBootstrap(double[] perRow, int bootstrap, long seed) {
+    return Bootstrap.selfNormalised(new Bootstrap.SelfNormalisedRounds(new double[perRow.length], perRow,
+        ones(perRow.length)), bootstrap, 0.05, seed);
+  }
+
+  /** The rounds of a dataset: each row's round index, in order of first appearance. */
+  record Groups(int[] of, int count) {
+    static Groups of(BanditData d) {
+      java.util.Map<Long, Integer> index = new java.util.HashMap<>();
+      int[] of = new int[d.size()];
+      for (int i = 0; i < of.length; i++) {
+        of[i] = index.computeIfAbsent(d.groups()[i], k -> index.size());
+      }
+      return new Groups(of, index.size());
+    }
+
+    double[] sum(double[] perRow) {
+      double[] out = new double[count];
+      for (int i = 0; i < perRow.length; i++) {
+        out[of[i]] += perRow[i];
+      }
+      return out;
+    }
+  }
+
+  private static double[] ones(int n) {
+    double[] o = new double[n];
+    java.util.Arrays.fill(o, 1);
+    return o;
   }
 
   /** A deterministic policy's {@code [row][action]}: 1 for its greedy ranking's action at the row's position. */

@@ -12,11 +12,15 @@ import java.util.Map;
  * <ul>
  *   <li>{@code ipw}: the IPW learner, a reduction to cost-sensitive classification: a weighted
  *       multinomial logistic regression of the logged action on the context, each row weighted by
- *       {@code r / pscore} (rewards shifted to be non-negative when some are negative; weights scaled
- *       to mean 1), so actions that earned reward where they were unlikely are learned to be chosen.
+ *       {@code r / pscore} (weights scaled to mean 1), so actions that earned reward where they were
+ *       unlikely are learned to be chosen. Rewards must be non-negative: shifting them would change the
+ *       objective (the learner is not invariant to a translation of the rewards), so negative rewards
+ *       are refused and the {@code dr} learner is the one for them.
  *   <li>{@code dr}: gradient ascent on the doubly robust estimate of the softmax policy's value, with
  *       a cross-fitted ridge reward model ({@link RidgeRewards}); rewards scaled to unit standard
- *       deviation first (the maximiser of the unpenalised objective does not change).
+ *       deviation first (the maximiser of the unpenalised objective does not change). Its weights
+ *       {@code 1 / pscore} may be clipped at {@code clip} (in learning only), which trades a bias for
+ *       less variance when a few rows have very small propensities.
  * </ul>
  *
  * Both maximise their objective (with the L2 penalty {@code l2/2 |theta|^2}) by full-batch Adam for a
@@ -40,10 +44,21 @@ public final class PolicyLearner {
    * @param ridge the reward model's ridge penalty
    * @param distinct whether the deployed ranking never repeats an action across positions
    * @param seed the initialisation's and the folds' seed
+   * @param clip the {@code dr} objective's largest weight {@code 1 / pscore} (infinity: no clipping)
    */
   public record Settings(String learner, double l2, int steps, double learningRate, int folds, double ridge,
-      boolean distinct, long seed) {
+      boolean distinct, long seed, double clip) {
+    /** Settings without weight clipping. */
+    public Settings(String learner, double l2, int steps, double learningRate, int folds, double ridge,
+        boolean distinct, long seed) {
+      this(learner, l2, steps, learningRate, folds, ridge, distinct, seed, Double.POSITIVE_INFINITY);
+    }
+
     public Settings {
+      if (!(clip >= 1)) {
+        throw new IllegalArgumentException("the clip must be a number >= 1 (a weight 1/pscore is at least 1), got "
+            + clip);
+      }
       if (!LEARNERS.contains(learner)) {
         throw new IllegalArgumentException("learner '" + learner + "': expected one of " + String.join(", ", LEARNERS));
       }
@@ -66,7 +81,7 @@ public final class PolicyLearner {
 
     /** The defaults for {@code learner}. */
     public static Settings defaults(String learner, long seed) {
-      return new Settings(learner, 0.1, 300, 0.05, 2, 1.0, true, seed);
+      return new Settings(learner, 1.0, 300, 0.05, 2, 1.0, true, seed);
     }
   }
 
@@ -75,6 +90,21 @@ public final class PolicyLearner {
     if (train.size() == 0) {
       throw new IllegalArgumentException("no training rows");
     }
+    boolean anyReward = false;
+    for (double r : train.rewards()) {
+      anyReward |= r != 0;
+    }
+    if (!anyReward) {
+      throw new IllegalArgumentException("every one of the " + train.size() + " training rows has reward 0: there is"
+          + " nothing to learn from");
+    }
+    if (s.learner().equals("ipw")) {
+      int neg = firstNegative(train.rewards());
+      if (neg >= 0) {
+        throw new IllegalArgumentException("training row " + (neg + 1) + " has reward " + train.rewards()[neg]
+            + ": the ipw learner takes non-negative rewards only; use --learner dr");
+      }
+    }
     Features f = Features.fit(train.context(), train.dim());
     double[][] phi = f.phi(train.context());
     int n = train.size();
@@ -82,13 +112,9 @@ public final class PolicyLearner {
     double[] rewards = new double[n];
     double[][] q = null;
     if (s.learner().equals("ipw")) {
-      double min = 0;
-      for (double r : train.rewards()) {
-        min = Math.min(min, r);
-      }
       double sum = 0;
       for (int i = 0; i < n; i++) {
-        rowWeights[i] = (train.rewards()[i] - min) / train.pscores()[i];
+        rowWeights[i] = train.rewards()[i] / train.pscores()[i];
         sum += rowWeights[i];
       }
       if (sum > 0) {
@@ -143,7 +169,7 @@ public final class PolicyLearner {
         }
       }
       SoftmaxObjective obj = q == null ? SoftmaxObjective.ipw(phiP, aP, wP, aCount, s.l2())
-          : SoftmaxObjective.dr(phiP, aP, wP, rP, qP, aCount, s.l2());
+          : SoftmaxObjective.dr(phiP, aP, wP, rP, qP, aCount, s.l2(), s.clip());
       double[] theta = new double[aCount * d];
       for (int k = 0; k < theta.length; k++) {
         theta[k] = 0.01 * init.standardNormal();
@@ -160,6 +186,16 @@ public final class PolicyLearner {
     }
     return new LinearPolicy(s.learner(), train.featureNames(), train.actionIds(), weights, intercepts, s.distinct(),
         s.seed(), n, info);
+  }
+
+  /** The index of the first negative value, or -1. */
+  public static int firstNegative(double[] rewards) {
+    for (int i = 0; i < rewards.length; i++) {
+      if (rewards[i] < 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Maximises {@code obj} from {@code theta} in place by full-batch Adam. */

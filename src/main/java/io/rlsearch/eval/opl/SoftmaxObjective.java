@@ -11,7 +11,7 @@ package io.rlsearch.eval.opl;
  *       {@code w_i = r_i / pscore_i};
  *   <li>{@link #dr}: the doubly robust estimate of the policy's value,
  *       {@code (1/n) sum_i [sum_a pi(a | x_i) q_ia + pi(a_i | x_i) / pscore_i (r_i - q_ia_i)]
- *       - (l2/2) |theta|^2}.
+ *       - (l2/2) |theta|^2}, optionally with {@code 1 / pscore_i} clipped at a largest weight.
  * </ul>
  */
 public final class SoftmaxObjective {
@@ -54,6 +54,21 @@ public final class SoftmaxObjective {
   public static SoftmaxObjective dr(double[][] phi, int[] actions, double[] inversePscores, double[] rewards,
       double[][] q, int nActions, double l2) {
     return new SoftmaxObjective(true, phi, actions, inversePscores, rewards, q, nActions, l2);
+  }
+
+  /**
+   * The DR objective with its weights clipped: {@code min(1 / pscore_i, clip)} in place of
+   * {@code 1 / pscore_i} (a constant per row, so the objective stays smooth in {@code theta}).
+   *
+   * @param clip the largest weight; infinity for none
+   */
+  public static SoftmaxObjective dr(double[][] phi, int[] actions, double[] inversePscores, double[] rewards,
+      double[][] q, int nActions, double l2, double clip) {
+    double[] w = new double[inversePscores.length];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = Math.min(inversePscores[i], clip);
+    }
+    return dr(phi, actions, w, rewards, q, nActions, l2);
   }
 
   /** The length of {@code theta}. */

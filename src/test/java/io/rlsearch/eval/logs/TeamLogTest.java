@@ -68,7 +68,7 @@ class TeamLogTest {
     assertEquals(7, log.badRows().count());
     assertEquals(List.of(
         file + " line 3: 5 fields, expected 6 as in the header",
-        file + " line 4: position is 0, expected 1 or more (1 is the first slot)",
+        file + " line 4: position is 0, expected 1..100 (1 is the first slot)",
         file + " line 5: propensity is 0.0, not in (0, 1]",
         file + " line 7: ctx_age is 'old', not a number",
         file + " line 8: reward is 'oops', not a number",
@@ -156,7 +156,33 @@ class TeamLogTest {
     assertEquals(file + " line 9: unknown field 'extra'; expected [action, context, position, propensity, reward,"
         + " round]", first.get(6));
     assertTrue(first.get(7).startsWith(file + " line 10: not JSON (Duplicate field 'reward'"), first.get(7));
-    assertEquals(file + " line 11: position is 0, expected 1 or more (1 is the first slot)", first.get(8));
+    assertEquals(file + " line 11: position is 0, expected 1..100 (1 is the first slot)", first.get(8));
+  }
+
+  @Test
+  void aPositionBeyondTheBoundIsABadRowWithItsLine() throws IOException {
+    Path csv = write("far.csv", """
+        round,action,position,propensity,reward
+        r1,a,100,0.5,1
+        r2,a,101,0.5,1
+        r3,a,2000000000,0.5,1
+        """);
+    TeamLog log = TeamLog.read(csv);
+    assertEquals(List.of(99), log.rounds().stream().map(LoggedRound::position).toList());
+    assertEquals(List.of(
+        csv + " line 3: position is 101, expected 1..100 (1 is the first slot)",
+        csv + " line 4: position is 2000000000, expected 1..100 (1 is the first slot)"), log.badRows().first());
+    StringBuilder ranking = new StringBuilder();
+    StringBuilder ps = new StringBuilder();
+    for (int k = 0; k <= TeamLog.MAX_POSITION; k++) {
+      ranking.append(k == 0 ? "" : ",").append('"').append("i").append(k).append('"');
+      ps.append(k == 0 ? "" : ",").append("0.5");
+    }
+    Path jsonl = write("long.jsonl", "{\"round\":\"r1\",\"ranking\":[" + ranking + "],\"propensities\":[" + ps
+        + "],\"clicks\":[" + ps.toString().replace("0.5", "0") + "]}\n");
+    TeamLog longer = TeamLog.read(jsonl);
+    assertEquals(0, longer.rounds().size());
+    assertEquals(List.of(jsonl + " line 1: ranking has 101 items, expected at most 100"), longer.badRows().first());
   }
 
   @Test

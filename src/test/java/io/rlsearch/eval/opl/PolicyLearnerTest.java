@@ -10,6 +10,7 @@ import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.eval.logs.ObdDataset;
 import io.rlsearch.eval.logs.TeamLog;
 import io.rlsearch.eval.ope.LoggedDecision;
+import io.rlsearch.eval.ope.obd.Bootstrap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -207,5 +208,149 @@ class PolicyLearnerTest {
     String msg = assertThrows(IllegalArgumentException.class,
         () -> BanditData.ofDecisions(List.of(arm, cont, cont), "log", null, null)).getMessage();
     assertTrue(msg.startsWith("log: decision 2 (episode 1, step 0) is a continuous"), msg);
+  }
+
+  /** {@code rounds} rounds of {@code perRound} rows each; every row of a round has the round's 0/1 reward. */
+  static BanditData correlatedRounds(int rounds, int perRound, long seed) {
+    NumpyRandom rng = new NumpyRandom(seed);
+    int n = rounds * perRound;
+    double[][] x = new double[n][1];
+    double[] r = new double[n];
+    double[] ps = new double[n];
+    long[] g = new long[n];
+    for (int k = 0; k < rounds; k++) {
+      double reward = rng.random() < 0.3 ? 1 : 0;
+      for (int j = 0; j < perRound; j++) {
+        int i = k * perRound + j;
+        r[i] = reward;
+        ps[i] = 1;
+        g[i] = k;
+      }
+    }
+    return new BanditData(x, new int[n], new int[n], r, ps, g, 1, 1, List.of("x"), List.of("A"));
+  }
+
+  @Test
+  void intervalsResampleWholeRoundsNotRows() {
+    // Five perfectly correlated rows per round: 400 rounds carry the information of 400 rows, not 2000.
+    BanditData clustered = correlatedRounds(400, 5, 21);
+    HeldOutEvaluation.Value byRound = HeldOutEvaluation.behavior(clustered, 1000, 4);
+    Bootstrap.Interval byRow = HeldOutEvaluation.rowBootstrap(clustered.rewards(), 1000, 4);
+    double roundWidth = byRound.high() - byRound.low();
+    double rowWidth = byRow.high() - byRow.low();
+    // The widths' ratio is sqrt(5) = 2.24 in expectation; 1.6 leaves room for the bootstrap's own noise.
+    assertTrue(roundWidth > 1.6 * rowWidth, "rounds " + roundWidth + ", rows " + rowWidth);
+    // One row per round: the same draws, the same interval as the row bootstrap of the mean.
+    BanditData single = correlatedRounds(2000, 1, 21);
+    HeldOutEvaluation.Value one = HeldOutEvaluation.behavior(single, 1000, 4);
+    Bootstrap.Interval plain = Bootstrap.interval(single.rewards(), 1000, 0.05, 4);
+    assertEquals(plain.low(), one.low(), 0.0);
+    assertEquals(plain.high(), one.high(), 0.0);
+  }
+
+  @Test
+  void snipwWithoutAMatchingRowIsUndefinedAndZeroWeightResamplesAreLeftOut() {
+    BanditData held = synthetic(60, 31);
+    double[][] q = new double[held.size()][3];
+    // A target that always picks an action the logger never showed there: no row carries weight.
+    double[][] never = new double[held.size()][3];
+    for (int i = 0; i < held.size(); i++) {
+      never[i][(held.actions()[i] + 1) % 3] = 1;
+    }
+    HeldOutEvaluation.Result none = HeldOutEvaluation.estimate(held, never, q, 200, 3);
+    assertEquals(0, none.matching());
+    assertTrue(Double.isNaN(none.snipw().value()) && Double.isNaN(none.snipw().low())
+        && Double.isNaN(none.snipw().high()), none.snipw().toString());
+    assertEquals(0.0, none.ipw().value(), 0.0);
+    // One matching row, rewarded: SNIPW is that row's reward, 1, in every resample that holds it; a
+    // resample without it (about (1 - 1/60)^60 = 36% of them) is left out, not counted as 0.
+    double[][] once = never.clone();
+    int row = -1;
+    for (int i = 0; i < held.size() && row < 0; i++) {
+      if (held.rewards()[i] == 1) {
+        row = i;
+      }
+    }
+    once[row] = new double[3];
+    once[row][held.actions()[row]] = 1;
+    HeldOutEvaluation.Result r = HeldOutEvaluation.estimate(held, once, q, 1000, 3);
+    assertEquals(1.0, r.snipw().value(), 0.0);
+    assertEquals(1.0, r.snipw().low(), 0.0);
+    assertEquals(1.0, r.snipw().high(), 0.0);
+    double dropped = 1000 * Math.pow(1 - 1.0 / 60, 60);
+    assertEquals(dropped, r.snipw().dropped(), 4 * Math.sqrt(dropped));
+  }
+
+  @Test
+  void theIpwLearnerRefusesNegativeRewardsAndNeitherLearnsFromNoReward() {
+    BanditData d = synthetic(300, 4);
+    double[] r = d.rewards().clone();
+    r[17] = -0.5;
+    BanditData negative = new BanditData(d.context(), d.actions(), d.positions(), r, d.pscores(), d.groups(), 3, 1,
+        d.featureNames(), d.actionIds());
+    String msg = assertThrows(IllegalArgumentException.class,
+        () -> PolicyLearner.fit(negative, PolicyLearner.Settings.defaults("ipw", 1), Map.of())).getMessage();
+    assertTrue(msg.startsWith("training row 18 has reward -0.5") && msg.contains("use --learner dr"), msg);
+    PolicyLearner.fit(negative, new PolicyLearner.Settings("dr", 1, 5, 0.05, 2, 1.0, true, 1), Map.of());
+    BanditData zero = new BanditData(d.context(), d.actions(), d.positions(), new double[d.size()], d.pscores(),
+        d.groups(), 3, 1, d.featureNames(), d.actionIds());
+    for (String learner : PolicyLearner.LEARNERS) {
+      msg = assertThrows(IllegalArgumentException.class,
+          () -> PolicyLearner.fit(zero, PolicyLearner.Settings.defaults(learner, 1), Map.of())).getMessage();
+      assertTrue(msg.contains("has reward 0: there is nothing to learn from"), msg);
+    }
+  }
+
+  @Test
+  void aClippedDrObjectivesGradientMatchesFiniteDifferences() {
+    NumpyRandom rng = new NumpyRandom(8);
+    int n = 30;
+    int d = 3;
+    int k = 4;
+    double[][] phi = new double[n][d];
+    int[] a = new int[n];
+    double[] w = new double[n];
+    double[] r = new double[n];
+    double[][] q = new double[n][k];
+    for (int i = 0; i < n; i++) {
+      phi[i][0] = rng.standardNormal();
+      phi[i][1] = rng.standardNormal();
+      phi[i][2] = 1;
+      a[i] = (int) rng.integers(0, k);
+      w[i] = 1 + 20 * rng.random();
+      r[i] = rng.standardNormal();
+      for (int b = 0; b < k; b++) {
+        q[i][b] = rng.standardNormal();
+      }
+    }
+    SoftmaxObjective clipped = SoftmaxObjective.dr(phi, a, w, r, q, k, 0.1, 5);
+    SoftmaxObjective plain = SoftmaxObjective.dr(phi, a, w, r, q, k, 0.1, Double.POSITIVE_INFINITY);
+    double[] theta = new double[clipped.size()];
+    for (int j = 0; j < theta.length; j++) {
+      theta[j] = 0.5 * rng.standardNormal();
+    }
+    // The clip bites (most weights exceed 5) ...
+    assertTrue(Math.abs(clipped.value(theta) - plain.value(theta)) > 1e-3);
+    assertEquals(plain.value(theta), SoftmaxObjective.dr(phi, a, w, r, q, k, 0.1).value(theta), 0.0);
+    // ... and the clipped objective's gradient is its derivative.
+    double[] g = clipped.gradient(theta);
+    double h = 1e-6;
+    for (int j = 0; j < theta.length; j++) {
+      double[] up = theta.clone();
+      double[] down = theta.clone();
+      up[j] += h;
+      down[j] -= h;
+      double fd = (clipped.value(up) - clipped.value(down)) / (2 * h);
+      assertEquals(fd, g[j], 1e-6 * Math.max(1, Math.abs(fd)), "coordinate " + j);
+    }
+  }
+
+  @Test
+  void aDecisionLogArmBeyondTheActionBoundIsRefused() {
+    LoggedDecision far = new LoggedDecision("uniform", 1, 0, 0, new double[] {1}, 2_000_000_000, null, 0.5,
+        new double[0], 1.0, true, LoggedDecision.Outcome.NONE);
+    String msg = assertThrows(IllegalArgumentException.class,
+        () -> BanditData.ofDecisions(List.of(far), "log", null, null)).getMessage();
+    assertTrue(msg.contains("at most " + BanditData.MAX_ACTIONS + " arms"), msg);
   }
 }

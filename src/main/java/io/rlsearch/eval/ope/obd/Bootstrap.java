@@ -107,13 +107,24 @@ public final class Bootstrap {
 
   /**
    * The percentile bootstrap interval of a self-normalised estimator, each resample's estimate
-   * recomputed from the resampled rounds' baseline, weighted terms and weights.
+   * recomputed from the resampled rounds' baseline, weighted terms and weights; a resample whose
+   * weights sum to zero has no self-normalised estimate and is left out
+   * ({@link #selfNormalisedCounted} counts them). When every resample is left out the bounds are NaN.
    */
   public static Interval selfNormalised(SelfNormalisedRounds rounds, int b, double alpha, long seed) {
+    return selfNormalisedCounted(rounds, b, alpha, seed).interval();
+  }
+
+  /** {@link #selfNormalised}'s interval and the number of resamples left out for a zero weight sum. */
+  public record Counted(Interval interval, int dropped) {}
+
+  /** {@link #selfNormalised}, with the number of zero-weight resamples it left out. */
+  public static Counted selfNormalisedCounted(SelfNormalisedRounds rounds, int b, double alpha, long seed) {
     int n = rounds.weights().length;
     check(n, b, alpha);
     NumpyRandom rng = new NumpyRandom(seed);
     double[] means = new double[b];
+    int kept = 0;
     for (int s = 0; s < b; s++) {
       double base = 0;
       double num = 0;
@@ -124,10 +135,15 @@ public final class Bootstrap {
         num += rounds.weighted()[j];
         den += rounds.weights()[j];
       }
-      // A resample of rounds with zero weight only has no self-normalised term, as its estimate has none.
-      means[s] = base / n + (den == 0 ? 0 : num / den);
+      // A resample whose weights sum to zero has no self-normalised estimate: it is not a zero, so it is left out.
+      if (den != 0) {
+        means[kept++] = base / n + num / den;
+      }
     }
-    return percentiles(means, alpha);
+    if (kept == 0) {
+      return new Counted(new Interval(Double.NaN, Double.NaN, Double.NaN), b);
+    }
+    return new Counted(percentiles(Arrays.copyOf(means, kept), alpha), b - kept);
   }
 
   /** numpy's default (linear) percentile, {@code q} in [0, 1], of a sorted sample. */
