@@ -71,51 +71,7 @@ public final class LegacyRandom {
    * @throws IllegalArgumentException if {@code shape} is negative or NaN, as numpy refuses it
    */
   public double standardGamma(double shape) {
-    if (!(shape >= 0)) {
-      throw new IllegalArgumentException("gamma shape must be >= 0, got " + shape);
-    }
-    if (shape == 1.0) {
-      return standardExponential();
-    }
-    if (shape == 0.0) {
-      return 0.0;
-    }
-    if (shape < 1.0) {
-      while (true) {
-        double u = bits.nextDouble();
-        double v = standardExponential();
-        if (u <= 1.0 - shape) {
-          double x = Math.pow(u, 1.0 / shape);
-          if (x <= v) {
-            return x;
-          }
-        } else {
-          double y = -Math.log((1 - u) / shape);
-          double x = Math.pow(1.0 - shape + shape * y, 1.0 / shape);
-          if (x <= v + y) {
-            return x;
-          }
-        }
-      }
-    }
-    double b = shape - 1.0 / 3.0;
-    double c = 1.0 / Math.sqrt(9 * b);
-    while (true) {
-      double x;
-      double v;
-      do {
-        x = gauss();
-        v = 1.0 + c * x;
-      } while (v <= 0.0);
-      v = v * v * v;
-      double u = bits.nextDouble();
-      if (u < 1.0 - 0.0331 * (x * x) * (x * x)) {
-        return b * v;
-      }
-      if (Math.log(u) < 0.5 * x * x + b * (1.0 - v + Math.log(v))) {
-        return b * v;
-      }
-    }
+    return GammaDraw.standardGamma(shape, bits::nextDouble, this::gauss, this::standardExponential);
   }
 
   /**

@@ -263,51 +263,7 @@ public final class NumpyRandom {
 
   /** {@code standard_gamma(shape)}: Marsaglia-Tsang for shape &gt; 1, numpy's rejection for shape &lt; 1. */
   public double standardGamma(double shape) {
-    if (!(shape >= 0)) {
-      throw new IllegalArgumentException("standard_gamma: shape must be >= 0, got " + shape);
-    }
-    if (shape == 1.0) {
-      return standardExponential();
-    }
-    if (shape == 0.0) {
-      return 0.0;
-    }
-    if (shape < 1.0) {
-      for (;;) {
-        double u = bits.nextDouble();
-        double v = standardExponential();
-        if (u <= 1.0 - shape) {
-          double x = Math.pow(u, 1.0 / shape);
-          if (x <= v) {
-            return x;
-          }
-        } else {
-          double y = -Math.log((1 - u) / shape);
-          double x = Math.pow(1.0 - shape + shape * y, 1.0 / shape);
-          if (x <= v + y) {
-            return x;
-          }
-        }
-      }
-    }
-    double b = shape - 1.0 / 3.0;
-    double c = 1.0 / Math.sqrt(9 * b);
-    for (;;) {
-      double x;
-      double v;
-      do {
-        x = standardNormal();
-        v = 1.0 + c * x;
-      } while (v <= 0.0);
-      v = v * v * v;
-      double u = bits.nextDouble();
-      if (u < 1.0 - 0.0331 * (x * x) * (x * x)) {
-        return b * v;
-      }
-      if (Math.log(u) < 0.5 * x * x + b * (1. - v + Math.log(v))) {
-        return b * v;
-      }
-    }
+    return GammaDraw.standardGamma(shape, bits::nextDouble, this::standardNormal, this::standardExponential);
   }
 
   /**

@@ -23,43 +23,18 @@ public final class TorchRandom {
     SCALAR
   }
 
-  private static final int N = 624;
+  /** The twist's offset, which the fused first-16-words path of {@link #randn16} needs. */
   private static final int M = 397;
-  private final int[] mt = new int[N];
-  private int index;
+  private final Mt19937 engine;
 
-  /** {@code torch.Generator().manual_seed(seed)}. */
+  /** {@code torch.Generator().manual_seed(seed)}: the Mersenne Twister seeded with the seed's low 32 bits. */
   public TorchRandom(long seed) {
-    mt[0] = (int) seed;
-    for (int i = 1; i < N; i++) {
-      mt[i] = 1812433253 * (mt[i - 1] ^ (mt[i - 1] >>> 30)) + i;
-    }
-    index = N;
+    engine = new Mt19937(seed & 0xFFFFFFFFL);
   }
 
   /** The next 32-bit mt19937 word, an unsigned value in an int. */
   public int nextInt() {
-    if (index >= N) {
-      twist();
-    }
-    int y = mt[index++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y;
-  }
-
-  private void twist() {
-    for (int i = 0; i < N; i++) {
-      int y = (mt[i] & 0x80000000) | (mt[(i + 1) % N] & 0x7fffffff);
-      int v = mt[(i + M) % N] ^ (y >>> 1);
-      if ((y & 1) != 0) {
-        v ^= 0x9908b0df;
-      }
-      mt[i] = v;
-    }
-    index = 0;
+    return engine.nextInt();
   }
 
   private float nextUniformFloat() {
