@@ -1,6 +1,5 @@
 package io.rlsearch.eval.opl;
 
-import io.rlsearch.core.random.NumpyRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -140,17 +139,7 @@ public final class RidgeRewards {
       index.putIfAbsent(g, index.size());
     }
     int rounds = index.size();
-    int[] order = new int[rounds];
-    for (int i = 0; i < rounds; i++) {
-      order[i] = i;
-    }
-    NumpyRandom rng = new NumpyRandom(seed);
-    for (int i = rounds - 1; i > 0; i--) {
-      int j = (int) rng.integers(0, i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    int[] order = Split.shuffled(rounds, seed);
     int[] foldOfRound = new int[rounds];
     for (int r = 0; r < rounds; r++) {
       foldOfRound[order[r]] = r % folds;

@@ -35,17 +35,7 @@ public record Split(int[] train, int[] heldOut) {
     }
     int held = (int) Math.round(holdout * rounds);
     held = Math.max(1, Math.min(rounds - 1, held));
-    int[] order = new int[rounds];
-    for (int i = 0; i < rounds; i++) {
-      order[i] = i;
-    }
-    NumpyRandom rng = new NumpyRandom(seed);
-    for (int i = rounds - 1; i > 0; i--) {
-      int j = (int) rng.integers(0, i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    int[] order = Split.shuffled(rounds, seed);
     boolean[] out = new boolean[rounds];
     for (int k = 0; k < held; k++) {
       out[order[k]] = true;
@@ -58,5 +48,21 @@ public record Split(int[] train, int[] heldOut) {
     }
     return new Split(tr.stream().mapToInt(Integer::intValue).toArray(), ho.stream().mapToInt(Integer::intValue)
         .toArray());
+  }
+
+  /** {@code 0..n-1} in a seeded random order (Fisher-Yates over {@link NumpyRandom#integers}). */
+  static int[] shuffled(int n, long seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    NumpyRandom rng = new NumpyRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = (int) rng.integers(0, i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
   }
 }
