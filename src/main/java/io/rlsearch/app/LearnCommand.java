@@ -189,7 +189,7 @@ final class LearnCommand implements Callable<Integer> {
     try {
       split = Split.of(all, holdout, seed);
     } catch (IllegalArgumentException e) {
-      throw new Main.UsageException("--data " + data + ": " + e.getMessage());
+      throw new Main.UsageException("--data " + data + ": " + oneLine(e.getMessage()));
     }
     BanditData train = all.subset(split.train());
     BanditData held = all.subset(split.heldOut());
@@ -207,6 +207,12 @@ final class LearnCommand implements Callable<Integer> {
     }
     PolicyLearner.Settings s = new PolicyLearner.Settings(learner, l2, steps, learningRate, folds, 1.0, !repeatItems,
         seed, clip == null ? Double.POSITIVE_INFINITY : clip);
+    // the hyper-parameters go into the policy file, so a file says how to learn it again
+    info.put("l2", Double.toString(l2));
+    info.put("steps", Integer.toString(steps));
+    info.put("learning_rate", Double.toString(learningRate));
+    info.put("folds", Integer.toString(folds));
+    info.put("clip", clip == null ? "none" : Double.toString(clip));
     LinearPolicy policy;
     double[][] q;
     HeldOutEvaluation.Result learned;
@@ -234,6 +240,11 @@ final class LearnCommand implements Callable<Integer> {
     o.put("format", format);
     o.put("source", source);
     o.put("learner", learner);
+    o.put("l2", l2);
+    o.put("steps", steps);
+    o.put("learning_rate", learningRate);
+    o.put("folds", folds);
+    o.put("clip", clip);
     o.put("seed", seed);
     o.put("holdout", holdout);
     o.put("train_rounds", train.size());
@@ -470,7 +481,9 @@ final class LearnCommand implements Callable<Integer> {
     if (Double.isNaN(v.low())) {
       return String.format(Locale.ROOT, "%.4g [interval undefined]", v.value());
     }
-    return String.format(Locale.ROOT, "%.4g [%.4g, %.4g]", v.value(), v.low(), v.high());
+    // an interval over the resamples that had weight, marked with how many had none
+    return String.format(Locale.ROOT, "%.4g [%.4g, %.4g]", v.value(), v.low(), v.high())
+        + (v.dropped() > 0 ? "*" + v.dropped() : "");
   }
 
   private static String truthText(Map<String, Object> m) {

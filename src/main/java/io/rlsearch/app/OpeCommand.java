@@ -326,9 +326,14 @@ final class OpeCommand implements Callable<Integer> {
         + " from the %s policy's log%n", s.campaign(), s.target(), s.behavior());
     out.printf(Locale.ROOT, "behaviour log %s: %d rounds, %d actions, %d positions, mean click %.6f%n",
         r.behaviorLog(), r.rounds(), r.actions(), r.positions(), r.behaviorValue());
-    out.printf(Locale.ROOT, "target log    %s: on-policy value %.6f (mean click of %d rounds; standard error %.6f,"
-        + " so relative errors within about %.2f of each other do not tell estimators apart)%n", r.targetLog(),
-        r.onPolicyValue(), r.targetRounds(), r.onPolicyStdError(), 2 * r.onPolicyStdError() / r.onPolicyValue());
+    if (r.onPolicyValue() > 0) {
+      out.printf(Locale.ROOT, "target log    %s: on-policy value %.6f (mean click of %d rounds; standard error %.6f,"
+          + " so relative errors within about %.2f of each other do not tell estimators apart)%n", r.targetLog(),
+          r.onPolicyValue(), r.targetRounds(), r.onPolicyStdError(), 2 * r.onPolicyStdError() / r.onPolicyValue());
+    } else {
+      out.printf(Locale.ROOT, "target log    %s: on-policy value 0 (no click in %d rounds: relative errors and the"
+          + " value's standard error are undefined)%n", r.targetLog(), r.targetRounds());
+    }
     out.printf(Locale.ROOT, "target distribution %s; reward model %s (%s%d folds); seed %d%n%n",
         s.target().equals("bts") ? "Bernoulli TS by Monte Carlo, " + s.mc() + " simulations" : "uniform",
         s.rewardModel(), s.rewardModel().equals("logistic") ? "C " + OpeResults.number(s.c()) + ", " : "",

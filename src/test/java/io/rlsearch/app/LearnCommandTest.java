@@ -269,9 +269,17 @@ class LearnCommandTest {
     assertEquals(1, ipw.err().strip().lines().count(), ipw.err());
     assertTrue(ipw.err().contains("line 12 has reward -1.0; --learner ipw takes non-negative rewards only")
         && ipw.err().contains("use --learner dr"), ipw.err());
-    Run dr = Cli.run("learn", "--data", negLog.toString(), "--format", "team", "--learner", "dr", "--clip", "10",
+    // the log's propensity 0.5 is a weight of 2, so a clip at 1.5 binds
+    Run dr = Cli.run("learn", "--data", negLog.toString(), "--format", "team", "--learner", "dr", "--clip", "1.5",
         "--steps", "5", "--bootstrap", "10", "--out", dir.resolve("neg.json").toString(), "--json");
     assertEquals(0, dr.code(), dr.err());
+    com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dr.out());
+    assertEquals(1.5, j.get("clip").asDouble());
+    assertEquals(5, j.get("steps").asInt());
+    com.fasterxml.jackson.databind.JsonNode file = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(dir.resolve("neg.json").toFile());
+    assertEquals("1.5", file.get("clip").asText(), "the policy file says how it was learned: " + file);
+    assertEquals(j.get("l2").asDouble(), Double.parseDouble(file.get("l2").asText()));
     Run badClip = Cli.run("learn", "--data", negLog.toString(), "--format", "team", "--clip", "0.5", "--out",
         dir.resolve("neg.json").toString());
     assertEquals(2, badClip.code(), badClip.err());
@@ -288,6 +296,8 @@ class LearnCommandTest {
     JsonNode some = JSON.readTree(io.rlsearch.api.Json.write(LearnCommand.value(
         new io.rlsearch.eval.opl.HeldOutEvaluation.Value(1.0, 1.0, 1.0, 12))));
     assertEquals(12, some.get("dropped_resamples").asInt());
+    assertEquals("1.000 [1.000, 1.000]*12", LearnCommand.fmt(new io.rlsearch.eval.opl.HeldOutEvaluation.Value(1.0, 1.0,
+        1.0, 12)), "the table marks an interval some resamples were left out of");
   }
 
   @Test

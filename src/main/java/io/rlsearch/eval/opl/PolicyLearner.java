@@ -90,13 +90,17 @@ public final class PolicyLearner {
     if (train.size() == 0) {
       throw new IllegalArgumentException("no training rows");
     }
-    boolean anyReward = false;
+    double first = train.rewards()[0];
+    boolean varies = false;
     for (double r : train.rewards()) {
-      anyReward |= r != 0;
+      varies |= r != first;
     }
-    if (!anyReward) {
-      throw new IllegalArgumentException("every one of the " + train.size() + " training rows has reward 0: there is"
-          + " nothing to learn from");
+    if (!varies) {
+      // one reward everywhere ranks no action above another: dr would centre it to zeros and keep only its
+      // penalty, ipw would learn the inverse of the behaviour's propensities
+      throw new IllegalArgumentException("every one of the " + train.size() + " training rows has reward "
+          + (first == Math.rint(first) && Math.abs(first) < 1e15 ? Long.toString((long) first) : Double.toString(first))
+          + ": there is nothing to learn from");
     }
     if (s.learner().equals("ipw")) {
       int neg = firstNegative(train.rewards());

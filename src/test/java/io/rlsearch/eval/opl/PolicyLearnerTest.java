@@ -299,6 +299,16 @@ class PolicyLearnerTest {
           () -> PolicyLearner.fit(zero, PolicyLearner.Settings.defaults(learner, 1), Map.of())).getMessage();
       assertTrue(msg.contains("has reward 0: there is nothing to learn from"), msg);
     }
+    // one reward everywhere, not 0, ranks no action above another either
+    double[] same = new double[d.size()];
+    java.util.Arrays.fill(same, 2.5);
+    BanditData constant = new BanditData(d.context(), d.actions(), d.positions(), same, d.pscores(), d.groups(), 3, 1,
+        d.featureNames(), d.actionIds());
+    for (String learner : PolicyLearner.LEARNERS) {
+      msg = assertThrows(IllegalArgumentException.class,
+          () -> PolicyLearner.fit(constant, PolicyLearner.Settings.defaults(learner, 1), Map.of())).getMessage();
+      assertTrue(msg.contains("has reward 2.5: there is nothing to learn from"), msg);
+    }
   }
 
   @Test

@@ -252,7 +252,7 @@ public final class ObdOpeStudy {
     boolean same = truth == logged;
     return new Result(s, n, targetDist.length, positions, logFile(s.dir(), s.behavior(), s.campaign()),
         logFile(s.dir(), s.target(), s.campaign()), onPolicy,
-        Math.sqrt(onPolicy * (1 - onPolicy) / truth.nRounds()), truth.nRounds(), logged.meanReward(), estimates,
+        onPolicy > 0 && onPolicy < 1 ? Math.sqrt(onPolicy * (1 - onPolicy) / truth.nRounds()) : Double.NaN, truth.nRounds(), logged.meanReward(), estimates,
         logged.badRows(), same ? BadRows.none() : truth.badRows());
   }
 
