@@ -223,7 +223,9 @@ class SlateAgentsTest {
         System.gc();
         collections.incrementAndGet();
         java.nio.ByteBuffer.allocateDirect(1 << 12).putFloat(0, Float.NaN);
-        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        // paced: a full collection of the whole suite's heap takes tens of milliseconds, and back to back they
+        // took a core from the training for minutes; every 25 ms still runs dozens during it
+        java.util.concurrent.locks.LockSupport.parkNanos(25_000_000);
       }
     }, "gc-stress");
     collector.start();
