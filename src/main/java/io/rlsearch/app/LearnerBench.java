@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code bench learner}: how fast the shared learner trains the Q-ensemble and PPO. */
 @Command(name = "learner", mixinStandardHelpOptions = true,
-    description = {"Learner throughput of the Q-ensemble (5 members, (64, 64), 5 epochs over every 64 transitions)"
+    description = {"Learner throughput of the Q-ensemble (5 members, (64, 64), every 32 transitions 8 minibatches of 64 per"
+        + " member from a replay of 10,000)"
         + " and PPO (rollouts of 64, 4 epochs of minibatches of 16, value net) with the Battle Royale's settings:"
         + " N transitions of the uniform random policy on the Battle Royale's task are simulated first, then fed"
         + " to each agent's update rule alone (no actors, no acting), after a warm-up.",
