@@ -98,16 +98,7 @@ class PolicyLearnerTest {
       for (int j = 0; j < theta.length; j++) {
         theta[j] = 0.5 * rng.standardNormal();
       }
-      double[] g = obj.gradient(theta);
-      double h = 1e-6;
-      for (int j = 0; j < theta.length; j++) {
-        double[] up = theta.clone();
-        double[] down = theta.clone();
-        up[j] += h;
-        down[j] -= h;
-        double fd = (obj.value(up) - obj.value(down)) / (2 * h);
-        assertEquals(fd, g[j], 1e-6 * Math.max(1, Math.abs(fd)), "coordinate " + j);
-      }
+      assertGradientIsTheDerivative(obj, theta);
     }
   }
 
@@ -343,16 +334,7 @@ class PolicyLearnerTest {
     assertTrue(Math.abs(clipped.value(theta) - plain.value(theta)) > 1e-3);
     assertEquals(plain.value(theta), SoftmaxObjective.dr(phi, a, w, r, q, k, 0.1).value(theta), 0.0);
     // ... and the clipped objective's gradient is its derivative.
-    double[] g = clipped.gradient(theta);
-    double h = 1e-6;
-    for (int j = 0; j < theta.length; j++) {
-      double[] up = theta.clone();
-      double[] down = theta.clone();
-      up[j] += h;
-      down[j] -= h;
-      double fd = (clipped.value(up) - clipped.value(down)) / (2 * h);
-      assertEquals(fd, g[j], 1e-6 * Math.max(1, Math.abs(fd)), "coordinate " + j);
-    }
+    assertGradientIsTheDerivative(clipped, theta);
   }
 
   @Test
@@ -362,5 +344,19 @@ class PolicyLearnerTest {
     String msg = assertThrows(IllegalArgumentException.class,
         () -> BanditData.ofDecisions(List.of(far), "log", null, null)).getMessage();
     assertTrue(msg.contains("at most " + BanditData.MAX_ACTIONS + " arms"), msg);
+  }
+
+  /** Each coordinate of the objective's gradient equals its central finite difference. */
+  private static void assertGradientIsTheDerivative(SoftmaxObjective obj, double[] theta) {
+    double[] g = obj.gradient(theta);
+    double h = 1e-6;
+    for (int j = 0; j < theta.length; j++) {
+      double[] up = theta.clone();
+      double[] down = theta.clone();
+      up[j] += h;
+      down[j] -= h;
+      double fd = (obj.value(up) - obj.value(down)) / (2 * h);
+      assertEquals(fd, g[j], 1e-6 * Math.max(1, Math.abs(fd)), "coordinate " + j);
+    }
   }
 }
