@@ -86,7 +86,7 @@ class LauncherTest {
     Files.writeString(home.resolve("target/rlsearch.jar"), "");
     Files.createDirectories(bin);
     // only what the launcher and the stand-in call, taken from the test's own PATH
-    for (String tool : List.of("dirname", "find", "cat", "sleep")) {
+    for (String tool : List.of("bash", "dirname", "find", "cat", "sleep")) {
       Path found = null;
       for (String d : System.getenv("PATH").split(":")) {
         if (found == null && Files.isExecutable(Path.of(d, tool))) {
@@ -96,10 +96,11 @@ class LauncherTest {
       assertTrue(found != null, tool + " is not on the PATH");
       Files.createSymbolicLink(bin.resolve(tool), found);
     }
+    assertFalse(Files.exists(bin.resolve("perl")));
     Path java = bin.resolve("java");
     Files.writeString(java, "#!/bin/sh\n" + script);
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    List<String> command = new ArrayList<>(List.of("/bin/bash", home.resolve("rlsearch").toString()));
+    List<String> command = new ArrayList<>(List.of(bin.resolve("bash").toString(), home.resolve("rlsearch").toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("PATH", bin.toString());
