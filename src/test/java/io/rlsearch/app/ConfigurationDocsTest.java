@@ -52,6 +52,34 @@ class ConfigurationDocsTest {
     assertEquals("", String.join("\n", missing));
   }
 
+  /**
+   * Every configuration key a page names in backticks with its section (`catalog.n_products`,
+   * `rlsearch.topology.shards`, `experiment.agent`) is a key, or a section, of the shipped files.
+   */
+  @Test
+  void everyKeyTheDocsNameExists() throws Exception {
+    Config all = ConfigFactory.empty();
+    for (String file : List.of("config/zoosim.conf", "config/experiments/default.conf", "actors/local.conf",
+        "actors/cluster.conf")) {
+      all = all.withFallback(ConfigFactory.parseFile(Path.of(file).toFile()));
+    }
+    java.util.Set<String> roots = all.root().keySet();
+    java.util.regex.Pattern key = java.util.regex.Pattern.compile("`([a-z_]+)((?:\\.[a-z0-9_-]+)+)`");
+    TreeSet<String> unknown = new TreeSet<>();
+    for (Path page : io.rlsearch.DocsTest.pages()) {
+      java.util.regex.Matcher m = key.matcher(Files.readString(page));
+      while (m.find()) {
+        String k = m.group(1) + m.group(2);
+        // rlsearch.linear_greedy_policy is the kind a learned policy file declares, not a setting
+        if (roots.contains(m.group(1)) && !m.group(1).equals("pekko") && !all.hasPathOrNull(k)
+            && !k.equals(io.rlsearch.eval.opl.LinearPolicy.KIND)) {
+          unknown.add(Path.of("").toAbsolutePath().relativize(page) + ": " + k);
+        }
+      }
+    }
+    assertEquals("", String.join("\n", unknown), "keys the docs name that the shipped configuration does not have");
+  }
+
   @Test
   void theExperimentFileNamesEveryBuiltInAgent() throws Exception {
     String conf = Files.readString(Path.of("config/experiments/default.conf"));
@@ -72,7 +100,7 @@ class ConfigurationDocsTest {
     java.util.regex.Matcher find = java.util.regex.Pattern.compile("find ((?:\"\\$here/[^\"]+\" )+)-newer").matcher(launcher);
     org.junit.jupiter.api.Assertions.assertTrue(find.find(), "the launcher's find of changed files");
     java.util.regex.Matcher path = java.util.regex.Pattern.compile("\\$here/([^\"]+)").matcher(find.group(1));
-    for (String page : List.of("README.md", "docs/commands.md")) {
+    for (String page : List.of("docs/commands.md")) {
       String text = Files.readString(Path.of(page)).replaceAll("\\s+", " ");
       int at = text.indexOf("`./rlsearch` rebuilds");
       String sentence = text.substring(at, text.indexOf(" newer than", at));
