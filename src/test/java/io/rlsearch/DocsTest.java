@@ -116,7 +116,7 @@ public class DocsTest {
     Pattern figure = Pattern.compile("(?i)\\d[\\d,.]*\\s*(k\\s*)?(episodes|requests|transitions|decisions|gradient steps|sessions)"
         + "(/s\\b| a second| per second)|\\d[\\d,.]*\\s*(episodes|requests)/s|\\b(about|took|takes|in) \\d[\\d.]* ?(s|seconds|minutes)\\b"
         + "|\\b\\d+(\\.\\d+)?-\\d+(\\.\\d+)? s\\b|\\d[\\d.]* ?(µs|us|ms) (an|a|per) (episode|request|call|decision|session)\\b|\\d[\\d.]* s (of study|for the study|with the JVM)");
-    Pattern input = Pattern.compile("--rates? |default[: ]|`--|at most|open loop|within|deadline|timeout|every \\d|window|\\+ \\d+ ms per|\\bat [\\d,]+ requests/s");
+    Pattern input = Pattern.compile("--rates? |default:|\\(default |default \\d|`--|at most|open loop|within|deadline|timeout|every \\d|window|\\+ \\d+ ms per|\\bat [\\d,]+ requests/s");
     List<String> found = new ArrayList<>();
     for (Path page : pages()) {
       if (page.endsWith("docs/performance.md")) {
