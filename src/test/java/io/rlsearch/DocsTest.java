@@ -171,6 +171,31 @@ public class DocsTest {
     assertTrue(missing.isEmpty(), "the bare-jar section does not name: " + missing);
   }
 
+  /**
+   * docs/http-api.md's metrics table names every metric the code registers (a string literal
+   * "rlsearch_..." under src/main), and only those; counters are named with Prometheus's _total.
+   */
+  @Test
+  void theMetricsReferenceListsWhatTheCodeRegisters() throws IOException {
+    java.util.TreeSet<String> code = new java.util.TreeSet<>();
+    try (Stream<Path> s = Files.walk(ROOT.resolve("src/main/java"))) {
+      for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) {
+        Matcher m = Pattern.compile("\"(rlsearch_[a-z0-9_]+)\"").matcher(Files.readString(f));
+        while (m.find()) {
+          code.add(m.group(1));
+        }
+      }
+    }
+    String page = Files.readString(ROOT.resolve("docs/http-api.md"));
+    String table = page.substring(page.indexOf("## Metrics"));
+    java.util.TreeSet<String> documented = new java.util.TreeSet<>();
+    Matcher m = Pattern.compile("`(rlsearch_[a-z0-9_]+)`").matcher(table);
+    while (m.find()) {
+      documented.add(m.group(1).replaceFirst("_total$", ""));
+    }
+    assertEquals(code, documented, "metrics registered in the code against those docs/http-api.md lists");
+  }
+
   @Test
   void everyWorldSettingIsDocumented() throws IOException {
     String world = Files.readString(ROOT.resolve("docs/world.md"));
