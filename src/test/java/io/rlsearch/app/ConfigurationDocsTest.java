@@ -80,6 +80,64 @@ class ConfigurationDocsTest {
     assertEquals("", String.join("\n", unknown), "keys the docs name that the shipped configuration does not have");
   }
 
+  /**
+   * The default docs/configuration.md gives each key of the experiment, topology and cluster tables is
+   * the shipped file's value (rows whose defaults cell does not list one value per key are prose, and
+   * are left out).
+   */
+  @Test
+  void theDefaultsTheTablesGiveAreTheShippedOnes() throws Exception {
+    Config all = ConfigFactory.parseFile(Path.of("config/experiments/default.conf").toFile())
+        .withFallback(ConfigFactory.parseFile(Path.of("actors/cluster.conf").toFile()))
+        .withFallback(ConfigFactory.parseFile(Path.of("actors/local.conf").toFile()));
+    java.util.Map<String, String> sections = java.util.Map.of("## The experiment", "experiment.",
+        "## The topology", "", "## The cluster", "rlsearch.cluster.");
+    TreeSet<String> wrong = new TreeSet<>();
+    int checked = 0;
+    String prefix = null;
+    for (String line : Files.readAllLines(Path.of("docs/configuration.md"))) {
+      if (line.startsWith("## ")) {
+        prefix = sections.entrySet().stream().filter(e -> line.startsWith(e.getKey())).map(java.util.Map.Entry::getValue)
+            .findFirst().orElse(null);
+        continue;
+      }
+      if (prefix == null || !line.startsWith("| `")) {
+        continue;
+      }
+      String[] cells = line.split("\\s*\\|\\s*");
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([a-z_.*-]+)`").matcher(cells[1]);
+      while (m.find()) {
+        String k = m.group(1);
+        keys.add(k.contains(".") && (k.startsWith("rlsearch.") || k.startsWith("pekko.")) ? k
+            : keys.isEmpty() ? prefix + k : keys.get(0).substring(0, keys.get(0).lastIndexOf('.') + 1) + k);
+      }
+      String[] defaults = cells[2].split(",\\s*");
+      if (keys.size() != defaults.length) {
+        continue;
+      }
+      for (int i = 0; i < keys.size(); i++) {
+        if (keys.get(i).contains("*") || !all.hasPath(keys.get(i))) {
+          continue; // keys the other tests check
+        }
+        Object v = all.getValue(keys.get(i)).unwrapped();
+        if (v instanceof java.util.Map<?, ?> map && !map.isEmpty()) {
+          continue; // a section (a mailbox's or dispatcher's settings), described in words
+        }
+        String shipped = v instanceof java.util.Map<?, ?> map && map.isEmpty() ? "{}" : String.valueOf(v);
+        String doc = defaults[i].strip().replace("\"", "");
+        boolean same = shipped.equals(doc) || shipped.isEmpty() && doc.isEmpty()
+            || (v instanceof Number n && doc.matches("-?[0-9.]+") && n.doubleValue() == Double.parseDouble(doc));
+        checked++;
+        if (!same) {
+          wrong.add(keys.get(i) + ": docs " + doc + ", shipped " + shipped);
+        }
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(checked >= 30, "only " + checked + " defaults checked");
+    assertEquals("", String.join("\n", wrong), "docs/configuration.md's defaults against the shipped files");
+  }
+
   @Test
   void theExperimentFileNamesEveryBuiltInAgent() throws Exception {
     String conf = Files.readString(Path.of("config/experiments/default.conf"));
