@@ -211,6 +211,44 @@ public class DocsTest {
     assertTrue(missing.isEmpty(), "world settings missing from docs/world.md: " + missing);
   }
 
+  /**
+   * docs/world.md's table of every setting gives each scalar or list default as config/zoosim.conf
+   * has it (rows that describe a structure in words are left out; at least 20 are checked).
+   */
+  @Test
+  void theWorldTableGivesTheShippedDefaults() throws IOException {
+    Config c = ConfigFactory.parseFile(ROOT.resolve("config/zoosim.conf").toFile());
+    String world = Files.readString(ROOT.resolve("docs/world.md"));
+    List<String> wrong = new ArrayList<>();
+    int checked = 0;
+    for (String line : world.substring(world.indexOf("## Every setting")).split("\n")) {
+      Matcher row = Pattern.compile("^\\| `([a-z_.]+)` \\| ([^|]+) \\|").matcher(line);
+      if (!row.find() || !c.hasPath(row.group(1))) {
+        continue;
+      }
+      Object v = c.getValue(row.group(1)).unwrapped();
+      List<?> shipped = v instanceof List<?> l ? l : List.of(v);
+      if (shipped.stream().anyMatch(x -> x instanceof List || x instanceof Map)) {
+        continue;
+      }
+      String[] doc = row.group(2).strip().split(",\\s*");
+      boolean same = doc.length == shipped.size();
+      for (int i = 0; same && i < doc.length; i++) {
+        Object s = shipped.get(i);
+        same = s instanceof Number n && doc[i].matches("-?[0-9.]+(e-?[0-9]+)?")
+            ? n.doubleValue() == Double.parseDouble(doc[i]) : String.valueOf(s).equals(doc[i]);
+      }
+      if (doc.length == shipped.size() || shipped.size() > 1) {
+        checked++;
+        if (!same) {
+          wrong.add(row.group(1) + ": docs " + row.group(2).strip() + ", shipped " + v);
+        }
+      }
+    }
+    assertTrue(checked >= 20, "only " + checked + " world defaults checked");
+    assertTrue(wrong.isEmpty(), "docs/world.md's defaults against config/zoosim.conf:\n" + String.join("\n", wrong));
+  }
+
   @Test
   void nothingCitesADocumentOutsideTheRepository() throws IOException {
     Pattern cite = Pattern.compile("(?i)zoosim-spec|spec(ification)? section|spec \\d+\\.\\d+|\\.\\./shared");
