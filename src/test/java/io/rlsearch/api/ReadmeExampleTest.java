@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The README's Java example, as it is printed there (keep the two in step). */
+/** The Java example of docs/library.md ("A first program"): it runs, and it is the code printed there. */
 class ReadmeExampleTest {
   @Test
   void theReadmeExampleRuns() {
@@ -36,6 +36,19 @@ class ReadmeExampleTest {
     assertFalse(run.failed());
     assertEquals(2000L, run.report().produced());
     assertEquals(0L, json.get("transitions_lost"));
+  }
+
+  @Test
+  void thePageShowsThisCode() throws Exception {
+    java.util.List<String> src = java.nio.file.Files.readAllLines(
+        java.nio.file.Path.of("src/test/java/io/rlsearch/api/ReadmeExampleTest.java"));
+    int b = src.indexOf("    // --- README example begins");
+    int e = src.indexOf("    // --- README example ends");
+    String code = String.join("\n", src.subList(b + 1, e).stream().map(l -> l.replaceFirst("^    ", "")).toList());
+    String page = java.nio.file.Files.readString(java.nio.file.Path.of("docs/library.md"));
+    int at = page.indexOf("## A first program");
+    int open = page.indexOf("```java\n", at) + "```java\n".length();
+    assertEquals(code, page.substring(open, page.indexOf("\n```", open)));
   }
 
   @Test

@@ -47,6 +47,80 @@ class CommandsDocsTest {
     return names;
   }
 
+  /**
+   * docs/commands.md holds, between its two marker lines, every command's options as the picocli model
+   * renders them (names, label, default, description). Rewrite it with
+   * {@code -Drlsearch.docs.write=true} after changing an option.
+   */
+  @Test
+  void theReferenceListsEveryOptionOfEveryCommandAsThePicocliModelHasIt() throws Exception {
+    Path page = Path.of("docs/commands.md");
+    String text = Files.readString(page);
+    int b = text.indexOf(CommandsReference.BEGIN);
+    int e = text.indexOf(CommandsReference.END);
+    org.junit.jupiter.api.Assertions.assertTrue(b >= 0 && e > b, "docs/commands.md: the generated block's markers");
+    String current = text.substring(b + CommandsReference.BEGIN.length(), e);
+    String expected = CommandsReference.render() + "\n";
+    if (Boolean.getBoolean("rlsearch.docs.write")) {
+      Files.writeString(page, text.substring(0, b + CommandsReference.BEGIN.length()) + expected + text.substring(e));
+      current = expected;
+    }
+    assertEquals(expected, current, "docs/commands.md is out of date: run CommandsDocsTest with -Drlsearch.docs.write=true");
+  }
+
+  /** Flags of other programs the docs show (java, curl, wrk, the OBP scripts) and anchors that look like flags. */
+  private static final java.util.Set<String> OTHER_TOOLS = java.util.Set.of("--add-modules", "--data-binary",
+      "--latency", "--random-state", "--l2-was-chosen", "--events");
+
+  /** Every {@code --option} a page names is an option of some command (or a flag of another tool, listed). */
+  @Test
+  void everyOptionTheDocsNameExists() throws Exception {
+    java.util.Set<String> known = new java.util.HashSet<>(List.of("--help", "--version", "--verbose"));
+    for (CommandLine cl : commands().values()) {
+      cl.getCommandSpec().options().forEach(o -> {
+        for (String n : o.names()) {
+          known.add(n);
+          if (o.negatable()) {
+            known.add(n.replaceFirst("^--(no-)?", "--no-"));
+          }
+        }
+      });
+    }
+    TreeSet<String> unknown = new TreeSet<>();
+    Pattern opt = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]+");
+    for (Path page : io.rlsearch.DocsTest.pages()) {
+      Matcher m = opt.matcher(Files.readString(page));
+      while (m.find()) {
+        if (!known.contains(m.group()) && !OTHER_TOOLS.contains(m.group())) {
+          unknown.add(Path.of("").toAbsolutePath().relativize(page) + ": " + m.group());
+        }
+      }
+    }
+    assertEquals("", String.join("\n", unknown), "options the docs name that no command has");
+  }
+
+  /** A page a command's help names (docs/NAME.md) exists. */
+  @Test
+  void everyPageTheHelpNamesExists() {
+    TreeSet<String> missing = new TreeSet<>();
+    Pattern page = Pattern.compile("docs/[a-z0-9/-]+\\.md");
+    List<CommandLine> all = new ArrayList<>(commands().values());
+    all.add(Main.commandLine());
+    for (CommandLine cl : all) {
+      var usage = cl.getCommandSpec().usageMessage();
+      StringBuilder text = new StringBuilder(String.join(" ", usage.description())).append(' ')
+          .append(String.join(" ", usage.footer()));
+      cl.getCommandSpec().options().forEach(o -> text.append(' ').append(String.join(" ", o.description())));
+      Matcher m = page.matcher(text);
+      while (m.find()) {
+        if (!Files.exists(Path.of(m.group()))) {
+          missing.add(cl.getCommandName() + ": " + m.group());
+        }
+      }
+    }
+    assertEquals("", String.join("\n", missing), "pages the commands' help names that do not exist");
+  }
+
   @Test
   void theTableOfWhereSettingsComeFromListsEveryCommandWhereItBelongs() throws Exception {
     TreeSet<String> config = new TreeSet<>();

@@ -220,7 +220,7 @@ class DataPlaneApiTest {
       // every serving metric the docs name is one the server exposes, under that exact name
       java.util.TreeSet<String> undocumented = new java.util.TreeSet<>();
       for (String page : java.util.List.of("README.md", "docs/serving.md", "docs/runtime.md", "docs/configuration.md",
-          "docs/actors.md")) {
+          "docs/actors.md", "docs/http-api.md", "docs/guides/serve-and-swap.md", "docs/guides/observe.md")) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
             "rlsearch_(?:rank|feedback|data|shadow|request_id|decision_log|serving_monitor)[a-z_]*[a-z]")
             .matcher(java.nio.file.Files.readString(java.nio.file.Path.of(page)));
