@@ -1,5 +1,7 @@
 package io.rlsearch.actors;
 
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.core.Transition;
 import io.rlsearch.experiments.Population;
 import io.rlsearch.experiments.RunStreams;
@@ -9,6 +11,7 @@ import io.rlsearch.sim.World;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PreRestart;
@@ -55,6 +58,8 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
 
   private record WrappedActed(PolicyServerActor.Acted acted) implements Command {}
 
+  private record NewSnapshot(PolicySnapshot snapshot) implements Command {}
+
   /**
    * Shard settings.
    *
@@ -82,9 +87,29 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
   /** As above, with an injected crash (a test tool) inside the supervision. */
   public static Behavior<Command> create(World world, Task task, RunStreams streams,
       ActorRef<PolicyServerActor.Command> policy, ActorRef<Restarted> restarts, Settings settings, CrashSwitch crash) {
+    return create(world, task, streams, policy, Optional.empty(), 0, restarts, settings, crash);
+  }
+
+  /**
+   * A shard that acts by itself when it can: it subscribes to {@code registry} (as the policy server
+   * does) and answers a batch with the newest snapshot it holds when that snapshot serves the batch's
+   * episodes (the server's rule, with {@code roundSize} as the server's); otherwise, and before its
+   * first snapshot, it asks {@code policy} as the plain shard does. Only for snapshots the server
+   * would run with the plain-Java engine (the decisions are then the server's, bit for bit). The
+   * server is told how many episodes each such batch held, for its batching statistics.
+   */
+  public static Behavior<Command> create(World world, Task task, RunStreams streams,
+      ActorRef<PolicyServerActor.Command> policy, Optional<ActorRef<PolicyRegistryActor.Command>> registry,
+      int roundSize, ActorRef<Restarted> restarts, Settings settings, CrashSwitch crash) {
+    // The snapshot held survives a restart (it is immutable); the restarted shard subscribes again.
+    Optional<ShardPolicy> local = registry.map(r -> new ShardPolicy(streams, roundSize));
     return Behaviors.supervise(crash.wrap("shard", Command.class, Behaviors.<Command>withStash(64, stash ->
-        Behaviors.setup(ctx -> new EnvShardActor(ctx, stash, new SessionRunner(world, task, streams, settings.batch()),
-            streams, policy, restarts, settings)))))
+        Behaviors.setup(ctx -> {
+          registry.ifPresent(r -> r.tell(new PolicyRegistryActor.Subscribe(
+              ctx.messageAdapter(PolicySnapshot.class, NewSnapshot::new))));
+          return new EnvShardActor(ctx, stash, new SessionRunner(world, task, streams, settings.batch()), streams,
+              policy, local, restarts, settings);
+        }))))
         .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLoggingEnabled(false));
   }
 
@@ -95,12 +120,15 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
   private final ActorRef<Restarted> restarts;
   private final Settings settings;
   private final ActorRef<PolicyServerActor.Acted> actedAdapter;
+  private final Optional<ShardPolicy> local;
   private RunSessions inFlight;
   private boolean injected;
 
   private EnvShardActor(ActorContext<Command> ctx, StashBuffer<Command> stash, SessionRunner runner, RunStreams streams,
-      ActorRef<PolicyServerActor.Command> policy, ActorRef<Restarted> restarts, Settings settings) {
+      ActorRef<PolicyServerActor.Command> policy, Optional<ShardPolicy> local, ActorRef<Restarted> restarts,
+      Settings settings) {
     super(ctx);
+    this.local = local;
     this.stash = stash;
     this.runner = runner;
     this.streams = streams;
@@ -115,6 +143,10 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
     return newReceiveBuilder()
         .onMessage(RunSessions.class, this::onRunSessions)
         .onMessage(WrappedActed.class, this::onActed)
+        .onMessage(NewSnapshot.class, n -> {
+          local.ifPresent(l -> l.offer(n.snapshot()));
+          return this;
+        })
         .onSignal(PreRestart.class, s -> onPreRestart())
         .build();
   }
@@ -130,8 +162,28 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
       return this;
     }
     inFlight = r;
-    List<PolicyServerActor.Request> requests = new ArrayList<>(r.arrivals().size());
-    for (int i = 0; i < r.arrivals().size(); i++) {
+    int n = r.arrivals().size();
+    if (local.isPresent()) {
+      long[] episodes = new long[n];
+      for (int i = 0; i < n; i++) {
+        episodes[i] = r.arrivals().get(i).episode();
+      }
+      ShardPolicy l = local.get();
+      if (l.servesAll(episodes)) {
+        double[][] contexts = new double[n][];
+        for (int i = 0; i < n; i++) {
+          contexts[i] = runner.prepare(i, r.arrivals().get(i));
+        }
+        List<Decision> decisions = l.act(episodes, contexts);
+        policy.tell(new PolicyServerActor.ActedInShard(n));
+        complete(r, decisions, l.current().agent(), l.current().version());
+        // Nothing was stashed while this batch ran (it ran within this message); what an earlier
+        // batch stashed is being unstashed by that batch's end.
+        return this;
+      }
+    }
+    List<PolicyServerActor.Request> requests = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       Population.Arrival a = r.arrivals().get(i);
       requests.add(new PolicyServerActor.Request(a.episode(), runner.prepare(i, a)));
     }
@@ -147,6 +199,12 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
           a.episodes().get(0));
       return this;
     }
+    complete(r, a.decisions(), a.agent(), a.version());
+    return stash.unstashAll(this);
+  }
+
+  /** Finishes the batch in flight with its decisions and replies (or fails, by fault injection). */
+  private void complete(RunSessions r, List<Decision> decisions, String agent, long version) {
     if (settings.faultRate() > 0) {
       for (Population.Arrival x : r.arrivals()) {
         if (streams.fault(x.episode(), r.attempt()).random() < settings.faultRate()) {
@@ -158,11 +216,10 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
     }
     List<Transition> out = new ArrayList<>(r.arrivals().size());
     for (int i = 0; i < r.arrivals().size(); i++) {
-      out.add(runner.finish(i, a.decisions().get(i), a.agent(), a.version()));
+      out.add(runner.finish(i, decisions.get(i), agent, version));
     }
     inFlight = null;
     r.replyTo().tell(StatusReply.success(out));
-    return stash.unstashAll(this);
   }
 
   private Behavior<Command> onPreRestart() {
