@@ -24,15 +24,20 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * An environment shard: runs the sessions it is given on the zoosim world, one at a time. For each
- * session it draws the base scores, asks the policy server for an action, simulates the user and
- * replies with the transition.
+ * An environment shard: runs the sessions it is given on the zoosim world, one batch at a time. For
+ * each session it draws the base scores, gets an action, simulates the user and replies with the
+ * transition. The action comes from the shard's own copy of the current policy snapshot when it was
+ * made with the registry (the snapshots it is sent serve the batch: see {@link ShardPolicy}), from
+ * the policy server otherwise (a round trip, for a snapshot it does not hold yet or an engine that
+ * is not plain Java). Either way the decision is the same: one snapshot version per batch, the
+ * episode's own random stream.
  *
  * <p>Supervised with restart: a failure (including an injected fault) answers the session in flight
  * with an error before the restart, so the caller retries it at once; the retry is the same episode
  * with the next attempt number, and the episode's draws come from its own streams, so the retried
- * session is the session the failed one would have been. Requests that arrive while a session waits
- * for its action are stashed (the stream sends one at a time, so the stash stays empty in practice).
+ * session is the session the failed one would have been. Requests that arrive while a batch waits
+ * for the server's actions are stashed and run, in order, when it has been answered (the stream
+ * sends a shard at most two batches at a time).
  */
 public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command> {
   /** Messages accepted by a shard. */
@@ -219,7 +224,9 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
       out.add(runner.finish(i, decisions.get(i), agent, version));
     }
     inFlight = null;
-    r.replyTo().tell(StatusReply.success(out));
+    // Made immutable once here: every consumer's element takes this list as it is (List.copyOf of an
+    // immutable list is that list), instead of copying it once per consumer.
+    r.replyTo().tell(StatusReply.success(List.copyOf(out)));
   }
 
   private Behavior<Command> onPreRestart() {
