@@ -1,5 +1,7 @@
 package io.rlsearch.actors;
 
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.core.Transition;
 import io.rlsearch.experiments.Population;
 import io.rlsearch.experiments.RunStreams;
@@ -9,6 +11,7 @@ import io.rlsearch.sim.World;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PreRestart;
@@ -21,15 +24,20 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * An environment shard: runs the sessions it is given on the zoosim world, one at a time. For each
- * session it draws the base scores, asks the policy server for an action, simulates the user and
- * replies with the transition.
+ * An environment shard: runs the sessions it is given on the zoosim world, one batch at a time. For
+ * each session it draws the base scores, gets an action, simulates the user and replies with the
+ * transition. The action comes from the shard's own copy of the current policy snapshot when it was
+ * made with the registry (the snapshots it is sent serve the batch: see {@link ShardPolicy}), from
+ * the policy server otherwise (a round trip, for a snapshot it does not hold yet or an engine that
+ * is not plain Java). Either way the decision is the same: one snapshot version per batch, the
+ * episode's own random stream.
  *
  * <p>Supervised with restart: a failure (including an injected fault) answers the session in flight
  * with an error before the restart, so the caller retries it at once; the retry is the same episode
  * with the next attempt number, and the episode's draws come from its own streams, so the retried
- * session is the session the failed one would have been. Requests that arrive while a session waits
- * for its action are stashed (the stream sends one at a time, so the stash stays empty in practice).
+ * session is the session the failed one would have been. Requests that arrive while a batch waits
+ * for the server's actions are stashed and run, in order, when it has been answered (the stream
+ * sends a shard at most two batches at a time).
  */
 public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command> {
   /** Messages accepted by a shard. */
@@ -54,6 +62,8 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
   public record Restarted(int shard, long episode) {}
 
   private record WrappedActed(PolicyServerActor.Acted acted) implements Command {}
+
+  private record NewSnapshot(PolicySnapshot snapshot) implements Command {}
 
   /**
    * Shard settings.
@@ -82,9 +92,29 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
   /** As above, with an injected crash (a test tool) inside the supervision. */
   public static Behavior<Command> create(World world, Task task, RunStreams streams,
       ActorRef<PolicyServerActor.Command> policy, ActorRef<Restarted> restarts, Settings settings, CrashSwitch crash) {
+    return create(world, task, streams, policy, Optional.empty(), 0, restarts, settings, crash);
+  }
+
+  /**
+   * A shard that acts by itself when it can: it subscribes to {@code registry} (as the policy server
+   * does) and answers a batch with the newest snapshot it holds when that snapshot serves the batch's
+   * episodes (the server's rule, with {@code roundSize} as the server's); otherwise, and before its
+   * first snapshot, it asks {@code policy} as the plain shard does. Only for snapshots the server
+   * would run with the plain-Java engine (the decisions are then the server's, bit for bit). The
+   * server is told how many episodes each such batch held, for its batching statistics.
+   */
+  public static Behavior<Command> create(World world, Task task, RunStreams streams,
+      ActorRef<PolicyServerActor.Command> policy, Optional<ActorRef<PolicyRegistryActor.Command>> registry,
+      int roundSize, ActorRef<Restarted> restarts, Settings settings, CrashSwitch crash) {
+    // The snapshot held survives a restart (it is immutable); the restarted shard subscribes again.
+    Optional<ShardPolicy> local = registry.map(r -> new ShardPolicy(streams, roundSize));
     return Behaviors.supervise(crash.wrap("shard", Command.class, Behaviors.<Command>withStash(64, stash ->
-        Behaviors.setup(ctx -> new EnvShardActor(ctx, stash, new SessionRunner(world, task, streams, settings.batch()),
-            streams, policy, restarts, settings)))))
+        Behaviors.setup(ctx -> {
+          registry.ifPresent(r -> r.tell(new PolicyRegistryActor.Subscribe(
+              ctx.messageAdapter(PolicySnapshot.class, NewSnapshot::new))));
+          return new EnvShardActor(ctx, stash, new SessionRunner(world, task, streams, settings.batch()), streams,
+              policy, local, restarts, settings);
+        }))))
         .onFailure(RuntimeException.class, SupervisorStrategy.restart().withLoggingEnabled(false));
   }
 
@@ -95,12 +125,15 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
   private final ActorRef<Restarted> restarts;
   private final Settings settings;
   private final ActorRef<PolicyServerActor.Acted> actedAdapter;
+  private final Optional<ShardPolicy> local;
   private RunSessions inFlight;
   private boolean injected;
 
   private EnvShardActor(ActorContext<Command> ctx, StashBuffer<Command> stash, SessionRunner runner, RunStreams streams,
-      ActorRef<PolicyServerActor.Command> policy, ActorRef<Restarted> restarts, Settings settings) {
+      ActorRef<PolicyServerActor.Command> policy, Optional<ShardPolicy> local, ActorRef<Restarted> restarts,
+      Settings settings) {
     super(ctx);
+    this.local = local;
     this.stash = stash;
     this.runner = runner;
     this.streams = streams;
@@ -115,6 +148,10 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
     return newReceiveBuilder()
         .onMessage(RunSessions.class, this::onRunSessions)
         .onMessage(WrappedActed.class, this::onActed)
+        .onMessage(NewSnapshot.class, n -> {
+          local.ifPresent(l -> l.offer(n.snapshot()));
+          return this;
+        })
         .onSignal(PreRestart.class, s -> onPreRestart())
         .build();
   }
@@ -130,8 +167,28 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
       return this;
     }
     inFlight = r;
-    List<PolicyServerActor.Request> requests = new ArrayList<>(r.arrivals().size());
-    for (int i = 0; i < r.arrivals().size(); i++) {
+    int n = r.arrivals().size();
+    if (local.isPresent()) {
+      long[] episodes = new long[n];
+      for (int i = 0; i < n; i++) {
+        episodes[i] = r.arrivals().get(i).episode();
+      }
+      ShardPolicy l = local.get();
+      if (l.servesAll(episodes)) {
+        double[][] contexts = new double[n][];
+        for (int i = 0; i < n; i++) {
+          contexts[i] = runner.prepare(i, r.arrivals().get(i));
+        }
+        List<Decision> decisions = l.act(episodes, contexts);
+        policy.tell(new PolicyServerActor.ActedInShard(n));
+        complete(r, decisions, l.current().agent(), l.current().version());
+        // Nothing was stashed while this batch ran (it ran within this message); what an earlier
+        // batch stashed is being unstashed by that batch's end.
+        return this;
+      }
+    }
+    List<PolicyServerActor.Request> requests = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       Population.Arrival a = r.arrivals().get(i);
       requests.add(new PolicyServerActor.Request(a.episode(), runner.prepare(i, a)));
     }
@@ -147,6 +204,12 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
           a.episodes().get(0));
       return this;
     }
+    complete(r, a.decisions(), a.agent(), a.version());
+    return stash.unstashAll(this);
+  }
+
+  /** Finishes the batch in flight with its decisions and replies (or fails, by fault injection). */
+  private void complete(RunSessions r, List<Decision> decisions, String agent, long version) {
     if (settings.faultRate() > 0) {
       for (Population.Arrival x : r.arrivals()) {
         if (streams.fault(x.episode(), r.attempt()).random() < settings.faultRate()) {
@@ -158,11 +221,12 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
     }
     List<Transition> out = new ArrayList<>(r.arrivals().size());
     for (int i = 0; i < r.arrivals().size(); i++) {
-      out.add(runner.finish(i, a.decisions().get(i), a.agent(), a.version()));
+      out.add(runner.finish(i, decisions.get(i), agent, version));
     }
     inFlight = null;
-    r.replyTo().tell(StatusReply.success(out));
-    return stash.unstashAll(this);
+    // Made immutable once here: every consumer's element takes this list as it is (List.copyOf of an
+    // immutable list is that list), instead of copying it once per consumer.
+    r.replyTo().tell(StatusReply.success(List.copyOf(out)));
   }
 
   private Behavior<Command> onPreRestart() {

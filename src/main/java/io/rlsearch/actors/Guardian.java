@@ -190,11 +190,17 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         && v0 instanceof io.rlsearch.agents.continuous.GaussianPolicySnapshot;
     server = ctx.spawn(PolicyServerActor.create(registry, streams, spec.roundSize(), spec.maxBatch(), spec.maxWait(),
         engine, crash), "policy-server", djlServer ? learnerDispatcher : DispatcherSelector.defaultDispatcher());
+    // With the plain-Java engine the shards act by themselves from the snapshots the registry sends
+    // them (the server's decisions, without a round trip to it mid-batch); another engine (DJL) keeps
+    // its inference on the server.
+    Optional<ActorRef<PolicyRegistryActor.Command>> shardActs = engine == io.rlsearch.agents.spi.InferenceEngine.JAVA
+        ? Optional.of(registry) : Optional.empty();
     ActorRef<EnvShardActor.Restarted> restarts = ctx.messageAdapter(EnvShardActor.Restarted.class, ShardRestarted::new);
     List<ActorRef<EnvShardActor.Command>> shards = new ArrayList<>();
     for (int i = 0; i < spec.shards(); i++) {
-      shards.add(ctx.spawn(EnvShardActor.create(spec.world(), spec.task(), streams, server, restarts,
-          new EnvShardActor.Settings(i, spec.faultRate(), spec.batch()), crash), "env-shard-" + i,
+      shards.add(ctx.spawn(EnvShardActor.create(spec.world(), spec.task(), streams, server, shardActs,
+          spec.roundSize(), restarts, new EnvShardActor.Settings(i, spec.faultRate(), spec.batch()), crash),
+          "env-shard-" + i,
           spec.shardDispatcher().isEmpty() ? DispatcherSelector.defaultDispatcher()
               : DispatcherSelector.fromConfig(spec.shardDispatcher())));
     }
@@ -335,10 +341,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     var merged = TransitionGraph.arrivals(population, spec.batch(), spec.pullParallelism(), spec.pullTimeout(), scheduler,
             counters)
         .via(TransitionGraph.balanced(shardFlows))
-        .alsoTo(toLearner)
-        .alsoTo(toReplay)
-        .alsoTo(toEvaluator)
-        .alsoTo(toPopulation);
+        .alsoTo(TransitionGraph.buffered(toLearner))
+        .alsoTo(TransitionGraph.buffered(toReplay))
+        .alsoTo(TransitionGraph.buffered(toEvaluator))
+        .alsoTo(TransitionGraph.buffered(toPopulation));
     if (spec.observer().isPresent()) {
       RunObserver o = spec.observer().get();
       merged = merged.alsoTo(Sink.foreach(o::transitions));

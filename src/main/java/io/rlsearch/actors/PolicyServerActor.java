@@ -74,6 +74,18 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
     }
   }
 
+  /**
+   * A shard acted on a batch of {@code episodes} by itself, with one snapshot it was sent (see
+   * {@link EnvShardActor}): counted in the batching statistics as one batch, nothing to answer.
+   */
+  public record ActedInShard(int episodes) implements Command {
+    public ActedInShard {
+      if (episodes < 1) {
+        throw new IllegalArgumentException("a batch acted in a shard holds at least one episode, got " + episodes);
+      }
+    }
+  }
+
   /** Replies with batching statistics. */
   public record GetStats(ActorRef<Stats> replyTo) implements Command {
     public GetStats {
@@ -191,6 +203,10 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
         .onMessage(NewSnapshot.class, this::onNewSnapshot)
         .onMessage(Flush.class, f -> onFlush())
         .onMessage(GetStats.class, this::onGetStats)
+        .onMessage(ActedInShard.class, a -> {
+          count(a.episodes());
+          return this;
+        })
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, sig -> {
           engine.close();
           return this;
@@ -295,11 +311,15 @@ public final class PolicyServerActor extends AbstractBehavior<PolicyServerActor.
       }
       a.replyTo().tell(new Acted(ids, ds, current.agent(), current.version()));
     }
-    counts.requests += pendingEpisodes;
-    counts.batches++;
-    counts.largestBatch = Math.max(counts.largestBatch, pendingEpisodes);
+    count(pendingEpisodes);
     pending.clear();
     pendingEpisodes = 0;
+  }
+
+  private void count(int episodes) {
+    counts.requests += episodes;
+    counts.batches++;
+    counts.largestBatch = Math.max(counts.largestBatch, episodes);
   }
 
   private Behavior<Command> onGetStats(GetStats g) {

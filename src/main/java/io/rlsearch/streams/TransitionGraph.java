@@ -14,12 +14,14 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.UniformFanInShape;
 import org.apache.pekko.stream.UniformFanOutShape;
 import org.apache.pekko.stream.javadsl.Balance;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.javadsl.Merge;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -28,9 +30,10 @@ import org.apache.pekko.stream.javadsl.Source;
  *
  * <p>Elements are batches (a shard's batch of sessions, then their transitions), so the per-message
  * costs of asks, acknowledgements and stages are paid once per batch, not once per session.
- * Every stage backpressures: a shard gets a batch only when it has finished the previous one
- * and the merged stream has demand; the consumers are acknowledging sinks, so the slowest of them
- * sets the pace and memory stays bounded by the stages' buffers. A session whose shard fails is asked
+ * Every stage backpressures: a shard holds at most {@link #SHARD_IN_FLIGHT} batches (the one it runs
+ * and the next) and gets one only when the merged stream has demand; the consumers are acknowledging
+ * sinks, each behind a bounded buffer, so the slowest of them sets the pace and memory stays bounded
+ * by the stages' buffers. A session whose shard fails is asked
  * again (next attempt) up to {@code maxRetries} times; the counters record what was produced and retried.
  */
 public final class TransitionGraph {
@@ -72,11 +75,20 @@ public final class TransitionGraph {
         });
   }
 
-  /** One shard as a flow: one batch at a time, retried (whole) on failure. */
+  /**
+   * Batches a shard holds at once: the one it runs and the next, waiting in its mailbox, so that it
+   * starts the next batch as soon as it has answered one instead of waiting for the stream's turn-around.
+   */
+  public static final int SHARD_IN_FLIGHT = 2;
+
+  /** Batches each consumer may have waiting for it beyond the one it works on. */
+  public static final int CONSUMER_BUFFER = 4;
+
+  /** One shard as a flow: up to {@link #SHARD_IN_FLIGHT} batches at a time, in order, each retried (whole) on failure. */
   public static Flow<List<Population.Arrival>, List<Transition>, NotUsed> shard(ActorRef<EnvShardActor.Command> shard,
       Duration timeout, int maxRetries, Scheduler scheduler, Counters counters) {
     return Flow.<List<Population.Arrival>>create()
-        .mapAsync(1, a -> run(shard, a, 0, timeout, maxRetries, scheduler, counters))
+        .mapAsync(SHARD_IN_FLIGHT, a -> run(shard, a, 0, timeout, maxRetries, scheduler, counters))
         .map(t -> {
           counters.produced.add(t.size());
           return t;
@@ -96,6 +108,15 @@ public final class TransitionGraph {
           counters.retries.increment();
           return run(shard, a, attempt + 1, timeout, maxRetries, scheduler, counters);
         });
+  }
+
+  /**
+   * {@code sink} behind a buffer of {@link #CONSUMER_BUFFER} elements (backpressured when full): a consumer
+   * attached with {@code alsoTo} then holds the stream back only when it falls that far behind, not
+   * for every acknowledgement.
+   */
+  public static <T> Sink<T, NotUsed> buffered(Sink<T, NotUsed> sink) {
+    return Flow.<T>create().buffer(CONSUMER_BUFFER, OverflowStrategy.backpressure()).to(sink);
   }
 
   /** Balances session batches over the shard flows and merges their transitions. */

@@ -141,6 +141,74 @@ class ActorProtocolsTest {
   }
 
   @Test
+  void aShardWithTheRegistryActsByItselfAndMakesTheServersDecisions() {
+    UpdateRule rule = BanditAgents.random().create(8, 18);
+    io.rlsearch.experiments.Task task = new io.rlsearch.experiments.Task.BoostTemplates(TemplateBandits.FeatureMode.RICH);
+    List<Population.Arrival> batch = List.of(nth(0), nth(1), nth(2), nth(3));
+    // Through the server: a plain shard.
+    var registry = testKit.spawn(PolicyRegistryActor.create(rule.snapshot(0)));
+    var server = testKit.spawn(PolicyServerActor.create(registry, STREAMS, 0, 64));
+    TestProbe<EnvShardActor.Restarted> restarts = testKit.createTestProbe();
+    var plain = testKit.spawn(EnvShardActor.create(WORLD, task, STREAMS, server, restarts.ref(),
+        new EnvShardActor.Settings(0, 0, 4)));
+    TestProbe<StatusReply<List<Transition>>> reply = testKit.createTestProbe();
+    plain.tell(new EnvShardActor.RunSessions(batch, 0, reply.ref()));
+    List<Transition> viaServer = reply.receiveMessage().getValue();
+    // By itself: the registry and the server are probes, so every message the shard sends is seen.
+    TestProbe<PolicyRegistryActor.Command> reg = testKit.createTestProbe();
+    TestProbe<PolicyServerActor.Command> srv = testKit.createTestProbe();
+    var shard = testKit.spawn(EnvShardActor.create(WORLD, task, STREAMS, srv.ref(), Optional.of(reg.ref()), 0,
+        restarts.ref(), new EnvShardActor.Settings(1, 0, 4), CrashSwitch.NONE));
+    reg.expectMessageClass(PolicyRegistryActor.Subscribe.class).subscriber().tell(rule.snapshot(0));
+    shard.tell(new EnvShardActor.RunSessions(batch, 0, reply.ref()));
+    List<Transition> byItself = reply.receiveMessage().getValue();
+    assertEquals(4, srv.expectMessageClass(PolicyServerActor.ActedInShard.class).episodes());
+    srv.expectNoMessage(Duration.ofMillis(50));
+    assertEquals(4, byItself.size());
+    for (int i = 0; i < 4; i++) {
+      Transition a = viaServer.get(i);
+      Transition b = byItself.get(i);
+      assertEquals(a.episode(), b.episode());
+      assertEquals(a.arm(), b.arm(), "episode " + a.episode());
+      assertEquals(a.propensity(), b.propensity(), 0.0);
+      assertEquals(a.reward(), b.reward(), 0.0);
+      assertEquals(a.policyVersion(), b.policyVersion());
+      assertEquals(a.agent(), b.agent());
+    }
+  }
+
+  @Test
+  void aShardAsksTheServerForARoundItsSnapshotDoesNotServeAndActsByItselfOnceItHasTheVersion() {
+    UpdateRule rule = BanditAgents.random().create(8, 18);
+    TestProbe<PolicyRegistryActor.Command> reg = testKit.createTestProbe();
+    TestProbe<PolicyServerActor.Command> srv = testKit.createTestProbe();
+    TestProbe<EnvShardActor.Restarted> restarts = testKit.createTestProbe();
+    // Deterministic mode, rounds of 2 episodes: version 0 serves episodes 0 and 1 only.
+    var shard = testKit.spawn(EnvShardActor.create(WORLD, new io.rlsearch.experiments.Task.BoostTemplates(
+        TemplateBandits.FeatureMode.RICH), STREAMS, srv.ref(), Optional.of(reg.ref()), 2, restarts.ref(),
+        new EnvShardActor.Settings(2, 0, 4), CrashSwitch.NONE));
+    ActorRef<PolicySnapshot> subscriber = reg.expectMessageClass(PolicyRegistryActor.Subscribe.class).subscriber();
+    subscriber.tell(rule.snapshot(0));
+    TestProbe<StatusReply<List<Transition>>> first = testKit.createTestProbe();
+    TestProbe<StatusReply<List<Transition>>> second = testKit.createTestProbe();
+    shard.tell(new EnvShardActor.RunSessions(List.of(nth(2)), 0, first.ref()));
+    PolicyServerActor.Act act = srv.expectMessageClass(PolicyServerActor.Act.class);
+    assertEquals(2, act.requests().get(0).episode());
+    // Version 1 reaches the shard while its batch waits for the server; the next batch is stashed.
+    subscriber.tell(rule.snapshot(1));
+    shard.tell(new EnvShardActor.RunSessions(List.of(nth(3)), 0, second.ref()));
+    first.expectNoMessage(Duration.ofMillis(50));
+    PolicySnapshot v1 = rule.snapshot(1);
+    act.replyTo().tell(new PolicyServerActor.Acted(List.of(2L), List.of(v1.act(act.requests().get(0).context(),
+        STREAMS.policy(2))), v1.agent(), 1));
+    assertEquals(1, first.receiveMessage().getValue().get(0).policyVersion());
+    Transition t = second.receiveMessage().getValue().get(0);
+    assertEquals(3, t.episode());
+    assertEquals(1, t.policyVersion());
+    assertEquals(1, srv.expectMessageClass(PolicyServerActor.ActedInShard.class).episodes());
+  }
+
+  @Test
   void aFailingShardAnswersWithAnErrorRestartsAndServesTheNextRequest() {
     var registry = testKit.spawn(PolicyRegistryActor.create(BanditAgents.random().create(8, 18).snapshot(0)));
     var server = testKit.spawn(PolicyServerActor.create(registry, STREAMS, 0, 64));

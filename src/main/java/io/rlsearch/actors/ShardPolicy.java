@@ -1,0 +1,82 @@
+package io.rlsearch.actors;
+
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.experiments.RunStreams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The policy a shard acts with by itself: the newest snapshot it has been sent, and the rule that
+ * says whether that snapshot may answer an episode. The rule is the policy server's: in deterministic
+ * mode ({@code roundSize > 0}) episode e is served only once the version of its round
+ * ({@code e / roundSize}) is current; in throughput mode by any snapshot. Each decision draws from the
+ * episode's own policy stream, so a decision made here is the decision the server would make with the
+ * same snapshot, whichever batch or thread computes it.
+ */
+public final class ShardPolicy {
+  private final RunStreams streams;
+  private final int roundSize;
+  private PolicySnapshot current;
+
+  /** Without a snapshot yet. */
+  public ShardPolicy(RunStreams streams, int roundSize) {
+    this.streams = Objects.requireNonNull(streams, "streams");
+    if (roundSize < 0) {
+      throw new IllegalArgumentException("round size must be >= 0, got " + roundSize);
+    }
+    this.roundSize = roundSize;
+  }
+
+  /** Takes {@code s} when it is newer than the current one (snapshots may arrive twice after a restart). */
+  public void offer(PolicySnapshot s) {
+    Objects.requireNonNull(s, "snapshot");
+    if (current == null || s.version() > current.version()) {
+      current = s;
+    }
+  }
+
+  /** The current snapshot, or null before the first. */
+  public PolicySnapshot current() {
+    return current;
+  }
+
+  /** Whether the current snapshot may answer episode {@code episode}. */
+  public boolean serves(long episode) {
+    return current != null && (roundSize == 0 || episode / roundSize <= current.version());
+  }
+
+  /** Whether the current snapshot may answer every one of {@code episodes}. */
+  public boolean servesAll(long[] episodes) {
+    if (current == null) {
+      return false;
+    }
+    for (long e : episodes) {
+      if (!serves(e)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * One decision per context, in order, each from its episode's policy stream, with the current
+   * snapshot (which must serve them all).
+   */
+  public List<Decision> act(long[] episodes, double[][] contexts) {
+    if (episodes.length != contexts.length) {
+      throw new IllegalArgumentException(episodes.length + " episodes but " + contexts.length + " contexts");
+    }
+    if (!servesAll(episodes)) {
+      throw new IllegalStateException("the current snapshot ("
+          + (current == null ? "none" : "version " + current.version()) + ") does not serve episodes from "
+          + (episodes.length == 0 ? "none" : episodes[0]));
+    }
+    List<Decision> out = new ArrayList<>(contexts.length);
+    for (int i = 0; i < contexts.length; i++) {
+      out.add(current.act(contexts[i], streams.policy(episodes[i])));
+    }
+    return out;
+  }
+}

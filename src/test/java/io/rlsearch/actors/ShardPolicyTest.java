@@ -1,0 +1,86 @@
+package io.rlsearch.actors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rlsearch.agents.bandit.BanditAgents;
+import io.rlsearch.agents.spi.Decision;
+import io.rlsearch.agents.spi.InferenceEngine;
+import io.rlsearch.agents.spi.PolicySnapshot;
+import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.experiments.RunStreams;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ShardPolicyTest {
+  private static final RunStreams STREAMS = new RunStreams(4);
+
+  @Test
+  void servesNothingBeforeItsFirstSnapshotAndKeepsTheNewestItIsSent() {
+    UpdateRule rule = BanditAgents.random().create(6, 3);
+    ShardPolicy p = new ShardPolicy(STREAMS, 0);
+    assertNull(p.current());
+    assertFalse(p.serves(0));
+    assertFalse(p.servesAll(new long[] {0}));
+    p.offer(rule.snapshot(2));
+    p.offer(rule.snapshot(1)); // an older one arriving late (a restarted shard subscribes again)
+    assertEquals(2, p.current().version());
+    assertTrue(p.serves(1_000_000));
+  }
+
+  @Test
+  void inDeterministicModeAVersionServesItsOwnRoundAndEarlierOnly() {
+    UpdateRule rule = BanditAgents.random().create(6, 3);
+    ShardPolicy p = new ShardPolicy(STREAMS, 100);
+    p.offer(rule.snapshot(0));
+    assertTrue(p.serves(99));
+    assertFalse(p.serves(100));
+    assertFalse(p.servesAll(new long[] {98, 99, 100}));
+    assertThrows(IllegalStateException.class, () -> p.act(new long[] {100}, new double[][] {{1, 0, 1}}));
+    p.offer(rule.snapshot(1));
+    assertTrue(p.servesAll(new long[] {98, 99, 100, 199}));
+    assertFalse(p.serves(200));
+  }
+
+  @Test
+  void itsDecisionsAreThePolicyServersBitForBit() {
+    // A stochastic policy: each decision must come from its own episode's policy stream, as the
+    // server's engine draws it, whatever the batch.
+    PolicySnapshot s = BanditAgents.random().create(6, 3).snapshot(3);
+    long[] episodes = {17, 3, 40, 41};
+    double[][] xs = {{1, 0, 1}, {0, 1, 0}, {0.5, 0.5, 1}, {2, -1, 0}};
+    NumpyRandom[] rngs = new NumpyRandom[episodes.length];
+    for (int i = 0; i < episodes.length; i++) {
+      rngs[i] = STREAMS.policy(episodes[i]);
+    }
+    List<Decision> server = InferenceEngine.JAVA.act(s, xs, rngs);
+    ShardPolicy p = new ShardPolicy(STREAMS, 0);
+    p.offer(s);
+    List<Decision> shard = p.act(episodes, xs);
+    // And episode by episode, in another order: a decision depends on its episode only.
+    List<Decision> reversed = p.act(new long[] {41, 40, 3, 17}, new double[][] {xs[3], xs[2], xs[1], xs[0]});
+    assertEquals(episodes.length, shard.size());
+    boolean differ = false;
+    for (int i = 0; i < episodes.length; i++) {
+      assertEquals(server.get(i).arm(), shard.get(i).arm(), "episode " + episodes[i]);
+      assertEquals(server.get(i).propensity(), shard.get(i).propensity(), 0.0);
+      assertArrayEquals(server.get(i).action(), shard.get(i).action());
+      assertEquals(server.get(i).arm(), reversed.get(episodes.length - 1 - i).arm());
+      differ |= shard.get(i).arm() != shard.get(0).arm();
+    }
+    assertTrue(differ, "the random policy should not pick one arm for all four episodes");
+  }
+
+  @Test
+  void refusesMismatchedInputsAndANegativeRound() {
+    ShardPolicy p = new ShardPolicy(STREAMS, 0);
+    p.offer(BanditAgents.random().create(6, 3).snapshot(0));
+    assertThrows(IllegalArgumentException.class, () -> p.act(new long[] {1, 2}, new double[][] {{1, 0, 1}}));
+    assertThrows(IllegalArgumentException.class, () -> new ShardPolicy(STREAMS, -1));
+  }
+}
