@@ -72,7 +72,7 @@ public final class SharedLearner implements AutoCloseable {
   public RegressionModel regression(String name, Mlp init, double lr, double weightDecay, double clipNorm) {
     synchronized (lock) {
       RegressionModel m = new RegressionModel(root.newSubManager(), lock, name, init, lr, weightDecay, clipNorm,
-          this::countStep);
+          this::countStep, djlOptimiser);
       owned.add(m);
       m.onClose(() -> owned.remove(m));
       return m;
@@ -87,6 +87,20 @@ public final class SharedLearner implements AutoCloseable {
       m.onClose(() -> owned.remove(m));
       return m;
     }
+  }
+
+  private boolean djlOptimiser;
+
+  /**
+   * Whether models created from now on step through DJL's own optimiser (its Adam, one native call per
+   * parameter tensor) instead of the learner's step; both give the same bits (the equivalence test).
+   */
+  void useDjlOptimiser(boolean on) {
+    this.djlOptimiser = on;
+  }
+
+  boolean djlOptimiser() {
+    return djlOptimiser;
   }
 
   /** Optimiser steps taken by every model of this learner so far (minibatch gradient steps). */
