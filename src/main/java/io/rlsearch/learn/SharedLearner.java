@@ -82,7 +82,8 @@ public final class SharedLearner implements AutoCloseable {
   /** A Gaussian policy network (mean MLP and state-independent log-stds) trained by policy gradient. */
   public GaussianPolicyModel gaussianPolicy(String name, Mlp mu, double[] logStd, double lr) {
     synchronized (lock) {
-      GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), lock, name, mu, logStd, lr, this::countStep);
+      GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), lock, name, mu, logStd, lr, this::countStep,
+          djlOptimiser);
       owned.add(m);
       m.onClose(() -> owned.remove(m));
       return m;
