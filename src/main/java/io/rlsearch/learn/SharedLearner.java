@@ -96,11 +96,12 @@ public final class SharedLearner implements AutoCloseable {
    * Whether models created from now on step through DJL's own optimiser (its Adam, one native call per
    * parameter tensor) instead of the learner's step; both give the same bits (the equivalence test).
    */
-  void useDjlOptimiser(boolean on) {
+  public void useDjlOptimiser(boolean on) {
     this.djlOptimiser = on;
   }
 
-  boolean djlOptimiser() {
+  /** Whether models created now step through DJL's own optimiser. */
+  public boolean djlOptimiser() {
     return djlOptimiser;
   }
 
