@@ -124,7 +124,7 @@ public final class RegressionModel implements AutoCloseable {
           NDArray[] parts = terms.build(s);
           out = new double[parts.length];
           for (int i = 0; i < parts.length; i++) {
-            out[i] = parts[i].getFloat();
+            out[i] = parts[i].toFloatArray()[0]; // getFloat() would clone the scalar first
           }
           if (fast != null) {
             fast.backward(parts[0]);
