@@ -19,15 +19,16 @@ import java.util.List;
  *
  * <p>The gradients are read, and the weights written, through direct views of the tensors' memory: no
  * native tensor is created. Every element goes through the operations of DJL's native {@code adamUpdate}
- * in the same order and the same float rounding, including where PyTorch's vectorised CPU kernels fuse a
- * multiply and an add ({@code add_} with a scale is a fused multiply-add, {@code addcmul_} is not;
- * {@code LearnerEquivalenceTest} and {@code FastAdamTest} check the bits against DJL's optimiser):
+ * in the same order and the same float rounding, including where PyTorch's CPU kernels fuse a multiply
+ * and an add ({@code add_} with a scale and {@code addcmul_} are each one fused multiply-add) and PyTorch's
+ * own {@code sqrt}, which is not the correctly rounded one ({@code LearnerEquivalenceTest} checks the bits
+ * against DJL's optimiser):
  *
  * <pre>
  *   g = g + wd * w                      (fused)
  *   m = m * b1;  m = m + (1 - b1) * g   (fused)
- *   v = v * b2;  v = v + ((1 - b2) * g) * g
- *   w = w - (m * lrbc) / (sqrt(v) + eps)
+ *   v = v * b2;  v = v + ((1 - b2) * g) * g  (fused)
+ *   w = w - (m * lrbc) / (sqrt(v) + eps)     (sqrt: PyTorch's, one call for all parameters)
  * </pre>
  *
  * <p>with {@code lrbc = lr * sqrt(1 - b2^t) / (1 - b1^t)} computed as DJL computes it. The gradients are
