@@ -35,8 +35,12 @@ import picocli.CommandLine.Spec;
         + " and PPO (rollouts of 64, 4 epochs of minibatches of 16, value net) with the Battle Royale's settings:"
         + " N transitions of the uniform random policy on the Battle Royale's task are simulated first, then fed"
         + " to each agent's update rule alone (no actors, no acting), after a warm-up.",
-        "Reports minibatch gradient steps per second (every optimiser step of every network) and transitions"
-        + " learned per second."})
+        "Reports minibatch gradient steps per second (every optimiser step of every network: for the Q-ensemble"
+        + " one member's step on its own minibatch of 64, for PPO one policy or one value step on a minibatch of"
+        + " 16), the same steps per second of the learner thread's CPU time (a figure that holds on a shared"
+        + " machine), and transitions learned per second. Each step is one member's minibatch update, so"
+        + " member_updates_per_sec equals optimiser_steps_per_sec. Adam runs in Java over every parameter"
+        + " at once, with the same float results as DJL's PyTorch Adam."})
 final class LearnerBench implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -48,6 +52,12 @@ final class LearnerBench implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
 
+  @Option(names = "--optimiser", paramLabel = "java|djl", defaultValue = "java",
+      description = "Adam as the learner runs it (java: one pass over every parameter, the default) or DJL's own"
+          + " (one native call per parameter tensor); the same float results, for comparing their speed"
+          + " (default: ${DEFAULT-VALUE}).")
+  String optimiser;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -55,6 +65,9 @@ final class LearnerBench implements Callable<Integer> {
   public Integer call() {
     if (transitions < 256 || transitions > 1_000_000) {
       throw new Main.UsageException("--transitions must be in 256..1000000, got " + transitions);
+    }
+    if (!optimiser.equals("java") && !optimiser.equals("djl")) {
+      throw new Main.UsageException("--optimiser must be java or djl, got " + optimiser);
     }
     SimSettings sim = config.load();
     World world = World.generate(sim.withSeed(2025), new NumpyRandom(2025));
@@ -64,7 +77,9 @@ final class LearnerBench implements Callable<Integer> {
     out.put("transitions", transitions);
     List<Object> rows = new ArrayList<>();
     try (SharedLearner learner = deviceOption.learner()) {
+      learner.useDjlOptimiser(optimiser.equals("djl"));
       out.put("device", learner.device());
+      out.put("optimiser", optimiser);
       int dim = data.get(0).context().length;
       List<AgentBuilder> agents = List.of(
           NeuralAgents.qEnsemble(learner, NeuralAgents.QEnsembleSettings.battle(task.aMax())),
@@ -78,11 +93,14 @@ final class LearnerBench implements Callable<Integer> {
         warm.close();
         UpdateRule rule = b.create(0, dim);
         long steps0 = learner.gradientSteps();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         for (Transition t : data) {
           rule.observe(t);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        double cpu = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
         long steps = learner.gradientSteps() - steps0;
         rule.close();
         Map<String, Object> row = new LinkedHashMap<>();
@@ -91,6 +109,12 @@ final class LearnerBench implements Callable<Integer> {
         row.put("wall_s", secs);
         row.put("updates_per_sec", steps / secs);
         row.put("transitions_per_sec", transitions / secs);
+        // What one step is: one network's optimiser step on one minibatch (no step trains several members).
+        row.put("step", "one optimiser step of one network on one minibatch");
+        row.put("optimiser_steps_per_sec", steps / secs);
+        row.put("member_updates_per_sec", steps / secs);
+        row.put("cpu_s", cpu);
+        row.put("updates_per_cpu_sec", cpu > 0 ? steps / cpu : Double.NaN);
         rows.add(row);
       }
     }
@@ -103,9 +127,10 @@ final class LearnerBench implements Callable<Integer> {
       for (Object o : rows) {
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) o;
-        w.printf(Locale.ROOT, "%-8s %8d gradient steps in %6.2f s: %9.0f updates/s, %9.0f transitions/s%n",
+        w.printf(Locale.ROOT, "%-8s %8d gradient steps in %6.2f s: %9.0f updates/s, %9.0f transitions/s;"
+            + " %6.2f s of CPU: %9.0f updates per CPU second%n",
             r.get("agent"), (long) r.get("gradient_steps"), (double) r.get("wall_s"), (double) r.get("updates_per_sec"),
-            (double) r.get("transitions_per_sec"));
+            (double) r.get("transitions_per_sec"), (double) r.get("cpu_s"), (double) r.get("updates_per_cpu_sec"));
       }
     }
     return 0;

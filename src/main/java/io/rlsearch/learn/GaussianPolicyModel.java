@@ -46,8 +46,16 @@ public final class GaussianPolicyModel implements AutoCloseable {
   private final Object lock;
   private final Runnable onStep;
 
+  /** The learner's Adam for the mean network (null: DJL's optimiser, on request or off the CPU). */
+  private final FastAdam fast;
+
   GaussianPolicyModel(NDManager manager, Object lock, String name, Mlp mu, double[] logStd, double lr,
       Runnable onStep) {
+    this(manager, lock, name, mu, logStd, lr, onStep, false);
+  }
+
+  GaussianPolicyModel(NDManager manager, Object lock, String name, Mlp mu, double[] logStd, double lr,
+      Runnable onStep, boolean djlOptimiser) {
     this.onStep = onStep;
     this.manager = manager;
     this.lock = lock;
@@ -59,6 +67,7 @@ public final class GaussianPolicyModel implements AutoCloseable {
     this.m1 = new double[logStd.length];
     this.m2 = new double[logStd.length];
     this.lr = lr;
+    this.fast = djlOptimiser || manager.getDevice().isGpu() ? null : new FastAdam(model.getBlock(), (float) lr, 0f);
   }
 
   /**
@@ -156,7 +165,11 @@ public final class GaussianPolicyModel implements AutoCloseable {
           }
         }
         NDArray surrogate = mu.mul(s.create(g, new Shape(n, d))).sum();
-        gc.backward(surrogate);
+        if (fast != null) {
+          fast.backward(surrogate);
+        } else {
+          gc.backward(surrogate);
+        }
       }
       double extra = 0;
       for (double v : gLog) {
@@ -165,18 +178,28 @@ public final class GaussianPolicyModel implements AutoCloseable {
       double norm = Math.sqrt(Gradients.squaredNorm(model.getBlock()) + extra);
       lastGradientNorm = norm;
       double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1.0;
-      if (scale < 1.0) {
-        Gradients.scale(model.getBlock(), scale);
-      }
       boolean allZero = true;
       for (double v : w) {
         allZero &= v == 0;
       }
       // DJL refuses a first step whose gradients are all zero; until the trainer has stepped once, a
       // zero-gradient step (which moves nothing in Adam from a fresh state) is skipped.
-      if (!(allZero && !trainerStepped)) {
-        trainer.step();
+      boolean stepping = !(allZero && !trainerStepped);
+      if (fast != null && stepping) {
+        fast.readGradients(!trainerStepped);
+        if (scale < 1.0) {
+          fast.scaleGradients((float) scale);
+        }
+        fast.step();
         trainerStepped = true;
+      } else {
+        if (scale < 1.0) {
+          Gradients.scale(model.getBlock(), scale);
+        }
+        if (stepping) {
+          trainer.step();
+          trainerStepped = true;
+        }
       }
       steps++;
       onStep.run();
@@ -217,6 +240,9 @@ public final class GaussianPolicyModel implements AutoCloseable {
   public void load(Mlp mu, double[] ls) {
     synchronized (lock) {
       DjlNets.load(model.getBlock(), mu);
+      if (fast != null) {
+        fast.refresh();
+      }
     }
     System.arraycopy(ls, 0, logStd, 0, logStd.length);
   }

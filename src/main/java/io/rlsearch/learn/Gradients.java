@@ -13,8 +13,10 @@ final class Gradients {
   static double squaredNorm(Block block) {
     double s = 0;
     for (Pair<String, Parameter> p : block.getParameters()) {
-      NDArray g = p.getValue().getArray().getGradient();
-      s += g.square().sum().getFloat();
+      // Closed at once: otherwise the three arrays stay in the model's manager until the model closes.
+      try (NDArray g = p.getValue().getArray().getGradient(); NDArray sq = g.square(); NDArray sum = sq.sum()) {
+        s += sum.toFloatArray()[0]; // the same float as getFloat(), without its clone
+      }
     }
     return s;
   }

@@ -33,8 +33,16 @@ public final class RegressionModel implements AutoCloseable {
   private final Object lock;
   private final java.util.function.DoubleConsumer onStep;
 
+  /** The learner's Adam (null: DJL's optimiser, on request or off the CPU). */
+  private final FastAdam fast;
+
   RegressionModel(NDManager manager, Object lock, String name, Mlp init, double lr, double weightDecay,
       double clipNorm, java.util.function.DoubleConsumer onStep) {
+    this(manager, lock, name, init, lr, weightDecay, clipNorm, onStep, false);
+  }
+
+  RegressionModel(NDManager manager, Object lock, String name, Mlp init, double lr, double weightDecay,
+      double clipNorm, java.util.function.DoubleConsumer onStep, boolean djlOptimiser) {
     this.onStep = onStep;
     this.manager = manager;
     this.lock = lock;
@@ -44,6 +52,8 @@ public final class RegressionModel implements AutoCloseable {
     Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) lr))
         .optWeightDecays((float) weightDecay).build();
     this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam));
+    this.fast = djlOptimiser || manager.getDevice().isGpu() ? null
+        : new FastAdam(model.getBlock(), (float) lr, (float) weightDecay);
   }
 
   /**
@@ -114,9 +124,35 @@ public final class RegressionModel implements AutoCloseable {
           NDArray[] parts = terms.build(s);
           out = new double[parts.length];
           for (int i = 0; i < parts.length; i++) {
-            out[i] = parts[i].getFloat();
+            out[i] = parts[i].toFloatArray()[0]; // getFloat() would clone the scalar first
           }
-          gc.backward(parts[0]);
+          if (fast != null) {
+            fast.backward(parts[0]);
+          } else {
+            gc.backward(parts[0]);
+          }
+        }
+        if (fast != null) {
+          // The norm as DJL's path takes it (PyTorch's float sums); the scale and Adam in Java.
+          double scale = 1.0;
+          if (clipNorm > 0) {
+            double norm = Math.sqrt(Gradients.squaredNorm(model.getBlock()));
+            scale = norm > clipNorm ? clipNorm / (norm + 1e-6) : 1.0;
+          }
+          if (!(out[0] == 0 && !trainerStepped)) {
+            fast.readGradients(!trainerStepped);
+            if (scale < 1.0) {
+              fast.scaleGradients((float) scale);
+            }
+            fast.step();
+            trainerStepped = true;
+          } else if (scale < 1.0) {
+            // DJL's path clips a skipped step's gradients too (they stay, and the next backward adds to them).
+            Gradients.scale(model.getBlock(), scale);
+          }
+          steps++;
+          onStep.accept(out[0]);
+          return out;
         }
         if (clipNorm > 0) {
           Gradients.clipNorm(model.getBlock(), clipNorm, 0);
@@ -277,6 +313,9 @@ public final class RegressionModel implements AutoCloseable {
     }
     synchronized (lock) {
       DjlNets.load(model.getBlock(), weights);
+      if (fast != null) {
+        fast.refresh();
+      }
     }
   }
 

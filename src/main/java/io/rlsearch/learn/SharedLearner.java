@@ -72,7 +72,7 @@ public final class SharedLearner implements AutoCloseable {
   public RegressionModel regression(String name, Mlp init, double lr, double weightDecay, double clipNorm) {
     synchronized (lock) {
       RegressionModel m = new RegressionModel(root.newSubManager(), lock, name, init, lr, weightDecay, clipNorm,
-          this::countStep);
+          this::countStep, djlOptimiser);
       owned.add(m);
       m.onClose(() -> owned.remove(m));
       return m;
@@ -82,11 +82,27 @@ public final class SharedLearner implements AutoCloseable {
   /** A Gaussian policy network (mean MLP and state-independent log-stds) trained by policy gradient. */
   public GaussianPolicyModel gaussianPolicy(String name, Mlp mu, double[] logStd, double lr) {
     synchronized (lock) {
-      GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), lock, name, mu, logStd, lr, this::countStep);
+      GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), lock, name, mu, logStd, lr, this::countStep,
+          djlOptimiser);
       owned.add(m);
       m.onClose(() -> owned.remove(m));
       return m;
     }
+  }
+
+  private boolean djlOptimiser;
+
+  /**
+   * Whether models created from now on step through DJL's own optimiser (its Adam, one native call per
+   * parameter tensor) instead of the learner's step; both give the same bits (the equivalence test).
+   */
+  public void useDjlOptimiser(boolean on) {
+    this.djlOptimiser = on;
+  }
+
+  /** Whether models created now step through DJL's own optimiser. */
+  public boolean djlOptimiser() {
+    return djlOptimiser;
   }
 
   /** Optimiser steps taken by every model of this learner so far (minibatch gradient steps). */
