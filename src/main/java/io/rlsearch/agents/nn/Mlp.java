@@ -163,12 +163,16 @@ public final class Mlp {
 
   /**
    * The outputs of {@code n} input rows at once ({@code x} row-major, {@code n x inputs}; the result
-   * {@code n x outputs}). Each layer is computed as a sum of the transposed weights' rows scaled by
-   * the inputs, a loop over outputs that the JIT vectorises (a per-output dot product is a
-   * floating-point reduction it may not reorder); the sums are in another order than
-   * {@link #forward}'s, so results agree to rounding, not bit for bit. Thread-safe.
+   * {@code n x outputs}). Each output is the bias plus the products of the transposed weights and the
+   * row's non-zero inputs, summed in input order ({@link DenseKernel}: plain Java, or the Vector API
+   * with the same operations in the same order and so the same bits); like {@link #forward}'s sums
+   * but with zero inputs skipped, so results agree with it to rounding. Thread-safe.
    */
   public float[] forwardBatch(float[] x, int n) {
+    return forwardBatch(x, n, DenseKernel.preferred());
+  }
+
+  float[] forwardBatch(float[] x, int n, DenseKernel kernel) {
     if (x.length < n * sizes[0]) {
       throw new IllegalArgumentException("need " + n + " rows of " + sizes[0] + " inputs, got " + x.length + " values");
     }
@@ -177,28 +181,11 @@ public final class Mlp {
     for (int l = 0; l < weights.length; l++) {
       int in = sizes[l];
       int out = sizes[l + 1];
-      float[] w = wt[l];
-      float[] b = bias[l];
       float[] next = new float[n * out];
-      boolean hidden = l < weights.length - 1;
-      for (int r = 0; r < n; r++) {
-        int ro = r * out;
-        System.arraycopy(b, 0, next, ro, out);
-        int ri = r * in;
-        for (int i = 0; i < in; i++) {
-          float v = h[ri + i];
-          if (v == 0f) {
-            continue;
-          }
-          int wi = i * out;
-          for (int o = 0; o < out; o++) {
-            next[ro + o] += w[wi + o] * v;
-          }
-        }
-        if (hidden) {
-          for (int o = 0; o < out; o++) {
-            next[ro + o] = activate(next[ro + o]);
-          }
+      kernel.layer(h, n, in, wt[l], bias[l], out, next);
+      if (l < weights.length - 1) {
+        for (int j = 0; j < n * out; j++) {
+          next[j] = activate(next[j]);
         }
       }
       h = next;
