@@ -127,6 +127,37 @@ class DenseKernelTest {
   }
 
   @Test
+  void aSharedPrefixGivesTheBitsOfWholeRows() {
+    SplittableRandom rng = new SplittableRandom(7L);
+    java.util.List<DenseKernel> kernels = new java.util.ArrayList<>();
+    kernels.add(DenseKernel.SCALAR);
+    DenseKernel.vector().ifPresent(kernels::add);
+    for (int[] sizes : SHAPES) {
+      for (boolean specials : new boolean[] {false, true}) {
+        Mlp m = random(sizes, Mlp.Activation.RELU, rng, specials);
+        int in = sizes[0];
+        for (int p : new int[] {0, 1, in / 2, in - 1, in}) {
+          for (int n : new int[] {1, 5, 32}) {
+            float[] prefix = inputs(1, p, rng, specials);
+            float[] rest = inputs(n, in - p, rng, specials);
+            float[] rows = new float[n * in];
+            for (int r = 0; r < n; r++) {
+              System.arraycopy(prefix, 0, rows, r * in, p);
+              System.arraycopy(rest, r * (in - p), rows, r * in + p, in - p);
+            }
+            float[] ref = reference(m, rows, n);
+            for (DenseKernel k : kernels) {
+              assertSameBits(ref, m.forwardBatch(prefix, rest, n, k), k + " prefix " + p + " of "
+                  + java.util.Arrays.toString(sizes) + " n=" + n);
+            }
+            assertSameBits(ref, m.forwardBatch(prefix, rest, n), "preferred, prefix " + p);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void theVectorKernelIsAvailableWhereTheTestsRun() {
     // the tests run with the incubator module (as the launcher), on a machine with 256-bit vectors;
     // without it the comparison above would only cover the plain kernel
