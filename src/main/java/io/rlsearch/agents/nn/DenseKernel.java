@@ -9,7 +9,8 @@ package io.rlsearch.agents.nn;
  * bits: {@link #SCALAR} (plain Java, everywhere) and {@code VectorDense} (the JDK's Vector API, which
  * keeps a row's partial sums in registers instead of reloading and storing them for every input). The
  * Vector API one is used when the JVM was started with {@code --add-modules jdk.incubator.vector} and
- * runs 256-bit vectors natively; {@code -Drlsearch.simd=false} selects the plain one.
+ * runs 256-bit vectors natively; {@code -Drlsearch.simd=false} (every kernel) or
+ * {@code -Drlsearch.dense=scalar} (this one only) selects the plain one.
  */
 interface DenseKernel {
   /**
@@ -116,8 +117,8 @@ interface DenseKernel {
   /** Chooses once per JVM. */
   final class Holder {
     static final DenseKernel VECTOR = load();
-    static final DenseKernel PREFERRED =
-        VECTOR != null && !"false".equals(System.getProperty("rlsearch.simd", "true")) ? VECTOR : SCALAR;
+    static final DenseKernel PREFERRED = VECTOR != null && !"false".equals(System.getProperty("rlsearch.simd", "true"))
+        && !"scalar".equals(System.getProperty("rlsearch.dense", "")) ? VECTOR : SCALAR;
 
     private Holder() {}
 
