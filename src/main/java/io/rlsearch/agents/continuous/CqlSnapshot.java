@@ -114,22 +114,21 @@ public final class CqlSnapshot implements PolicySnapshot {
 
   @Override
   public Decision act(double[] x, NumpyRandom rng) {
-    int in = x.length + actionDim;
     double[][] cand = new double[candidates][actionDim];
-    float[] rows = new float[candidates * in];
+    float[] context = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      context[i] = (float) x[i];
+    }
+    float[] rest = new float[candidates * actionDim];
     for (int c = 0; c < candidates; c++) {
       for (int d = 0; d < actionDim; d++) {
         cand[c][d] = rng.uniform(-aMax, aMax);
-      }
-      for (int i = 0; i < x.length; i++) {
-        rows[c * in + i] = (float) x[i];
-      }
-      for (int d = 0; d < actionDim; d++) {
-        rows[c * in + x.length + d] = (float) cand[c][d];
+        rest[c * actionDim + d] = (float) cand[c][d];
       }
     }
-    float[] v1 = q1.forwardBatch(rows, candidates);
-    float[] v2 = q2.forwardBatch(rows, candidates);
+    // the context's share of the first layer once per critic (the same bits as whole rows)
+    float[] v1 = q1.forwardBatch(context, rest, candidates);
+    float[] v2 = q2.forwardBatch(context, rest, candidates);
     int best = 0;
     double bestValue = Double.NEGATIVE_INFINITY;
     for (int c = 0; c < candidates; c++) {

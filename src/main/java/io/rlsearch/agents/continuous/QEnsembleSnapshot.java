@@ -50,25 +50,26 @@ public final class QEnsembleSnapshot implements PolicySnapshot {
 
   /**
    * Ensemble mean and population std of Q for each action row in context {@code x}: every member scores
-   * all rows in one batched pass ({@link Mlp#forwardBatch}).
+   * all rows in one batched pass ({@link Mlp#forwardBatch(float[], float[], int)}, the context's share
+   * of the first layer computed once).
    */
   public double[][] predict(double[] x, double[][] actions) {
     int k = members.size();
     int n = actions.length;
-    int in = x.length + actionDim;
-    float[] rows = new float[n * in];
+    float[] context = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      context[i] = (float) x[i];
+    }
+    float[] rest = new float[n * actionDim];
     for (int r = 0; r < n; r++) {
-      for (int i = 0; i < x.length; i++) {
-        rows[r * in + i] = (float) x[i];
-      }
       for (int d = 0; d < actionDim; d++) {
-        rows[r * in + x.length + d] = (float) actions[r][d];
+        rest[r * actionDim + d] = (float) actions[r][d];
       }
     }
     double[] mean = new double[n];
     float[][] q = new float[k][];
     for (int j = 0; j < k; j++) {
-      q[j] = members.get(j).forwardBatch(rows, n);
+      q[j] = members.get(j).forwardBatch(context, rest, n);
     }
     double[] std = new double[n];
     for (int r = 0; r < n; r++) {

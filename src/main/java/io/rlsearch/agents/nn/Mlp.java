@@ -163,12 +163,16 @@ public final class Mlp {
 
   /**
    * The outputs of {@code n} input rows at once ({@code x} row-major, {@code n x inputs}; the result
-   * {@code n x outputs}). Each layer is computed as a sum of the transposed weights' rows scaled by
-   * the inputs, a loop over outputs that the JIT vectorises (a per-output dot product is a
-   * floating-point reduction it may not reorder); the sums are in another order than
-   * {@link #forward}'s, so results agree to rounding, not bit for bit. Thread-safe.
+   * {@code n x outputs}). Each output is the bias plus the products of the transposed weights and the
+   * row's non-zero inputs, summed in input order ({@link DenseKernel}: plain Java, or the Vector API
+   * with the same operations in the same order and so the same bits); like {@link #forward}'s sums
+   * but with zero inputs skipped, so results agree with it to rounding. Thread-safe.
    */
   public float[] forwardBatch(float[] x, int n) {
+    return forwardBatch(x, n, DenseKernel.preferred());
+  }
+
+  float[] forwardBatch(float[] x, int n, DenseKernel kernel) {
     if (x.length < n * sizes[0]) {
       throw new IllegalArgumentException("need " + n + " rows of " + sizes[0] + " inputs, got " + x.length + " values");
     }
@@ -177,33 +181,67 @@ public final class Mlp {
     for (int l = 0; l < weights.length; l++) {
       int in = sizes[l];
       int out = sizes[l + 1];
-      float[] w = wt[l];
-      float[] b = bias[l];
       float[] next = new float[n * out];
-      boolean hidden = l < weights.length - 1;
-      for (int r = 0; r < n; r++) {
-        int ro = r * out;
-        System.arraycopy(b, 0, next, ro, out);
-        int ri = r * in;
-        for (int i = 0; i < in; i++) {
-          float v = h[ri + i];
-          if (v == 0f) {
-            continue;
-          }
-          int wi = i * out;
-          for (int o = 0; o < out; o++) {
-            next[ro + o] += w[wi + o] * v;
-          }
-        }
-        if (hidden) {
-          for (int o = 0; o < out; o++) {
-            next[ro + o] = activate(next[ro + o]);
-          }
+      kernel.layer(h, n, in, wt[l], bias[l], out, next);
+      if (l < weights.length - 1) {
+        for (int j = 0; j < n * out; j++) {
+          next[j] = activate(next[j]);
         }
       }
       h = next;
     }
     return h;
+  }
+
+  /**
+   * The outputs of {@code n} rows that all begin with the values {@code prefix}, each followed by its
+   * own {@code rest} values ({@code rest} row-major, {@code n x (inputs - prefix.length)}): the same
+   * bits as {@link #forwardBatch(float[], int)} on the concatenated rows, with the first layer's
+   * prefix terms (the bias and the shared inputs' products, which come first in every output's sum)
+   * computed once instead of once per row. Thread-safe.
+   */
+  public float[] forwardBatch(float[] prefix, float[] rest, int n) {
+    return forwardBatch(prefix, rest, n, DenseKernel.preferred());
+  }
+
+  float[] forwardBatch(float[] prefix, float[] rest, int n, DenseKernel kernel) {
+    int p = prefix.length;
+    int own = sizes[0] - p;
+    if (own < 0 || rest.length < n * own) {
+      throw new IllegalArgumentException("need a prefix of at most " + sizes[0] + " inputs and " + n + " rows of the"
+          + " remaining ones; got " + p + " and " + rest.length + " values");
+    }
+    float[][] wt = transposed();
+    // the first layer's sums after the bias and the prefix: the starting values of every row's sums
+    float[] start = new float[sizes[1]];
+    kernel.layer(prefix, 1, p, wt[0], bias[0], sizes[1], start);
+    float[] h = new float[n * sizes[1]];
+    kernel.layer(rest, n, own, tailWeights(p), start, sizes[1], h);
+    for (int l = 1; l < weights.length; l++) {
+      for (int j = 0; j < h.length; j++) {
+        h[j] = activate(h[j]);
+      }
+      float[] next = new float[n * sizes[l + 1]];
+      kernel.layer(h, n, sizes[l], wt[l], bias[l], sizes[l + 1], next);
+      h = next;
+    }
+    return h;
+  }
+
+  /** The first layer's transposed weights from input {@code from} on. */
+  private record Tail(int from, float[] weights) {}
+
+  /** The last prefix length's {@link Tail}, built on use; a benign race (one immutable holder). */
+  private volatile Tail tail;
+
+  private float[] tailWeights(int p) {
+    Tail t = tail;
+    if (t == null || t.from() != p) {
+      float[] wt = transposed()[0];
+      t = new Tail(p, Arrays.copyOfRange(wt, p * sizes[1], wt.length));
+      tail = t;
+    }
+    return t.weights();
   }
 
   /**
