@@ -67,7 +67,7 @@ class CheckpointProperties {
         .ofMaxSize(6);
   }
 
-  @Property(tries = 150, seed = "20251207")
+  @Property(tries = 80, seed = "20251207")
   void aWrittenCheckpointReadsBackExactly(@ForAll("configs") Map<String, String> config,
       @ForAll("arrays") Map<String, double[]> arrays, @ForAll("counters") Map<String, Long> counters,
       @ForAll @LongRange(min = 0) long usersDone, @ForAll long version, @ForAll long learned,
@@ -95,7 +95,7 @@ class CheckpointProperties {
     }
   }
 
-  @Property(tries = 40, seed = "20251207")
+  @Property(tries = 20, seed = "20251207")
   void aBanditRestoredFromItsCheckpointDecidesAsTheOriginal(@ForAll @IntRange(min = 0, max = 1) int kind,
       @ForAll @IntRange(min = 1, max = 5) int arms, @ForAll @IntRange(min = 1, max = 4) int dim,
       @ForAll @IntRange(min = 0, max = 40) int steps, @ForAll @LongRange(min = 0, max = 1L << 40) long seed)
