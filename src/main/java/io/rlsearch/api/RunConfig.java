@@ -88,7 +88,12 @@ public final class RunConfig {
         throw new SettingsException(key, "unknown key; accepted keys here: " + siblings(key, defaults));
       }
     }
-    return user.withFallback(defaults).resolve();
+    try {
+      return user.withFallback(defaults).resolve();
+    } catch (ConfigException e) {
+      // An unresolved ${substitution}, a cycle: one line naming the file.
+      throw new SettingsException(f.toString(), "cannot be resolved: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+    }
   }
 
   private static String siblings(String key, Config defaults) {

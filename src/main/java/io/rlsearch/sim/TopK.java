@@ -70,7 +70,9 @@ public final class TopK {
   public static int[] of(double[] scores, int k) {
     TopK t = new TopK(Math.max(1, Math.min(k, scores.length)));
     for (int i = 0; i < scores.length; i++) {
-      if (scores[i] > t.threshold()) {
+      // While fewer than k are held every candidate enters, minus infinity included (its score never
+      // beats the threshold of an empty place).
+      if (t.size() < t.capacity() || scores[i] > t.threshold()) {
         t.offer(i, scores[i]);
       }
     }

@@ -33,6 +33,10 @@ class ChaosTest {
       assertEquals(0, r.code(), r.err());
       assertEquals(0, j.get("transitions_lost").asLong());
       assertEquals(3000, j.get("transitions_produced").asLong());
+      java.util.List<String> consumers = new java.util.ArrayList<>();
+      j.get("transitions_consumed_by").fieldNames().forEachRemaining(consumers::add);
+      assertEquals(java.util.List.of("learner", "replay", "evaluator", "population"), consumers,
+          "every consumer reports its count");
       for (JsonNode c : j.get("transitions_consumed_by")) {
         assertEquals(3000, c.asLong(), j.get("transitions_consumed_by").toString());
       }

@@ -22,6 +22,8 @@ class ObservedRunTest {
   void theObserverSeesEveryTransitionAndThePipelinesHealth() {
     AtomicLong seen = new AtomicLong();
     AtomicLong health = new AtomicLong();
+    AtomicLong lastConsumed = new AtomicLong();
+    List<String> badHealth = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     Telemetry tel = new Telemetry("train", System::nanoTime);
     RunObserver o = new RunObserver() {
       @Override
@@ -33,7 +35,15 @@ class ObservedRunTest {
       @Override
       public void health(int replaySize, int replayCapacity, double meanBatch, long inFlight, long learnerConsumed) {
         health.incrementAndGet();
-        assertTrue(replaySize <= replayCapacity && meanBatch >= 0 && inFlight >= 0);
+        // Checked on the test's thread after the run: an AssertionError thrown here, inside the
+        // guardian actor, would not reach JUnit. inFlight is clamped at 0 by the guardian, so its
+        // real bound is the other side: never more than the run produces, nor consumed more than that.
+        if (!(replaySize <= replayCapacity && replayCapacity > 0 && meanBatch >= 0 && !Double.isNaN(meanBatch)
+            && inFlight + learnerConsumed <= 15_000 && learnerConsumed >= lastConsumed.get())) {
+          badHealth.add(replaySize + "/" + replayCapacity + " batch " + meanBatch + " in flight " + inFlight
+              + " consumed " + learnerConsumed + " after " + lastConsumed.get());
+        }
+        lastConsumed.set(learnerConsumed);
         tel.health(replaySize, replayCapacity, meanBatch, inFlight, learnerConsumed);
       }
     };
@@ -43,6 +53,7 @@ class ObservedRunTest {
         .systemConfig(), false, "observed");
     assertEquals(0, out.report().lost());
     assertEquals(15_000, seen.get(), "every transition once");
+    assertEquals(List.of(), badHealth, "health readings out of bounds");
     String text = tel.scrape();
     assertTrue(text.contains("rlsearch_transitions_produced_total{run=\"train\"} 15000"), text);
     if (out.wallSeconds() > 1.0) {

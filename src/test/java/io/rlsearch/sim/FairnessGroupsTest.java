@@ -19,6 +19,8 @@ class FairnessGroupsTest {
   void positionWeightsAreTopKLongAndNeverIncreaseForEveryQueryType() {
     Map<String, double[]> bias = FairnessGroups.positionBias(WORLD);
     int k = WORLD.settings().topK();
+    assertEquals(WORLD.settings().queries().queryTypes(), java.util.List.copyOf(bias.keySet()),
+        "one weight vector per query type");
     for (String qt : bias.keySet()) {
       double[] w = ExposureFairness.positionWeights(bias, qt, k);
       assertEquals(k, w.length);

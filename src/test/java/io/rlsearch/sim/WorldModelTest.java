@@ -95,10 +95,10 @@ class WorldModelTest {
 
   @Test
   void rewardIsTheWeightedSumOfItsBreakdown() {
-    NumpyRandom rng = new NumpyRandom(4);
     SearchSimulator env = new SearchSimulator(SMALL, 4);
     RewardFunction f = new RewardFunction(env.world());
     SimSettings.Reward w = SMALL.reward();
+    int nonZero = 0;
     for (int e = 0; e < 200; e++) {
       env.reset();
       var step = env.step(io.rlsearch.core.Action.zeros(10));
@@ -106,8 +106,9 @@ class WorldModelTest {
       assertEquals(w.alphaGmv() * b.gmv() + w.betaCm2() * b.cm2() + w.gammaStrat() * b.strat()
           + w.deltaClicks() * b.clicks(), step.reward(), 1e-12);
       assertEquals(f.scalar(b), step.reward(), 1e-12);
+      nonZero += step.reward() != 0 ? 1 : 0;
     }
-    assertTrue(rng.random() >= 0);
+    assertTrue(nonZero > 0, "some episode has a non-zero reward (else the sums above compare zeros)");
   }
 
   @Test

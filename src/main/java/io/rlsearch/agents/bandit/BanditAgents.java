@@ -420,8 +420,17 @@ public final class BanditAgents {
   private static RidgeRule ridgeRestore(AgentState s, String name, double weight, SnapshotFactory factory,
       boolean scaled, Adaptation adaptation) {
     checkAgent(s, name);
-    int n = Math.toIntExact(s.counter("arms"));
-    int d = Math.toIntExact(s.counter("dim"));
+    long arms0 = s.counter("arms");
+    long dim0 = s.counter("dim");
+    // Checked before anything is allocated: a state edited by hand (its checksum recomputed) may say
+    // anything. Each arm brings four arrays, and d * d must be an array length.
+    if (arms0 < 1 || arms0 > s.arrays().size() || dim0 < 1 || dim0 > 46_340) {
+      throw new IllegalArgumentException("the state of '" + name + "' has " + arms0 + " arm(s) of dimension " + dim0
+          + " beside " + s.arrays().size() + " arrays; expected 1 or more arms, each with its arrays, and a dimension"
+          + " of 1..46340");
+    }
+    int n = (int) arms0;
+    int d = (int) dim0;
     RidgeArm[] arms = new RidgeArm[n];
     for (int i = 0; i < n; i++) {
       arms[i] = RidgeArm.thaw(new RidgeArm.Frozen(d, s.array("arm" + i + ".theta", d), s.array("arm" + i + ".l", d * d),

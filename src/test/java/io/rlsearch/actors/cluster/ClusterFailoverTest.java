@@ -122,6 +122,8 @@ class ClusterFailoverTest {
           && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
+      assertTrue(nodes.get(0).progress(run.runId()).toCompletableFuture().get(10, TimeUnit.SECONDS).rounds() >= 7,
+          "the first learner node played 7 rounds within 60 s, so that it is lost mid-run");
       // The learner node is lost (stopped without leaving: the others must find it unreachable and down it).
       nodes.get(0).close();
       ClusterCoordinator.Report r;

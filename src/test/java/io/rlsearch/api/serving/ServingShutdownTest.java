@@ -34,6 +34,8 @@ class ServingShutdownTest {
     while (sys.countsNow().answered() < 1000 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
+    assertTrue(sys.countsNow().answered() >= 1000, "a thousand requests answered within 25 s, so that the stop"
+        + " comes under load: " + sys.countsNow());
     // What Pekko's JVM shutdown hook runs on SIGTERM.
     CoordinatedShutdown.get(sys.system()).runAll(CoordinatedShutdown.jvmExitReason()).toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
