@@ -3,25 +3,32 @@ package io.rlsearch.core.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rlsearch.testing.Gen;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A stream's state saves and restores exactly: after any sequence of draws (32-bit draws leave half a
  * word buffered, normals and gammas consume a varying number of words), a generator restored from the
  * saved state, by {@code restore} or through a checkpoint's counters, draws what the original draws next,
- * bit for bit, and so does a copy.
+ * bit for bit, and so does a copy. Each try draws its seed and draws from {@code Gen.of(SEED, try)}.
  */
-class RandomStateProperties {
+class RandomStatePropertyTest {
+  static final long SEED = 20251207L;
+
+  static IntStream restoreTries() {
+    return IntStream.range(0, 200);
+  }
+
+  static IntStream absentTries() {
+    return IntStream.range(0, 50);
+  }
+
   /** One kind of draw; its result as raw bits, so that NaN or -0.0 would compare exactly too. */
   static long draw(NumpyRandom r, int op) {
     switch (op) {
@@ -46,14 +53,24 @@ class RandomStateProperties {
     }
   }
 
-  @Provide
-  Arbitrary<List<Integer>> ops() {
-    return Arbitraries.integers().between(0, 8).list().ofMinSize(0).ofMaxSize(60);
+  /** {@code min} to 60 kinds of draw. */
+  static List<Integer> ops(Gen g, int min) {
+    int n = g.ints(min, 60);
+    List<Integer> ops = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ops.add(g.ints(0, 8));
+    }
+    return ops;
   }
 
-  @Property(tries = 200, seed = "20251207")
-  void aRestoredStreamDrawsWhatTheOriginalDraws(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed,
-      @ForAll("ops") List<Integer> before, @ForAll("ops") @Size(min = 1) List<Integer> after) {
+  @ParameterizedTest(name = "try {0}")
+  @MethodSource("restoreTries")
+  void aRestoredStreamDrawsWhatTheOriginalDraws(int t) {
+    Gen g = Gen.of(SEED, t);
+    long seed = g.nonNegativeLong();
+    List<Integer> before = ops(g, 0);
+    List<Integer> after = ops(g, 1);
+    String at = Gen.label(SEED, t, "seed", seed, "before", before, "after", after);
     NumpyRandom r = new NumpyRandom(seed);
     for (int op : before) {
       draw(r, op);
@@ -66,27 +83,33 @@ class RandomStateProperties {
     restored.restore(saved);
     NumpyRandom fromCounters = new NumpyRandom((seed + 1) & Long.MAX_VALUE);
     fromCounters.restoreState("rng.test", counters);
-    assertArrayEquals(saved, restored.state());
-    assertArrayEquals(saved, fromCounters.state());
+    assertArrayEquals(saved, restored.state(), "restored state; " + at);
+    assertArrayEquals(saved, fromCounters.state(), "state from counters; " + at);
     List<Long> want = new ArrayList<>();
     for (int op : after) {
       want.add(draw(r, op));
     }
-    for (NumpyRandom other : new NumpyRandom[] {copy, restored, fromCounters}) {
+    String[] names = {"copy", "restored", "from counters"};
+    NumpyRandom[] others = {copy, restored, fromCounters};
+    for (int o = 0; o < others.length; o++) {
+      NumpyRandom other = others[o];
       List<Long> got = new ArrayList<>();
       for (int op : after) {
         got.add(draw(other, op));
       }
-      assertEquals(want, got);
-      assertArrayEquals(r.state(), other.state(), "the streams stand at the same place after the same draws");
+      assertEquals(want, got, names[o] + " draws; " + at);
+      assertArrayEquals(r.state(), other.state(),
+          "the streams stand at the same place after the same draws (" + names[o] + "); " + at);
     }
   }
 
-  @Property(tries = 50, seed = "20251207")
-  void countersWithoutAStateLeaveTheStreamAsItIs(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+  @ParameterizedTest(name = "try {0}")
+  @MethodSource("absentTries")
+  void countersWithoutAStateLeaveTheStreamAsItIs(int t) {
+    long seed = Gen.of(SEED, t).nonNegativeLong();
     NumpyRandom r = new NumpyRandom(seed);
     long[] s = r.state();
     r.restoreState("absent", new HashMap<>());
-    assertArrayEquals(s, r.state());
+    assertArrayEquals(s, r.state(), Gen.label(SEED, t, "seed", seed));
   }
 }

@@ -4,22 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rlsearch.core.random.NumpyRandom;
+import io.rlsearch.testing.Gen;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * IPS is unbiased: on a synthetic contextual bandit whose true value under the target policy is known
  * exactly, the estimate from one log of n decisions lies within 5 of its exact standard errors of the
  * truth (computed from the known model, so the tolerance follows the sample size and the weights).
+ * Each try draws its sizes and the model's seed from {@code Gen.of(SEED, try)}.
  */
-class IpsProperties {
-  @Property(tries = 30, seed = "20251207")
-  void ipsIsWithinFiveExactStandardErrorsOfTheTruth(@ForAll @IntRange(min = 1, max = 4) int contexts,
-      @ForAll @IntRange(min = 2, max = 5) int arms, @ForAll @LongRange(min = 0, max = 1L << 40) long seed) {
+class IpsPropertyTest {
+  static final long SEED = 20251207L;
+
+  static IntStream tries() {
+    return IntStream.range(0, 30);
+  }
+
+  @ParameterizedTest(name = "try {0}")
+  @MethodSource("tries")
+  void ipsIsWithinFiveExactStandardErrorsOfTheTruth(int t) {
+    Gen g = Gen.of(SEED, t);
+    int contexts = g.ints(1, 4);
+    int arms = g.ints(2, 5);
+    long seed = g.longs(0, 1L << 40);
+    String at = Gen.label(SEED, t, "contexts", contexts, "arms", arms, "seed", seed);
     NumpyRandom rng = new NumpyRandom(seed);
     double[] pc = dirichletLike(rng, contexts, 0);
     double[][] behaviour = new double[contexts][];
@@ -53,10 +65,10 @@ class IpsProperties {
     }
     TargetPolicy e = TargetPolicy.discrete(arms, x -> target[argmax(x)].clone());
     OffPolicyEstimators est = new OffPolicyEstimators(Trajectory.group(log), e, 1.0);
-    assertEquals(n, est.size());
+    assertEquals(n, est.size(), at);
     double se = Math.sqrt((second - truth * truth) / n);
     double ips = est.ips(Double.POSITIVE_INFINITY).value();
-    assertTrue(Math.abs(ips - truth) <= 5 * se, "IPS " + ips + ", truth " + truth + ", exact standard error " + se);
+    assertTrue(Math.abs(ips - truth) <= 5 * se, "IPS " + ips + ", truth " + truth + ", exact standard error " + se + "; " + at);
   }
 
   /** A random distribution over {@code k} with every entry at least {@code floor / k}. */

@@ -2,45 +2,53 @@ package io.rlsearch.agents.bandit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rlsearch.testing.Gen;
+import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Cholesky factor a {@link RidgeArm} keeps current by rank-one updates is the factor a fresh
  * decomposition of {@code A = lambda I + sum s x x^T} gives, and its theta, {@code x^T A^-1 x} and
  * sampled score are what a fresh solve gives, for any dimension, ridge and sequence of weighted updates.
+ * Each try draws its inputs from {@code Gen.of(SEED, try)}.
  */
-class RidgeArmProperties {
-  record Obs(double[] x, double r, double s) {}
+class RidgeArmPropertyTest {
+  static final long SEED = 20251207L;
 
-  record Case(int d, double lambda, List<Obs> updates, double[] probe) {}
-
-  @Provide
-  Arbitrary<Case> cases() {
-    return Arbitraries.integers().between(1, 6).flatMap(d -> {
-      Arbitrary<double[]> vec = Arbitraries.doubles().between(-3, 3).array(double[].class).ofSize(d);
-      Arbitrary<Obs> obs = Combinators.combine(vec, Arbitraries.doubles().between(-5, 5),
-          Arbitraries.doubles().between(0.01, 3)).as(Obs::new);
-      return Combinators.combine(Arbitraries.doubles().between(0.1, 10), obs.list().ofMinSize(0).ofMaxSize(40), vec)
-          .as((lambda, ups, probe) -> new Case(d, lambda, ups, probe));
-    });
+  record Obs(double[] x, double r, double s) {
+    @Override
+    public String toString() {
+      return "(x=" + Gen.show(x) + ", r=" + r + ", s=" + s + ")";
+    }
   }
 
-  @Property(tries = 200, seed = "20251207")
-  void rankOneUpdatesEqualAFreshDecompositionAndSolve(@ForAll("cases") Case c) {
-    int d = c.d();
-    RidgeArm arm = new RidgeArm(d, c.lambda());
+  static IntStream tries() {
+    return IntStream.range(0, 200);
+  }
+
+  @ParameterizedTest(name = "try {0}")
+  @MethodSource("tries")
+  void rankOneUpdatesEqualAFreshDecompositionAndSolve(int t) {
+    Gen g = Gen.of(SEED, t);
+    int d = g.ints(1, 6);
+    double lambda = g.doubles(0.1, 10);
+    int n = g.ints(0, 40);
+    List<Obs> updates = new ArrayList<>();
+    for (int u = 0; u < n; u++) {
+      updates.add(new Obs(g.doubles(d, -3, 3), g.doubles(-5, 5), g.doubles(0.01, 3)));
+    }
+    double[] probe = g.doubles(d, -3, 3);
+    String at = Gen.label(SEED, t, "d", d, "lambda", lambda, "updates", updates, "probe", probe);
+    RidgeArm arm = new RidgeArm(d, lambda);
     double[][] a = new double[d][d];
     double[] b = new double[d];
     for (int i = 0; i < d; i++) {
-      a[i][i] = c.lambda();
+      a[i][i] = lambda;
     }
-    for (Obs o : c.updates()) {
+    for (Obs o : updates) {
       arm.update(o.x().clone(), o.r(), o.s());
       for (int i = 0; i < d; i++) {
         b[i] += o.s() * o.r() * o.x()[i];
@@ -59,24 +67,24 @@ class RidgeArmProperties {
     double[] kept = arm.freeze().cholesky();
     for (int i = 0; i < d; i++) {
       for (int j = 0; j < d; j++) {
-        assertEquals(j <= i ? l[i][j] : 0.0, kept[i * d + j], 1e-9 * Math.sqrt(scale), "L[" + i + "][" + j + "]");
+        assertEquals(j <= i ? l[i][j] : 0.0, kept[i * d + j], 1e-9 * Math.sqrt(scale), "L[" + i + "][" + j + "]; " + at);
       }
     }
     double[] theta = solve(l, b);
     double[] got = arm.theta();
     for (int i = 0; i < d; i++) {
-      assertEquals(theta[i], got[i], 1e-8 * (1 + Math.abs(theta[i])), "theta[" + i + "]");
+      assertEquals(theta[i], got[i], 1e-8 * (1 + Math.abs(theta[i])), "theta[" + i + "]; " + at);
     }
-    double[] w = solve(l, c.probe());
+    double[] w = solve(l, probe);
     double q = 0;
     for (int i = 0; i < d; i++) {
-      q += c.probe()[i] * w[i];
+      q += probe[i] * w[i];
     }
-    assertEquals(q, arm.quadraticForm(c.probe()), 1e-8 * (1 + q), "x^T A^-1 x");
+    assertEquals(q, arm.quadraticForm(probe), 1e-8 * (1 + q), "x^T A^-1 x; " + at);
     // A frozen and thawed arm answers the same.
     RidgeArm thawed = RidgeArm.thaw(arm.freeze());
-    assertEquals(arm.quadraticForm(c.probe()), thawed.quadraticForm(c.probe()), 0.0);
-    assertEquals(arm.dotTheta(c.probe()), thawed.dotTheta(c.probe()), 0.0);
+    assertEquals(arm.quadraticForm(probe), thawed.quadraticForm(probe), 0.0, "thawed x^T A^-1 x; " + at);
+    assertEquals(arm.dotTheta(probe), thawed.dotTheta(probe), 0.0, "thawed x^T theta; " + at);
   }
 
   /** Cholesky-Banachiewicz, written out here independently of the arm's. */
