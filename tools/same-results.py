@@ -4,8 +4,8 @@
 Usage: tools/same-results.py BEFORE.json AFTER.json
 
 Every number, string and list must be identical (floats compared exactly, as written); fields whose
-name is `wall_s` or ends in `_wall_s` / `_seconds` are skipped, since they measure the run, not its
-results. Prints each difference with its path and exits 1 if there is any, else prints how many
+name is `wall_s` or `cpu_s` or ends in `_wall_s`, `_seconds`, `_per_sec` or `_per_cpu_sec` are skipped,
+since they measure the run, not its results; NaN equals NaN. Prints each difference with its path and exits 1 if there is any, else prints how many
 values matched and exits 0.
 """
 import json
@@ -13,7 +13,9 @@ import sys
 
 
 def timing(key):
-    return key == "wall_s" or key.endswith("_wall_s") or key.endswith("_seconds")
+    # wall and CPU times and rates measure the run, not its results
+    return (key in ("wall_s", "cpu_s") or key.endswith("_wall_s") or key.endswith("_seconds")
+            or key.endswith("_per_sec") or key.endswith("_per_cpu_sec"))
 
 
 def compare(a, b, path, out, counter):
@@ -32,7 +34,8 @@ def compare(a, b, path, out, counter):
             compare(x, y, f"{path}[{i}]", out, counter)
     else:
         counter[0] += 1
-        if type(a) is not type(b) or a != b:
+        nan = isinstance(a, float) and isinstance(b, float) and a != a and b != b
+        if type(a) is not type(b) or (a != b and not nan):
             out.append(f"{path}: {a!r} before, {b!r} after")
 
 

@@ -152,7 +152,7 @@ public class DocsTest {
     assertTrue(at >= 0, "docs/guides/cluster.md: the bare-jar section");
     String section = guide.substring(at, guide.indexOf("\n## ", at + 5));
     List<String> missing = new ArrayList<>();
-    Matcher m = Pattern.compile("(-D(?!maven)[a-z.]+=[a-z0-9]+|--add-modules [a-z.]+|-XX:\\+Use\\w+|export ([A-Z_]+)=|"
+    Matcher m = Pattern.compile("(-D(?!maven)[a-z._]+=[a-z0-9]+|--add-modules [a-z.]+|-XX:\\+Use\\w+|export ([A-Z_]+)=|"
         + "io\\.rlsearch\\.app\\.Main|RLSEARCH_[A-Z_]+)").matcher(launcher);
     while (m.find()) {
       String token = m.group(2) != null ? m.group(2) : m.group(1);

@@ -37,7 +37,10 @@ final class Gradients {
   /** Multiplies the block's gradients by {@code scale}. */
   static void scale(Block block, double scale) {
     for (Pair<String, Parameter> p : block.getParameters()) {
-      p.getValue().getArray().getGradient().muli((float) scale);
+      // muli scales the gradient's storage in place; the handle itself is closed at once, as above
+      try (NDArray g = p.getValue().getArray().getGradient()) {
+        g.muli((float) scale);
+      }
     }
   }
 }

@@ -58,6 +58,11 @@ public final class SharedLearner implements AutoCloseable {
     return device.toString();
   }
 
+  /** Whether models train on a GPU (where they keep DJL's own Adam step). */
+  public boolean onGpu() {
+    return device.isGpu();
+  }
+
   /**
    * A regression network (mean squared error, Adam) starting from {@code init}.
    *
