@@ -186,10 +186,18 @@ class RuntimeCommandsTest {
     assertEquals(320, j.get("agents").get(0).get("gradient_steps").asLong());
     assertEquals("ppo", j.get("agents").get(1).get("agent").asText());
     assertEquals(128, j.get("agents").get(1).get("gradient_steps").asLong());
+    assertEquals("java", j.get("optimiser").asText());
     for (JsonNode a : j.get("agents")) {
       assertTrue(a.get("updates_per_sec").asDouble() > 0);
+      // each step trains one member on one minibatch, so the two rates are one figure
+      assertEquals(a.get("optimiser_steps_per_sec").asDouble(), a.get("member_updates_per_sec").asDouble());
+      assertEquals("one optimiser step of one network on one minibatch", a.get("step").asText());
+      assertTrue(a.get("cpu_s").asDouble() > 0 && a.get("updates_per_cpu_sec").asDouble() > 0, a.toString());
     }
     assertEquals(2, run("bench", "learner", "--transitions", "10").code());
+    Run opt = run("bench", "learner", "--optimiser", "sgd");
+    assertEquals(2, opt.code());
+    assertTrue(opt.err().contains("--optimiser must be java or djl, got sgd") && opt.err().lines().count() == 1, opt.err());
   }
 
   @Test
