@@ -72,6 +72,65 @@ class CommandsDocsTest {
   private static final java.util.Set<String> OTHER_TOOLS = java.util.Set.of("--add-modules", "--data-binary",
       "--latency", "--random-state", "--l2-was-chosen", "--events");
 
+  /**
+   * An inline span or a line that starts with a command ({@code `train --agent linucb`}, {@code ./rlsearch bench
+   * env --episodes N}) names only that command's own options: an option another command has does not pass.
+   */
+  @Test
+  void theOptionsBesideACommandAreThatCommands() throws Exception {
+    Map<String, CommandLine> all = commands();
+    Pattern span = Pattern.compile("(?:`|^\\s*)(?:\\./rlsearch )?([a-z][a-z-]*)((?: [^`\\n]*)?)(?:`|$)", Pattern.MULTILINE);
+    Pattern opt = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]+");
+    TreeSet<String> wrong = new TreeSet<>();
+    for (Path page : io.rlsearch.DocsTest.pages()) {
+      Matcher m = span.matcher(Files.readString(page));
+      while (m.find()) {
+        String rest = m.group(2);
+        String cmd = m.group(1);
+        String[] words = rest.strip().split("\\s+");
+        if (words.length > 0 && all.containsKey(cmd + " " + words[0])) {
+          cmd = cmd + " " + words[0];
+        }
+        CommandLine cl = all.get(cmd);
+        if (cl == null || !opt.matcher(rest).find()) {
+          continue;
+        }
+        java.util.Set<String> own = new java.util.HashSet<>(List.of("--help", "--version", "--verbose"));
+        cl.getCommandSpec().options().forEach(o -> {
+          for (String n : o.names()) {
+            own.add(n);
+            if (o.negatable()) {
+              own.add(n.replaceFirst("^--(no-)?", "--no-"));
+            }
+          }
+        });
+        Matcher o = opt.matcher(rest);
+        while (o.find()) {
+          if (!own.contains(o.group()) && !OTHER_TOOLS.contains(o.group())) {
+            wrong.add(Path.of("").toAbsolutePath().relativize(page) + ": " + cmd + " " + o.group());
+          }
+        }
+      }
+    }
+    assertEquals("", String.join("\n", wrong), "options written beside a command that the command does not have");
+  }
+
+  /** No page says that every command reads --config FILE: only some do (commands.md's table says which). */
+  @Test
+  void noPageSaysEveryCommandTakesConfig() throws Exception {
+    TreeSet<String> found = new TreeSet<>();
+    for (Path page : io.rlsearch.DocsTest.pages()) {
+      List<String> lines = Files.readAllLines(page);
+      for (int i = 0; i < lines.size(); i++) {
+        String l = lines.get(i).toLowerCase(java.util.Locale.ROOT);
+        if (l.contains("--config") && (l.contains("every command") || l.contains("all commands"))) {
+          found.add(Path.of("").toAbsolutePath().relativize(page) + ":" + (i + 1));
+        }
+      }
+    }
+    assertEquals("", String.join("\n", found), "pages that say every command takes --config");
+  }
+
   /** Every {@code --option} a page names is an option of some command (or a flag of another tool, listed). */
   @Test
   void everyOptionTheDocsNameExists() throws Exception {
