@@ -174,6 +174,8 @@ class CommandLineTest {
     Run badEnv = run("bench", "env", "--env", "moon", "--no-jmh");
     assertEquals(2, badEnv.code());
     assertTrue(badEnv.err().contains("search, gym, gym-rich, slate, multi"), badEnv.err());
+    assertEquals(1, unknownOption.err().strip().lines().count(), unknownOption.err());
+    assertEquals(1, badEnv.err().strip().lines().count(), badEnv.err());
     Path bad = dir.resolve("bad.conf");
     Files.writeString(bad, "catalog { category_mix = [0.9, 0.9, 0.1, 0.1] }");
     Run badConfig = run("world", "--config", bad.toString(), "--json");
@@ -184,6 +186,23 @@ class CommandLineTest {
     assertEquals("", badConfig.out());
     assertEquals(2, run("battle", "--episodes", "1").code());
     assertEquals(2, run().code());
+  }
+
+  /** Every command, given an option it does not have, says so in one line and exits 2. */
+  @Test
+  void everyCommandRefusesAMistypedOptionInOneLine() {
+    java.util.List<String> bad = new java.util.ArrayList<>();
+    for (String cmd : CommandsDocsTest.commands().keySet()) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(cmd.split(" ")));
+      args.add("--no-such-option");
+      Run r = run(args.toArray(String[]::new));
+      // a command with required options names those first (picocli checks them before unknown ones)
+      boolean named = r.err().contains("--no-such-option") || r.err().contains("Missing required option");
+      if (r.code() != 2 || r.err().strip().lines().count() != 1 || !named) {
+        bad.add(cmd + " (exit " + r.code() + "): " + r.err());
+      }
+    }
+    assertEquals("", String.join("\n", bad), "commands whose refusal of a mistyped option is not one line");
   }
 
   @Test

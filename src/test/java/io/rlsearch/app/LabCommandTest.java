@@ -30,6 +30,10 @@ class LabCommandTest {
     assertEquals(0, r.code(), r.err());
     JsonNode j = JSON.readTree(r.out());
     assertEquals("ch03-bellman", j.get("lab").asText());
+    // the fields lab --json's help promises
+    for (String field : java.util.List.of("lab", "chapter", "figures", "book", "match", "sources", "notes")) {
+      assertTrue(j.has(field), "lab --json has no '" + field + "': " + j);
+    }
     assertEquals(0.886, j.at("/book/contraction_max").asDouble(), 0.0);
     assertEquals(21, j.at("/figures/iterations/0.5").asInt());
     assertEquals(1327, j.at("/figures/iterations/0.99").asInt());
