@@ -25,12 +25,8 @@ class ClusterGuideTest {
 
   @Test
   void theGuidesTwoNodesByHandRunTogetherAndLoseNothing() throws Exception {
-    String page = Files.readString(PAGE);
-    int at = page.indexOf("## 2. Two nodes by hand");
-    assertTrue(at >= 0, PAGE + ": the section '## 2. Two nodes by hand'");
-    int end = page.indexOf("\n## ", at + 5);
     List<String> nodes = new ArrayList<>();
-    for (String line : page.substring(at, end < 0 ? page.length() : end).lines().toList()) {
+    for (String line : GuideCommandsTest.section(PAGE, "## 2. Two nodes by hand").lines().toList()) {
       if (line.startsWith("./rlsearch node ")) {
         nodes.add(line.strip());
       }

@@ -69,6 +69,15 @@ class GuideCommandsTest {
     return out;
   }
 
+  /** A page's section from the heading that starts with {@code heading} to the next heading of its level. */
+  static String section(Path page, String heading) throws java.io.IOException {
+    String text = Files.readString(page);
+    int at = text.indexOf(heading);
+    assertTrue(at >= 0, page + ": no section '" + heading + "'");
+    int end = text.indexOf("\n## ", at + 5);
+    return text.substring(at, end < 0 ? text.length() : end);
+  }
+
   static String[] args(String cmd) {
     String rest = cmd.substring("./rlsearch".length()).strip();
     return rest.isEmpty() ? new String[0] : rest.split("\\s+");

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,11 +32,7 @@ class ServeGuideTest {
 
   @Test
   void theGuidesCanaryShadowPromotionAndRollbacksAnswerAsItSays() throws Exception {
-    String page = Files.readString(PAGE);
-    int at = page.indexOf("## 2. A canary");
-    assertTrue(at >= 0, PAGE + ": the section '## 2. A canary, ...'");
-    int end = page.indexOf("\n## ", at + 5);
-    String section = page.substring(at, end < 0 ? page.length() : end);
+    String section = GuideCommandsTest.section(PAGE, "## 2. A canary");
     List<ServingTutorialTest.Block> blocks = ServingTutorialTest.blocks(section.lines().toList());
     assertTrue(blocks.size() >= 2, "the section's serve line and its curl sequence: " + blocks.size() + " blocks");
     List<String> serveLine = ServingTutorialTest.commands(blocks.get(0).text(), 0).get(0).words();
