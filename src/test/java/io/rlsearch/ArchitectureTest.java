@@ -119,4 +119,17 @@ class ArchitectureTest {
   void configIsLoadedOnlyExplicitly() {
     noClasses().should().callMethod(com.typesafe.config.ConfigFactory.class, "load").check(classes);
   }
+  /**
+   * Every FloatVector the process creates has one shape (256 bits). HotSpot profiles the Vector API's
+   * shared code per method, not per caller: vectors of a second shape anywhere (the world's scoring
+   * once loaded 128-bit floats) make every other kernel's vector calls polymorphic, and C2 then boxes
+   * those vectors on every operation instead of keeping them in registers.
+   */
+  @Test
+  void everyFloatVectorHasOneShape() {
+    for (String species : java.util.List.of("SPECIES_64", "SPECIES_128", "SPECIES_512", "SPECIES_MAX")) {
+      noClasses().should().accessField("jdk.incubator.vector.FloatVector", species)
+          .because("a second FloatVector shape makes the 256-bit kernels box their vectors").check(classes);
+    }
+  }
 }

@@ -81,7 +81,8 @@ public final class Catalog {
     log1pPrice = new double[n];
     embNorm = new double[n];
     embNormFloor = new double[n];
-    embTiles = new float[(n + TILE - 1) / TILE * TILE * DIM];
+    // TILE spare floats at the end: the 256-bit kernel loads eight floats to use four (see VectorScoring.F)
+    embTiles = new float[(n + TILE - 1) / TILE * TILE * DIM + TILE];
     litterCm2 = new double[n];
     rawColumns = new double[6][];
     columnMean = new double[6];

@@ -18,10 +18,17 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar code. {@link VectorScoring512} is the same kernel on 512-bit vectors. Needs
  * {@code --add-modules jdk.incubator.vector} at compile and run time; loaded only through
  * {@link ScoringKernel#preferred}.
+ *
+ * <p>Floats are loaded and rounded through 256-bit float vectors (their low four lanes), never 128-bit
+ * ones, although four lanes would do: every FloatVector in the process has one shape. HotSpot profiles
+ * the Vector API's shared code per method, so a second shape anywhere (this kernel once used 128-bit
+ * floats) makes the neural networks' 256-bit kernel polymorphic, and C2 then boxes its vectors on every
+ * operation. The catalog's tiles end with spare floats for the last load; loads from a caller's array
+ * stop a vector's width before its end and leave the rest to the scalar code.
  */
 final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable {
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_128;
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
   private static final int L = 4;
   /** The tiles' stride between dimensions (a tile holds {@code Catalog.TILE} products). */
   private static final int STRIDE = Catalog.TILE;
@@ -224,7 +231,8 @@ final class VectorScoring implements ScoringKernel, ScoringKernel.VectorCapable 
 
   @Override
   public void rankByBoosts(double[] base, float[] boosts, TopK top, int n) {
-    final int full = n / L * L;
+    // whole groups whose float load (F.length() floats) stays inside boosts
+    final int full = Math.max(0, n - (F.length() - L)) / L * L;
     final double[] lanes = new double[L];
     for (int from = 0; from < full; from += CHUNK) {
       boostsChunk(base, boosts, top, lanes, from, Math.min(full, from + CHUNK));

@@ -217,7 +217,8 @@ final class VectorScoring512 implements ScoringKernel, ScoringKernel.VectorCapab
 
   @Override
   public void rankByBoosts(double[] base, float[] boosts, TopK top, int n) {
-    final int full = n / L * L;
+    // whole groups whose float load (F.length() floats) stays inside boosts
+    final int full = Math.max(0, n - (F.length() - L)) / L * L;
     final double[] lanes = new double[L];
     for (int from = 0; from < full; from += CHUNK) {
       boostsChunk(base, boosts, top, lanes, from, Math.min(full, from + CHUNK));

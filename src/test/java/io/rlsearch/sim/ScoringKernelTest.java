@@ -51,7 +51,7 @@ class ScoringKernelTest {
     assertEquals(k256.size(), k512.size(), "line counts below the class declarations");
     for (int i = 0; i < k256.size(); i++) {
       String a = k256.get(i)
-          .replace("SPECIES_256", "SPECIES_512").replace("SPECIES_128", "SPECIES_256")
+          .replace("DoubleVector.SPECIES_256", "DoubleVector.SPECIES_512")
           .replace("L = 4;", "L = 8;").replace("return 256;", "return 512;")
           .replace(">= 256 &&", ">= 512 &&");
       String b = k512.get(i);
