@@ -72,6 +72,9 @@ class HostileHttpTest {
   static void start() {
     writers = Executors.newFixedThreadPool(8, daemon("hostile-http-writer"));
     callers = Executors.newFixedThreadPool(8, daemon("hostile-http-caller"));
+    // The client's own threads all exist before the threads are first counted.
+    ((java.util.concurrent.ThreadPoolExecutor) writers).prestartAllCoreThreads();
+    ((java.util.concurrent.ThreadPoolExecutor) callers).prestartAllCoreThreads();
     io.rlsearch.sim.World world = Runs.smallWorld(3);
     run = Serving.start(world, "cm2_price", List.of(), 2, Optional.empty(), 3, "127.0.0.1", 0, Optional.empty(), 0, 0,
         ServingSchema.world(world.settings()));
@@ -424,9 +427,11 @@ class HostileHttpTest {
     return used;
   }
 
-  private static int threads() throws InterruptedException {
+  /** The live threads' names, sorted (pool threads by their pool's name). */
+  private static List<String> threads() throws InterruptedException {
     Thread.sleep(500);
-    return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+        .map(t -> t.getName().replaceAll("-\\d+$", "-N")).sorted().toList();
   }
 
   @Test
@@ -474,7 +479,7 @@ class HostileHttpTest {
     }
     rankValid(rng);
     long heapBefore = heapAfterGc();
-    int threadsBefore = threads();
+    List<String> threadsBefore = threads();
     long started = System.nanoTime();
 
     Map<String, Tally> tallies = new LinkedHashMap<>();
@@ -526,6 +531,25 @@ class HostileHttpTest {
         System.out.println("  escape: " + t.surface + ": " + x);
       }
     }
+    // The other routes: every method with a hostile body, and paths that are none of the routes.
+    Tally routes = new Tally("other routes and methods");
+    tallies.put(routes.surface, routes);
+    List<String> paths = List.of("/health", "/policies", "/v1/schema", "/v1/openapi.json", "/metrics", "/",
+        "/assets/uPlot.min.css", "/v1", "/v1/rank/x", "/policies/1", "/policies/1/retire", "/rollback/1",
+        "/%00", "/%2e%2e/%2e%2e/etc/passwd", "/v1/%0Arank", "/" + "a".repeat(1500), "/policies/%E2%80%A8/promote",
+        "/health?x=%0A", "//v1//rank");
+    List<String> methods = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+    for (int i = 0; i < 1200; i++) {
+      String path = paths.get((int) rng.integers(0, paths.size()));
+      String method = methods.get((int) rng.integers(0, methods.size()));
+      byte[] body = rng.random() < 0.3 ? null : HostileInputTest.mutate(bytes(rankBody(rng, 2)), rng);
+      String type = rng.random() < 0.8 ? "application/json" : "text/plain";
+      routes.count(method + " " + abbreviate(path), http.send(method, path, type, body, RawHttp.Framing.LENGTH));
+    }
+    System.out.println(routes.line());
+    for (String x : routes.escapes.subList(0, Math.min(20, routes.escapes.size()))) {
+      System.out.println("  escape: " + routes.surface + ": " + x);
+    }
     double seconds = (System.nanoTime() - started) / 1e9;
 
     // Every endpoint still serves a valid request; the server's own counters saw no failure.
@@ -540,12 +564,15 @@ class HostileHttpTest {
     assertEquals(0, h.path("rank").path("failed").asLong(), "rank requests failed by the server: " + h);
 
     long heapAfter = heapAfterGc();
-    int threadsAfter = threads();
+    List<String> threadsAfter = threads();
     long growth = heapAfter - heapBefore;
     System.out.printf("hostile http: %.0f s for %d inputs; heap after a forced GC %.1f MB after the warm-up, %.1f MB"
         + " at the end (growth %.1f MB, bound %d MB); threads %d then %d%n", seconds,
         tallies.values().stream().mapToInt(x -> x.tried).sum(), heapBefore / 1048576.0, heapAfter / 1048576.0,
-        growth / 1048576.0, HEAP_BOUND >> 20, threadsBefore, threadsAfter);
+        growth / 1048576.0, HEAP_BOUND >> 20, threadsBefore.size(), threadsAfter.size());
+    List<String> added = new ArrayList<>(threadsAfter);
+    threadsBefore.forEach(added::remove);
+    System.out.println("hostile http: threads added " + added);
 
     List<String> escaped = new ArrayList<>();
     for (Tally t : tallies.values()) {
@@ -557,6 +584,7 @@ class HostileHttpTest {
     }
     assertEquals(List.of(), escaped, "inputs that escaped");
     assertTrue(growth < HEAP_BOUND, "the heap grew by " + growth + " bytes; bound " + HEAP_BOUND);
-    assertTrue(threadsAfter <= threadsBefore + THREAD_MARGIN, "threads " + threadsBefore + " then " + threadsAfter);
+    assertTrue(threadsAfter.size() <= threadsBefore.size() + THREAD_MARGIN, "threads " + threadsBefore.size()
+        + " then " + threadsAfter.size() + "; added " + added);
   }
 }
