@@ -103,6 +103,45 @@ class HostileHttpEscapesTest {
       oneLine(408, "did not arrive", replies.get(i).get());
     }
     // The server still serves a control call whose body does arrive.
-    oneLine(409, "", post("/rollback", "{\"reason\": \"x\"}"));
+    RawHttp.Reply after = post("/policies/2/canary", "{\"share\": 0}");
+    assertTrue(after.status() == 200 || after.status() == 409, after.toString());
+    assertNull(HostileHttpTest.escape(after), after.toString());
+  }
+
+  /** A request id and a rollback reason with line breaks: the server's log lines that quote them stay one line. */
+  @Test
+  void aRequestIdOrARollbackReasonWithALineBreakIsLoggedOnOneLine() throws Exception {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    root.addAppender(lines);
+    try {
+      com.fasterxml.jackson.databind.node.ObjectNode rank = JSON.createObjectNode();
+      ServingSchema schema = run.system().schema();
+      rank.put("request_id", "forged\n12:00:00.000 WARN  forged line\u2028");
+      schema.context().forEach(f -> rank.with("context").put(f, 0.0));
+      com.fasterxml.jackson.databind.node.ObjectNode c = rank.withArray("candidates").addObject();
+      c.put("id", "p0").put("base_score", 1.0);
+      schema.candidate().forEach(f -> c.with("features").put(f, 0.0));
+      assertEquals(200, post("/v1/rank", rank.toString()).status());
+      assertEquals(200, post("/v1/rank", rank.toString()).status());
+      assertEquals(200, post("/policies/3/promote", "{}").status());
+      RawHttp.Reply back = post("/rollback", "{\"reason\": \"by hand\\r\\nforged line\"}");
+      assertEquals(200, back.status(), back.toString());
+      List<String> quoting = new java.util.ArrayList<>();
+      for (int i = 0; i < 100 && quoting.size() < 2; i++) {
+        Thread.sleep(50);
+        quoting = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            .filter(m -> m.contains("forged")).toList();
+      }
+      assertEquals(2, quoting.size(), "the request id's and the rollback's warnings: " + quoting);
+      for (String m : quoting) {
+        assertTrue(!m.contains("\n") && !m.contains("\r") && !m.contains("\u2028"), "one line: " + m);
+      }
+    } finally {
+      root.detachAppender(lines);
+    }
   }
 }
