@@ -109,39 +109,9 @@ public final class ServingApi extends AllDirectives {
 
   private static HttpResponse error(int status, String message) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("error", oneLine(message));
+    m.put("error", io.rlsearch.serving.OneLine.of(message));
     m.put("status", status);
     return json(status, m);
-  }
-
-  /**
-   * {@code message} on one line: the request's text it echoes (a version, a decision id, a value) may
-   * carry line breaks, control characters or Unicode line separators, written here as escapes
-   * ({@code \n}, {@code \r}, {@code \u2028}) so that a client prints the error as one line.
-   */
-  static String oneLine(String message) {
-    StringBuilder b = null;
-    for (int i = 0; i < message.length(); i++) {
-      char c = message.charAt(i);
-      boolean breaks = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
-      if (breaks && b == null) {
-        b = new StringBuilder(message.length() + 16).append(message, 0, i);
-      }
-      if (b != null) {
-        if (!breaks) {
-          b.append(c);
-        } else if (c == '\n') {
-          b.append("\\n");
-        } else if (c == '\r') {
-          b.append("\\r");
-        } else if (c == '\t') {
-          b.append("\\t");
-        } else {
-          b.append(String.format("\\u%04x", (int) c));
-        }
-      }
-    }
-    return b == null ? message : b.toString();
   }
 
   private <T> CompletionStage<T> askRegistry(Function<ActorRef<T>, ServingRegistryActor.Command> make) {
