@@ -62,12 +62,48 @@ class HostileInputTest {
     RUNNER.shutdownNow();
   }
 
+  /**
+   * The most the heap may grow, after a forced collection, between a surface's warm-up and its end:
+   * the loaders keep nothing of an input once it is loaded or refused, so any lasting growth is a leak;
+   * the bound leaves room for the class and configuration caches a first use of a code path fills.
+   */
+  static final long HEAP_BOUND = 8L << 20;
+
+  /** Inputs tried before the heap and the threads are first measured. */
+  static final int WARM_UP = 100;
+
+  /** Threads that may come or go between the warm-up and the end. */
+  static final int THREAD_MARGIN = 2;
+
+  /** The heap in use after a forced collection (the least of four). */
+  static long heapAfterGc() {
+    java.lang.management.MemoryMXBean m = java.lang.management.ManagementFactory.getMemoryMXBean();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      used = Math.min(used, m.getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  static int threads() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+  }
+
   /** What one surface's inputs did. */
   static final class Tally {
     final String surface;
     int tried;
     int accepted;
     int refused;
+    long heapAtWarmUp = -1;
+    int threadsAtWarmUp;
     final List<String> failures = new ArrayList<>();
 
     Tally(String surface) {
@@ -79,6 +115,10 @@ class HostileInputTest {
      * message, or a failure (another exception, a message of several lines or none, a hang).
      */
     void attempt(String input, Callable<?> load, List<Class<? extends Throwable>> refusals) {
+      if (tried == WARM_UP) {
+        heapAtWarmUp = heapAfterGc();
+        threadsAtWarmUp = threads();
+      }
       tried++;
       Future<?> f = RUNNER.submit(load);
       try {
@@ -103,10 +143,20 @@ class HostileInputTest {
     }
 
     void check() {
+      long heap = heapAfterGc();
+      int threads = threads();
+      long growth = heap - heapAtWarmUp;
       System.out.println("hostile input: " + surface + ": " + tried + " tried, " + accepted + " accepted, " + refused
           + " refused, " + failures.size() + " failures");
+      System.out.printf("hostile input: %s: heap after a forced GC %.1f MB after %d inputs, %.1f MB at the end"
+          + " (growth %.1f MB, bound %d MB); threads %d then %d%n", surface, heapAtWarmUp / 1048576.0, WARM_UP,
+          heap / 1048576.0, growth / 1048576.0, HEAP_BOUND >> 20, threadsAtWarmUp, threads);
       assertTrue(failures.isEmpty(), surface + ": " + failures.size() + " of " + tried + " inputs escaped; first: "
           + failures.subList(0, Math.min(5, failures.size())));
+      assertTrue(heapAtWarmUp > 0, "more than " + WARM_UP + " inputs are tried");
+      assertTrue(growth < HEAP_BOUND, surface + ": the heap grew by " + growth + " bytes; bound " + HEAP_BOUND);
+      assertTrue(threads <= threadsAtWarmUp + THREAD_MARGIN, surface + ": threads " + threadsAtWarmUp + " then "
+          + threads);
     }
   }
 

@@ -247,7 +247,7 @@ public final class FeedbackJoinActor extends AbstractBehavior<FeedbackJoinActor.
       getContext().getLog().warn("request id '{}' came again while a decision of it is held for its feedback: the request"
           + " id keys the exploration draws, so both requests explored alike, which biases off-policy estimates;"
           + " give each request its own request_id (counted as rlsearch_request_id_reused; warned once)",
-          o.decision().requestId().orElse(""));
+          io.rlsearch.serving.OneLine.of(o.decision().requestId().orElse("")));
     }
     return this;
   }

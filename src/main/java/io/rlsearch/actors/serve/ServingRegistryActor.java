@@ -369,7 +369,8 @@ public final class ServingRegistryActor extends AbstractBehavior<ServingRegistry
     publish(new Routing(routing.epoch() + 1, to, routing.canary(), routing.canaryShare(), routing.shadow()), true);
     rollbacks++;
     event("rollback", from, "to version " + to.id() + ": " + reason);
-    getContext().getLog().warn("Rolled back live version [{}] to known-good version [{}]: {}", from, to.id(), reason);
+    getContext().getLog().warn("Rolled back live version [{}] to known-good version [{}]: {}", from, to.id(),
+        io.rlsearch.serving.OneLine.of(reason));
     return new Reply(true, 200, "rolled back from " + from + " to " + to.id(), routing.epoch());
   }
 

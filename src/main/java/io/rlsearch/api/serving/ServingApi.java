@@ -24,7 +24,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * The serving path's HTTP surface (Pekko HTTP). The data plane: {@code POST /v1/rank} (a search
@@ -110,7 +109,7 @@ public final class ServingApi extends AllDirectives {
 
   private static HttpResponse error(int status, String message) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("error", message);
+    m.put("error", io.rlsearch.serving.OneLine.of(message));
     m.put("status", status);
     return json(status, m);
   }
@@ -518,17 +517,7 @@ public final class ServingApi extends AllDirectives {
       Function<JsonNode, Route> inner, Runnable refused) {
     if (strict.isFailure()) {
       refused.run();
-      Throwable t = strict.failed().get();
-      while (t.getCause() != null && !(t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException)) {
-        t = t.getCause();
-      }
-      if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
-        return complete(error(413, "the body is larger than " + limit + " bytes (serving.max_body)"));
-      }
-      if (t instanceof java.util.concurrent.TimeoutException) {
-        return complete(error(408, "the body did not arrive within " + BODY_TIMEOUT_MS + " ms"));
-      }
-      return complete(error(400, "the body could not be read: " + t.getMessage()));
+      return complete(unread(strict.failed().get(), limit + " bytes (serving.max_body)"));
     }
     JsonNode body;
     try {
@@ -544,22 +533,50 @@ public final class ServingApi extends AllDirectives {
     return inner.apply(body);
   }
 
+  /**
+   * The 4xx of a body that could not be read: 413 past {@code limit} (worded, e.g. "4096 bytes"), 408
+   * for one that did not arrive in time, else 400.
+   */
+  private static HttpResponse unread(Throwable failure, String limit) {
+    Throwable t = failure;
+    while (t.getCause() != null && !(t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException)) {
+      t = t.getCause();
+    }
+    if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
+      return error(413, "the body is larger than " + limit);
+    }
+    if (t instanceof java.util.concurrent.TimeoutException) {
+      return error(408, "the body did not arrive within " + BODY_TIMEOUT_MS + " ms");
+    }
+    return error(400, "the body could not be read: " + t.getMessage());
+  }
+
+  /**
+   * A control body of at most {@link #MAX_BODY} bytes, read whole within {@link #BODY_TIMEOUT_MS} (else
+   * 413 or 408: a body that never finishes must not hold its connection) and parsed as a JSON object (an
+   * empty body is {@code {}}).
+   */
   private Route boundedBody(Function<JsonNode, Route> inner) {
-    return withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), text -> {
-      if (text.isBlank()) {
-        return inner.apply(JSON.createObjectNode());
-      }
-      JsonNode body;
-      try {
-        body = JSON.readTree(text);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        return complete(error(400, "the body is not JSON: " + e.getOriginalMessage()));
-      }
-      if (!body.isObject()) {
-        return complete(error(400, "the body must be a JSON object"));
-      }
-      return inner.apply(body);
-    }));
+    return extractMaterializer(mat -> withSizeLimit(MAX_BODY, () -> extractRequestEntity(entity -> onComplete(
+        entity.toStrict(BODY_TIMEOUT_MS, MAX_BODY, mat), strict -> strict.isFailure()
+            ? complete(unread(strict.failed().get(), MAX_BODY + " bytes"))
+            : parsedControl(strict.get().getData().utf8String(), inner)))));
+  }
+
+  private Route parsedControl(String text, Function<JsonNode, Route> inner) {
+    if (text.isBlank()) {
+      return inner.apply(JSON.createObjectNode());
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return complete(error(400, "the body is not JSON: " + e.getOriginalMessage()));
+    }
+    if (!body.isObject()) {
+      return complete(error(400, "the body must be a JSON object"));
+    }
+    return inner.apply(body);
   }
 
   private Route authorised(java.util.function.Supplier<Route> inner) {
