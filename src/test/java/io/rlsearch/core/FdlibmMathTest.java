@@ -1,6 +1,7 @@
 package io.rlsearch.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
@@ -112,6 +113,53 @@ class FdlibmMathTest {
       check(f);
       check(-f);
       assertEquals(Float.floatToRawIntBits((float) Math.tanh(f)), Float.floatToRawIntBits((float) FdlibmMath.tanh(f)));
+    }
+  }
+
+  private static void checkFloat(float x) {
+    int want = Float.floatToRawIntBits((float) StrictMath.tanh(x));
+    int got = Float.floatToRawIntBits(FdlibmMath.tanhFloat(x));
+    if (want != got) {
+      fail("tanhFloat(" + x + " = 0x" + Integer.toHexString(Float.floatToRawIntBits(x)) + "): StrictMath "
+          + Float.intBitsToFloat(want) + ", tanhFloat " + Float.intBitsToFloat(got));
+    }
+  }
+
+  @Test
+  void theFloatTanhRoundsAsStrictMathOverAllFloats() {
+    // every 499th bit pattern of either sign: all exponents, the fast range and the rest
+    for (long bits = 0; bits <= 0x7fffffffL; bits += 499) {
+      float f = Float.intBitsToFloat((int) bits);
+      checkFloat(f);
+      checkFloat(-f);
+    }
+    // arguments whose fast value lies near a float halfway point (where tanhFloat defers to fdlibm)
+    int near = 0;
+    for (int bits = Float.floatToRawIntBits(0x1p-10f); near < 2000 && bits < Float.floatToRawIntBits(20f); bits += 7) {
+      float x = Float.intBitsToFloat(bits);
+      double e = Math.exp(2.0 * x);
+      long dropped = Double.doubleToRawLongBits((e - 1.0) / (e + 1.0)) & 0x1fffffffL;
+      if (Math.abs(dropped - 0x10000000L) <= 1 << 13) {
+        near++;
+        checkFloat(x);
+        checkFloat(-x);
+      }
+    }
+    assertTrue(near >= 400, "found only " + near + " arguments near halfway points");
+    // the fast range's ends, densely
+    for (float edge : new float[] {0x1p-10f, 20f}) {
+      float x = edge;
+      for (int k = 0; k < 5000; k++) {
+        x = Math.nextDown(x);
+      }
+      for (int k = 0; k < 10000; k++, x = Math.nextUp(x)) {
+        checkFloat(x);
+        checkFloat(-x);
+      }
+    }
+    for (float x : new float[] {0f, -0f, Float.MIN_VALUE, Float.MIN_NORMAL, Float.NaN, Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE, 1f, 9.01f, 22f}) {
+      checkFloat(x);
     }
   }
 }

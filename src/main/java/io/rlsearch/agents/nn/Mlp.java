@@ -313,7 +313,7 @@ public final class Mlp {
 
   /** ReLU, or tanh as {@link Math#tanh} computes it (the same bits, without its native call). */
   private float activate(float s) {
-    return activation == Activation.RELU ? Math.max(0f, s) : (float) FdlibmMath.tanh(s);
+    return activation == Activation.RELU ? Math.max(0f, s) : FdlibmMath.tanhFloat(s);
   }
 
   /** Number of parameters. */
