@@ -1,5 +1,6 @@
 package io.rlsearch.agents.nn;
 
+import io.rlsearch.core.FdlibmMath;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -286,7 +287,8 @@ public final class Mlp {
       if (l < layers - 1) {
         for (int o = 0; o < out; o++) {
           float z = pre[l][o];
-          g[o] *= activation == Activation.RELU ? (z > 0 ? 1f : 0f) : (float) (1 - Math.tanh(z) * Math.tanh(z));
+          double t = activation == Activation.RELU ? 0 : FdlibmMath.tanh(z);
+          g[o] *= activation == Activation.RELU ? (z > 0 ? 1f : 0f) : (float) (1 - t * t);
         }
       }
       float[] prev = new float[in];
@@ -309,8 +311,9 @@ public final class Mlp {
     return forward(x)[0];
   }
 
+  /** ReLU, or tanh as {@link Math#tanh} computes it (the same bits, without its native call). */
   private float activate(float s) {
-    return activation == Activation.RELU ? Math.max(0f, s) : (float) Math.tanh(s);
+    return activation == Activation.RELU ? Math.max(0f, s) : FdlibmMath.tanhFloat(s);
   }
 
   /** Number of parameters. */

@@ -1,6 +1,8 @@
 package io.rlsearch.agents.nn;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * blocks of 8, then one by one; every output's sum is the bias followed by its products in input order,
  * zero inputs skipped, exactly as {@link DenseKernel#scalarLayer}. Products and sums are separate
  * roundings ({@code mul} then {@code add}, never a fused multiply-add), as Java's scalar float code.
- * One-output layers run the plain-Java kernel. Needs {@code --add-modules jdk.incubator.vector} at
+ * One-output layers go eight rows to a vector instead (lane r holding row r's sum, see
+ * {@link #single}). Needs {@code --add-modules jdk.incubator.vector} at
  * compile and run time; loaded only through {@link DenseKernel#preferred}.
  */
 final class VectorDense implements DenseKernel {
@@ -22,12 +25,12 @@ final class VectorDense implements DenseKernel {
 
   @Override
   public void layer(float[] h, int n, int in, float[] wt, float[] b, int out, float[] next) {
-    int[] idx = new int[in];
-    float[] val = new float[in];
     if (out == 1) {
-      DenseKernel.single(h, n, in, wt, b[0], next, idx, val);
+      single(h, n, in, wt, b[0], next);
       return;
     }
+    int[] idx = new int[in];
+    float[] val = new float[in];
     for (int r = 0; r < n; r++) {
       int k = DenseKernel.nonZero(h, r * in, in, idx, val);
       row(idx, val, k, wt, b, out, next, r * out);
@@ -52,6 +55,79 @@ final class VectorDense implements DenseKernel {
         s += wt[idx[j] * out + o] * val[j];
       }
       next[ro + o] = s;
+    }
+  }
+
+  /**
+   * A one-output layer, eight rows to a vector: lane r holds row r's sum, which starts at the bias and
+   * takes input i's product {@code w[i] * h[r][i]} in input order, but only in the lanes whose input
+   * is non-zero (the sum with the product, then a blend that keeps the old sum where the input is zero
+   * or -0.0), so each lane performs exactly the operations of {@link DenseKernel#single}'s row and gives
+   * its bits. The rows are first copied into a column tile (input-major, one vector per input);
+   * thirty-two rows run side by side (four independent chains of additions), then eight, then the
+   * remaining rows one by one as in the plain kernel.
+   */
+  static void single(float[] h, int n, int in, float[] w, float b, float[] next) {
+    float[] tile = new float[4 * L * in];
+    FloatVector bias = FloatVector.broadcast(F, b);
+    int r = 0;
+    for (; r + 4 * L <= n; r += 4 * L) {
+      columns(h, r, 4, in, tile);
+      FloatVector a0 = bias;
+      FloatVector a1 = bias;
+      FloatVector a2 = bias;
+      FloatVector a3 = bias;
+      for (int i = 0, t = 0; i < in; i++, t += 4 * L) {
+        FloatVector wi = FloatVector.broadcast(F, w[i]);
+        FloatVector x0 = FloatVector.fromArray(F, tile, t);
+        FloatVector x1 = FloatVector.fromArray(F, tile, t + L);
+        FloatVector x2 = FloatVector.fromArray(F, tile, t + 2 * L);
+        FloatVector x3 = FloatVector.fromArray(F, tile, t + 3 * L);
+        a0 = a0.blend(a0.add(wi.mul(x0)), x0.compare(VectorOperators.NE, 0f));
+        a1 = a1.blend(a1.add(wi.mul(x1)), x1.compare(VectorOperators.NE, 0f));
+        a2 = a2.blend(a2.add(wi.mul(x2)), x2.compare(VectorOperators.NE, 0f));
+        a3 = a3.blend(a3.add(wi.mul(x3)), x3.compare(VectorOperators.NE, 0f));
+      }
+      a0.intoArray(next, r);
+      a1.intoArray(next, r + L);
+      a2.intoArray(next, r + 2 * L);
+      a3.intoArray(next, r + 3 * L);
+    }
+    for (; r + L <= n; r += L) {
+      columns(h, r, 1, in, tile);
+      FloatVector a = bias;
+      for (int i = 0; i < in; i++) {
+        FloatVector x = FloatVector.fromArray(F, tile, i * L);
+        VectorMask<Float> nonZero = x.compare(VectorOperators.NE, 0f);
+        a = a.blend(a.add(FloatVector.broadcast(F, w[i]).mul(x)), nonZero);
+      }
+      a.intoArray(next, r);
+    }
+    for (; r < n; r++) {
+      int ri = r * in;
+      float s = b;
+      for (int i = 0; i < in; i++) {
+        float v = h[ri + i];
+        if (v != 0f) {
+          s += w[i] * v;
+        }
+      }
+      next[r] = s;
+    }
+  }
+
+  /**
+   * Copies rows {@code [r, r + 8 groups)} of {@code h} into {@code tile} input-major: input i of row
+   * {@code r + 8g + lane} at {@code (i groups + g) 8 + lane}.
+   */
+  private static void columns(float[] h, int r, int groups, int in, float[] tile) {
+    int stride = groups * L;
+    for (int row = 0; row < stride; row++) {
+      int src = (r + row) * in;
+      int dst = (row / L) * L + row % L;
+      for (int i = 0; i < in; i++) {
+        tile[dst + i * stride] = h[src + i];
+      }
     }
   }
 
