@@ -167,8 +167,20 @@ public final class Battles {
     return run(req, topo, clock, Schedule.OVERLAPPED);
   }
 
+  /** Where the battle's agents come from (a seam for tests: {@link #agent} in the battle). */
+  interface AgentSource {
+    /** Agent {@code name}'s builder for seed {@code seed}. */
+    AgentBuilder get(String name, long seed, SharedLearner learner, Task.BoostWeights task);
+  }
+
   /** Runs the battle on {@code schedule}. */
   static Result run(Request req, RunConfig topo, LongSupplier clock, Schedule schedule) throws IOException {
+    return run(req, topo, clock, schedule, (n, seed, learner, task) -> agent(n, learner, task));
+  }
+
+  /** Runs the battle on {@code schedule} with agents from {@code agents} (CQL is always the offline one). */
+  static Result run(Request req, RunConfig topo, LongSupplier clock, Schedule schedule, AgentSource agents)
+      throws IOException {
     long start = clock.getAsLong();
     Task.BoostWeights task = Task.BoostWeights.battleTemplates();
     // CQL's offline training per seed index (seed order whatever order they finish in).
@@ -200,7 +212,7 @@ public final class Battles {
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
-            }, prep) : CompletableFuture.completedFuture(agent(n, learner, task)));
+            }, prep) : CompletableFuture.completedFuture(agents.get(n, seed, learner, task)));
           }
           CompletableFuture<Void> allBuilt = CompletableFuture.allOf(builders.toArray(CompletableFuture[]::new));
           List<CompletableFuture<BattleStudy.Trained>> parts = new ArrayList<>();
