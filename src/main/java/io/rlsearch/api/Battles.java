@@ -136,12 +136,13 @@ public final class Battles {
       double wallSeconds) {}
 
   /**
-   * Seeds whose training may be under way at once (the default schedule). Two: when the slowest agent
-   * finishes a seed, its next seed has started already, so it never waits; faster agents run at most
-   * one seed ahead of it. The bound is on memory: every seed in flight holds its world, and each
-   * agent's pipeline its replay buffer and models (a seed's evaluation holds its world until it is done).
+   * Seeds whose training may be under way at once (the default schedule): four, the default battle's
+   * seeds. Agents still run their seeds one after the other, so at most one pipeline per agent runs at
+   * any time whatever the number of seeds in flight; what the bound holds is memory: each seed in
+   * flight keeps its world (and its trained policies until its evaluation). With two, the fast agents
+   * waited for the slowest one's seed before starting their third, and the cores were less busy.
    */
-  static final int SEEDS_IN_FLIGHT = 2;
+  static final int SEEDS_IN_FLIGHT = 4;
 
   /**
    * How the battle lays its pipelines out in time; results are the same either way (each pipeline is
@@ -156,8 +157,8 @@ public final class Battles {
     /**
      * Overlapped: each agent runs its seeds one after the other as soon as it can (at most one
      * pipeline per agent at any time, as in one seed), the other agents' pipelines beside CQL's offline
-     * preparation, CQL's pipeline when its training is done, and up to {@link #SEEDS_IN_FLIGHT} seeds
-     * in flight.
+     * preparation, CQL's pipeline when its training is done, and several seeds in flight
+     * ({@link #SEEDS_IN_FLIGHT} by default).
      */
     OVERLAPPED
   }
@@ -175,12 +176,15 @@ public final class Battles {
 
   /** Runs the battle on {@code schedule}. */
   static Result run(Request req, RunConfig topo, LongSupplier clock, Schedule schedule) throws IOException {
-    return run(req, topo, clock, schedule, (n, seed, learner, task) -> agent(n, learner, task));
+    return run(req, topo, clock, schedule, (n, seed, learner, task) -> agent(n, learner, task), SEEDS_IN_FLIGHT);
   }
 
-  /** Runs the battle on {@code schedule} with agents from {@code agents} (CQL is always the offline one). */
-  static Result run(Request req, RunConfig topo, LongSupplier clock, Schedule schedule, AgentSource agents)
-      throws IOException {
+  /**
+   * Runs the battle on {@code schedule} with agents from {@code agents} (CQL is always the offline one)
+   * and, overlapped, up to {@code seedsInFlight} seeds in flight.
+   */
+  static Result run(Request req, RunConfig topo, LongSupplier clock, Schedule schedule, AgentSource agents,
+      int seedsInFlight) throws IOException {
     long start = clock.getAsLong();
     Task.BoostWeights task = Task.BoostWeights.battleTemplates();
     // CQL's offline training per seed index (seed order whatever order they finish in).
@@ -237,7 +241,7 @@ public final class Battles {
         try {
           result = BattleStudy.run(req.sim(), new BattleStudy.Settings(req.seeds(), req.agents(), req.evalUsers(),
               BoostReference.Settings.battle(0), Math.max(1, Runtime.getRuntime().availableProcessors()),
-              req.worldSeed()), trainer, schedule == Schedule.SEQUENTIAL ? 1 : SEEDS_IN_FLIGHT);
+              req.worldSeed()), trainer, schedule == Schedule.SEQUENTIAL ? 1 : seedsInFlight);
         } catch (UncheckedIOException e) {
           throw e.getCause();
         }

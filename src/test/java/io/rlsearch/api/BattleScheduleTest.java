@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The battle's overlapped schedule (each agent through its seeds as soon as it can, beside CQL's offline
- * preparation, two seeds in flight) gives exactly the numbers of the sequential one (a seed at a time,
+ * preparation, several seeds in flight) gives exactly the numbers of the sequential one (a seed at a time,
  * CQL prepared before any pipeline starts), and fails as it does.
  */
 class BattleScheduleTest {
@@ -57,7 +57,7 @@ class BattleScheduleTest {
     return o;
   }
 
-  /** Three seeds, so that the third waits for the first with two in flight; CQL, DJL-trained and slate agents. */
+  /** Three seeds, the third waiting for the first; CQL, DJL-trained and slate agents. */
   @Test
   void theOverlappedScheduleGivesExactlyTheSequentialOnesResults() throws Exception {
     RunConfig topo = RunConfig.load(Optional.empty(), Optional.empty());
@@ -65,8 +65,9 @@ class BattleScheduleTest {
     Telemetry telemetry = new Telemetry("battle", System::nanoTime);
     Battles.Result seq = Battles.run(request(AGENTS, seeds, Optional.empty()), topo, System::nanoTime,
         Battles.Schedule.SEQUENTIAL);
+    // Two seeds in flight (the default is more), so that the third seed waits for the first.
     Battles.Result ovl = Battles.run(request(AGENTS, seeds, Optional.of(telemetry)), topo, System::nanoTime,
-        Battles.Schedule.OVERLAPPED);
+        Battles.Schedule.OVERLAPPED, (n, seed, learner, task) -> Battles.agent(n, learner, task), 2);
     String a = Json.write(withoutWallTimes(Battles.toJson(seq)));
     String b = Json.write(withoutWallTimes(Battles.toJson(ovl)));
     assertEquals(a, b);
@@ -121,7 +122,8 @@ class BattleScheduleTest {
     String[] messages = new String[2];
     for (Battles.Schedule s : Battles.Schedule.values()) {
       RuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> assertThrows(
-          RuntimeException.class, () -> Battles.run(req, topo, System::nanoTime, s, BROKEN_ON_SECOND_SEED)));
+          RuntimeException.class, () -> Battles.run(req, topo, System::nanoTime, s, BROKEN_ON_SECOND_SEED,
+              Battles.SEEDS_IN_FLIGHT)));
       messages[s.ordinal()] = e.getClass().getName() + ": " + e.getMessage();
       assertTrue(e.getMessage().contains("linucb cannot be built on seed 4"), e.getMessage());
       assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
