@@ -30,12 +30,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -130,11 +135,60 @@ public final class Battles {
   public record Result(Request request, BattleStudy.Result study, List<Map<String, Object>> cqlTraining,
       double wallSeconds) {}
 
+  /**
+   * Seeds whose training may be under way at once (the default schedule): four, the default battle's
+   * seeds. Agents still run their seeds one after the other, so at most one pipeline per agent runs at
+   * any time whatever the number of seeds in flight; what the bound holds is memory: each seed in
+   * flight keeps its world (and its trained policies until its evaluation). With two, the fast agents
+   * waited for the slowest one's seed before starting their third, and the cores were less busy.
+   */
+  static final int SEEDS_IN_FLIGHT = 4;
+
+  /**
+   * How the battle lays its pipelines out in time; results are the same either way (each pipeline is
+   * deterministic and every agent has its own models in the shared learner).
+   */
+  enum Schedule {
+    /**
+     * One seed at a time: CQL's offline preparation first, then every agent's pipeline at once, and the
+     * next seed when all of them are done.
+     */
+    SEQUENTIAL,
+    /**
+     * Overlapped: each agent runs its seeds one after the other as soon as it can (at most one
+     * pipeline per agent at any time, as in one seed), the other agents' pipelines beside CQL's offline
+     * preparation, CQL's pipeline when its training is done, and several seeds in flight
+     * ({@link #SEEDS_IN_FLIGHT} by default).
+     */
+    OVERLAPPED
+  }
+
   /** Runs the battle; {@code clock} gives the wall time (nanoseconds). */
   public static Result run(Request req, RunConfig topo, LongSupplier clock) throws IOException {
+    return run(req, topo, clock, Schedule.OVERLAPPED);
+  }
+
+  /** Where the battle's agents come from (a seam for tests: {@link #agent} in the battle). */
+  interface AgentSource {
+    /** Agent {@code name}'s builder for seed {@code seed}. */
+    AgentBuilder get(String name, long seed, SharedLearner learner, Task.BoostWeights task);
+  }
+
+  /** Runs the battle on {@code schedule}. */
+  static Result run(Request req, RunConfig topo, LongSupplier clock, Schedule schedule) throws IOException {
+    return run(req, topo, clock, schedule, (n, seed, learner, task) -> agent(n, learner, task), SEEDS_IN_FLIGHT);
+  }
+
+  /**
+   * Runs the battle on {@code schedule} with agents from {@code agents} (CQL is always the offline one)
+   * and, overlapped, up to {@code seedsInFlight} seeds in flight.
+   */
+  static Result run(Request req, RunConfig topo, LongSupplier clock, Schedule schedule, AgentSource agents,
+      int seedsInFlight) throws IOException {
     long start = clock.getAsLong();
     Task.BoostWeights task = Task.BoostWeights.battleTemplates();
-    List<Map<String, Object>> cqlTraining = new ArrayList<>();
+    // CQL's offline training per seed index (seed order whatever order they finish in).
+    Map<Integer, Map<String, Object>> cqlBySeed = new java.util.concurrent.ConcurrentSkipListMap<>();
     BattleStudy.Result result;
     try (SharedLearner learner = new SharedLearner(req.device())) {
       req.telemetry().ifPresent(t -> {
@@ -142,47 +196,82 @@ public final class Battles {
         t.gauge("rlsearch_learner_loss", "Moving average of the shared learner's regression losses",
             learner::lossAverage);
       });
-      BattleStudy.Trainer trainer = (world, seed, agentNames) -> {
-        List<RunSpec> specs = new ArrayList<>();
-        try {
+      // CQL's preparations run one after the other (seed order) on their own thread.
+      ExecutorService prep = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rlsearch-battle-cql");
+        t.setDaemon(true);
+        return t;
+      });
+      try (PipelineRunner.Session session = new PipelineRunner.Session(topo.systemConfig())) {
+        // Each agent's last pipeline started: its next seed's starts after it.
+        Map<String, CompletableFuture<?>> last = new HashMap<>();
+        int[] seedIndex = {0};
+        BattleStudy.SeedTrainer trainer = (world, seed, agentNames) -> {
+          int si = seedIndex[0]++;
+          List<CompletableFuture<AgentBuilder>> builders = new ArrayList<>();
+          for (String n : agentNames) {
+            builders.add(n.equals("cql") ? CompletableFuture.supplyAsync(() -> {
+              try {
+                return offlineCql(req, learner, world, task, topo, seed, si, cqlBySeed);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }, prep) : CompletableFuture.completedFuture(agents.get(n, seed, learner, task)));
+          }
+          CompletableFuture<Void> allBuilt = CompletableFuture.allOf(builders.toArray(CompletableFuture[]::new));
+          List<CompletableFuture<BattleStudy.Trained>> parts = new ArrayList<>();
           for (int i = 0; i < agentNames.size(); i++) {
             long streamSeed = req.sharedEnv() ? seed * 64 + i : seed;
             String n = agentNames.get(i);
-            AgentBuilder builder = n.equals("cql") ? offlineCql(req, learner, world, task, topo, seed, cqlTraining)
-                : agent(n, learner, task);
-            RunSpec sp = spec(world, slateAgent(n) ? Task.Slate.reference() : task, builder, streamSeed,
-                req.episodes(), Optional.empty(), req.round());
-            specs.add(req.telemetry().isPresent() ? sp.observed(req.telemetry().get()) : sp);
+            CompletableFuture<?> gate = schedule == Schedule.SEQUENTIAL ? allBuilt
+                : last.getOrDefault(n, CompletableFuture.completedFuture(null));
+            CompletableFuture<BattleStudy.Trained> t = builders.get(i).thenCombine(gate, (b, x) -> b)
+                .thenCompose(b -> {
+                  RunSpec sp = spec(world, slateAgent(n) ? Task.Slate.reference() : task, b, streamSeed,
+                      req.episodes(), Optional.empty(), req.round());
+                  return session.start(req.telemetry().isPresent() ? sp.observed(req.telemetry().get()) : sp);
+                })
+                .thenApply(o -> trained(req, n, seed, o));
+            last.put(n, t);
+            parts.add(t);
           }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+          return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+              .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
+        };
+        try {
+          result = BattleStudy.run(req.sim(), new BattleStudy.Settings(req.seeds(), req.agents(), req.evalUsers(),
+              BoostReference.Settings.battle(0), Math.max(1, Runtime.getRuntime().availableProcessors()),
+              req.worldSeed()), trainer, schedule == Schedule.SEQUENTIAL ? 1 : seedsInFlight);
+        } catch (UncheckedIOException e) {
+          throw e.getCause();
         }
-        List<PipelineRunner.Outcome> outs = PipelineRunner.runAll(specs, topo.systemConfig());
-        List<BattleStudy.Trained> trained = new ArrayList<>();
-        for (int i = 0; i < agentNames.size(); i++) {
-          Guardian.RunReport r = outs.get(i).report();
-          if (r.failure().isPresent() || r.lost() != 0) {
-            throw new IllegalStateException("agent " + agentNames.get(i) + " (seed " + seed + ") failed: "
-                + r.failure().orElse("lost " + r.lost() + " transitions"));
-          }
-          io.rlsearch.eval.OnlineMetrics.Report m = r.evaluator().metrics();
-          trained.add(new BattleStudy.Trained(agentNames.get(i), slateAgent(agentNames.get(i)), r.history().latest(),
-              m.rewards(), m.mean().get("gmv").mean(), m.mean().get("cm2").mean(), m.mean().get("exposure_pl").mean(),
-              m.cm2FloorViolationRate(req.cm2Floor(), 100), m.mean().get("diversity").mean(),
-              outs.get(i).wallSeconds()));
+      } finally {
+        // The session has stopped every pipeline still under way (after a failure); a preparation still
+        // running stops at its next wait, and the learner closes only after it.
+        prep.shutdownNow();
+        try {
+          prep.awaitTermination(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
-        return trained;
-      };
-      try {
-        result = BattleStudy.run(req.sim(), new BattleStudy.Settings(req.seeds(), req.agents(), req.evalUsers(),
-            BoostReference.Settings.battle(0), Math.max(1, Runtime.getRuntime().availableProcessors()),
-            req.worldSeed()), trainer);
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
       }
     }
+    List<Map<String, Object>> cqlTraining = new ArrayList<>(cqlBySeed.values());
     addOnlineValues(result, cqlTraining);
     return new Result(req, result, cqlTraining, (clock.getAsLong() - start) / 1e9);
+  }
+
+  /** Agent {@code name}'s pipeline on {@code seed}, checked: the battle fails if it failed or lost transitions. */
+  private static BattleStudy.Trained trained(Request req, String name, long seed, PipelineRunner.Outcome o) {
+    Guardian.RunReport r = o.report();
+    if (r.failure().isPresent() || r.lost() != 0) {
+      throw new IllegalStateException("agent " + name + " (seed " + seed + ") failed: "
+          + r.failure().orElse("lost " + r.lost() + " transitions"));
+    }
+    io.rlsearch.eval.OnlineMetrics.Report m = r.evaluator().metrics();
+    return new BattleStudy.Trained(name, slateAgent(name), r.history().latest(), m.rewards(),
+        m.mean().get("gmv").mean(), m.mean().get("cm2").mean(), m.mean().get("exposure_pl").mean(),
+        m.cm2FloorViolationRate(req.cm2Floor(), 100), m.mean().get("diversity").mean(), o.wallSeconds());
   }
 
   /**
@@ -228,7 +317,7 @@ public final class Battles {
    * {@code 64 seed + 63}).
    */
   private static AgentBuilder offlineCql(Request req, SharedLearner learner, World world, Task.BoostWeights task,
-      RunConfig topo, long seed, List<Map<String, Object>> cqlTraining) throws IOException {
+      RunConfig topo, long seed, int seedIndex, Map<Integer, Map<String, Object>> cqlTraining) throws IOException {
     List<LoggedDecision> data;
     if (req.cqlLog().isPresent()) {
       try {
@@ -264,9 +353,7 @@ public final class Battles {
     ope.put("log_decisions", dm.n());
     ope.put("note", dm.note());
     info.put("ope", ope);
-    synchronized (cqlTraining) {
-      cqlTraining.add(info);
-    }
+    cqlTraining.put(seedIndex, info);
     return CqlAgent.frozen(t.policy());
   }
 

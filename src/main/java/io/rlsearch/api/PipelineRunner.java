@@ -221,6 +221,72 @@ public final class PipelineRunner {
     }
   }
 
+  /**
+   * One ActorSystem that runs pipelines as they are started, side by side (each its own guardian and
+   * actors, as in {@link #runAll}), until closed: runs can begin while others are under way. Each
+   * run's future completes with its outcome, or fails with a {@link RunFailedException} when its
+   * guardian fails or stops without a report, or when no report came within {@link #deadline(RunSpec)}
+   * of its start.
+   */
+  public static final class Session implements AutoCloseable {
+    private record Start(RunSpec spec, CompletableFuture<Outcome> result) {}
+
+    private final ActorSystem<Start> system;
+
+    /** A session on an ActorSystem of {@code systemConfig}. */
+    public Session(Config systemConfig) {
+      Behavior<Start> root = Behaviors.setup(ctx -> {
+        ctx.spawn(io.rlsearch.actors.DeadLetterMonitor.create(DEAD_LETTER_INTERVAL), "dead-letters");
+        java.util.Map<ActorRef<?>, ActorRef<Object>> sinks = new java.util.HashMap<>();
+        long[] runs = new long[1];
+        return Behaviors.receive(Start.class)
+            .onMessage(Start.class, s -> {
+              long i = runs[0]++;
+              long start = System.nanoTime();
+              ActorRef<Object> sink = ctx.spawn(reportSink(s.result(),
+                  r -> new Outcome(r, (System.nanoTime() - start) / 1e9)), "report-" + i);
+              ActorRef<Guardian.Command> g = ctx.spawn(guardian(s.spec(), sink), "guardian-" + i);
+              ctx.watch(g);
+              sinks.put(g, sink);
+              return Behaviors.same();
+            })
+            .onSignal(Terminated.class, t -> {
+              ActorRef<Object> sink = sinks.remove(t.getRef());
+              if (sink != null) {
+                sink.tell(new GuardianStopped(t instanceof ChildFailed f ? Optional.of(f.getCause())
+                    : Optional.empty()));
+              }
+              return Behaviors.same();
+            })
+            .build();
+      });
+      system = ActorSystem.create(root, "rlsearch", systemConfig);
+    }
+
+    /** Starts {@code spec} now; the future completes when its guardian reports (or fails, see above). */
+    public CompletableFuture<Outcome> start(RunSpec spec) {
+      CompletableFuture<Outcome> result = new CompletableFuture<>();
+      Duration limit = deadline(spec);
+      CompletableFuture.delayedExecutor(limit.toNanos(), TimeUnit.NANOSECONDS)
+          .execute(() -> result.completeExceptionally(stuck(limit)));
+      system.tell(new Start(spec, result));
+      return result;
+    }
+
+    /** Stops every run still under way and the system (waiting up to 30 s for it to end). */
+    @Override
+    public void close() {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        // The reports are in hand or the run has failed already; a slow shutdown changes neither.
+      }
+    }
+  }
+
   public static Outcome run(RunSpec spec, Config systemConfig, boolean progress, String label) {
     CompletableFuture<Guardian.RunReport> result = new CompletableFuture<>();
     CompletableFuture<ActorRef<Guardian.Command>> guardianRef = new CompletableFuture<>();

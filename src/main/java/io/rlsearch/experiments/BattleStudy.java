@@ -11,6 +11,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The Battle Royale's protocol: every agent learns online for the same number of episodes on the same
@@ -35,6 +40,19 @@ public final class BattleStudy {
   public interface Trainer {
     /** Trains {@code agents} for the study's episodes on {@code world} with training stream {@code seed}. */
     List<Trained> train(World world, long seed, List<String> agents);
+  }
+
+  /**
+   * Starts the training of one seed's agents and returns at once, so that seeds can train side by side.
+   * The study starts seeds in seed order. Every future must complete (or fail) within the trainer's own
+   * deadlines: the study waits for them.
+   */
+  public interface SeedTrainer {
+    /**
+     * Starts training {@code agents} on {@code world} with training stream {@code seed}; the future
+     * gives them trained, in {@code agents} order.
+     */
+    CompletableFuture<List<Trained>> start(World world, long seed, List<String> agents);
   }
 
   /**
@@ -124,8 +142,24 @@ public final class BattleStudy {
   public record Result(List<AgentResult> agents, Summary fixedReference, Summary perSegmentReference,
       List<Long> seeds, int evalUsers) {}
 
-  /** Runs the study on worlds of {@code sim} (its seed replaced per seed). */
+  /** Runs the study on worlds of {@code sim} (its seed replaced per seed), one seed's training after the other. */
   public static Result run(SimSettings sim, Settings s, Trainer trainer) {
+    return run(sim, s, (world, seed, agents) -> CompletableFuture.completedFuture(trainer.train(world, seed, agents)),
+        1);
+  }
+
+  /**
+   * Runs the study on worlds of {@code sim} (its seed replaced per seed), with up to {@code seedsInFlight}
+   * seeds training at once: seed {@code i} starts once seed {@code i - seedsInFlight} has finished
+   * training (its world is drawn then). Each seed's evaluation starts when its training is done and
+   * runs beside the training still under way, one seed's evaluation at a time. Results are collected
+   * by seed index, so they do not depend on which seed finishes first. The first failure of any seed's
+   * training or evaluation ends the study with that failure (the trainer stops the rest).
+   */
+  public static Result run(SimSettings sim, Settings s, SeedTrainer trainer, int seedsInFlight) {
+    if (seedsInFlight < 1) {
+      throw new IllegalArgumentException("seeds in flight must be at least 1, got " + seedsInFlight);
+    }
     int nSeeds = s.seeds().size();
     Map<String, List<Trained>> trained = new LinkedHashMap<>();
     Map<String, double[]> eval = new LinkedHashMap<>();
@@ -140,26 +174,39 @@ public final class BattleStudy {
     double[] fixed = new double[nSeeds];
     double[] perSeg = new double[nSeeds];
     // A seed's evaluation (the reference search and the held-out users) is pure Java and independent of
-    // the next seed's training, which waits mostly on the shared learner: it runs beside it.
-    java.util.concurrent.ExecutorService evaluator = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    // the other seeds' training, which waits mostly on the shared learner: it runs beside it.
+    ExecutorService evaluator = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "rlsearch-battle-evaluation");
       t.setDaemon(true);
       return t;
     });
+    // Fails with the first failure of any seed, so that a wait on one seed ends when another fails.
+    CompletableFuture<Void> failure = new CompletableFuture<>();
     try {
-      List<java.util.concurrent.Future<SeedEvaluation>> pending = new ArrayList<>();
+      List<CompletableFuture<List<Trained>>> training = new ArrayList<>();
+      List<CompletableFuture<SeedEvaluation>> pending = new ArrayList<>();
       for (int si = 0; si < nSeeds; si++) {
+        if (si >= seedsInFlight) {
+          await(training.get(si - seedsInFlight), failure);
+        }
         long seed = s.seeds().get(si);
         long ws = s.worldSeed().orElse(seed);
         World world = World.generate(sim.withSeed(ws), new NumpyRandom(ws));
-        List<Trained> ts = trainer.train(world, seed, s.agents());
-        for (Trained t : ts) {
-          trained.get(t.name()).add(t);
-        }
-        pending.add(evaluator.submit(() -> evaluate(world, seed, ts, s)));
+        CompletableFuture<List<Trained>> t = trainer.start(world, seed, s.agents());
+        training.add(t);
+        CompletableFuture<SeedEvaluation> e = t.thenApplyAsync(ts -> evaluate(world, seed, ts, s), evaluator);
+        pending.add(e);
+        e.whenComplete((v, x) -> {
+          if (x != null) {
+            failure.completeExceptionally(x);
+          }
+        });
       }
       for (int si = 0; si < nSeeds; si++) {
-        SeedEvaluation e = Parallel.await(pending.get(si));
+        for (Trained t : await(training.get(si), failure)) {
+          trained.get(t.name()).add(t);
+        }
+        SeedEvaluation e = await(pending.get(si), failure);
         for (int p = 0; p < e.names().size(); p++) {
           String n = e.names().get(p);
           eval.get(n)[si] = e.result().mean(p);
@@ -211,6 +258,32 @@ public final class BattleStudy {
     }
     out.sort(Comparator.comparingDouble((AgentResult x) -> x.evalReturn().mean()).reversed());
     return new Result(out, Summary.of(fixed), Summary.of(perSeg), s.seeds(), s.evalUsers());
+  }
+
+  /**
+   * The value of {@code f}, or the first failure of the study ({@code failure}) if that comes first:
+   * failures are rethrown as they were raised (a checked one wrapped), an interrupt kept.
+   */
+  private static <T> T await(CompletableFuture<T> f, CompletableFuture<?> failure) {
+    try {
+      CompletableFuture.anyOf(f, failure).get();
+      return f.get();
+    } catch (ExecutionException | CompletionException e) {
+      Throwable c = e;
+      while ((c instanceof ExecutionException || c instanceof CompletionException) && c.getCause() != null) {
+        c = c.getCause();
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** One seed's held-out results: the agents' (in {@code names} order), then the two references. */

@@ -1,18 +1,24 @@
 package io.rlsearch.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rlsearch.actors.RunSpec;
 import io.rlsearch.agents.bandit.BanditAgents;
+import io.rlsearch.agents.bandit.LinUcb;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.agents.spi.AgentState;
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.agents.spi.UpdateRule;
+import io.rlsearch.sim.World;
 import io.rlsearch.testing.Runs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** A run whose guardian fails ends at once with one line naming the cause, not at the run's deadline. */
@@ -57,5 +63,28 @@ class PipelineRunnerTest {
             Runs.train(Runs.smallWorld(3), BanditAgents.random(), 3, 50, 1, 0, 0, Optional.empty()),
             Runs.train(Runs.smallWorld(3), BROKEN, 3, 50, 1, 0, 0, Optional.empty())), Runs.quietSystemConfig())));
     assertTrue(e.getMessage().contains("the broken agent cannot be built"), e.getMessage());
+  }
+  @Test
+  void aSessionRunsWhatIsStartedWhileOthersRunAndAFailedRunLeavesTheOthersAlone() {
+    World w = Runs.smallWorld(3);
+    // Deterministic rounds: the same run gives the same rewards in its own system or in a session.
+    RunSpec good = Runs.train(w, BanditAgents.linUcb(new LinUcb.Settings(1.0, 2.0, false), true), 5, 60, 1, 10, 0,
+        Optional.empty());
+    double[] alone = PipelineRunner.runAll(List.of(good), Runs.quietSystemConfig()).get(0).report().evaluator()
+        .metrics().rewards();
+    assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+      try (PipelineRunner.Session session = new PipelineRunner.Session(Runs.quietSystemConfig())) {
+        CompletableFuture<PipelineRunner.Outcome> first = session.start(good);
+        CompletableFuture<PipelineRunner.Outcome> broken = session.start(Runs.train(w, BROKEN, 3, 50, 1, 0, 0,
+            Optional.empty()));
+        ExecutionException e = assertThrows(ExecutionException.class, broken::get);
+        assertTrue(e.getCause() instanceof PipelineRunner.RunFailedException, e.getCause().toString());
+        assertTrue(e.getCause().getMessage().contains("the broken agent cannot be built"), e.getCause().getMessage());
+        // Started after the failure, in the same session.
+        CompletableFuture<PipelineRunner.Outcome> second = session.start(good);
+        assertArrayEquals(alone, first.get().report().evaluator().metrics().rewards(), 0.0);
+        assertArrayEquals(alone, second.get().report().evaluator().metrics().rewards(), 0.0);
+      }
+    });
   }
 }
