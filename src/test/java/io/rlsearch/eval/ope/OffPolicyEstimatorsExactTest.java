@@ -125,6 +125,18 @@ class OffPolicyEstimatorsExactTest {
   }
 
   @Test
+  void aWeightEqualToAThresholdKeepsItsCorrectionAndAddsNoBias() {
+    // Weights 1.6, 0.4 and exactly 2 (0.8 / 0.4) on rewards 2, 4 and 2; residuals 1, 2 and 1 under Table.
+    OffPolicyEstimators est = new OffPolicyEstimators(Trajectory.group(List.of(d(0, 0, 0, 0.5, 2, true),
+        d(1, 0, 1, 0.5, 4, true), d(2, 0, 0, 0.4, 2, true))), TARGET, 1.0);
+    // tau = 1 drops two corrections (bias (2 * 3.6 / 3)^2 = 5.76); tau = 2 keeps all three, terms 2.8, 2 and 3.2,
+    // no bias: it is chosen, and tau = 3 (the same terms) cannot beat it.
+    Estimate sw = est.switchDr(new Table());
+    assertEquals("tau=2, model=Table", sw.note());
+    assertInterval(sw, 8.0 / 3, sd(2.8, 2, 3.2) / Math.sqrt(3), T2);
+  }
+
+  @Test
   void aStepMarkedDoneHasNoNextValueInDr() {
     // A trajectory built directly (not grouped) may carry a done step before its last: DR adds no gamma V(x') there.
     Trajectory t = new Trajectory(0, List.of(d(0, 0, 0, 0.5, 1, true), d(0, 1, 1, 0.5, 2, true)));
