@@ -17,6 +17,7 @@ class OffPolicyEstimatorsExactTest {
   /** Student's t 0.975 quantiles at 1 and 2 degrees of freedom. */
   private static final double T1 = 12.706205;
   private static final double T2 = 4.302653;
+  private static final long SEED = 5;
 
   private static LoggedDecision d(long ep, int step, int arm, double propensity, double reward, boolean done) {
     return new LoggedDecision("b", 1, ep, step, X, arm, null, propensity, null, reward, done,
@@ -137,6 +138,24 @@ class OffPolicyEstimatorsExactTest {
   }
 
   @Test
+  void switchDrCutsTheCorrectionsAboveTheThresholdWhenTheirVarianceOutweighsTheBoundOnTheirBias() {
+    // Three trajectories of three steps, gamma 1, V = 1.2 under Table. Weights 1.6, 2.56 and then 5.12 (arm 1 at
+    // p 0.1, residual 1) or 4.096 (arm 0). tau = 5 cuts only the 5.12 step: terms
+    // 1.2 + 1.6 * 1.2 + 2.56 * 1.2 = 6.192, 1.2 + 1.6 * 1.7 + 2.56 * 1.2 - 4.096 * 0.5 = 4.944 and
+    // 1.2 + 1.6 * 1.2 + 2.56 * 1.7 = 7.472; its MSE, se^2 plus (max residual 1 * 5.12 / 9 steps)^2, is 0.856, below
+    // every other threshold's (3.43 keeping all, 2.33 at tau = 3).
+    OffPolicyEstimators est = new OffPolicyEstimators(Trajectory.group(List.of(
+        d(0, 0, 0, 0.5, 1, false), d(0, 1, 0, 0.5, 1, false), d(0, 2, 1, 0.1, 3, true),
+        d(1, 0, 0, 0.5, 1.5, false), d(1, 1, 0, 0.5, 1, false), d(1, 2, 0, 0.5, 0.5, true),
+        d(2, 0, 0, 0.5, 1, false), d(2, 1, 0, 0.5, 1.5, false), d(2, 2, 0, 0.5, 1, true))), TARGET, 1.0);
+    Estimate sw = est.switchDr(new Table());
+    assertEquals("tau=5, model=Table", sw.note());
+    assertInterval(sw, (6.192 + 4.944 + 7.472) / 3, sd(6.192, 4.944, 7.472) / Math.sqrt(3), T2);
+    // DR keeps the cut correction: 6.192 + 5.12 * (3 - 2) = 11.312.
+    assertEquals((11.312 + 4.944 + 7.472) / 3, est.dr(new Table()).value(), 1e-12);
+  }
+
+  @Test
   void aStepMarkedDoneHasNoNextValueInDr() {
     // A trajectory built directly (not grouped) may carry a done step before its last: DR adds no gamma V(x') there.
     Trajectory t = new Trajectory(0, List.of(d(0, 0, 0, 0.5, 1, true), d(0, 1, 1, 0.5, 2, true)));
@@ -241,28 +260,34 @@ class OffPolicyEstimatorsExactTest {
 
   @Test
   void bootstrapTakesNumpysLinearPercentilesOfTheResampledEstimates() {
-    // Two trajectories of weight 1 with rewards 0 and 1: a resample's IPS is 0, 0.5 or 1.
+    // Four trajectories of weight 1 with rewards 0, 1, 10 and 100: a resample's IPS is the mean of four of them.
     TargetPolicy half = TargetPolicy.discrete(2, x -> new double[] {0.5, 0.5});
-    List<Trajectory> data = Trajectory.group(List.of(d(0, 0, 0, 0.5, 0, true), d(1, 0, 0, 0.5, 1, true)));
+    List<Trajectory> data = Trajectory.group(List.of(d(0, 0, 0, 0.5, 0, true), d(1, 0, 0, 0.5, 1, true),
+        d(2, 0, 0, 0.5, 10, true), d(3, 0, 0, 0.5, 100, true)));
+    double[] rewards = {0, 1, 10, 100};
     OffPolicyEstimators est = new OffPolicyEstimators(data, half, 1.0);
-    Map<String, Estimate> boot = est.bootstrap(0.5, (ActionValueModel) null, 11, new NumpyRandom(5));
+    Map<String, Estimate> boot = est.bootstrap(0.5, (ActionValueModel) null, 11, new NumpyRandom(SEED));
     assertEquals(List.of("ips", "clipped_ips", "snips", "pdis"), List.copyOf(boot.keySet()));
-    NumpyRandom rng = new NumpyRandom(5);
+    NumpyRandom rng = new NumpyRandom(SEED);
     double[] means = new double[11];
     for (int r = 0; r < 11; r++) {
-      means[r] = (rng.integers(0, 2) + rng.integers(0, 2)) / 2.0;
+      for (int i = 0; i < 4; i++) {
+        means[r] += rewards[(int) rng.integers(0, 4)] / 4;
+      }
     }
     Arrays.sort(means);
+    // The seed gives distinct extremes, so the interpolation shows.
+    assertTrue(means[0] < means[1] && means[9] < means[10], Arrays.toString(means));
     // 11 sorted draws: the 2.5% point sits a quarter of the way from the first to the second, the 97.5% point three
     // quarters of the way from the tenth to the eleventh.
     Estimate ips = boot.get("ips");
-    assertEquals(0.5, ips.value(), 1e-12);
+    assertEquals(111.0 / 4, ips.value(), 1e-12);
     assertEquals(means[0] + 0.25 * (means[1] - means[0]), ips.ciLow(), 1e-12);
     assertEquals(means[9] + 0.75 * (means[10] - means[9]), ips.ciHigh(), 1e-12);
     assertEquals(sd(means), ips.stdError(), 1e-12);
-    assertEquals(2.0, ips.ess(), 1e-12);
+    assertEquals(4.0, ips.ess(), 1e-12);
     assertEquals(1.0, ips.maxWeight(), 0.0);
-    assertEquals(2, ips.n());
+    assertEquals(4, ips.n());
     assertEquals("bootstrap=11", ips.note());
     assertEquals("clip=0.5, bootstrap=11", boot.get("clipped_ips").note());
     // Clipped at 0.5 every weight halves, and so does every resample's estimate.
@@ -273,6 +298,7 @@ class OffPolicyEstimatorsExactTest {
     assertEquals(List.of("ips", "snips", "pdis", "dm", "dr", "switch_dr"), List.copyOf(withModel.keySet()));
     assertEquals(1.5, withModel.get("dm").ciLow(), 1e-12);
     assertEquals(1.5, withModel.get("dm").ciHigh(), 1e-12);
+    assertEquals(1.5, withModel.get("dm").value(), 1e-12);
     assertEquals(0.0, withModel.get("dm").stdError(), 1e-12);
     assertEquals("model=Table, bootstrap=10", withModel.get("dm").note());
   }
