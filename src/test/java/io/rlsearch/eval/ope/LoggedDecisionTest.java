@@ -111,6 +111,9 @@ class LoggedDecisionTest {
     for (LoggedDecision o : others) {
       assertNotEquals(base, o, o.toString());
     }
+    // The hash spreads decisions (a constant one would keep the contract but turn hash sets into lists).
+    assertNotEquals(base.hashCode(), others.get(0).hashCode());
+    assertNotEquals(base.hashCode(), others.get(8).hashCode());
     LoggedDecision w1 = new LoggedDecision("p", 1, 2, 3, new double[] {0.5}, -1, new double[] {1}, 0.5, null, 7, false,
         OUT);
     assertNotEquals(w1, new LoggedDecision("p", 1, 2, 3, new double[] {0.5}, -1, new double[] {2}, 0.5, null, 7, false,
@@ -178,6 +181,8 @@ class LoggedDecisionTest {
         new double[][] {{3}, {4}}, new int[] {1, 0});
     assertEquals(s, same);
     assertEquals(s.hashCode(), same.hashCode());
+    assertNotEquals(s.hashCode(), new LoggedDecision.Slate(List.of("f"), List.of("a", "b"), new double[] {1, 2},
+        new double[][] {{3}, {4}}, new int[] {0, 1}).hashCode());
     assertNotEquals(s, "slate");
     assertNotEquals(s, new LoggedDecision.Slate(List.of("g"), List.of("a", "b"), new double[] {1, 2},
         new double[][] {{3}, {4}}, new int[] {1, 0}));
