@@ -221,7 +221,8 @@ public final class OffPolicyEstimators {
         }
       }
       mass /= steps;
-      double se = sd(terms) / Math.sqrt(n);
+      // One trajectory has no spread to estimate: weigh the bias alone (else every MSE is NaN and none is chosen).
+      double se = n > 1 ? sd(terms) / Math.sqrt(n) : 0.0;
       double bias = maxResidual * mass;
       double mse = se * se + bias * bias;
       if (mse < bestMse) {

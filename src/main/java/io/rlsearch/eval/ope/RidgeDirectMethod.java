@@ -63,11 +63,9 @@ public final class RidgeDirectMethod {
         }
       }
     }
+    // The lower triangle is all the Cholesky solve reads.
     for (int r = 0; r < p; r++) {
       a[r * p + r] += lambda;
-      for (int c = r + 1; c < p; c++) {
-        a[r * p + c] = a[c * p + r];
-      }
     }
     double[] w = LinearFqe.choleskySolve(a, b, p);
     double[] v = new double[n];
