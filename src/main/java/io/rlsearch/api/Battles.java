@@ -202,6 +202,13 @@ public final class Battles {
         t.setDaemon(true);
         return t;
       });
+      // Starting a pipeline and checking its report happen here, not on the thread that completed the
+      // previous step (an actor's, or the preparation's).
+      ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rlsearch-battle-start");
+        t.setDaemon(true);
+        return t;
+      });
       try (PipelineRunner.Session session = new PipelineRunner.Session(topo.systemConfig())) {
         // Each agent's last pipeline started: its next seed's starts after it.
         Map<String, CompletableFuture<?>> last = new HashMap<>();
@@ -226,17 +233,27 @@ public final class Battles {
             CompletableFuture<?> gate = schedule == Schedule.SEQUENTIAL ? allBuilt
                 : last.getOrDefault(n, CompletableFuture.completedFuture(null));
             CompletableFuture<BattleStudy.Trained> t = builders.get(i).thenCombine(gate, (b, x) -> b)
-                .thenCompose(b -> {
+                .thenComposeAsync(b -> {
                   RunSpec sp = spec(world, slateAgent(n) ? Task.Slate.reference() : task, b, streamSeed,
                       req.episodes(), Optional.empty(), req.round());
                   return session.start(req.telemetry().isPresent() ? sp.observed(req.telemetry().get()) : sp);
-                })
-                .thenApply(o -> trained(req, n, seed, o));
+                }, starter)
+                .thenApplyAsync(o -> trained(req, n, seed, o), starter);
             last.put(n, t);
             parts.add(t);
           }
-          return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-              .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
+          // the seed fails at its first failed part, not once every other part has finished
+          CompletableFuture<List<BattleStudy.Trained>> seedDone = new CompletableFuture<>();
+          for (CompletableFuture<BattleStudy.Trained> part : parts) {
+            part.whenComplete((v, x) -> {
+              if (x != null) {
+                seedDone.completeExceptionally(x);
+              }
+            });
+          }
+          CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+              .thenRun(() -> seedDone.complete(parts.stream().map(CompletableFuture::join).toList()));
+          return seedDone;
         };
         try {
           result = BattleStudy.run(req.sim(), new BattleStudy.Settings(req.seeds(), req.agents(), req.evalUsers(),
@@ -248,6 +265,7 @@ public final class Battles {
       } finally {
         // The session has stopped every pipeline still under way (after a failure); a preparation still
         // running stops at its next wait, and the learner closes only after it.
+        starter.shutdownNow();
         prep.shutdownNow();
         try {
           prep.awaitTermination(2, TimeUnit.MINUTES);

@@ -267,10 +267,18 @@ public final class PipelineRunner {
     public CompletableFuture<Outcome> start(RunSpec spec) {
       CompletableFuture<Outcome> result = new CompletableFuture<>();
       Duration limit = deadline(spec);
-      CompletableFuture.delayedExecutor(limit.toNanos(), TimeUnit.NANOSECONDS)
-          .execute(() -> result.completeExceptionally(stuck(limit)));
+      // orTimeout's timer is cancelled (and dropped) when the run reports, so a finished run's result
+      // (and through its spec, its world) is not held until the deadline would have passed.
+      CompletableFuture<Outcome> timed = new CompletableFuture<>();
+      result.orTimeout(limit.toNanos(), TimeUnit.NANOSECONDS).whenComplete((o, x) -> {
+        if (x == null) {
+          timed.complete(o);
+        } else {
+          timed.completeExceptionally(x instanceof java.util.concurrent.TimeoutException ? stuck(limit) : x);
+        }
+      });
       system.tell(new Start(spec, result));
-      return result;
+      return timed;
     }
 
     /** Stops every run still under way and the system (waiting up to 30 s for it to end). */

@@ -150,8 +150,8 @@ public final class BattleStudy {
 
   /**
    * Runs the study on worlds of {@code sim} (its seed replaced per seed), with up to {@code seedsInFlight}
-   * seeds training at once: seed {@code i} starts once seed {@code i - seedsInFlight} has finished
-   * training (its world is drawn then). Each seed's evaluation starts when its training is done and
+   * seeds at once: seed {@code i} starts once seed {@code i - seedsInFlight} has finished training and
+   * evaluation (its world is drawn then), so at most that many worlds are held. Each seed's evaluation starts when its training is done and
    * runs beside the training still under way, one seed's evaluation at a time. Results are collected
    * by seed index, so they do not depend on which seed finishes first. The first failure of any seed's
    * training or evaluation ends the study with that failure (the trainer stops the rest).
@@ -187,7 +187,8 @@ public final class BattleStudy {
       List<CompletableFuture<SeedEvaluation>> pending = new ArrayList<>();
       for (int si = 0; si < nSeeds; si++) {
         if (si >= seedsInFlight) {
-          await(training.get(si - seedsInFlight), failure);
+          // its evaluation too, so that worlds waiting for the evaluator stay within the bound
+          await(pending.get(si - seedsInFlight), failure);
         }
         long seed = s.seeds().get(si);
         long ws = s.worldSeed().orElse(seed);

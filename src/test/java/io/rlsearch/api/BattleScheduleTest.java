@@ -91,6 +91,27 @@ class BattleScheduleTest {
     }
   }
 
+  /**
+   * The battle on its default schedule repeats, value for value, what an earlier build recorded (one
+   * long-lived actor system per battle, CQL prepared beside the pipelines, seeds in flight): the same
+   * request through the command line, {@code battle --config small.conf --agents
+   * static,random,contq,reinforce_baseline,cql,diffrank --seeds 3,4,5 --episodes 50 --round 10
+   * --eval-users 30 --world-seed 7 --cql-steps 20 --json} with {@code small.conf} holding
+   * {@code catalog { n_products = 400 }}, run on the build before the schedule changed; wall times removed.
+   */
+  @Test
+  void theDefaultScheduleRepeatsTheRecordedResults() throws Exception {
+    RunConfig topo = RunConfig.load(Optional.empty(), Optional.empty());
+    Battles.Result now = Battles.run(request(AGENTS, List.of(3L, 4L, 5L), Optional.empty()), topo, System::nanoTime);
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    Object recorded;
+    try (java.io.InputStream in = BattleScheduleTest.class.getResourceAsStream("/battle/small-battle-results.json")) {
+      recorded = mapper.readValue(in, Object.class);
+    }
+    Object current = mapper.readValue(Json.write(withoutWallTimes(Battles.toJson(now))), Object.class);
+    assertEquals(recorded, current);
+  }
+
   /** Linucb fails to build on the second seed only, while the other agents' pipelines are under way. */
   private static final Battles.AgentSource BROKEN_ON_SECOND_SEED = (name, seed, learner, task) -> {
     AgentBuilder b = Battles.agent(name, learner, task);

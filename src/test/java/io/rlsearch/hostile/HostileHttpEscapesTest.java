@@ -133,7 +133,11 @@ class HostileHttpEscapesTest {
       List<String> quoting = new java.util.ArrayList<>();
       for (int i = 0; i < 100 && quoting.size() < 2; i++) {
         Thread.sleep(50);
-        quoting = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        List<ch.qos.logback.classic.spi.ILoggingEvent> seen;
+        synchronized (lines) { // the appender appends under its own lock
+          seen = List.copyOf(lines.list);
+        }
+        quoting = seen.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
             .filter(m -> m.contains("forged")).toList();
       }
       assertEquals(2, quoting.size(), "the request id's and the rollback's warnings: " + quoting);
