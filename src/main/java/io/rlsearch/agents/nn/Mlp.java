@@ -311,7 +311,7 @@ public final class Mlp {
     return forward(x)[0];
   }
 
-  /** ReLU, or tanh as {@link Math#tanh} computes it (the same bits, without its native call). */
+  /** ReLU, or tanh as {@link StrictMath#tanh} computes it (the same bits, without its native call). */
   private float activate(float s) {
     return activation == Activation.RELU ? Math.max(0f, s) : FdlibmMath.tanhFloat(s);
   }

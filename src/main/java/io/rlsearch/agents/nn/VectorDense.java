@@ -117,16 +117,15 @@ final class VectorDense implements DenseKernel {
   }
 
   /**
-   * Copies rows {@code [r, r + 8 groups)} of {@code h} into {@code tile} input-major: input i of row
-   * {@code r + 8g + lane} at {@code (i groups + g) 8 + lane}.
+   * Copies rows {@code [r, r + 8 groups)} of {@code h} into {@code tile} input-major: input {@code i}
+   * of row {@code r + j} at {@code i * 8 groups + j}.
    */
   private static void columns(float[] h, int r, int groups, int in, float[] tile) {
     int stride = groups * L;
     for (int row = 0; row < stride; row++) {
       int src = (r + row) * in;
-      int dst = (row / L) * L + row % L;
       for (int i = 0; i < in; i++) {
-        tile[dst + i * stride] = h[src + i];
+        tile[row + i * stride] = h[src + i];
       }
     }
   }

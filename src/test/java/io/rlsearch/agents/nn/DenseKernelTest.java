@@ -45,7 +45,7 @@ class DenseKernelTest {
         if (hidden) {
           for (int o = 0; o < out; o++) {
             float s = next[ro + o];
-            next[ro + o] = m.activation() == Mlp.Activation.RELU ? Math.max(0f, s) : (float) Math.tanh(s);
+            next[ro + o] = m.activation() == Mlp.Activation.RELU ? Math.max(0f, s) : (float) StrictMath.tanh(s);
           }
         }
       }
@@ -222,7 +222,13 @@ class DenseKernelTest {
         for (int[] sizes : nets) {
           Mlp.Activation act = rng.nextBoolean() ? Mlp.Activation.RELU : Mlp.Activation.TANH;
           Mlp m = harsh(sizes, act, rng);
-          for (int n = 1; n <= 20; n += 1 + rng.nextInt(3)) {
+          // rows 1 to 20 (whole groups and tails), and 32 or more (the one-output layer's four chains)
+          java.util.List<Integer> rowCounts = new java.util.ArrayList<>();
+          for (int r = 1; r <= 20; r += 1 + rng.nextInt(3)) {
+            rowCounts.add(r);
+          }
+          rowCounts.addAll(java.util.List.of(32, 40, 61));
+          for (int n : rowCounts) {
             float[] x = harshInputs(n, in, rng);
             float[] ref = reference(m, x, n);
             String what = java.util.Arrays.toString(sizes) + " " + act + " n=" + n;
