@@ -55,6 +55,65 @@ class RandomEdgesTest {
   }
 
   @Test
+  void rangesJustAboveHalfTheWordRejectAsNumpy() {
+    // A range of 3 * 2^30 (32-bit words) or 3 * 2^62 (64-bit words) rejects about a quarter of the
+    // words in Lemire's method, so these draws pass through its rejection loop many times.
+    // numpy: r = default_rng(7); [r.integers(0, 3 * 2**30) for _ in range(8)]; r.random()
+    long[] want32 = {3043751912L, 2013573438L, 2203897839L, 1862810377L, 2498658503L, 2685377905L, 725443136L,
+        178879731L};
+    NumpyRandom a = new NumpyRandom(7);
+    for (int i = 0; i < want32.length; i++) {
+      assertEquals(want32[i], a.integers(0, 3L << 30), "draw " + i);
+    }
+    assertEquals(0.8735534453962619, a.random(), 0.0);
+    // r = default_rng(7); [r.integers(-2**63, 2**62) for _ in range(8)]; r.random()
+    long[] want64 = {-575139966285514776L, 3189632987559677935L, 1508284520339094281L, -6107617488867975823L,
+        -5070554058869605133L, 2138370808118347045L, 1804129784020374278L, -2749464798166177064L};
+    NumpyRandom b = new NumpyRandom(7);
+    for (int i = 0; i < want64.length; i++) {
+      assertEquals(want64[i], b.integers(Long.MIN_VALUE, 1L << 62), "draw " + i);
+    }
+    assertEquals(0.3030324268193135, b.random(), 0.0);
+  }
+
+  @Test
+  void torchsUniformAndItsLastPartialBlock() {
+    // uniform_: (word & 0xFFFFFF) * 2^-24 * (to - from) + from, one word a value
+    TorchRandom t = new TorchRandom(11);
+    TorchRandom words = new TorchRandom(11);
+    float[] u = t.uniform(200, -1.5, 2.5);
+    for (int i = 0; i < u.length; i++) {
+      float want = (float) ((words.nextInt() & 0xFFFFFF) * 0x1.0p-24 * 4.0 - 1.5);
+      assertEquals(want, u[i], 0f, "value " + i);
+      assertTrue(u[i] >= -1.5f && u[i] < 2.5f);
+    }
+    assertEquals(0, t.uniform(0, 0, 1).length);
+    // randn(20): the first block of 16 from words 0-15, then the last 16 positions recomputed from
+    // words 20-35, as torch's normal_fill does for a size that is not a multiple of 16.
+    float[] a = new TorchRandom(3).randn(20);
+    float[] head = new TorchRandom(3).randn(16);
+    TorchRandom skip = new TorchRandom(3);
+    for (int i = 0; i < 20; i++) {
+      skip.nextInt();
+    }
+    float[] tail = skip.randn(16);
+    for (int i = 0; i < 4; i++) {
+      assertEquals(head[i], a[i], 0f, "position " + i);
+    }
+    for (int i = 0; i < 16; i++) {
+      assertEquals(tail[i], a[4 + i], 0f, "position " + (4 + i));
+    }
+    float[] b = new TorchRandom(3).randn(32);
+    TorchRandom second = new TorchRandom(3);
+    for (int i = 0; i < 16; i++) {
+      second.nextInt();
+    }
+    assertEquals(second.randn(16)[15], b[31], 0f, "a multiple of 16 is not recomputed");
+    assertEquals("randn: sizes below 16 use another torch path; got 15",
+        message(() -> new TorchRandom(1).randn(15)));
+  }
+
+  @Test
   void poissonOfRateZeroDrawsNothingAndTheRateIsChecked() {
     NumpyRandom r = new NumpyRandom(9);
     assertEquals(0, r.poisson(0.0));
