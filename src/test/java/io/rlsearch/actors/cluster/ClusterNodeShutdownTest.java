@@ -1,6 +1,7 @@
 package io.rlsearch.actors.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +35,10 @@ class ClusterNodeShutdownTest {
     });
     node.close();
     assertEquals((Integer) Logging.WarningLevel(), duringLeave.get(10, TimeUnit.SECONDS));
-    assertEquals((Integer) Logging.ErrorLevel(), duringTermination.get(10, TimeUnit.SECONDS));
+    // By the termination phase the default loggers may already be stopped, which turns logging off
+    // altogether (its level is then Integer.MIN_VALUE); either way nothing below an error is logged, and WARNING would fail.
+    int terminating = duringTermination.get(10, TimeUnit.SECONDS);
+    assertTrue(terminating == Logging.ErrorLevel() || terminating == Integer.MIN_VALUE,
+        "log level during termination: " + terminating);
   }
 }
