@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -266,25 +264,8 @@ public final class BattleStudy {
    * failures are rethrown as they were raised (a checked one wrapped), an interrupt kept.
    */
   private static <T> T await(CompletableFuture<T> f, CompletableFuture<?> failure) {
-    try {
-      CompletableFuture.anyOf(f, failure).get();
-      return f.get();
-    } catch (ExecutionException | CompletionException e) {
-      Throwable c = e;
-      while ((c instanceof ExecutionException || c instanceof CompletionException) && c.getCause() != null) {
-        c = c.getCause();
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(c);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    Parallel.await(CompletableFuture.anyOf(f, failure));
+    return Parallel.await(f);
   }
 
   /** One seed's held-out results: the agents' (in {@code names} order), then the two references. */

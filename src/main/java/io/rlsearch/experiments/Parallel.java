@@ -60,12 +60,18 @@ final class Parallel {
     }
   }
 
-  /** The future's value; its failure rethrown as it was (a checked one wrapped), an interrupt kept. */
+  /**
+   * The future's value; its failure rethrown as it was raised (through any wrapping of completion
+   * stages; a checked one wrapped), an interrupt kept.
+   */
   static <T> T await(Future<T> f) {
     try {
       return f.get();
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
+      while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+        c = c.getCause();
+      }
       if (c instanceof RuntimeException re) {
         throw re;
       }
