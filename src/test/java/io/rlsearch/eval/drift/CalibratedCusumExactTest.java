@@ -88,6 +88,21 @@ class CalibratedCusumExactTest {
   }
 
   @Test
+  void theBaselineMergesBatchesWithDifferentMeans() {
+    // Batches of two: 0, 2 (mean 1) and 2, 4 (mean 3) make a baseline of mean 2 and sum of squares 8 (sd sqrt(8 / 3),
+    // standard error of a batch mean sqrt(4 / 3)): a batch of mean m alarms when (m - 2) / sqrt(4 / 3) - 0.5 > h.
+    CalibratedCusum probe = new CalibratedCusum(new CalibratedCusum.Settings(2, 2, 0.5, 200));
+    double edge = 2 + (probe.threshold() + 0.5) * Math.sqrt(4.0 / 3);
+    for (double m : new double[] {edge - 0.01, edge + 0.01}) {
+      CalibratedCusum c = new CalibratedCusum(new CalibratedCusum.Settings(2, 2, 0.5, 200));
+      for (double x : new double[] {0, 2, 2, 4, m}) {
+        assertFalse(c.update(x));
+      }
+      assertEquals(m > edge, c.update(m), "batch mean " + m + " against the edge " + edge);
+    }
+  }
+
+  @Test
   void aBaselineWithoutSpreadJudgesNothingAndLaterBatchesAreJudgedOnceItHasSome() {
     CalibratedCusum c = new CalibratedCusum(new CalibratedCusum.Settings(1, 2, 0.5, 100));
     // Three zeros: the third batch would be judged, but the baseline has no spread.

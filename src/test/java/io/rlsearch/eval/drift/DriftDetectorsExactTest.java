@@ -39,6 +39,39 @@ class DriftDetectorsExactTest {
   }
 
   @Test
+  void bothSumsMeasureDeviationsFromTheBaselineMean() {
+    // Baseline -1, 1, 3: mean 1, sd 2 (sum of squares 8): S+ = x - 1 - 0.5 and S- = x - 1 + 0.5 against +-2.
+    assertFalse(lastAlarms(cusum(0.25, 1, 3, Form.TEXTBOOK), -1, 1, 3, 3.5));
+    assertTrue(lastAlarms(cusum(0.25, 1, 3, Form.TEXTBOOK), -1, 1, 3, 3.5 + 1e-9));
+    assertFalse(lastAlarms(cusum(0.25, 1, 3, Form.TEXTBOOK), -1, 1, 3, -1.5));
+    assertTrue(lastAlarms(cusum(0.25, 1, 3, Form.TEXTBOOK), -1, 1, 3, -1.5 - 1e-9));
+  }
+
+  @Test
+  void twoSamplesAlreadyHaveASpread() {
+    // Baseline -1, 1: mean 0, sd sqrt 2: slack 0.707 and threshold 1.414, so x = 2 (S+ = 1.293) is quiet, where
+    // the raw slack 0.5 and threshold 1 would alarm.
+    assertFalse(lastAlarms(cusum(0.5, 1, 2, Form.TEXTBOOK), -1, 1, 2));
+    assertTrue(lastAlarms(cusum(0.5, 1, 2, Form.TEXTBOOK), -1, 1, 2.2));
+  }
+
+  @Test
+  void aSpreadOfExactlyOneBillionthCountsAsNone() {
+    // Find x such that the baseline 0, x has a spread of exactly 1e-9 (mean x / 2, sum of squares x (x - x / 2)).
+    double x = Math.sqrt(2) * 1e-9;
+    int tries = 0;
+    while (Math.sqrt(x * (x - x / 2)) != 1e-9 && tries++ < 10_000) {
+      x = Math.sqrt(x * (x - x / 2)) < 1e-9 ? Math.nextUp(x) : Math.nextDown(x);
+    }
+    assertEquals(1e-9, Math.sqrt(x * (x - x / 2)));
+    // With no spread the raw slack 0.5 and threshold 1 apply: a sample of 1 is quiet (S+ about 0.5), where the
+    // scaled ones (5e-10 and 1e-9) would alarm.
+    assertFalse(lastAlarms(cusum(0.5, 1, 2, Form.TEXTBOOK), 0, x, 1));
+    assertFalse(lastAlarms(cusum(0.5, 1, 2, Form.TEXTBOOK), 0, x, -1));
+    assertTrue(lastAlarms(cusum(0.5, 1, 2, Form.TEXTBOOK), 0, x, 1.6));
+  }
+
+  @Test
   void textbookCusumAccumulatesAndRestartsItsSumsAfterAnAlarm() {
     Cusum c = cusum(0.25, 1, 3, Form.TEXTBOOK);
     // x = 1.5: S+ = 1.5 - 0 - 0.5 = 1. The baseline becomes -2, 0, 2, 1.5: mean 0.375, sum of squares
@@ -127,6 +160,17 @@ class DriftDetectorsExactTest {
     PageHinkley quiet = ph(0.5, 1.5, 1, Form.TEXTBOOK);
     lastAlarms(quiet, 0, 2);
     assertArrayEquals(new double[] {2, 1, 1.5, 0}, quiet.state());
+  }
+
+  @Test
+  void textbookPageHinkleyMeasuresTheRiseFromTheSumsMinimum() {
+    // x = 1 (warm-up, mean 1). x = 0: m = 0 - 1 - 0.5 = -1.5, the minimum; mean 0.5. x = 3: m = -1.5 + 3 - 0.5 -
+    // 0.5 = 0.5, a rise of 2 from the minimum.
+    assertFalse(lastAlarms(ph(0.5, 2, 1, Form.TEXTBOOK), 1, 0, 3));
+    PageHinkley p = ph(0.5, Math.nextDown(2), 1, Form.TEXTBOOK);
+    assertTrue(lastAlarms(p, 1, 0, 3));
+    // After the alarm the baseline is mean(1, 0, 3) = 4 / 3 over 3 samples and the sums are 0.
+    assertArrayEquals(new double[] {3, 4.0 / 3, 0, 0}, p.state(), 1e-15);
   }
 
   @Test
