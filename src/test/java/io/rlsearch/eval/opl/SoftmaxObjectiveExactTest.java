@@ -147,8 +147,12 @@ class SoftmaxObjectiveExactTest {
     assertArrayEquals(new double[] {1, 0.5}, d.pscores());
     assertEquals(BanditData.MAX_ACTIONS, BanditData.ofDecisions(List.of(decision(0, BanditData.MAX_ACTIONS - 1, 0.5,
         new double[BanditData.MAX_ACTIONS])), "log", null, null).nActions());
-    assertThrows(IllegalArgumentException.class, () -> BanditData.ofDecisions(List.of(decision(0,
-        BanditData.MAX_ACTIONS, 0.5, new double[0])), "log", null, null));
+    String far = assertThrows(IllegalArgumentException.class, () -> BanditData.ofDecisions(List.of(decision(0,
+        BanditData.MAX_ACTIONS, 0.5, new double[0])), "log", null, null)).getMessage();
+    assertTrue(far.startsWith("log: decision 1 (episode 0, step 0) has arm 1000 of 0 probabilities"), far);
+    String zero = assertThrows(IllegalArgumentException.class, () -> BanditData.ofDecisions(List.of(decision(0, 0, 0,
+        new double[0])), "log", null, null)).getMessage();
+    assertTrue(zero.startsWith("log: decision 1 (episode 0, step 0) has propensity 0.0"), zero);
     assertThrows(IllegalArgumentException.class, () -> BanditData.ofDecisions(List.of(decision(0, 0, 0.5,
         new double[BanditData.MAX_ACTIONS + 1])), "log", null, null));
     BanditData named = BanditData.ofDecisions(List.of(decision(0, 3, 0.5, new double[0])), "log", List.of("p", "q"),
