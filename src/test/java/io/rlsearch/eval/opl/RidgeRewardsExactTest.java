@@ -171,6 +171,16 @@ class RidgeRewardsExactTest {
   }
 
   @Test
+  void aSpreadExactlyAtTheCutOffCountsAsConstant() {
+    // 0 and 2e-12: mean 1e-12, population sd exactly 1e-12 = 1e-12 x max(1, |mean|): the column is dropped.
+    Features f = Features.fit(new double[][] {{0}, {2e-12}}, 1);
+    assertArrayEquals(new double[] {0, 1}, f.phi(new double[] {0}), 0.0);
+    // 0 and 4e-12 (sd 2e-12) is kept: z = -1.
+    assertArrayEquals(new double[] {-1, 1}, Features.fit(new double[][] {{0}, {4e-12}}, 1).phi(new double[] {0}),
+        1e-9);
+  }
+
+  @Test
   void featuresAreZScoresWithThePopulationSpreadAndABias() {
     // Column 0: 1, 3, 5 (mean 3, population sd sqrt(8 / 3)); column 1 constant; column 2 constant up to rounding.
     double big = 1e8;
