@@ -24,6 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.QueueOfferResult;
@@ -196,8 +197,14 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
           l.add(t);
           return l;
         })
-        .to(ActorSink.actorRefWithBackpressure(learner, (ackTo, l) -> new LearnerActor.Element(l, ackTo),
-            LearnerActor.Init::new, Ack.INSTANCE, LearnerActor.Completed.INSTANCE, LearnerActor.Failed::new))
+        // The acknowledging sink pulls ahead into an input buffer of its own (16 elements by default,
+        // here batches). With one, at most 3 * BATCH + 1 + buffer transitions wait while the learner is
+        // busy: the batch in its hands, the sink's, the one being gathered (plus the one the batch stage
+        // pulled beyond it) and the queue.
+        .to(ActorSink.<List<Transition>, LearnerActor.Command, Ack>actorRefWithBackpressure(learner,
+            (ackTo, l) -> new LearnerActor.Element(l, ackTo),
+            LearnerActor.Init::new, Ack.INSTANCE, LearnerActor.Completed.INSTANCE, LearnerActor.Failed::new)
+            .withAttributes(Attributes.inputBuffer(1, 1)))
         .run(Materializer.createMaterializer(ctx));
     this.inbox = ctx.messageAdapter(Joined.class, FromJoin::new);
     policies.tell(new PolicyRegistryActor.Subscribe(ctx.messageAdapter(PolicySnapshot.class, Published::new)));
