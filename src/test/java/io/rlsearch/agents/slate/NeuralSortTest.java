@@ -50,4 +50,15 @@ class NeuralSortTest {
     assertThrows(IllegalArgumentException.class, () -> NeuralSort.relaxed(S, 5, 1.0));
     assertThrows(IllegalArgumentException.class, () -> NeuralSort.relaxed(S, 2, 0.0));
   }
+
+  @Test
+  void oneRowIsTheFewestAndItIsTheTopPositionsDistribution() {
+    // Row 1 of n = 2: softmax((n - 1) s - A 1) = softmax((s0 - |s0 - s1|, s1 - |s0 - s1|)) with tau 1.
+    double[] p = NeuralSort.relaxed(new double[] {1.0, 0.0}, 1, 1.0);
+    assertEquals(2, p.length);
+    assertEquals(1 / (1 + Math.exp(-1)), p[0], 1e-15);
+    assertEquals(Math.exp(-1) / (1 + Math.exp(-1)), p[1], 1e-15);
+    assertEquals("NeuralSort needs 1 <= rows <= n and tau > 0; got rows 0, n 4, tau 1.0",
+        assertThrows(IllegalArgumentException.class, () -> NeuralSort.relaxed(S, 0, 1.0)).getMessage());
+  }
 }
