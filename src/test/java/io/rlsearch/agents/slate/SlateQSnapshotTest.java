@@ -128,6 +128,14 @@ class SlateQSnapshotTest {
         assertThrows(IllegalArgumentException.class, () -> decomposed(0, END).greedyValue(longer, QV)).getMessage());
     assertEquals(message,
         assertThrows(IllegalArgumentException.class, () -> decomposed(0, END).slateValue(longer)).getMessage());
+    // A context too short is refused as such, before any candidate's features are read.
+    double[] shorter = new double[X.length - 1];
+    assertEquals("a slate context has 8 values, got 7",
+        assertThrows(IllegalArgumentException.class, () -> decomposed(0, END).greedyValue(shorter, QV)).getMessage());
+    assertEquals("a slate context has 8 values, got 7",
+        assertThrows(IllegalArgumentException.class, () -> decomposed(0, END).slateValue(shorter)).getMessage());
+    assertEquals(message, assertThrows(IllegalArgumentException.class,
+        () -> decomposed(0, END).slateValue(longer, new int[] {7})).getMessage(), "the context is checked first");
     assertEquals("need 3 item values, got 2", assertThrows(IllegalArgumentException.class,
         () -> decomposed(0, END).greedyValue(X, new double[] {1, 2})).getMessage());
   }
