@@ -77,4 +77,23 @@ class AdvantagesTest {
     assertEquals(2.0 * 1.2, ClippedSurrogate.value(1.5, 2.0, 0.2), 1e-12);
     assertEquals(-2.0 * 1.5, ClippedSurrogate.value(1.5, -2.0, 0.2), 1e-12);
   }
+
+  @Test
+  void gammaAndTheTraceTruncationAreCheckedAtTheirBounds() {
+    double[] ones = {1, 1, 1, 1};
+    // gamma = 0 is accepted: every advantage is its own TD error r_t - V_t (nothing bootstraps)
+    Advantages.Estimates myopic = Advantages.vtraceGae(R, V, ones, 5.0, 0.0, 0.9, 1.0, 1.0);
+    assertArrayEquals(new double[] {0.5, -0.3, 1.0, -1.2}, myopic.advantages(), 1e-15);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Advantages.vtraceGae(R, V, ones, 0, -0.01, 0.9, 1.0, 1.0));
+    assertEquals("need gamma and lambda in [0, 1] and rhoBar >= cBar > 0; got gamma -0.01, lambda 0.9, rhoBar 1.0,"
+        + " cBar 1.0", e.getMessage());
+    // cBar = 0 is refused (even with rhoBar >= cBar); a tiny positive cBar is accepted
+    assertThrows(IllegalArgumentException.class, () -> Advantages.vtraceGae(R, V, ones, 0, 0.9, 0.9, 1.0, 0.0));
+    Advantages.Estimates tiny = Advantages.vtraceGae(R, V, ones, 0, 0.0, 0.9, 1.0, Double.MIN_VALUE);
+    assertArrayEquals(myopic.advantages(), tiny.advantages(), 1e-15);
+    // rhoBar just below cBar is refused
+    assertThrows(IllegalArgumentException.class,
+        () -> Advantages.vtraceGae(R, V, ones, 0, 0.9, 0.9, Math.nextDown(1.0), 1.0));
+  }
 }

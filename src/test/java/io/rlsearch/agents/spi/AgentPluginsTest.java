@@ -80,5 +80,7 @@ class AgentPluginsTest {
     msg = assertThrows(IllegalArgumentException.class,
         () -> AgentPlugins.load(registering(dir.resolve("c"), "no.such.Agent"), List.of())).getMessage();
     assertTrue(msg.startsWith("agent plug-in cannot be loaded:") && !msg.contains("\n"), msg);
+    // the loader's reason is kept (on one line): it names the class that could not be loaded
+    assertTrue(msg.contains("no.such.Agent"), msg);
   }
 }
