@@ -1,0 +1,125 @@
+package io.rlsearch.eval.ope.obd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * LogisticFit against optima known in closed form or by their definition (the objective's gradient
+ * vanishes), and its objective against values worked out by hand.
+ */
+class LogisticFitEdgeTest {
+  /**
+   * One feature, w = 3, intercept -1, one row x = 1 labelled 1, C = 2: the penalty is 9 / 2 and
+   * z = 2, so the objective is {@code 4.5 + 2 (log(1 + e^2) - 2) = 4.5 + 2 log(1 + e^-2)}.
+   */
+  @Test
+  void objectiveIsThePenaltyPlusCTimesTheLogLoss() {
+    double f = LogisticFit.objective(new double[][] {{1}}, new int[] {1}, 2, new double[] {3, -1});
+    assertEquals(4.5 + 2 * Math.log1p(Math.exp(-2)), f, 1e-14);
+    assertEquals(4.753856022085945, f, 1e-14);
+    // a row labelled 0 at z = -0.5: log(1 + e^-0.5), and w = 0.5 adds 0.125
+    assertEquals(0.125 + Math.log1p(Math.exp(-0.5)),
+        LogisticFit.objective(new double[][] {{-1}}, new int[] {0}, 1, new double[] {0.5, 0}), 1e-15);
+  }
+
+  /**
+   * w = 800, rows x = 1 labelled 1 (z = 800) and x = -1 labelled 0 (z = -800): both are fitted
+   * perfectly, so the log-loss is 0 to double precision (e^-800 underflows) and the objective is the
+   * penalty, 800^2 / 2 = 320000, exactly; computing log(1 + e^z) directly would overflow to infinity.
+   */
+  @Test
+  void objectiveDoesNotOverflowAtLargeMargins() {
+    double f = LogisticFit.objective(new double[][] {{1}, {-1}}, new int[] {1, 0}, 1, new double[] {800, 0});
+    assertEquals(320_000.0, f, 0.0);
+    assertEquals(1600.0, LogisticFit.objective(new double[][] {{1}}, new int[] {0}, 2, new double[] {0, 800}), 0.0,
+        "labelled 0 at z = 800: C z");
+  }
+
+  /**
+   * No features: the optimum is the intercept alone, p = the mean label, b = logit(mean). 99 clicks
+   * in 100 rows give log(99); 1 in 100 gives -log(99).
+   */
+  @Test
+  void interceptAloneIsTheLogitOfTheMeanLabel() {
+    double[][] x = new double[100][0];
+    int[] mostly = new int[100];
+    int[] rarely = new int[100];
+    for (int i = 0; i < 100; i++) {
+      mostly[i] = i < 99 ? 1 : 0;
+      rarely[i] = i < 1 ? 1 : 0;
+    }
+    assertEquals(Math.log(99), LogisticFit.fit(x, mostly, 1).intercept(), 1e-12);
+    assertEquals(-Math.log(99), LogisticFit.fit(x, rarely, 1).intercept(), 1e-12);
+  }
+
+  /**
+   * Rows x = 0 labelled 0 and x = 1 labelled 1, C = 1. The gradient vanishes where
+   * {@code sigmoid(b) = 1 - sigmoid(b + w)}, so {@code b = -w / 2}, and {@code w = C (1 - sigmoid(w / 2))},
+   * i.e. {@code w = 1 / (1 + e^(w / 2))}: solved here by bisection.
+   */
+  @Test
+  void twoRowsReachTheOptimumGivenByItsEquation() {
+    double lo = 0;
+    double hi = 1;
+    for (int k = 0; k < 200; k++) {
+      double mid = (lo + hi) / 2;
+      if (mid - 1 / (1 + Math.exp(mid / 2)) > 0) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    double w = lo;
+    assertEquals(0.4446469425566583, w, 1e-15);
+    LogisticFit fit = LogisticFit.fit(new double[][] {{0}, {1}}, new int[] {0, 1}, 1);
+    assertEquals(w, fit.coef()[0], 1e-14);
+    assertEquals(-w / 2, fit.intercept(), 1e-14);
+  }
+
+  /**
+   * Strongly separated rows with C = 1e5, where a full Newton step from zero overshoots into the
+   * flat tails (every probability 0 or 1 to double precision) and the next Hessian is singular: the
+   * backtracking keeps the steps where the objective falls, and the fit ends where the gradient
+   * {@code w_j + C sum (p_i - y_i) x_ij}, {@code C sum (p_i - y_i)} vanishes.
+   */
+  @Test
+  void aLargeCStillReachesAZeroGradient() {
+    double[][] x = {{-20, -20}, {20, 20}, {-10, 20}, {-10, -20}, {20, 0}};
+    int[] y = {0, 1, 0, 1, 1};
+    double c = 1e5;
+    LogisticFit fit = LogisticFit.fit(x, y, c);
+    double[] g = gradient(x, y, c, fit);
+    for (int j = 0; j < g.length; j++) {
+      assertEquals(0, g[j], 1e-6, "gradient " + j);
+    }
+  }
+
+  static double[] gradient(double[][] x, int[] y, double c, LogisticFit fit) {
+    int d = x[0].length;
+    double[] w = fit.coef();
+    double[] g = new double[d + 1];
+    System.arraycopy(w, 0, g, 0, d);
+    for (int i = 0; i < x.length; i++) {
+      double r = c * (fit.predict(x[i]) - y[i]);
+      for (int j = 0; j < d; j++) {
+        g[j] += r * x[i][j];
+      }
+      g[d] += r;
+    }
+    return g;
+  }
+
+  @Test
+  void cMustBePositive() {
+    double[][] x = {{0}, {1}};
+    int[] y = {0, 1};
+    assertEquals("C must be > 0, got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> LogisticFit.fit(x, y, 0)).getMessage());
+    assertEquals("C must be > 0, got NaN",
+        assertThrows(IllegalArgumentException.class, () -> LogisticFit.fit(x, y, Double.NaN)).getMessage());
+    assertTrue(LogisticFit.fit(x, y, 1e-3).coef()[0] > 0, "a small positive C is accepted");
+  }
+}
