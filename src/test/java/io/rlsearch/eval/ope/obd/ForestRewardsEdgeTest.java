@@ -126,4 +126,28 @@ class ForestRewardsEdgeTest {
     assertEquals("tree feature f00002 is outside the 2 columns",
         assertThrows(IllegalStateException.class, () -> ForestRewards.compile(model, 2)).getMessage());
   }
+
+  /**
+   * One column (no round context, one action feature) is a forest whose splits try that column:
+   * {@code floor(sqrt(1)) = 1}. Action 1 (feature 2) is clicked, action 0 (feature 1) is not, so the
+   * estimates are exactly 1 and 0.
+   */
+  @Test
+  void oneColumnIsEnoughForAForest() {
+    int n = 40;
+    double[][] context = new double[n][0];
+    double[][] actionContext = {{1.0}, {2.0}};
+    int[] actions = new int[n];
+    int[] fold = new int[n];
+    for (int i = 0; i < n; i++) {
+      actions[i] = (i / 2) % 2;
+      fold[i] = i % 2;
+    }
+    ForestRewards q = ForestRewards.crossFit(context, actionContext, actions, new int[n], actions.clone(), fold, 2, 1,
+        new ForestParams(5, 3, 1f, 3));
+    for (int i = 0; i < n; i++) {
+      assertEquals(0.0, q.at(i, 0, 0), 0.0, "round " + i + " action 0");
+      assertEquals(1.0, q.at(i, 1, 0), 0.0, "round " + i + " action 1");
+    }
+  }
 }

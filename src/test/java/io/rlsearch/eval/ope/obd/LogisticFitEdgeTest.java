@@ -122,4 +122,80 @@ class LogisticFitEdgeTest {
         assertThrows(IllegalArgumentException.class, () -> LogisticFit.fit(x, y, Double.NaN)).getMessage());
     assertTrue(LogisticFit.fit(x, y, 1e-3).coef()[0] > 0, "a small positive C is accepted");
   }
+
+  /**
+   * Without features the optimum does not depend on C: the intercept is the logit of the mean label
+   * for any C. At C = 1e6 the objective is about 5.6e6 and flat to rounding within 1e-7 of the
+   * optimum, so no step there lowers it as computed; the fit must still get there.
+   */
+  @Test
+  void aLargeCReachesTheOptimumWhereTheObjectiveIsFlatToRounding() {
+    double[][] x = new double[100][0];
+    int[] rarely = new int[100];
+    rarely[0] = 1;
+    assertEquals(-Math.log(99), LogisticFit.fit(x, rarely, 1e6).intercept(), 1e-12);
+    assertEquals(-Math.log(99), LogisticFit.fit(x, rarely, 100).intercept(), 1e-12);
+  }
+
+  /**
+   * Rows x = 0 labelled 0 and x = s labelled 1: the gradient vanishes at {@code b = -w s / 2} with
+   * {@code w = C s / (1 + e^(w s / 2))}, solved by bisection. Checked for scales and C where the
+   * objective is flat to rounding before the optimum is reached.
+   */
+  @Test
+  void twoRowsReachTheirOptimumAtEveryScale() {
+    double[][] cases = {{2, 100}, {2, 1e4}, {1000, 1e6}, {100, 1e6}, {1, 1}};
+    for (double[] sc : cases) {
+      double s = sc[0];
+      double c = sc[1];
+      double lo = 0;
+      double hi = c * s;
+      for (int k = 0; k < 400; k++) {
+        double mid = (lo + hi) / 2;
+        if (mid - c * s / (1 + Math.exp(mid * s / 2)) > 0) {
+          hi = mid;
+        } else {
+          lo = mid;
+        }
+      }
+      LogisticFit fit = LogisticFit.fit(new double[][] {{0}, {s}}, new int[] {0, 1}, c);
+      assertEquals(lo, fit.coef()[0], 1e-12 * lo, "s " + s + ", C " + c + ": w");
+      assertEquals(-lo * s / 2, fit.intercept(), 1e-12 * lo * s, "s " + s + ", C " + c + ": b");
+    }
+  }
+
+  /**
+   * One label only has no finite optimum (the intercept runs off to infinity): refused by name, as
+   * scikit-learn refuses it, rather than failing inside the solver on a singular matrix.
+   */
+  @Test
+  void oneLabelOnlyIsRefusedWithAClearMessage() {
+    double[][] x = {{0}, {1}, {2}, {3}};
+    assertEquals("logistic fit needs both labels 0 and 1, got only 1s in 4 rows", assertThrows(
+        IllegalArgumentException.class, () -> LogisticFit.fit(x, new int[] {1, 1, 1, 1}, 1)).getMessage());
+    assertEquals("logistic fit needs both labels 0 and 1, got only 0s in 4 rows", assertThrows(
+        IllegalArgumentException.class, () -> LogisticFit.fit(x, new int[] {0, 0, 0, 0}, 100)).getMessage());
+    assertEquals("row 2 has label 2, a logistic fit needs 0 or 1", assertThrows(
+        IllegalArgumentException.class, () -> LogisticFit.fit(x, new int[] {0, 1, 2, 1}, 1)).getMessage());
+  }
+
+  /** The reward model names the fold and position whose training rounds have one label only. */
+  @Test
+  void theRewardModelNamesTheFoldAndPositionWithOneLabel() {
+    double[][] context = {{0}, {1}, {0}, {1}, {0}, {1}, {0}, {1}};
+    double[][] actionContext = {{1}};
+    int[] actions = new int[8];
+    int[] positions = {0, 0, 0, 0, 1, 1, 1, 1};
+    int[] rewards = {0, 1, 0, 1, 0, 0, 0, 0};
+    int[] fold = {0, 0, 1, 1, 0, 0, 1, 1};
+    assertEquals("the rounds outside fold 0 at position 1: none of 2 clicked; the logistic reward model needs "
+        + "clicked and unclicked rounds", assertThrows(IllegalArgumentException.class,
+            () -> LogisticRewards.crossFit(context, actionContext, actions, positions, rewards, fold, 2, 2, 1))
+            .getMessage());
+    int[] allClicked = {0, 1, 0, 1, 1, 1, 1, 1};
+    assertEquals("the rounds outside fold 0 at position 1: all 2 clicked; the logistic reward model needs "
+        + "clicked and unclicked rounds", assertThrows(IllegalArgumentException.class,
+            () -> LogisticRewards.crossFit(context, actionContext, actions, positions, allClicked, fold, 2, 2, 1))
+            .getMessage());
+  }
 }
