@@ -28,7 +28,10 @@ public record LogisticFit(double intercept, double[] coef) {
     return coef.clone();
   }
 
-  /** Fits rows {@code x} (all the same width) to 0/1 labels {@code y} with inverse regularisation strength {@code c}. */
+  /**
+   * Fits rows {@code x} (all the same width) to 0/1 labels {@code y}, both present, with inverse
+   * regularisation strength {@code c}.
+   */
   public static LogisticFit fit(double[][] x, int[] y, double c) {
     int n = x.length;
     if (n == 0 || y.length != n) {
@@ -37,6 +40,18 @@ public record LogisticFit(double intercept, double[] coef) {
     }
     if (!(c > 0)) {
       throw new IllegalArgumentException("C must be > 0, got " + c);
+    }
+    int ones = 0;
+    for (int i = 0; i < n; i++) {
+      if (y[i] != 0 && y[i] != 1) {
+        throw new IllegalArgumentException("row " + i + " has label " + y[i] + ", a logistic fit needs 0 or 1");
+      }
+      ones += y[i];
+    }
+    // With one label the intercept runs off to infinity (no finite optimum) and the Hessian becomes singular.
+    if (ones == 0 || ones == n) {
+      throw new IllegalArgumentException("logistic fit needs both labels 0 and 1, got only " + y[0] + "s in " + n
+          + " rows");
     }
     int d = x[0].length;
     double[] beta = new double[d + 1]; // coefficients, then the intercept
