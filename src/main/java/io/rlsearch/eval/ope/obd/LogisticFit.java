@@ -10,7 +10,9 @@ import org.apache.commons.math3.linear.RealVector;
  * scikit-learn's {@code LogisticRegression(C)}: minimise
  * {@code C * sum_i logloss(y_i, sigmoid(b + w.x_i)) + ||w||^2 / 2}. Solved by Newton's method with
  * backtracking (the objective is strictly convex in {@code w}), to a step below 1e-10, so it
- * finds the optimum that scikit-learn's lbfgs approaches to its own tolerance.
+ * finds the optimum that scikit-learn's lbfgs approaches to its own tolerance. Where the objective
+ * is flat to rounding, so that no step lowers it as computed, a step is taken if it lowers the
+ * gradient instead.
  *
  * @param intercept b
  * @param coef w, one per feature
@@ -94,7 +96,24 @@ public record LogisticFit(double intercept, double[] coef) {
           next[j] = beta[j] - t * step.getEntry(j);
         }
         fNext = objective(x, y, c, next);
-        if (fNext <= f || t < 1e-12) {
+        // An unchanged objective is accepted at the full step only: a shortened step too small to change
+        // anything would end the fit as if it had converged.
+        if (fNext < f || fNext == f && t == 1) {
+          break;
+        }
+        if (t < 1e-12) {
+          // No step length lowers the objective as computed. Near the optimum the objective is flat to rounding
+          // (its changes are below its own rounding error), so this is not convergence; the gradient is still
+          // computed accurately there, so the full Newton step is taken if it lowers the gradient.
+          double[] full = new double[d + 1];
+          for (int j = 0; j <= d; j++) {
+            full[j] = beta[j] - step.getEntry(j);
+          }
+          if (largest(gradient(x, y, c, full)) < largest(g)) {
+            t = 1;
+            next = full;
+            fNext = objective(x, y, c, full);
+          }
           break;
         }
         t /= 2;
@@ -128,6 +147,29 @@ public record LogisticFit(double intercept, double[] coef) {
       f += c * (softplus - y[i] * z);
     }
     return f;
+  }
+
+  /** The objective's gradient: {@code w_j + C sum_i (p_i - y_i) x_ij}, then {@code C sum_i (p_i - y_i)}. */
+  static double[] gradient(double[][] x, int[] y, double c, double[] beta) {
+    int d = beta.length - 1;
+    double[] g = new double[d + 1];
+    System.arraycopy(beta, 0, g, 0, d);
+    for (int i = 0; i < x.length; i++) {
+      double r = c * (sigmoid(linear(x[i], beta)) - y[i]);
+      for (int j = 0; j < d; j++) {
+        g[j] += r * x[i][j];
+      }
+      g[d] += r;
+    }
+    return g;
+  }
+
+  private static double largest(double[] v) {
+    double m = 0;
+    for (double e : v) {
+      m = Math.max(m, Math.abs(e));
+    }
+    return m;
   }
 
   private static double linear(double[] x, double[] beta) {
