@@ -142,9 +142,10 @@ public record LogisticFit(double intercept, double[] coef) {
     }
     for (int i = 0; i < x.length; i++) {
       double z = linear(x[i], beta);
-      // log(1 + e^z) - y z, computed without overflow
-      double softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-      f += c * (softplus - y[i] * z);
+      // log(1 + e^z) - y z is log(1 + e^m) with m = z for y = 0 and m = -z for y = 1 (no cancellation of
+      // z against z when a clicked row is fitted well), computed without overflow
+      double m = y[i] == 1 ? -z : z;
+      f += c * (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
     }
     return f;
   }
