@@ -206,7 +206,10 @@ public final class ForestRewards implements EstimatedRewards {
       }
       data.add(new ArrayExample<>(y[i] == 1 ? click : noClick, names, x[i]));
     }
-    float fraction = (float) ((Math.floor(Math.sqrt(width)) + 0.25) / width);
+    // Tribuo tries round(fraction * width) features at a split: floor(sqrt(width)), scikit-learn's "sqrt", for
+    // floor(sqrt(width)) - 0.25 over width, which stays below 1 (Tribuo's random forest refuses a fraction of 1)
+    // even for one column.
+    float fraction = (float) ((Math.floor(Math.sqrt(width)) - 0.25) / width);
     CARTClassificationTrainer cart = new CARTClassificationTrainer(params.maxDepth(), params.minChildWeight(),
         0f, Math.min(1f, fraction), false, new GiniIndex(), params.seed());
     RandomForestTrainer<Label> forest = new RandomForestTrainer<>(cart, new FullyWeightedVotingCombiner(),

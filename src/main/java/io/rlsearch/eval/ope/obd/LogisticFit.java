@@ -10,7 +10,9 @@ import org.apache.commons.math3.linear.RealVector;
  * scikit-learn's {@code LogisticRegression(C)}: minimise
  * {@code C * sum_i logloss(y_i, sigmoid(b + w.x_i)) + ||w||^2 / 2}. Solved by Newton's method with
  * backtracking (the objective is strictly convex in {@code w}), to a step below 1e-10, so it
- * finds the optimum that scikit-learn's lbfgs approaches to its own tolerance.
+ * finds the optimum that scikit-learn's lbfgs approaches to its own tolerance. Where the objective
+ * is flat to rounding, so that no step lowers it as computed, a step is taken if it lowers the
+ * gradient instead.
  *
  * @param intercept b
  * @param coef w, one per feature
@@ -28,7 +30,10 @@ public record LogisticFit(double intercept, double[] coef) {
     return coef.clone();
   }
 
-  /** Fits rows {@code x} (all the same width) to 0/1 labels {@code y} with inverse regularisation strength {@code c}. */
+  /**
+   * Fits rows {@code x} (all the same width) to 0/1 labels {@code y}, both present, with inverse
+   * regularisation strength {@code c}.
+   */
   public static LogisticFit fit(double[][] x, int[] y, double c) {
     int n = x.length;
     if (n == 0 || y.length != n) {
@@ -37,6 +42,18 @@ public record LogisticFit(double intercept, double[] coef) {
     }
     if (!(c > 0)) {
       throw new IllegalArgumentException("C must be > 0, got " + c);
+    }
+    int ones = 0;
+    for (int i = 0; i < n; i++) {
+      if (y[i] != 0 && y[i] != 1) {
+        throw new IllegalArgumentException("row " + i + " has label " + y[i] + ", a logistic fit needs 0 or 1");
+      }
+      ones += y[i];
+    }
+    // With one label the intercept runs off to infinity (no finite optimum) and the Hessian becomes singular.
+    if (ones == 0 || ones == n) {
+      throw new IllegalArgumentException("logistic fit needs both labels 0 and 1, got only " + y[0] + "s in " + n
+          + " rows");
     }
     int d = x[0].length;
     double[] beta = new double[d + 1]; // coefficients, then the intercept
@@ -79,7 +96,24 @@ public record LogisticFit(double intercept, double[] coef) {
           next[j] = beta[j] - t * step.getEntry(j);
         }
         fNext = objective(x, y, c, next);
-        if (fNext <= f || t < 1e-12) {
+        // An unchanged objective is accepted at the full step only: a shortened step too small to change
+        // anything would end the fit as if it had converged.
+        if (fNext < f || fNext == f && t == 1) {
+          break;
+        }
+        if (t < 1e-12) {
+          // No step length lowers the objective as computed. Near the optimum the objective is flat to rounding
+          // (its changes are below its own rounding error), so this is not convergence; the gradient is still
+          // computed accurately there, so the full Newton step is taken if it lowers the gradient.
+          double[] full = new double[d + 1];
+          for (int j = 0; j <= d; j++) {
+            full[j] = beta[j] - step.getEntry(j);
+          }
+          if (largest(gradient(x, y, c, full)) < largest(g)) {
+            t = 1;
+            next = full;
+            fNext = objective(x, y, c, full);
+          }
           break;
         }
         t /= 2;
@@ -108,11 +142,35 @@ public record LogisticFit(double intercept, double[] coef) {
     }
     for (int i = 0; i < x.length; i++) {
       double z = linear(x[i], beta);
-      // log(1 + e^z) - y z, computed without overflow
-      double softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-      f += c * (softplus - y[i] * z);
+      // log(1 + e^z) - y z is log(1 + e^m) with m = z for y = 0 and m = -z for y = 1 (no cancellation of
+      // z against z when a clicked row is fitted well), computed without overflow
+      double m = y[i] == 1 ? -z : z;
+      f += c * (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
     }
     return f;
+  }
+
+  /** The objective's gradient: {@code w_j + C sum_i (p_i - y_i) x_ij}, then {@code C sum_i (p_i - y_i)}. */
+  static double[] gradient(double[][] x, int[] y, double c, double[] beta) {
+    int d = beta.length - 1;
+    double[] g = new double[d + 1];
+    System.arraycopy(beta, 0, g, 0, d);
+    for (int i = 0; i < x.length; i++) {
+      double r = c * (sigmoid(linear(x[i], beta)) - y[i]);
+      for (int j = 0; j < d; j++) {
+        g[j] += r * x[i][j];
+      }
+      g[d] += r;
+    }
+    return g;
+  }
+
+  private static double largest(double[] v) {
+    double m = 0;
+    for (double e : v) {
+      m = Math.max(m, Math.abs(e));
+    }
+    return m;
   }
 
   private static double linear(double[] x, double[] beta) {

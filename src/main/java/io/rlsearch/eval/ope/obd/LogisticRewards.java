@@ -50,6 +50,8 @@ public final class LogisticRewards implements EstimatedRewards {
    * {@code [context, actionContext[logged action]]}, label the reward.
    *
    * @param foldOfRound each round's fold, 0 to {@code folds - 1}
+   * @throws IllegalArgumentException if the rounds outside a fold at a position are all clicked or
+   *     none is: a logistic fit to one label has no finite optimum
    */
   public static LogisticRewards crossFit(double[][] context, double[][] actionContext, int[] actions,
       int[] positions, int[] rewards, int[] foldOfRound, int folds, int positionCount, double c) {
@@ -75,8 +77,17 @@ public final class LogisticRewards implements EstimatedRewards {
         if (x.isEmpty()) {
           throw new IllegalArgumentException("no training rounds outside fold " + k + " at position " + p);
         }
-        LogisticFit fit = LogisticFit.fit(x.toArray(double[][]::new),
-            y.stream().mapToInt(Integer::intValue).toArray(), c);
+        int[] labels = y.stream().mapToInt(Integer::intValue).toArray();
+        int clicked = 0;
+        for (int label : labels) {
+          clicked += label == 1 ? 1 : 0;
+        }
+        if (clicked == 0 || clicked == labels.length) {
+          throw new IllegalArgumentException("the rounds outside fold " + k + " at position " + p + ": "
+              + (clicked == 0 ? "none of " : "all ") + labels.length + " clicked; the logistic reward model needs "
+              + "clicked and unclicked rounds");
+        }
+        LogisticFit fit = LogisticFit.fit(x.toArray(double[][]::new), labels, c);
         intercept[k][p] = fit.intercept();
         coef[k][p] = fit.coef();
       }
