@@ -244,4 +244,30 @@ class CemTest {
     }
     assertTrue(onBoundary > 0, "the seed must give a draw clipped to 1");
   }
+
+  @Test
+  void aNegativeOrUndefinedTrustRadiusIsRefused() {
+    // a negative radius used to reflect every sample through the centre (a factor radius / n < 0)
+    for (double bad : new double[] {-Double.MIN_VALUE, -0.5, Double.NaN}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cem.maximise(PEAK, 2,
+          Cem.Settings.defaults(1.0), Optional.empty(), Optional.of(bad), new NumpyRandom(0)));
+      assertEquals("the trust radius must be >= 0, got " + bad, e.getMessage());
+    }
+  }
+
+  @Test
+  void aZeroTrustRadiusPinsEverySampleToTheCentre() {
+    double[] c = {0.25, -0.5};
+    Recording obj = new Recording(a -> a[0]);
+    Cem.Result r = Cem.maximise(obj, 2, settings(4, 0.5, 2, 1.0, 0.0, 0.5, 1.0), Optional.of(c), Optional.of(0.0),
+        new NumpyRandom(3));
+    assertEquals(2, obj.batches.size());
+    for (double[][] batch : obj.batches) {
+      for (double[] row : batch) {
+        assertArrayEquals(c, row);
+      }
+    }
+    assertArrayEquals(c, r.best());
+    assertEquals(0.25, r.bestValue());
+  }
 }
