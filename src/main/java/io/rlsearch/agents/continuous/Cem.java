@@ -51,11 +51,14 @@ public final class Cem {
    * Maximises {@code objective} (which scores a batch of actions, one per row) over {@code dim} dimensions.
    *
    * @param initMean the initial mean (zeros if empty); also the trust region's centre
-   * @param trustRadius the trust region's radius, if any
+   * @param trustRadius the trust region's radius ({@code >= 0}), if any
    * @param rng the caller's stream (ignored when the settings re-seed every call)
    */
   public static Result maximise(Function<double[][], double[]> objective, int dim, Settings s, Optional<double[]> initMean,
       Optional<Double> trustRadius, NumpyRandom rng) {
+    if (trustRadius.isPresent() && !(trustRadius.get() >= 0)) {
+      throw new IllegalArgumentException("the trust radius must be >= 0, got " + trustRadius.get());
+    }
     NumpyRandom r = s.reseedEveryCall() ? new NumpyRandom(s.seed()) : rng;
     double[] mean = initMean.map(double[]::clone).orElse(new double[dim]);
     double[] center = mean.clone();
