@@ -29,6 +29,19 @@ class QEnsembleSnapshotTest {
   private static final List<Mlp> TWO = List.of(linear(new float[] {0f, 0f}, 0f), linear(new float[] {0f, 2f}, -2f));
 
   @Test
+  void theSpreadOfMembersFarFromZeroIsTheSpreadAboutTheirMean() {
+    // Three constant members at 1e7, 1e7 + 1, 1e7 + 1 (exact in float): mean 1e7 + 2/3, population variance
+    // (4/9 + 1/9 + 1/9) / 3 = 2/9. The mean is rounded at 1e7's scale, so a sum of q^2 - m^2 terms would
+    // be off by about 6e7 times that rounding; the deviations squared are not.
+    List<Mlp> far = List.of(linear(new float[] {0f, 0f}, 1.0e7f), linear(new float[] {0f, 0f}, 1.0e7f + 1f),
+        linear(new float[] {0f, 0f}, 1.0e7f + 1f));
+    QEnsembleSnapshot p = new QEnsembleSnapshot(1, far, 0.0, Cem.Settings.defaults(1.0), 1);
+    double[][] ms = p.predict(new double[] {0.0}, new double[][] {{0.0}});
+    assertEquals(1.0e7 + 2.0 / 3, ms[0][0], 1e-8);
+    assertEquals(Math.sqrt(2.0) / 3, ms[1][0], 1e-8);
+  }
+
+  @Test
   void predictGivesTheMembersMeanAndPopulationStdPerRow() {
     QEnsembleSnapshot p = new QEnsembleSnapshot(2, THREE, 1.0, Cem.Settings.defaults(1.0), 2);
     double[][] ms = p.predict(new double[] {0.5}, new double[][] {{2.5, 1.0}, {-0.5, 7.0}});
