@@ -198,9 +198,9 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
           return l;
         })
         // The acknowledging sink pulls ahead into an input buffer of its own (16 elements by default,
-        // here batches). With one, at most 3 * BATCH + 1 + buffer transitions wait while the learner is
-        // busy: the batch in its hands, the sink's, the one being gathered (plus the one the batch stage
-        // pulled beyond it) and the queue.
+        // here batches). With one, at most 3 * BATCH + 1 + buffer transitions are held while the learner is
+        // busy: the batch it is learning, the sink's, the one being gathered, the one the batch stage
+        // pulled beyond a full batch, and the queue.
         .to(ActorSink.<List<Transition>, LearnerActor.Command, Ack>actorRefWithBackpressure(learner,
             (ackTo, l) -> new LearnerActor.Element(l, ackTo),
             LearnerActor.Init::new, Ack.INSTANCE, LearnerActor.Completed.INSTANCE, LearnerActor.Failed::new)

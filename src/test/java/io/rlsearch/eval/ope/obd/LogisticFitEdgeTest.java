@@ -205,7 +205,7 @@ class LogisticFitEdgeTest {
   /**
    * A clicked row fitted well (z = 30) loses {@code log(1 + e^-30) = 9.36e-14}: computed as
    * {@code (30 + 9.36e-14) - 30} it keeps only the bits of 9.36e-14 that survive next to 30 (ulp 3.6e-15),
-   * a 4% error, and an objective that noisy lets the fit wander. Exact to rounding of the term itself.
+   * an error of about 1.3%, and an objective that noisy lets the fit wander. Exact to rounding of the term itself.
    */
   @Test
   void aWellFittedClickedRowLosesItsOwnSmallLossNotTheRoundingOfZ() {
