@@ -378,15 +378,21 @@ class OnlineLearningActorTest {
       assertEquals(n, s.enqueued() + s.dropped());
       long bound = heldAtMost(buffer);
       assertTrue(s.enqueued() <= bound, s.enqueued() + " enqueued, more than the bound " + bound);
-      release.countDown();
-      TestProbe<Object> wait = testKit.createTestProbe();
-      wait.awaitAssert(Duration.ofSeconds(10), () -> {
-        assertEquals(s.enqueued(), stats(actor).learner().orElseThrow().learned(), "everything queued is learned");
-        return null;
-      });
+      releaseAndExpectEverythingQueuedLearned(actor, s, release);
     } finally {
       release.countDown();
     }
+  }
+
+  /** Releases the stalled learner and waits (at most 10 s, failing then) until it has learned all {@code s} enqueued. */
+  private static void releaseAndExpectEverythingQueuedLearned(ActorRef<OnlineLearningActor.Command> actor,
+      OnlineLearningActor.Stats s, CountDownLatch release) {
+    release.countDown();
+    TestProbe<Object> wait = testKit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertEquals(s.enqueued(), stats(actor).learner().orElseThrow().learned(), "everything queued is learned");
+      return null;
+    });
   }
 
   /**
@@ -423,12 +429,7 @@ class OnlineLearningActorTest {
       // The learner's one, the sink's one, a full batch, the one the batch stage pulled beyond it, the queue.
       long bound = 1 + 1 + OnlineLearningActor.BATCH + 1 + buffer;
       assertTrue(s.enqueued() <= bound, s.enqueued() + " enqueued, more than the bound " + bound);
-      release.countDown();
-      TestProbe<Object> wait = testKit.createTestProbe();
-      wait.awaitAssert(Duration.ofSeconds(10), () -> {
-        assertEquals(s.enqueued(), stats(actor).learner().orElseThrow().learned(), "everything queued is learned");
-        return null;
-      });
+      releaseAndExpectEverythingQueuedLearned(actor, s, release);
     } finally {
       release.countDown();
     }
