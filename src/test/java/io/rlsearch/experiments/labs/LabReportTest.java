@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Every way a lab's figure is set beside the book's: the verdict on each side of its comparison (rounding to
  * the book's decimals, an absolute tolerance at and beyond its edge, key by key, element by element), the
  * exact wording of a miss, and what each method records (figure, book value, source, verdict). The expected
- * strings are written out by hand from the rules in LabReport's documentation.
+ * strings are written out by hand from the rules in LabReport's documentation. Each method returns the report
+ * itself, for chaining.
  */
 class LabReportTest {
   private static final String SRC = "docs/book/chXX/somewhere.md";
@@ -37,7 +38,7 @@ class LabReportTest {
     // 1.6152... and 1.62 both print as 1.62 to two decimals; 1.6149 prints as 1.61.
     assertSame(r, r.decimals("p", 1.6152512456630115, 1.62, 2, SRC));
     r.decimals("q", 1.6149, 1.62, 2, SRC);
-    r.decimals("w", 1.6149, 1.62, 2, SRC, "the book rounds up");
+    assertSame(r, r.decimals("w", 1.6149, 1.62, 2, SRC, "the book rounds up"));
     assertEquals(LabReport.MATCH, r.match().get("p"));
     assertEquals("ours 1.61 against the book's 1.62", r.match().get("q"));
     assertEquals("ours 1.61 against the book's 1.62: the book rounds up", r.match().get("w"));
@@ -60,7 +61,7 @@ class LabReportTest {
   @Test
   void withinIsInclusiveAtTheToleranceAndSaysByHowMuchItMisses() {
     LabReport r = new LabReport("t");
-    r.within("edge", 1.5, 1.0, 0.5, SRC, null); // |1.5 - 1.0| = 0.5 exactly (binary-exact values)
+    assertSame(r, r.within("edge", 1.5, 1.0, 0.5, SRC, null)); // |1.5 - 1.0| = 0.5 exactly (binary-exact values)
     r.within("below", 0.5, 1.0, 0.5, SRC, null);
     r.within("over", 1.25, 1.0, 0.125, SRC, null);
     r.within("under", 0.75, 1.0, 0.125, SRC, "a shorter run");
@@ -84,7 +85,7 @@ class LabReportTest {
     ours.put("b", 2.75); // 0.75 away
     ours.put("extra", 99.0); // the book has no "extra": not a miss
     LabReport r = new LabReport("t");
-    r.withinAll("m", ours, book, 0.5, SRC, null);
+    assertSame(r, r.withinAll("m", ours, book, 0.5, SRC, null));
     r.withinAll("why", ours, book, 0.5, SRC, "two segments");
     assertEquals("b: ours 2.750 against 2.000; c: ours none against 3.000 (tolerance 0.500)", r.match().get("m"));
     assertEquals("b: ours 2.750 against 2.000; c: ours none against 3.000 (tolerance 0.500): two segments",
@@ -104,7 +105,7 @@ class LabReportTest {
   @Test
   void decimalsAllNamesEachDifferingPositionFromOneAndCountsMissingOnesAsDiffering() {
     LabReport r = new LabReport("t");
-    r.decimalsAll("same", new double[] {1.004, 2.0}, new double[] {1.0, 2.001}, 2, SRC);
+    assertSame(r, r.decimalsAll("same", new double[] {1.004, 2.0}, new double[] {1.0, 2.001}, 2, SRC));
     r.decimalsAll("second", new double[] {1.0, 2.0, 3.0}, new double[] {1.0, 2.5, 3.0}, 2, SRC);
     r.decimalsAll("shortOurs", new double[] {1.0}, new double[] {1.0, 2.0, 3.0}, 2, SRC);
     r.decimalsAll("shortBook", new double[] {1.0, 2.0}, new double[] {9.0}, 2, SRC);
@@ -124,7 +125,7 @@ class LabReportTest {
   @Test
   void representativeReportsBothAndSaysThereIsNothingToMatch() {
     LabReport r = new LabReport("t");
-    r.representative("x", 3.0, 4.0, SRC);
+    assertSame(r, r.representative("x", 3.0, 4.0, SRC));
     assertEquals("no recorded run: the book's value is representative; ours is reported", r.match().get("x"));
     assertEquals(3.0, r.figures().get("x"));
     assertEquals(4.0, r.book().get("x"));
