@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * scenario), so it runs here in full on a 100-product world: its report's structure, sources and verdicts,
  * and its quantized scenario re-run through TemplateBandits with the protocol written out by hand (its seeds,
  * 200 and 1,000 episodes, the Popular amplitude 3.0, and rich_est's hyper-parameters). The
- * templates lab runs three 20,000-episode bandit runs whatever the world (about 8 s even on 50 products),
+ * templates lab runs three 20,000-episode bandit runs whatever the world (several seconds even on 50 products),
  * so only its recorded figures, its sources and its hand-off to the executor are checked here.
  */
 class ChapterSixLabsTest {

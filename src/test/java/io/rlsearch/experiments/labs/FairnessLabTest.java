@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lab 14.2 on a 100-product world (the protocol is the lab's at any catalog size; the defaults' 10,000
- * products take half a minute). The book records no run, so the lab's figures are checked against a
+ * products take ten seconds or more). The book records no run, so the lab's figures are checked against a
  * recomputation written here from the definitions: exposure of a group = the sum of the query type's
  * position-bias values at the top-k positions its products hold, shares = exposures over their total, ranking
  * i from a fresh environment on seed 20251227 + i, groups looked up in the catalog of seed 20251227 (the lab's
