@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * sqrt 2, gamma 1 the golden ratio) and against the fixed point of the discounted Riccati recursion;
  * REINFORCE against a numpy replica of the book's protocol (numpy 2.4, {@code default_rng(42)}, theta from
  * 0, 20 steps from s = 1, sigma 0.5, gamma 0.99, returns-to-go, theta += lr * grad / 20, stopped once
- * |theta| passes 1e6), whose figures are quoted below.
+ * |theta| passes 1e6), whose figures are quoted below: tools/reference/ch08_lqr_reinforce.py.
  */
 class LqrLabTest {
   // the numpy replica's theta after each episode
