@@ -97,8 +97,9 @@ public final class LqrLab implements Lab {
     r.put("reinforce_final_theta", ok ? (Object) book[book.length - 1] : null, -0.6148, SOURCE, ok
         ? (LabReport.round(book[book.length - 1], 4).equals("-0.6148") ? LabReport.MATCH : "ours differs")
         : "the book's code as printed (step 0.05, numpy default_rng(42)) diverges: theta is "
-            + LabReport.round(diverged > 0 ? book[0] : Double.NaN, 3) + " after episode 0 and the state overflows in"
-            + " episode " + diverged + " (numpy raises OverflowError there); the book's output is labelled"
+            + LabReport.round(diverged > 0 ? book[0] : Double.NaN, 3) + " after episode 0 and theta leaves +-1e6 in"
+            + " episode " + diverged + " and the book's code raises Python's OverflowError in episode " + (diverged + 1)
+            + " (its s**2 overflows there); the book's output is labelled"
             + " \"expected\" and no run of this code produced it");
     r.ours("reinforce_diverged_at_episode", ok ? -1 : diverged);
     double[] slow = reinforce(2000, 0.01, 42);
