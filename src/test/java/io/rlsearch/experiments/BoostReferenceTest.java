@@ -132,7 +132,7 @@ class BoostReferenceTest {
     double[][] ref = referenceSearch(world, streamSeed, s);
     assertArrayEquals(ref[0], f.fixed(), 1e-12, "fixed vector");
     int segments = f.perSegment().length;
-    assertEquals(WORLD.settings().users().segments().size(), segments);
+    assertEquals(world.settings().users().segments().size(), segments);
     for (int k = 0; k < segments; k++) {
       assertArrayEquals(ref[1 + k], f.perSegment()[k], 1e-12, "segment " + k);
     }

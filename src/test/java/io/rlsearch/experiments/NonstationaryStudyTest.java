@@ -179,8 +179,8 @@ class NonstationaryStudyTest {
     int bb = bestBefore;
     int ba = bestAfter;
     int wa = worstAfter;
-    // Best in each phase; the best before the shift and in its first episode, then the worst for 20 episodes,
-    // then the best; the worst.
+    // Best in each phase; the best before the shift, the best after it in the shift's own episode, then the
+    // worst for 20 episodes, then the best; the worst.
     best = new Scripted("best", n -> n < SHIFT ? bb : ba);
     late = new Scripted("late", n -> n < SHIFT ? bb : n > SHIFT && n <= SHIFT + 20 ? wa : ba);
     worst = new Scripted("worst", n -> wa);

@@ -39,7 +39,7 @@ public final class LqrLab implements Lab {
 
   /**
    * REINFORCE on the linear-Gaussian policy from theta = 0; returns theta after each episode (NaN from
-   * the episode where the state overflows: the run diverged).
+   * the episode where theta leaves +-1e6 or stops being finite: the run diverged).
    */
   static double[] reinforce(int episodes, double lr, long seed) {
     double gamma = 0.99;
@@ -99,7 +99,7 @@ public final class LqrLab implements Lab {
         : "the book's code as printed (step 0.05, numpy default_rng(42)) diverges: theta is "
             + LabReport.round(diverged > 0 ? book[0] : Double.NaN, 3) + " after episode 0 and theta leaves +-1e6 in"
             + " episode " + diverged + " and the book's code raises Python's OverflowError in episode " + (diverged + 1)
-            + " (its s**2 overflows there); the book's output is labelled"
+            + " (its a**2 overflows there); the book's output is labelled"
             + " \"expected\" and no run of this code produced it");
     r.ours("reinforce_diverged_at_episode", ok ? -1 : diverged);
     double[] slow = reinforce(2000, 0.01, 42);

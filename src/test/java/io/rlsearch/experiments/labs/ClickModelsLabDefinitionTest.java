@@ -52,6 +52,8 @@ class ClickModelsLabDefinitionTest {
     assertEquals(0.9 * Math.exp(-1.2), (double) r.figures().get("pbm_p_exam_5"), 1e-15);
     assertEquals((1 - 0.7 * 0.2) * (1 - 0.65 * 0.19) * (1 - 0.6 * 0.18) * (1 - 0.55 * 0.17),
         (double) r.figures().get("dbn_p_exam_5"), 1e-12);
+    // The simulated errors are our run's own digits (a regression pin); the book records them to four places,
+    // which LabsTest checks.
     assertEquals(0.0033786590988048593, (double) r.figures().get("pbm_max_error"), 1e-15);
     assertEquals(0.0023025796951052224, (double) r.figures().get("dbn_max_error"), 1e-15);
     // Lab 2.5: 2,000 cascade sessions; shares are multiples of 1 / 2,000.

@@ -173,7 +173,7 @@ class LabReportTest {
     assertEquals("-1.2", LabReport.round(-1.25, 1));
     assertEquals("-0.61", LabReport.round(-0.615, 2)); // -0.615 is -0.61499999... in binary: Python prints -0.61
     assertEquals("-16.734", LabReport.round(-16.734015656001826, 3));
-    assertEquals("0.00", LabReport.round(-0.001, 2));
+    assertEquals("0.00", LabReport.round(-0.001, 2)); // Python prints -0.00; the report drops the sign of a zero
     assertEquals("1.000", LabReport.round(1, 3));
   }
 }

@@ -89,7 +89,7 @@ class LqrLabTest {
     assertTrue(why.startsWith("the book's code as printed (step 0.05, numpy default_rng(42)) diverges: theta is 0.138"
         + " after episode 0 and "), why);
     // theta leaves +-1e6 in episode 2 (to 8.9e59); the book's code, run on, raises Python's OverflowError in
-    // episode 3 (its s**2 overflows there: the replica's --no-cut run)
+    // episode 3 (its a**2 overflows there: the replica's --no-cut run)
     assertTrue(why.contains("theta leaves +-1e6 in episode 2 and the book's code raises Python's"
         + " OverflowError in episode 3") && why.endsWith("no run of this code produced it"), why);
     assertEquals(2, r.figures().get("reinforce_diverged_at_episode"));
