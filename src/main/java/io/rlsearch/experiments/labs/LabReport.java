@@ -161,7 +161,7 @@ public final class LabReport {
   /** {@code x} to {@code decimals} places as Python's format rounds it: the exact binary value, half to even
    * (unlike Python, a value that rounds to zero prints without a minus sign). */
   static String round(double x, int decimals) {
-    String s = new java.math.BigDecimal(x).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
-    return s.startsWith("-") && s.matches("-0(\\.0*)?") ? s.substring(1) : s;
+    // BigDecimal has no negative zero: a value that rounds to zero prints unsigned
+    return new java.math.BigDecimal(x).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
   }
 }
