@@ -95,11 +95,9 @@ public final class WorldLabs {
       NumpyRandom rng = new NumpyRandom(seed);
       List<String> segs = settings.users().segments();
       double[] segCount = new double[segs.size()];
-      double[] priceSum = new double[segs.size()];
       for (int i = 0; i < 10_000; i++) {
         User u = w.sampleUser(rng);
         segCount[u.segment()]++;
-        priceSum[u.segment()] += u.thetaPrice();
       }
       Map<String, Double> sc = new LinkedHashMap<>();
       for (int s = 0; s < segs.size(); s++) {
