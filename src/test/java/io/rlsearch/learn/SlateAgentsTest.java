@@ -143,7 +143,6 @@ class SlateAgentsTest {
       }
       return s;
     });
-    System.err.println("DEBUG random " + random + " dec " + learned[0] + " simp " + learned[1] + " oracle " + oracle);
     assertTrue(learned[0] > random + 0.15, "decomposed " + learned[0] + " vs random " + random);
     assertTrue(learned[1] > random + 0.05, "simplified " + learned[1] + " vs random " + random);
     assertTrue(learned[0] > learned[1], "decomposed " + learned[0] + " vs simplified " + learned[1]);
