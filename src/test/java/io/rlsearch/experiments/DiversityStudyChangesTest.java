@@ -3,11 +3,9 @@ package io.rlsearch.experiments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rlsearch.agents.continuous.ContinuousAgents;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.agents.spi.Decision;
-import io.rlsearch.agents.spi.PolicySnapshot;
-import io.rlsearch.agents.spi.UpdateRule;
-import io.rlsearch.core.Transition;
 import io.rlsearch.core.random.NumpyRandom;
 import io.rlsearch.sim.World;
 import io.rlsearch.sim.ZoosimConfig;
@@ -29,56 +27,7 @@ class DiversityStudyChangesTest {
   }
 
   /** A fixed slate scorer that does not learn. */
-  private static final AgentBuilder AGENT = new AgentBuilder() {
-    @Override
-    public String name() {
-      return "fixed";
-    }
-
-    @Override
-    public UpdateRule create(int arms, int dim) {
-      return new UpdateRule() {
-        @Override
-        public void observe(double[] context, Decision decision, double reward) {}
-
-        @Override
-        public void observe(Transition t) {}
-
-        @Override
-        public PolicySnapshot snapshot(long version) {
-          return new PolicySnapshot() {
-            @Override
-            public String agent() {
-              return "fixed";
-            }
-
-            @Override
-            public long version() {
-              return version;
-            }
-
-            @Override
-            public Decision act(double[] x, NumpyRandom rng) {
-              return Decision.continuous(SCORES, 1.0);
-            }
-          };
-        }
-
-        @Override
-        public boolean learns() {
-          return false;
-        }
-
-        @Override
-        public void close() {}
-      };
-    }
-
-    @Override
-    public UpdateRule restore(PolicySnapshot snapshot) {
-      throw new UnsupportedOperationException();
-    }
-  };
+  private static final AgentBuilder AGENT = ContinuousAgents.constant("fixed", SCORES);
 
   static final long SEED = 11;
   static final int TRAIN = 40;
