@@ -296,8 +296,8 @@ public final class BattleStudy {
    * one run's ranking of the agents holds in another.
    */
   public static double kendallTau(List<String> a, List<String> b) {
-    if (a.size() != b.size() || new java.util.HashSet<>(a).size() != a.size()
-        || !new java.util.HashSet<>(a).equals(new java.util.HashSet<>(b))) {
+    java.util.Set<String> names = new java.util.HashSet<>(a);
+    if (a.size() != b.size() || names.size() != a.size() || !names.equals(new java.util.HashSet<>(b))) {
       throw new IllegalArgumentException("Kendall's tau compares two orders of the same names; got " + a + " and " + b);
     }
     int n = a.size();
