@@ -172,4 +172,32 @@ class ZoosimConfigTest {
     assertEquals("config: users.a.b: is required",
         ZoosimConfig.describe(new ConfigException.Missing("a.b"), "users.").getMessage());
   }
+
+  @Test
+  void anUnknownQuotedKeyWithADotIsRefusedAsUnknown() {
+    assertEquals("config: \"a.b\": unknown key; accepted keys here: " + ROOT_KEYS, refused("\"a.b\" = 1"));
+    assertEquals("config: relevance.\"w.sem\": unknown key; accepted keys here: noise_sigma, w_lex, w_sem",
+        refused("relevance { \"w.sem\" = 1 }"));
+  }
+
+  @Test
+  void aBadValueInsideANamedTableIsNamedWithItsWholePath() {
+    assertEquals("config: catalog.pl_prob.toys: must be number, got a string", refused("catalog { pl_prob { toys = lots } }"));
+    assertEquals("config: queries.specificity.brand: must be number, got a string",
+        refused("queries { specificity { brand = lots } }"));
+    assertEquals("config: action.exposure_floors.litter: must be number, got a string",
+        refused("action { exposure_floors { litter = lots } }"));
+    assertEquals("config: users.segment_params.premium.price_mean: must be number, got a string",
+        refused("users.segment_params.premium.price_mean = lots"));
+    assertEquals("config: users.segment_params.premium: must be object, got a number",
+        refused("users.segment_params.premium = 3"));
+    assertEquals("config: catalog.price_params.toys: must be [mu, sigma], a list of two numbers",
+        refused("catalog { price_params { toys = [1, lots] } }"));
+    assertEquals("config: catalog.price_params.toys: must be [mu, sigma], a list of two numbers",
+        refused("catalog { price_params { toys = 3 } }"));
+    assertEquals("config: users.segment_params.whales.price_mean: is required",
+        refused("users { segments = [price_hunter, pl_lover, premium, litter_heavy, whales],"
+            + " segment_mix = [0.35, 0.25, 0.15, 0.15, 0.1], segment_params { whales {"
+            + " price_std = 0.2, pl_mean = 0, pl_std = 0.2, cat_conc = [1, 1, 1, 1] } } }"));
+  }
 }
