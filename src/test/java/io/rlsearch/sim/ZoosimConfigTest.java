@@ -151,6 +151,9 @@ class ZoosimConfigTest {
         + " litter_heavy]", refused("users.segment_params.whales.price_mean = 1"));
     assertEquals("config: queries.specificity.promo: unknown name; accepted: [category, brand, generic]",
         refused("queries { specificity { promo = 1 } }"));
+    // The specificity table's names are checked before the rest of the section is read.
+    assertEquals("config: queries.specificity.promo: unknown name; accepted: [category, brand, generic]",
+        refused("queries { specificity { promo = 1 }, token_vocab_size = lots }"));
   }
 
   @Test
