@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
@@ -119,12 +120,13 @@ public final class ZoosimConfig {
   }
 
   private static String siblings(String key, Config defaults) {
-    int dot = key.lastIndexOf('.');
+    // Split as a path: a quoted element may hold a dot.
+    List<String> path = ConfigUtil.splitPath(key);
     TreeSet<String> names = new TreeSet<>();
-    if (dot < 0) {
+    if (path.size() < 2) {
       names.addAll(defaults.root().keySet());
     } else {
-      String parent = key.substring(0, dot);
+      String parent = ConfigUtil.joinPath(path.subList(0, path.size() - 1));
       if (defaults.hasPath(parent) && defaults.getValue(parent).valueType() == ConfigValueType.OBJECT) {
         names.addAll(defaults.getConfig(parent).root().keySet());
       } else {
@@ -224,7 +226,13 @@ public final class ZoosimConfig {
     checkTableKeys("catalog." + key, t, cats, true);
     double[][] out = new double[cats.size()][];
     for (int i = 0; i < cats.size(); i++) {
-      List<Double> v = t.getDoubleList(quote(cats.get(i)));
+      List<Double> v;
+      try {
+        v = t.getDoubleList(quote(cats.get(i)));
+      } catch (ConfigException.WrongType e) {
+        throw new SettingsException("catalog." + key + "." + cats.get(i),
+            "must be [mu, sigma], a list of two numbers");
+      }
       if (v.size() != 2) {
         throw new SettingsException("catalog." + key + "." + cats.get(i), "must be [mu, sigma], got " + v);
       }
@@ -247,19 +255,29 @@ public final class ZoosimConfig {
     double[] ls = new double[n];
     double[][] conc = new double[n][];
     for (int i = 0; i < n; i++) {
-      Config s = params.getConfig(quote(segs.get(i)));
       String prefix = "users.segment_params." + segs.get(i);
-      for (String k : s.root().keySet()) {
-        if (!List.of("price_mean", "price_std", "pl_mean", "pl_std", "cat_conc").contains(k)) {
-          throw new SettingsException(prefix + "." + k,
-              "unknown key; accepted keys here: cat_conc, pl_mean, pl_std, price_mean, price_std");
-        }
+      // Typesafe Config names a key from the table it was read from: add the path above it.
+      Config s;
+      try {
+        s = params.getConfig(quote(segs.get(i)));
+      } catch (ConfigException e) {
+        throw describe(e, "users.segment_params.");
       }
-      pm[i] = s.getDouble("price_mean");
-      ps[i] = s.getDouble("price_std");
-      lm[i] = s.getDouble("pl_mean");
-      ls[i] = s.getDouble("pl_std");
-      conc[i] = doubles(s, prefix, "cat_conc");
+      try {
+        for (String k : s.root().keySet()) {
+          if (!List.of("price_mean", "price_std", "pl_mean", "pl_std", "cat_conc").contains(k)) {
+            throw new SettingsException(prefix + "." + k,
+                "unknown key; accepted keys here: cat_conc, pl_mean, pl_std, price_mean, price_std");
+          }
+        }
+        pm[i] = s.getDouble("price_mean");
+        ps[i] = s.getDouble("price_std");
+        lm[i] = s.getDouble("pl_mean");
+        ls[i] = s.getDouble("pl_std");
+        conc[i] = doubles(s, prefix, "cat_conc");
+      } catch (ConfigException e) {
+        throw describe(e, prefix + ".");
+      }
     }
     return new SimSettings.Users(segs, doubles(c, "users", "segment_mix"), pm, ps, lm, ls, conc);
   }
@@ -297,8 +315,12 @@ public final class ZoosimConfig {
   private static SimSettings.Action readAction(Config c) {
     double floor = c.getIsNull("cm2_floor") ? Double.NaN : c.getDouble("cm2_floor");
     Map<String, Double> floors = new LinkedHashMap<>();
-    for (String k : new TreeSet<>(c.getConfig("exposure_floors").root().keySet())) {
-      floors.put(k, c.getConfig("exposure_floors").getDouble(quote(k)));
+    try {
+      for (String k : new TreeSet<>(c.getConfig("exposure_floors").root().keySet())) {
+        floors.put(k, c.getConfig("exposure_floors").getDouble(quote(k)));
+      }
+    } catch (ConfigException e) {
+      throw describe(e, "action.exposure_floors.");
     }
     Map<String, double[]> templates = new LinkedHashMap<>();
     for (String k : new TreeSet<>(c.getConfig("templates").root().keySet())) {
@@ -331,8 +353,12 @@ public final class ZoosimConfig {
     Config t = c.getConfig(key);
     checkTableKeys(section + "." + key, t, names, Double.isNaN(fallback));
     double[] out = new double[names.size()];
-    for (int i = 0; i < names.size(); i++) {
-      out[i] = t.hasPath(quote(names.get(i))) ? t.getDouble(quote(names.get(i))) : fallback;
+    try {
+      for (int i = 0; i < names.size(); i++) {
+        out[i] = t.hasPath(quote(names.get(i))) ? t.getDouble(quote(names.get(i))) : fallback;
+      }
+    } catch (ConfigException e) {
+      throw describe(e, section + "." + key + ".");
     }
     return out;
   }

@@ -1,10 +1,13 @@
 package io.rlsearch.sim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -100,5 +103,104 @@ class ZoosimConfigTest {
     Files.writeString(broken, "catalog { n_products = ");
     assertTrue(assertThrows(SettingsException.class, () -> ZoosimConfig.load(Optional.of(broken)))
         .getMessage().contains("broken.conf"));
+  }
+
+  @Test
+  void anOverlayFileWithAnUnknownKeyIsRefused(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("typo.conf");
+    Files.writeString(f, "seed = 7\ntopk = 3\n");
+    assertEquals("config: topk: unknown key; accepted keys here: " + ROOT_KEYS,
+        assertThrows(SettingsException.class, () -> ZoosimConfig.load(Optional.of(f))).getMessage());
+  }
+
+  private static final String ROOT_KEYS =
+      "action, behavior, catalog, drift, queries, quirks, relevance, retention, reward, seed, templates, top_k, users";
+
+  @Test
+  void aParsedOverlayIsCheckedAndLayeredLikeAFile() {
+    SimSettings s = ZoosimConfig.fromOverlay(ConfigFactory.parseString("seed = 7, catalog { n_products = 50 }"));
+    assertEquals(7, s.seed());
+    assertEquals(50, s.catalog().nProducts());
+    assertEquals(20, s.topK());
+    assertEquals("config: catalog.n_product: unknown key; accepted keys here: bestseller_mean, bestseller_std,"
+        + " categories, category_mix, discount_params, emb_cluster_std, embedding_dim, margin_noise, margin_slope,"
+        + " n_products, pl_prob, price_params, strategic_categories",
+        assertThrows(SettingsException.class,
+            () -> ZoosimConfig.fromOverlay(ConfigFactory.parseString("catalog { n_product = 5 }"))).getMessage());
+  }
+
+  @Test
+  void anUnknownKeyUnderAnUnknownSectionListsTheTopLevelKeys() {
+    assertEquals("config: nope.x: unknown key; accepted keys here: " + ROOT_KEYS, refused("nope { x = 1 }"));
+    assertEquals("config: catalog.discount_params.lo: unknown key; accepted keys here: high, low, p_zero",
+        refused("catalog { discount_params { lo = 0.1 } }"));
+  }
+
+  @Test
+  void openTablesTakeNewNames() {
+    SimSettings s = ZoosimConfig.fromString("action { exposure_floors { litter = 0.1 }, templates { mine = [1, 2] } }");
+    assertEquals(0.1, s.action().exposureFloors().get("litter"));
+    assertEquals(2.0, s.action().templates().get("mine")[1]);
+  }
+
+  @Test
+  void perNameTablesAcceptOnlyTheConfiguredNames() {
+    assertEquals("config: catalog.price_params.fish: unknown name; accepted: [dog_food, cat_food, litter, toys]",
+        refused("catalog { price_params { fish = [1, 1] } }"));
+    assertEquals("config: users.segment_params.whales: unknown name; accepted: [price_hunter, pl_lover, premium,"
+        + " litter_heavy]", refused("users.segment_params.whales.price_mean = 1"));
+    assertEquals("config: queries.specificity.promo: unknown name; accepted: [category, brand, generic]",
+        refused("queries { specificity { promo = 1 } }"));
+    // The specificity table's names are checked before the rest of the section is read.
+    assertEquals("config: queries.specificity.promo: unknown name; accepted: [category, brand, generic]",
+        refused("queries { specificity { promo = 1 }, token_vocab_size = lots }"));
+  }
+
+  @Test
+  void categoryTablesNeedEveryNameButSpecificityFallsBackToAHalf() {
+    assertEquals("config: catalog.price_params: missing entries for [fish]",
+        refused("catalog { categories = [dog_food, cat_food, litter, toys, fish] }"));
+    SimSettings s = ZoosimConfig.fromString(
+        "queries { query_types = [category, brand, generic, promo], query_type_mix = [0.6, 0.2, 0.1, 0.1] }");
+    assertArrayEquals(new double[] {0.7, 1.0, 0.4, 0.5}, s.queries().specificity());
+  }
+
+  @Test
+  void typesafeConfigErrorsBecomeOneLineNamingTheKey() {
+    assertEquals("config: relevance.w_sem: must be number, got a string", refused("relevance { w_sem = lots }"));
+    assertEquals("config: config: Configuration key 'relevance.w_sem' is set to null but expected NUMBER",
+        refused("relevance { w_sem = null }"));
+    assertEquals("config: config: Expecting a value but got wrong token: end of file", refused("seed = "));
+    assertEquals("config: a.b: is required", ZoosimConfig.describe(new ConfigException.Missing("a.b")).getMessage());
+    assertEquals("config: users.a.b: is required",
+        ZoosimConfig.describe(new ConfigException.Missing("a.b"), "users.").getMessage());
+  }
+
+  @Test
+  void anUnknownQuotedKeyWithADotIsRefusedAsUnknown() {
+    assertEquals("config: \"a.b\": unknown key; accepted keys here: " + ROOT_KEYS, refused("\"a.b\" = 1"));
+    assertEquals("config: relevance.\"w.sem\": unknown key; accepted keys here: noise_sigma, w_lex, w_sem",
+        refused("relevance { \"w.sem\" = 1 }"));
+  }
+
+  @Test
+  void aBadValueInsideANamedTableIsNamedWithItsWholePath() {
+    assertEquals("config: catalog.pl_prob.toys: must be number, got a string", refused("catalog { pl_prob { toys = lots } }"));
+    assertEquals("config: queries.specificity.brand: must be number, got a string",
+        refused("queries { specificity { brand = lots } }"));
+    assertEquals("config: action.exposure_floors.litter: must be number, got a string",
+        refused("action { exposure_floors { litter = lots } }"));
+    assertEquals("config: users.segment_params.premium.price_mean: must be number, got a string",
+        refused("users.segment_params.premium.price_mean = lots"));
+    assertEquals("config: users.segment_params.premium: must be object, got a number",
+        refused("users.segment_params.premium = 3"));
+    assertEquals("config: catalog.price_params.toys: must be [mu, sigma], a list of two numbers",
+        refused("catalog { price_params { toys = [1, lots] } }"));
+    assertEquals("config: catalog.price_params.toys: must be [mu, sigma], a list of two numbers",
+        refused("catalog { price_params { toys = 3 } }"));
+    assertEquals("config: users.segment_params.whales.price_mean: is required",
+        refused("users { segments = [price_hunter, pl_lover, premium, litter_heavy, whales],"
+            + " segment_mix = [0.35, 0.25, 0.15, 0.15, 0.1], segment_params { whales {"
+            + " price_std = 0.2, pl_mean = 0, pl_std = 0.2, cat_conc = [1, 1, 1, 1] } } }"));
   }
 }
