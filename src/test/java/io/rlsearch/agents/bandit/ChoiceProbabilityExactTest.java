@@ -27,6 +27,21 @@ class ChoiceProbabilityExactTest {
     assertEquals(PHI_1, BanditAgents.normalCdf(1), 4e-16);
   }
 
+  /**
+   * West's algorithm uses the rational approximation strictly below |z| = 7.07106781186547 and the
+   * continued fraction {@code phi(x) / (x + 1/(x + 2/(x + 3/(x + 4/(x + 0.65)))))} from there on. At
+   * the switch the two differ by 6.5e-9 of the value (7.69e-13; both within the 1e-8 documented
+   * there, mpmath's 7.6872989721e-13 lies between them), so the boundary is pinned to the fraction.
+   */
+  @Test
+  void theContinuedFractionTakesOverExactlyAtTheSwitch() {
+    double x = 7.07106781186547;
+    double fraction = Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI)
+        / (x + 1 / (x + 2 / (x + 3 / (x + 4 / (x + 0.65)))));
+    assertEquals(fraction, BanditAgents.normalCdf(-x), 1e-12 * fraction);
+    assertEquals(1 - fraction, BanditAgents.normalCdf(x), 1e-16);
+  }
+
   @Test
   void aCertainChosenArmMultipliesTheOthersCdfsAtItsMean() {
     // Arm 0 scores exactly 1; arm 1 ~ N(0, 1) is below with Phi(1), arm 2 ~ N(2, 1) with Phi(-1).

@@ -61,6 +61,27 @@ class ServingGuardLimitsTest {
   }
 
   @Test
+  void anErrorWindowWhoseBinomialTailIsExactlyTheAlphaBreaches() {
+    // 2 failures in a window of 3 at a limit p with P(X >= 2) = 3 p^2 (1 - p) + p^3 computed as exactly
+    // 0.001 (found by bisection on p and a scan of the neighbouring doubles): the test is "tail <=
+    // alpha", so it breaches; three ulps higher (the computed tail moves in steps of a few of its own
+    // ulps, and stays at 0.001 for p and the next two doubles) the tail is above 0.001 and it does not.
+    double p = 0x1.2cfa6de2bd756p-6;
+    double higher = 0x1.2cfa6de2bd759p-6;
+    assertEquals(ServingGuard.ERROR_ALPHA, ServingGuard.upperTail(2, 3, p));
+    assertTrue(ServingGuard.upperTail(2, 3, higher) > ServingGuard.ERROR_ALPHA);
+    ServingGuard at = new ServingGuard(new ServingGuard.Settings(1000, 0.5, 5.0, 200, 1, NAN, 1, 1.0, 100_000, 3, p), 1);
+    at.watch(2);
+    ServingGuard.Breach b = at.observeRequests(2, 1, 2).orElseThrow();
+    assertEquals("error_rate", b.guardrail());
+    assertTrue(b.detail().startsWith("2 of the last 3 requests failed"), b.detail());
+    ServingGuard above = new ServingGuard(
+        new ServingGuard.Settings(1000, 0.5, 5.0, 200, 1, NAN, 1, 1.0, 100_000, 3, higher), 1);
+    above.watch(2);
+    assertEquals(Optional.empty(), above.observeRequests(2, 1, 2));
+  }
+
+  @Test
   void aServedRequestThatClosesAFailingErrorWindowIsTheBreach() {
     ServingGuard g = new ServingGuard(ServingGuard.Settings.defaults(), 1);
     g.watch(2);

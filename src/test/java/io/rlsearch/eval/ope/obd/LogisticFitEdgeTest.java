@@ -138,6 +138,21 @@ class LogisticFitEdgeTest {
   }
 
   /**
+   * Four rows with a feature, at C = 1e4: x = -0.25 labelled 1, 0 and 1, x = 0 labelled 1. The
+   * optimum solves {@code w = C (3 p1 - 2) / 4} and {@code p0 + 3 p1 = 3} with {@code p0 = sigma(b)},
+   * {@code p1 = sigma(b - w / 4)} (mpmath's findroot at 50 digits). Near it the objective (about 5e3)
+   * is flat to rounding, so the line search fails and the full Newton step is taken only if the
+   * gradient with its penalty and feature terms says it helps; stopping there left w 3e-8 off.
+   */
+  @Test
+  void aFeatureFitTakesTheNewtonStepWhereTheObjectiveIsFlatToRounding() {
+    double[][] x = {{-0.25}, {-0.25}, {0}, {-0.25}};
+    LogisticFit fit = LogisticFit.fit(x, new int[] {1, 0, 1, 1}, 1e4);
+    assertEquals(17.098963448370904186, fit.coef()[0], 1e-12 * 17.1);
+    assertEquals(4.9781650836939978936, fit.intercept(), 1e-12 * 5);
+  }
+
+  /**
    * Rows x = 0 labelled 0 and x = s labelled 1: the gradient vanishes at {@code b = -w s / 2} with
    * {@code w = C s / (1 + e^(w s / 2))}, solved by bisection. At s = 2, C = 100 the objective is
    * flat to rounding 4e-8 before the optimum. At s = 1000, C = 1e6 the clicked row's probability is
