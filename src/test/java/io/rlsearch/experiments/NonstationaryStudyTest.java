@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongUnaryOperator;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -165,8 +165,13 @@ class NonstationaryStudyTest {
   private static Scripted late;
   private static Scripted worst;
 
-  @BeforeAll
-  static void runOnce() {
+  // Before each test, not once for the class: PIT links a line to the tests that ran it, and code run in a
+  // @BeforeAll is linked only to the class's first test, so the others would never be run against its mutants.
+  @BeforeEach
+  void runStudy() {
+    bestBefore = 0;
+    bestAfter = 0;
+    worstAfter = 0;
     before = world("");
     after = new World(ZoosimConfig.fromString(BASE + "drift { at = 0, category_demand = [0.3, 0.3, 4.0, 0.3] }")
         .withSeed(SEED).shifted(), before.catalog());
