@@ -337,6 +337,21 @@ class RandomEdgesTest {
   }
 
   @Test
+  void legacyBetaNearOneInLogsAndAZeroSecondParameterRefused() {
+    // numpy 2.4.6: rs = RandomState(15); [rs.beta(1e-3, 1e-3) for _ in range(6)]; rs.random_sample()
+    // Draw 3 is accepted with both powers U^1000 and V^1000 underflowing to 0 (a Python rewrite of
+    // Johnk's loop on rs.random_sample() shows it), so 0.99127... is exp(lx - log(e^lx + e^ly)).
+    LegacyRandom r = new LegacyRandom(15);
+    double[] want = {1.0, 0.0, 0.0, 0.9912785353318565, 0.0, 1.0};
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(want[i], r.beta(1e-3, 1e-3), 1e-15, "draw " + i);
+    }
+    assertEquals(0.7177736874735561, r.randomSample(), 0.0);
+    assertEquals("beta parameters must be > 0, got a=0.5, b=0.0", message(() -> new LegacyRandom(1).beta(0.5, 0)));
+    assertEquals("beta parameters must be > 0, got a=0.0, b=0.5", message(() -> new LegacyRandom(1).beta(0, 0.5)));
+  }
+
+  @Test
   void theFloatKernelsAreOddInSineAndRefuseANonPositiveLog() {
     for (float x : new float[] {0.3f, 1f, 2.5f, 4f, 6f}) {
       assertEquals(-CephesFloat.sin(x), CephesFloat.sin(-x), 0f, "sin(-" + x + ")");
