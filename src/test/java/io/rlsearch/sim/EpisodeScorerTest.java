@@ -64,6 +64,37 @@ class EpisodeScorerTest {
     }
   }
 
+  @Test
+  void signsOfZeroDropTheInteractionWeights() {
+    // With a user's price and private-label tastes exactly 0 and every query's specificity 0, the sign
+    // features 7-9 are 0, and so is their weight's share of the score.
+    SimSettings s = ZoosimConfig.fromString("catalog { n_products = 200 }, action { standardize_features = true }, "
+        + "queries { specificity { brand = 0, category = 0, generic = 0 } }");
+    World w = World.generate(s, new NumpyRandom(81));
+    int n = w.catalog().size();
+    EpisodeScorer scorer = new EpisodeScorer(w, s.topK(), ScoringKernel.scalar());
+    NumpyRandom rng = new NumpyRandom(82);
+    User v = w.sampleUser(rng);
+    User u = new User(v.segment(), 0.0, 0.0, v.thetaCat(), v.thetaEmb());
+    Query q = w.sampleQuery(u, rng);
+    scorer.drawBase(u, q, rng);
+    double[] a = {0.5, -1, 1, 0.25, 2, 0, 0, 3, -3, 1.5};
+    double[] row = new double[10];
+    double[] scores = new double[n];
+    for (int i = 0; i < n; i++) {
+      scorer.featureRow(u, q, i, row);
+      assertEquals(0.0, row[7], 0.0);
+      assertEquals(0.0, row[8], 0.0);
+      assertEquals(0.0, row[9], 0.0);
+      double f = 0;
+      for (int j = 0; j < 7; j++) {
+        f += a[j] * row[j];
+      }
+      scores[i] = scorer.base(i) + f;
+    }
+    assertArrayEquals(TopK.of(scores, s.topK()), scorer.rankByWeights(u, q, a, s.topK()));
+  }
+
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void rankingsAndRowsAreTheirDefinitions(boolean standardize) {
