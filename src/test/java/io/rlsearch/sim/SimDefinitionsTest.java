@@ -3,6 +3,7 @@ package io.rlsearch.sim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rlsearch.core.random.Choice;
 import io.rlsearch.core.random.NumpyRandom;
@@ -50,6 +51,29 @@ class SimDefinitionsTest {
   }
 
   @Test
+  void strategicProductsAreThoseOfTheStrategicCategories() {
+    World w = World.generate(S, new NumpyRandom(98));
+    Catalog c = w.catalog();
+    int strategic = 0;
+    for (int i = 0; i < c.size(); i++) {
+      String category = S.catalog().categories().get(c.category(i));
+      assertEquals(S.catalog().strategicCategories().contains(category), c.strategic(i), "product " + i);
+      strategic += c.strategic(i) ? 1 : 0;
+    }
+    assertTrue(strategic > 0 && strategic < c.size(), strategic + " strategic products");
+  }
+
+  @Test
+  void aGymEnvResetWithASeedIsANewEnvOfThatSeed() {
+    for (boolean rich : new boolean[] {true, false}) {
+      GymEnv env = new GymEnv(S, 5, rich);
+      assertEquals(rich, env.rich());
+      env.reset();
+      assertEquals(new GymEnv(S, 8, rich).reset(), env.reset(8), "rich " + rich);
+    }
+  }
+
+  @Test
   void positionRewardsCountClicksEverywhereAndPurchasesOnlyWhereRanked() {
     World w = World.generate(S, new NumpyRandom(94));
     Catalog c = w.catalog();
@@ -72,6 +96,17 @@ class SimDefinitionsTest {
     assertArrayEquals(a, b, 0f);
     a[0] += 1;
     assertArrayEquals(b, w.catalog().center(0), 0f);
+  }
+
+  @Test
+  void popularBoostsNothingWhenNoProductSells() {
+    // bestseller scores are max(0, N(mean, std)): a mean of -50 makes every one 0
+    SimSettings s = ZoosimConfig.fromString("catalog { n_products = 40, bestseller_mean { dog_food = -50, "
+        + "cat_food = -50, litter = -50, toys = -50 } }");
+    Catalog c = World.generate(s, new NumpyRandom(97)).catalog();
+    Templates.CatalogStats st = Templates.CatalogStats.of(c);
+    assertEquals(0.0, st.popMax(), 0.0);
+    assertArrayEquals(new float[c.size()], Templates.boosts(3, c, st, 5.0, 3.0), 0f);
   }
 
   @Test
