@@ -352,6 +352,17 @@ class RandomEdgesTest {
   }
 
   @Test
+  void theFloatLogAtTheSquareRootOfAHalfAndTheSineOfZero() {
+    // A mantissa exactly at sqrt(1/2) (as a float) takes the upper branch; either branch is the same
+    // logarithm, but only if the shift of the mantissa and of the exponent go together.
+    float half = 0.70710677f;
+    for (float x : new float[] {half, 2 * half, half / 8}) {
+      assertEquals(Math.log(x), CephesFloat.log(x), 1e-6, "log " + x);
+    }
+    assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(CephesFloat.sin(0f)), "sin(+0) is +0");
+  }
+
+  @Test
   void theFloatKernelsAreOddInSineAndRefuseANonPositiveLog() {
     for (float x : new float[] {0.3f, 1f, 2.5f, 4f, 6f}) {
       assertEquals(-CephesFloat.sin(x), CephesFloat.sin(-x), 0f, "sin(-" + x + ")");
