@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The rejection steps of the gamma draw exactly at their boundaries, with the uniforms, normals
  * and exponentials given one by one (a generator reaches these equalities with probability about
- * 2^-53 a draw, so the fixture streams never do). A candidate equal to its bound is accepted.
+ * 2^-53 a draw, so the fixture streams never do). Below shape 1 a candidate equal to its bound is
+ * accepted; above it, the squeeze and the log test are strict.
  */
 class GammaDrawTest {
   private static DoubleSupplier seq(double... values) {
