@@ -51,7 +51,7 @@ class SimDefinitionsTest {
   }
 
   @Test
-  void strategicProductsAreThoseOfTheStrategicCategories() {
+  void strategicProductsAndTheLitterFeatureFollowTheirCategories() {
     World w = World.generate(S, new NumpyRandom(98));
     Catalog c = w.catalog();
     int strategic = 0;
@@ -61,6 +61,11 @@ class SimDefinitionsTest {
       strategic += c.strategic(i) ? 1 : 0;
     }
     assertTrue(strategic > 0 && strategic < c.size(), strategic + " strategic products");
+    // feature 6 is the CM2 of the category named "litter", whatever the strategic flags say
+    for (int i = 0; i < c.size(); i++) {
+      boolean litter = S.catalog().categories().get(c.category(i)).equals("litter");
+      assertEquals(litter ? c.cm2(i) : 0.0, c.litterCm2[i], 0.0, "product " + i);
+    }
   }
 
   @Test
@@ -84,6 +89,22 @@ class SimDefinitionsTest {
     double[] got = new RewardFunction(w).positionRewards(ranking, out);
     double buy3 = r.alphaGmv() * c.price(3) + r.betaCm2() * c.cm2(3) + (c.strategic(3) ? r.gammaStrat() : 0);
     assertArrayEquals(new double[] {r.deltaClicks(), r.deltaClicks() + buy3, r.deltaClicks()}, got, 1e-12);
+  }
+
+  @Test
+  void anEmbeddingIsItsCategoryCentrePlusScaledNoise() {
+    Catalog c = World.generate(S, new NumpyRandom(99)).catalog();
+    for (int i = 0; i < 10; i++) {
+      int k = c.category(i);
+      float[] centre = c.center(k);
+      float std = (float) S.catalog().embClusterStd()[k];
+      float[] noise = TorchRandom.randn16(c.embeddingSeed(i));
+      float[] want = new float[Catalog.DIM];
+      for (int d = 0; d < Catalog.DIM; d++) {
+        want[d] = centre[d] + std * noise[d];
+      }
+      assertArrayEquals(want, c.embedding(i), 0f, "product " + i);
+    }
   }
 
   @Test
