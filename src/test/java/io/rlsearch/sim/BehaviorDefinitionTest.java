@@ -27,7 +27,10 @@ class BehaviorDefinitionTest {
       "behavior { beta0 = 3, max_purchases = 0, post_purchase_fatigue = 0.5 }",
       "behavior { beta0 = 2, post_purchase_fatigue = 1.5, abandonment_threshold = -1.0, max_purchases = 9 }",
       "behavior { satisfaction_decay = 0.6, abandonment_threshold = -0.5, exam_sensitivity = 2.0 }",
-      "top_k = 40"})
+      "top_k = 40",
+      // examination logits shorter than the ranking (the last repeats) and a price penalty that matters
+      "behavior { pos_bias { category = [2.5], brand = [2.0, 1.5], generic = [3.0] }, w_price_penalty = 0.8, "
+          + "beta0 = 1.5, max_purchases = 9, abandonment_threshold = -5 }"})
   void sessionsFollowTheCascadeDefinition(String layer) {
     SimSettings s = ZoosimConfig.fromString("catalog { n_products = 300 }\n" + layer);
     World w = World.generate(s, new NumpyRandom(41));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.rlsearch.core.random.NumpyRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,6 +18,83 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the quirk; base scores over a subset of the catalog are the full pass's relevance with their own noise.
  */
 class EpisodeScorerTest {
+  @Test
+  void thePersonalisationColumnIsZScoredOverTheCatalog() {
+    // Column 3 of a standardised row is (pers - mean) / std over the catalog's float32 personalisation
+    // values (population std), here recomputed in two passes from the raw rows, whose float32 products
+    // may differ from the scorer's in the last bit.
+    SimSettings s = ZoosimConfig.fromString("catalog { n_products = 300 }, action { standardize_features = true }");
+    World w = World.generate(s, new NumpyRandom(71));
+    int n = w.catalog().size();
+    EpisodeScorer scorer = new EpisodeScorer(w, s.topK(), ScoringKernel.scalar());
+    NumpyRandom rng = new NumpyRandom(72);
+    double[] row = new double[10];
+    for (int e = 0; e < 3; e++) {
+      User u = w.sampleUser(rng);
+      Query q = w.sampleQuery(u, rng);
+      scorer.drawBase(u, q, rng);
+      double[] pers = new double[n];
+      double mean = 0;
+      for (int i = 0; i < n; i++) {
+        scorer.rawFeatureRow(u, q, i, row);
+        pers[i] = row[3];
+        mean += pers[i];
+      }
+      mean /= n;
+      double ss = 0;
+      for (int i = 0; i < n; i++) {
+        ss += (pers[i] - mean) * (pers[i] - mean);
+      }
+      double sd = Math.sqrt(ss / n);
+      for (int i = 0; i < n; i++) {
+        scorer.featureRow(u, q, i, row);
+        // the raw row's dot product is rounded to float32 on its own path: 1e-7 relative to each value
+        assertEquals((pers[i] - mean) / sd, row[3], 1e-6 * (1 + Math.abs(row[3])), "episode " + e + ", product " + i);
+      }
+    }
+    // A user with no embedding preference has the same personalisation (0) for every product: the
+    // spread is 0, and the column is 0 rather than 0/0.
+    User v = w.sampleUser(rng);
+    User flat = new User(v.segment(), v.thetaPrice(), v.thetaPl(), v.thetaCat(), new float[v.thetaEmb().length]);
+    Query q = w.sampleQuery(flat, rng);
+    scorer.drawBase(flat, q, rng);
+    for (int i = 0; i < n; i++) {
+      scorer.featureRow(flat, q, i, row);
+      assertEquals(0.0, row[3], 0.0, "product " + i);
+    }
+  }
+
+  @Test
+  void signsOfZeroDropTheInteractionWeights() {
+    // With a user's price and private-label tastes exactly 0 and every query's specificity 0, the sign
+    // features 7-9 are 0, and so is their weight's share of the score.
+    SimSettings s = ZoosimConfig.fromString("catalog { n_products = 200 }, action { standardize_features = true }, "
+        + "queries { specificity { brand = 0, category = 0, generic = 0 } }");
+    World w = World.generate(s, new NumpyRandom(81));
+    int n = w.catalog().size();
+    EpisodeScorer scorer = new EpisodeScorer(w, s.topK(), ScoringKernel.scalar());
+    NumpyRandom rng = new NumpyRandom(82);
+    User v = w.sampleUser(rng);
+    User u = new User(v.segment(), 0.0, 0.0, v.thetaCat(), v.thetaEmb());
+    Query q = w.sampleQuery(u, rng);
+    scorer.drawBase(u, q, rng);
+    double[] a = {0.5, -1, 1, 0.25, 2, 0, 0, 3, -3, 1.5};
+    double[] row = new double[10];
+    double[] scores = new double[n];
+    for (int i = 0; i < n; i++) {
+      scorer.featureRow(u, q, i, row);
+      assertEquals(0.0, row[7], 0.0);
+      assertEquals(0.0, row[8], 0.0);
+      assertEquals(0.0, row[9], 0.0);
+      double f = 0;
+      for (int j = 0; j < 7; j++) {
+        f += a[j] * row[j];
+      }
+      scores[i] = scorer.base(i) + f;
+    }
+    assertArrayEquals(TopK.of(scores, s.topK()), scorer.rankByWeights(u, q, a, s.topK()));
+  }
+
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void rankingsAndRowsAreTheirDefinitions(boolean standardize) {

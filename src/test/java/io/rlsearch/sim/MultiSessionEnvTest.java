@@ -23,6 +23,22 @@ class MultiSessionEnvTest {
   private static final SimSettings SMALL = ZoosimConfig.fromString("catalog { n_products = 300 }");
 
   @Test
+  void aUserReturnsWithTheRetentionProbability() {
+    // clicks and satisfaction weigh nothing, so every session's return probability is the base rate:
+    // 0.999 returns (the first five sessions, on this seed) and 0.001 churns
+    for (double rate : new double[] {0.999, 0.001}) {
+      SimSettings s = ZoosimConfig.fromString("catalog { n_products = 100 }, retention { base_rate = " + rate
+          + ", click_weight = 0, satisfaction_weight = 0 }");
+      MultiSessionEnv env = new MultiSessionEnv(World.generate(s, new NumpyRandom(53)), new NumpyRandom(54));
+      for (int ep = 0; ep < 5; ep++) {
+        env.reset();
+        Step step = env.step(Action.zeros(10));
+        assertEquals(rate > 0.5, step.info().returned(), "rate " + rate + ", episode " + ep);
+      }
+    }
+  }
+
+  @Test
   void observationsCarryTheStateAndTheNextQuery() {
     World w = World.generate(SMALL, new NumpyRandom(51));
     MultiSessionEnv env = new MultiSessionEnv(w, new NumpyRandom(52));

@@ -77,6 +77,40 @@ class RandomEdgesTest {
   }
 
   @Test
+  void rangesOfHalfTheWordAndOneMoreRejectAsNumpy() {
+    // Lemire's threshold is 2^32 mod n. For n = 2^31 + 1 it is 2^31 - 1, so about half of the
+    // words are rejected and a rejected word is often followed by another (16 rejections in these 12
+    // draws, counted by a plain Python rewrite of numpy's buffered_bounded_lemire_uint32 on
+    // PCG64(11).random_raw() that gives the same 12 values).
+    // numpy 2.4.6: r = default_rng(11); [int(r.integers(0, 2**31 + 1)) for _ in range(12)]; r.random()
+    long[] odd = {1267085886L, 1291707887L, 1042610374L, 317668847L, 151227035L, 1165533627L, 2036519846L,
+        1335484846L, 1864733256L, 312974493L, 952911210L, 591221179L};
+    NumpyRandom a = new NumpyRandom(11);
+    for (int i = 0; i < odd.length; i++) {
+      assertEquals(odd[i], a.integers(0, (1L << 31) + 1), "draw " + i);
+    }
+    assertEquals(0.13796807286695534, a.random(), 0.0);
+    // For n = 2^31 the threshold is 0: no word is rejected, although half of them leave 0 over.
+    // r = default_rng(12); [int(r.integers(0, 2**31)) for _ in range(12)]; r.random()
+    long[] even = {1315760028L, 538641422L, 2089470804L, 2033136463L, 138338361L, 406562430L, 428392777L,
+        385025372L, 1249649248L, 751381422L, 1036628920L, 495083557L};
+    NumpyRandom b = new NumpyRandom(12);
+    for (int i = 0; i < even.length; i++) {
+      assertEquals(even[i], b.integers(0, 1L << 31), "draw " + i);
+    }
+    assertEquals(0.6704457427727847, b.random(), 0.0);
+    // Below 2^31 the range is a positive int: n = 2^30 + 1 has threshold 2^30 - 3 (6 rejections here).
+    // r = default_rng(13); [int(r.integers(0, 2**30 + 1)) for _ in range(12)]; r.random()
+    long[] quarter = {962022703L, 880194816L, 74642222L, 870829744L, 1011425287L, 182058290L, 82892286L,
+        857875077L, 659053810L, 846957855L, 898101354L, 977542264L};
+    NumpyRandom c = new NumpyRandom(13);
+    for (int i = 0; i < quarter.length; i++) {
+      assertEquals(quarter[i], c.integers(0, (1L << 30) + 1), "draw " + i);
+    }
+    assertEquals(0.9848034752375554, c.random(), 0.0);
+  }
+
+  @Test
   void torchsUniformAndItsLastPartialBlock() {
     // uniform_: (word & 0xFFFFFF) * 2^-24 * (to - from) + from, one word a value
     TorchRandom t = new TorchRandom(11);
@@ -300,6 +334,32 @@ class RandomEdgesTest {
       assertEquals(want[i], r.beta(ab, ab), 0.0, "seed " + seed + " draw " + i);
     }
     assertEquals(next, r.randomSample(), 0.0, "the stream stays in step");
+  }
+
+  @Test
+  void legacyBetaNearOneInLogsAndAZeroSecondParameterRefused() {
+    // numpy 2.4.6: rs = RandomState(15); [rs.beta(1e-3, 1e-3) for _ in range(6)]; rs.random_sample()
+    // Draw 3 is accepted with both powers U^1000 and V^1000 underflowing to 0 (a Python rewrite of
+    // Johnk's loop on rs.random_sample() shows it), so 0.99127... is exp(lx - log(e^lx + e^ly)).
+    LegacyRandom r = new LegacyRandom(15);
+    double[] want = {1.0, 0.0, 0.0, 0.9912785353318565, 0.0, 1.0};
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(want[i], r.beta(1e-3, 1e-3), 1e-15, "draw " + i);
+    }
+    assertEquals(0.7177736874735561, r.randomSample(), 0.0);
+    assertEquals("beta parameters must be > 0, got a=0.5, b=0.0", message(() -> new LegacyRandom(1).beta(0.5, 0)));
+    assertEquals("beta parameters must be > 0, got a=0.0, b=0.5", message(() -> new LegacyRandom(1).beta(0, 0.5)));
+  }
+
+  @Test
+  void theFloatLogAtTheSquareRootOfAHalfAndTheSineOfZero() {
+    // A mantissa exactly at sqrt(1/2) (as a float) takes the upper branch; either branch is the same
+    // logarithm, but only if the shift of the mantissa and of the exponent go together.
+    float half = 0.70710677f;
+    for (float x : new float[] {half, 2 * half, half / 8}) {
+      assertEquals(Math.log(x), CephesFloat.log(x), 1e-6, "log " + x);
+    }
+    assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(CephesFloat.sin(0f)), "sin(+0) is +0");
   }
 
   @Test
