@@ -46,6 +46,30 @@ class StudySettingsLimitsTest {
     assertArrayEquals(new double[] {18, -12}, p.logits(context, 1, 2, 3), 1e-12);
   }
 
+  private static OpeStudy.Settings ope(int episodes, int truth, long seed, double clip, int bootstrap, int folds) {
+    return new OpeStudy.Settings(PolicySpec.parse("uniform"), PolicySpec.parse("uniform"), episodes, truth, seed,
+        TemplateBandits.FeatureMode.SIMPLE, clip, bootstrap, folds);
+  }
+
+  private static String refused(Runnable r) {
+    return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+  }
+
+  @Test
+  void theOpeStudysSettingsAtTheirLimits() {
+    OpeStudy.Settings least = ope(2, 2, 0, Double.MIN_VALUE, 10, 2);
+    assertEquals(2, least.episodes());
+    assertEquals(0, ope(2, 2, 0, 1, 0, 1).bootstrap(), "0 resamples: each estimator's own variance");
+    assertEquals("episodes must be >= 2, got 1 logged, 2 truth", refused(() -> ope(1, 2, 0, 1, 0, 1)));
+    assertEquals("episodes must be >= 2, got 2 logged, 1 truth", refused(() -> ope(2, 1, 0, 1, 0, 1)));
+    assertEquals("seed must be >= 0, got -1", refused(() -> ope(2, 2, -1, 1, 0, 1)));
+    assertEquals("clip must be > 0, got 0.0", refused(() -> ope(2, 2, 0, 0, 0, 1)));
+    assertEquals("bootstrap must be 0 or >= 10, got 9", refused(() -> ope(2, 2, 0, 1, 9, 1)));
+    assertEquals("bootstrap must be 0 or >= 10, got -1", refused(() -> ope(2, 2, 0, 1, -1, 1)));
+    assertEquals("cross-fit folds must be in 1..episodes, got 0", refused(() -> ope(2, 2, 0, 1, 0, 0)));
+    assertEquals("cross-fit folds must be in 1..episodes, got 3", refused(() -> ope(2, 2, 0, 1, 0, 3)));
+  }
+
   @Test
   void theBattlesReferenceSearchIsTheDocumentedOne() {
     assertEquals(new BoostReference.Settings(300, 16, 6, 4, 7), BoostReference.Settings.battle(7));
