@@ -141,4 +141,11 @@ class SyncRunnerTest {
         () -> SyncRunner.run(WORLD, TASK, new Recorder(), new RunStreams(5), 3, 0, false));
     assertEquals("round size must be >= 1, got 0", e.getMessage());
   }
+
+  @Test
+  void noEpisodesIsRefusedByName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SyncRunner.run(WORLD, TASK, new Recorder(), new RunStreams(5), 0, 2, false));
+    assertEquals("episodes must be >= 1, got 0", e.getMessage());
+  }
 }
