@@ -37,6 +37,9 @@ public final class SyncRunner {
     if (roundSize < 1) {
       throw new IllegalArgumentException("round size must be >= 1, got " + roundSize);
     }
+    if (episodes < 1) {
+      throw new IllegalArgumentException("episodes must be >= 1, got " + episodes);
+    }
     SessionRunner runner = new SessionRunner(world, task, streams);
     Population population = new Population(world, streams, episodes, false, 1);
     UpdateRule rule = agent.create(runner.arms(), runner.contextDim());
