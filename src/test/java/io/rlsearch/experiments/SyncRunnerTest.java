@@ -147,5 +147,7 @@ class SyncRunnerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SyncRunner.run(WORLD, TASK, new Recorder(), new RunStreams(5), 0, 2, false));
     assertEquals("episodes must be >= 1, got 0", e.getMessage());
+    assertEquals(1, SyncRunner.run(WORLD, TASK, new Recorder(), new RunStreams(5), 1, 2, true).transitions().size(),
+        "one episode is enough");
   }
 }
