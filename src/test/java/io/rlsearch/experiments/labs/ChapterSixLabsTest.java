@@ -14,7 +14,6 @@ import io.rlsearch.sim.ZoosimConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,11 +32,13 @@ class ChapterSixLabsTest {
   private static final List<String> SCENARIOS =
       List.of("simple_baseline", "rich_oracle_raw", "rich_oracle_blend", "rich_oracle_quantized", "rich_estimated");
 
-  private static LabReport matrix;
-
-  @BeforeAll
-  static void runTheMatrixOnce() {
-    matrix = new BanditMatrixLab().run(SMALL);
+  /**
+   * The matrix on the small world, run afresh by each test that reads it rather than once in a @BeforeAll:
+   * PIT links code run in a @BeforeAll only to the class's first test, so the others would never be run
+   * against its mutants.
+   */
+  private static LabReport matrix() {
+    return new BanditMatrixLab().run(SMALL);
   }
 
   private static TemplateBandits.Result byHand(FeatureMode mode, RichRegularization reg, long worldSeed, long banditSeed,
@@ -46,7 +47,7 @@ class ChapterSixLabsTest {
         TemplateBandits.Estimator.CH06, 200, 1000, worldSeed, banditSeed, prior, alpha, sigma, reg)).run(Runnable::run);
   }
 
-  private static void assertScenarioIs(String name, TemplateBandits.Result r) {
+  private static void assertScenarioIs(LabReport matrix, String name, TemplateBandits.Result r) {
     String p = name + ".";
     assertEquals(r.bestStatic(), matrix.figures().get(p + "best_static_id"), name);
     assertEquals(r.linucb().means().reward(), (double) matrix.figures().get(p + "linucb_reward"), 0.0, name);
@@ -59,6 +60,7 @@ class ChapterSixLabsTest {
 
   @Test
   void theMatrixReportsFiveScenariosWithTheirRecordedFiguresAndSource() {
+    LabReport matrix = matrix();
     assertEquals("ch06-bandit-matrix", matrix.lab());
     List<String> keys = new ArrayList<>();
     for (String s : SCENARIOS) {
@@ -88,6 +90,7 @@ class ChapterSixLabsTest {
 
   @Test
   void theMatrixVerdictsFollowItsFiguresOnEitherSide() {
+    LabReport matrix = matrix();
     int matches = 0;
     int misses = 0;
     for (String s : SCENARIOS) {
@@ -127,7 +130,7 @@ class ChapterSixLabsTest {
   @Test
   void theQuantizedScenarioTakesRichEstimatedHyperParameters() {
     // rich oracle features quantized, with rich_est's prior weight 12, LinUCB alpha 0.85 and TS sigma 0.7
-    assertScenarioIs("rich_oracle_quantized",
+    assertScenarioIs(matrix(), "rich_oracle_quantized",
         byHand(FeatureMode.RICH, RichRegularization.QUANTIZED, 20250704, 20250831, 12, 0.85, 0.7));
   }
 
