@@ -9,7 +9,7 @@ import io.rlsearch.experiments.DriftScenario;
 import io.rlsearch.sim.SimSettings;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +26,10 @@ class DriftLabRunTest {
   private static LabReport report;
   private static DriftScenario.Result scenario;
 
-  @BeforeAll
-  static void runOnce() {
+  // Before each test, not once for the class: PIT links code run in a @BeforeAll only to the class's first
+  // test, so the others would never be run against its mutants.
+  @BeforeEach
+  void runTheLab() {
     report = new DriftLab().run(SimSettings.defaults());
     scenario = DriftScenario.run(new DriftScenario.Settings(20, 10, 3000, 1500, 1.5, 30, 0.01, 30,
         DriftDetector.Form.REFERENCE, 5, 100));

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,8 +33,10 @@ class FairnessLabTest {
   private static LabReport report;
   private static World base;
 
-  @BeforeAll
-  static void runTheLabOnce() {
+  // Before each test, not once for the class: PIT links code run in a @BeforeAll only to the class's first
+  // test, so the others would never be run against its mutants.
+  @BeforeEach
+  void runTheLab() {
     report = new FairnessLab().run(SMALL);
     base = World.generate(SMALL, new NumpyRandom(SEED));
   }

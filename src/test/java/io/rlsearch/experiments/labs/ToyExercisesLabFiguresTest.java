@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rlsearch.sim.SimSettings;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 class ToyExercisesLabFiguresTest {
   private static LabReport r;
 
-  @BeforeAll
-  static void runOnce() {
+  // Before each test, not once for the class: PIT links code run in a @BeforeAll only to the class's first
+  // test, so the others would never be run against its mutants.
+  @BeforeEach
+  void runTheLab() {
     r = new ToyExercisesLab().run(SimSettings.defaults());
   }
 
