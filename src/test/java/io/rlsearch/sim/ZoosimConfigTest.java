@@ -168,9 +168,9 @@ class ZoosimConfigTest {
   @Test
   void typesafeConfigErrorsBecomeOneLineNamingTheKey() {
     assertEquals("config: relevance.w_sem: must be number, got a string", refused("relevance { w_sem = lots }"));
-    assertEquals("config: config: Configuration key 'relevance.w_sem' is set to null but expected NUMBER",
-        refused("relevance { w_sem = null }"));
-    assertEquals("config: config: Expecting a value but got wrong token: end of file", refused("seed = "));
+    assertEquals("config: relevance.w_sem: must be number, got null", refused("relevance { w_sem = null }"));
+    assertEquals("config: catalog.n_products: must be number, got null", refused("catalog { n_products = null }"));
+    assertEquals("config: Expecting a value but got wrong token: end of file", refused("seed = "));
     assertEquals("config: a.b: is required", ZoosimConfig.describe(new ConfigException.Missing("a.b")).getMessage());
     assertEquals("config: users.a.b: is required",
         ZoosimConfig.describe(new ConfigException.Missing("a.b"), "users.").getMessage());
@@ -190,6 +190,16 @@ class ZoosimConfigTest {
         refused("queries { specificity { brand = lots } }"));
     assertEquals("config: action.exposure_floors.litter: must be number, got a string",
         refused("action { exposure_floors { litter = lots } }"));
+    assertEquals("config: action.exposure_floors: must be object, got a number", refused("action { exposure_floors = 3 }"));
+    assertEquals("config: action.exposure_floors.pet food: must be number, got a string",
+        refused("action { exposure_floors { \"pet food\" = lots } }"));
+    assertEquals("config: action.exposure_floors.litter: must be number, got null",
+        refused("action { exposure_floors { litter = null } }"));
+    assertEquals("config: queries.specificity.brand: must be number, got null",
+        refused("queries { specificity { brand = null } }"));
+    assertEquals("config: catalog.pl_prob.toys: must be number, got null", refused("catalog { pl_prob { toys = null } }"));
+    assertEquals("config: users.segment_params.premium.price_mean: must be number, got null",
+        refused("users.segment_params.premium.price_mean = null"));
     assertEquals("config: users.segment_params.premium.price_mean: must be number, got a string",
         refused("users.segment_params.premium.price_mean = lots"));
     assertEquals("config: users.segment_params.premium: must be object, got a number",
