@@ -11,4 +11,9 @@ public final class SettingsException extends IllegalArgumentException {
   public SettingsException(String key, String problem) {
     super("config: " + key + ": " + problem);
   }
+
+  /** An error that names no key (a file that does not parse). */
+  public SettingsException(String problem) {
+    super("config: " + problem);
+  }
 }

@@ -156,7 +156,13 @@ public final class ZoosimConfig {
     if (missing.find()) {
       return new SettingsException(prefix + missing.group(1), "is required");
     }
-    return new SettingsException("config", m.replaceAll("^.*?: \\d+: ", ""));
+    java.util.regex.Matcher isNull = java.util.regex.Pattern
+        .compile("Configuration key ['\"]([^'\"]+)['\"] is set to null but expected (\\S+)").matcher(m);
+    if (isNull.find()) {
+      return new SettingsException(prefix + isNull.group(1),
+          "must be " + isNull.group(2).toLowerCase(java.util.Locale.ROOT) + ", got null");
+    }
+    return new SettingsException(m.replaceAll("^.*?: \\d+: ", ""));
   }
 
   static SimSettings read(Config c) {
@@ -315,12 +321,9 @@ public final class ZoosimConfig {
   private static SimSettings.Action readAction(Config c) {
     double floor = c.getIsNull("cm2_floor") ? Double.NaN : c.getDouble("cm2_floor");
     Map<String, Double> floors = new LinkedHashMap<>();
-    try {
-      for (String k : new TreeSet<>(c.getConfig("exposure_floors").root().keySet())) {
-        floors.put(k, c.getConfig("exposure_floors").getDouble(quote(k)));
-      }
-    } catch (ConfigException e) {
-      throw describe(e, "action.exposure_floors.");
+    Config floorTable = c.getConfig("exposure_floors");
+    for (String k : new TreeSet<>(floorTable.root().keySet())) {
+      floors.put(k, number(floorTable, k, "action.exposure_floors." + k));
     }
     Map<String, double[]> templates = new LinkedHashMap<>();
     for (String k : new TreeSet<>(c.getConfig("templates").root().keySet())) {
@@ -353,14 +356,28 @@ public final class ZoosimConfig {
     Config t = c.getConfig(key);
     checkTableKeys(section + "." + key, t, names, Double.isNaN(fallback));
     double[] out = new double[names.size()];
-    try {
-      for (int i = 0; i < names.size(); i++) {
-        out[i] = t.hasPath(quote(names.get(i))) ? t.getDouble(quote(names.get(i))) : fallback;
-      }
-    } catch (ConfigException e) {
-      throw describe(e, section + "." + key + ".");
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      out[i] = t.hasPathOrNull(quote(n)) ? number(t, n, section + "." + key + "." + n) : fallback;
     }
     return out;
+  }
+
+  /**
+   * Entry {@code name} of table {@code t} as a number, refused under {@code key} (its whole path, named by
+   * the caller: the library's own path is relative to the table and quotes names with spaces).
+   */
+  private static double number(Config t, String name, String key) {
+    String q = quote(name);
+    if (t.getIsNull(q)) {
+      throw new SettingsException(key, "must be number, got null");
+    }
+    try {
+      return t.getDouble(q);
+    } catch (ConfigException.WrongType e) {
+      throw new SettingsException(key, "must be number, got a "
+          + t.getValue(q).valueType().name().toLowerCase(java.util.Locale.ROOT));
+    }
   }
 
   private static double[] doubles(Config c, String section, String key) {
