@@ -196,19 +196,56 @@ class BattleStudyAggregatesTest {
   }
 
   @Test
-  void withOneSeedInFlightTheNextSeedStartsOnlyOnceThePreviousIsDone() {
+  void withOneSeedInFlightTheNextSeedStartsOnlyOnceThePreviousIsTrainedAndEvaluated() {
     List<CompletableFuture<List<BattleStudy.Trained>>> started = new ArrayList<>();
-    List<Boolean> previousDone = new ArrayList<>();
+    List<java.util.concurrent.atomic.AtomicInteger> evaluated = new ArrayList<>();
+    List<String> previous = new ArrayList<>();
     BattleStudy.run(SMALL, new BattleStudy.Settings(List.of(1L, 2L, 3L), AGENTS, 1, REFERENCE, 1),
         (world, seed, agents) -> {
-          previousDone.add(started.isEmpty() || started.get(started.size() - 1).isDone());
-          // finishes a little later on another thread, so a seed started too early sees it unfinished
-          CompletableFuture<List<BattleStudy.Trained>> f = CompletableFuture.supplyAsync(() -> trainAll(seed, agents),
-              CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+          int i = started.size();
+          previous.add(i == 0 ? "none" : started.get(i - 1).isDone() + "/" + evaluated.get(i - 1).get());
+          // each agent's policy counts the held-out users it ranks (one each: the seed's evaluation)
+          java.util.concurrent.atomic.AtomicInteger acts = new java.util.concurrent.atomic.AtomicInteger();
+          evaluated.add(acts);
+          // training finishes later on another thread, so a seed started too early sees it unfinished
+          CompletableFuture<List<BattleStudy.Trained>> f = CompletableFuture.supplyAsync(() -> {
+            List<BattleStudy.Trained> out = new ArrayList<>();
+            for (BattleStudy.Trained t : trainAll(seed, agents)) {
+              out.add(new BattleStudy.Trained(t.name(), false, counting(t.policy(), acts), t.returns(), 0, 0, 0, 0, 0,
+                  0));
+            }
+            return out;
+          }, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
           started.add(f);
           return f;
         }, 1);
-    assertEquals(List.of(true, true, true), previousDone);
+    // the previous seed's training done and its evaluation too: its three agents each ranked its one user
+    assertEquals(List.of("none", "true/3", "true/3"), previous);
+  }
+
+  private static PolicySnapshot counting(PolicySnapshot p, java.util.concurrent.atomic.AtomicInteger acts) {
+    return new PolicySnapshot() {
+      @Override
+      public String agent() {
+        return p.agent();
+      }
+
+      @Override
+      public long version() {
+        return p.version();
+      }
+
+      @Override
+      public Decision act(double[] x, NumpyRandom rng) {
+        acts.incrementAndGet();
+        return p.act(x, rng);
+      }
+
+      @Override
+      public PolicySnapshot greedy() {
+        return this;
+      }
+    };
   }
 
   @Test
