@@ -67,6 +67,8 @@ class DriftLabRunTest {
   void theFallbackDelayIsSummarisedOverTheTwentyRuns() {
     double[] fb = scenario.runs().stream().mapToDouble(DriftScenario.Run::fallbackDelay).toArray();
     assertEquals(20, fb.length);
+    // The sums pinned in this class (2,104, 1,468, ...) are the scenario's recorded output on the lab's seeds,
+    // regression values; what is checked independently is the lab's summary of the runs (means, t intervals).
     // the per-run delays sum to 2,104 steps
     assertEquals(105.2, mean(fb), 1e-9);
     assertInterval(105.2, halfWidth(fb), "detection_delay");
