@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Appendix 7.A's lab run inside one test, in a world of 200 products (DiscreteVsContinuousLabTest
  * shares one run between its tests, which mutation testing credits to its first test only): the gain
- * is the continuous agent's GMV over LinUCB's in percent, box by box, and the fixed vectors are the zero vector, 0.5 on boost 0 and 0.5 on
- * boost 5, each played.
+ * is the continuous agent's GMV over LinUCB's in percent, box by box, and the fixed vectors are the
+ * zero vector, 0.5 on boost 0 and 0.5 on boost 5, each played.
  */
 class DiscreteVsContinuousLabOneRunTest {
   @Test
