@@ -37,9 +37,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * without learners, the shared helpers, the Bradley-Terry check's data, loss and accuracy against an
  * independent logistic regression, Appendix 7.A's driver of the continuous agent, and the RLHF lab's
  * expert and linear Gaussian policy against their definitions. The template-bandit demo (18,000
- * template episodes) and the REINFORCE lab (65,000 episodes) take too long for a fast test and are not
- * run here; the calibration check is in NeuralLabsCalibrationTest, the RLHF lab's run in
- * NeuralLabsRlhfTest.
+ * template episodes) and the REINFORCE lab (65,000 episodes) run in a small world in
+ * NeuralLabsBanditsTest and NeuralLabsReinforceTest; the calibration check is in
+ * NeuralLabsCalibrationTest (its thresholds in NeuralLabsCalibrationBoundaryTest), the RLHF lab's run
+ * in NeuralLabsRlhfTest.
  */
 class NeuralLabsTest {
   static final SimSettings DEFAULTS = SimSettings.defaults();
