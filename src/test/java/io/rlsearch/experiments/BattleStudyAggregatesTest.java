@@ -163,29 +163,7 @@ class BattleStudyAggregatesTest {
     BattleStudy.run(SMALL, new BattleStudy.Settings(List.of(1L), AGENTS, 1, REFERENCE, 1), (world, seed, agents) -> {
       List<BattleStudy.Trained> out = new ArrayList<>();
       for (BattleStudy.Trained t : trainAll(seed, agents)) {
-        PolicySnapshot p = t.policy();
-        PolicySnapshot watched = new PolicySnapshot() {
-          @Override
-          public String agent() {
-            return p.agent();
-          }
-
-          @Override
-          public long version() {
-            return p.version();
-          }
-
-          @Override
-          public Decision act(double[] x, NumpyRandom rng) {
-            return p.act(x, rng);
-          }
-
-          @Override
-          public PolicySnapshot greedy() {
-            evaluator.set(Thread.currentThread());
-            return p;
-          }
-        };
+        PolicySnapshot watched = wrapped(t.policy(), () -> { }, () -> evaluator.set(Thread.currentThread()));
         out.add(new BattleStudy.Trained(t.name(), false, watched, t.returns(), 0, 0, 0, 0, 0, 0));
       }
       return out;
@@ -211,8 +189,8 @@ class BattleStudyAggregatesTest {
           CompletableFuture<List<BattleStudy.Trained>> f = CompletableFuture.supplyAsync(() -> {
             List<BattleStudy.Trained> out = new ArrayList<>();
             for (BattleStudy.Trained t : trainAll(seed, agents)) {
-              out.add(new BattleStudy.Trained(t.name(), false, counting(t.policy(), acts), t.returns(), 0, 0, 0, 0, 0,
-                  0));
+              PolicySnapshot counted = wrapped(t.policy(), acts::incrementAndGet, () -> { });
+              out.add(new BattleStudy.Trained(t.name(), false, counted, t.returns(), 0, 0, 0, 0, 0, 0));
             }
             return out;
           }, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
@@ -223,7 +201,8 @@ class BattleStudyAggregatesTest {
     assertEquals(List.of("none", "true/3", "true/3"), previous);
   }
 
-  private static PolicySnapshot counting(PolicySnapshot p, java.util.concurrent.atomic.AtomicInteger acts) {
+  /** {@code p}, running {@code onAct} on each act and {@code onGreedy} when asked for its greedy policy. */
+  private static PolicySnapshot wrapped(PolicySnapshot p, Runnable onAct, Runnable onGreedy) {
     return new PolicySnapshot() {
       @Override
       public String agent() {
@@ -237,12 +216,13 @@ class BattleStudyAggregatesTest {
 
       @Override
       public Decision act(double[] x, NumpyRandom rng) {
-        acts.incrementAndGet();
+        onAct.run();
         return p.act(x, rng);
       }
 
       @Override
       public PolicySnapshot greedy() {
+        onGreedy.run();
         return this;
       }
     };
