@@ -132,4 +132,21 @@ class ArchitectureTest {
           .because("a second FloatVector shape makes the 256-bit kernels box their vectors").check(classes);
     }
   }
+
+  /**
+   * Replies to asks go through {@code io.rlsearch.actors.Replies}: Pekko's Java {@code ActorContext.ask}
+   * and {@code pipeToSelf} hand every reply to {@code CompletableFuture}'s default executor, which on a
+   * machine of two cores or fewer starts a new thread per task.
+   */
+  @Test
+  void repliesDoNotGoThroughTheDefaultExecutor() {
+    noClasses().that().doNotHaveFullyQualifiedName("io.rlsearch.actors.Replies")
+        .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+            com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching("ask|pipeToSelf"))
+            .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
+                    com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo(
+                        org.apache.pekko.actor.typed.javadsl.ActorContext.class)))))
+        .because("Pekko's Java ask and pipeToSelf start a thread per reply on small machines").check(classes);
+  }
 }

@@ -244,10 +244,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private Behavior<Command> askHealth() {
     java.time.Duration t = java.time.Duration.ofSeconds(5);
     healthAsked += 3;
-    getContext().ask(ReplayActor.Stats.class, replay, t, ReplayActor.GetStats::new, (r, e) -> new HealthPart(r));
-    getContext().ask(PolicyServerActor.Stats.class, server, t, PolicyServerActor.GetStats::new,
+    Replies.ask(getContext(), ReplayActor.Stats.class, replay, t, ReplayActor.GetStats::new, (r, e) -> new HealthPart(r));
+    Replies.ask(getContext(), PolicyServerActor.Stats.class, server, t, PolicyServerActor.GetStats::new,
         (r, e) -> new HealthPart(r));
-    getContext().ask(LearnerActor.Stats.class, learner, t, LearnerActor.GetStats::new, (r, e) -> new HealthPart(r));
+    Replies.ask(getContext(), LearnerActor.Stats.class, learner, t, LearnerActor.GetStats::new, (r, e) -> new HealthPart(r));
     return this;
   }
 
@@ -321,10 +321,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
                 ? java.util.concurrent.CompletableFuture.completedFuture(a)
                 : org.apache.pekko.actor.typed.javadsl.AskPattern.<PolicyServerActor.Command, Long>ask(server,
                     r -> new PolicyServerActor.AwaitRound(a.get(0).episode(), r), spec.pullTimeout(), scheduler)
-                    .thenApply(v -> {
+                    .thenApplyAsync(v -> {
                       served.accumulateAndGet(v, Math::max);
                       return a;
-                    }))
+                    }, Replies.SAME_THREAD))
             .via(shard);
       }
       shardFlows.add(shard);
@@ -378,7 +378,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     } else {
       done = merged.runWith(Sink.ignore(), mat).thenApply(d -> -1L);
     }
-    ctx.pipeToSelf(done, (n, err) -> new StreamDone(Optional.ofNullable(err), n != null ? n : -1L));
+    Replies.pipeToSelf(ctx, done, (n, err) -> new StreamDone(Optional.ofNullable(err), n != null ? n : -1L));
   }
 
   static LoggedDecision toLogged(Transition t) {
@@ -496,7 +496,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       return;
     }
     awaiting++;
-    getContext().ask(type, child, t, request::apply, this::collected);
+    Replies.ask(getContext(), type, child, t, request::apply, this::collected);
   }
 
   private Command collected(Object part, Throwable err) {

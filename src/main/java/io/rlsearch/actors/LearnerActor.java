@@ -197,7 +197,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
         restarted.relearn();
         return restarted;
       }
-      ctx.ask(PolicySnapshot.class, registry, Duration.ofSeconds(30), PolicyRegistryActor.GetCurrent::new,
+      Replies.ask(ctx, PolicySnapshot.class, registry, Duration.ofSeconds(30), PolicyRegistryActor.GetCurrent::new,
           (snapshot, failure) -> {
             if (snapshot == null) {
               throw new IllegalStateException("learner could not restore from the registry", failure);

@@ -328,7 +328,9 @@ public final class PipelineRunner {
             }
             if (bar != null) {
               Long produced = AskPattern.<Guardian.Command, Long>ask(guardianRef.join(), Guardian.GetProgress::new,
-                  Duration.ofSeconds(1), system.scheduler()).toCompletableFuture().exceptionally(x -> null).join();
+                  Duration.ofSeconds(1), system.scheduler())
+                  .handleAsync((p, x) -> x == null ? p : null, io.rlsearch.actors.Replies.SAME_THREAD).toCompletableFuture()
+                  .join();
               if (produced != null) {
                 bar.stepTo(produced);
               }

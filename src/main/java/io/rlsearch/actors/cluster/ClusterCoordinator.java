@@ -1,5 +1,6 @@
 package io.rlsearch.actors.cluster;
 
+import io.rlsearch.actors.Replies;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.agents.spi.AgentState;
 import io.rlsearch.agents.spi.UpdateRule;
@@ -404,7 +405,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         .via(streams.flow())
         .mapAsyncUnordered(settings.parallelism(), b -> play(b, v, 0))
         .runWith(Sink.seq(), system);
-    getContext().pipeToSelf(done, (b, f) -> new RoundDone(me, b, f));
+    Replies.pipeToSelf(getContext(), done, (b, f) -> new RoundDone(me, b, f));
   }
 
   /**
@@ -419,13 +420,13 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     String entity = "shard-" + Math.floorMod(batch.get(0) / settings.batch(), settings.shards());
     CompletionStage<List<Transition>> once = sharding.entityRefFor(EnvEntity.TYPE, entity)
         .<EnvEntity.Played>ask(r -> new EnvEntity.Play(run, batch, attempt, v, registry, r), settings.askTimeout())
-        .thenCompose(p -> {
+        .thenComposeAsync(p -> {
           nodes.add(p.node());
           // The answer came at once; the work (policy wait and sessions) has its own deadline.
           return p.transitions().getSource().via(streams.flow()).completionTimeout(settings.workTimeout())
               .runWith(Sink.seq(), system);
-        });
-    return once.handle((ts, failure) -> {
+        }, io.rlsearch.actors.Replies.SAME_THREAD);
+    return once.handleAsync((ts, failure) -> {
       if (failure == null) {
         return CompletableFuture.completedFuture(ts);
       }
@@ -435,7 +436,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
       retries.incrementAndGet();
       return Patterns.after(settings.retryPause(), system.classicSystem().scheduler(),
           system.executionContext(), () -> play(batch, v, attempt + 1));
-    }).thenCompose(x -> x);
+    }, io.rlsearch.actors.Replies.SAME_THREAD).thenCompose(x -> x);
   }
 
   private Behavior<Command> onRoundDone(RoundDone d) {
@@ -491,7 +492,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         ReplaySingleton.GetStats::new, settings.askTimeout(), system.scheduler());
     CompletionStage<PolicyRegistrySingleton.History> history = org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
         registry, PolicyRegistrySingleton.GetHistory::new, settings.askTimeout(), system.scheduler());
-    getContext().pipeToSelf(stats.thenCombine(history, (st, h) -> new Collected(st, h, null, failure)),
+    Replies.pipeToSelf(getContext(), stats.thenCombineAsync(history, (st, h) -> new Collected(st, h, null, failure), Replies.SAME_THREAD),
         (c, e) -> c != null ? c : new Collected(null, null, e, failure));
     return this;
   }
@@ -520,10 +521,10 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     // The report goes out once the checkpoint directory is settled (the write under way finished, the
     // finished run's checkpoint deleted): whoever reads the report may start the same run again, or
     // remove the directory, at once.
-    lastWrite.whenComplete((v, e) -> {
+    lastWrite.whenCompleteAsync((v, e) -> {
       replyTo.tell(report);
       reports.ifPresent(t -> t.tell(org.apache.pekko.actor.typed.pubsub.Topic.publish(report)));
-    });
+    }, Replies.SAME_THREAD);
     return idle(count, round, retries.get());
   }
 

@@ -151,8 +151,8 @@ public final class ClusterNode implements AutoCloseable {
         org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system)).shardRegion(EnvEntity.TYPE.name());
     return poll(() -> org.apache.pekko.pattern.Patterns.ask(region,
             org.apache.pekko.cluster.sharding.ShardRegion.getCurrentRegionsInstance(), Duration.ofSeconds(5))
-        .handle((r, failure) -> r instanceof org.apache.pekko.cluster.sharding.ShardRegion.CurrentRegions c
-            ? (long) c.getRegions().size() : 0L),
+        .handleAsync((r, failure) -> r instanceof org.apache.pekko.cluster.sharding.ShardRegion.CurrentRegions c
+            ? (long) c.getRegions().size() : 0L, io.rlsearch.actors.Replies.SAME_THREAD),
         n, timeout, "shard region(s) registered").thenApply(Long::intValue);
   }
 

@@ -1,5 +1,6 @@
 package io.rlsearch.actors.serve;
 
+import io.rlsearch.actors.Replies;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -41,7 +42,7 @@ public final class EventForwarder {
           .onMessage(Tick.class, t -> {
             if (!asking[0]) {
               asking[0] = true;
-              ctx.ask(ServingRegistryActor.State.class, registry, timeout, ServingRegistryActor.GetState::new,
+              Replies.ask(ctx, ServingRegistryActor.State.class, registry, timeout, ServingRegistryActor.GetState::new,
                   (st, err) -> st != null ? new Answer(st) : NoAnswer.INSTANCE);
             }
             return Behaviors.same();

@@ -3,6 +3,7 @@ package io.rlsearch.actors.serve;
 import io.rlsearch.actors.Ack;
 import io.rlsearch.actors.LearnerActor;
 import io.rlsearch.actors.PolicyRegistryActor;
+import io.rlsearch.actors.Replies;
 import io.rlsearch.agents.spi.AgentBuilder;
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.core.Transition;
@@ -310,7 +311,7 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
         registering = r.learnerVersion();
         PolicySnapshot s = snapshots.get(r.learnerVersion());
         String name = "online:" + settings.agent() + ":v" + r.learnerVersion();
-        getContext().ask(Long.class, registry, ASK, to -> new ServingRegistryActor.Register(name, "online learner", s,
+        Replies.ask(getContext(), Long.class, registry, ASK, to -> new ServingRegistryActor.Register(name, "online learner", s,
             to), (id, err) -> new Registered(r.learnerVersion(), id, err));
       } else if (a instanceof CanaryGate.StartCanary c) {
         control("canary", c.id(), to -> new ServingRegistryActor.Canary(c.id(), c.share(), to));
@@ -336,7 +337,7 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
 
   private void control(String what, long id,
       java.util.function.Function<ActorRef<ServingRegistryActor.Reply>, ServingRegistryActor.Command> make) {
-    getContext().ask(ServingRegistryActor.Reply.class, registry, ASK, make::apply,
+    Replies.ask(getContext(), ServingRegistryActor.Reply.class, registry, ASK, make::apply,
         (rep, err) -> new Controlled(what, id, rep, err));
   }
 
@@ -383,7 +384,7 @@ public final class OnlineLearningActor extends AbstractBehavior<OnlineLearningAc
   }
 
   private Behavior<Command> onGetStats(GetStats g) {
-    getContext().ask(LearnerActor.Stats.class, learner, Duration.ofSeconds(5), LearnerActor.GetStats::new,
+    Replies.ask(getContext(), LearnerActor.Stats.class, learner, Duration.ofSeconds(5), LearnerActor.GetStats::new,
         (s, err) -> new StatsWith(g.replyTo(), s));
     return this;
   }

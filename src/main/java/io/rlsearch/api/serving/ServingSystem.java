@@ -573,7 +573,7 @@ public final class ServingSystem implements AutoCloseable {
     };
     CompletionStage<ServeShardActor.RankReply> ask = AskPattern.ask(shards.get(k),
         to -> new ServeShardActor.Rank(request, to, free), RANK_TIMEOUT, system.scheduler());
-    return ask.handle((reply, e) -> {
+    return ask.handleAsync((reply, e) -> {
       if (reply == null) {
         // Answered 503 like the other overloads, and counted with them.
         rankShed.incrementAndGet();
@@ -585,7 +585,7 @@ public final class ServingSystem implements AutoCloseable {
         rankFailed.incrementAndGet();
       }
       return new RankAnswered(reply);
-    });
+    }, io.rlsearch.actors.Replies.SAME_THREAD);
   }
 
   /**
@@ -601,10 +601,10 @@ public final class ServingSystem implements AutoCloseable {
     }
     CompletionStage<io.rlsearch.serving.FeedbackJoin.Result> ask = AskPattern.ask(join,
         to -> new FeedbackJoinActor.Give(f, to), RANK_TIMEOUT, system.scheduler());
-    return ask.handle((r, e) -> {
+    return ask.handleAsync((r, e) -> {
       feedbackBacklog.taken();
       return Optional.ofNullable(r);
-    });
+    }, io.rlsearch.actors.Replies.SAME_THREAD);
   }
 
   /** Every request count so far. */
@@ -773,12 +773,12 @@ public final class ServingSystem implements AutoCloseable {
       }
       // Through the shards' writer: the flush comes after every decision they sent before their answers.
       AskPattern.<Object, DecisionLogActor.Flushed>ask(writer.get(), DecisionLogActor.Flush::new,
-          Duration.ofSeconds(20), system.scheduler()).whenComplete((f, e) -> {
+          Duration.ofSeconds(20), system.scheduler()).whenCompleteAsync((f, e) -> {
             if (f != null) {
               drained = f;
             }
             done.complete(org.apache.pekko.Done.getInstance());
-          });
+          }, io.rlsearch.actors.Replies.SAME_THREAD);
     };
     check[0].run();
     return done;

@@ -3,6 +3,7 @@ package io.rlsearch.app.bench;
 import com.typesafe.config.Config;
 import io.rlsearch.actors.PolicyRegistryActor;
 import io.rlsearch.actors.PolicyServerActor;
+import io.rlsearch.actors.Replies;
 import io.rlsearch.agents.continuous.GaussianPolicySnapshot;
 import io.rlsearch.agents.nn.Mlp;
 import io.rlsearch.agents.spi.InferenceEngine;
@@ -77,7 +78,7 @@ public final class InferenceRuns {
       return Behaviors.<Msg>receive(Msg.class)
           .onMessage(ClientDone.class, m -> {
             if (++finished[0] == batch) {
-              ctx.ask(PolicyServerActor.Stats.class, server, Duration.ofSeconds(30), PolicyServerActor.GetStats::new,
+              Replies.ask(ctx, PolicyServerActor.Stats.class, server, Duration.ofSeconds(30), PolicyServerActor.GetStats::new,
                   (stats, err) -> new ServerStats(stats));
             }
             return Behaviors.same();
