@@ -85,7 +85,21 @@ public final class FdlibmMath {
     float a = Math.abs(x);
     if (a >= 0x1p-10f && a < 20f) {
       double e = Math.exp(2.0 * a);
-      double z = (e - 1.0) / (e + 1.0);
+      return tanhFloat(x, (e - 1.0) / (e + 1.0));
+    }
+    return (float) tanh(x);
+  }
+
+  /**
+   * {@link #tanhFloat(float)} with its cheaper value {@code z = (e - 1) / (e + 1)} computed by the
+   * caller, from any {@code e} within 1 ulp of {@code exp(2|x|)} (a vector exponential, say, which the
+   * Vector API specifies as accurate as {@link Math#exp}): the same bits as {@code (float)
+   * StrictMath.tanh(x)} for every x, since z is used only where the argument above shows it rounds to
+   * the same float.
+   */
+  public static float tanhFloat(float x, double z) {
+    float a = Math.abs(x);
+    if (a >= 0x1p-10f && a < 20f) {
       // the 29 bits a float drops: 2^28 is the halfway point; 2^-42 relative is under 2^11 of them
       long dropped = Double.doubleToRawLongBits(z) & 0x1fffffffL;
       if (Math.abs(dropped - 0x10000000L) > MARGIN) {

@@ -22,6 +22,16 @@ interface DenseKernel {
    */
   void layer(float[] h, int n, int in, float[] wt, float[] b, int out, float[] next);
 
+  /**
+   * Replaces {@code h[from, to)} by their hyperbolic tangents, each with the bits of
+   * {@link io.rlsearch.core.FdlibmMath#tanhFloat(float)} (and so of {@code (float) StrictMath.tanh}).
+   */
+  default void tanh(float[] h, int from, int to) {
+    for (int j = from; j < to; j++) {
+      h[j] = io.rlsearch.core.FdlibmMath.tanhFloat(h[j]);
+    }
+  }
+
   /** The plain-Java kernel. */
   DenseKernel SCALAR = DenseKernel::scalarLayer;
 

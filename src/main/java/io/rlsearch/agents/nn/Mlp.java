@@ -131,7 +131,10 @@ public final class Mlp {
         for (int i = 0; i < in; i++) {
           s += w[row + i] * h[i];
         }
-        next[o] = l < weights.length - 1 ? activate(s) : s;
+        next[o] = s;
+      }
+      if (l < weights.length - 1) {
+        activate(next, 0, out, DenseKernel.preferred());
       }
       h = next;
     }
@@ -185,9 +188,7 @@ public final class Mlp {
       float[] next = new float[n * out];
       kernel.layer(h, n, in, wt[l], bias[l], out, next);
       if (l < weights.length - 1) {
-        for (int j = 0; j < n * out; j++) {
-          next[j] = activate(next[j]);
-        }
+        activate(next, 0, n * out, kernel);
       }
       h = next;
     }
@@ -219,9 +220,7 @@ public final class Mlp {
     float[] h = new float[n * sizes[1]];
     kernel.layer(rest, n, own, tailWeights(p), start, sizes[1], h);
     for (int l = 1; l < weights.length; l++) {
-      for (int j = 0; j < h.length; j++) {
-        h[j] = activate(h[j]);
-      }
+      activate(h, 0, h.length, kernel);
       float[] next = new float[n * sizes[l + 1]];
       kernel.layer(h, n, sizes[l], wt[l], bias[l], sizes[l + 1], next);
       h = next;
@@ -273,10 +272,8 @@ public final class Mlp {
       }
       pre[l] = z;
       if (l < layers - 1) {
-        float[] a = new float[out];
-        for (int o = 0; o < out; o++) {
-          a[o] = activate(z[o]);
-        }
+        float[] a = z.clone();
+        activate(a, 0, out, DenseKernel.preferred());
         h = a;
       }
     }
@@ -311,9 +308,18 @@ public final class Mlp {
     return forward(x)[0];
   }
 
-  /** ReLU, or tanh as {@link StrictMath#tanh} computes it (the same bits, without its native call). */
-  private float activate(float s) {
-    return activation == Activation.RELU ? Math.max(0f, s) : FdlibmMath.tanhFloat(s);
+  /**
+   * ReLU, or tanh as {@link StrictMath#tanh} computes it (the same bits, without its native call), over
+   * {@code h[from, to)} in place.
+   */
+  private void activate(float[] h, int from, int to, DenseKernel kernel) {
+    if (activation == Activation.RELU) {
+      for (int j = from; j < to; j++) {
+        h[j] = Math.max(0f, h[j]);
+      }
+    } else {
+      kernel.tanh(h, from, to);
+    }
   }
 
   /** Number of parameters. */
