@@ -367,16 +367,16 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
           .toMat(FileIO.toPath(tmp), Keep.right())
           .run(mat);
       // The count goes to the guardian with the stream's end (never written from this callback's thread).
-      done = written.thenApply(io -> {
+      done = written.thenApplyAsync(io -> {
         try {
           Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException("cannot move the decision log into place: " + e.getMessage(), e);
         }
         return lines.sum();
-      });
+      }, ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
     } else {
-      done = merged.runWith(Sink.ignore(), mat).thenApply(d -> -1L);
+      done = merged.runWith(Sink.ignore(), mat).thenApplyAsync(d -> -1L, Replies.SAME_THREAD);
     }
     Replies.pipeToSelf(ctx, done, (n, err) -> new StreamDone(Optional.ofNullable(err), n != null ? n : -1L));
   }

@@ -162,4 +162,36 @@ class FdlibmMathTest {
       checkFloat(x);
     }
   }
+
+  /**
+   * The contract of {@code tanhFloat(x, z)}: any z within the documented error of the exact value gives
+   * StrictMath's float. Arguments whose cheaper value lies within 2^10 units of the dropped bits of a
+   * halfway point are the ones where an error of that size would round the other way; each is tried with
+   * its value moved by 1 and by 2^10 units either way (the worst error the margin is sized for is under
+   * 2^11 units), and with its sign flipped. Without the halfway check these would round wrongly.
+   */
+  @Test
+  void valuesNearAHalfwayPointGiveStrictMathsFloatWhateverTheirErrorWithinTheBound() {
+    int found = 0;
+    for (int bits = Float.floatToRawIntBits(0.5f); bits < Float.floatToRawIntBits(1f); bits++) {
+      float x = Float.intBitsToFloat(bits);
+      double e = Math.exp(2.0 * x);
+      double z = (e - 1.0) / (e + 1.0);
+      long dropped = Double.doubleToRawLongBits(z) & 0x1fffffffL;
+      if (Math.abs(dropped - 0x10000000L) > (1L << 10)) {
+        continue;
+      }
+      found++;
+      for (float sx : new float[] {x, -x}) {
+        int want = Float.floatToRawIntBits((float) StrictMath.tanh(sx));
+        for (long k : new long[] {-(1L << 10), -1, 0, 1, 1L << 10}) {
+          double zk = Double.longBitsToDouble(Double.doubleToRawLongBits(z) + k);
+          assertEquals(want, Float.floatToRawIntBits(FdlibmMath.tanhFloat(sx, zk)), "tanh(" + sx + ") from a value "
+              + k + " units off");
+        }
+      }
+    }
+    // about 2^-18 of the 8 million floats of [0.5, 1)
+    assertTrue(found >= 8, "only " + found + " arguments near a halfway point");
+  }
 }

@@ -410,8 +410,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
 
   /**
    * One batch to its shard, pulled back through its stream reference; sent again on failure. Runs on
-   * stream and scheduler threads: it reads only this coordinator's immutable fields and thread-safe
-   * counters, never its context.
+   * the actor system's dispatcher, stream and scheduler threads: it reads only this coordinator's
+   * immutable fields and thread-safe counters, never its context.
    */
   private CompletionStage<List<Transition>> play(List<Long> batch, long v, int attempt) {
     if (ended.get()) {
@@ -425,7 +425,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
           // The answer came at once; the work (policy wait and sessions) has its own deadline.
           return p.transitions().getSource().via(streams.flow()).completionTimeout(settings.workTimeout())
               .runWith(Sink.seq(), system);
-        }, io.rlsearch.actors.Replies.SAME_THREAD);
+        }, system.executionContext()); // materialising a stream is not for the replying thread
     return once.handleAsync((ts, failure) -> {
       if (failure == null) {
         return CompletableFuture.completedFuture(ts);

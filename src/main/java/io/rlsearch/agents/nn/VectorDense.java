@@ -20,8 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorDense implements DenseKernel {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
   private static final int L = 8;
-  /** The one DoubleVector shape of the process (the world's scoring uses the same). */
-  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+  /**
+   * The DoubleVector shape the world's scoring kernel uses (512 bits where the machine runs them and
+   * {@code -Drlsearch.simd=256} does not cap it, else 256), chosen the same way, so that the process has
+   * one: a second shape makes C2 box the vectors of every kernel that shares the Vector API's code.
+   */
+  private static final VectorSpecies<Double> D = !"256".equals(System.getProperty("rlsearch.simd"))
+      && DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
   /** Values per pass of {@link #tanh}: its two scratch arrays stay in L1. */
   private static final int TANH_CHUNK = 256;
 
@@ -44,7 +49,7 @@ final class VectorDense implements DenseKernel {
   }
 
   /**
-   * The exponentials four at a time (the Vector API's, within 1 ulp like {@link Math#exp}), then
+   * The exponentials a lane group at a time (the Vector API's, within 1 ulp like {@link Math#exp}), then
    * {@link FdlibmMath#tanhFloat(float, double)} value by value: the same bits as the scalar kernel, about
    * a quarter of its time (one {@code Math.exp} call per value was most of it).
    */
@@ -62,7 +67,7 @@ final class VectorDense implements DenseKernel {
         twice[j] = 2.0 * Math.abs(h[c + j]);
       }
       int j = 0;
-      for (; j + 4 <= m; j += 4) {
+      for (; j + D.length() <= m; j += D.length()) {
         DoubleVector e = DoubleVector.fromArray(D, twice, j).lanewise(VectorOperators.EXP);
         e.sub(1.0).div(e.add(1.0)).intoArray(z, j);
       }
