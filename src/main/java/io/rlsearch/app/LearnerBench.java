@@ -41,7 +41,9 @@ import picocli.CommandLine.Spec;
         + " machine), and transitions learned per second. Each step is one member's minibatch update, so"
         + " member_updates_per_sec equals optimiser_steps_per_sec. On the CPU, Adam runs in Java over every"
         + " parameter at once; on the bundled Linux x86-64 PyTorch its float results are DJL's Adam's bit for"
-        + " bit (LearnerEquivalenceTest checks it on the machine that runs the tests). On a GPU DJL's Adam runs."})
+        + " bit (LearnerEquivalenceTest checks it on the machine that runs the tests). On a GPU DJL's Adam runs.",
+        "Then step_us_by_rows: microseconds per optimiser step of a Q-ensemble member's network on minibatches"
+        + " of 1, 16, 64, 256 and 1,024 rows, what a step costs whatever its rows against what each row adds."})
 final class LearnerBench implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -119,6 +121,7 @@ final class LearnerBench implements Callable<Integer> {
         row.put("updates_per_cpu_sec", cpu > 0 ? steps / cpu : Double.NaN);
         rows.add(row);
       }
+      out.put("step_us_by_rows", stepCost(learner, dim + task.actionDim(), transitions / 4096.0));
     }
     out.put("agents", rows);
     if (json) {
@@ -134,8 +137,45 @@ final class LearnerBench implements Callable<Integer> {
             r.get("agent"), (long) r.get("gradient_steps"), (double) r.get("wall_s"), (double) r.get("updates_per_sec"),
             (double) r.get("transitions_per_sec"), (double) r.get("cpu_s"), (double) r.get("updates_per_cpu_sec"));
       }
+      w.printf(Locale.ROOT, "one step of a Q-ensemble member's network, microseconds by minibatch rows: %s%n",
+          out.get("step_us_by_rows"));
     }
     return 0;
+  }
+
+  /**
+   * Microseconds per optimiser step of a Q-ensemble member's network ((in, 64, 64, 1), ReLU, Adam as the
+   * learner runs it) on minibatches of 1 to 1,024 rows, after a warm-up at each size: what a step costs
+   * whatever its rows (the 1-row figure: PyTorch's calls, autograd and Adam) against what each row adds.
+   * {@code scale} scales the repetitions (1 at the default 4,096 transitions: about 5 s in all).
+   */
+  private static Map<String, Object> stepCost(SharedLearner learner, int in, double scale) {
+    Map<String, Object> byRows = new LinkedHashMap<>();
+    NumpyRandom rng = new NumpyRandom(5);
+    io.rlsearch.agents.nn.Mlp init = io.rlsearch.learn.MlpInit.create(new int[] {in, 64, 64, 1},
+        io.rlsearch.agents.nn.Mlp.Activation.RELU, new NumpyRandom(4));
+    try (io.rlsearch.learn.RegressionModel m = learner.regression("bench-step", init, 1e-3, 0)) {
+      for (int rows : new int[] {1, 16, 64, 256, 1024}) {
+        float[] x = new float[rows * in];
+        float[] y = new float[rows];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) rng.standardNormal();
+        }
+        for (int i = 0; i < rows; i++) {
+          y[i] = (float) rng.standardNormal();
+        }
+        int reps = Math.max(20, (int) (scale * 400_000 / (rows + 200)));
+        for (int r = 0; r < reps / 4; r++) {
+          m.fit(x, y, rows, 1, rows, rng);
+        }
+        long t0 = System.nanoTime();
+        for (int r = 0; r < reps; r++) {
+          m.fit(x, y, rows, 1, rows, rng);
+        }
+        byRows.put(String.valueOf(rows), Math.round((System.nanoTime() - t0) / 1e2 / reps) / 10.0);
+      }
+    }
+    return byRows;
   }
 
   /** Sessions of the uniform random policy on the task, one per user. */

@@ -194,6 +194,12 @@ class RuntimeCommandsTest {
       assertEquals("one optimiser step of one network on one minibatch", a.get("step").asText());
       assertTrue(a.get("cpu_s").asDouble() > 0 && a.get("updates_per_cpu_sec").asDouble() > 0, a.toString());
     }
+    // a step's cost by minibatch rows, for 1 to 1,024 rows
+    JsonNode byRows = j.get("step_us_by_rows");
+    java.util.List<String> sizes = new java.util.ArrayList<>();
+    byRows.fieldNames().forEachRemaining(sizes::add);
+    assertEquals(java.util.List.of("1", "16", "64", "256", "1024"), sizes);
+    byRows.forEach(v -> assertTrue(v.asDouble() > 0, byRows.toString()));
     assertEquals(2, run("bench", "learner", "--transitions", "10").code());
     Run opt = run("bench", "learner", "--optimiser", "sgd");
     assertEquals(2, opt.code());
