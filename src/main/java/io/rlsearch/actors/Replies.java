@@ -44,8 +44,9 @@ public final class Replies {
   }
 
   /**
-   * {@code ctx.ask(type, target, timeout, create, apply)}, the same arguments: asks {@code target} and turns the reply, or the
-   * failure (a timeout), into a message to this actor.
+   * {@code ctx.ask(type, target, timeout, create, apply)}, with the same arguments ({@code type} fixes the
+   * reply's type for the compiler): asks {@code target} and turns the reply, or the failure (a timeout),
+   * into a message to this actor.
    */
   public static <T, Req, Res> void ask(ActorContext<T> ctx, Class<Res> type, RecipientRef<Req> target,
       Duration timeout, Function<ActorRef<Res>, Req> create, BiFunction<? super Res, Throwable, ? extends T> apply) {
