@@ -144,6 +144,9 @@ public final class DiffRankAgent {
     private int iNext;
     private double temperature;
     private long updates;
+    /** The scorer's Adam step in Java, as the learner's regression models take it (null: DJL's, on request or on a GPU). */
+    private final FastAdam fast;
+    private boolean stepped;
     private long seen;
     private double lastObjective = Double.NaN;
     private long skipped;
@@ -160,6 +163,7 @@ public final class DiffRankAgent {
         this.scorer = DjlNets.model("diffrank", manager, init);
         this.trainer = scorer.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
             .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) s.lr())).build()));
+        this.fast = learner.djlOptimiser() || learner.onGpu() ? null : new FastAdam(scorer.getBlock(), (float) s.lr(), 0f);
       }
       this.value = learner.regression("diffrank-value", MlpInit.create(sizes, Mlp.Activation.RELU,
           new NumpyRandom(s.seed() + 1)), s.valueLr(), 0);
@@ -288,7 +292,11 @@ public final class DiffRankAgent {
             objective = j.getFloat();
             loss = l.getFloat();
             if (Double.isFinite(loss)) {
-              gc.backward(l);
+              if (fast != null) {
+                fast.backward(l);
+              } else {
+                gc.backward(l);
+              }
             }
           }
           if (!Double.isFinite(loss)) {
@@ -297,7 +305,14 @@ public final class DiffRankAgent {
             skipped++;
             return;
           }
-          trainer.step();
+          if (fast != null) {
+            // DJL's step refuses a first step whose gradients are all zero; so does this one
+            fast.readGradients(!stepped);
+            fast.step();
+          } else {
+            trainer.step();
+          }
+          stepped = true;
           learner.countStep();
           lastObjective = objective;
         }
@@ -326,6 +341,11 @@ public final class DiffRankAgent {
     /** Scorer batches skipped because the agent's model estimates were not finite. */
     public long skippedSteps() {
       return skipped;
+    }
+
+    /** Whether the scorer's Adam step runs in Java (the learner's own step) rather than DJL's. */
+    boolean javaAdam() {
+      return fast != null;
     }
 
     /** Scorer steps taken. */

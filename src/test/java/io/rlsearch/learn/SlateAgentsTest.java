@@ -196,6 +196,44 @@ class SlateAgentsTest {
   }
 
   /**
+   * The scorer's Adam step runs in Java on the CPU (one pass over every parameter instead of DJL's
+   * native calls per tensor) and ends with the same bits as DJL's optimiser.
+   */
+  @Test
+  void diffRankTrainsToTheSameBitsWithEitherAdam() {
+    NumpyRandom env = new NumpyRandom(11);
+    java.util.List<Transition> ts = new java.util.ArrayList<>();
+    for (int t = 0; t < 200; t++) {
+      double[] x = context(env);
+      double[] scores = new double[N];
+      for (int i = 0; i < N; i++) {
+        scores[i] = env.normal(0, 1);
+      }
+      ts.add(play(t, t, 0, x, scores, env, 0));
+    }
+    io.rlsearch.agents.nn.Mlp[] weights = new io.rlsearch.agents.nn.Mlp[2];
+    long[] updates = new long[2];
+    for (int djl = 0; djl < 2; djl++) {
+      try (SharedLearner own = new SharedLearner(LearnerDevice.CPU)) {
+        own.useDjlOptimiser(djl == 1);
+        DiffRankAgent.Settings s = new DiffRankAgent.Settings(new int[] {64, 64}, 1e-3, 1e-3, 1.0, 16, 5000, 1.0, 0.995,
+            0.05, 32, 0.05, SHOWN, 1, 2, N, 42);
+        DiffRankAgent.Rule rule = (DiffRankAgent.Rule) DiffRankAgent.builder(own, s).create(0, 1 + N * 2);
+        assertEquals(djl == 0, rule.javaAdam(), "the scorer's Adam in Java unless DJL's is asked for");
+        for (Transition t : ts) {
+          rule.observe(t);
+        }
+        weights[djl] = rule.snapshot(1).scorer();
+        updates[djl] = rule.updates();
+        rule.close();
+      }
+    }
+    assertTrue(updates[0] > 100, "the scorer stepped " + updates[0] + " times");
+    assertEquals(updates[1], updates[0]);
+    assertEquals(weights[1], weights[0], "the scorer's weights differ between DJL's Adam and the learner's");
+  }
+
+  /**
    * The scorer's steps do not depend on when the garbage collector runs. Its loss divides and
    * multiplies by constants; made as arrays that are closed right after the operation (DJL's
    * scalar overloads), their memory could be freed by a collection between the forward pass, whose
@@ -205,7 +243,8 @@ class SlateAgentsTest {
   void diffRankLearnsTheSameWhateverTheGarbageCollectorDoes() throws Exception {
     NumpyRandom env = new NumpyRandom(7);
     java.util.List<Transition> ts = new java.util.ArrayList<>();
-    for (int t = 0; t < 300; t++) {
+    // long enough a training (about a second) for the collector to run dozens of times during it
+    for (int t = 0; t < 1000; t++) {
       double[] x = context(env);
       double[] scores = new double[N];
       for (int i = 0; i < N; i++) {
