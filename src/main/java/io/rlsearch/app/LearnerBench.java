@@ -43,8 +43,8 @@ import picocli.CommandLine.Spec;
         + " parameter at once; on the bundled Linux x86-64 PyTorch its float results are DJL's Adam's bit for"
         + " bit (LearnerEquivalenceTest checks it on the machine that runs the tests). On a GPU DJL's Adam runs.",
         "Then step_us_by_rows: microseconds per optimiser step of a Q-ensemble member's network on minibatches"
-        + " of 1, 16, 64, 256 and 1,024 rows (each step on other rows of a pool of 4,096 random ones), what a"
-        + " step costs whatever its rows against what each row adds."})
+        + " of 1, 16, 64, 256 and 1,024 rows (minibatches taken in turn from a pool of 4,096 random rows), what"
+        + " a step costs whatever its rows against what each row adds."})
 final class LearnerBench implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -155,7 +155,7 @@ final class LearnerBench implements Callable<Integer> {
     NumpyRandom rng = new NumpyRandom(5);
     io.rlsearch.agents.nn.Mlp init = io.rlsearch.learn.MlpInit.create(new int[] {in, 64, 64, 1},
         io.rlsearch.agents.nn.Mlp.Activation.RELU, new NumpyRandom(4));
-    // A pool of rows the minibatches are taken from in turn, so that each step sees other rows, as a
+    // A pool of rows the minibatches are taken from in turn, so that steps see changing rows, as a
     // learner's steps do: a network trained on one fixed minibatch keeps the same ReLU units silent, their
     // Adam moments decay into subnormal floats, and the Java Adam's arithmetic on those (100-odd cycles
     // a value on x86) would be measured instead of the step.

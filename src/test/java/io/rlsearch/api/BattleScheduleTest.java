@@ -92,8 +92,8 @@ class BattleScheduleTest {
   }
 
   /**
-   * The battle on its default schedule repeats, value for value (to the last bits for what PyTorch reports
-   * as it is, below), what an earlier build recorded (one
+   * The battle on its default schedule repeats, value for value (except in the last bits of what PyTorch
+   * reports as it is, below), what an earlier build recorded (one
    * long-lived actor system per battle, CQL prepared beside the pipelines, seeds in flight): the same
    * request through the command line, {@code battle --config small.conf --agents
    * static,random,contq,reinforce_baseline,cql,diffrank --seeds 3,4,5 --episodes 50 --round 10
@@ -116,9 +116,10 @@ class BattleScheduleTest {
   /**
    * What PyTorch computes and the report shows as it is: CQL's last Bellman error and penalty, and its
    * direct-method estimate with the interval (an MLP reward model trained in the learner). PyTorch's CPU
-   * kernels sum in an order that follows the processor's vector width, so across processors these
-   * repeat only to their last bits (the recording and a Xeon with 512-bit vectors differ by at most
-   * 1e-7 of the value); everything else, every agent's numbers included, repeats exactly.
+   * kernels choose their code by the processor (its vector width among other things) and some sum in
+   * another order there, so across processors these repeat only to their last bits (the recording and a
+   * Xeon with 512-bit vectors differ by at most 1e-7 of the value); everything else, every agent's
+   * numbers included, repeats exactly.
    */
   private static final Pattern PYTORCH_REPORTED =
       Pattern.compile("\\.cql_training\\[\\d+]\\.(bellman|penalty|ope\\.(estimate|ci_low|ci_high))");
