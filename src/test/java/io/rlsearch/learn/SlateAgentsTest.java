@@ -182,6 +182,20 @@ class SlateAgentsTest {
     rule.close();
   }
 
+  /** {@code n} sessions, each a fresh context played with random scores. */
+  private static java.util.List<Transition> randomPlays(NumpyRandom env, int n) {
+    java.util.List<Transition> ts = new java.util.ArrayList<>();
+    for (int t = 0; t < n; t++) {
+      double[] x = context(env);
+      double[] scores = new double[N];
+      for (int i = 0; i < N; i++) {
+        scores[i] = env.normal(0, 1);
+      }
+      ts.add(play(t, t, 0, x, scores, env, 0));
+    }
+    return ts;
+  }
+
   /** Trains a battle-sized differentiable-ranking scorer on {@code ts} and returns its weights. */
   private static io.rlsearch.agents.nn.Mlp trainDiffRank(java.util.List<Transition> ts) {
     DiffRankAgent.Settings s = new DiffRankAgent.Settings(new int[] {64, 64}, 1e-3, 1e-3, 1.0, 16, 5000, 1.0, 0.995,
@@ -201,16 +215,7 @@ class SlateAgentsTest {
    */
   @Test
   void diffRankTrainsToTheSameBitsWithEitherAdam() {
-    NumpyRandom env = new NumpyRandom(11);
-    java.util.List<Transition> ts = new java.util.ArrayList<>();
-    for (int t = 0; t < 200; t++) {
-      double[] x = context(env);
-      double[] scores = new double[N];
-      for (int i = 0; i < N; i++) {
-        scores[i] = env.normal(0, 1);
-      }
-      ts.add(play(t, t, 0, x, scores, env, 0));
-    }
+    java.util.List<Transition> ts = randomPlays(new NumpyRandom(11), 200);
     io.rlsearch.agents.nn.Mlp[] weights = new io.rlsearch.agents.nn.Mlp[2];
     long[] updates = new long[2];
     for (int djl = 0; djl < 2; djl++) {
@@ -241,17 +246,8 @@ class SlateAgentsTest {
    */
   @Test
   void diffRankLearnsTheSameWhateverTheGarbageCollectorDoes() throws Exception {
-    NumpyRandom env = new NumpyRandom(7);
-    java.util.List<Transition> ts = new java.util.ArrayList<>();
     // long enough a training (about a second) for the collector to run dozens of times during it
-    for (int t = 0; t < 1000; t++) {
-      double[] x = context(env);
-      double[] scores = new double[N];
-      for (int i = 0; i < N; i++) {
-        scores[i] = env.normal(0, 1);
-      }
-      ts.add(play(t, t, 0, x, scores, env, 0));
-    }
+    java.util.List<Transition> ts = randomPlays(new NumpyRandom(7), 1000);
     io.rlsearch.agents.nn.Mlp quiet = trainDiffRank(ts);
     java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.atomic.AtomicLong collections = new java.util.concurrent.atomic.AtomicLong();
