@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Episodes per second of a training run: the plain single-thread loop (same world, agent and"
         + " streams, learning every publish_every episodes) and the actor pipeline in throughput mode with each"
-        + " shard count, measured in the same JVM after a warm-up of both.")
+        + " shard count, measured in the same JVM after a warm-up of both (20,000 episodes each, or all of N if"
+        + " fewer: long enough for the JIT to have compiled the pipeline's own code, which otherwise takes a"
+        + " core from the timed shards).")
 final class PipelineBench implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -93,7 +95,10 @@ final class PipelineBench implements Callable<Integer> {
     World world = cfg.world(seed);
     RunSpec probe = spec(cfg, world, task, builder, seed, 1, 1, learner);
     int round = probe.publishEvery();
-    long warm = Math.min(2000, episodes);
+    // Long enough for the optimising compiler to be done with the pipeline's actors and streams: after
+    // 2,000 episodes it was still compiling through the timed run, on a core the shards needed (the loop
+    // leaves it a core of its own).
+    long warm = Math.min(20_000, episodes);
     SyncRunner.run(world, task, builder, new RunStreams(seed), warm, round, false);
     PipelineRunner.run(spec(cfg, world, task, builder, seed, warm, 2, learner), cfg.systemConfig(), false, "warm-up");
     long t0 = System.nanoTime();
