@@ -146,7 +146,6 @@ public final class DiffRankAgent {
     private long updates;
     /** The scorer's Adam step in Java, as the learner's regression models take it (null: DJL's, on request or on a GPU). */
     private final FastAdam fast;
-    private boolean stepped;
     private long seen;
     private double lastObjective = Double.NaN;
     private long skipped;
@@ -163,7 +162,7 @@ public final class DiffRankAgent {
         this.scorer = DjlNets.model("diffrank", manager, init);
         this.trainer = scorer.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
             .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) s.lr())).build()));
-        this.fast = learner.djlOptimiser() || learner.onGpu() ? null : new FastAdam(scorer.getBlock(), (float) s.lr(), 0f);
+        this.fast = FastAdam.unlessDjl(scorer.getBlock(), (float) s.lr(), 0f, learner.djlOptimiser());
       }
       this.value = learner.regression("diffrank-value", MlpInit.create(sizes, Mlp.Activation.RELU,
           new NumpyRandom(s.seed() + 1)), s.valueLr(), 0);
@@ -307,12 +306,11 @@ public final class DiffRankAgent {
           }
           if (fast != null) {
             // DJL's step refuses a first step whose gradients are all zero; so does this one
-            fast.readGradients(!stepped);
+            fast.readGradients(fast.steps() == 0);
             fast.step();
           } else {
             trainer.step();
           }
-          stepped = true;
           learner.countStep();
           lastObjective = objective;
         }

@@ -75,6 +75,15 @@ final class FastAdam {
     refresh();
   }
 
+  /**
+   * The learner's Adam for {@code block}, or null where DJL's own step runs instead: when it was asked
+   * for, or on a GPU (whose memory this class cannot read directly).
+   */
+  static FastAdam unlessDjl(Block block, float lr, float weightDecay, boolean djlOptimiser) {
+    boolean gpu = DjlNets.parameters(block).get(0).getArray().getDevice().isGpu();
+    return djlOptimiser || gpu ? null : new FastAdam(block, lr, weightDecay);
+  }
+
   /** Re-reads the weights' memory (after their storage was replaced, e.g. by loading weights). */
   void refresh() {
     weights = new FloatBuffer[params.size()];

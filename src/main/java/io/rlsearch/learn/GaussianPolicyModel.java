@@ -67,7 +67,7 @@ public final class GaussianPolicyModel implements AutoCloseable {
     this.m1 = new double[logStd.length];
     this.m2 = new double[logStd.length];
     this.lr = lr;
-    this.fast = djlOptimiser || manager.getDevice().isGpu() ? null : new FastAdam(model.getBlock(), (float) lr, 0f);
+    this.fast = FastAdam.unlessDjl(model.getBlock(), (float) lr, 0f, djlOptimiser);
   }
 
   /**

@@ -52,8 +52,7 @@ public final class RegressionModel implements AutoCloseable {
     Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) lr))
         .optWeightDecays((float) weightDecay).build();
     this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam));
-    this.fast = djlOptimiser || manager.getDevice().isGpu() ? null
-        : new FastAdam(model.getBlock(), (float) lr, (float) weightDecay);
+    this.fast = FastAdam.unlessDjl(model.getBlock(), (float) lr, (float) weightDecay, djlOptimiser);
   }
 
   /**
