@@ -57,6 +57,17 @@ class SummaryTest {
     assertEquals(1.959963984540054, Summary.t975(Long.MAX_VALUE / 2), 1e-12);
   }
 
+  /** The quantiles are kept once computed: the kept value has the bits of commons-math's inverse, asked for again. */
+  @Test
+  void aKeptQuantileHasTheInversesBits() {
+    for (int df = 1; df <= 3000; df += df < 200 ? 1 : 37) {
+      double inverse = new org.apache.commons.math3.distribution.TDistribution(null, df)
+          .inverseCumulativeProbability(0.975);
+      assertEquals(Double.doubleToRawLongBits(inverse), Double.doubleToRawLongBits(Summary.t975(df)), "df " + df);
+      assertEquals(Double.doubleToRawLongBits(inverse), Double.doubleToRawLongBits(Summary.t975(df)), "df " + df);
+    }
+  }
+
   /**
    * Every 95% interval in the project takes its quantile from {@link Summary#t975}: no source
    * multiplies a standard error by the normal quantile 1.96 (which is too narrow at small samples).
