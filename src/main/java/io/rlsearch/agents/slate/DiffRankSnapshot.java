@@ -66,24 +66,18 @@ public final class DiffRankSnapshot implements PolicySnapshot {
     return itemDim;
   }
 
-  /** The scores {@code f(s, i)} of every candidate. */
+  /**
+   * The scores {@code f(s, i)} of every candidate, in one batch through the scorer with the context's
+   * terms of the first layer computed once ({@link Mlp#forwardBatch(float[], float[], int)}): the bits of
+   * {@code scorer.forward1} on each candidate's row, except that an exactly zero sum may come out with
+   * the other sign (the batch skips zero inputs).
+   */
   public double[] scores(double[] x) {
     if (x.length != contextDim + candidates * itemDim) {
       throw new IllegalArgumentException("a slate context has " + (contextDim + candidates * itemDim) + " values, got "
           + x.length);
     }
-    float[] in = new float[contextDim + itemDim];
-    for (int j = 0; j < contextDim; j++) {
-      in[j] = (float) x[j];
-    }
-    double[] out = new double[candidates];
-    for (int i = 0; i < candidates; i++) {
-      for (int j = 0; j < itemDim; j++) {
-        in[contextDim + j] = (float) x[contextDim + i * itemDim + j];
-      }
-      out[i] = scorer.forward1(in);
-    }
-    return out;
+    return SlateRows.scores(scorer, x, contextDim, itemDim, candidates);
   }
 
   @Override

@@ -151,21 +151,14 @@ public final class SlateQSnapshot implements PolicySnapshot {
     }
   }
 
-  /** {@code Q(s, i)} for every candidate. */
+  /**
+   * {@code Q(s, i)} for every candidate, in one batch with the context's terms of the first layer
+   * computed once: the bits of {@code q.forward1} on each candidate's row, except that an exactly zero
+   * sum may come out with the other sign (the batch skips zero inputs).
+   */
   public double[] itemValues(double[] x) {
     check(x);
-    double[] out = new double[candidates];
-    float[] in = new float[contextDim + itemDim];
-    for (int j = 0; j < contextDim; j++) {
-      in[j] = (float) x[j];
-    }
-    for (int i = 0; i < candidates; i++) {
-      for (int j = 0; j < itemDim; j++) {
-        in[contextDim + j] = (float) x[contextDim + i * itemDim + j];
-      }
-      out[i] = q.forward1(in);
-    }
-    return out;
+    return SlateRows.scores(q, x, contextDim, itemDim, candidates);
   }
 
   /** The greedy ranking scores: {@code v(s, i) Q(s, i)} (decomposed) or {@code Q(s, i)} (simplified). */
@@ -183,11 +176,10 @@ public final class SlateQSnapshot implements PolicySnapshot {
 
   /**
    * The value of the greedy slate at {@code x}: {@code sum_k P(click | s, A_k, k) Q(s, A_k) + Q(s, end)}
-   * over the first {@code shown} positions of the ranking by {@link #scores} (the item values
-   * computed as one batch: equal to {@link #itemValues} to rounding).
+   * over the first {@code shown} positions of the ranking by {@link #scores}.
    */
   public double slateValue(double[] x) {
-    return greedyValue(x, itemValuesBatch(x));
+    return greedyValue(x, itemValues(x));
   }
 
   /**
@@ -219,7 +211,7 @@ public final class SlateQSnapshot implements PolicySnapshot {
    * {@code sum_k P(click | s, A_k, k) Q(s, A_k) + Q(s, end)} over its first {@code shown} positions.
    */
   public double slateValue(double[] x, int[] ranking) {
-    double[] qv = itemValuesBatch(x);
+    double[] qv = itemValues(x);
     for (int i : ranking) {
       if (i < 0 || i >= candidates) {
         throw new IllegalArgumentException("a ranking holds candidate indices 0.." + (candidates - 1) + ", got " + i);
@@ -237,25 +229,7 @@ public final class SlateQSnapshot implements PolicySnapshot {
     return v + endValue(x);
   }
 
-  private double[] itemValuesBatch(double[] x) {
-    check(x);
-    int in = contextDim + itemDim;
-    float[] rows = new float[candidates * in];
-    for (int i = 0; i < candidates; i++) {
-      for (int j = 0; j < contextDim; j++) {
-        rows[i * in + j] = (float) x[j];
-      }
-      for (int j = 0; j < itemDim; j++) {
-        rows[i * in + contextDim + j] = (float) x[contextDim + i * itemDim + j];
-      }
-    }
-    float[] out = q.forwardBatch(rows, candidates);
-    double[] qv = new double[candidates];
-    for (int i = 0; i < candidates; i++) {
-      qv[i] = out[i];
-    }
-    return qv;
-  }
+
 
   /** Candidate indices by descending score (ties by index). */
   static Integer[] order(double[] s) {
