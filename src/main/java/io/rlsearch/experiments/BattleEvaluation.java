@@ -13,7 +13,8 @@ import java.util.Optional;
  * query with the same base-score draws and the same behaviour stream (common random numbers), so
  * differences between policies are measured user by user.
  *
- * <p>Each user's session is prepared once per task (the base scores are drawn once) and played by
+ * <p>Each user's session is prepared once per task (the base scores are drawn once, and the slate task
+ * takes the boost-weight task's draw, which is the same) and played by
  * every policy on a copy of the session stream as it stood after the draw, which is what
  * {@link SessionRunner} would do for that policy alone: the result equals a separate run per policy
  * (tested) at a fraction of the cost. Boost-weight policies play the boost-weight task; slate
@@ -86,8 +87,9 @@ public final class BattleEvaluation {
         NumpyRandom sr = null;
         double[] sx = null;
         if (se != null) {
-          sr = streams.session(a.user(), a.session());
-          se.prepare(a.profile(), a.query(), sr);
+          // the slate session's draw is the one just made: the same stream, the same query
+          sr = wr.copy();
+          se.prepareDrawn(a.profile(), a.query(), we);
           sx = se.context();
         }
         for (int p = 0; p < n; p++) {

@@ -56,9 +56,24 @@ final class SlateEpisode implements SessionEpisode {
 
   @Override
   public void prepare(User u, Query q, NumpyRandom rng) {
+    scorer.drawBase(q, rng);
+    afterDraw(u, q);
+  }
+
+  /**
+   * {@link #prepare} for a user and query whose base scores {@code drawn} has just drawn from the
+   * session stream ({@link WeightsEpisode#prepare} on the same user, query and stream): the draw is the
+   * same (the same noise, one value per product, and the same relevance), so it is copied, not made
+   * again. The stream {@code drawn}'s draw left is the stream this session plays on.
+   */
+  void prepareDrawn(User u, Query q, WeightsEpisode drawn) {
+    scorer.copyDraw(drawn.scorer());
+    afterDraw(u, q);
+  }
+
+  private void afterDraw(User u, Query q) {
     user = u;
     query = q;
-    scorer.drawBase(q, rng);
     candidates = scorer.baseline(candidatesWanted);
     int n = candidates.length;
     int d = task.itemDim();

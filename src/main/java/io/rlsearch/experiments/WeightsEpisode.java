@@ -45,6 +45,11 @@ final class WeightsEpisode implements SessionEpisode {
     scorer.drawBase(u, q, rng);
   }
 
+  /** The scorer holding the last draw. */
+  EpisodeScorer scorer() {
+    return scorer;
+  }
+
   @Override
   public double[] context() {
     return contexts.of(task.features(), user, query, scorer);

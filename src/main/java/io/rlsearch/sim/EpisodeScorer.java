@@ -81,6 +81,21 @@ public final class EpisodeScorer {
   }
 
   /**
+   * Takes {@code other}'s last draw as this scorer's, as {@link #drawBase(Query, NumpyRandom)} would
+   * have made it from the same stream: the base scores and cosines (which do not depend on the user),
+   * without the personalisation.
+   */
+  public void copyDraw(EpisodeScorer other) {
+    if (other.cat != cat) {
+      throw new IllegalArgumentException("a draw is copied between scorers of the same world's catalog");
+    }
+    System.arraycopy(other.base, 0, base, 0, cat.n);
+    System.arraycopy(other.sem, 0, sem, 0, cat.n);
+    hasPers = false;
+    baselineReady = false;
+  }
+
+  /**
    * {@code batch_base_scores} over a subset of the catalog, in the subset's order: one noise draw per
    * listed product (this scorer's own scores are left as they are).
    */

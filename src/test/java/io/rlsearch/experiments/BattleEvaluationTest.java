@@ -82,7 +82,7 @@ class BattleEvaluationTest {
         alone[u] = t.reward();
         segments[u] = arr.profile().segment();
       }
-      assertArrayEquals(alone, both.rewards()[p], 1e-12, "policy " + p);
+      assertArrayEquals(alone, both.rewards()[p], "policy " + p);
       assertArrayEquals(segments, both.segments());
     }
   }

@@ -105,4 +105,44 @@ class SlateEpisodeContextTest {
     }
     assertEquals(true, nonConstant >= FEATURES / 2, "most boost features vary across candidates: " + nonConstant);
   }
+
+  /**
+   * The slate session prepared from the boost-weight task's draw (as the battle's evaluation prepares
+   * it) is the session its own draw on the same stream gives: the context to the bit, and the same
+   * outcome for the same scores on the stream either draw left.
+   */
+  @Test
+  void aSessionPreparedFromTheBoostTasksDrawIsTheOneItsOwnDrawGives() {
+    for (boolean quirk : new boolean[] {false, true}) {
+      World w = world(quirk);
+      Task.Slate slate = new Task.Slate(CANDIDATES, FEATURES);
+      SlateEpisode own = new SlateEpisode(w, slate);
+      SlateEpisode shared = new SlateEpisode(w, slate);
+      WeightsEpisode boost = new WeightsEpisode(w, Task.BoostWeights.battleTemplates());
+      NumpyRandom scores = new NumpyRandom(99);
+      for (long seed = 1; seed <= 6; seed++) {
+        NumpyRandom r = new NumpyRandom(seed);
+        User u = w.sampleUser(r);
+        Query q = w.sampleQuery(u, r);
+        NumpyRandom ownStream = r.copy();
+        NumpyRandom boostStream = r.copy();
+        own.prepare(u, q, ownStream);
+        boost.prepare(u, q, boostStream);
+        shared.prepareDrawn(u, q, boost);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(own.context(), shared.context(), "seed " + seed);
+        double[] s = new double[CANDIDATES];
+        for (int i = 0; i < s.length; i++) {
+          s[i] = scores.normal(0, 1);
+        }
+        io.rlsearch.agents.spi.Decision d = io.rlsearch.agents.spi.Decision.continuous(s, 1.0);
+        SessionEpisode.Played a = own.play(d, ownStream.copy());
+        SessionEpisode.Played b = shared.play(d, boostStream.copy());
+        assertEquals(a.reward(), b.reward(), "seed " + seed);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.slate(), b.slate());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.clicked(), b.clicked());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.bought(), b.bought());
+        assertEquals(ownStream.random(), boostStream.random(), "the streams the draws left, seed " + seed);
+      }
+    }
+  }
 }
