@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
@@ -127,6 +126,8 @@ public final class DiffRankAgent {
   public static final class Rule implements UpdateRule {
     private final Settings s;
     private final SharedLearner learner;
+    /** The scorer's own lock: its steps, exports and closing run one at a time (other models' beside them). */
+    private final Object stepLock = new Object();
     private final NDManager manager;
     private final Model scorer;
     private final Trainer trainer;
@@ -262,7 +263,8 @@ public final class DiffRankAgent {
           }
         }
       }
-      synchronized (learner.lock()) {
+      synchronized (stepLock) {
+        learner.steps().acquireUninterruptibly();
         try (NDManager m = manager.newSubManager()) {
           NDArray xa = m.create(xs, new Shape((long) b * n, in));
           NDArray wa = m.create(w, new Shape(b, k, n));
@@ -279,7 +281,7 @@ public final class DiffRankAgent {
           NDArray penalty = m.create(SCORE_PENALTY);
           double objective;
           double loss;
-          try (GradientCollector gc = trainer.newGradientCollector()) {
+          try (Autograd gc = Autograd.record()) {
             NDArray f = trainer.forward(new NDList(xa)).singletonOrThrow().reshape(b, n);
             NDArray a = f.expandDims(2).sub(f.expandDims(1)).abs().sum(new int[] {2});
             NDArray c = ca.mul(f.expandDims(1)).sub(a.expandDims(1)).div(tau);
@@ -313,6 +315,8 @@ public final class DiffRankAgent {
           }
           learner.countStep();
           lastObjective = objective;
+        } finally {
+          learner.steps().release();
         }
       }
       updates++;
@@ -369,7 +373,7 @@ public final class DiffRankAgent {
     @Override
     public DiffRankSnapshot snapshot(long version) {
       Mlp weights;
-      synchronized (learner.lock()) {
+      synchronized (stepLock) {
         weights = DjlNets.export(scorer.getBlock(), shape);
       }
       return new DiffRankSnapshot(version, weights, temperature, s.contextDim(), s.itemDim(), s.candidates());
@@ -382,7 +386,7 @@ public final class DiffRankAgent {
 
     @Override
     public void close() {
-      synchronized (learner.lock()) {
+      synchronized (stepLock) {
         trainer.close();
         scorer.close();
         manager.close();

@@ -22,11 +22,14 @@ import java.util.List;
  * forward pass (their search, e.g. CEM over a Q-ensemble, is per context).
  *
  * <p>The engine keeps one DJL copy of the current snapshot's mean network and reloads its weights
- * when a new snapshot arrives. Its forward passes take the learner's lock, like training steps.
+ * when a new snapshot arrives. Its forward passes take the engine's own lock and one of the learner's
+ * permits for native steps ({@link SharedLearner#parallelSteps()}).
  * Owned by one policy server; not thread-safe.
  */
 public final class DjlInference implements InferenceEngine {
   private final SharedLearner learner;
+  /** This engine's own lock: its forward passes run one at a time (the learner's models step beside them). */
+  private final Object lock = new Object();
   private NDManager manager;
   private Model model;
   private Mlp shape;
@@ -80,15 +83,18 @@ public final class DjlInference implements InferenceEngine {
       }
     }
     float[] mu;
-    synchronized (learner.lock()) {
+    synchronized (lock) {
       if (loaded != snapshot) {
         load(g.mu());
         loaded = snapshot;
       }
+      learner.steps().acquireUninterruptibly();
       try (NDManager s = manager.newSubManager()) {
         NDArray xs = s.create(x, new Shape(n, in));
         mu = model.getBlock().forward(new ParameterStore(s, false), new NDList(xs), false).singletonOrThrow()
             .toFloatArray();
+      } finally {
+        learner.steps().release();
       }
       forwardPasses++;
     }
@@ -126,7 +132,7 @@ public final class DjlInference implements InferenceEngine {
 
   @Override
   public void close() {
-    synchronized (learner.lock()) {
+    synchronized (lock) {
       closeModel();
     }
   }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
@@ -43,22 +42,20 @@ public final class GaussianPolicyModel implements AutoCloseable {
   private boolean trainerStepped;
   private double lastGradientNorm = Double.NaN;
 
-  private final Object lock;
+  /** This model's own lock: its updates, exports and loads run one at a time (other models' beside them). */
+  private final Object lock = new Object();
+  /** The learner's permits for native steps. */
+  private final java.util.concurrent.Semaphore permits;
   private final Runnable onStep;
 
   /** The learner's Adam for the mean network (null: DJL's optimiser, on request or off the CPU). */
   private final FastAdam fast;
 
-  GaussianPolicyModel(NDManager manager, Object lock, String name, Mlp mu, double[] logStd, double lr,
-      Runnable onStep) {
-    this(manager, lock, name, mu, logStd, lr, onStep, false);
-  }
-
-  GaussianPolicyModel(NDManager manager, Object lock, String name, Mlp mu, double[] logStd, double lr,
-      Runnable onStep, boolean djlOptimiser) {
+  GaussianPolicyModel(NDManager manager, java.util.concurrent.Semaphore permits, String name, Mlp mu, double[] logStd,
+      double lr, Runnable onStep, boolean djlOptimiser) {
+    this.permits = permits;
     this.onStep = onStep;
     this.manager = manager;
-    this.lock = lock;
     this.shape = mu;
     this.model = DjlNets.model(name, manager, mu);
     this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
@@ -133,6 +130,15 @@ public final class GaussianPolicyModel implements AutoCloseable {
   }
 
   private void lockedUpdate(float[] x, double[] a, Weights weights, int n, double entropyCoef, double clipNorm) {
+    permits.acquireUninterruptibly();
+    try {
+      gatedUpdate(x, a, weights, n, entropyCoef, clipNorm);
+    } finally {
+      permits.release();
+    }
+  }
+
+  private void gatedUpdate(float[] x, double[] a, Weights weights, int n, double entropyCoef, double clipNorm) {
     int in = shape.inputs();
     int d = shape.outputs();
     double[] std = new double[d];
@@ -143,7 +149,7 @@ public final class GaussianPolicyModel implements AutoCloseable {
     double[] w;
     try (NDManager s = manager.newSubManager()) {
       NDArray xs = s.create(x, new Shape(n, in));
-      try (GradientCollector gc = trainer.newGradientCollector()) {
+      try (Autograd gc = Autograd.record()) {
         NDArray mu = trainer.forward(new NDList(xs)).singletonOrThrow();
         float[] muv = mu.toFloatArray();
         w = weights.of(muv, std);

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
@@ -30,22 +29,20 @@ public final class RegressionModel implements AutoCloseable {
   private long steps;
   private boolean trainerStepped;
 
-  private final Object lock;
+  /** This model's own lock: its steps, exports and loads run one at a time (other models' beside them). */
+  private final Object lock = new Object();
+  /** The learner's permits for native steps. */
+  private final java.util.concurrent.Semaphore permits;
   private final java.util.function.DoubleConsumer onStep;
 
   /** The learner's Adam (null: DJL's optimiser, on request or off the CPU). */
   private final FastAdam fast;
 
-  RegressionModel(NDManager manager, Object lock, String name, Mlp init, double lr, double weightDecay,
-      double clipNorm, java.util.function.DoubleConsumer onStep) {
-    this(manager, lock, name, init, lr, weightDecay, clipNorm, onStep, false);
-  }
-
-  RegressionModel(NDManager manager, Object lock, String name, Mlp init, double lr, double weightDecay,
-      double clipNorm, java.util.function.DoubleConsumer onStep, boolean djlOptimiser) {
+  RegressionModel(NDManager manager, java.util.concurrent.Semaphore permits, String name, Mlp init, double lr,
+      double weightDecay, double clipNorm, java.util.function.DoubleConsumer onStep, boolean djlOptimiser) {
+    this.permits = permits;
     this.onStep = onStep;
     this.manager = manager;
-    this.lock = lock;
     this.shape = init;
     this.clipNorm = clipNorm;
     this.model = DjlNets.model(name, manager, init);
@@ -117,9 +114,10 @@ public final class RegressionModel implements AutoCloseable {
    */
   private double[] optimise(LossTerms terms) {
     synchronized (lock) {
+      permits.acquireUninterruptibly();
       try (NDManager s = manager.newSubManager()) {
         double[] out;
-        try (GradientCollector gc = trainer.newGradientCollector()) {
+        try (Autograd gc = Autograd.record()) {
           NDArray[] parts = terms.build(s);
           out = new double[parts.length];
           for (int i = 0; i < parts.length; i++) {
@@ -165,6 +163,8 @@ public final class RegressionModel implements AutoCloseable {
         steps++;
         onStep.accept(out[0]);
         return out;
+      } finally {
+        permits.release();
       }
     }
   }

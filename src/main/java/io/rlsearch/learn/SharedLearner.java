@@ -14,18 +14,27 @@ import java.util.List;
  * float arrays and export {@link Mlp} weights back; no NDArray leaves this package. Models are closed
  * with the learner. The device is chosen once, at construction ({@link LearnerDevice}).
  *
- * <p>Training is serialised: PyTorch's autograd recording is process-wide (DJL allows one gradient
- * collector at a time), so every training step of every model takes this learner's lock. Learners of
- * several agents running side by side therefore share one training thread at a time, as a single
- * learner service would; inference from exported weights needs no lock.
+ * <p>Each model trains under its own lock, and the steps of different models run side by side on
+ * different threads, at most {@link #parallelSteps()} at once (by default one per processor): PyTorch's
+ * grad mode belongs to a thread, and each step records its graph on its own thread ({@link Autograd};
+ * DJL's gradient collector is not used, as it refuses a second collector anywhere in the process). The
+ * bound keeps the native steps from crowding the processors: with one lock per model alone, the
+ * learner's eight threads stepped at once on two cores and took a third more processor time for the
+ * same steps. A model's steps keep their order whichever others run beside them, and each runs on one
+ * native thread, so results do not depend on which run beside it. Creating and closing models take this
+ * learner's lock; inference from exported weights needs no lock.
  */
 public final class SharedLearner implements AutoCloseable {
   private final NDManager root;
   private final Device device;
   /** Models open in this learner (a model leaves when it is closed: restores and restarts do not pile up). */
-  private final java.util.Set<AutoCloseable> owned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  private final java.util.Set<AutoCloseable> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
   private final java.util.concurrent.atomic.AtomicLong gradientSteps = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Native steps that may run at once (training steps, batched inference), one permit each. */
+  private final java.util.concurrent.Semaphore steps;
+  private final int parallelSteps;
 
   /** A learner on PyTorch and its default device (a GPU when one is visible, the CPU otherwise). */
   public SharedLearner() {
@@ -33,11 +42,26 @@ public final class SharedLearner implements AutoCloseable {
   }
 
   /**
-   * A learner on PyTorch and the given device.
+   * A learner on PyTorch and the given device, stepping up to one model per processor at once.
    *
    * @throws DeviceUnavailableException for {@link LearnerDevice#GPU} when PyTorch sees no GPU
    */
   public SharedLearner(LearnerDevice requested) {
+    this(requested, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * A learner on PyTorch and the given device, stepping up to {@code parallelSteps} models at once (1:
+   * one step at a time in the whole learner).
+   *
+   * @throws DeviceUnavailableException for {@link LearnerDevice#GPU} when PyTorch sees no GPU
+   */
+  public SharedLearner(LearnerDevice requested, int parallelSteps) {
+    if (parallelSteps < 1) {
+      throw new IllegalArgumentException("a learner steps at least 1 model at a time, got " + parallelSteps);
+    }
+    this.parallelSteps = parallelSteps;
+    this.steps = new java.util.concurrent.Semaphore(parallelSteps);
     Engine engine = Engine.getEngine("PyTorch");
     this.device = switch (requested) {
       case AUTO -> engine.defaultDevice();
@@ -76,7 +100,7 @@ public final class SharedLearner implements AutoCloseable {
   /** As {@link #regression(String, Mlp, double, double)} with gradients clipped to global norm {@code clipNorm} (0: none). */
   public RegressionModel regression(String name, Mlp init, double lr, double weightDecay, double clipNorm) {
     synchronized (lock) {
-      RegressionModel m = new RegressionModel(root.newSubManager(), lock, name, init, lr, weightDecay, clipNorm,
+      RegressionModel m = new RegressionModel(root.newSubManager(), steps, name, init, lr, weightDecay, clipNorm,
           this::countStep, djlOptimiser);
       owned.add(m);
       m.onClose(() -> owned.remove(m));
@@ -87,8 +111,8 @@ public final class SharedLearner implements AutoCloseable {
   /** A Gaussian policy network (mean MLP and state-independent log-stds) trained by policy gradient. */
   public GaussianPolicyModel gaussianPolicy(String name, Mlp mu, double[] logStd, double lr) {
     synchronized (lock) {
-      GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), lock, name, mu, logStd, lr, this::countStep,
-          djlOptimiser);
+      GaussianPolicyModel m = new GaussianPolicyModel(root.newSubManager(), steps, name, mu, logStd, lr,
+          this::countStep, djlOptimiser);
       owned.add(m);
       m.onClose(() -> owned.remove(m));
       return m;
@@ -125,19 +149,34 @@ public final class SharedLearner implements AutoCloseable {
   void countStep(double loss) {
     gradientSteps.incrementAndGet();
     if (Double.isFinite(loss)) {
-      double prev = lossEma;
-      lossEma = Double.isNaN(prev) ? loss : 0.99 * prev + 0.01 * loss;
+      // models step on several threads at once: each update of the average is whole
+      synchronized (emaLock) {
+        double prev = lossEma;
+        lossEma = Double.isNaN(prev) ? loss : 0.99 * prev + 0.01 * loss;
+      }
     }
   }
+
+  private final Object emaLock = new Object();
 
   /** The moving average of the training losses of this learner's regression models (NaN before any). */
   public double lossAverage() {
     return lossEma;
   }
 
-  /** The lock every native step takes (training steps, batched inference). */
+  /** The lock that creating and closing models take (each model's steps take the model's own). */
   Object lock() {
     return lock;
+  }
+
+  /** How many models may step at once. */
+  public int parallelSteps() {
+    return parallelSteps;
+  }
+
+  /** The permits a native step takes (one each, released when the step ends). */
+  java.util.concurrent.Semaphore steps() {
+    return steps;
   }
 
   /** The base manager, for models of this package. */
