@@ -232,6 +232,9 @@ public final class PipelineRunner {
     private record Start(RunSpec spec, CompletableFuture<Outcome> result) {}
 
     private final ActorSystem<Start> system;
+    /** Runs started and not yet ended: closing the session fails them, so no wait outlives it. */
+    private final java.util.Set<CompletableFuture<Outcome>> underWay = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     /** A session on an ActorSystem of {@code systemConfig}. */
     public Session(Config systemConfig) {
@@ -263,9 +266,17 @@ public final class PipelineRunner {
       system = ActorSystem.create(root, "rlsearch", systemConfig);
     }
 
-    /** Starts {@code spec} now; the future completes when its guardian reports (or fails, see above). */
+    /**
+     * Starts {@code spec} now; the future completes when its guardian reports (or fails, see above, or
+     * when the session is closed first).
+     */
     public CompletableFuture<Outcome> start(RunSpec spec) {
       CompletableFuture<Outcome> result = new CompletableFuture<>();
+      underWay.add(result);
+      result.whenComplete((o, x) -> underWay.remove(result));
+      if (closed) {
+        result.completeExceptionally(stopped());
+      }
       Duration limit = deadline(spec);
       // orTimeout's timer is cancelled (and dropped) when the run reports, so a finished run's result
       // (and through its spec, its world) is not held until the deadline would have passed.
@@ -277,13 +288,26 @@ public final class PipelineRunner {
           timed.completeExceptionally(x instanceof java.util.concurrent.TimeoutException ? stuck(limit) : x);
         }
       });
-      system.tell(new Start(spec, result));
+      if (!result.isDone()) {
+        system.tell(new Start(spec, result));
+      }
       return timed;
     }
 
-    /** Stops every run still under way and the system (waiting up to 30 s for it to end). */
+    private static RunFailedException stopped() {
+      return new RunFailedException("the session stopped before the run reported", null);
+    }
+
+    /**
+     * Stops every run still under way (their futures fail at once) and the system (waiting up to 30 s
+     * for it to end).
+     */
     @Override
     public void close() {
+      closed = true;
+      for (CompletableFuture<Outcome> r : List.copyOf(underWay)) {
+        r.completeExceptionally(stopped());
+      }
       system.terminate();
       try {
         system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -87,4 +87,26 @@ class PipelineRunnerTest {
       }
     });
   }
+
+  /** Closing a session ends the waits on its runs still under way at once, not at their deadlines. */
+  @Test
+  void closingASessionFailsTheRunsStillUnderWayAtOnce() {
+    World w = Runs.smallWorld(3);
+    RunSpec endless = Runs.train(w, BanditAgents.random(), 3, 5_000_000, 1, 0, 0, Optional.empty());
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      CompletableFuture<PipelineRunner.Outcome> running;
+      PipelineRunner.Session session = new PipelineRunner.Session(Runs.quietSystemConfig());
+      try {
+        running = session.start(endless);
+        Thread.sleep(500);
+      } finally {
+        session.close();
+      }
+      ExecutionException e = assertThrows(ExecutionException.class, running::get);
+      assertTrue(e.getCause() instanceof PipelineRunner.RunFailedException, e.getCause().toString());
+      assertTrue(e.getCause().getMessage().contains("the session stopped"), e.getCause().getMessage());
+      ExecutionException late = assertThrows(ExecutionException.class, () -> session.start(endless).get());
+      assertTrue(late.getCause().getMessage().contains("the session stopped"), late.getCause().getMessage());
+    });
+  }
 }
