@@ -219,7 +219,7 @@ public final class Battles {
           for (String n : agentNames) {
             builders.add(n.equals("cql") ? CompletableFuture.supplyAsync(() -> {
               try {
-                return offlineCql(req, learner, world, task, topo, seed, si, cqlBySeed);
+                return offlineCql(req, learner, world, task, session, seed, si, cqlBySeed);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
@@ -335,7 +335,7 @@ public final class Battles {
    * {@code 64 seed + 63}).
    */
   private static AgentBuilder offlineCql(Request req, SharedLearner learner, World world, Task.BoostWeights task,
-      RunConfig topo, long seed, int seedIndex, Map<Integer, Map<String, Object>> cqlTraining) throws IOException {
+      PipelineRunner.Session session, long seed, int seedIndex, Map<Integer, Map<String, Object>> cqlTraining) throws IOException {
     List<LoggedDecision> data;
     if (req.cqlLog().isPresent()) {
       try {
@@ -344,7 +344,7 @@ public final class Battles {
         throw new BadRequestException("--cql-log: " + e.getMessage());
       }
     } else {
-      data = collectRandom(req, world, task, topo, seed * 64 + 63, CQL_DATASET, "cql_dataset", seed);
+      data = collectRandom(req, world, task, session, seed * 64 + 63, CQL_DATASET, "cql_dataset", seed);
     }
     CqlAgent.Trained t;
     try {
@@ -354,7 +354,7 @@ public final class Battles {
     }
     // Off-policy evaluation of the trained policy: the direct method with an MLP reward model on a
     // separate log of 1,000 random decisions (other users again), to set beside its online value.
-    List<LoggedDecision> held = collectRandom(req, world, task, topo, seed * 64 + 62, OPE_DATASET, "cql_ope_log", seed);
+    List<LoggedDecision> held = collectRandom(req, world, task, session, seed * 64 + 62, OPE_DATASET, "cql_ope_log", seed);
     io.rlsearch.eval.ope.Estimate dm = NeuralDirectMethod.estimate(learner, NeuralDirectMethod.Settings.defaults(), held,
         t.policy());
     Map<String, Object> info = new LinkedHashMap<>();
@@ -375,14 +375,24 @@ public final class Battles {
     return CqlAgent.frozen(t.policy());
   }
 
-  /** {@code n} decisions of the uniform random policy logged through the runtime (kept in out as NAME.jsonl). */
-  private static List<LoggedDecision> collectRandom(Request req, World world, Task.BoostWeights task, RunConfig topo,
-      long streamSeed, int n, String name, long seed) throws IOException {
+  /**
+   * {@code n} decisions of the uniform random policy logged through the runtime (kept in out as
+   * NAME.jsonl), run in the battle's session beside its other pipelines (not in an actor system of its
+   * own, which costs a start and a stop each time).
+   */
+  private static List<LoggedDecision> collectRandom(Request req, World world, Task.BoostWeights task,
+      PipelineRunner.Session session, long streamSeed, int n, String name, long seed) throws IOException {
     Path tmp = Files.createTempFile("rlsearch-" + name + "-", ".jsonl");
     try {
       RunSpec collect = spec(world, task, ContinuousAgents.uniform("random", 10, task.aMax()), streamSeed, n,
           Optional.of(tmp));
-      Guardian.RunReport r = PipelineRunner.runAll(List.of(collect), topo.systemConfig()).get(0).report();
+      Guardian.RunReport r;
+      try {
+        // the session's future completes or fails within the run's deadline
+        r = session.start(collect).join().report();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : e;
+      }
       if (r.failure().isPresent() || r.lost() != 0) {
         throw new IllegalStateException("collecting " + name + " failed: " + r.failure().orElse("lost " + r.lost()));
       }
