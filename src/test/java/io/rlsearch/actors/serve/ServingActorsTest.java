@@ -199,13 +199,21 @@ class ServingActorsTest {
     assertTrue(control(to -> new ServingRegistryActor.Promote(bad, Optional.empty(), to), st).ok());
     long failed = 0;
     long id = 400;
-    for (int chunk = 0; chunk < 20; chunk++, id += 25) {
+    boolean clean = false;
+    // Chunks until one has no failure after some did (the rollback has reached the shards), within a
+    // deadline rather than a count: back-to-back chunks on a loaded machine can outrun the rollback for
+    // any fixed number of requests.
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < until) {
       long f = serve(st, id, 25).stream().filter(x -> x.error().isPresent()).count();
+      id += 25;
       failed += f;
       if (f == 0 && failed > 0) {
+        clean = true;
         break;
       }
     }
+    assertTrue(clean, "requests still failed 30 s after the first failure: " + failed + " failed");
     ServingRegistryActor.State s = state(st);
     assertEquals(1, s.rollbacks(), "the failing version was rolled back: " + s.events());
     assertTrue(s.events().stream().anyMatch(e -> e.kind().equals("rollback") && e.detail().contains("error_rate")),
@@ -214,7 +222,7 @@ class ServingActorsTest {
     // later (these chunks are sent back to back, far faster than real traffic).
     assertTrue(s.events().stream().anyMatch(e -> e.kind().equals("breach") && e.detail().endsWith("after 20 requests")),
         s.events().toString());
-    assertTrue(failed >= 20 && failed < 500, "failed requests before the rollback: " + failed);
+    assertTrue(failed >= 20, "failed requests before the rollback: " + failed);
     assertTrue(s.versions().get(0).live(), "version 1 is live again");
     TestProbe<ServingMonitorActor.Metrics> m = testKit.createTestProbe();
     st.monitor().tell(new ServingMonitorActor.GetMetrics(m.ref()));
