@@ -59,19 +59,25 @@ class SlateRowsTest {
     return net.forward1(in);
   }
 
+  /** {@code batch}'s scores on 20 battle-shaped contexts against {@code net}'s one-row pass, bit for bit. */
+  private static void assertOneRowBits(Mlp net, java.util.function.Function<double[], double[]> batch, long seed,
+      String what) {
+    NumpyRandom r = new NumpyRandom(seed);
+    for (int t = 0; t < 20; t++) {
+      double[] x = context(r);
+      double[] scores = batch.apply(x);
+      for (int i = 0; i < CANDIDATES; i++) {
+        assertEquals(Double.doubleToRawLongBits(single(net, x, i)), Double.doubleToRawLongBits(scores[i]),
+            what + ", context " + t + ", candidate " + i);
+      }
+    }
+  }
+
   @Test
   void diffRankScoresHaveTheBitsOfTheOneRowPass() {
     Mlp net = network(Mlp.Activation.TANH, 3);
     DiffRankSnapshot s = new DiffRankSnapshot(0, net, 0.0, CONTEXT, ITEM, CANDIDATES);
-    NumpyRandom r = new NumpyRandom(4);
-    for (int t = 0; t < 20; t++) {
-      double[] x = context(r);
-      double[] scores = s.scores(x);
-      for (int i = 0; i < CANDIDATES; i++) {
-        assertEquals(Double.doubleToRawLongBits(single(net, x, i)), Double.doubleToRawLongBits(scores[i]),
-            "context " + t + ", candidate " + i);
-      }
-    }
+    assertOneRowBits(net, s::scores, 4, "diffrank");
   }
 
   @Test
@@ -81,15 +87,7 @@ class SlateRowsTest {
       ClickModel choice = new ClickModel(CONTEXT, ITEM, 20, 0.1, 0.0);
       SlateQSnapshot s = new SlateQSnapshot(0, SlateQSnapshot.Mode.DECOMPOSED, net, choice, 0, CONTEXT, ITEM,
           CANDIDATES, 20);
-      NumpyRandom r = new NumpyRandom(6);
-      for (int t = 0; t < 20; t++) {
-        double[] x = context(r);
-        double[] q = s.itemValues(x);
-        for (int i = 0; i < CANDIDATES; i++) {
-          assertEquals(Double.doubleToRawLongBits(single(net, x, i)), Double.doubleToRawLongBits(q[i]),
-              a + ", context " + t + ", candidate " + i);
-        }
-      }
+      assertOneRowBits(net, s::itemValues, 6, "slateq " + a);
     }
   }
 }
