@@ -177,9 +177,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     // restore point, the evaluator's metrics, the population. One that gives up stops, and the guardian,
     // which watches every child, fails the run with one line.
     registry = ctx.spawn(PolicyRegistryActor.create(v0, crash), "policy-registry");
-    // The learner, and the policy server when it infers through DJL, run on the learner's dispatcher: one
-    // thread owns DJL, so their native work waits in mailboxes, not parked on a lock holding a thread the
-    // streams, acknowledgements and timers need (topology: rlsearch.dispatchers.learner).
+    // The learner, and the policy server when it infers through DJL, run on the learner's dispatcher: a
+    // thread waiting for a model's lock or a step permit of the shared learner is one of its threads,
+    // never one the streams, acknowledgements and timers need (topology: rlsearch.dispatchers.learner).
     com.typesafe.config.Config conf = ctx.getSystem().settings().config();
     DispatcherSelector learnerDispatcher = conf.hasPath(LEARNER_DISPATCHER)
         ? DispatcherSelector.fromConfig(LEARNER_DISPATCHER) : DispatcherSelector.defaultDispatcher();

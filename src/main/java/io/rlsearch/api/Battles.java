@@ -263,8 +263,9 @@ public final class Battles {
           throw e.getCause();
         }
       } finally {
-        // The session has stopped every pipeline still under way (after a failure); a preparation still
-        // running stops at its next wait, and the learner closes only after it.
+        // The session has stopped every pipeline still under way (after a failure) and failed their
+        // futures; a preparation still running stops at its next wait on one, or when its current
+        // training ends, and the learner closes only after it.
         starter.shutdownNow();
         prep.shutdownNow();
         try {

@@ -173,6 +173,9 @@ public final class DiffRankAgent {
       this.ix = new float[s.buffer() * in];
       this.iy = new float[s.buffer()];
       this.temperature = from != null ? from.temperature() : s.temperature();
+      // closed with the learner under its own lock, so never while one of its steps is under way
+      this.closer = this::close;
+      learner.own(closer);
     }
 
     @Override
@@ -387,11 +390,20 @@ public final class DiffRankAgent {
     @Override
     public void close() {
       synchronized (stepLock) {
+        if (closed) {
+          return;
+        }
+        closed = true;
         trainer.close();
         scorer.close();
         manager.close();
       }
+      learner.disown(closer);
       value.close();
     }
+
+    private boolean closed;
+    /** This rule's close, as the learner holds it. */
+    private final AutoCloseable closer;
   }
 }

@@ -53,6 +53,8 @@ public final class DjlInference implements InferenceEngine {
     }
     this.learner = learner;
     this.minBatch = minBatch;
+    // closed with the learner under its own lock, so never while a forward pass is under way
+    learner.own(this);
   }
 
   @Override
@@ -135,5 +137,6 @@ public final class DjlInference implements InferenceEngine {
     synchronized (lock) {
       closeModel();
     }
+    learner.disown(this);
   }
 }

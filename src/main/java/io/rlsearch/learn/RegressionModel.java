@@ -321,7 +321,12 @@ public final class RegressionModel implements AutoCloseable {
   /** Outputs for a batch through DJL (the batched inference path). */
   public float[] predict(float[] x, int n) {
     synchronized (lock) {
-      return lockedPredict(x, n);
+      permits.acquireUninterruptibly();
+      try {
+        return lockedPredict(x, n);
+      } finally {
+        permits.release();
+      }
     }
   }
 

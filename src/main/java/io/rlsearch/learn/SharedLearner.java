@@ -21,8 +21,10 @@ import java.util.List;
  * bound keeps the native steps from crowding the processors: with one lock per model alone, the
  * learner's eight threads stepped at once on two cores and took a third more processor time for the
  * same steps. A model's steps keep their order whichever others run beside them, and each runs on one
- * native thread, so results do not depend on which run beside it. Creating and closing models take this
- * learner's lock; inference from exported weights needs no lock.
+ * native thread (PyTorch's and OpenMP's thread counts set to 1, as the launcher sets them), so results
+ * do not depend on which run beside it. Creating models and closing the learner take this learner's
+ * lock; the learner closes each model it holds under the model's own lock (never during one of its
+ * steps); inference from exported weights needs no lock.
  */
 public final class SharedLearner implements AutoCloseable {
   private final NDManager root;
@@ -164,7 +166,7 @@ public final class SharedLearner implements AutoCloseable {
     return lossEma;
   }
 
-  /** The lock that creating and closing models take (each model's steps take the model's own). */
+  /** The lock that creating models and closing the learner take (each model's steps take the model's own). */
   Object lock() {
     return lock;
   }
@@ -186,6 +188,11 @@ public final class SharedLearner implements AutoCloseable {
 
   void own(AutoCloseable c) {
     owned.add(c);
+  }
+
+  /** {@code c} is closed (or will be by its owner): the learner stops holding it. */
+  void disown(AutoCloseable c) {
+    owned.remove(c);
   }
 
   @Override

@@ -87,11 +87,17 @@ class SharedLearnerStepsTest {
       assertEquals(1, learner.parallelSteps());
       // the only permit is taken, as by another model's step under way
       learner.steps().acquire();
-      CompletableFuture<List<float[]>> waiting = CompletableFuture.supplyAsync(() -> train(learner, 3), THREADS);
-      Thread.sleep(300);
-      assertFalse(waiting.isDone(), "a step ran without a permit");
-      learner.steps().release();
+      CompletableFuture<List<float[]>> waiting;
+      try {
+        waiting = CompletableFuture.supplyAsync(() -> train(learner, 3), THREADS);
+        Thread.sleep(300);
+        assertEquals(0, learner.gradientSteps(), "a step ran without a permit");
+        assertFalse(waiting.isDone());
+      } finally {
+        learner.steps().release();
+      }
       waiting.get(2, TimeUnit.MINUTES);
+      assertEquals(200, learner.gradientSteps());
     }
     try (SharedLearner learner = new SharedLearner(LearnerDevice.CPU, 2)) {
       // one of two permits taken: another model steps beside it
@@ -111,5 +117,20 @@ class SharedLearnerStepsTest {
     try (SharedLearner learner = new SharedLearner(LearnerDevice.CPU)) {
       assertEquals(Runtime.getRuntime().availableProcessors(), learner.parallelSteps());
     }
+  }
+
+  /** The learner closes the models it holds under their own locks, diffrank's scorer too; closing twice is harmless. */
+  @Test
+  void theLearnerHoldsDiffranksScorerAndClosesItOnce() {
+    SharedLearner learner = new SharedLearner(LearnerDevice.CPU, 2);
+    DiffRankAgent.Settings s = DiffRankAgent.Settings.battle();
+    int before = learner.openModels();
+    io.rlsearch.agents.spi.UpdateRule rule = DiffRankAgent.builder(learner, s)
+        .create(s.candidates(), s.contextDim() + s.candidates() * s.itemDim());
+    // the scorer's rule and its value network
+    assertEquals(before + 2, learner.openModels());
+    learner.close();
+    assertEquals(0, learner.openModels());
+    rule.close();
   }
 }

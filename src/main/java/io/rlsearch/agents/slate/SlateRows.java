@@ -9,7 +9,9 @@ final class SlateRows {
   /**
    * {@code net}'s output on the row (context, candidate i's features) of every candidate of {@code x}
    * ({@code contextDim} context values, then {@code candidates} blocks of {@code itemDim}), as floats
-   * widened: one batch, the context's first-layer terms computed once.
+   * widened: one batch, the context's first-layer terms computed once. The batch skips zero inputs, so
+   * where a weight on a zero input is infinite or NaN it gives a finite score where the one-row pass
+   * gives NaN (a network whose weights have diverged).
    */
   static double[] scores(Mlp net, double[] x, int contextDim, int itemDim, int candidates) {
     float[] context = new float[contextDim];
