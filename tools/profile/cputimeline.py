@@ -2,7 +2,7 @@
 """cputimeline.py OUT [PERIOD_S]: waits for a java process started after now, then records each thread's
 CPU ticks every PERIOD_S (default 1) from /proc, in one process (no forks, so the run is not slowed);
 on its end prints a timeline: cores busy per interval, by thread group.
-usage: python3 cputimeline.py /tmp/tl.txt & ./rlsearch battle --json"""
+usage: python3 tools/profile/cputimeline.py timeline.txt & ./rlsearch battle --json"""
 import os, sys, time, re, collections, glob
 out = sys.argv[1]
 period = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
