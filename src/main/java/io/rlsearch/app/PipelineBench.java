@@ -10,6 +10,7 @@ import io.rlsearch.experiments.SyncRunner;
 import io.rlsearch.sim.World;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,10 @@ import picocli.CommandLine.Spec;
         + " streams, learning every publish_every episodes) and the actor pipeline in throughput mode with each"
         + " shard count, measured in the same JVM after a warm-up of both (20,000 episodes each, or all of N if"
         + " fewer: long enough for the JIT to have compiled the pipeline's own code, which otherwise takes a"
-        + " core from the timed shards).")
+        + " core from the timed shards), then in rounds: each round times the loop and every shard count once,"
+        + " in an order that rotates from round to round, and a shard count's speed-up is the median over rounds"
+        + " of its rate over the same round's loop (the machine's speed drifts for seconds at a time, and moves"
+        + " a round's runs together).")
 final class PipelineBench implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -37,6 +41,10 @@ final class PipelineBench implements Callable<Integer> {
   @Option(names = "--shards", paramLabel = "LIST", split = ",", defaultValue = "1,2,4",
       description = "Shard counts to measure (default: ${DEFAULT-VALUE}).")
   List<Integer> shards;
+
+  @Option(names = "--rounds", paramLabel = "R", defaultValue = "3",
+      description = "Rounds of timed runs (default: ${DEFAULT-VALUE}; 1..20).")
+  int rounds;
 
   @Option(names = "--agent", paramLabel = "NAME", description = "Agent (default: experiment.agent, linucb).")
   String agent;
@@ -60,6 +68,9 @@ final class PipelineBench implements Callable<Integer> {
   public Integer call() {
     if (episodes < 100 || episodes > Integer.MAX_VALUE) {
       throw new Main.UsageException("--episodes must be in 100.." + Integer.MAX_VALUE + ", got " + episodes);
+    }
+    if (rounds < 1 || rounds > 20) {
+      throw new Main.UsageException("--rounds must be in 1..20, got " + rounds);
     }
     for (int k : shards) {
       if (k < 1 || k > 256) {
@@ -101,33 +112,61 @@ final class PipelineBench implements Callable<Integer> {
     long warm = Math.min(20_000, episodes);
     SyncRunner.run(world, task, builder, new RunStreams(seed), warm, round, false);
     PipelineRunner.run(spec(cfg, world, task, builder, seed, warm, 2, learner), cfg.systemConfig(), false, "warm-up");
-    long t0 = System.nanoTime();
-    SyncRunner.run(world, task, builder, new RunStreams(seed), episodes, round, false);
-    double syncRate = episodes / ((System.nanoTime() - t0) / 1e9);
+    io.rlsearch.app.bench.PairedRounds paired = new io.rlsearch.app.bench.PairedRounds(shards.size());
+    double[] batch = new double[shards.size()];
+    int runs = shards.size() + 1;
+    for (int r = 0; r < rounds; r++) {
+      double syncRate = 0;
+      double[] rates = new double[shards.size()];
+      // Run 0 is the loop, run i the i-th shard count; the order rotates so that no set-up always runs
+      // at the same point of a round (first after the previous round's garbage, say).
+      for (int j = 0; j < runs; j++) {
+        int which = (r + j) % runs;
+        if (which == 0) {
+          long t0 = System.nanoTime();
+          SyncRunner.run(world, task, builder, new RunStreams(seed), episodes, round, false);
+          syncRate = episodes / ((System.nanoTime() - t0) / 1e9);
+          continue;
+        }
+        int k = shards.get(which - 1);
+        PipelineRunner.Outcome o = PipelineRunner.run(spec(cfg, world, task, builder, seed, episodes, k, learner),
+            cfg.systemConfig(), false, "pipeline");
+        if (o.report().failure().isPresent() || o.report().lost() != 0) {
+          throw new IllegalStateException("pipeline run with " + k + " shards failed or lost transitions: "
+              + o.report().failure().orElse("lost " + o.report().lost()));
+        }
+        rates[which - 1] = episodes / o.wallSeconds();
+        batch[which - 1] += o.report().batching().meanBatch() / rounds;
+      }
+      paired.add(syncRate, rates);
+    }
+    double syncRate = io.rlsearch.app.bench.PairedRounds.median(paired.baselineRates());
     List<Map<String, Object>> rows = new ArrayList<>();
     double best = 0;
-    for (int k : shards) {
-      PipelineRunner.Outcome o = PipelineRunner.run(spec(cfg, world, task, builder, seed, episodes, k, learner),
-          cfg.systemConfig(), false, "pipeline");
-      if (o.report().failure().isPresent() || o.report().lost() != 0) {
-        throw new IllegalStateException("pipeline run with " + k + " shards failed or lost transitions: "
-            + o.report().failure().orElse("lost " + o.report().lost()));
-      }
-      double rate = episodes / o.wallSeconds();
-      best = Math.max(best, rate);
+    for (int i = 0; i < shards.size(); i++) {
+      double[] ratios = paired.ratios(i);
+      double speedup = io.rlsearch.app.bench.PairedRounds.median(ratios);
+      best = Math.max(best, speedup);
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("shards", k);
-      row.put("episodes_per_sec", rate);
-      row.put("mean_batch", o.report().batching().meanBatch());
+      row.put("shards", shards.get(i));
+      row.put("episodes_per_sec", io.rlsearch.app.bench.PairedRounds.median(paired.rates(i)));
+      row.put("episodes_per_sec_by_round", paired.rates(i));
+      row.put("speedup", speedup);
+      row.put("speedup_min", Arrays.stream(ratios).min().getAsDouble());
+      row.put("speedup_max", Arrays.stream(ratios).max().getAsDouble());
+      row.put("speedup_by_round", ratios);
+      row.put("mean_batch", batch[i]);
       rows.add(row);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("agent", builder.name());
     out.put("episodes", episodes);
     out.put("cores", Runtime.getRuntime().availableProcessors());
+    out.put("rounds", rounds);
     out.put("sync_episodes_per_sec", syncRate);
+    out.put("sync_episodes_per_sec_by_round", paired.baselineRates());
     out.put("pipeline", rows);
-    out.put("speedup_best", best / syncRate);
+    out.put("speedup_best", best);
     if (overheadPairs > 0) {
       out.put("dashboard", new io.rlsearch.app.bench.DashboardOverhead(episodes, overheadPairs).overhead(cfg, world,
           builder, seed));
@@ -137,15 +176,15 @@ final class PipelineBench implements Callable<Integer> {
       return 0;
     }
     var w = spec.commandLine().getOut();
-    w.printf(Locale.ROOT, "bench pipeline: %s, %d episodes, %d cores%n", builder.name(), episodes,
-        Runtime.getRuntime().availableProcessors());
+    w.printf(Locale.ROOT, "bench pipeline: %s, %d episodes, %d cores, %d rounds (medians over rounds)%n",
+        builder.name(), episodes, Runtime.getRuntime().availableProcessors(), rounds);
     w.printf(Locale.ROOT, "plain loop      %9.0f episodes/s%n", syncRate);
     for (Map<String, Object> row : rows) {
-      w.printf(Locale.ROOT, "pipeline %2d sh  %9.0f episodes/s  (%.2fx, mean batch %.2f)%n", row.get("shards"),
-          (double) row.get("episodes_per_sec"), (double) row.get("episodes_per_sec") / syncRate,
-          (double) row.get("mean_batch"));
+      w.printf(Locale.ROOT, "pipeline %2d sh  %9.0f episodes/s  (%.2fx the loop of its round; %.2f-%.2fx, mean batch"
+          + " %.2f)%n", row.get("shards"), (double) row.get("episodes_per_sec"), (double) row.get("speedup"),
+          (double) row.get("speedup_min"), (double) row.get("speedup_max"), (double) row.get("mean_batch"));
     }
-    w.printf(Locale.ROOT, "best speedup %.2fx%n", best / syncRate);
+    w.printf(Locale.ROOT, "best speedup %.2fx%n", best);
     if (out.containsKey("dashboard")) {
       @SuppressWarnings("unchecked")
       Map<String, Object> d = (Map<String, Object>) out.get("dashboard");

@@ -86,15 +86,33 @@ class RuntimeCommandsTest {
 
   @Test
   void benchPipelineJsonHasTheContractFields() throws Exception {
-    Run r = run("bench", "pipeline", "--episodes", "200", "--shards", "1,2", "--experiment",
-        smallExperiment().toString(), "--json");
+    Run r = run("bench", "pipeline", "--episodes", "200", "--shards", "1,2", "--rounds", "2",
+        "--experiment", smallExperiment().toString(), "--json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = JSON.readTree(r.out());
     assertTrue(j.get("sync_episodes_per_sec").asDouble() > 0);
     assertEquals(2, j.get("pipeline").size());
     assertEquals(2, j.get("pipeline").get(1).get("shards").asInt());
     assertTrue(j.get("pipeline").get(0).get("episodes_per_sec").asDouble() > 0);
-    assertTrue(j.has("speedup_best"));
+    assertEquals(2, j.get("rounds").asInt());
+    assertEquals(2, j.get("sync_episodes_per_sec_by_round").size());
+    double best = 0;
+    for (JsonNode row : j.get("pipeline")) {
+      assertEquals(2, row.get("episodes_per_sec_by_round").size());
+      assertEquals(2, row.get("speedup_by_round").size());
+      for (int k = 0; k < 2; k++) {
+        // a round's speed-up is its own rate over the same round's loop
+        assertEquals(row.get("episodes_per_sec_by_round").get(k).asDouble()
+            / j.get("sync_episodes_per_sec_by_round").get(k).asDouble(), row.get("speedup_by_round").get(k).asDouble(),
+            1e-12);
+      }
+      assertTrue(row.get("speedup_min").asDouble() <= row.get("speedup").asDouble());
+      assertTrue(row.get("speedup").asDouble() <= row.get("speedup_max").asDouble());
+      best = Math.max(best, row.get("speedup").asDouble());
+    }
+    assertEquals(best, j.get("speedup_best").asDouble());
+    assertEquals(2, run("bench", "pipeline", "--rounds", "0").code());
+    assertEquals(2, run("bench", "pipeline", "--rounds", "21").code());
   }
 
   @Test
