@@ -175,13 +175,21 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
       }
       ShardPolicy l = local.get();
       if (l.servesAll(episodes)) {
-        double[][] contexts = new double[n][];
+        // Each session is prepared, decided and played before the next one starts, all in one slot, as
+        // the plain loop plays them: a slot's arrays (a score per product for the session's relevance and
+        // noise) are then still in the core's cache when the session is played, where a batch prepared
+        // slot by slot had written over them 16 times before playing its first. The decisions are the
+        // same: each comes from its episode's own policy stream with the one snapshot of this message.
+        String agent = l.current().agent();
+        long version = l.current().version();
+        List<Transition> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-          contexts[i] = runner.prepare(i, r.arrivals().get(i));
+          Population.Arrival a = r.arrivals().get(i);
+          Decision d = l.act(a.episode(), runner.prepare(0, a));
+          out.add(runner.finish(0, d, agent, version));
         }
-        List<Decision> decisions = l.act(episodes, contexts);
         policy.tell(new PolicyServerActor.ActedInShard(n));
-        complete(r, decisions, l.current().agent(), l.current().version());
+        reply(r, out);
         // Nothing was stashed while this batch ran (it ran within this message); what an earlier
         // batch stashed is being unstashed by that batch's end.
         return this;
@@ -210,6 +218,15 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
 
   /** Finishes the batch in flight with its decisions and replies (or fails, by fault injection). */
   private void complete(RunSessions r, List<Decision> decisions, String agent, long version) {
+    List<Transition> out = new ArrayList<>(r.arrivals().size());
+    for (int i = 0; i < r.arrivals().size(); i++) {
+      out.add(runner.finish(i, decisions.get(i), agent, version));
+    }
+    reply(r, out);
+  }
+
+  /** Replies with the batch's transitions, unless fault injection fails it (then nothing is replied). */
+  private void reply(RunSessions r, List<Transition> out) {
     if (settings.faultRate() > 0) {
       for (Population.Arrival x : r.arrivals()) {
         if (streams.fault(x.episode(), r.attempt()).random() < settings.faultRate()) {
@@ -218,10 +235,6 @@ public final class EnvShardActor extends AbstractBehavior<EnvShardActor.Command>
               + ", attempt " + r.attempt());
         }
       }
-    }
-    List<Transition> out = new ArrayList<>(r.arrivals().size());
-    for (int i = 0; i < r.arrivals().size(); i++) {
-      out.add(runner.finish(i, decisions.get(i), agent, version));
     }
     inFlight = null;
     // Made immutable once here: every consumer's element takes this list as it is (List.copyOf of an

@@ -60,6 +60,15 @@ public final class ShardPolicy {
     return true;
   }
 
+  /** The decision for one episode's context, from its policy stream, with the current snapshot. */
+  public Decision act(long episode, double[] context) {
+    if (!serves(episode)) {
+      throw new IllegalStateException("the current snapshot ("
+          + (current == null ? "none" : "version " + current.version()) + ") does not serve episode " + episode);
+    }
+    return current.act(context, streams.policy(episode));
+  }
+
   /**
    * One decision per context, in order, each from its episode's policy stream, with the current
    * snapshot (which must serve them all).

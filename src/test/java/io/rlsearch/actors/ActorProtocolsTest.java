@@ -178,6 +178,73 @@ class ActorProtocolsTest {
   }
 
   @Test
+  void aShardActingByItselfPlaysEverySessionOfItsBatchAsThePlainLoopDoes() {
+    io.rlsearch.experiments.Task task = new io.rlsearch.experiments.Task.BoostTemplates(TemplateBandits.FeatureMode.RICH);
+    // A LinUCB trained on a few sessions, so that its decisions follow each session's context.
+    UpdateRule rule = LINUCB.create(8, 18);
+    io.rlsearch.experiments.SessionRunner loop = new io.rlsearch.experiments.SessionRunner(WORLD, task, STREAMS);
+    Population p = new Population(WORLD, STREAMS, 40, false, 1);
+    for (int i = 0; i < 30; i++) {
+      Population.Arrival a = p.next().orElseThrow();
+      double[] x = loop.prepare(a);
+      io.rlsearch.agents.spi.Decision d = io.rlsearch.agents.spi.Decision.arm(i % 8, 1.0 / 8);
+      rule.observe(loop.finish(d, "linucb", 0));
+    }
+    PolicySnapshot snapshot = rule.snapshot(3);
+    List<Population.Arrival> batch = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      batch.add(p.next().orElseThrow());
+    }
+    // The plain loop's way: one slot, each session prepared, decided and played before the next.
+    List<Transition> expected = new ArrayList<>();
+    for (Population.Arrival a : batch) {
+      double[] x = loop.prepare(a);
+      expected.add(loop.finish(snapshot.act(x, STREAMS.policy(a.episode())), snapshot.agent(), 3));
+    }
+    TestProbe<PolicyRegistryActor.Command> reg = testKit.createTestProbe();
+    TestProbe<PolicyServerActor.Command> srv = testKit.createTestProbe();
+    TestProbe<EnvShardActor.Restarted> restarts = testKit.createTestProbe();
+    var shard = testKit.spawn(EnvShardActor.create(WORLD, task, STREAMS, srv.ref(), Optional.of(reg.ref()), 0,
+        restarts.ref(), new EnvShardActor.Settings(0, 0, 6), CrashSwitch.NONE));
+    reg.expectMessageClass(PolicyRegistryActor.Subscribe.class).subscriber().tell(snapshot);
+    TestProbe<StatusReply<List<Transition>>> reply = testKit.createTestProbe();
+    shard.tell(new EnvShardActor.RunSessions(batch, 0, reply.ref()));
+    List<Transition> got = reply.receiveMessage().getValue();
+    assertEquals(6, srv.expectMessageClass(PolicyServerActor.ActedInShard.class).episodes());
+    assertEquals(6, got.size());
+    java.util.Set<Integer> arms = new java.util.HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      Transition a = expected.get(i);
+      Transition b = got.get(i);
+      String at = "episode " + a.episode();
+      arms.add(a.arm());
+      assertEquals(a.episode(), b.episode(), at);
+      assertEquals(a.user(), b.user(), at);
+      assertEquals(a.session(), b.session(), at);
+      assertEquals(a.agent(), b.agent(), at);
+      assertEquals(a.policyVersion(), b.policyVersion(), at);
+      assertTrue(java.util.Arrays.equals(a.context(), b.context()), at);
+      assertEquals(a.arm(), b.arm(), at);
+      assertTrue(java.util.Arrays.equals(a.action(), b.action()), at);
+      assertEquals(a.propensity(), b.propensity(), 0.0, at);
+      assertEquals(a.reward(), b.reward(), 0.0, at);
+      assertEquals(a.breakdown(), b.breakdown(), at);
+      assertEquals(a.orders(), b.orders(), at);
+      assertEquals(a.impressions(), b.impressions(), at);
+      assertEquals(a.satisfaction(), b.satisfaction(), 0.0, at);
+      assertEquals(a.segment(), b.segment(), at);
+      assertTrue(java.util.Arrays.equals(a.slate(), b.slate()), at);
+      assertTrue(java.util.Arrays.equals(a.clicked(), b.clicked()), at);
+      assertTrue(java.util.Arrays.equals(a.bought(), b.bought()), at);
+      assertEquals(a.rankChange(), b.rankChange(), 0.0, at);
+      assertEquals(a.exposurePl(), b.exposurePl(), 0.0, at);
+      assertEquals(a.diversity(), b.diversity(), 0.0, at);
+      assertTrue(java.util.Arrays.equals(a.positionRewards(), b.positionRewards()), at);
+    }
+    assertTrue(arms.size() > 1, "the trained policy chose one arm for every session: " + arms);
+  }
+
+  @Test
   void aShardAsksTheServerForARoundItsSnapshotDoesNotServeAndActsByItselfOnceItHasTheVersion() {
     UpdateRule rule = BanditAgents.random().create(8, 18);
     TestProbe<PolicyRegistryActor.Command> reg = testKit.createTestProbe();

@@ -42,6 +42,9 @@ class ShardPolicyTest {
     assertFalse(p.serves(100));
     assertFalse(p.servesAll(new long[] {98, 99, 100}));
     assertThrows(IllegalStateException.class, () -> p.act(new long[] {100}, new double[][] {{1, 0, 1}}));
+    IllegalStateException one = assertThrows(IllegalStateException.class, () -> p.act(100, new double[] {1, 0, 1}));
+    assertEquals("the current snapshot (version 0) does not serve episode 100", one.getMessage());
+    assertThrows(IllegalStateException.class, () -> new ShardPolicy(STREAMS, 0).act(0, new double[] {1, 0, 1}));
     p.offer(rule.snapshot(1));
     assertTrue(p.servesAll(new long[] {98, 99, 100, 199}));
     assertFalse(p.serves(200));
@@ -71,6 +74,11 @@ class ShardPolicyTest {
       assertEquals(server.get(i).propensity(), shard.get(i).propensity(), 0.0);
       assertArrayEquals(server.get(i).action(), shard.get(i).action());
       assertEquals(server.get(i).arm(), reversed.get(episodes.length - 1 - i).arm());
+      // One episode at a time: the same decision again.
+      Decision one = p.act(episodes[i], xs[i]);
+      assertEquals(server.get(i).arm(), one.arm());
+      assertEquals(server.get(i).propensity(), one.propensity(), 0.0);
+      assertArrayEquals(server.get(i).action(), one.action());
       differ |= shard.get(i).arm() != shard.get(0).arm();
     }
     assertTrue(differ, "the random policy should not pick one arm for all four episodes");
