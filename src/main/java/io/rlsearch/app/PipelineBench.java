@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
         + " core from the timed shards), then in rounds: each round times the loop and every shard count once,"
         + " in an order that rotates from round to round, and a shard count's speed-up is the median over rounds"
         + " of its rate over the same round's loop (the machine's speed drifts for seconds at a time, and moves"
-        + " a round's runs together).")
+        + " a round's runs together). Also the process's CPU time per episode of each (median over rounds): what"
+        + " the runtime adds to the world's work.")
 final class PipelineBench implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -94,6 +95,12 @@ final class PipelineBench implements Callable<Integer> {
     }
   }
 
+  /** CPU time of the whole process (every thread, the JIT's and the collector's too), in nanoseconds. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   private RunSpec spec(RunConfig cfg, World world, io.rlsearch.experiments.Task task, AgentBuilder builder, long seed,
       long n, int k, Optional<io.rlsearch.learn.SharedLearner> learner) {
     return cfg.spec(world, task, builder, seed, n, false, 1, 1.0, k, false, 0, Optional.empty(), Optional.empty(),
@@ -114,6 +121,10 @@ final class PipelineBench implements Callable<Integer> {
     PipelineRunner.run(spec(cfg, world, task, builder, seed, warm, 2, learner), cfg.systemConfig(), false, "warm-up");
     io.rlsearch.app.bench.PairedRounds paired = new io.rlsearch.app.bench.PairedRounds(shards.size());
     double[] batch = new double[shards.size()];
+    // The process's CPU time over each timed run, per episode: what the runtime adds to the world's work,
+    // whatever the cores; on this page's machines it moves with the machine's speed as the rates do.
+    double[] syncCpu = new double[rounds];
+    double[][] cpu = new double[shards.size()][rounds];
     int runs = shards.size() + 1;
     for (int r = 0; r < rounds; r++) {
       double syncRate = 0;
@@ -122,15 +133,18 @@ final class PipelineBench implements Callable<Integer> {
       // at the same point of a round (first after the previous round's garbage, say).
       for (int j = 0; j < runs; j++) {
         int which = (r + j) % runs;
+        long c0 = processCpuNanos();
         if (which == 0) {
           long t0 = System.nanoTime();
           SyncRunner.run(world, task, builder, new RunStreams(seed), episodes, round, false);
           syncRate = episodes / ((System.nanoTime() - t0) / 1e9);
+          syncCpu[r] = (processCpuNanos() - c0) / 1e3 / episodes;
           continue;
         }
         int k = shards.get(which - 1);
         PipelineRunner.Outcome o = PipelineRunner.run(spec(cfg, world, task, builder, seed, episodes, k, learner),
             cfg.systemConfig(), false, "pipeline");
+        cpu[which - 1][r] = (processCpuNanos() - c0) / 1e3 / episodes;
         if (o.report().failure().isPresent() || o.report().lost() != 0) {
           throw new IllegalStateException("pipeline run with " + k + " shards failed or lost transitions: "
               + o.report().failure().orElse("lost " + o.report().lost()));
@@ -156,6 +170,7 @@ final class PipelineBench implements Callable<Integer> {
       row.put("speedup_max", Arrays.stream(ratios).max().getAsDouble());
       row.put("speedup_by_round", ratios);
       row.put("mean_batch", batch[i]);
+      row.put("cpu_us_per_episode", io.rlsearch.app.bench.PairedRounds.median(cpu[i]));
       rows.add(row);
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -165,6 +180,7 @@ final class PipelineBench implements Callable<Integer> {
     out.put("rounds", rounds);
     out.put("sync_episodes_per_sec", syncRate);
     out.put("sync_episodes_per_sec_by_round", paired.baselineRates());
+    out.put("sync_cpu_us_per_episode", io.rlsearch.app.bench.PairedRounds.median(syncCpu));
     out.put("pipeline", rows);
     out.put("speedup_best", best);
     if (overheadPairs > 0) {
@@ -178,11 +194,13 @@ final class PipelineBench implements Callable<Integer> {
     var w = spec.commandLine().getOut();
     w.printf(Locale.ROOT, "bench pipeline: %s, %d episodes, %d cores, %d rounds (medians over rounds)%n",
         builder.name(), episodes, Runtime.getRuntime().availableProcessors(), rounds);
-    w.printf(Locale.ROOT, "plain loop      %9.0f episodes/s%n", syncRate);
+    w.printf(Locale.ROOT, "plain loop      %9.0f episodes/s  %6.1f us of CPU an episode%n", syncRate,
+        (double) out.get("sync_cpu_us_per_episode"));
     for (Map<String, Object> row : rows) {
-      w.printf(Locale.ROOT, "pipeline %2d sh  %9.0f episodes/s  (%.2fx the loop of its round; %.2f-%.2fx, mean batch"
-          + " %.2f)%n", row.get("shards"), (double) row.get("episodes_per_sec"), (double) row.get("speedup"),
-          (double) row.get("speedup_min"), (double) row.get("speedup_max"), (double) row.get("mean_batch"));
+      w.printf(Locale.ROOT, "pipeline %2d sh  %9.0f episodes/s  %6.1f us of CPU an episode  (%.2fx the loop of its"
+          + " round; %.2f-%.2fx, mean batch %.2f)%n", row.get("shards"), (double) row.get("episodes_per_sec"),
+          (double) row.get("cpu_us_per_episode"), (double) row.get("speedup"), (double) row.get("speedup_min"),
+          (double) row.get("speedup_max"), (double) row.get("mean_batch"));
     }
     w.printf(Locale.ROOT, "best speedup %.2fx%n", best);
     if (out.containsKey("dashboard")) {

@@ -96,6 +96,7 @@ class RuntimeCommandsTest {
     assertTrue(j.get("pipeline").get(0).get("episodes_per_sec").asDouble() > 0);
     assertEquals(2, j.get("rounds").asInt());
     assertEquals(2, j.get("sync_episodes_per_sec_by_round").size());
+    assertTrue(j.get("sync_cpu_us_per_episode").asDouble() > 0);
     double best = 0;
     for (JsonNode row : j.get("pipeline")) {
       assertEquals(2, row.get("episodes_per_sec_by_round").size());
@@ -109,6 +110,7 @@ class RuntimeCommandsTest {
       assertTrue(row.get("speedup_min").asDouble() <= row.get("speedup").asDouble());
       assertTrue(row.get("speedup").asDouble() <= row.get("speedup_max").asDouble());
       best = Math.max(best, row.get("speedup").asDouble());
+      assertTrue(row.get("cpu_us_per_episode").asDouble() > 0);
     }
     assertEquals(best, j.get("speedup_best").asDouble());
     assertEquals(2, run("bench", "pipeline", "--rounds", "0").code());
