@@ -190,7 +190,7 @@ public final class PipelineRunner {
       }
       return watching(sinks);
     });
-    ActorSystem<Void> system = ActorSystem.create(root, "rlsearch", systemConfig);
+    ActorSystem<Void> system = ActorSystem.create(root, "rlsearch", pipelineSystem(systemConfig));
     Duration limit = Duration.ZERO;
     for (RunSpec sp : specs) {
       limit = limit.compareTo(deadline(sp)) < 0 ? deadline(sp) : limit;
@@ -263,7 +263,7 @@ public final class PipelineRunner {
             })
             .build();
       });
-      system = ActorSystem.create(root, "rlsearch", systemConfig);
+      system = ActorSystem.create(root, "rlsearch", pipelineSystem(systemConfig));
     }
 
     /**
@@ -319,6 +319,16 @@ public final class PipelineRunner {
     }
   }
 
+  /**
+   * A training run's system configuration: {@code systemConfig} with its {@code rlsearch.pipeline-system}
+   * block (the topology's settings for training runs' actor systems, such as a default dispatcher with a
+   * thread per core) taken over it, when it has one.
+   */
+  static Config pipelineSystem(Config systemConfig) {
+    String path = "rlsearch.pipeline-system";
+    return systemConfig.hasPath(path) ? systemConfig.getConfig(path).withFallback(systemConfig) : systemConfig;
+  }
+
   public static Outcome run(RunSpec spec, Config systemConfig, boolean progress, String label) {
     CompletableFuture<Guardian.RunReport> result = new CompletableFuture<>();
     CompletableFuture<ActorRef<Guardian.Command>> guardianRef = new CompletableFuture<>();
@@ -332,7 +342,7 @@ public final class PipelineRunner {
       guardianRef.complete(g);
       return watching(java.util.Map.of(g, sink));
     });
-    ActorSystem<Void> system = ActorSystem.create(root, "rlsearch", systemConfig);
+    ActorSystem<Void> system = ActorSystem.create(root, "rlsearch", pipelineSystem(systemConfig));
     try {
       ProgressBar bar = progress && System.console() != null ? new ProgressBarBuilder().setTaskName(label)
           .setInitialMax(spec.retention() ? -1 : spec.users() - spec.firstUser()).setStyle(ProgressBarStyle.ASCII)

@@ -23,6 +23,33 @@ import org.junit.jupiter.api.Test;
 
 /** A run whose guardian fails ends at once with one line naming the cause, not at the run's deadline. */
 class PipelineRunnerTest {
+  @Test
+  void trainingRunsGiveTheDefaultDispatcherAThreadPerCoreAndServingKeepsPekkosSettings() throws Exception {
+    String fj = "pekko.actor.default-dispatcher.fork-join-executor.";
+    RunConfig cfg = RunConfig.load(Optional.empty(), Optional.empty());
+    com.typesafe.config.Config training = PipelineRunner.pipelineSystem(cfg.systemConfig());
+    org.junit.jupiter.api.Assertions.assertEquals(1, training.getInt(fj + "parallelism-min"));
+    org.junit.jupiter.api.Assertions.assertEquals(1.0, training.getDouble(fj + "parallelism-factor"));
+    // The serving systems are built from the topology itself: Pekko's own minimum of 8 stays there.
+    org.junit.jupiter.api.Assertions.assertEquals(8, cfg.systemConfig().getInt(fj + "parallelism-min"));
+    // Everything else of the topology carries over, and a topology file can set the block.
+    org.junit.jupiter.api.Assertions.assertEquals(cfg.systemConfig().getInt("rlsearch.topology.batch"),
+        training.getInt("rlsearch.topology.batch"));
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("topology", ".conf");
+    try {
+      java.nio.file.Files.writeString(f, "rlsearch.pipeline-system.pekko.actor.default-dispatcher"
+          + ".fork-join-executor.parallelism-min = 3\n");
+      RunConfig own = RunConfig.load(Optional.empty(), Optional.of(f));
+      org.junit.jupiter.api.Assertions.assertEquals(3,
+          PipelineRunner.pipelineSystem(own.systemConfig()).getInt(fj + "parallelism-min"));
+    } finally {
+      java.nio.file.Files.delete(f);
+    }
+    // A configuration without the block is used as it is.
+    com.typesafe.config.Config bare = com.typesafe.config.ConfigFactory.parseString("a = 1");
+    org.junit.jupiter.api.Assertions.assertSame(bare, PipelineRunner.pipelineSystem(bare));
+  }
+
   /** An agent whose construction fails (the guardian builds version 0 when it starts). */
   private static final AgentBuilder BROKEN = new AgentBuilder() {
     @Override
