@@ -3,8 +3,6 @@ package io.rlsearch.actors;
 import io.rlsearch.agents.spi.Decision;
 import io.rlsearch.agents.spi.PolicySnapshot;
 import io.rlsearch.experiments.RunStreams;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -67,25 +65,5 @@ public final class ShardPolicy {
           + (current == null ? "none" : "version " + current.version()) + ") does not serve episode " + episode);
     }
     return current.act(context, streams.policy(episode));
-  }
-
-  /**
-   * One decision per context, in order, each from its episode's policy stream, with the current
-   * snapshot (which must serve them all).
-   */
-  public List<Decision> act(long[] episodes, double[][] contexts) {
-    if (episodes.length != contexts.length) {
-      throw new IllegalArgumentException(episodes.length + " episodes but " + contexts.length + " contexts");
-    }
-    if (!servesAll(episodes)) {
-      throw new IllegalStateException("the current snapshot ("
-          + (current == null ? "none" : "version " + current.version()) + ") does not serve episodes from "
-          + (episodes.length == 0 ? "none" : episodes[0]));
-    }
-    List<Decision> out = new ArrayList<>(contexts.length);
-    for (int i = 0; i < contexts.length; i++) {
-      out.add(current.act(contexts[i], streams.policy(episodes[i])));
-    }
-    return out;
   }
 }
