@@ -81,6 +81,7 @@ public final class RunConfig {
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
       String key = e.getKey();
       if (key.startsWith(openPrefix) || key.startsWith("rlsearch.dispatchers.")
+          || (option.equals("--topology") && key.startsWith("rlsearch.pipeline-system."))
           || (option.equals("--topology") && key.startsWith("rlsearch.cluster."))) {
         continue;
       }

@@ -37,11 +37,18 @@ class PipelineRunnerTest {
         training.getInt("rlsearch.topology.batch"));
     java.nio.file.Path f = java.nio.file.Files.createTempFile("topology", ".conf");
     try {
+      // any Pekko setting, not only the defaults' keys, and it wins over the same setting under pekko
       java.nio.file.Files.writeString(f, "rlsearch.pipeline-system.pekko.actor.default-dispatcher"
-          + ".fork-join-executor.parallelism-min = 3\n");
+          + ".fork-join-executor.parallelism-min = 3\n"
+          + "rlsearch.pipeline-system.pekko.actor.default-dispatcher.throughput = 7\n"
+          + "pekko.actor.default-dispatcher.throughput = 9\n");
       RunConfig own = RunConfig.load(Optional.empty(), Optional.of(f));
-      org.junit.jupiter.api.Assertions.assertEquals(3,
-          PipelineRunner.pipelineSystem(own.systemConfig()).getInt(fj + "parallelism-min"));
+      com.typesafe.config.Config ownTraining = PipelineRunner.pipelineSystem(own.systemConfig());
+      org.junit.jupiter.api.Assertions.assertEquals(3, ownTraining.getInt(fj + "parallelism-min"));
+      org.junit.jupiter.api.Assertions.assertEquals(7,
+          ownTraining.getInt("pekko.actor.default-dispatcher.throughput"));
+      org.junit.jupiter.api.Assertions.assertEquals(9,
+          own.systemConfig().getInt("pekko.actor.default-dispatcher.throughput"));
     } finally {
       java.nio.file.Files.delete(f);
     }
