@@ -29,9 +29,12 @@ import picocli.CommandLine.Spec;
         + " fewer: long enough for the JIT to have compiled the pipeline's own code, which otherwise takes a"
         + " core from the timed shards), then in rounds: each round times the loop and every shard count once,"
         + " in an order that rotates from round to round, and a shard count's speed-up is the median over rounds"
-        + " of its rate over the same round's loop (the machine's speed drifts for seconds at a time, and moves"
-        + " a round's runs together). Also the process's CPU time per episode of each (median over rounds): what"
-        + " the runtime adds to the world's work.")
+        + " of its rate over the same round's loop: a machine whose speed drifts for seconds at a time moves"
+        + " a round's runs more alike than runs rounds apart, though a round can still straddle a change. The"
+        + " rates reported are medians over rounds too, so their ratio need not equal the median speed-up."
+        + " Also each one's CPU time per episode (median over rounds): the process's, JIT compilation and garbage"
+        + " collection included, and for a pipeline its actor system's start and stop; the pipeline's less the"
+        + " loop's is what the runtime adds to the world's work.")
 final class PipelineBench implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
