@@ -124,8 +124,8 @@ final class PipelineBench implements Callable<Integer> {
     PipelineRunner.run(spec(cfg, world, task, builder, seed, warm, 2, learner), cfg.systemConfig(), false, "warm-up");
     io.rlsearch.app.bench.PairedRounds paired = new io.rlsearch.app.bench.PairedRounds(shards.size());
     double[] batch = new double[shards.size()];
-    // The process's CPU time over each timed run, per episode: what the runtime adds to the world's work,
-    // whatever the cores; on this page's machines it moves with the machine's speed as the rates do.
+    // The process's CPU time over each timed run, per episode (a pipeline's less the loop's is what the
+    // runtime adds to the world's work); it moves with the machine's speed as the rates do.
     double[] syncCpu = new double[rounds];
     double[][] cpu = new double[shards.size()][rounds];
     int runs = shards.size() + 1;
@@ -157,23 +157,23 @@ final class PipelineBench implements Callable<Integer> {
       }
       paired.add(syncRate, rates);
     }
-    double syncRate = io.rlsearch.app.bench.PairedRounds.median(paired.baselineRates());
+    double syncRate = io.rlsearch.eval.Summary.median(paired.baselineRates());
     List<Map<String, Object>> rows = new ArrayList<>();
     double best = 0;
     for (int i = 0; i < shards.size(); i++) {
       double[] ratios = paired.ratios(i);
-      double speedup = io.rlsearch.app.bench.PairedRounds.median(ratios);
+      double speedup = io.rlsearch.eval.Summary.median(ratios);
       best = Math.max(best, speedup);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("shards", shards.get(i));
-      row.put("episodes_per_sec", io.rlsearch.app.bench.PairedRounds.median(paired.rates(i)));
+      row.put("episodes_per_sec", io.rlsearch.eval.Summary.median(paired.rates(i)));
       row.put("episodes_per_sec_by_round", paired.rates(i));
       row.put("speedup", speedup);
       row.put("speedup_min", Arrays.stream(ratios).min().getAsDouble());
       row.put("speedup_max", Arrays.stream(ratios).max().getAsDouble());
       row.put("speedup_by_round", ratios);
       row.put("mean_batch", batch[i]);
-      row.put("cpu_us_per_episode", io.rlsearch.app.bench.PairedRounds.median(cpu[i]));
+      row.put("cpu_us_per_episode", io.rlsearch.eval.Summary.median(cpu[i]));
       rows.add(row);
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -183,7 +183,7 @@ final class PipelineBench implements Callable<Integer> {
     out.put("rounds", rounds);
     out.put("sync_episodes_per_sec", syncRate);
     out.put("sync_episodes_per_sec_by_round", paired.baselineRates());
-    out.put("sync_cpu_us_per_episode", io.rlsearch.app.bench.PairedRounds.median(syncCpu));
+    out.put("sync_cpu_us_per_episode", io.rlsearch.eval.Summary.median(syncCpu));
     out.put("pipeline", rows);
     out.put("speedup_best", best);
     if (overheadPairs > 0) {

@@ -53,6 +53,17 @@ public record Summary(long n, double mean, double std, double ciLow, double ciHi
   }
 
 
+  /** The median of {@code x} (numpy's: the mean of the two middle values for an even count); x not empty. */
+  public static double median(double[] x) {
+    if (x.length == 0) {
+      throw new IllegalArgumentException("median of no values");
+    }
+    double[] s = x.clone();
+    java.util.Arrays.sort(s);
+    int m = s.length / 2;
+    return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+  }
+
   /** The summary of {@code values}. */
   public static Summary of(double[] values) {
     int n = values.length;

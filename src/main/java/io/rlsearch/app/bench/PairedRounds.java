@@ -1,7 +1,6 @@
 package io.rlsearch.app.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -62,16 +61,5 @@ public final class PairedRounds {
       out[i] = rates.get(i)[s] / baseline.get(i);
     }
     return out;
-  }
-
-  /** The median of {@code x} (the mean of the two middle values for an even count); x not empty. */
-  public static double median(double[] x) {
-    if (x.length == 0) {
-      throw new IllegalArgumentException("median of no values");
-    }
-    double[] s = x.clone();
-    Arrays.sort(s);
-    int m = s.length / 2;
-    return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
   }
 }

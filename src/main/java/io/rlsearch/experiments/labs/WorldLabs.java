@@ -27,14 +27,6 @@ public final class WorldLabs {
 
   static final String RUN = "verification_runs/ch00_06/run_20260116T105249Z/logs/";
 
-  /** numpy's median: the mean of the two middle values for an even count. */
-  static double median(double[] x) {
-    double[] s = x.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-  }
-
   /** Chapter 4's demo: the generative world on seed 20251108. */
   public static final class GenerativeWorld implements Lab {
     @Override
@@ -83,7 +75,7 @@ public final class WorldLabs {
           }
         }
         counts.put(cats.get(k), (double) n);
-        medians.put(cats.get(k), median(prices));
+        medians.put(cats.get(k), io.rlsearch.eval.Summary.median(prices));
         cm2.put(cats.get(k), m / n);
       }
       r.withinAll("category_counts", counts, map(cats, 3531, 3452, 1497, 1520), 0, src, null);

@@ -18,9 +18,9 @@ class PairedRoundsTest {
     assertEquals(3, p.rounds());
     assertArrayEquals(new double[] {0.9, 0.92, 0.94}, p.ratios(0), 1e-15);
     assertArrayEquals(new double[] {1.6, 1.64, 1.7}, p.ratios(1), 1e-15);
-    assertEquals(0.92, PairedRounds.median(p.ratios(0)), 1e-15);
+    assertEquals(0.92, io.rlsearch.eval.Summary.median(p.ratios(0)), 1e-15);
     // a ratio of medians would mix rounds of different speeds: 9,000 / 10,000
-    assertEquals(0.9, PairedRounds.median(p.rates(0)) / PairedRounds.median(p.baselineRates()), 1e-15);
+    assertEquals(0.9, io.rlsearch.eval.Summary.median(p.rates(0)) / io.rlsearch.eval.Summary.median(p.baselineRates()), 1e-15);
     assertArrayEquals(new double[] {10_000, 5_000, 10_000}, p.baselineRates());
     assertArrayEquals(new double[] {16_000, 8_200, 17_000}, p.rates(1));
   }
@@ -28,10 +28,10 @@ class PairedRoundsTest {
   @Test
   void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwoAndTheInputIsNotReordered() {
     double[] x = {4, 1, 3, 2};
-    assertEquals(2.5, PairedRounds.median(x));
+    assertEquals(2.5, io.rlsearch.eval.Summary.median(x));
     assertArrayEquals(new double[] {4, 1, 3, 2}, x);
-    assertEquals(7, PairedRounds.median(new double[] {7}));
-    assertThrows(IllegalArgumentException.class, () -> PairedRounds.median(new double[0]));
+    assertEquals(7, io.rlsearch.eval.Summary.median(new double[] {7}));
+    assertThrows(IllegalArgumentException.class, () -> io.rlsearch.eval.Summary.median(new double[0]));
   }
 
   @Test
